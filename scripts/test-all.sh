@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The one test command: type-check, unit tests, a production build and end-to-end tests in Debian chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's chromium for the end-to-end tests..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "The end-to-end tests need Debian's chromium at $chromium. Install it with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2
+    exit 1
+  fi
+fi
+
+npm run --silent prepare-assets
+npm run --silent typecheck
+mkdir -p test-results
+npx vitest run --reporter=default --reporter=json --outputFile=test-results/unit.json
+npx vite build --logLevel warn
+CI=1 PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/e2e.json npx playwright test --reporter=list,json || e2e_failed=1
+node scripts/summarise-tests.mjs test-results/unit.json test-results/e2e.json
+exit "${e2e_failed:-0}"

@@ -1,0 +1,66 @@
+// Serves the top-level models/ folder at /models/ (dev and preview) and copies it into the build,
+// with /models/index.json listing every ONNX model and its sidecar, so that the app lists what is there.
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Plugin, Connect } from 'vite';
+
+const modelsDir = resolve(import.meta.dirname, '..', 'models');
+
+export interface ModelListing {
+  file: string;
+  sidecar: unknown;
+}
+
+export function listModels(dir = modelsDir): ModelListing[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.onnx'))
+    .sort()
+    .map((file) => {
+      const sidecarPath = join(dir, `${file}.json`);
+      const sidecar: unknown = existsSync(sidecarPath) ? JSON.parse(readFileSync(sidecarPath, 'utf8')) : null;
+      return { file, sidecar };
+    });
+}
+
+function middleware(): Connect.NextHandleFunction {
+  return (req, res, next) => {
+    const url = req.url ? decodeURIComponent(req.url.split('?')[0]) : '';
+    if (!url.startsWith('/models/')) return next();
+    const name = url.slice('/models/'.length);
+    if (name === 'index.json') {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify(listModels()));
+      return;
+    }
+    const path = join(modelsDir, name);
+    if (name.includes('/') || name.includes('..') || !existsSync(path) || !statSync(path).isFile()) {
+      res.statusCode = 404;
+      res.end('not found');
+      return;
+    }
+    res.setHeader('Content-Length', String(statSync(path).size));
+    res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+    createReadStream(path).pipe(res);
+  };
+}
+
+export function modelsPlugin(): Plugin {
+  return {
+    name: 'latent-explorer-models',
+    configureServer(server) {
+      server.middlewares.use(middleware());
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(middleware());
+    },
+    generateBundle() {
+      const listing = listModels();
+      this.emitFile({ type: 'asset', fileName: 'models/index.json', source: JSON.stringify(listing) });
+      for (const { file } of listing) {
+        this.emitFile({ type: 'asset', fileName: `models/${file}`, source: readFileSync(join(modelsDir, file)) });
+        this.emitFile({ type: 'asset', fileName: `models/${file}.json`, source: readFileSync(join(modelsDir, `${file}.json`)) });
+      }
+    },
+  };
+}

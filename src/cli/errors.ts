@@ -1,0 +1,9 @@
+/** A usage mistake on the command line: printed without a stack trace, exit code 2. */
+export class CliError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 2) {
+    super(message);
+    this.name = 'CliError';
+    this.exitCode = exitCode;
+  }
+}
