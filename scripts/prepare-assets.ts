@@ -1,0 +1,43 @@
+// Makes sure everything the app serves but git does not hold is in place, building only what is missing:
+// the runtimes' WASM binaries (served from public/ so that production builds find them), the embedded
+// sample stores, and the default model (the untrained aurora-0.25 control, seed 0).
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const cli = join(root, 'bin', 'latent-explorer.mjs');
+
+const SAMPLE_STORE = 'public/sample/era5-sample.zarr';
+const SAMPLE_PERCENTILES = 'public/sample/tmax-percentiles.zarr';
+const DEFAULT_MODEL = 'models/aurora-0.25-untrained-seed0.onnx';
+
+function copyMatching(fromDir: string, toDir: string, keep: (name: string) => boolean): void {
+  mkdirSync(toDir, { recursive: true });
+  for (const name of readdirSync(fromDir).filter(keep)) {
+    const target = join(toDir, name);
+    if (!existsSync(target)) copyFileSync(join(fromDir, name), target);
+  }
+}
+
+function runCli(args: string[]): void {
+  console.log(`prepare-assets: latent-explorer ${args.join(' ')}`);
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`latent-explorer ${args[0]} failed with exit code ${result.status}`);
+}
+
+// onnxruntime-web's threaded WASM runtime, both the plain and the WebGPU (JSEP) builds.
+copyMatching(join(root, 'node_modules/onnxruntime-web/dist'), join(root, 'public/ort'), (name) =>
+  /^ort-wasm-simd-threaded(\.jsep)?\.(mjs|wasm)$/.test(name),
+);
+// tfjs-backend-wasm's binaries (plain, SIMD and threaded-SIMD variants).
+copyMatching(join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'), join(root, 'public/tfjs'), (name) =>
+  name.endsWith('.wasm'),
+);
+
+if (!existsSync(join(root, SAMPLE_STORE, '.zmetadata')) || !existsSync(join(root, SAMPLE_PERCENTILES, '.zmetadata'))) {
+  runCli(['build-sample']);
+}
+if (!existsSync(join(root, DEFAULT_MODEL)) || !existsSync(join(root, `${DEFAULT_MODEL}.json`))) {
+  runCli(['init-model', '--preset', 'aurora-0.25', '--seed', '0', '--out', DEFAULT_MODEL]);
+}

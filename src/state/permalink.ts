@@ -1,0 +1,130 @@
+// ViewSettings <-> URL query string. Every field is parsed on its own through the one schema, so a bad
+// field is dropped (with a notice naming it) and the rest of the link still works. Nothing in a link is
+// ever evaluated; unknown fields are reported and ignored.
+import type { z } from 'zod';
+import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type Split, type ViewSettings } from './view-settings.ts';
+
+type Key = keyof ViewSettings;
+
+interface FieldCodec<K extends Key> {
+  param: string;
+  format(value: ViewSettings[K]): string | null;
+  /** Turns the URL text into a candidate value for the schema; the schema decides if it is valid. */
+  parse(text: string): unknown;
+}
+
+const numberList = (text: string): number[] => text.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
+const optional = (text: string): string | null => (text === '' ? null : text);
+const round = (value: number, digits: number): string => String(Number(value.toFixed(digits)));
+
+function formatSplit(split: Split): string {
+  switch (split.kind) {
+    case 'lon-band':
+      return `lon:${split.west},${split.east}`;
+    case 'stratified':
+      return `strat:${split.testFraction},${split.seed}`;
+    case 'blocks':
+      return `blocks:${split.blockDegrees},${split.folds},${split.fold},${split.seed}`;
+  }
+}
+
+function parseSplit(text: string): unknown {
+  const [kind, rest = ''] = text.split(':', 2);
+  const values = numberList(rest);
+  if (kind === 'lon') return { kind: 'lon-band', west: values[0], east: values[1] };
+  if (kind === 'strat') return { kind: 'stratified', testFraction: values[0], seed: values[1] };
+  if (kind === 'blocks') return { kind: 'blocks', blockDegrees: values[0], folds: values[1], fold: values[2], seed: values[3] };
+  return null;
+}
+
+const codecs: { [K in Key]: FieldCodec<K> } = {
+  store: { param: 'store', format: (v) => v, parse: (t) => t },
+  staticStore: { param: 'static', format: (v) => v, parse: optional },
+  layout: { param: 'layout', format: (v) => v, parse: (t) => t },
+  modelId: { param: 'model', format: (v) => v, parse: optional },
+  modelHash: { param: 'hash', format: (v) => v, parse: optional },
+  time: { param: 'time', format: (v) => v, parse: optional },
+  level: { param: 'level', format: (v) => String(v), parse: Number },
+  study: { param: 'study', format: (v) => v, parse: (t) => t },
+  split: { param: 'split', format: formatSplit, parse: parseSplit },
+  colourBy: { param: 'colour', format: (v) => v, parse: (t) => t },
+  colourPc: { param: 'pc', format: (v) => String(v), parse: Number },
+  xAxis: { param: 'x', format: (v) => v, parse: (t) => t },
+  yAxis: { param: 'y', format: (v) => v, parse: (t) => t },
+  selection: { param: 'sel', format: (v) => v, parse: (t) => t },
+  selectedPatch: { param: 'patch', format: (v) => (v === null ? null : String(v)), parse: (t) => (t === '' ? null : Number(t)) },
+  scatterView: {
+    param: 'sv',
+    format: (v) => (v ? `${round(v.x, 6)},${round(v.y, 6)},${round(v.zoom, 3)}` : null),
+    parse: (t) => {
+      const [x, y, zoom] = numberList(t);
+      return { x, y, zoom };
+    },
+  },
+  globeView: {
+    param: 'gv',
+    format: (v) => (v ? `${round(v.longitude, 4)},${round(v.latitude, 4)},${round(v.zoom, 3)}` : null),
+    parse: (t) => {
+      const [longitude, latitude, zoom] = numberList(t);
+      return { longitude, latitude, zoom };
+    },
+  },
+  flatMap: { param: 'map', format: (v) => (v ? 'flat' : null), parse: (t) => (t === 'flat' ? true : t === 'globe' ? false : t) },
+};
+
+const keys = Object.keys(codecs) as Key[];
+const paramToKey = new Map(keys.map((key) => [codecs[key].param, key]));
+
+/** Writes the settings that differ from the defaults, in a stable order. */
+export function settingsToQuery(settings: ViewSettings): string {
+  const params = new URLSearchParams();
+  for (const key of keys) {
+    const codec = codecs[key] as FieldCodec<Key>;
+    const value = settings[key];
+    if (JSON.stringify(value) === JSON.stringify(DEFAULT_VIEW_SETTINGS[key])) continue;
+    const text = codec.format(value);
+    params.set(codec.param, text ?? '');
+  }
+  return params.toString();
+}
+
+export interface ParsedPermalink {
+  settings: ViewSettings;
+  /** One sentence per field that was dropped, for the notice the app shows. */
+  notices: string[];
+}
+
+const MAX_QUERY_LENGTH = 262_144;
+
+/** Reads a query string (with or without '?'). Never throws: bad parts become notices. */
+export function queryToSettings(query: string): ParsedPermalink {
+  const notices: string[] = [];
+  const settings: ViewSettings = { ...DEFAULT_VIEW_SETTINGS };
+  if (query.length > MAX_QUERY_LENGTH) {
+    return { settings, notices: [`The link is ${query.length} characters long, more than a view needs; it was ignored.`] };
+  }
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query);
+  } catch {
+    return { settings, notices: ['The link could not be read; the default view is shown.'] };
+  }
+  const shape = viewSettingsSchema.shape;
+  const draft: Record<string, unknown> = settings;
+  for (const [param, text] of params) {
+    const key = paramToKey.get(param);
+    if (!key) {
+      notices.push(`Ignored the unknown link field "${truncate(param)}".`);
+      continue;
+    }
+    const fieldSchema: z.ZodType = shape[key];
+    const result = fieldSchema.safeParse(codecs[key].parse(text));
+    if (result.success) draft[key] = result.data;
+    else notices.push(`Ignored the link field "${param}" (${truncate(text)}): ${result.error.issues[0]?.message ?? 'invalid'}.`);
+  }
+  return { settings, notices };
+}
+
+function truncate(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,97 @@
+// The part of the app state that a permalink carries: everything needed to reproduce a view.
+// One schema (zod) validates it both when it comes from a URL and when the UI changes it.
+import { z } from 'zod';
+
+export const LAYOUTS = ['auto', 'wb2', 'cds'] as const;
+export const STUDIES = ['land-sea', 'extremes'] as const;
+export const COLOUR_MODES = ['label', 'prediction', 'outcome', 'probability', 'pc', 'concept'] as const;
+export const SCATTER_AXES = ['pc1', 'pc2', 'pc3', 'pc4', 'concept'] as const;
+/** Latent levels: 0 is the surface block, 1-3 the three atmospheric latent levels. */
+export const LATENT_LEVELS = [0, 1, 2, 3] as const;
+
+/** Store locations are http(s) URLs or same-origin absolute paths (the embedded sample); nothing else is fetched. */
+export const storeLocation = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    if (/^\/(?!\/)/.test(value)) return true;
+    try {
+      const protocol = new URL(value).protocol;
+      return protocol === 'http:' || protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'a store must be an http(s) URL or a path on this server');
+
+const finite = z.number().finite();
+
+export const splitSchema = z.discriminatedUnion('kind', [
+  /** Test set = patches whose centre longitude lies in [west, east] degrees east, wrapping through 0/360. */
+  z.object({ kind: z.literal('lon-band'), west: finite.min(-180).max(360), east: finite.min(-180).max(360) }),
+  z.object({ kind: z.literal('stratified'), testFraction: finite.gt(0).lt(1), seed: z.number().int().min(0).max(2 ** 31) }),
+  z.object({
+    kind: z.literal('blocks'),
+    blockDegrees: finite.min(1).max(90),
+    folds: z.number().int().min(2).max(20),
+    fold: z.number().int().min(0).max(19),
+    seed: z.number().int().min(0).max(2 ** 31),
+  }),
+]);
+export type Split = z.infer<typeof splitSchema>;
+
+export const scatterViewSchema = z.object({ x: finite, y: finite, zoom: finite.min(-20).max(20) });
+export const globeViewSchema = z.object({
+  longitude: finite.min(-360).max(360),
+  latitude: finite.min(-90).max(90),
+  zoom: finite.min(-5).max(20),
+});
+
+export const viewSettingsSchema = z.object({
+  store: storeLocation,
+  staticStore: storeLocation.nullable(),
+  layout: z.enum(LAYOUTS),
+  modelId: z.string().regex(/^[\w.-]{1,200}\.onnx$/, 'a model id is the file name of an ONNX model in models/').nullable(),
+  modelHash: z.string().regex(/^[0-9a-f]{8,64}$/).nullable(),
+  time: z.iso.datetime({ offset: true }).nullable(),
+  level: z.union(LATENT_LEVELS.map((level) => z.literal(level))),
+  study: z.enum(STUDIES),
+  split: splitSchema,
+  colourBy: z.enum(COLOUR_MODES),
+  /** Which principal component colours the points when colourBy is 'pc' (1-based, as axis titles say). */
+  colourPc: z.number().int().min(1).max(10),
+  xAxis: z.enum(SCATTER_AXES),
+  yAxis: z.enum(SCATTER_AXES),
+  /** Encoded with selection-codec; decoded once the number of points is known. */
+  selection: z.string().max(200_000).regex(/^[A-Za-z0-9_-]*$/),
+  selectedPatch: z.number().int().min(0).max(4 * 64_800 * 4).nullable(),
+  scatterView: scatterViewSchema.nullable(),
+  globeView: globeViewSchema.nullable(),
+  flatMap: z.boolean(),
+});
+export type ViewSettings = z.infer<typeof viewSettingsSchema>;
+
+export const SAMPLE_STORE = '/sample/era5-sample.zarr';
+export const DEFAULT_MODEL = 'aurora-0.25-untrained-seed0.onnx';
+/** The study's geographic split: test on Australia and East Asia. */
+export const STUDY_SPLIT: Split = { kind: 'lon-band', west: 120, east: 210 };
+
+export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
+  store: SAMPLE_STORE,
+  staticStore: null,
+  layout: 'auto',
+  modelId: DEFAULT_MODEL,
+  modelHash: null,
+  time: null,
+  level: 0,
+  study: 'land-sea',
+  split: STUDY_SPLIT,
+  colourBy: 'outcome',
+  colourPc: 1,
+  xAxis: 'pc1',
+  yAxis: 'pc2',
+  selection: '',
+  selectedPatch: null,
+  scatterView: null,
+  globeView: null,
+  flatMap: false,
+};
