@@ -1,0 +1,239 @@
+// Typed failures of the data layer. Every message says what went wrong and what to do about it,
+// because the UI and the CLI show `message` to the person as it is.
+
+/** What kind of failure; lets the UI pick an icon or a hint without parsing messages. */
+export type DataErrorKind =
+  | 'unreachable'
+  | 'http-status'
+  | 'not-zarr'
+  | 'layout'
+  | 'missing-variable'
+  | 'time-not-in-store'
+  | 'missing-previous-step'
+  | 'time-encoding'
+  | 'unsupported-encoding'
+  | 'non-finite-input'
+  | 'irregular-grid'
+  | 'grid-shape'
+  | 'grid-mismatch';
+
+export abstract class DataError extends Error {
+  abstract readonly kind: DataErrorKind;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The request never got an answer: DNS, refused connection, CORS, offline. */
+export class StoreUnreachableError extends DataError {
+  readonly kind = 'unreachable';
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
+    super(
+      `Could not reach ${url} (${describeCause(cause)}). Check the address and your connection; ` +
+        'in a browser the server must also allow cross-origin requests (CORS) from this page.',
+      { cause },
+    );
+  }
+}
+
+/** The server answered with an error status: 401/403 (private), 404 (nothing there) or other. */
+export class HttpStatusError extends DataError {
+  readonly kind = 'http-status';
+  constructor(
+    readonly url: string,
+    readonly status: number,
+  ) {
+    super(`${url} answered HTTP ${status}: ${statusAdvice(status)}`);
+  }
+}
+
+/** Something answered, but it is not a Zarr store (an HTML page, no metadata, malformed JSON). */
+export class NotZarrError extends DataError {
+  readonly kind = 'not-zarr';
+  constructor(
+    readonly location: string,
+    readonly detail: string,
+  ) {
+    super(
+      `${location} is not a Zarr store: ${detail}. Give the address of the store's root ` +
+        '(the folder holding .zmetadata or .zgroup, or zarr.json for Zarr v3).',
+    );
+  }
+}
+
+/** Neither known layout's variables were found, so the layout could not be detected. */
+export class LayoutDetectionError extends DataError {
+  readonly kind = 'layout';
+  constructor(
+    readonly location: string,
+    readonly found: readonly string[],
+  ) {
+    super(
+      `Could not tell the layout of ${location}: it has neither '2m_temperature' (WeatherBench2 layout) ` +
+        `nor 't2m' (CDS layout). Variables found: ${listOrNone(found)}. ` +
+        'Choose the layout explicitly, or point at an ERA5 store.',
+    );
+  }
+}
+
+export class MissingVariableError extends DataError {
+  readonly kind = 'missing-variable';
+  constructor(
+    readonly variable: string,
+    readonly layout: string,
+    readonly location: string,
+    readonly role: string,
+  ) {
+    super(
+      `Variable '${variable}' (${role}) is missing from ${location}, assuming the ${layout} layout. ` +
+        (layout === 'cds' && role.startsWith('static')
+          ? 'In the CDS layout the static fields (lsm, z, slt) come from a separate store: give its address.'
+          : 'Check the layout (override it if it was detected wrongly) or use a store that has this variable.'),
+    );
+  }
+}
+
+export class TimeNotInStoreError extends DataError {
+  readonly kind = 'time-not-in-store';
+  constructor(
+    readonly time: Date,
+    readonly nearest: readonly Date[],
+  ) {
+    super(
+      `${formatTime(time)} is not in the store. ` +
+        (nearest.length > 0
+          ? `Nearest available times: ${nearest.map(formatTime).join(', ')}.`
+          : 'The store has no times at all.'),
+    );
+  }
+}
+
+export class MissingPreviousStepError extends DataError {
+  readonly kind = 'missing-previous-step';
+  constructor(
+    readonly time: Date,
+    readonly previous: Date,
+  ) {
+    super(
+      `${formatTime(time)} is in the store but its previous step ${formatTime(previous)} is not; ` +
+        'Aurora needs both. Pick a time whose previous 6-hourly step is also in the store.',
+    );
+  }
+}
+
+/** A time coordinate this product cannot decode (units or calendar). */
+export class TimeEncodingError extends DataError {
+  readonly kind = 'time-encoding';
+  constructor(
+    readonly variable: string,
+    readonly detail: string,
+  ) {
+    super(`Cannot decode the times of '${variable}': ${detail}.`);
+  }
+}
+
+export class UnsupportedEncodingError extends DataError {
+  readonly kind = 'unsupported-encoding';
+  constructor(
+    readonly variable: string,
+    readonly what: 'codec' | 'dtype',
+    readonly value: string,
+    cause?: unknown,
+  ) {
+    super(
+      `Variable '${variable}' uses the ${what} '${value}', which this product cannot read. ` +
+        (what === 'codec'
+          ? 'Supported: blosc (lz4, zstd), zstd, gzip, zlib and uncompressed chunks; re-encode the store with one of them.'
+          : 'Supported: float32, float64 and (for packed data with scale_factor) integer types.'),
+      { cause },
+    );
+  }
+}
+
+export interface NonFiniteLocation {
+  variable: string;
+  time: Date | undefined;
+  level: number | undefined;
+  lat: number;
+  lon: number;
+}
+
+/** NaN or infinity in the inputs: the encoder would spread it over the whole patch and beyond. */
+export class NonFiniteInputError extends DataError {
+  readonly kind = 'non-finite-input';
+  constructor(
+    readonly first: NonFiniteLocation,
+    readonly count: number,
+  ) {
+    const { variable, time, level, lat, lon } = first;
+    super(
+      `${count} missing or non-finite value(s) (NaN, e.g. a missing chunk) in '${variable}'` +
+        (level === undefined ? '' : ` at ${level} hPa`) +
+        (time === undefined ? '' : ` at ${formatTime(time)}`) +
+        `, first at lat ${lat.toFixed(2)}, lon ${lon.toFixed(2)}. ` +
+        'The encoder cannot take gaps: choose another time or a region without them.',
+    );
+  }
+}
+
+/** Coordinates that do not form a regular latitude-longitude grid. */
+export class IrregularGridError extends DataError {
+  readonly kind = 'irregular-grid';
+  constructor(
+    readonly axis: 'latitude' | 'longitude',
+    readonly detail: string,
+  ) {
+    super(
+      `The ${axis} coordinate is not a regular grid: ${detail}. ` +
+        'Aurora needs a regular latitude-longitude grid (e.g. ERA5 at 0.25 degrees); regrid the data first.',
+    );
+  }
+}
+
+/** A regular grid whose size Aurora cannot patch. */
+export class GridShapeError extends DataError {
+  readonly kind = 'grid-shape';
+  constructor(detail: string) {
+    super(`The grid cannot be cut into Aurora's 4 x 4 patches: ${detail}.`);
+  }
+}
+
+/** The static store's grid is not the dynamic store's grid. */
+export class GridMismatchError extends DataError {
+  readonly kind = 'grid-mismatch';
+  constructor(detail: string) {
+    super(`The static fields are on a different grid from the dynamic fields: ${detail}. Use a static store on the same grid.`);
+  }
+}
+
+/** ISO form without milliseconds, e.g. 2022-08-07T06:00Z: what people type and read. */
+export function formatTime(time: Date): string {
+  return Number.isNaN(time.getTime()) ? 'an invalid date' : time.toISOString().replace(':00.000Z', 'Z');
+}
+
+function statusAdvice(status: number): string {
+  if (status === 401 || status === 403) {
+    return 'access denied. The store is private or needs credentials; use a public store or a signed URL.';
+  }
+  if (status === 404) return 'nothing at this address. Check the URL (it should end at the store root, e.g. .../era5.zarr).';
+  if (status >= 500) return 'the server failed. Try again later.';
+  return 'unexpected answer from the server.';
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) {
+    const inner = cause.cause instanceof Error ? `: ${cause.cause.message}` : '';
+    return `${cause.message}${inner}`;
+  }
+  return String(cause);
+}
+
+function listOrNone(names: readonly string[]): string {
+  if (names.length === 0) return 'none';
+  const shown = names.slice(0, 12).join(', ');
+  return names.length > 12 ? `${shown}, ... (${names.length} in all)` : shown;
+}
