@@ -1,0 +1,184 @@
+// Exports of the selected patches (CSV, GeoJSON) as pure string builders, and the small DOM glue that saves them
+// and the views' PNGs.
+import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
+import { selectedIndices } from './selection.ts';
+import type { PatchTable } from './types.ts';
+
+/** Longitude folded into [-180, 180), as RFC 7946 wants it. */
+export function toSignedLongitude(lon: number): number {
+  const folded = ((((lon + 180) % 360) + 360) % 360) - 180;
+  return Object.is(folded, -0) ? 0 : folded;
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
+}
+
+function numberCell(value: number | undefined, digits: number): string {
+  return value === undefined || !Number.isFinite(value) ? '' : String(round(value, digits));
+}
+
+function csvField(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function className(table: PatchTable, k: number | undefined): string {
+  return k === undefined ? '' : (table.classNames?.[k] ?? String(k));
+}
+
+/**
+ * One row per selected patch: index, centre, bounds (longitudes east in [0, 360) as in the data),
+ * label, prediction, probability, PC scores and concept score when known.
+ */
+export function selectionToCsv(table: PatchTable, selection: Uint8Array): string {
+  const pcCount = table.pcScores ? (table.pcCount ?? 0) : 0;
+  const header = [
+    'index', 'centre_lon', 'centre_lat', 'lat_min', 'lat_max', 'lon_min', 'lon_max',
+    'label', 'label_name', 'prediction', 'prediction_name', 'probability',
+    ...Array.from({ length: pcCount }, (_, k) => `pc${k + 1}`),
+    'concept_score',
+  ];
+  const lines = [header.join(',')];
+  for (const i of selectedIndices(selection)) {
+    const label = table.labels?.[i];
+    const prediction = table.predictions?.[i];
+    const cells = [
+      String(i),
+      numberCell(table.cellCentres[2 * i], 4),
+      numberCell(table.cellCentres[2 * i + 1], 4),
+      numberCell(table.cellBounds[4 * i], 4),
+      numberCell(table.cellBounds[4 * i + 1], 4),
+      numberCell(table.cellBounds[4 * i + 2], 4),
+      numberCell(table.cellBounds[4 * i + 3], 4),
+      label === undefined ? '' : String(label),
+      csvField(className(table, label)),
+      prediction === undefined ? '' : String(prediction),
+      csvField(className(table, prediction)),
+      numberCell(table.probabilities?.[i], 6),
+      ...Array.from({ length: pcCount }, (_, k) => numberCell(table.pcScores?.[i * pcCount + k], 6)),
+      numberCell(table.conceptScores?.[i], 6),
+    ];
+    lines.push(cells.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The cell as a counter-clockwise closed ring with longitudes in [-180, 180]; a cell crossing the antimeridian
+ * becomes two rings, one each side, as RFC 7946 section 3.1.9 asks.
+ */
+export function cellGeometry(latMin: number, latMax: number, lonMin: number, lonMax: number): Polygon | MultiPolygon {
+  let width = lonMax - lonMin;
+  if (width < 0) width += 360;
+  const west = toSignedLongitude(lonMin);
+  const east = west + width;
+  const ring = (w: number, e: number): Position[] => [
+    [round(w, 6), round(latMin, 6)],
+    [round(e, 6), round(latMin, 6)],
+    [round(e, 6), round(latMax, 6)],
+    [round(w, 6), round(latMax, 6)],
+    [round(w, 6), round(latMin, 6)],
+  ];
+  if (east <= 180) return { type: 'Polygon', coordinates: [ring(west, east)] };
+  return { type: 'MultiPolygon', coordinates: [[ring(west, 180)], [ring(-180, east - 360)]] };
+}
+
+export interface PatchProperties {
+  index: number;
+  centre: [number, number];
+  bounds: { latMin: number; latMax: number; lonMin: number; lonMax: number };
+  label: number | null;
+  labelName: string | null;
+  prediction: number | null;
+  predictionName: string | null;
+  probability: number | null;
+  pcScores: (number | null)[] | null;
+  conceptScore: number | null;
+}
+
+function finiteOrNull(value: number | undefined, digits: number): number | null {
+  return value === undefined || !Number.isFinite(value) ? null : round(value, digits);
+}
+
+/** A FeatureCollection of the selected cells, their properties in signed longitudes like the geometry. */
+export function selectionToGeoJson(table: PatchTable, selection: Uint8Array): FeatureCollection<Polygon | MultiPolygon, PatchProperties> {
+  const pcCount = table.pcScores ? (table.pcCount ?? 0) : 0;
+  const features: Feature<Polygon | MultiPolygon, PatchProperties>[] = [];
+  for (const i of selectedIndices(selection)) {
+    const [latMin, latMax, lonMin, lonMax] = table.cellBounds.subarray(4 * i, 4 * i + 4);
+    const label = table.labels?.[i];
+    const prediction = table.predictions?.[i];
+    features.push({
+      type: 'Feature',
+      id: i,
+      geometry: cellGeometry(latMin, latMax, lonMin, lonMax),
+      properties: {
+        index: i,
+        centre: [round(toSignedLongitude(table.cellCentres[2 * i]), 6), round(table.cellCentres[2 * i + 1], 6)],
+        bounds: {
+          latMin: round(latMin, 6),
+          latMax: round(latMax, 6),
+          lonMin: round(toSignedLongitude(lonMin), 6),
+          lonMax: round(toSignedLongitude(lonMax), 6),
+        },
+        label: label ?? null,
+        labelName: label === undefined ? null : className(table, label),
+        prediction: prediction ?? null,
+        predictionName: prediction === undefined ? null : className(table, prediction),
+        probability: finiteOrNull(table.probabilities?.[i], 6),
+        pcScores: pcCount > 0 ? Array.from({ length: pcCount }, (_, k) => finiteOrNull(table.pcScores?.[i * pcCount + k], 6)) : null,
+        conceptScore: finiteOrNull(table.conceptScores?.[i], 6),
+      },
+    });
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+/** Saves text or a data URL as a file through a temporary link. */
+export function saveFile(fileName: string, content: string | Blob, mimeType = 'text/plain'): void {
+  const blob = typeof content === 'string' ? new Blob([content], { type: mimeType }) : content;
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  // Revoke after the click has been handled, or some browsers download nothing.
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export interface PngCaption {
+  text: string;
+  x: number;
+  y: number;
+  align?: CanvasTextAlign;
+  rotate?: boolean;
+}
+
+/**
+ * A PNG of a WebGL canvas on an opaque background, with optional text drawn on top (axis titles, a date):
+ * the canvas itself is transparent where nothing was drawn, and HTML overlays are not in it.
+ */
+export async function canvasToPng(canvas: HTMLCanvasElement, background: string, captions: readonly PngCaption[] = []): Promise<Blob> {
+  const out = document.createElement('canvas');
+  out.width = canvas.width;
+  out.height = canvas.height;
+  const context = out.getContext('2d');
+  if (!context) throw new Error('no 2D canvas context for the PNG export');
+  context.fillStyle = background;
+  context.fillRect(0, 0, out.width, out.height);
+  context.drawImage(canvas, 0, 0);
+  const scale = canvas.width / Math.max(1, canvas.clientWidth || canvas.width);
+  context.fillStyle = '#d7dde8';
+  context.font = `${Math.round(12 * scale)}px system-ui, sans-serif`;
+  for (const caption of captions) {
+    context.save();
+    context.translate(caption.x * scale, caption.y * scale);
+    if (caption.rotate) context.rotate(-Math.PI / 2);
+    context.textAlign = caption.align ?? 'left';
+    context.fillText(caption.text, 0, 0);
+    context.restore();
+  }
+  return new Promise((resolve, reject) =>
+    out.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the PNG could not be encoded'))), 'image/png'),
+  );
+}
