@@ -1,0 +1,248 @@
+// An ERA5 dataset opened for Aurora: layout detected, every variable found, coordinates decoded
+// and the grid planned, so that a missing variable or a bad grid is reported when the store is
+// opened, before any batch is read.
+import * as zarr from 'zarrita';
+import {
+  ATMOSPHERIC_VARIABLES,
+  AURORA_LEVELS,
+  STATIC_VARIABLES,
+  STEP_HOURS,
+  SURFACE_VARIABLES,
+  type AtmosphericVariable,
+  type StaticVariable,
+  type SurfaceVariable,
+} from './batch.ts';
+import { decodeCfTimes } from './cf-time.ts';
+import { GridMismatchError, IrregularGridError, MissingVariableError, UnsupportedEncodingError } from './errors.ts';
+import { planGrid, type GridPlan } from './grid.ts';
+import { axisOfDimension, detectLayout, LAYOUTS, type Axis, type Layout, type LayoutName } from './layout.ts';
+import type { ZarrArray, ZarrSource } from './store.ts';
+
+/** CF packing: physical = raw * scale + offset; raw values in `missing` are gaps. */
+export interface Packing {
+  scale: number;
+  offset: number;
+  missing: readonly number[];
+}
+
+/** One variable of the store, with where its axes are. */
+export interface Field {
+  /** The store's name for it. */
+  name: string;
+  array: ZarrArray;
+  /** Dimension names in the array's order. */
+  dims: readonly string[];
+  /** Position of each known axis in `dims`. */
+  axes: Partial<Record<Axis, number>>;
+  packing: Packing;
+  /** The grid of the store it comes from (the static store may differ in order and convention). */
+  grid: GridPlan;
+}
+
+export interface Era5Dataset {
+  layout: Layout;
+  source: ZarrSource;
+  /** Where the static fields come from: `source` itself, or a separate store. */
+  staticSource: ZarrSource;
+  /** The output grid (lat decreasing, lon in [0, 360), cropped) and its mapping to the store. */
+  grid: GridPlan;
+  /** Pressure levels of the store in hPa, in store order. */
+  levels: Float64Array;
+  /** Times of the store, milliseconds since 1970 UTC, in store order. */
+  times: Float64Array;
+  surface: Record<SurfaceVariable, Field>;
+  static: Record<StaticVariable, Field>;
+  atmos: Record<AtmosphericVariable, Field>;
+}
+
+export interface OpenDatasetOptions {
+  /** Layout to assume; detected from the variable names when left out. */
+  layout?: LayoutName;
+  /** A separate store with the static fields (the CDS layout's usual case). */
+  staticSource?: ZarrSource;
+}
+
+export async function openEra5Dataset(source: ZarrSource, options: OpenDatasetOptions = {}): Promise<Era5Dataset> {
+  const layout = LAYOUTS[options.layout ?? (await detectLayout(source))];
+  const staticSource = options.staticSource ?? source;
+
+  const reference = await openVariable(source, layout, layout.surface['2t'], 'surface variable 2t');
+  const gridPlans = new Map<ZarrSource, GridPlan>();
+  const gridOf = async (store: ZarrSource, dims: readonly string[], axes: Partial<Record<Axis, number>>, name: string) => {
+    const known = gridPlans.get(store);
+    if (known) return known;
+    const latName = dims[requireAxis(axes, 'latitude', name, dims)];
+    const lonName = dims[requireAxis(axes, 'longitude', name, dims)];
+    const plan = planGrid(
+      await readCoordinate(store, layout, latName, 'latitude coordinate'),
+      await readCoordinate(store, layout, lonName, 'longitude coordinate'),
+    );
+    gridPlans.set(store, plan);
+    return plan;
+  };
+
+  const field = async (store: ZarrSource, name: string, role: string, kind: 'surface' | 'atmos' | 'static'): Promise<Field> => {
+    const array = name === reference.name && store === source ? reference.array : (await openVariable(store, layout, name, role)).array;
+    const dims = dimensionsOf(array, name);
+    const axes = axesOf(dims);
+    const grid = await gridOf(store, dims, axes, name);
+    checkDimensions(array, name, dims, axes, kind);
+    return { name, array, dims, axes, packing: packingOf(array), grid };
+  };
+
+  const surface = await mapVariables(SURFACE_VARIABLES, (v) => field(source, layout.surface[v], `surface variable ${v}`, 'surface'));
+  const atmos = await mapVariables(ATMOSPHERIC_VARIABLES, (v) => field(source, layout.atmos[v], `atmospheric variable ${v}`, 'atmos'));
+  const statics = await mapVariables(STATIC_VARIABLES, (v) => field(staticSource, layout.static[v], `static variable ${v}`, 'static'));
+  const grid = surface['2t'].grid;
+  if (staticSource !== source) checkSameGrid(grid, statics.lsm.grid);
+
+  const timeField = surface['2t'];
+  const timeName = timeField.dims[requireAxis(timeField.axes, 'time', timeField.name, timeField.dims)];
+  const times = await readTimes(source, layout, timeName);
+  const levelField = atmos.z;
+  const levelName = levelField.dims[requireAxis(levelField.axes, 'level', levelField.name, levelField.dims)];
+  const levels = await readLevels(source, layout, levelName);
+  return { layout, source, staticSource, grid, levels, times, surface, static: statics, atmos };
+}
+
+/** The store's times and, for each, whether its previous 6-hourly step is there too (for a calendar). */
+export interface TimeListing {
+  times: Date[];
+  hasPreviousStep: boolean[];
+}
+
+export function listTimes(dataset: Era5Dataset): TimeListing {
+  const sorted = Float64Array.from(dataset.times).sort();
+  const present = new Set(sorted);
+  return {
+    times: Array.from(sorted, (ms) => new Date(ms)),
+    hasPreviousStep: Array.from(sorted, (ms) => present.has(ms - STEP_HOURS * 3600e3)),
+  };
+}
+
+/** Store index of a pressure level (hPa), or -1. */
+export function levelIndex(dataset: Era5Dataset, levelHpa: number): number {
+  return dataset.levels.findIndex((level) => Math.abs(level - levelHpa) < 1e-6);
+}
+
+/** Aurora's levels that the store lacks. */
+export function missingLevels(dataset: Era5Dataset): number[] {
+  return AURORA_LEVELS.filter((level) => levelIndex(dataset, level) < 0);
+}
+
+async function openVariable(store: ZarrSource, layout: Layout, name: string, role: string): Promise<{ name: string; array: ZarrArray }> {
+  const array = await store.openArray(name);
+  if (!array) throw new MissingVariableError(name, layout.name, store.location, role);
+  return { name, array };
+}
+
+async function mapVariables<K extends string>(keys: readonly K[], open: (key: K) => Promise<Field>): Promise<Record<K, Field>> {
+  const fields = await Promise.all(keys.map(open));
+  return Object.fromEntries(keys.map((key, i) => [key, fields[i]])) as Record<K, Field>;
+}
+
+function dimensionsOf(array: ZarrArray, name: string): string[] {
+  const fromAttributes = array.attrs._ARRAY_DIMENSIONS;
+  const dims = array.dimensionNames ?? (Array.isArray(fromAttributes) ? fromAttributes.map(String) : undefined);
+  if (!dims || dims.length !== array.shape.length) {
+    throw new IrregularGridError(
+      'latitude',
+      `variable '${name}' does not name its dimensions (no _ARRAY_DIMENSIONS or dimension_names), so its latitude and longitude axes are unknown`,
+    );
+  }
+  return dims;
+}
+
+function axesOf(dims: readonly string[]): Partial<Record<Axis, number>> {
+  const axes: Partial<Record<Axis, number>> = {};
+  dims.forEach((dim, i) => {
+    const axis = axisOfDimension(dim);
+    if (axis) axes[axis] = i;
+  });
+  return axes;
+}
+
+function requireAxis(axes: Partial<Record<Axis, number>>, axis: Axis, name: string, dims: readonly string[]): number {
+  const index = axes[axis];
+  if (index === undefined) {
+    throw new IrregularGridError(
+      axis === 'longitude' ? 'longitude' : 'latitude',
+      `variable '${name}' has dimensions (${dims.join(', ')}) and none of them is a ${axis} dimension`,
+    );
+  }
+  return index;
+}
+
+/** Dimensions other than the expected ones must have length 1 (read at index 0). */
+function checkDimensions(array: ZarrArray, name: string, dims: readonly string[], axes: Partial<Record<Axis, number>>, kind: 'surface' | 'atmos' | 'static'): void {
+  const needed: Axis[] = kind === 'static' ? ['latitude', 'longitude'] : kind === 'surface' ? ['time', 'latitude', 'longitude'] : ['time', 'level', 'latitude', 'longitude'];
+  for (const axis of needed) requireAxis(axes, axis, name, dims);
+  dims.forEach((dim, i) => {
+    const axis = axisOfDimension(dim);
+    const used = axis !== undefined && needed.includes(axis);
+    // Static fields do not change: a time axis of any length is read at its first time.
+    if (!used && array.shape[i] !== 1 && !(kind === 'static' && axis === 'time')) {
+      throw new IrregularGridError(
+        'latitude',
+        `variable '${name}' has an extra dimension '${dim}' of length ${array.shape[i]}; only length 1 can be read unambiguously`,
+      );
+    }
+  });
+  if (array.is('bigint')) throw new UnsupportedEncodingError(name, 'dtype', array.dtype);
+}
+
+function packingOf(array: ZarrArray): Packing {
+  const attrs = array.attrs;
+  const scale = typeof attrs.scale_factor === 'number' ? attrs.scale_factor : 1;
+  const offset = typeof attrs.add_offset === 'number' ? attrs.add_offset : 0;
+  const missing = [attrs._FillValue, attrs.missing_value].flat().filter((value): value is number => typeof value === 'number');
+  if (typeof array.fillValue === 'number' && !Number.isNaN(array.fillValue) && (scale !== 1 || offset !== 0)) missing.push(array.fillValue);
+  return { scale, offset, missing };
+}
+
+async function readCoordinate(store: ZarrSource, layout: Layout, name: string, role: string): Promise<Float64Array> {
+  return (await readCoordinateWithAttributes(store, layout, name, role)).values;
+}
+
+async function readCoordinateWithAttributes(
+  store: ZarrSource,
+  layout: Layout,
+  name: string,
+  role: string,
+): Promise<{ values: Float64Array; attributes: zarr.Attributes }> {
+  const { array } = await openVariable(store, layout, name, role);
+  const { data } = await zarr.get(array);
+  if (!isNumericArray(data)) throw new UnsupportedEncodingError(name, 'dtype', array.dtype);
+  const { scale, offset } = packingOf(array);
+  return { values: Float64Array.from(data as ArrayLike<number | bigint>, (value) => Number(value) * scale + offset), attributes: array.attrs };
+}
+
+async function readTimes(store: ZarrSource, layout: Layout, name: string): Promise<Float64Array> {
+  const { array } = await openVariable(store, layout, name, 'time coordinate');
+  const { data } = await zarr.get(array);
+  if (!isNumericArray(data)) throw new UnsupportedEncodingError(name, 'dtype', array.dtype);
+  return decodeCfTimes(data as ArrayLike<number> | ArrayLike<bigint>, array.attrs, name);
+}
+
+async function readLevels(store: ZarrSource, layout: Layout, name: string): Promise<Float64Array> {
+  const { values, attributes } = await readCoordinateWithAttributes(store, layout, name, 'pressure-level coordinate');
+  const units = typeof attributes.units === 'string' ? attributes.units.trim() : '';
+  // Some stores give pressure in Pa (50000) rather than hPa (500).
+  return units === 'Pa' ? values.map((value) => value / 100) : values;
+}
+
+function checkSameGrid(dynamic: GridPlan, statics: GridPlan): void {
+  const tolerance = 1e-4;
+  for (const [axis, a, b] of [
+    ['latitudes', dynamic.lat, statics.lat],
+    ['longitudes', dynamic.lon, statics.lon],
+  ] as const) {
+    if (a.length !== b.length) throw new GridMismatchError(`${a.length} ${axis} against ${b.length} in the static store`);
+    const i = a.findIndex((value, k) => Math.abs(value - b[k]) > tolerance);
+    if (i >= 0) throw new GridMismatchError(`${axis} differ (${a[i]} against ${b[i]} in the static store)`);
+  }
+}
+
+function isNumericArray(data: unknown): boolean {
+  return ArrayBuffer.isView(data) && !(data instanceof DataView);
+}

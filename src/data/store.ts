@@ -1,0 +1,222 @@
+// Opening a Zarr store (v2, consolidated or not; v3) over any readable key-value store, with byte
+// counting for progress and typed errors for what people get wrong: bad URLs, private buckets,
+// web pages instead of stores, codecs and dtypes this product cannot decode.
+import * as zarr from 'zarrita';
+import { HttpStatusError, NotZarrError, StoreUnreachableError, UnsupportedEncodingError } from './errors.ts';
+
+export type ZarrArray = zarr.Array<zarr.DataType, zarr.Readable>;
+export type AbsoluteKey = `/${string}`;
+
+/** A key-value store to read from: zarrita's interface, so its stores fit too. */
+export interface KeyValueReader {
+  get(key: AbsoluteKey, options?: { signal?: AbortSignal }): Promise<Uint8Array | undefined>;
+}
+
+/** Traffic of one store: what the UI shows as "bytes fetched". */
+export interface Traffic {
+  bytesFetched: number;
+  /** Chunk (non-metadata) keys fetched. */
+  chunksFetched: number;
+}
+
+const METADATA_KEY = /(^|\/)(\.zmetadata|\.zarray|\.zattrs|\.zgroup|zarr\.json)$/;
+
+/**
+ * An http(s) store. 404 is a missing key (a missing chunk reads as the fill value, per Zarr);
+ * any other error status, or no answer at all, is a typed error.
+ */
+export class HttpStore implements KeyValueReader {
+  readonly url: string;
+  constructor(
+    url: string,
+    private readonly fetchImpl: typeof fetch = (input, init) => globalThis.fetch(input, init),
+  ) {
+    this.url = url.endsWith('/') ? url : `${url}/`;
+  }
+
+  async get(key: AbsoluteKey, options?: { signal?: AbortSignal }): Promise<Uint8Array | undefined> {
+    const url = this.url + key.slice(1);
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, { signal: options?.signal });
+    } catch (error) {
+      if (options?.signal?.aborted) throw error;
+      throw new StoreUnreachableError(url, error);
+    }
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new HttpStatusError(url, response.status);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+}
+
+/** Counts the bytes read and checks that metadata is JSON (a web server's HTML page is not). */
+class ObservedStore implements KeyValueReader {
+  readonly traffic: Traffic = { bytesFetched: 0, chunksFetched: 0 };
+  constructor(
+    private readonly inner: KeyValueReader,
+    private readonly location: string,
+  ) {}
+
+  async get(key: AbsoluteKey, options?: { signal?: AbortSignal }): Promise<Uint8Array | undefined> {
+    const bytes = await this.inner.get(key, options);
+    if (bytes === undefined) return undefined;
+    this.traffic.bytesFetched += bytes.byteLength;
+    if (METADATA_KEY.test(key)) parseMetadata(bytes, key, this.location);
+    else this.traffic.chunksFetched += 1;
+    return bytes;
+  }
+}
+
+/** Serves metadata keys from consolidated metadata, so that they cost no requests. */
+class ConsolidatedStore implements KeyValueReader {
+  private readonly encoded = new Map<string, Uint8Array>();
+  constructor(
+    private readonly inner: KeyValueReader,
+    metadata: Record<string, unknown>,
+  ) {
+    const encoder = new TextEncoder();
+    for (const [key, value] of Object.entries(metadata)) this.encoded.set(`/${key}`, encoder.encode(JSON.stringify(value)));
+  }
+
+  async get(key: AbsoluteKey, options?: { signal?: AbortSignal }): Promise<Uint8Array | undefined> {
+    // Consolidated metadata lists every metadata key of the store: one not listed does not exist.
+    if (METADATA_KEY.test(key)) return this.encoded.get(key);
+    return this.inner.get(key, options);
+  }
+}
+
+export interface ZarrSource {
+  /** Where the store is, for messages: a URL or a path. */
+  readonly location: string;
+  readonly format: 2 | 3;
+  readonly consolidated: boolean;
+  /** Attributes of the root group. */
+  readonly attributes: Readonly<Record<string, unknown>>;
+  /** Names of the root's arrays; undefined when the store has no consolidated metadata to list them. */
+  readonly arrayNames: readonly string[] | undefined;
+  readonly traffic: Readonly<Traffic>;
+  /** Opens a root array by name; undefined when there is none. */
+  openArray(name: string): Promise<ZarrArray | undefined>;
+}
+
+export function openHttpSource(url: string, fetchImpl?: typeof fetch): Promise<ZarrSource> {
+  return openZarrSource(new HttpStore(url, fetchImpl), url);
+}
+
+/** Opens the root group of a store: consolidated v2, plain v2 or v3, in that order of preference. */
+export async function openZarrSource(reader: KeyValueReader, location: string): Promise<ZarrSource> {
+  const observed = new ObservedStore(reader, location);
+  const consolidated = await observed.get('/.zmetadata');
+  if (consolidated) {
+    const { metadata } = parseMetadata(consolidated, '.zmetadata', location);
+    if (!isRecord(metadata)) throw new NotZarrError(location, ".zmetadata has no 'metadata' object");
+    const store = new ConsolidatedStore(observed, metadata);
+    const attributes = readJsonRecord(metadata['.zattrs']);
+    const arrayNames = Object.keys(metadata)
+      .filter((key) => /^[^/]+\/\.zarray$/.test(key))
+      .map((key) => key.slice(0, -'/.zarray'.length));
+    return makeSource(store, observed.traffic, location, 2, true, attributes, arrayNames);
+  }
+  const group = await observed.get('/.zgroup');
+  if (group) {
+    const attributes = readJsonRecord(await observed.get('/.zattrs').then((bytes) => bytes && parseMetadata(bytes, '.zattrs', location)));
+    return makeSource(observed, observed.traffic, location, 2, false, attributes, undefined);
+  }
+  const v3Root = await observed.get('/zarr.json');
+  if (v3Root) {
+    const root = parseMetadata(v3Root, 'zarr.json', location);
+    if (root.node_type !== 'group') throw new NotZarrError(location, `zarr.json describes a ${String(root.node_type)}, not a group of variables`);
+    const listed = isRecord(root.consolidated_metadata) ? root.consolidated_metadata.metadata : undefined;
+    const arrayNames = isRecord(listed)
+      ? Object.entries(listed)
+          .filter(([name, meta]) => !name.includes('/') && isRecord(meta) && meta.node_type === 'array')
+          .map(([name]) => name)
+      : undefined;
+    return makeSource(observed, observed.traffic, location, 3, arrayNames !== undefined, readJsonRecord(root.attributes), arrayNames);
+  }
+  if (/^https?:/i.test(location)) throw new HttpStatusError(location, 404);
+  throw new NotZarrError(location, 'it has none of .zmetadata, .zgroup or zarr.json');
+}
+
+function makeSource(
+  store: KeyValueReader,
+  traffic: Traffic,
+  location: string,
+  format: 2 | 3,
+  consolidated: boolean,
+  attributes: Record<string, unknown>,
+  arrayNames: string[] | undefined,
+): ZarrSource {
+  const root = zarr.root(store);
+  return {
+    location,
+    format,
+    consolidated,
+    attributes,
+    arrayNames,
+    traffic,
+    async openArray(name) {
+      const location = root.resolve(name);
+      if (format === 2) {
+        const meta = await store.get(`/${name}/.zarray`);
+        if (!meta) return undefined;
+        checkV2Encoding(name, parseMetadata(meta, `${name}/.zarray`, this.location));
+        return await zarr.open.v2(location, { kind: 'array' });
+      }
+      const meta = await store.get(`/${name}/zarr.json`);
+      if (!meta) return undefined;
+      const parsed = parseMetadata(meta, `${name}/zarr.json`, this.location);
+      if (parsed.node_type !== 'array') return undefined;
+      checkV3Encoding(name, parsed);
+      return await zarr.open.v3(location, { kind: 'array' });
+    },
+  };
+}
+
+// Numeric dtypes only: ERA5 fields are floats (or packed integers), coordinates floats or int64.
+const SUPPORTED_V2_DTYPE = /^[<>|](f4|f8|i1|i2|i4|i8|u1|u2|u4|u8)$/;
+const SUPPORTED_V3_DTYPES = new Set(['float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64']);
+const SUPPORTED_BLOSC_CNAMES = new Set(['lz4', 'lz4hc', 'zstd', 'blosclz', 'zlib']);
+
+function checkV2Encoding(name: string, meta: Record<string, unknown>): void {
+  const dtype = String(meta.dtype);
+  if (!SUPPORTED_V2_DTYPE.test(dtype)) throw new UnsupportedEncodingError(name, 'dtype', dtype);
+  const codecs = [meta.compressor, ...(Array.isArray(meta.filters) ? meta.filters : [])].filter((codec) => codec !== null && codec !== undefined);
+  for (const codec of codecs) {
+    const id = isRecord(codec) ? String(codec.id) : String(codec);
+    if (!zarr.registry.has(`numcodecs.${id}`) && !zarr.registry.has(id)) throw new UnsupportedEncodingError(name, 'codec', id);
+    if (id === 'blosc' && isRecord(codec) && !SUPPORTED_BLOSC_CNAMES.has(String(codec.cname))) {
+      throw new UnsupportedEncodingError(name, 'codec', `blosc with ${String(codec.cname)}`);
+    }
+  }
+}
+
+function checkV3Encoding(name: string, meta: Record<string, unknown>): void {
+  const dtype = String(meta.data_type);
+  if (!SUPPORTED_V3_DTYPES.has(dtype)) throw new UnsupportedEncodingError(name, 'dtype', dtype);
+  for (const codec of Array.isArray(meta.codecs) ? meta.codecs : []) {
+    const id = isRecord(codec) ? String(codec.name) : String(codec);
+    if (!zarr.registry.has(id)) throw new UnsupportedEncodingError(name, 'codec', id);
+  }
+}
+
+function parseMetadata(bytes: Uint8Array, key: string, location: string): Record<string, unknown> {
+  const text = new TextDecoder().decode(bytes);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    const start = text.slice(0, 40).replace(/\s+/g, ' ').trim();
+    throw new NotZarrError(location, `its ${key.replace(/^\//, '')} is not JSON metadata (it starts with "${start}")`);
+  }
+  if (!isRecord(parsed)) throw new NotZarrError(location, `its ${key.replace(/^\//, '')} is not a JSON object`);
+  return parsed;
+}
+
+function readJsonRecord(value: unknown): Record<string, unknown> {
+  return isRecord(value) ? value : {};
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
