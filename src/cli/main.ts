@@ -1,6 +1,7 @@
 // Entry point of the `latent-explorer` CLI. Each command lives in its own module under
 // ./commands and is loaded only when called, so `--help` stays fast and a command's heavy
 // dependencies (onnxruntime-node, tfjs) load only for the commands that need them.
+import { describeError } from '../describe-error.ts';
 import { CliError } from './errors.ts';
 
 export interface CommandModule {
@@ -51,9 +52,4 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`latent-explorer ${name}: ${describeError(error)}\n`);
     return error instanceof CliError ? error.exitCode : 1;
   }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

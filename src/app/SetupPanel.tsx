@@ -1,0 +1,244 @@
+// The set-up panel: which store, model, time, level, study and split a run uses.
+// The store URL is edited as a draft and only replaces the current store once it has opened,
+// so a bad URL costs the user nothing.
+import { useEffect, useState } from 'react';
+import { useExplorer } from '../state/store.ts';
+import { LAYOUTS, STUDY_SPLIT, type Split, type ViewSettings } from '../state/view-settings.ts';
+import { Calendar } from './Calendar.tsx';
+import type { ModelEntry } from './models.ts';
+import type { StoreSummary } from './store-summary.ts';
+
+interface SetupPanelProps {
+  summary: StoreSummary | null;
+  storeStatus: 'loading' | 'ready' | 'failed';
+  models: ModelEntry[];
+  onOpenStore(location: string, staticStore: string | null, layout: ViewSettings['layout']): void;
+  onRun(): void;
+  onCancel(): void;
+}
+
+const LEVEL_NAMES = ['Surface', 'Atmospheric latent level 1', 'Atmospheric latent level 2', 'Atmospheric latent level 3'];
+
+function splitKind(split: Split): Split['kind'] {
+  return split.kind;
+}
+
+function defaultSplit(kind: Split['kind']): Split {
+  switch (kind) {
+    case 'lon-band':
+      return STUDY_SPLIT;
+    case 'stratified':
+      return { kind: 'stratified', testFraction: 0.2, seed: 0 };
+    case 'blocks':
+      return { kind: 'blocks', blockDegrees: 10, folds: 5, fold: 0, seed: 0 };
+  }
+}
+
+export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, onCancel }: SetupPanelProps) {
+  const settings = useExplorer((state) => state.settings);
+  const runStatus = useExplorer((state) => state.runStatus);
+  const updateSettings = useExplorer((state) => state.updateSettings);
+  const [storeDraft, setStoreDraft] = useState(settings.store);
+  const [staticDraft, setStaticDraft] = useState(settings.staticStore ?? '');
+  const [layoutDraft, setLayoutDraft] = useState(settings.layout);
+
+  // A permalink or a successful open changes the store: show it in the drafts.
+  useEffect(() => setStoreDraft(settings.store), [settings.store]);
+  useEffect(() => setStaticDraft(settings.staticStore ?? ''), [settings.staticStore]);
+  useEffect(() => setLayoutDraft(settings.layout), [settings.layout]);
+
+  const running = runStatus === 'running';
+  const times = summary?.times ?? [];
+  const timeIndex = settings.time ? times.indexOf(settings.time) : -1;
+  const runnable = !running && storeStatus === 'ready' && settings.time !== null && settings.modelId !== null;
+
+  return (
+    <aside className="setup-panel" aria-label="Set-up">
+      <form
+        className="panel-section"
+        onSubmit={(event) => {
+          event.preventDefault();
+          onOpenStore(storeDraft.trim(), staticDraft.trim() === '' ? null : staticDraft.trim(), layoutDraft);
+        }}
+      >
+        <h2>Data</h2>
+        <label className="field">
+          <span>Store URL</span>
+          <input aria-label="Store URL" value={storeDraft} onChange={(event) => setStoreDraft(event.target.value)} spellCheck={false} />
+        </label>
+        <label className="field">
+          <span>Static store URL (CDS layout)</span>
+          <input
+            aria-label="Static store URL"
+            value={staticDraft}
+            placeholder="same store"
+            onChange={(event) => setStaticDraft(event.target.value)}
+            spellCheck={false}
+          />
+        </label>
+        <div className="field-row">
+          <label className="field">
+            <span>Layout</span>
+            <select aria-label="Layout" value={layoutDraft} onChange={(event) => setLayoutDraft(event.target.value as ViewSettings['layout'])}>
+              {LAYOUTS.map((layout) => (
+                <option key={layout} value={layout}>
+                  {layout === 'auto' ? 'detect' : layout === 'wb2' ? 'WeatherBench2' : 'CDS / Earth Data Hub'}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" aria-label="Open store" disabled={running}>
+            Open
+          </button>
+        </div>
+        <p className="store-status" aria-live="polite">
+          {storeStatus === 'loading' && 'Opening the store…'}
+          {storeStatus === 'ready' && summary && (
+            <>
+              {summary.layoutName}, {summary.height} × {summary.width} grid, {summary.times.length} times
+              {summary.synthetic && <strong className="badge synthetic"> synthetic sample</strong>}
+            </>
+          )}
+          {storeStatus === 'failed' && 'The store could not be opened; the previous one is still in use.'}
+        </p>
+      </form>
+
+      <section className="panel-section">
+        <h2>Model</h2>
+        <label className="field">
+          <span>Model</span>
+          <select
+            aria-label="Model"
+            value={settings.modelId ?? ''}
+            onChange={(event) => {
+              const model = models.find((entry) => entry.id === event.target.value);
+              updateSettings({ modelId: event.target.value, modelHash: model?.hash ?? null });
+            }}
+          >
+            {models.length === 0 && <option value="">no models in models/</option>}
+            {models.map((model) => (
+              <option key={model.id} value={model.id}>
+                {model.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </section>
+
+      <section className="panel-section">
+        <h2>Date</h2>
+        <Calendar times={times} value={settings.time} onChange={(time) => updateSettings({ time })} disabled={running} />
+        <div className="field-row">
+          <button
+            type="button"
+            aria-label="Previous step"
+            disabled={running || timeIndex <= 0}
+            onClick={() => updateSettings({ time: times[timeIndex - 1] })}
+          >
+            ◂ −6 h
+          </button>
+          <button
+            type="button"
+            aria-label="Next step"
+            disabled={running || timeIndex < 0 || timeIndex >= times.length - 1}
+            onClick={() => updateSettings({ time: times[timeIndex + 1] })}
+          >
+            +6 h ▸
+          </button>
+        </div>
+      </section>
+
+      <section className="panel-section">
+        <h2>Probe</h2>
+        <label className="field">
+          <span>Latent level</span>
+          <select
+            aria-label="Latent level"
+            value={settings.level}
+            onChange={(event) => updateSettings({ level: Number(event.target.value) as ViewSettings['level'] })}
+          >
+            {LEVEL_NAMES.map((name, level) => (
+              <option key={name} value={level}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Study</span>
+          <select aria-label="Study" value={settings.study} onChange={(event) => updateSettings({ study: event.target.value as ViewSettings['study'] })}>
+            <option value="land-sea">Land and sea</option>
+            <option value="extremes">Extreme 2 m temperature</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Split</span>
+          <select
+            aria-label="Split"
+            value={splitKind(settings.split)}
+            onChange={(event) => updateSettings({ split: defaultSplit(event.target.value as Split['kind']) })}
+          >
+            <option value="lon-band">Longitude band (test {STUDY_SPLIT.kind === 'lon-band' ? `${STUDY_SPLIT.west}–${STUDY_SPLIT.east}° E` : ''})</option>
+            <option value="stratified">Stratified random 80/20</option>
+            <option value="blocks">Spatial blocks k-fold</option>
+          </select>
+        </label>
+        <SplitDetails split={settings.split} onChange={(split) => updateSettings({ split })} />
+      </section>
+
+      <div className="run-buttons">
+        <button type="button" className="primary" aria-label="Run" disabled={!runnable} onClick={onRun}>
+          Run
+        </button>
+        <button type="button" aria-label="Cancel" disabled={!running} onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </aside>
+  );
+}
+
+function NumberField({ label, value, onChange, step }: { label: string; value: number; step?: number; onChange(value: number): void }) {
+  return (
+    <label className="field compact">
+      <span>{label}</span>
+      <input
+        aria-label={label}
+        type="number"
+        step={step ?? 1}
+        value={value}
+        onChange={(event) => {
+          const parsed = Number(event.target.value);
+          if (event.target.value !== '' && Number.isFinite(parsed)) onChange(parsed);
+        }}
+      />
+    </label>
+  );
+}
+
+function SplitDetails({ split, onChange }: { split: Split; onChange(split: Split): void }) {
+  switch (split.kind) {
+    case 'lon-band':
+      return (
+        <div className="field-row">
+          <NumberField label="Test band west (° E)" value={split.west} onChange={(west) => onChange({ ...split, west })} />
+          <NumberField label="Test band east (° E)" value={split.east} onChange={(east) => onChange({ ...split, east })} />
+        </div>
+      );
+    case 'stratified':
+      return (
+        <div className="field-row">
+          <NumberField label="Test fraction" step={0.05} value={split.testFraction} onChange={(testFraction) => onChange({ ...split, testFraction })} />
+          <NumberField label="Seed" value={split.seed} onChange={(seed) => onChange({ ...split, seed })} />
+        </div>
+      );
+    case 'blocks':
+      return (
+        <div className="field-row">
+          <NumberField label="Block size (°)" value={split.blockDegrees} onChange={(blockDegrees) => onChange({ ...split, blockDegrees })} />
+          <NumberField label="Folds" value={split.folds} onChange={(folds) => onChange({ ...split, folds })} />
+          <NumberField label="Test fold" value={split.fold} onChange={(fold) => onChange({ ...split, fold })} />
+        </div>
+      );
+  }
+}

@@ -1,0 +1,74 @@
+// The one zustand store. `settings` is what a permalink carries; everything else is derived or transient.
+// Views subscribe to the slices they use (useExplorer(selector)), so a brush does not re-render the set-up panel.
+import { create } from 'zustand';
+import { makeNotice, type Notice, type NoticeKind } from './notices.ts';
+import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type ViewSettings } from './view-settings.ts';
+
+export type StageName = 'fetch' | 'encode' | 'pca' | 'probe';
+
+export interface StageProgress {
+  name: StageName;
+  status: 'waiting' | 'running' | 'done' | 'cached' | 'cancelled' | 'failed';
+  /** Work done and in all, in the stage's own unit (bytes, tiles, iterations). */
+  done: number;
+  total: number;
+  unit: string;
+  /** Wall-clock milliseconds of the stage, once it has ended. */
+  milliseconds: number | null;
+}
+
+export type RunStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface ExplorerState {
+  settings: ViewSettings;
+  notices: Notice[];
+  runStatus: RunStatus;
+  stages: StageProgress[];
+  /** Selection over the current result's points (1 = selected); empty when nothing is loaded. */
+  selectionMask: Uint8Array;
+  hoveredPatch: number | null;
+
+  updateSettings(patch: Partial<ViewSettings>): void;
+  replaceSettings(settings: ViewSettings): void;
+  notify(kind: NoticeKind, title: string, text: string): void;
+  dismissNotice(id: number): void;
+  setRunStatus(status: RunStatus): void;
+  setStages(stages: StageProgress[]): void;
+  updateStage(name: StageName, patch: Partial<StageProgress>): void;
+  setSelectionMask(mask: Uint8Array): void;
+  setHoveredPatch(patch: number | null): void;
+}
+
+export const useExplorer = create<ExplorerState>()((set) => ({
+  settings: DEFAULT_VIEW_SETTINGS,
+  notices: [],
+  runStatus: 'idle',
+  stages: [],
+  selectionMask: new Uint8Array(0),
+  hoveredPatch: null,
+
+  updateSettings: (patch) =>
+    set((state) => {
+      // The UI goes through the same schema as a permalink: an invalid value is refused with a notice.
+      const checked = viewSettingsSchema.safeParse({ ...state.settings, ...patch });
+      if (checked.success) return { settings: checked.data };
+      const issue = checked.error.issues[0];
+      const notice = makeNotice('warning', `Invalid ${issue?.path.join('.') ?? 'setting'}`, issue?.message ?? 'The value was refused.');
+      return { notices: [...state.notices.slice(-4), notice] };
+    }),
+  replaceSettings: (settings) => set({ settings }),
+  notify: (kind, title, text) =>
+    set((state) => ({
+      // The same message twice in a row is shown once.
+      notices: state.notices.some((notice) => notice.title === title && notice.text === text)
+        ? state.notices
+        : [...state.notices.slice(-4), makeNotice(kind, title, text)],
+    })),
+  dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) })),
+  setRunStatus: (runStatus) => set({ runStatus }),
+  setStages: (stages) => set({ stages }),
+  updateStage: (name, patch) =>
+    set((state) => ({ stages: state.stages.map((stage) => (stage.name === name ? { ...stage, ...patch } : stage)) })),
+  setSelectionMask: (selectionMask) => set({ selectionMask }),
+  setHoveredPatch: (hoveredPatch) => set({ hoveredPatch }),
+}));
