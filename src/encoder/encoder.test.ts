@@ -1,0 +1,105 @@
+// The converted fixture checkpoint, run by onnxruntime, against the output of Microsoft's own
+// Perceiver3DEncoder (test/fixtures/aurora-encoder/tiny-global/expected/encoding.npy).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NormalisedBatch } from '../data/batch.ts';
+import { convertCheckpoint, readModel } from './model-files.node.ts';
+import { encodeBatch, EncoderError, type EncoderSession, type EncodeResult } from './runtime.ts';
+import { createNodeSession } from './session.node.ts';
+import { FIXTURE_CHECKPOINT, FIXTURE_HEADS, fixtureBatch, maxAbsDifference, readFixtureArray } from './test-fixture.node.ts';
+import type { ModelSidecar } from './model.ts';
+
+let dir: string;
+let sidecar: ModelSidecar;
+let session: EncoderSession;
+let batch: NormalisedBatch;
+let expected: Float32Array;
+let full: EncodeResult;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'encoder-test-'));
+  const out = join(dir, 'tiny.onnx');
+  await convertCheckpoint({ checkpoint: FIXTURE_CHECKPOINT, out, numHeads: FIXTURE_HEADS });
+  const model = await readModel(out);
+  sidecar = model.sidecar;
+  session = await createNodeSession(model.onnx, { backend: 'node-cpu', threads: 1 });
+  batch = await fixtureBatch();
+  expected = (await readFixtureArray('expected/encoding.npy')).data;
+  full = await encodeBatch(session, sidecar.config, batch);
+});
+
+afterAll(async () => {
+  await session?.release();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('encoder on the tiny-global fixture', () => {
+  it('writes a sidecar describing the converted checkpoint', () => {
+    expect(sidecar.trained).toBe(true);
+    expect(sidecar.config).toMatchObject({ embedDim: 64, numHeads: 4, headDim: 16, latentLevels: 4, depth: 1, patchSize: 4, historySize: 2 });
+    expect(sidecar.source?.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('matches Aurora’s encoding within 1e-4', () => {
+    // Aurora's output is (1, latent_levels * L, D), level-major then patch: the same memory layout.
+    expect(full.latents.length).toBe(expected.length);
+    expect(maxAbsDifference(full.latents, expected)).toBeLessThanOrEqual(1e-4);
+    expect(Array.from(full.patchIndices)).toEqual(Array.from({ length: 32 }, (_, i) => i));
+  });
+
+  it('gives the same output for tiles of 1 row, 2 rows and all rows', async () => {
+    for (const tileRows of [1, 2, 4]) {
+      const tiled = await encodeBatch(session, sidecar.config, batch, { tileRows });
+      expect(maxAbsDifference(tiled.latents, full.latents)).toBeLessThanOrEqual(1e-6);
+    }
+    const split = await encodeBatch(session, sidecar.config, batch, { maxTilePatches: 3 });
+    expect(maxAbsDifference(split.latents, full.latents)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('encodes a region as the matching slice of the full encoding', async () => {
+    // Patch centres: rows at 73.125, 28.125, -16.875, -61.875 N; columns at 16.875 + 45k E. The box
+    // holds rows 1 and 2 and crosses the 0/360 meridian: columns 7 (331.875), 0 and 1.
+    const region = await encodeBatch(session, sidecar.config, batch, { region: { kind: 'box', south: -20, north: 30, west: -50, east: 70 } });
+    const columns = full.patchColumns;
+    const selected = Array.from(region.patchIndices);
+    expect(selected.map((index) => Math.floor(index / columns))).toEqual([1, 1, 1, 2, 2, 2]);
+    expect(selected.map((index) => index % columns)).toEqual([0, 1, 7, 0, 1, 7]);
+    const d = region.embedDim;
+    const patches = selected.length;
+    for (let level = 0; level < region.latentLevels; level++) {
+      selected.forEach((index, k) => {
+        const actual = region.latents.subarray((level * patches + k) * d, (level * patches + k + 1) * d);
+        const reference = full.latents.subarray((level * 32 + index) * d, (level * 32 + index + 1) * d);
+        expect(maxAbsDifference(actual, reference)).toBeLessThanOrEqual(1e-6);
+      });
+    }
+  });
+
+  it('encodes the patches of a mask, reports progress and streams tiles', async () => {
+    const mask = new Uint8Array(32);
+    mask[5] = mask[30] = 1;
+    const progress: number[] = [];
+    const tiles: number[] = [];
+    const result = await encodeBatch(session, sidecar.config, batch, {
+      region: { kind: 'mask', mask },
+      tileRows: 1,
+      onProgress: (p) => progress.push(p.donePatches),
+      onTile: (tile) => tiles.push(...tile.patchIndices),
+    });
+    expect(Array.from(result.patchIndices)).toEqual([5, 30]);
+    expect(progress).toEqual([0, 1, 2]);
+    expect(tiles).toEqual([5, 30]);
+  });
+
+  it('stops when aborted', async () => {
+    const controller = new AbortController();
+    const run = encodeBatch(session, sidecar.config, batch, { tileRows: 1, signal: controller.signal, onTile: () => controller.abort() });
+    await expect(run).rejects.toThrow(/abort/i);
+  });
+
+  it('rejects an empty region', async () => {
+    await expect(encodeBatch(session, sidecar.config, batch, { region: { kind: 'box', south: 10, north: 11, west: 0, east: 1 } })).rejects.toThrow(EncoderError);
+  });
+});

@@ -1,0 +1,219 @@
+// The encoder runtime shared by the browser worker and the CLI: turns a NormalisedBatch (and an
+// optional region) into latents, tile by tile, over any onnxruntime session (see session.*.ts).
+// Nothing in the encoder mixes patches, so tiles of patch rows give the same result as one run.
+import type { NormalisedBatch } from '../data/batch.ts';
+import { convertLongitude, createPatchGrid, patchCentres, patchColumns, type PatchGrid } from '../data/geometry.ts';
+import type { EncoderConfig } from './config.ts';
+import { levelsEncoding, positionScaleEncoding, timeEncoding } from './fourier.ts';
+import { patchify, type PatchList } from './patchify.ts';
+
+/** A problem with the encoder's input or options; the message says what to change. */
+export class EncoderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EncoderError';
+  }
+}
+
+/** One run of the graph: the inputs of `patches` patches at `levelCount` pressure levels (graph.ts GRAPH_IO). */
+export interface GraphFeeds {
+  patches: number;
+  levelCount: number;
+  surfacePatches: Float32Array;
+  atmosPatches: Float32Array;
+  positionScale: Float32Array;
+  time: Float32Array;
+  levels: Float32Array;
+}
+
+/** An inference session of the encoder graph on some backend. */
+export interface EncoderSession {
+  /** Which backend runs it, in words, e.g. "onnxruntime-node CPU" or "onnxruntime-web WebGPU". */
+  readonly backend: string;
+  /** Runs the graph; returns latents (latent_levels, patches, D). */
+  run(feeds: GraphFeeds): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+/** Patches to encode: those whose centres lie in a lat/lon box, or a mask over global patch indices. */
+export type Region =
+  | { kind: 'box'; south: number; north: number; west: number; east: number }
+  | { kind: 'mask'; mask: Uint8Array };
+
+export interface EncodeProgress {
+  donePatches: number;
+  totalPatches: number;
+  doneTiles: number;
+  totalTiles: number;
+}
+
+export interface EncodedTile {
+  /** Position of the tile's first patch in the result's patch list. */
+  offset: number;
+  patchIndices: Int32Array;
+  /** (latent_levels, tile patches, D) */
+  latents: Float32Array;
+}
+
+export interface EncodeOptions {
+  region?: Region;
+  /** Patch rows per tile (default: as many as fit maxTilePatches). */
+  tileRows?: number;
+  /** Upper bound of patches per run, which bounds memory (default DEFAULT_MAX_TILE_PATCHES). */
+  maxTilePatches?: number;
+  signal?: AbortSignal;
+  onProgress?(progress: EncodeProgress): void;
+  onTile?(tile: EncodedTile): void;
+}
+
+export interface EncodeResult {
+  /** (latent_levels, patches, D), level-major (surface first), then the patches in `patchIndices` order. */
+  latents: Float32Array;
+  latentLevels: number;
+  embedDim: number;
+  /** Global patch index (row-major over the full cropped grid) of each encoded patch, ascending. */
+  patchIndices: Int32Array;
+  /** Patch centres (degrees, longitudes in [0, 360)) of each encoded patch. */
+  centreLat: Float64Array;
+  centreLon: Float64Array;
+  /** Patch columns and rows of the full grid, to place patch indices on a map. */
+  patchColumns: number;
+  totalPatchRows: number;
+  backend: string;
+}
+
+/**
+ * Patches per run by default: about 0.2 MB of intermediate tensors each for the 0.25-degree model,
+ * so a tile stays in the low hundreds of MB (bench/encoder.ts measured tile sizes).
+ */
+export const DEFAULT_MAX_TILE_PATCHES = 1024;
+
+export async function encodeBatch(session: EncoderSession, config: EncoderConfig, batch: NormalisedBatch, options: EncodeOptions = {}): Promise<EncodeResult> {
+  checkBatch(batch, config);
+  const grid = createPatchGrid(batch.lat, batch.lon, batch.rowOffset, batch.fullHeight);
+  const selected = selectPatches(grid, options.region);
+  const tiles = planTiles(selected.rows, options.tileRows, options.maxTilePatches ?? DEFAULT_MAX_TILE_PATCHES);
+  const { embedDim: d, latentLevels } = config;
+  const total = selected.rows.length;
+  const latents = new Float32Array(latentLevels * total * d);
+  const time = timeEncoding(batch.time, d);
+  const levels = levelsEncoding(batch.levels, d);
+  const fourierGrid = { lat: batch.lat, lon: batch.lon, patchSize: config.patchSize };
+  options.onProgress?.({ donePatches: 0, totalPatches: total, doneTiles: 0, totalTiles: tiles.length });
+  for (let t = 0; t < tiles.length; t++) {
+    options.signal?.throwIfAborted();
+    const { start, end } = tiles[t];
+    const tile: PatchList = { rows: selected.rows.subarray(start, end), cols: selected.cols.subarray(start, end) };
+    const inputs = patchify(batch, config, tile);
+    const n = end - start;
+    const output = await session.run({
+      patches: n,
+      levelCount: batch.levels.length,
+      surfacePatches: inputs.surface,
+      atmosPatches: inputs.atmos,
+      positionScale: positionScaleEncoding(fourierGrid, tile.rows, tile.cols, d),
+      time,
+      levels,
+    });
+    if (output.length !== latentLevels * n * d) throw new EncoderError(`the model returned ${output.length} values for ${n} patches; is it an encoder of this configuration?`);
+    for (let level = 0; level < latentLevels; level++) {
+      latents.set(output.subarray(level * n * d, (level + 1) * n * d), (level * total + start) * d);
+    }
+    options.onTile?.({ offset: start, patchIndices: selected.indices.subarray(start, end), latents: output });
+    options.onProgress?.({ donePatches: end, totalPatches: total, doneTiles: t + 1, totalTiles: tiles.length });
+  }
+  return {
+    latents,
+    latentLevels,
+    embedDim: d,
+    patchIndices: selected.indices,
+    centreLat: selected.centreLat,
+    centreLon: selected.centreLon,
+    patchColumns: patchColumns(grid),
+    totalPatchRows: grid.totalPatchRows,
+    backend: session.backend,
+  };
+}
+
+function checkBatch(batch: NormalisedBatch, config: EncoderConfig): void {
+  if (batch.stepTimes.length !== config.historySize) {
+    throw new EncoderError(`the model takes ${config.historySize} history steps, the batch has ${batch.stepTimes.length}`);
+  }
+  if (batch.levels.length === 0) throw new EncoderError('the batch has no pressure levels');
+  const p = config.patchSize;
+  if (batch.lat.length % p !== 0 || batch.lon.length % p !== 0) {
+    throw new EncoderError(`the grid (${batch.lat.length} x ${batch.lon.length}) is not a whole number of ${p} x ${p} patches; crop it as Aurora does`);
+  }
+}
+
+interface SelectedPatches extends PatchList {
+  indices: Int32Array;
+  centreLat: Float64Array;
+  centreLon: Float64Array;
+}
+
+/** The patches to encode, row-major, as (row, col) within the batch and global indices. */
+function selectPatches(grid: PatchGrid, region: Region | undefined): SelectedPatches {
+  const cols = patchColumns(grid);
+  const centres = patchCentres(grid);
+  const held = centres.lat.length;
+  const first = grid.firstPatchRow * cols;
+  let keep: (local: number) => boolean;
+  if (!region) keep = () => true;
+  else if (region.kind === 'mask') {
+    const expected = grid.totalPatchRows * cols;
+    if (region.mask.length !== expected) throw new EncoderError(`the patch mask has ${region.mask.length} entries; the grid has ${expected} patches`);
+    for (let index = 0; index < expected; index++) {
+      if (region.mask[index] && (index < first || index >= first + held)) {
+        throw new EncoderError(`the patch mask selects patch ${index}, outside the rows this batch holds; load those rows first`);
+      }
+    }
+    keep = (local) => region.mask[first + local] !== 0;
+  } else {
+    const { south, north } = region;
+    const west = convertLongitude(region.west, '0..360');
+    const east = convertLongitude(region.east, '0..360');
+    if (!(south <= north)) throw new EncoderError(`the region's south (${south}) is north of its north (${north})`);
+    // A box whose west edge is east of its east edge crosses the 0/360 meridian.
+    const inLon = west <= east ? (lon: number) => lon >= west && lon <= east : (lon: number) => lon >= west || lon <= east;
+    keep = (local) => centres.lat[local] >= south && centres.lat[local] <= north && inLon(centres.lon[local]);
+  }
+  const chosen: number[] = [];
+  for (let local = 0; local < held; local++) if (keep(local)) chosen.push(local);
+  if (chosen.length === 0) throw new EncoderError('the region holds no patch centres of this grid');
+  return {
+    rows: Int32Array.from(chosen, (local) => Math.floor(local / cols)),
+    cols: Int32Array.from(chosen, (local) => local % cols),
+    indices: Int32Array.from(chosen, (local) => first + local),
+    centreLat: Float64Array.from(chosen, (local) => centres.lat[local]),
+    centreLon: Float64Array.from(chosen, (local) => centres.lon[local]),
+  };
+}
+
+/** Consecutive runs of the patch list: whole patch rows, at most `tileRows` rows and `maxPatches` patches each. */
+export function planTiles(rows: Int32Array, tileRows: number | undefined, maxPatches: number): Array<{ start: number; end: number }> {
+  if (tileRows !== undefined && !(Number.isInteger(tileRows) && tileRows >= 1)) throw new EncoderError(`tile rows must be a positive integer, got ${tileRows}`);
+  if (!(Number.isInteger(maxPatches) && maxPatches >= 1)) throw new EncoderError(`patches per tile must be a positive integer, got ${maxPatches}`);
+  const tiles: Array<{ start: number; end: number }> = [];
+  let start = 0;
+  while (start < rows.length) {
+    let end = start;
+    let rowsInTile = 0;
+    while (end < rows.length) {
+      const row = rows[end];
+      let rowEnd = end;
+      while (rowEnd < rows.length && rows[rowEnd] === row) rowEnd++;
+      if (tileRows !== undefined && rowsInTile === tileRows) break;
+      if (rowEnd - start > maxPatches) {
+        // A row wider than the budget is split; otherwise the tile stops before this row.
+        if (end === start) end = start + maxPatches;
+        break;
+      }
+      end = rowEnd;
+      rowsInTile++;
+    }
+    tiles.push({ start, end });
+    start = end;
+  }
+  return tiles;
+}
