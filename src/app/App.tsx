@@ -6,7 +6,7 @@ import { SetupPanel } from './SetupPanel.tsx';
 import { summariseStore, type StoreSummary } from './store-summary.ts';
 import { permalink, startUrlSync } from './url-sync.ts';
 import { useExplorer } from '../state/store.ts';
-import type { ViewSettings } from '../state/view-settings.ts';
+import { storeLocation, type ViewSettings } from '../state/view-settings.ts';
 import './app.css';
 
 type StoreStatus = 'loading' | 'ready' | 'failed';
@@ -30,6 +30,13 @@ export function App() {
   const openStore = useCallback(
     async (location: string, staticStore: string | null, layout: ViewSettings['layout'], initial: boolean) => {
       const request = ++openRequest.current;
+      for (const candidate of [location, staticStore]) {
+        const checked = candidate === null ? null : storeLocation.safeParse(candidate);
+        if (checked && !checked.success) {
+          notify('error', 'Could not open the store', `"${candidate}": ${checked.error.issues[0]?.message}.`);
+          return;
+        }
+      }
       setStoreStatus('loading');
       try {
         const opened = await summariseStore(location, staticStore, layout);
