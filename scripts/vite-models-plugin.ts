@@ -1,5 +1,6 @@
 // Serves the top-level models/ folder at /models/ (dev and preview) and copies it into the build,
 // with /models/index.json listing every ONNX model and its sidecar, so that the app lists what is there.
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plugin, Connect } from 'vite';
@@ -8,7 +9,20 @@ const modelsDir = resolve(import.meta.dirname, '..', 'models');
 
 export interface ModelListing {
   file: string;
+  /** sha256 of the ONNX file: what a permalink pins, so that a link never silently runs another model. */
+  sha256: string;
   sidecar: unknown;
+}
+
+const hashCache = new Map<string, { mtimeMs: number; sha256: string }>();
+
+function sha256Of(path: string): string {
+  const { mtimeMs } = statSync(path);
+  const cached = hashCache.get(path);
+  if (cached && cached.mtimeMs === mtimeMs) return cached.sha256;
+  const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+  hashCache.set(path, { mtimeMs, sha256 });
+  return sha256;
 }
 
 export function listModels(dir = modelsDir): ModelListing[] {
@@ -19,7 +33,7 @@ export function listModels(dir = modelsDir): ModelListing[] {
     .map((file) => {
       const sidecarPath = join(dir, `${file}.json`);
       const sidecar: unknown = existsSync(sidecarPath) ? JSON.parse(readFileSync(sidecarPath, 'utf8')) : null;
-      return { file, sidecar };
+      return { file, sha256: sha256Of(join(dir, file)), sidecar };
     });
 }
 

@@ -2,18 +2,10 @@
 // with the sidecar JSON the converter or init-model wrote next to it.
 import { z } from 'zod';
 
-const sidecarSchema = z
-  .object({
-    trained: z.boolean().optional(),
-    description: z.string().optional(),
-    preset: z.string().nullable().optional(),
-    seed: z.number().nullable().optional(),
-    sourceSha256: z.string().nullable().optional(),
-    modelSha256: z.string().optional(),
-  })
-  .passthrough();
+// Only what the model picker shows; the encoder validates the whole sidecar (src/encoder/model.ts) when it loads.
+const sidecarSummarySchema = z.object({ trained: z.boolean(), description: z.string() });
 
-const listingSchema = z.array(z.object({ file: z.string(), sidecar: sidecarSchema.nullable() }));
+const listingSchema = z.array(z.object({ file: z.string(), sha256: z.string(), sidecar: sidecarSummarySchema.nullable().catch(null) }));
 
 export interface ModelEntry {
   id: string;
@@ -28,7 +20,7 @@ export async function listModels(base = '/models/'): Promise<ModelEntry[]> {
   const response = await fetch(`${base}index.json`);
   if (!response.ok) throw new Error(`The model list ${base}index.json answered HTTP ${response.status}.`);
   const listing = listingSchema.parse(await response.json());
-  return listing.map(({ file, sidecar }) => {
+  return listing.map(({ file, sha256, sidecar }) => {
     const trained = sidecar?.trained ?? null;
     const name = file.replace(/\.onnx$/, '');
     return {
@@ -36,7 +28,7 @@ export async function listModels(base = '/models/'): Promise<ModelEntry[]> {
       url: `${base}${encodeURIComponent(file)}`,
       label: trained === false ? `${name} (UNTRAINED control)` : name,
       trained,
-      hash: sidecar?.modelSha256?.slice(0, 16) ?? null,
+      hash: sha256.slice(0, 16),
       description: sidecar?.description ?? '',
     };
   });
