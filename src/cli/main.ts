@@ -14,6 +14,9 @@ export interface CommandModule {
 }
 
 const commands: Record<string, () => Promise<CommandModule>> = {
+  convert: () => import('./commands/convert.ts'),
+  'init-model': () => import('./commands/init-model.ts'),
+  encode: () => import('./commands/encode.ts'),
 };
 
 async function loadCommand(name: string): Promise<CommandModule | undefined> {
