@@ -1,0 +1,142 @@
+// Exact PCA: the covariance of all (or the chosen) rows, decomposed in float64. Matches
+// scikit-learn's PCA (full SVD of the centred data): variance with ddof = 1, the ratio to the total
+// variance. Signs are made deterministic: each component's largest-magnitude loading is positive.
+import * as tf from '@tensorflow/tfjs';
+import { symmetricEigen } from './eigen.ts';
+import { weightedGram } from './gram.ts';
+import { ProbeInputError, throwIfCancelled, type JobControl } from './job.ts';
+import type { FeatureMatrix } from './matrix.ts';
+
+export interface PcaOptions {
+  /** K, the number of components kept (1..D). */
+  components: number;
+  /**
+   * Weight per row of the matrix (length N), e.g. cos(latitude) for equal-area statistics. The mean
+   * and covariance are weighted as numpy's `np.cov(..., aweights=w)` (divisor sum w - sum w^2 / sum w).
+   */
+  weights?: ArrayLike<number>;
+  /** Fit on these rows only (e.g. a brushed selection); scores are still computed for every row. */
+  fitRows?: ArrayLike<number>;
+  control?: JobControl;
+}
+
+export interface PcaResult {
+  /** K x D, row-major, unit rows. */
+  components: Float64Array;
+  componentCount: number;
+  featureCount: number;
+  /** Variance along each component, largest first. */
+  explainedVariance: Float64Array;
+  /** explainedVariance over the total variance (the covariance's trace). */
+  explainedVarianceRatio: Float64Array;
+  /** Mean of the fitted rows (length D). */
+  mean: Float64Array;
+  /** N x K, row-major: every row of the matrix projected on the components. */
+  scores: Float32Array;
+  /** Rows the fit used. */
+  fittedRows: number;
+}
+
+const SCORE_CHUNK_ROWS = 16384;
+
+export async function pca(x: FeatureMatrix, options: PcaOptions): Promise<PcaResult> {
+  const { components: k, weights, fitRows, control } = options;
+  const d = x.cols;
+  if (!Number.isInteger(k) || k < 1 || k > d) throw new ProbeInputError(`PCA: components must be 1..${d}, got ${k}`);
+  if (weights && weights.length !== x.rows) {
+    throw new ProbeInputError(`PCA: ${weights.length} weights for ${x.rows} rows`);
+  }
+  const fitted = fitRows ? fitRows.length : x.rows;
+  if (fitted < 2) throw new ProbeInputError(`PCA needs at least 2 rows to fit, got ${fitted}`);
+
+  const { mean, weightTotal, weightSquares } = weightedMean(x, weights, fitRows);
+  const divisor = weights ? weightTotal - weightSquares / weightTotal : fitted - 1;
+  if (!(divisor > 0)) throw new ProbeInputError('PCA: the weights of the fitted rows leave no variance (all zero, or one row)');
+  const progress = (stage: string, from: number, to: number) => (fraction: number) =>
+    control?.onProgress?.(from + (to - from) * fraction, stage);
+  const { gram } = await weightedGram(x, {
+    centre: mean,
+    rowWeights: weights,
+    rowIndices: fitRows,
+    control: { signal: control?.signal, onProgress: progress('covariance', 0, 0.7) },
+  });
+  for (let i = 0; i < gram.length; i++) gram[i] /= divisor;
+  let totalVariance = 0;
+  for (let j = 0; j < d; j++) totalVariance += gram[j * d + j];
+
+  throwIfCancelled(control);
+  control?.onProgress?.(0.7, 'eigendecomposition');
+  const eigen = symmetricEigen(gram, d);
+  const components = eigen.vectors.slice(0, k * d);
+  orientLargestLoadingPositive(components, k, d);
+  // Round-off can leave the smallest eigenvalues a hair below zero.
+  const explainedVariance = Float64Array.from(eigen.values.subarray(0, k), (value) => Math.max(value, 0));
+  const explainedVarianceRatio = explainedVariance.map((value) => (totalVariance > 0 ? value / totalVariance : 0));
+
+  const scores = await projectRows(x, components, k, mean, { signal: control?.signal, onProgress: progress('scores', 0.9, 1) });
+  return { components, componentCount: k, featureCount: d, explainedVariance, explainedVarianceRatio, mean, scores, fittedRows: fitted };
+}
+
+function weightedMean(x: FeatureMatrix, weights: ArrayLike<number> | undefined, rows: ArrayLike<number> | undefined) {
+  const d = x.cols;
+  const sums = new Float64Array(d);
+  let weightTotal = 0;
+  let weightSquares = 0;
+  const count = rows ? rows.length : x.rows;
+  for (let i = 0; i < count; i++) {
+    const row = rows ? rows[i] : i;
+    if (!(row >= 0 && row < x.rows)) throw new ProbeInputError(`PCA: fit row ${row} is outside 0..${x.rows - 1}`);
+    const weight = weights ? weights[row] : 1;
+    if (!(weight >= 0)) throw new ProbeInputError(`PCA: weight ${weight} of row ${row} is not a finite number >= 0`);
+    weightTotal += weight;
+    weightSquares += weight * weight;
+    const offset = row * d;
+    for (let j = 0; j < d; j++) sums[j] += weight * x.data[offset + j];
+  }
+  if (!(weightTotal > 0)) throw new ProbeInputError('PCA: the fitted rows have zero total weight');
+  return { mean: sums.map((sum) => sum / weightTotal), weightTotal, weightSquares };
+}
+
+function orientLargestLoadingPositive(components: Float64Array, k: number, d: number): void {
+  for (let c = 0; c < k; c++) {
+    const row = components.subarray(c * d, (c + 1) * d);
+    let largest = 0;
+    for (let j = 1; j < d; j++) if (Math.abs(row[j]) > Math.abs(row[largest])) largest = j;
+    if (row[largest] < 0) for (let j = 0; j < d; j++) row[j] = -row[j];
+  }
+}
+
+/** (x_i - mean) . component_c for every row i, as N x K float32. */
+export async function projectRows(
+  x: FeatureMatrix,
+  components: Float64Array,
+  k: number,
+  mean: Float64Array,
+  control?: JobControl,
+): Promise<Float32Array> {
+  const d = x.cols;
+  const scores = new Float32Array(x.rows * k);
+  // Centring the rows in float32 before the product keeps the scores accurate when the mean is
+  // large against the spread, which subtracting mean . component afterwards would not.
+  const transposed = new Float32Array(d * k);
+  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) transposed[j * k + c] = components[c * d + j];
+  const centred = new Float32Array(Math.min(SCORE_CHUNK_ROWS, x.rows) * d);
+  const componentTensor = tf.tensor2d(transposed, [d, k]);
+  try {
+    for (let start = 0; start < x.rows; start += SCORE_CHUNK_ROWS) {
+      throwIfCancelled(control);
+      const rows = Math.min(SCORE_CHUNK_ROWS, x.rows - start);
+      for (let i = 0; i < rows; i++) {
+        const offset = (start + i) * d;
+        for (let j = 0; j < d; j++) centred[i * d + j] = x.data[offset + j] - mean[j];
+      }
+      const product = tf.tidy(() => tf.matMul(tf.tensor2d(centred.subarray(0, rows * d), [rows, d]), componentTensor));
+      scores.set((await product.data()) as Float32Array, start * k);
+      product.dispose();
+      control?.onProgress?.((start + rows) / x.rows, 'scores');
+    }
+  } finally {
+    componentTensor.dispose();
+  }
+  return scores;
+}
