@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   convert: () => import('./commands/convert.ts'),
   'init-model': () => import('./commands/init-model.ts'),
   encode: () => import('./commands/encode.ts'),
+  inspect: () => import('./commands/inspect.ts'),
 };
 
 async function loadCommand(name: string): Promise<CommandModule | undefined> {
