@@ -10,6 +10,12 @@ describe('linesToBinaryPaths', () => {
     expect(Array.from(paths.startIndices)).toEqual([0, 2, 5]);
     expect(Array.from(paths.positions.subarray(9, 12))).toEqual([3, 85, 10]);
   });
+
+  it('splits lines where they jump across the antimeridian', () => {
+    const paths = linesToBinaryPaths([[[170, 65], [180, 66], [-180, 66], [-170, 65], [-160, 64]]]);
+    expect(paths.length).toBe(2);
+    expect(Array.from(paths.startIndices)).toEqual([0, 2, 5]);
+  });
 });
 
 describe('rings', () => {

@@ -17,13 +17,32 @@ export interface BinaryPaths {
  */
 export const LINE_ALTITUDE_METRES = 12_000;
 
+/**
+ * Splits a line wherever it jumps more than 180 degrees in longitude: Natural Earth cuts shapes at ±180, and a
+ * step from 180 to -180 is nothing on the globe but a stroke across the whole flat map.
+ */
+function splitAtAntimeridian(line: ReadonlyArray<ArrayLike<number>>): ArrayLike<number>[][] {
+  const pieces: ArrayLike<number>[][] = [];
+  let piece: ArrayLike<number>[] = [];
+  for (const point of line) {
+    const previous = piece[piece.length - 1];
+    if (previous && Math.abs(point[0] - previous[0]) > 180) {
+      pieces.push(piece);
+      piece = [];
+    }
+    piece.push(point);
+  }
+  pieces.push(piece);
+  return pieces.filter((p) => p.length >= 2);
+}
+
 /** Flattens lines ([[lon, lat], ...] each) into one binary path buffer, clamping latitudes to ±maxLatitude. */
 export function linesToBinaryPaths(
   lines: ReadonlyArray<ReadonlyArray<ArrayLike<number>>>,
   maxLatitude = 90,
   altitude = LINE_ALTITUDE_METRES,
 ): BinaryPaths {
-  const kept = lines.filter((line) => line.length >= 2);
+  const kept = lines.flatMap(splitAtAntimeridian);
   let vertexCount = 0;
   for (const line of kept) vertexCount += line.length;
   const startIndices = new Uint32Array(kept.length + 1);

@@ -1,0 +1,308 @@
+// The PCA scatter: every point as one binary-attribute ScatterplotLayer in an OrthographicView,
+// with HTML axes, zoom and pan, hover, click-to-inspect, and rectangle and lasso brushing.
+import { OrthographicView, type PickingInfo } from '@deck.gl/core';
+import { ScatterplotLayer } from '@deck.gl/layers';
+import DeckGL, { type DeckGLRef } from '@deck.gl/react';
+import { useCallback, useMemo, useRef, useState, type PointerEvent } from 'react';
+import { createScatterAttributes, DEFAULT_HIGHLIGHT_STYLE, writeScatterAttributes, type HighlightStyle } from './attributes.ts';
+import type { Legend } from './colours.ts';
+import { canvasToPng, saveFile } from './export.ts';
+import { LegendView } from './Legend.tsx';
+import {
+  dataExtent,
+  dataToScreen,
+  fittedCamera,
+  formatTick,
+  fromOrthographicViewState,
+  makeFrame,
+  niceTicks,
+  screenToData,
+  toOrthographicViewState,
+  visibleData,
+} from './scatter-camera.ts';
+import { countSelected, rectangleFromCorners, selectInPolygon, selectInRectangle } from './selection.ts';
+import { Tooltip } from './Tooltip.tsx';
+import type { BrushTool, ScatterCamera, SelectionCallbacks, SelectMode, TooltipContent } from './types.ts';
+import { gesturePath, useBrush, type BrushGesture, type BrushShape } from './use-brush.ts';
+import { useElementSize } from './use-element-size.ts';
+
+export interface ScatterViewProps extends SelectionCallbacks {
+  /** count*2 positions on the chosen axes, in data units. */
+  xy: Float32Array;
+  xTitle: string;
+  yTitle: string;
+  /** count*4 RGBA base colours (from computeColours). */
+  colours: Uint8Array;
+  /** count flags, 1 = selected. An empty or all-zero mask means no selection. */
+  selection: Uint8Array;
+  /** The inspected patch, drawn prominent. */
+  selectedPatch: number | null;
+  /** The patch under the pointer here or in a linked view. */
+  hoveredPatch: number | null;
+  /** Null fits all points. */
+  camera: ScatterCamera | null;
+  onCameraChange: (camera: ScatterCamera) => void;
+  /** Tooltip text for a point; no tooltip without it. */
+  describe?: (index: number) => TooltipContent;
+  legend?: Legend | null;
+  highlightStyle?: HighlightStyle;
+  /** Base name of exported files. */
+  fileName?: string;
+}
+
+/** Pixels of empty space around the data at zoom 0, so that edge points are not cut in half. */
+const FIT_PADDING = 14;
+const BACKGROUND = '#11151c';
+const INSPECTED_RING: [number, number, number, number] = [255, 255, 255, 255];
+const HOVER_RING: [number, number, number, number] = [255, 255, 255, 170];
+
+interface ScatterData {
+  length: number;
+  attributes: { getPosition: { value: Float32Array; size: number } };
+}
+
+function sameScatterGeometry(a: unknown, b: unknown): boolean {
+  const next = a as ScatterData;
+  const previous = b as ScatterData;
+  return next.length === previous.length && next.attributes.getPosition === previous.attributes.getPosition;
+}
+
+const TOOLS: ReadonlyArray<{ tool: BrushTool; label: string; icon: string }> = [
+  { tool: 'pan', label: 'Pan and zoom', icon: '✥' },
+  { tool: 'rectangle', label: 'Rectangle select', icon: '▭' },
+  { tool: 'lasso', label: 'Lasso select', icon: '◌' },
+];
+
+export function ScatterView(props: ScatterViewProps) {
+  const { xy, colours, selection, selectedPatch, hoveredPatch, onSelect, onPickPatch, onHoverPatch, onCameraChange } = props;
+  const style = props.highlightStyle ?? DEFAULT_HIGHLIGHT_STYLE;
+  const count = xy.length >> 1;
+  const canvasBox = useRef<HTMLDivElement>(null);
+  const deckRef = useRef<DeckGLRef>(null);
+  const { width, height } = useElementSize(canvasBox);
+  const [tool, setTool] = useState<BrushTool>('pan');
+  const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
+
+  const extent = useMemo(() => dataExtent(xy), [xy]);
+  const camera = props.camera ?? fittedCamera(extent);
+  const frame = useMemo(() => makeFrame(camera, extent, width, height, FIT_PADDING), [camera, extent, width, height]);
+
+  // Geometry is uploaded once per xy; a brush or recolour swaps only the colour and radius wrappers.
+  const positions = useMemo(() => ({ value: xy, size: 2 }), [xy]);
+  const buffers = useMemo(() => createScatterAttributes(count), [count]);
+  // deck.gl compares update triggers shallowly, so a rewrite in place is announced by a fresh number.
+  const attributeVersion = useRef(0);
+  const styled = useMemo(() => {
+    const highlighted = writeScatterAttributes(colours, selection, buffers, style);
+    return {
+      version: ++attributeVersion.current,
+      highlighted,
+      // normalized: bytes are 0-255 colour channels, as deck.gl's colour attributes expect.
+      fillColours: { value: buffers.fillColours, size: 4, normalized: true },
+      radii: { value: buffers.radii, size: 1 },
+    };
+  }, [colours, selection, buffers, style]);
+  const selectedCount = useMemo(() => countSelected(selection), [selection]);
+
+  const layers = useMemo(() => {
+    const pointAt = (index: number): [number, number] => [xy[2 * index], xy[2 * index + 1]];
+    const colourAt = (index: number): [number, number, number, number] => [
+      colours[4 * index],
+      colours[4 * index + 1],
+      colours[4 * index + 2],
+      255,
+    ];
+    const marker = (id: string, index: number | null, radius: number, ring: [number, number, number, number], lineWidth: number) =>
+      new ScatterplotLayer<number>({
+        id,
+        data: index === null || index >= count ? [] : [index],
+        getPosition: pointAt,
+        getFillColor: colourAt,
+        getLineColor: ring,
+        getRadius: radius,
+        radiusUnits: 'pixels',
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: lineWidth,
+        updateTriggers: { getPosition: xy, getFillColor: colours },
+        parameters: { depthCompare: 'always', depthWriteEnabled: false },
+      });
+    return [
+      new ScatterplotLayer({
+        id: 'points',
+        data: {
+          length: count,
+          attributes: { getPosition: positions, getFillColor: styled.fillColours, getRadius: styled.radii },
+        },
+        // Same positions, same data: deck.gl then re-uploads only the attributes whose triggers changed.
+        dataComparator: sameScatterGeometry,
+        updateTriggers: { getFillColor: styled.version, getRadius: styled.version },
+        radiusUnits: 'pixels',
+        pickable: true,
+        // A flat plot: later points draw over earlier ones, no depth test between equal-depth points.
+        parameters: { depthCompare: 'always', depthWriteEnabled: false },
+      }),
+      marker('hovered', hoveredPatch, 6, HOVER_RING, 1.5),
+      marker('inspected', selectedPatch, 7, INSPECTED_RING, 2.5),
+    ];
+  }, [count, positions, styled, xy, colours, hoveredPatch, selectedPatch]);
+
+  const view = useMemo(() => new OrthographicView({ id: 'scatter', flipY: false }), []);
+  const controller = useMemo(
+    () => ({ dragPan: tool === 'pan', dragRotate: false, touchRotate: false, doubleClickZoom: false, keyboard: false }),
+    [tool],
+  );
+
+  const onBrushEnd = useCallback(
+    (gesture: BrushGesture, mode: SelectMode) => {
+      const corners = gesture.points.map(([px, py]) => screenToData(frame, px, py));
+      const mask =
+        gesture.shape === 'rectangle'
+          ? selectInRectangle(xy, rectangleFromCorners(corners[0][0], corners[0][1], corners[1][0], corners[1][1]))
+          : selectInPolygon(xy, corners.flat());
+      onSelect(mask, mode);
+    },
+    [frame, xy, onSelect],
+  );
+  // Shift-drag brushes a rectangle even in pan mode, and adds to the selection.
+  const shapeFor = useCallback(
+    (event: PointerEvent<HTMLElement>): BrushShape | null => (tool === 'pan' ? (event.shiftKey ? 'rectangle' : null) : tool),
+    [tool],
+  );
+  const brush = useBrush(shapeFor, onBrushEnd);
+
+  const lastHovered = useRef<number | null>(null);
+  const onHover = useCallback(
+    (info: PickingInfo) => {
+      const index = info.layer?.id === 'points' && info.index >= 0 ? info.index : null;
+      setHover(index === null ? null : { index, x: info.x, y: info.y });
+      if (index !== lastHovered.current) {
+        lastHovered.current = index;
+        onHoverPatch?.(index);
+      }
+    },
+    [onHoverPatch],
+  );
+  const onClick = useCallback(
+    (info: PickingInfo) => onPickPatch(info.layer?.id === 'points' && info.index >= 0 ? info.index : null),
+    [onPickPatch],
+  );
+
+  const exportPng = useCallback(async () => {
+    const deck = deckRef.current?.deck;
+    const canvas = deck?.getCanvas();
+    if (!deck || !canvas) return;
+    // Draw now so that the drawing buffer holds this frame when it is read.
+    deck.redraw('export');
+    const blob = await canvasToPng(canvas, BACKGROUND, [
+      { text: props.xTitle, x: width / 2, y: height - 8, align: 'center' },
+      { text: props.yTitle, x: 16, y: height / 2, align: 'center', rotate: true },
+    ]);
+    saveFile(`${props.fileName ?? 'pca-scatter'}.png`, blob);
+  }, [props.xTitle, props.yTitle, props.fileName, width, height]);
+
+  const visible = visibleData(frame);
+  const xTicks = niceTicks(visible.xMin, visible.xMax, Math.max(2, Math.floor(width / 90)));
+  const yTicks = niceTicks(visible.yMin, visible.yMax, Math.max(2, Math.floor(height / 60)));
+  const tooltip = hover && props.describe ? props.describe(hover.index) : null;
+
+  return (
+    <section className="lv-view lv-scatter" aria-label="PCA scatter view">
+      <div className="lv-toolbar" role="toolbar" aria-label="Scatter tools">
+        {TOOLS.map(({ tool: t, label, icon }) => (
+          <button
+            key={t}
+            type="button"
+            aria-label={label}
+            title={label}
+            aria-pressed={tool === t}
+            onClick={() => setTool(t)}
+          >
+            <span aria-hidden="true">{icon}</span>
+          </button>
+        ))}
+        <button type="button" onClick={() => onCameraChange(fittedCamera(extent))} title="Fit all points">
+          Fit
+        </button>
+        <button
+          type="button"
+          disabled={selectedCount === 0}
+          onClick={() => onSelect(new Uint8Array(count), 'replace')}
+          title="Clear selection"
+        >
+          Clear selection
+        </button>
+        <span className="lv-status" aria-live="polite">
+          {selectedCount > 0 ? `${selectedCount.toLocaleString('en')} of ` : ''}
+          {count.toLocaleString('en')} points
+        </span>
+        <button type="button" className="lv-push-right" onClick={exportPng} aria-label="Export scatter PNG" title="Export scatter PNG">
+          PNG
+        </button>
+      </div>
+      <div className="lv-plot">
+        <div className="lv-axis lv-axis-y" aria-hidden="true">
+          {yTicks.map((tick) => (
+            <span key={tick} style={{ top: dataToScreen(frame, 0, tick)[1] }}>
+              {formatTick(tick)}
+            </span>
+          ))}
+          <strong className="lv-axis-title">{props.yTitle}</strong>
+        </div>
+        <div
+          ref={canvasBox}
+          className={`lv-canvas${tool === 'pan' ? '' : ' lv-brushing'}`}
+          role="img"
+          aria-label="PCA scatter"
+          data-point-count={count}
+          data-selected-count={selectedCount}
+          data-highlighted-count={styled.highlighted}
+          onPointerDown={brush.onPointerDown}
+          onPointerMove={brush.onPointerMove}
+          onPointerUp={brush.onPointerUp}
+          onPointerCancel={brush.onPointerCancel}
+          onPointerLeave={() => setHover(null)}
+        >
+          <svg className="lv-grid" width={width} height={height} aria-hidden="true">
+            {xTicks.map((tick) => {
+              const x = dataToScreen(frame, tick, 0)[0];
+              return <line key={`x${tick}`} x1={x} x2={x} y1={0} y2={height} />;
+            })}
+            {yTicks.map((tick) => {
+              const y = dataToScreen(frame, 0, tick)[1];
+              return <line key={`y${tick}`} x1={0} x2={width} y1={y} y2={y} />;
+            })}
+          </svg>
+          {width > 0 && (
+            <DeckGL
+              ref={deckRef}
+              views={view}
+              viewState={toOrthographicViewState(frame)}
+              onViewStateChange={({ viewState }) => onCameraChange(fromOrthographicViewState(frame, viewState))}
+              controller={controller}
+              layers={layers}
+              onHover={onHover}
+              onClick={onClick}
+              getCursor={({ isDragging, isHovering }) => (tool !== 'pan' ? 'crosshair' : isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab')}
+            />
+          )}
+          {brush.gesture && (
+            <svg className="lv-brush" width={width} height={height} aria-hidden="true">
+              <path d={gesturePath(brush.gesture)} />
+            </svg>
+          )}
+          {tooltip && hover && !brush.gesture && <Tooltip content={tooltip} x={hover.x} y={hover.y} width={width} height={height} />}
+        </div>
+        <div className="lv-axis lv-axis-x" aria-hidden="true">
+          {xTicks.map((tick) => (
+            <span key={tick} style={{ left: dataToScreen(frame, tick, 0)[0] }}>
+              {formatTick(tick)}
+            </span>
+          ))}
+          <strong className="lv-axis-title">{props.xTitle}</strong>
+        </div>
+      </div>
+      {props.legend && <LegendView legend={props.legend} />}
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+// Default tooltip text for a patch, from whatever the patch table already knows.
+import { toSignedLongitude } from './export.ts';
+import type { PatchTable, TooltipContent } from './types.ts';
+
+export function formatLatitude(lat: number): string {
+  return `${Math.abs(lat).toFixed(2)}° ${lat >= 0 ? 'N' : 'S'}`;
+}
+
+export function formatLongitude(lonEast: number): string {
+  const signed = toSignedLongitude(lonEast);
+  return `${Math.abs(signed).toFixed(2)}° ${signed >= 0 ? 'E' : 'W'}`;
+}
+
+export function describePatch(table: PatchTable, index: number): TooltipContent {
+  const rows: [string, string][] = [
+    ['Centre', `${formatLatitude(table.cellCentres[2 * index + 1])}, ${formatLongitude(table.cellCentres[2 * index])}`],
+  ];
+  const name = (k: number) => table.classNames?.[k] ?? String(k);
+  if (table.labels) rows.push(['Label', name(table.labels[index])]);
+  if (table.predictions) rows.push(['Prediction', name(table.predictions[index])]);
+  if (table.probabilities && Number.isFinite(table.probabilities[index])) {
+    rows.push(['Probability', table.probabilities[index].toFixed(3)]);
+  }
+  const pcCount = table.pcCount ?? 0;
+  if (table.pcScores) {
+    for (let k = 0; k < Math.min(3, pcCount); k++) rows.push([`PC${k + 1}`, table.pcScores[index * pcCount + k].toFixed(2)]);
+  }
+  if (table.conceptScores) rows.push(['Concept score', table.conceptScores[index].toFixed(3)]);
+  return { title: `Patch ${index}`, rows };
+}
