@@ -1,0 +1,37 @@
+// Dense Cholesky factorisation and solve in float64 on flat row-major arrays.
+
+/** The lower factor L of a symmetric positive-definite n x n matrix (A = L L^T), or undefined if A is not. */
+export function choleskyFactor(a: Float64Array, n: number): Float64Array | undefined {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const rowI = i * n;
+    for (let j = 0; j <= i; j++) {
+      const rowJ = j * n;
+      let sum = a[rowI + j];
+      for (let k = 0; k < j; k++) sum -= l[rowI + k] * l[rowJ + k];
+      if (i === j) {
+        if (!(sum > 0)) return undefined;
+        l[rowI + i] = Math.sqrt(sum);
+      } else {
+        l[rowI + j] = sum / l[rowJ + j];
+      }
+    }
+  }
+  return l;
+}
+
+/** Solves L L^T x = b for x, given the factor from choleskyFactor. */
+export function choleskySolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
+  const x = Float64Array.from(b);
+  for (let i = 0; i < n; i++) {
+    let sum = x[i];
+    for (let k = 0; k < i; k++) sum -= l[i * n + k] * x[k];
+    x[i] = sum / l[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let sum = x[i];
+    for (let k = i + 1; k < n; k++) sum -= l[k * n + i] * x[k];
+    x[i] = sum / l[i * n + i];
+  }
+  return x;
+}

@@ -1,0 +1,69 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initNodeProbeBackend } from './backend.node.ts';
+import { conceptScores, conceptVector, pearsonCorrelation } from './concept.ts';
+import { ProbeInputError } from './job.ts';
+import { fitLogistic, predictLabels, predictProbabilities } from './logreg.ts';
+import { featureMatrix, selectRows } from './matrix.ts';
+import { binaryMetrics } from './metrics.ts';
+import { maskSplit } from './splits.ts';
+import { loadBalanced64, type Balanced64 } from './testing/balanced64.node.ts';
+
+let fixture: Balanced64;
+beforeAll(async () => {
+  await initNodeProbeBackend();
+  fixture = await loadBalanced64();
+});
+
+describe('fitLogistic', () => {
+  it("matches scikit-learn 1.2.1's converged LogisticRegression on balanced-64's split", async () => {
+    const { x, y, testMask, reference } = fixture;
+    const expected = reference.logreg_converged;
+    const { train, test } = maskSplit(testMask);
+    const model = await fitLogistic(selectRows(x, train), Uint8Array.from(train, (row) => y[row]));
+    expect(model.converged).toBe(true);
+    let difference = 0;
+    let norm = 0;
+    model.coef.forEach((value, j) => {
+      difference += (value - expected.coef[j]) ** 2;
+      norm += expected.coef[j] ** 2;
+    });
+    expect(Math.sqrt(difference / norm)).toBeLessThan(1e-3);
+    expect(model.intercept).toBeCloseTo(expected.intercept, 2);
+
+    const probabilities = predictProbabilities(model, selectRows(x, test));
+    const predictions = predictLabels(probabilities);
+    expect(Array.from(predictions)).toEqual(expected.test_pred);
+    probabilities.forEach((p, i) => expect(p).toBeCloseTo(expected.test_proba[i], 3));
+    const truth = Uint8Array.from(test, (row) => y[row]);
+    const metrics = binaryMetrics(truth, predictions, probabilities);
+    expect(metrics.accuracy).toBe(expected.accuracy);
+    expect(metrics.precision).toBe(expected.precision);
+    expect(metrics.recall).toBe(expected.recall);
+    expect(metrics.f1).toBeCloseTo(expected.f1, 12);
+    expect(metrics.rocAuc).toBeCloseTo(expected.roc_auc, 5);
+
+    // The concept vector is the unit coefficient vector; its scores rank like the probabilities.
+    const vector = conceptVector(model.coef);
+    expect(Math.hypot(...vector)).toBeCloseTo(1, 12);
+    const scores = conceptScores(selectRows(x, test), vector);
+    expect(pearsonCorrelation(scores, probabilities)).toBeGreaterThan(0.5);
+  });
+
+  it('stronger regularisation (smaller C) shrinks the coefficients', async () => {
+    const { x, y, testMask } = fixture;
+    const { train } = maskSplit(testMask);
+    const trainX = selectRows(x, train);
+    const trainY = Uint8Array.from(train, (row) => y[row]);
+    const norm = (coef: Float64Array) => Math.hypot(...coef);
+    const loose = await fitLogistic(trainX, trainY, { C: 1 });
+    const tight = await fitLogistic(trainX, trainY, { C: 0.001 });
+    expect(tight.converged).toBe(true);
+    expect(norm(tight.coef)).toBeLessThan(norm(loose.coef));
+  });
+
+  it('rejects labels that are not 0/1 or only one class', async () => {
+    const x = featureMatrix(Float32Array.of(1, 2, 3), 3, 1);
+    await expect(fitLogistic(x, [0, 2, 1])).rejects.toThrow(ProbeInputError);
+    await expect(fitLogistic(x, [1, 1, 1])).rejects.toThrow(/both classes/);
+  });
+});

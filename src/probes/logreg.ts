@@ -1,0 +1,359 @@
+// Binary logistic regression with scikit-learn's LogisticRegression() objective, solved to the optimum:
+//   minimise  C * sum_i logloss(y_i, x_i . w + b) + 0.5 * ||w||^2
+// (L2 penalty, intercept b unpenalised, features unscaled). scikit-learn 1.2 minimises the same
+// function divided by C, which has the same optimum.
+//
+// Solver: truncated Newton with a backtracking line search. Each Newton system H s = -g is solved by
+// conjugate gradients whose Hessian-vector products cost two matrix-vector products (tfjs), and
+// whose preconditioner is the Cholesky factor of an exact Hessian (a weighted Gram matrix, the one
+// expensive step). That Hessian is rebuilt only when CG needs many iterations, so most Newton steps
+// cost a handful of matrix-vector products while keeping Newton's quadratic convergence.
+import * as tf from '@tensorflow/tfjs';
+import { choleskyFactor, choleskySolve } from './cholesky.ts';
+import { weightedGram } from './gram.ts';
+import { ProbeInputError, throwIfCancelled, type JobControl } from './job.ts';
+import { rowDot, type FeatureMatrix } from './matrix.ts';
+
+export interface LogisticOptions {
+  /** Inverse regularisation strength, as scikit-learn's C. */
+  C?: number;
+  maxIterations?: number;
+  /** Converged when every gradient entry is within tolerance * (1 + the largest initial gradient entry). */
+  tolerance?: number;
+  control?: JobControl;
+}
+
+export interface LogisticModel {
+  /** w, length D. */
+  coef: Float64Array;
+  intercept: number;
+  /** Newton iterations taken. */
+  iterations: number;
+  converged: boolean;
+  /** The objective at the solution. */
+  loss: number;
+  /** Largest absolute gradient entry at the solution. */
+  gradientMaxAbs: number;
+}
+
+export const DEFAULT_C = 1;
+const DEFAULT_MAX_ITERATIONS = 100;
+const DEFAULT_TOLERANCE = 1e-10;
+/**
+ * CG iterations after which the preconditioning Hessian is rebuilt at the next Newton step. One
+ * rebuild costs about as much as 30 CG iterations (one Gram matrix against two matrix-vector
+ * products each), and a Hessian from a few steps back still preconditions well.
+ */
+const REBUILD_PRECONDITIONER_AFTER = 20;
+const MAX_CG_ITERATIONS = 250;
+const ARMIJO = 1e-4;
+const MAX_HALVINGS = 40;
+/** Newton's gradient falls much faster than this per step until float32 rounding stops it. */
+const STALL_RATIO = 0.5;
+/** Below this fraction of its initial size the float32 gradient is mostly rounding: refine. */
+const FLOAT32_GRADIENT_FLOOR = 1e-6;
+
+export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, options: LogisticOptions = {}): Promise<LogisticModel> {
+  const { C = DEFAULT_C, maxIterations = DEFAULT_MAX_ITERATIONS, tolerance = DEFAULT_TOLERANCE, control } = options;
+  const n = x.rows;
+  const d = x.cols;
+  validate(x, y, C);
+  const products = new MatrixProducts(x);
+  try {
+    const w = new Float64Array(d);
+    let positives = 0;
+    for (let i = 0; i < n; i++) positives += y[i];
+    // The optimal intercept when w = 0 (up to the tiny pull of C): one Newton step saved.
+    let b = Math.log(positives / (n - positives));
+    const z = new Float64Array(n).fill(b);
+    const residual = new Float64Array(n);
+    const curvature = new Float64Array(n);
+    // Phase one takes gradients from tfjs's float32 products, whose rounding puts a floor under the
+    // gradient (about 1e-8 of its initial size). When the gradient stops falling, phase two refines:
+    // logits and gradients in float64 from the float32 features, as scikit-learn computes them, so
+    // the fixed point is the exact optimum; float32 Hessian products only shape the steps.
+    let exact = false;
+    let loss = evaluate(z, y, w, C, residual, curvature);
+    let gradient = await objectiveGradient(products, residual, w);
+    const gradientScale = 1 + maxAbs(gradient);
+    const small = (g: Float64Array) => maxAbs(g) <= tolerance * gradientScale;
+    const refine = () => {
+      exact = true;
+      for (let i = 0; i < n; i++) z[i] = rowDot(x, i, w) + b;
+      loss = evaluate(z, y, w, C, residual, curvature);
+      gradient = exactGradient(x, residual, w);
+    };
+    let preconditioner: Float64Array | undefined;
+    let rebuild = true;
+    let iterations = 0;
+    while (iterations < maxIterations) {
+      throwIfCancelled(control);
+      if (small(gradient)) {
+        if (exact) break;
+        refine();
+        continue;
+      }
+      if (rebuild || !preconditioner) preconditioner = await hessianFactor(x, curvature, control);
+      const forcing = Math.min(0.1, Math.sqrt(maxAbs(gradient) / gradientScale));
+      const step = await conjugateGradient(products, curvature, gradient, preconditioner, forcing, control);
+      rebuild = step.iterations > REBUILD_PRECONDITIONER_AFTER;
+      const accepted = lineSearch(z, y, w, C, loss, gradient, step);
+      if (!accepted) {
+        // No decrease at this precision: refine, or, already refined, stop where we are.
+        if (exact) break;
+        refine();
+        continue;
+      }
+      for (let j = 0; j < d; j++) w[j] += accepted.t * step.direction[j];
+      b += accepted.t * step.direction[d];
+      iterations++;
+      const previous = maxAbs(gradient);
+      if (exact) {
+        refine();
+      } else {
+        for (let i = 0; i < n; i++) z[i] += accepted.t * step.xDirection[i];
+        loss = evaluate(z, y, w, C, residual, curvature);
+        gradient = await objectiveGradient(products, residual, w);
+        const current = maxAbs(gradient);
+        if (current > STALL_RATIO * previous || current <= FLOAT32_GRADIENT_FLOOR * gradientScale) refine();
+      }
+      control?.onProgress?.(Math.min(1, iterations / 10), `Newton iteration ${iterations}`);
+    }
+    const converged = exact && small(gradient);
+    return { coef: w, intercept: b, iterations, converged, loss, gradientMaxAbs: maxAbs(gradient) };
+  } finally {
+    products.dispose();
+  }
+}
+
+/** P(y = 1) for every row, in float64. */
+export function predictProbabilities(model: Pick<LogisticModel, 'coef' | 'intercept'>, x: FeatureMatrix): Float64Array {
+  if (model.coef.length !== x.cols) throw new ProbeInputError(`model has ${model.coef.length} coefficients, features have ${x.cols} columns`);
+  const out = new Float64Array(x.rows);
+  for (let i = 0; i < x.rows; i++) out[i] = sigmoid(rowDot(x, i, model.coef) + model.intercept);
+  return out;
+}
+
+/** 1 where the probability exceeds the threshold (scikit-learn's predict: decision function > 0). */
+export function predictLabels(probabilities: ArrayLike<number>, threshold = 0.5): Uint8Array {
+  return Uint8Array.from({ length: probabilities.length }, (_, i) => (probabilities[i] > threshold ? 1 : 0));
+}
+
+function validate(x: FeatureMatrix, y: ArrayLike<number>, C: number): void {
+  if (y.length !== x.rows) throw new ProbeInputError(`logistic regression: ${y.length} labels for ${x.rows} rows`);
+  if (!(C > 0 && Number.isFinite(C))) throw new ProbeInputError(`logistic regression: C must be a positive number, got ${C}`);
+  let positives = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] !== 0 && y[i] !== 1) throw new ProbeInputError(`logistic regression: label ${y[i]} at row ${i} is not 0 or 1`);
+    positives += y[i];
+  }
+  if (positives === 0 || positives === y.length) {
+    throw new ProbeInputError(`logistic regression needs both classes in the training rows; all ${y.length} are ${positives ? 1 : 0}`);
+  }
+}
+
+function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** log(1 + e^z) without overflow. */
+function softplus(z: number): number {
+  return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+}
+
+/**
+ * The objective at logits z; fills residual = C (p - y) (the loss's derivative per row) and
+ * curvature = C p (1 - p) (its second derivative).
+ */
+function evaluate(z: Float64Array, y: ArrayLike<number>, w: Float64Array, C: number, residual: Float64Array, curvature: Float64Array): number {
+  let loss = 0;
+  for (let i = 0; i < z.length; i++) {
+    const p = sigmoid(z[i]);
+    loss += softplus(z[i]) - y[i] * z[i];
+    residual[i] = C * (p - y[i]);
+    curvature[i] = C * p * (1 - p);
+  }
+  return C * loss + 0.5 * dot(w, w);
+}
+
+/** Gradient of the objective, length D + 1 (the intercept last). */
+async function objectiveGradient(products: MatrixProducts, residual: Float64Array, w: Float64Array): Promise<Float64Array> {
+  const gradient = new Float64Array(w.length + 1);
+  gradient.set(await products.transposedTimes(residual));
+  for (let j = 0; j < w.length; j++) gradient[j] += w[j];
+  gradient[w.length] = sum(residual);
+  return gradient;
+}
+
+/** The gradient in float64: X^T residual + w, and the residual's sum for the intercept. */
+function exactGradient(x: FeatureMatrix, residual: Float64Array, w: Float64Array): Float64Array {
+  const d = x.cols;
+  const gradient = new Float64Array(d + 1);
+  for (let i = 0; i < x.rows; i++) {
+    const r = residual[i];
+    const offset = i * d;
+    for (let j = 0; j < d; j++) gradient[j] += x.data[offset + j] * r;
+  }
+  for (let j = 0; j < d; j++) gradient[j] += w[j];
+  gradient[d] = sum(residual);
+  return gradient;
+}
+
+/** Cholesky factor of the exact Hessian [[X^T D X + I, X^T D 1], [1^T D X, 1^T D 1]]. */
+async function hessianFactor(x: FeatureMatrix, curvature: Float64Array, control: JobControl | undefined): Promise<Float64Array> {
+  const d = x.cols;
+  const size = d + 1;
+  const { gram, weightedSums, weightTotal } = await weightedGram(x, {
+    rowWeights: curvature,
+    control: { signal: control?.signal },
+  });
+  const hessian = new Float64Array(size * size);
+  for (let i = 0; i < d; i++) {
+    hessian.set(gram.subarray(i * d, (i + 1) * d), i * size);
+    hessian[i * size + i] += 1;
+    hessian[i * size + d] = weightedSums[i];
+    hessian[d * size + i] = weightedSums[i];
+  }
+  hessian[d * size + d] = weightTotal;
+  // A preconditioner need not be exact: when float32 rounding or vanishing curvature makes the
+  // intercept block singular, nudge the diagonal until the factorisation exists.
+  for (let jitter = 0; ; jitter = jitter === 0 ? 1e-10 : jitter * 100) {
+    const shifted = hessian.slice();
+    for (let i = 0; i < size; i++) shifted[i * size + i] += jitter * (1 + Math.abs(hessian[i * size + i]));
+    const factor = choleskyFactor(shifted, size);
+    if (factor) return factor;
+    if (jitter > 1) throw new Error('logistic regression: the Hessian could not be factorised (are the features finite?)');
+  }
+}
+
+interface NewtonStep {
+  /** s, length D + 1. */
+  direction: Float64Array;
+  /** X s_w + s_b for every row. */
+  xDirection: Float64Array;
+  iterations: number;
+}
+
+/** Preconditioned CG on H s = -g, to a residual of forcing * |g|. */
+async function conjugateGradient(
+  products: MatrixProducts,
+  curvature: Float64Array,
+  gradient: Float64Array,
+  factor: Float64Array,
+  forcing: number,
+  control: JobControl | undefined,
+): Promise<NewtonStep> {
+  const size = gradient.length;
+  const d = size - 1;
+  const n = curvature.length;
+  const direction = new Float64Array(size);
+  const xDirection = new Float64Array(n);
+  const residual = gradient.map((value) => -value);
+  const target = forcing * Math.sqrt(dot(gradient, gradient));
+  let preconditioned = choleskySolve(factor, size, residual);
+  const search = Float64Array.from(preconditioned);
+  let rho = dot(residual, preconditioned);
+  let iterations = 0;
+  while (iterations < MAX_CG_ITERATIONS) {
+    throwIfCancelled(control);
+    iterations++;
+    const xSearch = await products.times(search.subarray(0, d));
+    const weighted = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      xSearch[i] += search[d];
+      weighted[i] = curvature[i] * xSearch[i];
+    }
+    const hessianSearch = new Float64Array(size);
+    hessianSearch.set(await products.transposedTimes(weighted));
+    for (let j = 0; j < d; j++) hessianSearch[j] += search[j];
+    hessianSearch[d] = sum(weighted);
+    const curvatureAlong = dot(search, hessianSearch);
+    if (!(curvatureAlong > 0)) break;
+    const alpha = rho / curvatureAlong;
+    for (let j = 0; j < size; j++) {
+      direction[j] += alpha * search[j];
+      residual[j] -= alpha * hessianSearch[j];
+    }
+    for (let i = 0; i < n; i++) xDirection[i] += alpha * xSearch[i];
+    if (Math.sqrt(dot(residual, residual)) <= target) break;
+    preconditioned = choleskySolve(factor, size, residual);
+    const rhoNext = dot(residual, preconditioned);
+    const beta = rhoNext / rho;
+    rho = rhoNext;
+    for (let j = 0; j < size; j++) search[j] = preconditioned[j] + beta * search[j];
+  }
+  return { direction, xDirection, iterations };
+}
+
+/** Backtracking (Armijo) along the Newton step; undefined when no step length decreases the loss. */
+function lineSearch(
+  z: Float64Array,
+  y: ArrayLike<number>,
+  w: Float64Array,
+  C: number,
+  loss: number,
+  gradient: Float64Array,
+  step: NewtonStep,
+): { t: number } | undefined {
+  const d = w.length;
+  const slope = dot(gradient, step.direction);
+  if (!(slope < 0)) return undefined;
+  const wStep = step.direction.subarray(0, d);
+  const ww = dot(w, w);
+  const ws = dot(w, wStep);
+  const ss = dot(wStep, wStep);
+  for (let t = 1, halvings = 0; halvings <= MAX_HALVINGS; t /= 2, halvings++) {
+    let trial = 0;
+    for (let i = 0; i < z.length; i++) {
+      const zi = z[i] + t * step.xDirection[i];
+      trial += softplus(zi) - y[i] * zi;
+    }
+    trial = C * trial + 0.5 * (ww + 2 * t * ws + t * t * ss);
+    if (trial <= loss + ARMIJO * t * slope) return { t };
+  }
+  return undefined;
+}
+
+/** X v and X^T u with tfjs, X held once as a tensor; float32 inside, float64 outside. */
+class MatrixProducts {
+  private readonly matrix: tf.Tensor2D;
+  constructor(private readonly x: FeatureMatrix) {
+    this.matrix = tf.tensor2d(x.data, [x.rows, x.cols]);
+  }
+  async times(v: ArrayLike<number>): Promise<Float64Array> {
+    const product = tf.tidy(() => tf.matMul(this.matrix, tf.tensor2d(Float32Array.from(v), [this.x.cols, 1])));
+    return this.read(product);
+  }
+  async transposedTimes(u: ArrayLike<number>): Promise<Float64Array> {
+    const product = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(u), [1, this.x.rows]), this.matrix));
+    return this.read(product);
+  }
+  dispose(): void {
+    this.matrix.dispose();
+  }
+  private async read(tensor: tf.Tensor): Promise<Float64Array> {
+    const values = await tensor.data();
+    tensor.dispose();
+    return Float64Array.from(values);
+  }
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < a.length; i++) total += a[i] * b[i];
+  return total;
+}
+
+function sum(a: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < a.length; i++) total += a[i];
+  return total;
+}
+
+function maxAbs(a: ArrayLike<number>): number {
+  let largest = 0;
+  for (let i = 0; i < a.length; i++) largest = Math.max(largest, Math.abs(a[i]));
+  return largest;
+}
