@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   'init-model': () => import('./commands/init-model.ts'),
   encode: () => import('./commands/encode.ts'),
   inspect: () => import('./commands/inspect.ts'),
+  'build-sample': () => import('./commands/build-sample.ts'),
 };
 
 async function loadCommand(name: string): Promise<CommandModule | undefined> {
