@@ -19,6 +19,8 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   encode: () => import('./commands/encode.ts'),
   inspect: () => import('./commands/inspect.ts'),
   'build-sample': () => import('./commands/build-sample.ts'),
+  pca: () => import('./commands/pca.ts'),
+  probe: () => import('./commands/probe.ts'),
 };
 
 async function loadCommand(name: string): Promise<CommandModule | undefined> {

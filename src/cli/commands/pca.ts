@@ -1,0 +1,59 @@
+// `latent-explorer pca`: exact PCA of a feature matrix, the same code the browser's worker runs.
+import { parseNumber, parseOptions, requireString } from '../args.ts';
+import { CliError } from '../errors.ts';
+
+export const summary = 'Exact PCA of an (N, D) .npy feature matrix';
+
+export const usage = `Usage: latent-explorer pca --features X.npy --components K [--weights w.npy] [--json]
+
+  --features X.npy   (N, D) float32 features, one row per patch
+  --components K     components to keep (1..D)
+  --weights w.npy    (N,) weight per row, e.g. cos(latitude); weighted as numpy.cov(aweights=w)
+  --json             print JSON: explained_variance, explained_variance_ratio, components (K x D),
+                     mean, first_rows_projected (the scores of the first ${10} rows), backend`;
+
+const FIRST_ROWS = 10;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseOptions(args, {
+    features: { type: 'string' },
+    components: { type: 'string' },
+    weights: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const featuresPath = requireString(values.features, 'features');
+  const k = parseNumber(requireString(values.components, 'components'), 'components');
+  if (!Number.isInteger(k) || k < 1) throw new CliError(`--components must be a positive integer, got ${k}`);
+  const [{ readFeatures, readVector }, { initNodeProbeBackend }, { pca }] = await Promise.all([
+    import('../../probes/inputs.node.ts'),
+    import('../../probes/backend.node.ts'),
+    import('../../probes/pca.ts'),
+  ]);
+  const backend = await initNodeProbeBackend();
+  const x = await readFeatures(featuresPath);
+  if (k > x.cols) throw new CliError(`--components ${k} exceeds the ${x.cols} features`);
+  const weights = values.weights ? await readVector(values.weights, x.rows) : undefined;
+  const result = await pca(x, { components: k, weights });
+  const d = x.cols;
+  const rows = (data: ArrayLike<number>, count: number, width: number) =>
+    Array.from({ length: count }, (_, i) => Array.from({ length: width }, (_, j) => data[i * width + j]));
+  if (values.json) {
+    const output = {
+      explained_variance: Array.from(result.explainedVariance),
+      explained_variance_ratio: Array.from(result.explainedVarianceRatio),
+      components: rows(result.components, k, d),
+      mean: Array.from(result.mean),
+      first_rows_projected: rows(result.scores, Math.min(FIRST_ROWS, x.rows), k),
+      n_samples: x.rows,
+      n_features: d,
+      backend: backend.name,
+    };
+    process.stdout.write(JSON.stringify(output) + '\n');
+  } else {
+    process.stdout.write(`PCA of ${x.rows} x ${d} (${backend.name} backend)\n`);
+    result.explainedVarianceRatio.forEach((ratio, c) =>
+      process.stdout.write(`  PC${c + 1}: variance ${result.explainedVariance[c].toPrecision(6)}, ${(100 * ratio).toFixed(2)} %\n`),
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,105 @@
+// `latent-explorer probe`: a logistic-regression probe on a split, the same code the browser runs.
+import { parseNumber, parseNumberList, parseOptions, requireString } from '../args.ts';
+import { CliError } from '../errors.ts';
+
+export const summary = 'Logistic-regression probe (scikit-learn objective) on a train/test split';
+
+export const usage = `Usage: latent-explorer probe --features X.npy --labels y.npy SPLIT [--C 1] [--json]
+
+  --features X.npy        (N, D) float32 features
+  --labels y.npy          (N,) 0/1 labels (bool or integer)
+  SPLIT, one of:
+    --test-mask m.npy     (N,) test where non-zero
+    --lon-band W,E --lon lon.npy
+                          test where the longitude lies from W east to E (ends included; either
+                          longitude convention; W > E crosses 0 degrees, e.g. 350,20)
+    --stratified F --seed S
+                          seeded stratified random split with a fraction F of rows for testing
+  --C 1                   inverse regularisation strength (scikit-learn's C)
+  --json                  print JSON: accuracy, precision, recall, f1, roc_auc, confusion
+                          [[tn, fp], [fn, tp]], coef, intercept, n_iter, converged, test_pred,
+                          test_proba, and the sizes of the split
+Exit status 3 when the solver did not converge (the results are still printed).`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseOptions(args, {
+    features: { type: 'string' },
+    labels: { type: 'string' },
+    'test-mask': { type: 'string' },
+    'lon-band': { type: 'string' },
+    lon: { type: 'string' },
+    stratified: { type: 'string' },
+    seed: { type: 'string' },
+    C: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const featuresPath = requireString(values.features, 'features');
+  const labelsPath = requireString(values.labels, 'labels');
+  const splitOptions = [values['test-mask'], values['lon-band'], values.stratified].filter((value) => value !== undefined);
+  if (splitOptions.length !== 1) throw new CliError('give exactly one of --test-mask, --lon-band (with --lon) or --stratified (with --seed)');
+  const C = values.C === undefined ? 1 : parseNumber(values.C, 'C');
+  if (!(C > 0)) throw new CliError(`--C must be positive, got ${C}`);
+
+  const [inputs, { initNodeProbeBackend }, logreg, splits, { selectRows }, { binaryMetrics }] = await Promise.all([
+    import('../../probes/inputs.node.ts'),
+    import('../../probes/backend.node.ts'),
+    import('../../probes/logreg.ts'),
+    import('../../probes/splits.ts'),
+    import('../../probes/matrix.ts'),
+    import('../../probes/metrics.ts'),
+  ]);
+  const backend = await initNodeProbeBackend();
+  const x = await inputs.readFeatures(featuresPath);
+  const y = await inputs.readBinaryLabels(labelsPath, x.rows);
+  let split;
+  if (values['test-mask'] !== undefined) {
+    split = splits.maskSplit(await inputs.readVector(values['test-mask'], x.rows));
+  } else if (values['lon-band'] !== undefined) {
+    const [west, east] = parseNumberList(values['lon-band'], 'lon-band', 2);
+    split = splits.longitudeBandSplit(await inputs.readVector(requireString(values.lon, 'lon'), x.rows), west, east);
+  } else {
+    const fraction = parseNumber(requireString(values.stratified, 'stratified'), 'stratified');
+    const seed = parseNumber(requireString(values.seed, 'seed'), 'seed');
+    split = splits.stratifiedSplit(y, fraction, seed);
+  }
+  if (split.test.length === 0 || split.train.length === 0) {
+    throw new CliError(`the split leaves ${split.train.length} training and ${split.test.length} test rows; both must be non-empty`);
+  }
+  const model = await logreg.fitLogistic(selectRows(x, split.train), Uint8Array.from(split.train, (row) => y[row]), { C });
+  const testProba = logreg.predictProbabilities(model, selectRows(x, split.test));
+  const testPred = logreg.predictLabels(testProba);
+  const truth = Uint8Array.from(split.test, (row) => y[row]);
+  const metrics = binaryMetrics(truth, testPred, testProba);
+  if (values.json) {
+    const output = {
+      accuracy: metrics.accuracy,
+      precision: metrics.precision,
+      recall: metrics.recall,
+      f1: metrics.f1,
+      roc_auc: Number.isNaN(metrics.rocAuc) ? null : metrics.rocAuc,
+      confusion: metrics.confusion,
+      coef: Array.from(model.coef),
+      intercept: model.intercept,
+      n_iter: model.iterations,
+      converged: model.converged,
+      test_pred: Array.from(testPred),
+      test_proba: Array.from(testProba),
+      n_train: split.train.length,
+      n_test: split.test.length,
+      C,
+      backend: backend.name,
+    };
+    process.stdout.write(JSON.stringify(output) + '\n');
+  } else {
+    const percent = (value: number) => `${(100 * value).toFixed(2)} %`;
+    process.stdout.write(
+      [
+        `Probe: ${split.train.length} training rows, ${split.test.length} test rows, C = ${C} (${backend.name} backend)`,
+        `  ${model.converged ? 'converged' : 'NOT converged'} after ${model.iterations} Newton iterations`,
+        `  accuracy ${percent(metrics.accuracy)}, precision ${percent(metrics.precision)}, recall ${percent(metrics.recall)}, F1 ${metrics.f1.toFixed(4)}, ROC-AUC ${metrics.rocAuc.toFixed(4)}`,
+        `  confusion [[tn, fp], [fn, tp]] = ${JSON.stringify(metrics.confusion)}`,
+      ].join('\n') + '\n',
+    );
+  }
+  return model.converged ? 0 : 3;
+}
