@@ -1,0 +1,63 @@
+// The CLI path end to end: convert the fixture checkpoint, read the fixture's Zarr store through the
+// data layer, encode, and compare with Microsoft's own encoder output.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as zarr from 'zarrita';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../main.ts';
+import { isNpyDtype, readNpy } from '../../io/npy.ts';
+import { FileStore } from '../../data/store.node.ts';
+import { FIXTURE_CHECKPOINT, FIXTURE_DIR, maxAbsDifference, readFixtureArray } from '../../encoder/test-fixture.node.ts';
+
+let dir: string;
+let model: string;
+const store = join(FIXTURE_DIR, 'era5.zarr');
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'encode-cli-'));
+  model = join(dir, 'tiny.onnx');
+  expect(await main(['convert', '--checkpoint', FIXTURE_CHECKPOINT, '--out', model, '--num-heads', '4'])).toBe(0);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('latent-explorer encode', () => {
+  it('writes Aurora’s output layout to .npy, within 1e-4 of Aurora', async () => {
+    const out = join(dir, 'x.npy');
+    expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00', '--model', model, '--out', out])).toBe(0);
+    const array = readNpy(new Uint8Array(await readFile(out)));
+    const expected = await readFixtureArray('expected/encoding.npy');
+    expect(array.shape).toEqual([1, 128, 64]);
+    if (!isNpyDtype(array, '<f4')) throw new Error(`expected float32, got ${array.dtype}`);
+    expect(maxAbsDifference(array.data, expected.data)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('writes a region to a latent Zarr store with patch-centre coordinates', async () => {
+    const out = join(dir, 'latents.zarr');
+    const args = ['encode', '--store', store, '--time', '2022-08-07T06:00', '--region=-20,30,-50,70', '--model', model, '--out', out];
+    expect(await main(args)).toBe(0);
+    const root = zarr.root(new FileStore(out));
+    const read = async (name: string) => (await zarr.get(await zarr.open.v2(root.resolve(name), { kind: 'array' }))).data;
+    expect(Array.from((await read('lat')) as Float64Array)).toEqual([28.125, -16.875]);
+    expect(Array.from((await read('lon')) as Float64Array)).toEqual([16.875, 61.875, 331.875]);
+    const surface = (await zarr.open.v2(root.resolve('surface_latent'), { kind: 'array' })).shape;
+    expect(surface).toEqual([1, 64, 2, 3]);
+    // surface_latent[0, e, 0, 0] is the surface token of patch 8 (row 1, column 0) of the full encoding.
+    const expected = (await readFixtureArray('expected/encoding.npy')).data;
+    const surfaceData = (await read('surface_latent')) as Float32Array;
+    const column = Float32Array.from({ length: 64 }, (_, e) => surfaceData[e * 6]);
+    expect(maxAbsDifference(column, expected.subarray(8 * 64, 9 * 64))).toBeLessThanOrEqual(1e-4);
+    const atmos = (await read('atmos_latent')) as Float32Array;
+    // atmos_latent[0, e, 2, 1, 2]: third atmospheric latent (token level 3) of patch 23 (row 2, column 7).
+    const atmosColumn = Float32Array.from({ length: 64 }, (_, e) => atmos[((e * 3 + 2) * 2 + 1) * 3 + 2]);
+    expect(maxAbsDifference(atmosColumn, expected.subarray((3 * 32 + 23) * 64, (3 * 32 + 24) * 64))).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('refuses two times for one .npy and a bad --out', async () => {
+    expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00,2022-08-07T12:00', '--model', model, '--out', join(dir, 'y.npy')])).toBe(2);
+    expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00', '--model', model, '--out', join(dir, 'y.csv')])).toBe(2);
+  });
+});
