@@ -31,12 +31,12 @@ export interface Heatwave {
 /** Heatwaves on the study's sample dates (docs/study.md, study 2), where real ones struck. */
 export const HEATWAVES: readonly Heatwave[] = [
   // July 2022: Iberia and France, then north to the British Isles.
-  { peak: new Date('2022-07-14T15:00Z'), lat: 40.5, lon: -5, amplitudeK: 15, radiusLat: 4.5, radiusLon: 7, halfDurationDays: 2.5 },
-  { peak: new Date('2022-07-19T15:00Z'), lat: 48, lon: 0, amplitudeK: 15, radiusLat: 4.5, radiusLon: 7, halfDurationDays: 2 },
+  { peak: new Date('2022-07-14T15:00Z'), lat: 40.5, lon: -5, amplitudeK: 17, radiusLat: 4.5, radiusLon: 7, halfDurationDays: 2.5 },
+  { peak: new Date('2022-07-19T15:00Z'), lat: 48, lon: 0, amplitudeK: 17, radiusLat: 4.5, radiusLon: 7, halfDurationDays: 2 },
   // Late July 2022: the Balkans and Italy.
-  { peak: new Date('2022-07-28T15:00Z'), lat: 43, lon: 17, amplitudeK: 15, radiusLat: 4, radiusLon: 7, halfDurationDays: 2.5 },
+  { peak: new Date('2022-07-28T15:00Z'), lat: 43, lon: 17, amplitudeK: 17, radiusLat: 4, radiusLon: 7, halfDurationDays: 2.5 },
   // Late June 2019: France.
-  { peak: new Date('2019-06-28T15:00Z'), lat: 44.5, lon: 3.5, amplitudeK: 15, radiusLat: 4.5, radiusLon: 6.5, halfDurationDays: 2 },
+  { peak: new Date('2019-06-28T15:00Z'), lat: 44.5, lon: 3.5, amplitudeK: 17, radiusLat: 4.5, radiusLon: 6.5, halfDurationDays: 2 },
 ];
 
 /** Solar declination (degrees), lagged by `lagDays`. */
