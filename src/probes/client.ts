@@ -1,0 +1,34 @@
+// The UI's handle on the probes worker: typed calls, buffers transferred, progress proxied.
+import * as Comlink from 'comlink';
+import type { PcaRequest, ProbeRequest, ProbeResponse, ProbesWorkerApi, ProgressCallback } from '../workers/probes.worker.ts';
+import type { ProbeBackendInfo } from './backend.ts';
+import type { PcaResult } from './pca.ts';
+
+export interface ProbesClient {
+  backend(): Promise<ProbeBackendInfo>;
+  /** Moves (transfers) `data` into the worker: the caller's array is detached afterwards. */
+  loadFeatures(key: string, data: Float32Array, rows: number, cols: number): Promise<void>;
+  releaseFeatures(key: string): Promise<void>;
+  pca(request: PcaRequest, onProgress?: ProgressCallback): Promise<PcaResult>;
+  fitProbe(request: ProbeRequest, onProgress?: ProgressCallback): Promise<ProbeResponse>;
+  cancel(jobId: string): Promise<void>;
+  terminate(): void;
+}
+
+export function createProbesClient(): ProbesClient {
+  const worker = new Worker(new URL('../workers/probes.worker.ts', import.meta.url), { type: 'module' });
+  const remote = Comlink.wrap<ProbesWorkerApi>(worker);
+  const progress = (onProgress: ProgressCallback | undefined) => (onProgress ? Comlink.proxy(onProgress) : undefined);
+  return {
+    backend: () => remote.backend(),
+    loadFeatures: (key, data, rows, cols) => remote.loadFeatures(key, Comlink.transfer(data, [data.buffer]), rows, cols),
+    releaseFeatures: (key) => remote.releaseFeatures(key),
+    pca: (request, onProgress) => remote.pca(request, progress(onProgress)),
+    fitProbe: (request, onProgress) => remote.fitProbe(request, progress(onProgress)),
+    cancel: (jobId) => remote.cancel(jobId),
+    terminate: () => {
+      remote[Comlink.releaseProxy]();
+      worker.terminate();
+    },
+  };
+}
