@@ -295,6 +295,13 @@ export function GlobeView(props: GlobeViewProps) {
     },
     [onHoverPatch],
   );
+  const onPointerLeave = useCallback(() => {
+    setHover(null);
+    if (lastHovered.current !== null) {
+      lastHovered.current = null;
+      onHoverPatch?.(null);
+    }
+  }, [onHoverPatch]);
   const onClick = useCallback(
     (info: PickingInfo) => onPickPatch(info.layer?.id === 'cells' && info.index >= 0 ? info.index : null),
     [onPickPatch],
@@ -354,7 +361,7 @@ export function GlobeView(props: GlobeViewProps) {
           onPointerMove={brush.onPointerMove}
           onPointerUp={brush.onPointerUp}
           onPointerCancel={brush.onPointerCancel}
-          onPointerLeave={() => setHover(null)}
+          onPointerLeave={onPointerLeave}
         >
           {width > 0 && (
             <DeckGL

@@ -183,6 +183,13 @@ export function ScatterView(props: ScatterViewProps) {
     },
     [onHoverPatch],
   );
+  const onPointerLeave = useCallback(() => {
+    setHover(null);
+    if (lastHovered.current !== null) {
+      lastHovered.current = null;
+      onHoverPatch?.(null);
+    }
+  }, [onHoverPatch]);
   const onClick = useCallback(
     (info: PickingInfo) => onPickPatch(info.layer?.id === 'points' && info.index >= 0 ? info.index : null),
     [onPickPatch],
@@ -261,7 +268,7 @@ export function ScatterView(props: ScatterViewProps) {
           onPointerMove={brush.onPointerMove}
           onPointerUp={brush.onPointerUp}
           onPointerCancel={brush.onPointerCancel}
-          onPointerLeave={() => setHover(null)}
+          onPointerLeave={onPointerLeave}
         >
           <svg className="lv-grid" width={width} height={height} aria-hidden="true">
             {xTicks.map((tick) => {
