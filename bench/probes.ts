@@ -36,6 +36,8 @@ const backend = await initNodeProbeBackend();
 const withSklearn = sklearnAvailable();
 console.log(`probes benchmark: tfjs ${backend.name}${backend.wasmSimd ? ' (SIMD)' : ''}, D = 512, PCA K = ${BENCH_PCA_COMPONENTS}, logistic regression on ${BENCH_TRAIN_ROWS} rows`);
 if (!withSklearn) console.log(`(no scikit-learn at ${PYTHON}: install Debian's python3-sklearn for the comparison)`);
+// Warm up the JIT and tfjs's kernels so that the first size is not charged for them.
+await benchProbes(structuredData(4096));
 const folder = mkdtempSync(join(tmpdir(), 'bench-probes-'));
 try {
   for (const rows of BENCH_SIZES) {
