@@ -43,23 +43,27 @@ export const isPresetName = (name: string): name is PresetName => (PRESET_NAMES 
 export const presetForEmbedDim = (embedDim: number): PresetName | undefined =>
   PRESET_NAMES.find((name) => PRESETS[name].embedDim === embedDim);
 
-/** Floating-point operations of one patch, counting a multiply-add as 2, for `levels` pressure levels. */
+/**
+ * Floating-point operations per patch (a multiply-add counts 2) for `levels` pressure levels:
+ * `aurora` for Aurora's own formulation (comparable with PyTorch's figures), `graph` for what
+ * graph.ts computes (the first layer's keys, values and context composed with the patch embedding).
+ */
 export function flopsPerPatch(config: EncoderConfig, levels: number): { graph: number; aurora: number } {
   const { embedDim: d, mlpHidden: hidden, latentLevels, depth, historySize, patchSize, numHeads, headDim } = config;
   const inner = numHeads * headDim;
   const queries = latentLevels - 1;
   const kernel = historySize * patchSize * patchSize;
+  const atmosFeatures = ATMOS_CHANNELS.length * kernel;
   const mlp = 2 * d * hidden;
-  const shared =
-    SURFACE_CHANNELS.length * kernel * d + // surface patch embedding
-    levels * ATMOS_CHANNELS.length * kernel * d + // atmospheric patch embedding
-    mlp + // surface MLP
-    2 * d * d + // position and scale Linear
-    depth * (levels * d * inner + queries * inner * d + queries * mlp) + // values, output projection, MLP
-    depth * 2 * queries * levels * inner; // attention scores and weighted sum
-  // Aurora computes keys for every level token and queries for every patch; the graph folds the
-  // constant first-layer queries into the key weights (a D x heads*queries matrix).
-  const auroraKeysQueries = depth * (levels * d * inner + queries * d * inner);
-  const graphKeysQueries = levels * d * numHeads * queries + (depth - 1) * (levels * d * inner + queries * d * inner);
-  return { graph: 2 * (shared + graphKeysQueries), aurora: 2 * (shared + auroraKeysQueries) };
+  // Shared by both: surface embedding and MLP, position/scale Linear, output projections and MLPs.
+  const shared = SURFACE_CHANNELS.length * kernel * d + mlp + 2 * d * d + depth * (queries * inner * d + queries * mlp);
+  // One Perceiver layer from context tokens: queries, keys, values, scores, weighted sum.
+  const plainLayer = queries * d * inner + 2 * levels * d * inner + 2 * queries * levels * inner;
+  const aurora = shared + levels * atmosFeatures * d + depth * plainLayer;
+  // Composed first layer: values and scores from the patches (+ one-hot levels), head weights
+  // repeated over their columns (K = heads), weighted sum over levels.
+  const composedFirst = levels * (atmosFeatures + levels) * (inner + queries * numHeads) + levels * queries * numHeads * inner + levels * queries * inner;
+  const laterLayers = depth > 1 ? levels * (atmosFeatures + levels) * d + (depth - 1) * plainLayer : 0;
+  const graph = shared + composedFirst + laterLayers;
+  return { graph: 2 * graph, aurora: 2 * aurora };
 }

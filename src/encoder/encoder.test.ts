@@ -9,7 +9,11 @@ import { convertCheckpoint, readModel } from './model-files.node.ts';
 import { encodeBatch, EncoderError, type EncoderSession, type EncodeResult } from './runtime.ts';
 import { createNodeSession } from './session.node.ts';
 import { FIXTURE_CHECKPOINT, FIXTURE_HEADS, fixtureBatch, maxAbsDifference, readFixtureArray } from './test-fixture.node.ts';
-import type { ModelSidecar } from './model.ts';
+import { buildModel, type ModelSidecar } from './model.ts';
+import { loadEncoderWeights } from './checkpoint/encoder-weights.ts';
+import { openCheckpoint } from './checkpoint/open.ts';
+import { memorySource } from './checkpoint/source.ts';
+import { readFile } from 'node:fs/promises';
 
 let dir: string;
 let sidecar: ModelSidecar;
@@ -47,6 +51,20 @@ describe('encoder on the tiny-global fixture', () => {
     expect(full.latents.length).toBe(expected.length);
     expect(maxAbsDifference(full.latents, expected)).toBeLessThanOrEqual(1e-4);
     expect(Array.from(full.patchIndices)).toEqual(Array.from({ length: 32 }, (_, i) => i));
+  });
+
+  it('matches Aurora with the plain (uncomposed) attention path too', async () => {
+    const checkpoint = await openCheckpoint(memorySource(new Uint8Array(await readFile(FIXTURE_CHECKPOINT))));
+    const { config, weights } = await loadEncoderWeights(checkpoint, { numHeads: FIXTURE_HEADS });
+    const provenance = { kind: 'checkpoint', file: 'encoder.ckpt', sha256: '', format: 'torch' } as const;
+    const plain = buildModel('plain', config, weights, provenance, 'test', { plainFirstLayer: true });
+    const plainSession = await createNodeSession(plain.onnx, { backend: 'node-cpu', threads: 1 });
+    try {
+      const result = await encodeBatch(plainSession, config, batch);
+      expect(maxAbsDifference(result.latents, expected)).toBeLessThanOrEqual(1e-4);
+    } finally {
+      await plainSession.release();
+    }
   });
 
   it('gives the same output for tiles of 1 row, 2 rows and all rows', async () => {

@@ -102,15 +102,29 @@ export function positionScaleEncoding(grid: PatchGrid, rows: ArrayLike<number>, 
   if (d % 4 !== 0) throw new Error(`the position encoding needs D divisible by 4, got ${d}`);
   const { lat, lon, patchSize: p } = grid;
   const out = new Float32Array(rows.length * 2 * d);
+  // A patch row shares its latitude encoding, a column its longitude encoding, and patches of equal
+  // area their scale encoding: each is computed once and copied.
+  const cached = (cache: Map<number, Float32Array>, key: number, width: number, value: () => number, range: readonly [number, number]) => {
+    let encoding = cache.get(key);
+    if (!encoding) {
+      encoding = new Float32Array(width);
+      expandInto(value(), width, range, encoding, 0);
+      cache.set(key, encoding);
+    }
+    return encoding;
+  };
+  const latitudes = new Map<number, Float32Array>();
+  const longitudes = new Map<number, Float32Array>();
+  const scales = new Map<number, Float32Array>();
   for (let k = 0; k < rows.length; k++) {
     const top = rows[k] * p;
     const left = cols[k] * p;
     const base = k * 2 * d;
-    expandInto(patchCentre(lat, top, p), d / 2, WAVELENGTHS.position, out, base);
-    expandInto(patchCentre(lon, left, p), d / 2, WAVELENGTHS.position, out, base + d / 2);
+    out.set(cached(latitudes, rows[k], d / 2, () => patchCentre(lat, top, p), WAVELENGTHS.position), base);
+    out.set(cached(longitudes, cols[k], d / 2, () => patchCentre(lon, left, p), WAVELENGTHS.position), base + d / 2);
     // Latitudes decrease down the grid, longitudes increase along it.
     const root = patchRootArea(lat[top + p - 1], lat[top], lon[left], lon[left + p - 1]);
-    expandInto(root, d, WAVELENGTHS.scale, out, base + d);
+    out.set(cached(scales, root, d, () => root, WAVELENGTHS.scale), base + d);
   }
   return out;
 }

@@ -1,8 +1,15 @@
 // Aurora's Perceiver3DEncoder as an ONNX graph (float32, opset 17) over a tile of N patches.
-// The graph never mixes patches, so any set of patches can be encoded in one run. Everything that
-// is the same for every patch is computed once: the Fourier encodings are inputs (fourier.ts), the
-// patch embedding is a MatMul on patches extracted in TypeScript (patchify.ts), and the first
-// Perceiver layer's queries, which are the same for every patch, are folded into the key weights.
+// The graph never mixes patches, so any set of patches can be encoded in one run. Work that is the
+// same for every patch is done once, and linear maps are composed where that saves work:
+// - the Fourier encodings are inputs (fourier.ts); the patch embedding is a MatMul on patches
+//   extracted in TypeScript (patchify.ts);
+// - the first Perceiver layer's queries are the learned latents, the same for every patch, so its
+//   keys fold into one D x (queries*heads) matrix; and since the context tokens (patch embedding +
+//   level embedding) feed only that layer's keys and values, the patch embedding composes with the
+//   value and folded-key weights: values and scores come straight from the patches (K = 5*T*P*P + C
+//   instead of D). The level-embedding bias rides along as one-hot level columns of the patches.
+// - attention weights and values meet in a broadcast Mul + ReduceSum laid out so that no large
+//   tensor is ever transposed.
 import { ATMOS_CHANNELS, SURFACE_CHANNELS, type EncoderConfig } from './config.ts';
 import { GraphBuilder } from './onnx/builder.ts';
 import { getWeight, type EncoderWeights, type Tensor } from './weights.ts';
@@ -10,14 +17,15 @@ import { getWeight, type EncoderWeights, type Tensor } from './weights.ts';
 /** Names and layouts of the graph's inputs and output; the runtime feeds them. */
 export const GRAPH_IO = {
   surfacePatches: 'surface_patches', // (N, 7*T*P*P): per patch, variables x history x P x P, Aurora's variable order
-  atmosPatches: 'atmos_patches', // (N, C, 5*T*P*P): per patch and pressure level
+  atmosPatches: 'atmos_patches', // (N, C, 5*T*P*P + C): per patch and level, then a one-hot of the level
   positionScale: 'pos_scale_encoding', // (N, 2D): position encoding then scale encoding
   time: 'time_encoding', // (1, 2D): lead-time encoding then absolute-time encoding
   levels: 'levels_encoding', // (C, D)
-  latents: 'latents', // (latent_levels, N, D): surface level first
+  latents: 'latents', // (N, latent_levels, D): per patch, surface level first
 } as const;
 
 export const surfaceFeatures = (config: EncoderConfig): number => SURFACE_CHANNELS.length * config.historySize * config.patchSize ** 2;
+/** Features of one atmospheric patch before the one-hot level columns. */
 export const atmosFeatures = (config: EncoderConfig): number => ATMOS_CHANNELS.length * config.historySize * config.patchSize ** 2;
 
 /** (rows, cols) row-major -> (cols, rows): torch's Linear weight (out, in) as a MatMul right operand. */
@@ -25,6 +33,19 @@ function transpose(tensor: Tensor): Float32Array {
   const [rows, cols] = tensor.shape;
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = tensor.data[r * cols + c];
+  return out;
+}
+
+/** a (m, k) times b (k, n), both row-major, accumulated in float64. */
+function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < k; j++) {
+      const value = a[i * k + j];
+      if (value === 0) continue;
+      for (let l = 0; l < n; l++) out[i * n + l] += value * b[j * n + l];
+    }
+  }
   return out;
 }
 
@@ -36,7 +57,16 @@ export interface GraphMetadata {
   metadata: Record<string, string>;
 }
 
-export function buildEncoderGraph(config: EncoderConfig, weights: EncoderWeights, meta: GraphMetadata): Uint8Array {
+export interface GraphOptions {
+  /**
+   * Compute the first layer like every other (queries, keys and values from the context tokens)
+   * instead of the composed weights; slower, and there to check the composed path and to run
+   * depth > 1 models' later layers the same way.
+   */
+  plainFirstLayer?: boolean;
+}
+
+export function buildEncoderGraph(config: EncoderConfig, weights: EncoderWeights, meta: GraphMetadata, options: GraphOptions = {}): Uint8Array {
   const { embedDim: d, numHeads: heads, headDim, latentLevels, layerNormEps } = config;
   const inner = heads * headDim;
   const queries = latentLevels - 1;
@@ -64,7 +94,7 @@ export function buildEncoderGraph(config: EncoderConfig, weights: EncoderWeights
   const shape = (values: number[]) => g.int64s('shape', values);
 
   const surfacePatches = g.input(GRAPH_IO.surfacePatches, ['patches', surfaceFeatures(config)], 'surface and static variables of each patch, normalised');
-  const atmosPatches = g.input(GRAPH_IO.atmosPatches, ['patches', 'levels', atmosFeatures(config)], 'atmospheric variables of each patch and level, normalised');
+  const atmosPatches = g.input(GRAPH_IO.atmosPatches, ['patches', 'levels', 'atmos_features'], 'atmospheric variables of each patch and level, normalised, then a one-hot of the level');
   const positionScale = g.input(GRAPH_IO.positionScale, ['patches', 2 * d], 'position then scale Fourier encoding of each patch');
   const time = g.input(GRAPH_IO.time, [1, 2 * d], 'lead-time then absolute-time Fourier encoding');
   const levels = g.input(GRAPH_IO.levels, ['levels', d], 'Fourier encoding of each pressure level');
@@ -75,55 +105,71 @@ export function buildEncoderGraph(config: EncoderConfig, weights: EncoderWeights
   const surface0 = g.node('Add', [g.node('MatMul', [surfacePatches, g.constant('surf_patch_weight', [surfaceWeight.length / d, d], surfaceWeight)], 'surf_embed_mm'), g.constant('surf_patch_bias_level', [d], surfaceBias)], 'surf_embed');
   const surface = g.node('Add', [surface0, layerNorm(mlp(surface0, 'surf_mlp', 'surf_mlp'), 'surf_norm', 'surf_mlp_norm')], 'surface');
 
-  // Atmosphere: patch embedding + bias + Linear_levels(levels encoding); context (N, C, D).
+  // Atmosphere. Context token (n, c) = patch(n, c) . Wpe + levelBias(c), with levelBias =
+  // Linear_levels(levels encoding) + patch bias; as one MatMul: [patch, onehot(c)] . [Wpe; levelBias].
+  const features = atmosFeatures(config);
   const atmosWeight = patchWeight(weights, 'atmos_token_embeds', ATMOS_CHANNELS);
   const levelBias = g.node('Add', [linear(levels, 'atmos_levels_embed', 'levels_embed'), g.constant('atmos_patch_bias', [d], w('atmos_token_embeds.bias').data)], 'level_bias');
-  const context = g.node('Add', [g.node('MatMul', [atmosPatches, g.constant('atmos_patch_weight', [atmosWeight.length / d, d], atmosWeight)], 'atmos_embed_mm'), levelBias], 'context');
+  /** The map patch -> context token composed with a (D, width) matrix, applied to the patches. */
+  const fromPatches = (right: ArrayLike<number> | undefined, width: number, name: string) => {
+    const patchPart = right ? Float32Array.from(matmul(atmosWeight, right, features, d, width)) : atmosWeight;
+    const levelPart = right ? g.node('MatMul', [levelBias, g.constant(`${name}_right`, [d, width], Float32Array.from(right))], `${name}_level_rows`) : levelBias;
+    const combined = g.node('Concat', [g.constant(`${name}_patch_rows`, [features, width], patchPart), levelPart], `${name}_weight`, { axis: 0 });
+    return g.node('MatMul', [atmosPatches, combined], name);
+  };
 
-  // Level aggregation (Perceiver resampler, post-norm residuals).
+  // Level aggregation (Perceiver resampler, post-norm residuals). Attention scores are laid out
+  // (N, C, Q, H): softmax over C, then weights (N, C, Q, H, 1) x values (N, C, 1, H, hd) summed over C.
   const scale = 1 / Math.sqrt(headDim);
   const latentsInit = w('atmos_latents');
-  const values = (layer: string) => {
-    const kv = w(`${layer}.0.to_kv.weight`); // (2*inner, D): keys then values
-    const valueWeight: Tensor = { shape: [inner, d], data: kv.data.subarray(inner * d) };
-    const v = g.node('MatMul', [context, g.constant(`${layer}.to_v_t`, [d, inner], transpose(valueWeight))], `${layer}_v`);
-    return g.node('Transpose', [g.node('Reshape', [v, shape([0, 0, heads, headDim])], `${layer}_v_heads`)], `${layer}_v_t`, { perm: [0, 2, 1, 3] }); // (N, H, C, hd)
-  };
+  let context: string | undefined;
+  const contextTokens = () => (context ??= fromPatches(undefined, d, 'context'));
   let latents = '';
   for (let layer = 0; layer < config.depth; layer++) {
     const prefix = `level_agg.layers.${layer}`;
-    let attention: string; // softmax weights (N, H, Q, C)
-    if (layer === 0) {
-      // scores[n, c, (h, q)] = context[n, c] . foldedKeys[:, (h, q)]
-      const folded = g.constant(`${prefix}.folded_keys`, [d, heads * queries], foldQueriesIntoKeys(w(`${prefix}.0.to_q.weight`), w(`${prefix}.0.to_kv.weight`), latentsInit, heads, headDim, scale));
-      const scores = g.node('Softmax', [g.node('MatMul', [context, folded], `${prefix}_scores`)], `${prefix}_softmax`, { axis: 1 });
-      attention = g.node('Transpose', [g.node('Reshape', [scores, shape([0, 0, heads, queries])], `${prefix}_attn_heads`)], `${prefix}_attn`, { perm: [0, 2, 3, 1] });
+    const kv = w(`${prefix}.0.to_kv.weight`); // (2*inner, D): keys then values
+    const valueWeightT = transpose({ shape: [inner, d], data: kv.data.subarray(inner * d) });
+    const composed = layer === 0 && !options.plainFirstLayer;
+    let scores: string; // (N, C, Q*H)
+    let values: string; // (N, C, inner)
+    if (composed) {
+      const folded = foldQueriesIntoKeys(w(`${prefix}.0.to_q.weight`), kv, latentsInit, heads, headDim, scale);
+      scores = fromPatches(folded, queries * heads, `${prefix}_scores`);
+      values = fromPatches(valueWeightT, inner, `${prefix}_v`);
     } else {
-      const kv = w(`${prefix}.0.to_kv.weight`);
-      const keyWeight: Tensor = { shape: [inner, d], data: kv.data.subarray(0, inner * d) };
-      const q = g.node('MatMul', [latents, g.constant(`${prefix}.to_q_scaled_t`, [d, inner], transpose(w(`${prefix}.0.to_q.weight`)).map((x) => x * scale))], `${prefix}_q`);
-      const qHeads = g.node('Transpose', [g.node('Reshape', [q, shape([0, 0, heads, headDim])], `${prefix}_q_heads`)], `${prefix}_q_t`, { perm: [0, 2, 1, 3] }); // (N, H, Q, hd)
-      const k = g.node('MatMul', [context, g.constant(`${prefix}.to_k_t`, [d, inner], transpose(keyWeight))], `${prefix}_k`);
-      const kHeads = g.node('Transpose', [g.node('Reshape', [k, shape([0, 0, heads, headDim])], `${prefix}_k_heads`)], `${prefix}_k_t`, { perm: [0, 2, 3, 1] }); // (N, H, hd, C)
-      attention = g.node('Softmax', [g.node('MatMul', [qHeads, kHeads], `${prefix}_scores`)], `${prefix}_attn`, { axis: -1 });
+      const keyWeightT = transpose({ shape: [inner, d], data: kv.data.subarray(0, inner * d) });
+      const queryInput = layer === 0 ? g.constant('atmos_latents', [queries, d], latentsInit.data) : latents;
+      const q = g.node('MatMul', [queryInput, g.constant(`${prefix}.to_q_scaled_t`, [d, inner], transpose(w(`${prefix}.0.to_q.weight`)).map((x) => x * scale))], `${prefix}_q`);
+      const k = g.node('MatMul', [contextTokens(), g.constant(`${prefix}.to_k_t`, [d, inner], keyWeightT)], `${prefix}_k`);
+      values = g.node('MatMul', [contextTokens(), g.constant(`${prefix}.to_v_t`, [d, inner], valueWeightT)], `${prefix}_v`);
+      // (-1 | N, 1, Q, H, hd) x (N, C, 1, H, hd), summed over hd.
+      const qShape = layer === 0 ? [1, 1, queries, heads, headDim] : [0, 1, queries, heads, headDim];
+      const product = g.node('Mul', [g.node('Reshape', [q, shape(qShape)], `${prefix}_q_heads`), g.node('Reshape', [k, shape([0, 0, 1, heads, headDim])], `${prefix}_k_heads`)], `${prefix}_qk`);
+      scores = g.node('Reshape', [g.node('ReduceSum', [product, g.int64s('axes', [-1])], `${prefix}_qk_sum`, { keepdims: 0 }), shape([0, 0, queries * heads])], `${prefix}_scores`);
     }
-    const out = g.node('MatMul', [attention, values(prefix)], `${prefix}_attn_out`); // (N, H, Q, hd)
-    const merged = g.node('Reshape', [g.node('Transpose', [out], `${prefix}_merge_t`, { perm: [0, 2, 1, 3] }), shape([0, 0, inner])], `${prefix}_merged`);
+    // Softmax over C; each head's weight repeated over its hd columns (a MatMul with a 0/1 head
+    // indicator), so that weights and values meet in a Mul of two D-wide rows.
+    const headIndicator = new Float32Array(heads * inner);
+    for (let h = 0; h < heads; h++) headIndicator.fill(1, h * inner + h * headDim, h * inner + (h + 1) * headDim);
+    const attention = g.node('Reshape', [g.node('Softmax', [scores], `${prefix}_softmax`, { axis: 1 }), shape([0, 0, queries, heads])], `${prefix}_attn`);
+    const expanded = g.node('MatMul', [attention, g.constant(`${prefix}.head_indicator`, [heads, inner], headIndicator)], `${prefix}_attn_expanded`);
+    const weighted = g.node('Mul', [expanded, g.node('Unsqueeze', [values, g.int64s('axes', [2])], `${prefix}_v_rows`)], `${prefix}_weighted`);
+    const merged = g.node('ReduceSum', [weighted, g.int64s('axes', [1])], `${prefix}_merged`, { keepdims: 0 });
     const projected = g.node('MatMul', [merged, linearWeight(`${prefix}.0.to_out`)], `${prefix}_proj`);
-    const residual = layer === 0 ? g.constant('atmos_latents', [queries, d], latentsInit.data) : latents;
+    const residual = layer === 0 ? g.constant('atmos_latents_residual', [queries, d], latentsInit.data) : latents;
     const afterAttention = g.node('Add', [layerNorm(projected, `${prefix}.2`, `${prefix}_ln1`), residual], `${prefix}_res1`);
     latents = g.node('Add', [layerNorm(mlp(afterAttention, `${prefix}.1`, `${prefix}_mlp`), `${prefix}.3`, `${prefix}_ln2`), afterAttention], `${prefix}_res2`);
   }
 
-  // Stack (surface, latents) as (latent_levels, N, D); add position + scale + time, shared by all levels.
-  const stacked = g.node('Concat', [g.node('Unsqueeze', [surface, g.int64s('axes', [0])], 'surface_level'), g.node('Transpose', [latents], 'atmos_levels', { perm: [1, 0, 2] })], 'stacked', { axis: 0 });
+  // Stack (surface, latents) per patch as (N, latent_levels, D); add position + scale + time, shared by all levels.
+  const stacked = g.node('Concat', [g.node('Unsqueeze', [surface, g.int64s('axes', [1])], 'surface_level'), latents], 'stacked', { axis: 1 });
   const positionScaleWeight = concatRows(transpose(w('pos_embed.weight')), transpose(w('scale_embed.weight')));
   const timeWeight = concatRows(transpose(w('lead_time_embed.weight')), transpose(w('absolute_time_embed.weight')));
   const positionScaleEmbed = g.node('Add', [g.node('MatMul', [positionScale, g.constant('pos_scale_weight', [2 * d, d], positionScaleWeight)], 'pos_scale_mm'), g.constant('pos_scale_bias', [d], add(w('pos_embed.bias').data, w('scale_embed.bias').data))], 'pos_scale_embed');
   const timeEmbed = g.node('Add', [g.node('MatMul', [time, g.constant('time_weight', [2 * d, d], timeWeight)], 'time_mm'), g.constant('time_bias', [d], add(w('lead_time_embed.bias').data, w('absolute_time_embed.bias').data))], 'time_embed');
-  const shared = g.node('Add', [positionScaleEmbed, timeEmbed], 'patch_embed_shared');
+  const shared = g.node('Unsqueeze', [g.node('Add', [positionScaleEmbed, timeEmbed], 'patch_embed_shared_2d'), g.int64s('axes', [1])], 'patch_embed_shared');
   const result = g.node('Add', [stacked, shared], GRAPH_IO.latents);
-  g.output(result, [latentLevels, 'patches', d], 'encoder output: latent levels (surface first) x patches x D');
+  g.output(result, ['patches', latentLevels, d], 'encoder output: patches x latent levels (surface first) x D');
 
   return g.encode({ graphName: 'aurora_perceiver3d_encoder', doc: meta.doc, producer: 'aurora-latent-explorer', version: meta.version, metadata: meta.metadata });
 }
@@ -151,9 +197,10 @@ function patchWeight(weights: EncoderWeights, group: string, channels: readonly 
 /**
  * The first layer's queries are the learned latents, the same for every patch, so
  * scores = (context Wk^T)(latents Wq^T)^T / sqrt(hd) per head = context . K with
- * K[e, (h, q)] = sum_j Wk[h*hd + j, e] * (latents Wq^T)[q, h*hd + j] / sqrt(hd), computed in float64.
+ * K[e, (q, h)] = sum_j Wk[h*hd + j, e] * (latents Wq^T)[q, h*hd + j] / sqrt(hd), computed in float64
+ * (columns query-major, the layout of the attention scores).
  */
-function foldQueriesIntoKeys(toQ: Tensor, toKv: Tensor, latents: Tensor, heads: number, headDim: number, scale: number): Float32Array {
+function foldQueriesIntoKeys(toQ: Tensor, toKv: Tensor, latents: Tensor, heads: number, headDim: number, scale: number): Float64Array {
   const [queries, d] = latents.shape;
   const inner = heads * headDim;
   const q = new Float64Array(queries * inner);
@@ -164,13 +211,13 @@ function foldQueriesIntoKeys(toQ: Tensor, toKv: Tensor, latents: Tensor, heads: 
       q[i * inner + o] = Math.fround(sum);
     }
   }
-  const folded = new Float32Array(d * heads * queries);
+  const folded = new Float64Array(d * heads * queries);
   for (let e = 0; e < d; e++) {
     for (let h = 0; h < heads; h++) {
       for (let i = 0; i < queries; i++) {
         let sum = 0;
         for (let j = 0; j < headDim; j++) sum += toKv.data[(h * headDim + j) * d + e] * q[i * inner + h * headDim + j];
-        folded[e * heads * queries + h * queries + i] = sum * scale;
+        folded[e * heads * queries + i * heads + h] = sum * scale;
       }
     }
   }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ATMOSPHERIC_VARIABLES, AURORA_LEVELS, STATIC_VARIABLES, SURFACE_VARIABLES } from '../data/batch.ts';
 import type { EncoderConfig, PresetName } from './config.ts';
 import { LEAD_TIME_HOURS } from './fourier.ts';
-import { buildEncoderGraph, GRAPH_IO } from './graph.ts';
+import { buildEncoderGraph, GRAPH_IO, type GraphOptions } from './graph.ts';
 import { OPSET } from './onnx/builder.ts';
 import type { EncoderWeights } from './weights.ts';
 
@@ -61,7 +61,14 @@ export interface BuiltModel {
   sidecar: ModelSidecar;
 }
 
-export function buildModel(name: string, config: EncoderConfig, weights: EncoderWeights, provenance: Provenance, version: string): BuiltModel {
+export function buildModel(
+  name: string,
+  config: EncoderConfig,
+  weights: EncoderWeights,
+  provenance: Provenance,
+  version: string,
+  graphOptions: GraphOptions = {},
+): BuiltModel {
   const description =
     provenance.kind === 'untrained'
       ? `UNTRAINED control: Aurora's encoder architecture (${provenance.preset}) with random initial weights (seed ${provenance.seed}), as Aurora initialises a fresh model. Its latents show what the architecture alone does, not what Aurora learned.`
@@ -86,6 +93,6 @@ export function buildModel(name: string, config: EncoderConfig, weights: Encoder
     doc: description,
     version,
     metadata: { trained: String(sidecar.trained), description, config: JSON.stringify(config) },
-  });
+  }, graphOptions);
   return { onnx, sidecar };
 }

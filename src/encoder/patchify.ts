@@ -11,45 +11,46 @@ export interface PatchList {
 
 export interface PatchInputs {
   surface: Float32Array; // (N, 7*T*P*P)
-  atmos: Float32Array; // (N, C, 5*T*P*P)
+  atmos: Float32Array; // (N, C, 5*T*P*P + C): the level's one-hot follows its features (graph.ts)
 }
 
 export function patchify(batch: NormalisedBatch, config: EncoderConfig, patches: PatchList): PatchInputs {
   const { patchSize: p, historySize: t } = config;
   const width = batch.lon.length;
-  const height = batch.lat.length;
-  const plane = height * width;
+  const plane = batch.lat.length * width;
   const c = batch.levels.length;
-  const kernel = p * p;
   const n = patches.rows.length;
   const surfaceSources = [
     ...SURFACE_VARIABLES.map((name) => ({ data: batch.surface[name], stepStride: plane })),
     // Static fields are repeated over the history steps.
     ...STATIC_VARIABLES.map((name) => ({ data: batch.static[name], stepStride: 0 })),
   ];
-  const surfaceFeatures = surfaceSources.length * t * kernel;
-  const atmosFeatures = ATMOSPHERIC_VARIABLES.length * t * kernel;
+  const atmosSources = ATMOSPHERIC_VARIABLES.map((name) => batch.atmos[name]);
+  const surfaceFeatures = surfaceSources.length * t * p * p;
+  const atmosFeatures = atmosSources.length * t * p * p + c;
   const surface = new Float32Array(n * surfaceFeatures);
   const atmos = new Float32Array(n * c * atmosFeatures);
-  const copyPatch = (source: Float32Array, planeStart: number, top: number, left: number, out: Float32Array, at: number) => {
+  // Plain index loops: this runs for every patch of every tile, and per-row subarray views cost
+  // more than the copying itself.
+  const copyPatch = (source: Float32Array, corner: number, out: Float32Array, at: number): number => {
     for (let i = 0; i < p; i++) {
-      const start = planeStart + (top + i) * width + left;
-      out.set(source.subarray(start, start + p), at + i * p);
+      const row = corner + i * width;
+      for (let j = 0; j < p; j++) out[at++] = source[row + j];
     }
+    return at;
   };
   for (let k = 0; k < n; k++) {
-    const top = patches.rows[k] * p;
-    const left = patches.cols[k] * p;
+    const corner = patches.rows[k] * p * width + patches.cols[k] * p;
     let at = k * surfaceFeatures;
     for (const { data, stepStride } of surfaceSources) {
-      for (let step = 0; step < t; step++, at += kernel) copyPatch(data, step * stepStride, top, left, surface, at);
+      for (let step = 0; step < t; step++) at = copyPatch(data, step * stepStride + corner, surface, at);
     }
     for (let level = 0; level < c; level++) {
       at = (k * c + level) * atmosFeatures;
-      for (const name of ATMOSPHERIC_VARIABLES) {
-        const data = batch.atmos[name];
-        for (let step = 0; step < t; step++, at += kernel) copyPatch(data, (step * c + level) * plane, top, left, atmos, at);
+      for (const data of atmosSources) {
+        for (let step = 0; step < t; step++) at = copyPatch(data, (step * c + level) * plane + corner, atmos, at);
       }
+      atmos[at + level] = 1;
     }
   }
   return { surface, atmos };

@@ -30,7 +30,7 @@ export interface GraphFeeds {
 export interface EncoderSession {
   /** Which backend runs it, in words, e.g. "onnxruntime-node CPU" or "onnxruntime-web WebGPU". */
   readonly backend: string;
-  /** Runs the graph; returns latents (latent_levels, patches, D). */
+  /** Runs the graph; returns latents (patches, latent_levels, D), graph.ts GRAPH_IO.latents. */
   run(feeds: GraphFeeds): Promise<Float32Array>;
   release(): Promise<void>;
 }
@@ -116,10 +116,16 @@ export async function encodeBatch(session: EncoderSession, config: EncoderConfig
       levels,
     });
     if (output.length !== latentLevels * n * d) throw new EncoderError(`the model returned ${output.length} values for ${n} patches; is it an encoder of this configuration?`);
-    for (let level = 0; level < latentLevels; level++) {
-      latents.set(output.subarray(level * n * d, (level + 1) * n * d), (level * total + start) * d);
+    // The graph is patch-major; the result, like Aurora's output, level-major.
+    const tileLatents = new Float32Array(output.length);
+    for (let k = 0; k < n; k++) {
+      for (let level = 0; level < latentLevels; level++) {
+        const from = (k * latentLevels + level) * d;
+        tileLatents.set(output.subarray(from, from + d), (level * n + k) * d);
+        latents.set(output.subarray(from, from + d), (level * total + start + k) * d);
+      }
     }
-    options.onTile?.({ offset: start, patchIndices: selected.indices.subarray(start, end), latents: output });
+    options.onTile?.({ offset: start, patchIndices: selected.indices.subarray(start, end), latents: tileLatents });
     options.onProgress?.({ donePatches: end, totalPatches: total, doneTiles: t + 1, totalTiles: tiles.length });
   }
   return {

@@ -1,0 +1,85 @@
+// Encoder sessions in the browser (inside our own worker): onnxruntime-web's WebGPU execution
+// provider on a real GPU, WASM with threads otherwise. Any WebGPU failure, at creation or in a run
+// (device lost, out of memory, an unsupported op), falls back to WASM and says why.
+import * as ort from 'onnxruntime-web';
+import type { EncoderSession, GraphFeeds } from './runtime.ts';
+import { wrapSession } from './session-feeds.ts';
+
+/** Where the app serves onnxruntime-web's WASM runtime (copied from node_modules by prepare-assets). */
+export const ORT_WASM_URL_PATH = '/ort/';
+
+export interface BrowserSessionOptions {
+  /** Default true: use WebGPU when a real (non-fallback) adapter exists. */
+  preferWebGpu?: boolean;
+  onFallback?(reason: string): void;
+}
+
+/**
+ * Why WebGPU should not run here, or null when a real GPU adapter exists. A software (fallback)
+ * adapter such as SwiftShader computes correctly but far slower than WASM, so it counts as no GPU.
+ */
+export async function webGpuUnavailableReason(): Promise<string | null> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) return 'this browser has no WebGPU';
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+  if (!adapter) return 'no WebGPU adapter is available';
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const legacy = adapter as GPUAdapter & { isFallbackAdapter?: boolean };
+  if (info.isFallbackAdapter || legacy.isFallbackAdapter) return `the WebGPU adapter (${info.vendor || info.description || 'software'}) is a software fallback, slower than WASM`;
+  return null;
+}
+
+function configureWasm(): number {
+  ort.env.wasm.wasmPaths = new URL(ORT_WASM_URL_PATH, self.location.origin).href;
+  // Threads need cross-origin isolation (SharedArrayBuffer); the servers send COOP/COEP.
+  const threads = self.crossOriginIsolated ? Math.min(navigator.hardwareConcurrency || 1, 8) : 1;
+  ort.env.wasm.numThreads = threads;
+  return threads;
+}
+
+async function createWasmSession(model: Uint8Array): Promise<EncoderSession> {
+  const threads = configureWasm();
+  const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  return wrapSession(session, ort.Tensor, `WASM (onnxruntime-web, ${threads} thread${threads === 1 ? '' : 's'})`);
+}
+
+export async function createBrowserSession(model: Uint8Array, options: BrowserSessionOptions = {}): Promise<EncoderSession> {
+  const unavailable = options.preferWebGpu === false ? 'WebGPU was not asked for' : await webGpuUnavailableReason();
+  if (unavailable !== null) return createWasmSession(model);
+  configureWasm();
+  let gpuSession: EncoderSession;
+  try {
+    const session = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' });
+    gpuSession = wrapSession(session, ort.Tensor, 'WebGPU (onnxruntime-web)');
+  } catch (error) {
+    options.onFallback?.(`WebGPU could not start the encoder (${describe(error)}); running on WASM`);
+    return createWasmSession(model);
+  }
+  return withWasmFallback(gpuSession, model, options.onFallback);
+}
+
+/** Runs on the GPU session until a run fails, then moves to WASM for good and reruns the failed tile. */
+function withWasmFallback(gpu: EncoderSession, model: Uint8Array, onFallback?: (reason: string) => void): EncoderSession {
+  let active = gpu;
+  return {
+    get backend() {
+      return active.backend;
+    },
+    async run(feeds: GraphFeeds) {
+      try {
+        return await active.run(feeds);
+      } catch (error) {
+        if (active !== gpu) throw error;
+        onFallback?.(`WebGPU failed during encoding (${describe(error)}); continuing on WASM`);
+        await gpu.release().catch(() => undefined);
+        active = await createWasmSession(model);
+        return active.run(feeds);
+      }
+    },
+    release: () => active.release(),
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
