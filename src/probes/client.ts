@@ -2,6 +2,7 @@
 import * as Comlink from 'comlink';
 import type { PcaRequest, ProbeRequest, ProbeResponse, ProbesWorkerApi, ProgressCallback } from '../workers/probes.worker.ts';
 import type { ProbeBackendInfo } from './backend.ts';
+import type { Neighbours } from './neighbours.ts';
 import type { PcaResult } from './pca.ts';
 
 export interface ProbesClient {
@@ -11,6 +12,7 @@ export interface ProbesClient {
   releaseFeatures(key: string): Promise<void>;
   pca(request: PcaRequest, onProgress?: ProgressCallback): Promise<PcaResult>;
   fitProbe(request: ProbeRequest, onProgress?: ProgressCallback): Promise<ProbeResponse>;
+  neighbours(features: string, row: number, k: number): Promise<Neighbours>;
   cancel(jobId: string): Promise<void>;
   terminate(): void;
 }
@@ -25,6 +27,7 @@ export function createProbesClient(): ProbesClient {
     releaseFeatures: (key) => remote.releaseFeatures(key),
     pca: (request, onProgress) => remote.pca(request, progress(onProgress)),
     fitProbe: (request, onProgress) => remote.fitProbe(request, progress(onProgress)),
+    neighbours: (features, row, k) => remote.neighbours(features, row, k),
     cancel: (jobId) => remote.cancel(jobId),
     terminate: () => {
       remote[Comlink.releaseProxy]();

@@ -8,6 +8,7 @@ import { ProbeInputError, type JobControl } from '../probes/job.ts';
 import { fitLogistic, predictLabels, predictProbabilities, type LogisticModel } from '../probes/logreg.ts';
 import { featureMatrix, selectRows, type FeatureMatrix } from '../probes/matrix.ts';
 import { binaryMetrics, majorityBaselineAccuracy, type BinaryMetrics } from '../probes/metrics.ts';
+import { nearestNeighbours, type Neighbours } from '../probes/neighbours.ts';
 import { pca, type PcaResult } from '../probes/pca.ts';
 
 export type ProgressCallback = (fraction: number, stage: string) => void;
@@ -114,6 +115,12 @@ const api = {
       };
     });
     return Comlink.transfer(response, [response.probabilities.buffer, response.conceptScores.buffer]);
+  },
+
+  /** The k rows nearest to `row` in latent space (Euclidean), nearest first. */
+  neighbours(features: string, row: number, k: number): Neighbours {
+    const result = nearestNeighbours(matrixFor(features), row, k);
+    return Comlink.transfer(result, [result.rows.buffer, result.distances.buffer]);
   },
 };
 
