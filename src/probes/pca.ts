@@ -66,11 +66,11 @@ export async function pca(x: FeatureMatrix, options: PcaOptions): Promise<PcaRes
 
   throwIfCancelled(control);
   control?.onProgress?.(0.7, 'eigendecomposition');
-  const eigen = symmetricEigen(gram, d);
-  const components = eigen.vectors.slice(0, k * d);
+  const eigen = symmetricEigen(gram, d, k);
+  const components = eigen.vectors;
   orientLargestLoadingPositive(components, k, d);
   // Round-off can leave the smallest eigenvalues a hair below zero.
-  const explainedVariance = Float64Array.from(eigen.values.subarray(0, k), (value) => Math.max(value, 0));
+  const explainedVariance = eigen.values.map((value) => Math.max(value, 0));
   const explainedVarianceRatio = explainedVariance.map((value) => (totalVariance > 0 ? value / totalVariance : 0));
 
   const scores = await projectRows(x, components, k, mean, { signal: control?.signal, onProgress: progress('scores', 0.9, 1) });
