@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   'build-sample': () => import('./commands/build-sample.ts'),
   pca: () => import('./commands/pca.ts'),
   probe: () => import('./commands/probe.ts'),
+  study: () => import('./commands/study.ts'),
 };
 
 async function loadCommand(name: string): Promise<CommandModule | undefined> {

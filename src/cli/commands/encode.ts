@@ -36,7 +36,7 @@ Options:
 Progress goes to stderr.
 `;
 
-function parseTimes(value: string): Date[] {
+export function parseTimes(value: string): Date[] {
   return value.split(',').map((text) => {
     const trimmed = text.trim();
     const time = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(trimmed) ? trimmed : `${trimmed}Z`);
@@ -45,7 +45,7 @@ function parseTimes(value: string): Date[] {
   });
 }
 
-function parseRegion(value: string | undefined): Extract<Region, { kind: 'box' }> | undefined {
+export function parseRegion(value: string | undefined): Extract<Region, { kind: 'box' }> | undefined {
   if (value === undefined) return undefined;
   const [south, north, west, east] = parseNumberList(value, 'region', 4);
   if (south > north) throw new CliError(`--region: south (${south}) must not be north of north (${north})`);
@@ -54,7 +54,7 @@ function parseRegion(value: string | undefined): Extract<Region, { kind: 'box' }
 }
 
 /** Writes a progress line at most once a second, and always the last one. */
-function throttledProgress(): (line: string, done: boolean) => void {
+export function throttledProgress(): (line: string, done: boolean) => void {
   let last = 0;
   return (line, done) => {
     const now = performance.now();

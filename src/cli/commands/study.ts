@@ -1,0 +1,325 @@
+// `latent-explorer study extremes|land-sea`: the two studies headless, on the same code the app's
+// worker runs (src/studies), with a Node encoder session.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseNumber, parseOptions, requireString } from '../args.ts';
+import { CliError } from '../errors.ts';
+import { parseRegion, parseTimes, throttledProgress } from './encode.ts';
+import { openEra5Dataset } from '../../data/dataset.ts';
+import { LAYOUT_NAMES, type LayoutName } from '../../data/layout.ts';
+import { HEATWAVE_TIMES, STUDY1_TIME } from '../../data/sample/times.ts';
+import { openSource } from '../../data/store.node.ts';
+import { readModel } from '../../encoder/model-files.node.ts';
+import type { Region } from '../../encoder/runtime.ts';
+import { createNodeSession } from '../../encoder/session.node.ts';
+import { STUDY_PERCENTILE_TIME } from '../../percentiles/percentile-field.ts';
+import { readPercentileSources } from '../../percentiles/sources.node.ts';
+import { initNodeProbeBackend } from '../../probes/backend.node.ts';
+import { DEFAULT_C } from '../../probes/logreg.ts';
+import type { BinaryMetrics } from '../../probes/metrics.ts';
+import { DEFAULT_SEED, SPLIT_KINDS, splitChoice, type ProbeEvaluation, type SplitChoice, type SplitKind } from '../../studies/evaluate.ts';
+import { EUROPE_REGION, runExtremesStudy, type ExtremesResult } from '../../studies/extremes.ts';
+import { runLandSeaStudy, type LandSeaResult } from '../../studies/land-sea.ts';
+import type { StudyProgress } from '../../studies/progress.ts';
+import { collectStudyTimes } from '../../studies/study-time.ts';
+
+export const summary = 'Run study 1 (land-sea) or study 2 (extreme 2 m temperature) headless';
+
+export const DEFAULT_MODEL = 'models/aurora-0.25-untrained-seed0.onnx';
+
+export const usage = `Usage:
+  latent-explorer study extremes --store URL|PATH [--static URL|PATH] [--layout wb2|cds] [--model FILE]
+                                 [--times ISO,ISO,...] [--percentiles STORE|DIR|FILE,FILE,...]
+                                 [--percentile-time 2020-01-01] [--region S,N,W,E] [--level 0]
+                                 [--split stratified|blocks|leave-one-time-out] [--seed 0] [--C 1] [--json]
+  latent-explorer study land-sea --store URL|PATH [--static URL|PATH] [--layout wb2|cds] [--model FILE]
+                                 [--time ISO] [--region S,N,W,E] [--level 0]
+                                 [--split lon-band|stratified|blocks] [--seed 0] [--C 1] [--json]
+
+extremes (study 2): encodes the region's patches at each time, labels each patch-mean 2 m
+  temperature against each percentile's patch threshold (the mean of the percentile grid points
+  within the patch), fits one logistic-regression probe per percentile and prints the table
+  (accuracy, precision, recall, F1, ROC-AUC, positive rate, split sizes) and the class counts.
+land-sea (study 1): encodes every patch (or the region's) at one time, labels land where the patch
+  mean of the land-sea mask is >= 0.5, fits one probe and prints its metrics and the misclassified
+  patches, most confident first.
+
+Options:
+  --store, --static, --layout   the ERA5 store, as for 'encode'
+  --model          an encoder ONNX file with its sidecar (default ${DEFAULT_MODEL};
+                   make it with 'latent-explorer init-model --preset aurora-0.25 --seed 0 --out ${DEFAULT_MODEL}')
+  --times          extremes: batch times, UTC (default: the study's ten heatwave times)
+  --time           land-sea: the batch time (default: the study's ${STUDY1_TIME.toISOString().slice(0, 16)})
+  --percentiles    a Zarr store with pNN_Tmax_Yearly variables, a directory of the CDS files
+                   (pNN_Tmax_Yearly_rcp45_mean_v1.0.nc, NetCDF-4 or NetCDF-3) or a comma-separated list
+                   of them (default: tmax-percentiles.zarr beside --store, as in the sample)
+  --percentile-time  the time read from files with a time axis, matched by day (default 2020-01-01)
+  --region         S,N,W,E in degrees, either longitude convention; extremes default: Europe
+                   (${EUROPE_REGION.south},${EUROPE_REGION.north},${EUROPE_REGION.west},${EUROPE_REGION.east}); land-sea default: the whole grid.
+                   Write --region=-20,30,-50,70 when the first number is negative
+  --level          latent level probed: 0 surface (default), 1.. atmospheric
+  --split          extremes: stratified (80/20, the study's; default), blocks (5 folds of 10-degree
+                   blocks), leave-one-time-out; land-sea: lon-band (test 120..210 E, the study's;
+                   default), stratified, blocks. Folds' test predictions are pooled into one table row
+  --seed           seed of the stratified and block splits (default ${DEFAULT_SEED})
+  --C              inverse regularisation strength (scikit-learn's C, default ${DEFAULT_C})
+  --json           print JSON instead of a table
+Progress goes to stderr. Exit status 3 when a probe's solver did not converge (results still printed).`;
+
+const STUDIES = ['extremes', 'land-sea'] as const;
+type StudyName = (typeof STUDIES)[number];
+const SPLITS_OF: Record<StudyName, readonly SplitKind[]> = {
+  extremes: ['stratified', 'blocks', 'leave-one-time-out'],
+  'land-sea': ['lon-band', 'stratified', 'blocks'],
+};
+
+const OPTIONS = {
+  store: { type: 'string' },
+  static: { type: 'string' },
+  layout: { type: 'string' },
+  model: { type: 'string' },
+  times: { type: 'string' },
+  time: { type: 'string' },
+  percentiles: { type: 'string' },
+  'percentile-time': { type: 'string' },
+  region: { type: 'string' },
+  level: { type: 'string' },
+  split: { type: 'string' },
+  seed: { type: 'string' },
+  C: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+type StudyValues = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(args, OPTIONS);
+  const [name, ...extra] = positionals;
+  if (!STUDIES.includes(name as StudyName)) throw new CliError(`name a study: ${STUDIES.join(' or ')} (e.g. 'latent-explorer study extremes --store ...')`);
+  if (extra.length > 0) throw new CliError(`unexpected argument '${extra[0]}'`);
+  const study = name as StudyName;
+  const forOther = study === 'extremes' ? ['time'] : ['times', 'percentiles', 'percentile-time'];
+  const misplaced = forOther.find((option) => values[option as keyof StudyValues] !== undefined);
+  if (misplaced) throw new CliError(`--${misplaced} is not an option of 'study ${study}'`);
+  const common = parseCommon(values, study);
+  return study === 'extremes' ? runExtremes(values, common) : runLandSea(values, common);
+}
+
+interface CommonOptions {
+  store: string;
+  level: number;
+  split: SplitChoice;
+  C: number;
+  json: boolean;
+  region: Extract<Region, { kind: 'box' }> | undefined;
+}
+
+function parseCommon(values: StudyValues, study: StudyName): CommonOptions {
+  const store = requireString(values.store, 'store');
+  const level = values.level === undefined ? 0 : parseNumber(values.level, 'level');
+  if (!(Number.isInteger(level) && level >= 0)) throw new CliError(`--level must be a whole number >= 0, got ${values.level}`);
+  const kinds = SPLITS_OF[study];
+  const kind = (values.split ?? kinds[0]) as SplitKind;
+  if (!kinds.includes(kind)) {
+    const known = SPLIT_KINDS.includes(kind) ? ` ('${kind}' belongs to the other study)` : '';
+    throw new CliError(`--split of 'study ${study}' must be one of ${kinds.join(', ')}${known}`);
+  }
+  const seed = values.seed === undefined ? DEFAULT_SEED : parseNumber(values.seed, 'seed');
+  const C = values.C === undefined ? DEFAULT_C : parseNumber(values.C, 'C');
+  if (!(C > 0)) throw new CliError(`--C must be positive, got ${C}`);
+  if (values.layout !== undefined && !(LAYOUT_NAMES as readonly string[]).includes(values.layout)) throw new CliError(`--layout must be one of ${LAYOUT_NAMES.join(', ')}`);
+  return { store, level, split: splitChoice(kind, seed), C, json: values.json === true, region: parseRegion(values.region) };
+}
+
+/** Opens the store and the model, and encodes the times. */
+async function encodeTimes(values: StudyValues, times: readonly Date[], region: CommonOptions['region']) {
+  const modelPath = values.model ?? DEFAULT_MODEL;
+  if (!existsSync(modelPath)) {
+    throw new CliError(`no model at ${modelPath}; make one with 'latent-explorer init-model --preset aurora-0.25 --seed 0 --out ${modelPath}' or give --model`);
+  }
+  const model = await readModel(modelPath);
+  const session = await createNodeSession(model.onnx, { onFallback: (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`) });
+  try {
+    const source = await openSource(requireString(values.store, 'store'));
+    const staticSource = values.static ? await openSource(values.static) : undefined;
+    const dataset = await openEra5Dataset(source, { layout: values.layout as LayoutName | undefined, staticSource });
+    process.stderr.write(`model ${model.sidecar.name}${model.sidecar.trained ? '' : ' (UNTRAINED control)'} on ${session.backend}\n`);
+    const inputs = await collectStudyTimes(dataset, session, model.sidecar.config, times, { region, onProgress: progressPrinter() });
+    return { inputs, model: { name: model.sidecar.name, trained: model.sidecar.trained }, backend: session.backend };
+  } finally {
+    await session.release();
+  }
+}
+
+function progressPrinter(): (progress: StudyProgress) => void {
+  const print = throttledProgress();
+  return (progress) => print(`${progress.stage} ${(100 * progress.fraction).toFixed(0)} %: ${progress.message}`, progress.fraction >= 1);
+}
+
+async function runExtremes(values: StudyValues, common: CommonOptions): Promise<number> {
+  const times = values.times === undefined ? [...HEATWAVE_TIMES] : parseTimes(values.times);
+  const region = common.region ?? EUROPE_REGION;
+  const percentileTime = values['percentile-time'] === undefined ? STUDY_PERCENTILE_TIME : parseTimes(values['percentile-time'])[0];
+  const percentileSpec = values.percentiles ?? defaultPercentiles(common.store);
+  const percentiles = await readPercentileSources(percentileSpec, { time: percentileTime });
+  const backend = await initNodeProbeBackend();
+  const encoded = await encodeTimes(values, times, region);
+  const result = await runExtremesStudy(encoded.inputs, percentiles, { level: common.level, split: common.split, C: common.C, onProgress: progressPrinter() });
+  const output = extremesJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name, region, percentiles: percentileSpec });
+  process.stdout.write(common.json ? JSON.stringify(output) + '\n' : extremesTable(result));
+  return result.probes.every((probe) => probe.converged) ? 0 : 3;
+}
+
+function defaultPercentiles(store: string): string {
+  const beside = join(dirname(store.replace(/\/+$/, '')), 'tmax-percentiles.zarr');
+  if (/^https?:\/\//.test(store) || existsSync(beside)) return beside;
+  throw new CliError(`no --percentiles given and no tmax-percentiles.zarr beside ${store}; give the CDS files' directory or a Zarr store`);
+}
+
+async function runLandSea(values: StudyValues, common: CommonOptions): Promise<number> {
+  const time = values.time === undefined ? STUDY1_TIME : parseTimes(values.time)[0];
+  const backend = await initNodeProbeBackend();
+  const encoded = await encodeTimes(values, [time], common.region);
+  const result = await runLandSeaStudy(encoded.inputs[0], { level: common.level, split: common.split, C: common.C, onProgress: progressPrinter() });
+  const output = landSeaJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name });
+  process.stdout.write(common.json ? JSON.stringify(output) + '\n' : landSeaText(result));
+  return result.converged ? 0 : 3;
+}
+
+/** NaN (ROC-AUC with one class) is not JSON: null. */
+const finiteOrNull = (value: number) => (Number.isFinite(value) ? value : null);
+
+function metricsJson(metrics: BinaryMetrics) {
+  return {
+    accuracy: metrics.accuracy,
+    precision: metrics.precision,
+    recall: metrics.recall,
+    f1: metrics.f1,
+    roc_auc: finiteOrNull(metrics.rocAuc),
+    confusion: metrics.confusion,
+  };
+}
+
+function evaluationJson(evaluation: ProbeEvaluation) {
+  return {
+    ...metricsJson(evaluation.metrics),
+    n_train: evaluation.nTrain,
+    n_test: evaluation.nTest,
+    train_positives: evaluation.trainPositives,
+    test_positives: evaluation.testPositives,
+    converged: evaluation.converged,
+    folds: evaluation.folds.map((fold) => ({
+      name: fold.name,
+      n_train: fold.nTrain,
+      n_test: fold.nTest,
+      train_positives: fold.trainPositives,
+      test_positives: fold.testPositives,
+      ...(fold.skipped ? { skipped: fold.skipped } : {}),
+      ...(fold.metrics ? metricsJson(fold.metrics) : {}),
+    })),
+    pr_curve: {
+      thresholds: Array.from(evaluation.prCurve.thresholds),
+      precision: Array.from(evaluation.prCurve.precision),
+      recall: Array.from(evaluation.prCurve.recall),
+    },
+  };
+}
+
+interface RunFacts {
+  name: string;
+  trained: boolean;
+  backend: string;
+  probeBackend: string;
+}
+
+function extremesJson(result: ExtremesResult, facts: RunFacts & { region: Extract<Region, { kind: 'box' }>; percentiles: string }) {
+  return {
+    study: 'extremes',
+    model: { name: facts.name, trained: facts.trained },
+    encoder_backend: facts.backend,
+    probe_backend: facts.probeBackend,
+    times: result.times.map((time) => time.toISOString()),
+    region: { south: facts.region.south, north: facts.region.north, west: facts.region.west, east: facts.region.east },
+    percentile_source: facts.percentiles,
+    level: result.level,
+    split: result.split,
+    points: result.rows.time.length,
+    patches_outside_percentiles: result.patchesOutsidePercentiles,
+    class_names: result.classNames,
+    class_counts: result.classCounts,
+    class_counts_by_time: result.classCountsByTime,
+    pca_explained_variance_ratio: Array.from(result.pca.explainedVarianceRatio),
+    table: result.probes.map((probe) => ({ percentile: probe.percentile, positive_rate: probe.positiveRate, ...evaluationJson(probe) })),
+  };
+}
+
+function landSeaJson(result: LandSeaResult, facts: RunFacts) {
+  return {
+    study: 'land-sea',
+    model: { name: facts.name, trained: facts.trained },
+    encoder_backend: facts.backend,
+    probe_backend: facts.probeBackend,
+    time: result.time.toISOString(),
+    level: result.level,
+    split: result.split,
+    patches: result.labels.length,
+    land_rate: result.landRate,
+    ...evaluationJson(result),
+    misclassified: result.misclassified.map((patch) => ({
+      patch_index: patch.patchIndex,
+      lat: patch.centreLat,
+      lon: patch.centreLon,
+      lon_360: patch.centreLon360,
+      land_fraction: patch.landFraction,
+      truth: patch.truth === 1 ? 'land' : 'sea',
+      probability_land: patch.probabilityLand,
+      confidence: patch.confidence,
+    })),
+  };
+}
+
+const fixed = (value: number, digits = 4) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+function extremesTable(result: ExtremesResult): string {
+  const lines = [
+    `Extreme 2 m temperature: ${result.rows.time.length} points (${result.times.length} times), latent level ${result.level}, split ${result.split.kind}`,
+    `Classes: ${result.classNames.map((name, c) => `${name} ${result.classCounts[c]}`).join(', ')}`,
+    '',
+    'percentile  accuracy  precision  recall  F1      ROC-AUC  positives  n train (pos)  n test (pos)',
+  ];
+  for (const probe of result.probes) {
+    const m = probe.metrics;
+    lines.push(
+      [
+        `p${probe.percentile}`.padEnd(10),
+        fixed(m.accuracy).padStart(8),
+        fixed(m.precision).padStart(9),
+        fixed(m.recall).padStart(7),
+        fixed(m.f1).padStart(7),
+        fixed(m.rocAuc).padStart(8),
+        `${(100 * probe.positiveRate).toFixed(1)} %`.padStart(10),
+        `${probe.nTrain} (${probe.trainPositives})`.padStart(14),
+        `${probe.nTest} (${probe.testPositives})`.padStart(13),
+      ].join('  ') + (probe.converged ? '' : '  NOT converged'),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+const MISCLASSIFIED_SHOWN = 20;
+
+function landSeaText(result: LandSeaResult): string {
+  const m = result.metrics;
+  const lines = [
+    `Land-sea at ${result.time.toISOString().slice(0, 16)}: ${result.labels.length} patches (${(100 * result.landRate).toFixed(1)} % land), latent level ${result.level}, split ${result.split.kind}`,
+    `  ${result.nTrain} training, ${result.nTest} test rows${result.converged ? '' : ' (NOT converged)'}`,
+    `  accuracy ${fixed(m.accuracy)}, precision ${fixed(m.precision)}, recall ${fixed(m.recall)}, F1 ${fixed(m.f1)}, ROC-AUC ${fixed(m.rocAuc)}`,
+    `  confusion [[tn, fp], [fn, tp]] = ${JSON.stringify(m.confusion)}`,
+    `  ${result.misclassified.length} misclassified${result.misclassified.length > MISCLASSIFIED_SHOWN ? `, the ${MISCLASSIFIED_SHOWN} most confident` : ''}:`,
+    ...result.misclassified.slice(0, MISCLASSIFIED_SHOWN).map(
+      (patch) =>
+        `    patch ${patch.patchIndex} at ${fixed(patch.centreLat, 2)} N, ${fixed(patch.centreLon, 2)} E: ${patch.truth === 1 ? 'land' : 'sea'} (land fraction ${fixed(patch.landFraction, 2)}), P(land) ${fixed(patch.probabilityLand, 3)}`,
+    ),
+  ];
+  return lines.join('\n') + '\n';
+}

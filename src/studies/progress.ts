@@ -1,0 +1,18 @@
+// Progress and errors common to the studies.
+
+export type StudyStage = 'encode' | 'pca' | 'probe';
+
+export interface StudyProgress {
+  stage: StudyStage;
+  /** 0..1 within the stage. */
+  fraction: number;
+  message: string;
+}
+
+/** A study's inputs or options do not fit together; the message says what to change. */
+export class StudyInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StudyInputError';
+  }
+}
