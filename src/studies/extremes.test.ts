@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.ts';
 import { openEra5Dataset, type Era5Dataset } from '../data/dataset.ts';
 import { createPatchGrid, findPatch } from '../data/geometry.ts';
@@ -117,10 +117,15 @@ describe('latent-explorer study extremes', () => {
   });
 
   it('says which study to name and which splits a study takes', async () => {
-    await expect(run(process.execPath, [CLI, 'study', '--store', SAMPLE_STORE])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/name a study: extremes or land-sea/) });
-    await expect(run(process.execPath, [CLI, 'study', 'extremes', '--store', SAMPLE_STORE, '--split', 'lon-band'])).rejects.toMatchObject({
-      code: 2,
-      stderr: expect.stringMatching(/--split of 'study extremes' must be one of stratified, blocks, leave-one-time-out/),
-    });
+    const errors: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((text) => errors.push(String(text)) > 0);
+    try {
+      expect(await main(['study', '--store', SAMPLE_STORE])).toBe(2);
+      expect(await main(['study', 'extremes', '--store', SAMPLE_STORE, '--split', 'lon-band'])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors[0]).toMatch(/name a study: extremes or land-sea/);
+    expect(errors[1]).toMatch(/--split of 'study extremes' must be one of stratified, blocks, leave-one-time-out/);
   });
 });

@@ -284,6 +284,7 @@ function extremesTable(result: ExtremesResult): string {
   const lines = [
     `Extreme 2 m temperature: ${result.rows.time.length} points (${result.times.length} times), latent level ${result.level}, split ${result.split.kind}`,
     `Classes: ${result.classNames.map((name, c) => `${name} ${result.classCounts[c]}`).join(', ')}`,
+    ...foldNote(result.probes[0]),
     '',
     'percentile  accuracy  precision  recall  F1      ROC-AUC  positives  n train (pos)  n test (pos)',
   ];
@@ -306,6 +307,12 @@ function extremesTable(result: ExtremesResult): string {
   return lines.join('\n') + '\n';
 }
 
+/** With several folds the test predictions are pooled and the training sizes summed: say so. */
+function foldNote(evaluation: ProbeEvaluation | undefined): string[] {
+  const folds = evaluation?.folds.length ?? 1;
+  return folds > 1 ? [`${folds} folds: test predictions pooled, training sizes summed over the folds`] : [];
+}
+
 const MISCLASSIFIED_SHOWN = 20;
 
 function landSeaText(result: LandSeaResult): string {
@@ -313,6 +320,7 @@ function landSeaText(result: LandSeaResult): string {
   const lines = [
     `Land-sea at ${result.time.toISOString().slice(0, 16)}: ${result.labels.length} patches (${(100 * result.landRate).toFixed(1)} % land), latent level ${result.level}, split ${result.split.kind}`,
     `  ${result.nTrain} training, ${result.nTest} test rows${result.converged ? '' : ' (NOT converged)'}`,
+    ...foldNote(result).map((line) => `  ${line}`),
     `  accuracy ${fixed(m.accuracy)}, precision ${fixed(m.precision)}, recall ${fixed(m.recall)}, F1 ${fixed(m.f1)}, ROC-AUC ${fixed(m.rocAuc)}`,
     `  confusion [[tn, fp], [fn, tp]] = ${JSON.stringify(m.confusion)}`,
     `  ${result.misclassified.length} misclassified${result.misclassified.length > MISCLASSIFIED_SHOWN ? `, the ${MISCLASSIFIED_SHOWN} most confident` : ''}:`,
