@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { TFJS_WASM_FILES } from '../src/probes/backend.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const cli = join(root, 'bin', 'latent-explorer.mjs');
@@ -30,9 +31,9 @@ function runCli(args: string[]): void {
 copyMatching(join(root, 'node_modules/onnxruntime-web/dist'), join(root, 'public/ort'), (name) =>
   /^ort-wasm-simd-threaded(\.jsep)?\.(mjs|wasm)$/.test(name),
 );
-// tfjs-backend-wasm's binaries (plain, SIMD and threaded-SIMD variants).
+// tfjs-backend-wasm's binaries: the ones the probes backend may load (never the threaded one).
 copyMatching(join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'), join(root, 'public/tfjs'), (name) =>
-  name.endsWith('.wasm'),
+  (TFJS_WASM_FILES as readonly string[]).includes(name),
 );
 
 if (!existsSync(join(root, SAMPLE_STORE, '.zmetadata')) || !existsSync(join(root, SAMPLE_PERCENTILES, '.zmetadata'))) {

@@ -1,11 +1,21 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { describeError } from '../describe-error.ts';
+import { createProbesClient } from '../probes/client.ts';
+import { decodeSelection } from '../state/selection-codec.ts';
+import { useExplorer } from '../state/store.ts';
+import type { EncodedTime } from '../workers/encoder.worker.ts';
+import { ExplorerViews } from './ExplorerViews.tsx';
+import { initialStages, RunCancelledError, runExplorer } from './explorer-run.ts';
+import type { NeighbourSearch } from './Inspector.tsx';
+import { LatentCache } from './latent-cache.ts';
 import { listModels, type ModelEntry } from './models.ts';
 import { Notices } from './Notices.tsx';
+import { Progress } from './Progress.tsx';
+import { ResultsPanel } from './ResultsPanel.tsx';
 import { SetupPanel } from './SetupPanel.tsx';
 import { summariseStore, type StoreSummary } from './store-summary.ts';
 import { permalink, startUrlSync } from './url-sync.ts';
-import { useExplorer } from '../state/store.ts';
+import { createEncoderClient } from './workers.ts';
 import { storeLocation, type ViewSettings } from '../state/view-settings.ts';
 import './app.css';
 
@@ -24,7 +34,59 @@ export function App() {
   const notify = useExplorer((state) => state.notify);
   const updateSettings = useExplorer((state) => state.updateSettings);
   const modelId = useExplorer((state) => state.settings.modelId);
+  const result = useExplorer((state) => state.result);
   const openRequest = useRef(0);
+  const running = useRef<AbortController | null>(null);
+  const workers = useMemo(() => ({ encoder: createEncoderClient(), probes: createProbesClient(), cache: new LatentCache<EncodedTime>() }), []);
+  const findNeighbours = useCallback<NeighbourSearch>((key, row, k) => workers.probes.neighbours(key, row, k), [workers]);
+
+  /** Runs the study on the current settings; the previous result stays on screen until the new one is ready. */
+  const run = useCallback(async () => {
+    const state = useExplorer.getState();
+    const model = models.find((entry) => entry.id === state.settings.modelId);
+    if (!model) {
+      state.notify('error', 'No model', `The model ${state.settings.modelId ?? '(none)'} is not in models/; pick one from the list.`);
+      return;
+    }
+    running.current?.abort();
+    const controller = new AbortController();
+    running.current = controller;
+    state.setRunStatus('running');
+    state.setStages(initialStages());
+    try {
+      const next = await runExplorer(state.settings, model, {
+        ...workers,
+        signal: controller.signal,
+        onStage: (name, patch) => useExplorer.getState().updateStage(name, patch),
+      });
+      const latest = useExplorer.getState();
+      // A permalink's selection applies to the run it describes; a new run keeps it only for the same points.
+      let selection: Uint8Array = new Uint8Array(next.table.count);
+      try {
+        selection = decodeSelection(latest.settings.selection, next.table.count);
+      } catch (error) {
+        latest.notify('warning', 'Selection ignored', describeError(error));
+        latest.updateSettings({ selection: '' });
+      }
+      if (latest.settings.selectedPatch !== null && latest.settings.selectedPatch >= next.table.count) latest.updateSettings({ selectedPatch: null });
+      latest.setSelectionMask(selection);
+      latest.setResult(next);
+      latest.setRunStatus('done');
+      if (next.fallbackReason) latest.notify('warning', 'Running on WASM', next.fallbackReason);
+    } catch (error) {
+      const latest = useExplorer.getState();
+      if (error instanceof RunCancelledError) {
+        latest.setRunStatus('cancelled');
+        latest.setStages(latest.stages.map((stage) => (stage.status === 'running' || stage.status === 'waiting' ? { ...stage, status: 'cancelled' } : stage)));
+      } else {
+        latest.setRunStatus('failed');
+        latest.setStages(latest.stages.map((stage) => (stage.status === 'running' ? { ...stage, status: 'failed' } : stage)));
+        latest.notify('error', 'The run failed', describeError(error));
+      }
+    } finally {
+      if (running.current === controller) running.current = null;
+    }
+  }, [models, workers]);
 
   /** Opens a store; only a store that opened replaces the current one, so a bad URL loses nothing. */
   const openStore = useCallback(
@@ -58,6 +120,14 @@ export function App() {
     [notify, updateSettings, summary],
   );
 
+  // A permalink that names a time reproduces its view: run as soon as the store and models are ready.
+  const runOnOpen = useRef(new URLSearchParams(window.location.search).has('time'));
+  useEffect(() => {
+    if (!runOnOpen.current || storeStatus !== 'ready' || models.length === 0) return;
+    runOnOpen.current = false;
+    if (useExplorer.getState().settings.time) void run();
+  }, [storeStatus, models, run]);
+
   useEffect(() => {
     const stopSync = startUrlSync();
     const { settings } = useExplorer.getState();
@@ -78,6 +148,11 @@ export function App() {
         {model && model.trained === false && (
           <span className="badge untrained" title={model.description}>
             untrained encoder
+          </span>
+        )}
+        {result && (
+          <span className="badge backend" title={`Probes: tfjs ${result.probeBackend}`}>
+            encoder: {result.encoderBackend}
           </span>
         )}
         <span className="spacer" />
@@ -102,13 +177,18 @@ export function App() {
           storeStatus={storeStatus}
           models={models}
           onOpenStore={(location, staticStore, layout) => void openStore(location, staticStore, layout, false)}
-          onRun={() => undefined}
-          onCancel={() => undefined}
+          onRun={() => void run()}
+          onCancel={() => running.current?.abort()}
         />
         <main className="main-views">
-          <div className="empty-state">Pick a date and press Run to encode it and probe the latent space.</div>
+          <Progress />
+          {result ? (
+            <ExplorerViews result={result} />
+          ) : (
+            <div className="empty-state">Pick a date and press Run to encode it and probe the latent space.</div>
+          )}
         </main>
-        <aside className="side-panel" aria-label="Results" />
+        {result ? <ResultsPanel result={result} findNeighbours={findNeighbours} /> : <aside className="side-panel" aria-label="Results" />}
       </div>
     </div>
   );

@@ -12,7 +12,7 @@ export interface ModelEntry {
   url: string;
   label: string;
   trained: boolean | null;
-  hash: string | null;
+  hash: string;
   description: string;
 }
 

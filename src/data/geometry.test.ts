@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   convertLongitude,
+  greatCircleKm,
   cosLatitudeWeight,
   createPatchGrid,
   findPatch,
@@ -128,5 +129,17 @@ describe('patch centres, bounds and areas', () => {
     expect(centres.lon[356]).toBe(356.375);
     expect(patchCentre(band, 49 * 360 + 356)).toEqual({ lat: 40.625, lon: 356.375 });
     expect(() => patchCentre(band, 0)).toThrow(RangeError);
+  });
+});
+
+describe('greatCircleKm', () => {
+  it('gives a quarter meridian and the Madrid-Sydney distance', () => {
+    // A quarter of a great circle: pi/2 * 6371 km.
+    expect(greatCircleKm(0, 0, 90, 0)).toBeCloseTo((Math.PI / 2) * 6371, 6);
+    // The same place in both longitude conventions is 0 km away.
+    expect(greatCircleKm(40.4, -3.7, 40.4, 356.3)).toBeLessThan(1e-6);
+    // Madrid to Sydney is about 17,700 km along the great circle (published airline distance 17,690 km).
+    expect(greatCircleKm(40.4168, -3.7038, -33.8688, 151.2093)).toBeGreaterThan(17_500);
+    expect(greatCircleKm(40.4168, -3.7038, -33.8688, 151.2093)).toBeLessThan(17_900);
   });
 });

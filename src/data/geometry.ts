@@ -214,3 +214,12 @@ function isStrictlyMonotonic(values: Float64Array, sign: 1 | -1): boolean {
   for (let i = 1; i < values.length; i++) if ((values[i] - values[i - 1]) * sign <= 0) return false;
   return true;
 }
+
+/** Great-circle distance (km) between two places on the sphere of radius EARTH_RADIUS_KM (haversine). */
+export function greatCircleKm(latA: number, lonA: number, latB: number, lonB: number): number {
+  const toRadians = Math.PI / 180;
+  const dLat = (latB - latA) * toRadians;
+  const dLon = (lonB - lonA) * toRadians;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(latA * toRadians) * Math.cos(latB * toRadians) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}

@@ -4,6 +4,7 @@
 import * as ort from 'onnxruntime-web';
 import type { EncoderSession, GraphFeeds } from './runtime.ts';
 import { wrapSession } from './session-feeds.ts';
+import { webGpuUnavailableReason } from '../platform/gpu.ts';
 
 /** Where the app serves onnxruntime-web's WASM runtime (copied from node_modules by prepare-assets). */
 export const ORT_WASM_URL_PATH = '/ort/';
@@ -12,21 +13,6 @@ export interface BrowserSessionOptions {
   /** Default true: use WebGPU when a real (non-fallback) adapter exists. */
   preferWebGpu?: boolean;
   onFallback?(reason: string): void;
-}
-
-/**
- * Why WebGPU should not run here, or null when a real GPU adapter exists. A software (fallback)
- * adapter such as SwiftShader computes correctly but far slower than WASM, so it counts as no GPU.
- */
-export async function webGpuUnavailableReason(): Promise<string | null> {
-  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-  if (!gpu) return 'this browser has no WebGPU';
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
-  if (!adapter) return 'no WebGPU adapter is available';
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-  const legacy = adapter as GPUAdapter & { isFallbackAdapter?: boolean };
-  if (info.isFallbackAdapter || legacy.isFallbackAdapter) return `the WebGPU adapter (${info.vendor || info.description || 'software'}) is a software fallback, slower than WASM`;
-  return null;
 }
 
 function configureWasm(): number {

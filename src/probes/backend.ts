@@ -3,6 +3,7 @@
 // then the plain JS CPU backend. Every candidate computes in float32, which the probes' float64
 // accumulation is designed around; a WebGL that can only render float16 would not be, so it is skipped.
 import * as tf from '@tensorflow/tfjs';
+import { webGlUnavailableReason, webGpuUnavailableReason } from '../platform/gpu.ts';
 
 export type ProbeBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -57,14 +58,16 @@ async function tryBackend(name: ProbeBackendName, wasmPath: string): Promise<str
   try {
     switch (name) {
       case 'webgpu': {
-        const problem = await webGpuProblem();
+        const problem = await webGpuUnavailableReason();
         if (problem) return problem;
         await import('@tensorflow/tfjs-backend-webgpu');
         break;
       }
-      case 'webgl':
-        if (typeof OffscreenCanvas === 'undefined' && typeof document === 'undefined') return 'no canvas here';
+      case 'webgl': {
+        const problem = webGlUnavailableReason();
+        if (problem) return problem;
         break;
+      }
       case 'wasm': {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
         wasm.setWasmPaths(wasmPath);
@@ -85,22 +88,4 @@ async function tryBackend(name: ProbeBackendName, wasmPath: string): Promise<str
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-}
-
-interface GpuAdapterLike {
-  isFallbackAdapter?: boolean;
-  info?: { isFallbackAdapter?: boolean };
-}
-interface NavigatorWithGpu {
-  gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> };
-}
-
-async function webGpuProblem(): Promise<string | undefined> {
-  const gpu = typeof navigator === 'undefined' ? undefined : (navigator as NavigatorWithGpu).gpu;
-  if (!gpu) return 'WebGPU is not available';
-  const adapter = await gpu.requestAdapter();
-  if (!adapter) return 'no WebGPU adapter';
-  // A fallback adapter is a software rasteriser, slower than WASM.
-  if (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) return 'only a software (fallback) adapter';
-  return undefined;
 }

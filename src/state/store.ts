@@ -2,6 +2,7 @@
 // Views subscribe to the slices they use (useExplorer(selector)), so a brush does not re-render the set-up panel.
 import { create } from 'zustand';
 import { makeNotice, type Notice, type NoticeKind } from './notices.ts';
+import type { ExplorerResult } from './result.ts';
 import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type ViewSettings } from './view-settings.ts';
 
 export type StageName = 'fetch' | 'encode' | 'pca' | 'probe';
@@ -27,6 +28,8 @@ export interface ExplorerState {
   /** Selection over the current result's points (1 = selected); empty when nothing is loaded. */
   selectionMask: Uint8Array;
   hoveredPatch: number | null;
+  /** The latest finished run; kept while a new run goes, and when it fails. */
+  result: ExplorerResult | null;
 
   updateSettings(patch: Partial<ViewSettings>): void;
   replaceSettings(settings: ViewSettings): void;
@@ -37,6 +40,7 @@ export interface ExplorerState {
   updateStage(name: StageName, patch: Partial<StageProgress>): void;
   setSelectionMask(mask: Uint8Array): void;
   setHoveredPatch(patch: number | null): void;
+  setResult(result: ExplorerResult): void;
 }
 
 export const useExplorer = create<ExplorerState>()((set) => ({
@@ -46,6 +50,7 @@ export const useExplorer = create<ExplorerState>()((set) => ({
   stages: [],
   selectionMask: new Uint8Array(0),
   hoveredPatch: null,
+  result: null,
 
   updateSettings: (patch) =>
     set((state) => {
@@ -71,4 +76,5 @@ export const useExplorer = create<ExplorerState>()((set) => ({
     set((state) => ({ stages: state.stages.map((stage) => (stage.name === name ? { ...stage, ...patch } : stage)) })),
   setSelectionMask: (selectionMask) => set({ selectionMask }),
   setHoveredPatch: (hoveredPatch) => set({ hoveredPatch }),
+  setResult: (result) => set({ result }),
 }));

@@ -15,7 +15,8 @@ import {
   type HighlightStyle,
 } from './attributes.ts';
 import type { Legend } from './colours.ts';
-import { canvasToPng, saveFile, toSignedLongitude } from './export.ts';
+import { convertLongitude } from '../data/geometry.ts';
+import { canvasToPng, saveFile } from './export.ts';
 import {
   densifyRing,
   graticuleLines,
@@ -114,7 +115,7 @@ function pathLayer(id: string, paths: BinaryPaths, colour: Rgba4, width: number)
 function cellOutline(cellBounds: Float32Array, index: number, maxLatitude: number): number[][] {
   const latMin = Math.max(-maxLatitude, cellBounds[4 * index]);
   const latMax = Math.min(maxLatitude, cellBounds[4 * index + 1]);
-  const west = toSignedLongitude(cellBounds[4 * index + 2]);
+  const west = convertLongitude(cellBounds[4 * index + 2], '-180..180');
   let width = cellBounds[4 * index + 3] - cellBounds[4 * index + 2];
   if (width < 0) width += 360;
   const ring = densifyRing([[west, latMin], [west + width, latMin], [west + width, latMax], [west, latMax]], 0.5);
@@ -126,7 +127,7 @@ function commonPositions(viewport: Viewport, cellCentres: Float32Array): Float32
   const count = cellCentres.length >> 1;
   const positions = new Float32Array(count * 3);
   for (let i = 0; i < count; i++) {
-    const [x, y, z] = viewport.projectPosition([toSignedLongitude(cellCentres[2 * i]), cellCentres[2 * i + 1], 0]);
+    const [x, y, z] = viewport.projectPosition([convertLongitude(cellCentres[2 * i], '-180..180'), cellCentres[2 * i + 1], 0]);
     positions[3 * i] = x;
     positions[3 * i + 1] = y;
     positions[3 * i + 2] = z;
@@ -196,7 +197,7 @@ export function GlobeView(props: GlobeViewProps) {
         new ScatterplotLayer<number>({
           id: `${id}-ring`,
           data: valid ? [index] : [],
-          getPosition: (i) => [toSignedLongitude(cellCentres[2 * i]), cellCentres[2 * i + 1], LINE_ALTITUDE_METRES],
+          getPosition: (i) => [convertLongitude(cellCentres[2 * i], '-180..180'), cellCentres[2 * i + 1], LINE_ALTITUDE_METRES],
           getRadius: 7,
           radiusUnits: 'pixels',
           filled: false,

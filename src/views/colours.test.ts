@@ -37,15 +37,16 @@ describe('computeColours', () => {
     expect(legend.items.map((item) => item.count)).toEqual([1, 0, 1, 0, 2]);
   });
 
-  it('tells correct points from false positives and false negatives', () => {
+  it('tells correct negatives and positives from false positives and false negatives', () => {
     const { colours, legend } = computeColours({
       mode: 'outcome',
       table: table({ labels: new Uint8Array([1, 0, 1, 0]), predictions: new Uint8Array([1, 1, 0, 0]) }),
     });
-    expect(colourOf(colours, 0)).toEqual([...OUTCOME_SCHEME.colours[0]]);
-    expect(colourOf(colours, 1)).toEqual([...OUTCOME_SCHEME.colours[1]]);
-    expect(colourOf(colours, 2)).toEqual([...OUTCOME_SCHEME.colours[2]]);
-    expect(legend.items.map((item) => item.count)).toEqual([2, 1, 1]);
+    expect(colourOf(colours, 0)).toEqual([...OUTCOME_SCHEME.colours[1]]);
+    expect(colourOf(colours, 1)).toEqual([...OUTCOME_SCHEME.colours[2]]);
+    expect(colourOf(colours, 2)).toEqual([...OUTCOME_SCHEME.colours[3]]);
+    expect(colourOf(colours, 3)).toEqual([...OUTCOME_SCHEME.colours[0]]);
+    expect(legend.items.map((item) => item.count)).toEqual([1, 1, 1, 1]);
   });
 
   it('counts nested classes as positive from a chosen class', () => {
@@ -54,7 +55,7 @@ describe('computeColours', () => {
       positiveFromClass: 2,
       table: table({ labels: new Uint8Array([1, 2, 3, 4]), predictions: new Uint8Array([0, 1, 0, 1]) }),
     });
-    expect(legend.items.map((item) => item.count)).toEqual([3, 0, 1]);
+    expect(legend.items.map((item) => item.count)).toEqual([1, 2, 0, 1]);
   });
 
   it('maps probabilities onto a diverging ramp, ends to ends', () => {

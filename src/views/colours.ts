@@ -69,9 +69,10 @@ export const EXTREME_TEMPERATURE_SCHEME: ClassScheme = {
 };
 
 /** Okabe-Ito colours, safe for the common colour-vision deficiencies; correct points recede so errors stand out. */
+/** Correct points stay muted (dark for negatives, sand for positives) so that the errors stand out. */
 export const OUTCOME_SCHEME: ClassScheme = {
-  names: ['Correct', 'False positive', 'False negative'],
-  colours: [hexToRgba('#6b7685'), hexToRgba('#e69f00'), hexToRgba('#56b4e9')],
+  names: ['Correct negative', 'Correct positive', 'False positive', 'False negative'],
+  colours: [hexToRgba('#3b5670'), hexToRgba('#8c7a5a'), hexToRgba('#e69f00'), hexToRgba('#cc79a7')],
 };
 
 /** RdBu reversed: sea-like low probabilities blue, land-like high ones red, the undecided middle pale. */
@@ -155,11 +156,11 @@ function colourOutcomes(
   positiveFromClass: number,
   out: Uint8Array,
 ): CategoricalLegend {
-  const counts = [0, 0, 0];
+  const counts = [0, 0, 0, 0];
   for (let i = 0; i < count; i++) {
     const actual = labels[i] >= positiveFromClass;
     const predicted = predictions[i] >= 1;
-    const outcome = actual === predicted ? 0 : predicted ? 1 : 2;
+    const outcome = actual === predicted ? (actual ? 1 : 0) : predicted ? 2 : 3;
     fill(out, i, OUTCOME_SCHEME.colours[outcome]);
     counts[outcome]++;
   }

@@ -1,5 +1,5 @@
 // Default tooltip text for a patch, from whatever the patch table already knows.
-import { toSignedLongitude } from './export.ts';
+import { convertLongitude } from '../data/geometry.ts';
 import type { PatchTable, TooltipContent } from './types.ts';
 
 export function formatLatitude(lat: number): string {
@@ -7,7 +7,7 @@ export function formatLatitude(lat: number): string {
 }
 
 export function formatLongitude(lonEast: number): string {
-  const signed = toSignedLongitude(lonEast);
+  const signed = convertLongitude(lonEast, '-180..180');
   return `${Math.abs(signed).toFixed(2)}° ${signed >= 0 ? 'E' : 'W'}`;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellGeometry, selectionToCsv, selectionToGeoJson, toSignedLongitude } from './export.ts';
+import { cellGeometry, selectionToCsv, selectionToGeoJson } from './export.ts';
 import type { PatchTable } from './types.ts';
 
 const table: PatchTable = {
@@ -13,12 +13,6 @@ const table: PatchTable = {
   pcCount: 2,
   classNames: ['Sea', 'Land, coast'],
 };
-
-describe('toSignedLongitude', () => {
-  it('folds into [-180, 180)', () => {
-    expect([0, 179.5, 180, 200, 359.5, 360, -190].map(toSignedLongitude)).toEqual([0, 179.5, -180, -160, -0.5, 0, 170]);
-  });
-});
 
 describe('selectionToCsv', () => {
   it('writes a header and one row per selected patch, quoting where needed', () => {

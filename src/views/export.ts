@@ -1,15 +1,11 @@
 // Exports of the selected patches (CSV, GeoJSON) as pure string builders, and the small DOM glue that saves them
 // and the views' PNGs.
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
+import { convertLongitude } from '../data/geometry.ts';
 import { selectedIndices } from './selection.ts';
 import type { PatchTable } from './types.ts';
 
 /** Longitude folded into [-180, 180), as RFC 7946 wants it. */
-export function toSignedLongitude(lon: number): number {
-  const folded = ((((lon + 180) % 360) + 360) % 360) - 180;
-  return Object.is(folded, -0) ? 0 : folded;
-}
-
 function round(value: number, digits: number): number {
   return Number(value.toFixed(digits));
 }
@@ -70,7 +66,7 @@ export function selectionToCsv(table: PatchTable, selection: Uint8Array): string
 export function cellGeometry(latMin: number, latMax: number, lonMin: number, lonMax: number): Polygon | MultiPolygon {
   let width = lonMax - lonMin;
   if (width < 0) width += 360;
-  const west = toSignedLongitude(lonMin);
+  const west = convertLongitude(lonMin, '-180..180');
   const east = west + width;
   const ring = (w: number, e: number): Position[] => [
     [round(w, 6), round(latMin, 6)],
@@ -114,12 +110,12 @@ export function selectionToGeoJson(table: PatchTable, selection: Uint8Array): Fe
       geometry: cellGeometry(latMin, latMax, lonMin, lonMax),
       properties: {
         index: i,
-        centre: [round(toSignedLongitude(table.cellCentres[2 * i]), 6), round(table.cellCentres[2 * i + 1], 6)],
+        centre: [round(convertLongitude(table.cellCentres[2 * i], '-180..180'), 6), round(table.cellCentres[2 * i + 1], 6)],
         bounds: {
           latMin: round(latMin, 6),
           latMax: round(latMax, 6),
-          lonMin: round(toSignedLongitude(lonMin), 6),
-          lonMax: round(toSignedLongitude(lonMax), 6),
+          lonMin: round(convertLongitude(lonMin, '-180..180'), 6),
+          lonMax: round(convertLongitude(lonMax, '-180..180'), 6),
         },
         label: label ?? null,
         labelName: label === undefined ? null : className(table, label),

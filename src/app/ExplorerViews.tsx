@@ -1,0 +1,131 @@
+// The two linked views, driven by the store: the PCA scatter and the globe share colours, selection,
+// the inspected patch and the hovered patch. Brushing either one selects in both.
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { encodeSelection } from '../state/selection-codec.ts';
+import { useExplorer } from '../state/store.ts';
+import type { ExplorerResult } from '../state/result.ts';
+import type { ViewSettings } from '../state/view-settings.ts';
+import {
+  COLOUR_MODE_TITLES,
+  combineSelection,
+  computeColours,
+  describePatch,
+  GlobeView,
+  longitudeBandRing,
+  ScatterView,
+  type RegionOutline,
+  type SelectMode,
+} from '../views/index.ts';
+
+type Axis = ViewSettings['xAxis'];
+
+/** Values of one scatter axis, and its title with the share of variance a PC explains. */
+function axisValues(result: ExplorerResult, axis: Axis): { values: (i: number) => number; title: string } {
+  const { table } = result;
+  if (axis === 'concept') {
+    const scores = table.conceptScores ?? new Float32Array(table.count);
+    return { values: (i) => scores[i], title: 'Concept score (probe direction)' };
+  }
+  const k = Number(axis.slice(2)) - 1;
+  const pcCount = table.pcCount ?? 0;
+  const scores = table.pcScores ?? new Float32Array(table.count * pcCount);
+  const share = (result.explainedVarianceRatio[k] ?? 0) * 100;
+  return { values: (i) => scores[i * pcCount + k], title: `PC${k + 1} (${share.toFixed(1)} % of variance)` };
+}
+
+const TEST_REGION_COLOUR = [255, 209, 102, 230] as const;
+
+export function ExplorerViews({ result }: { result: ExplorerResult }) {
+  const settings = useExplorer((state) => state.settings);
+  const selection = useExplorer((state) => state.selectionMask);
+  const hoveredPatch = useExplorer((state) => state.hoveredPatch);
+  const setSelectionMask = useExplorer((state) => state.setSelectionMask);
+  const setHoveredPatch = useExplorer((state) => state.setHoveredPatch);
+  const updateSettings = useExplorer((state) => state.updateSettings);
+  const urlWrite = useRef<number | null>(null);
+
+  const { xy, xTitle, yTitle } = useMemo(() => {
+    const x = axisValues(result, settings.xAxis);
+    const y = axisValues(result, settings.yAxis);
+    const positions = new Float32Array(result.table.count * 2);
+    for (let i = 0; i < result.table.count; i++) {
+      positions[2 * i] = x.values(i);
+      positions[2 * i + 1] = y.values(i);
+    }
+    return { xy: positions, xTitle: x.title, yTitle: y.title };
+  }, [result, settings.xAxis, settings.yAxis]);
+
+  const { colours, legend } = useMemo(
+    () => computeColours({ mode: settings.colourBy, table: result.table, pcIndex: settings.colourPc - 1 }),
+    [result, settings.colourBy, settings.colourPc],
+  );
+
+  const outlines = useMemo<RegionOutline[]>(() => {
+    const split = settings.split;
+    if (split.kind !== 'lon-band') return [];
+    return [{ id: 'test-band', label: `Test region ${split.west}–${split.east}° E`, rings: [longitudeBandRing(split.west, split.east)], colour: TEST_REGION_COLOUR }];
+  }, [settings.split]);
+
+  // The URL follows the selection a moment later: compressing it is not part of the brush's 50 ms.
+  useEffect(() => () => {
+    if (urlWrite.current !== null) window.clearTimeout(urlWrite.current);
+  }, []);
+  const onSelect = useCallback(
+    (brushed: Uint8Array, mode: SelectMode) => {
+      const combined = combineSelection(useExplorer.getState().selectionMask, brushed, mode);
+      setSelectionMask(combined);
+      if (urlWrite.current !== null) window.clearTimeout(urlWrite.current);
+      urlWrite.current = window.setTimeout(() => updateSettings({ selection: encodeSelection(combined) }), 150);
+    },
+    [setSelectionMask, updateSettings],
+  );
+  const onPickPatch = useCallback((index: number | null) => updateSettings({ selectedPatch: index }), [updateSettings]);
+  const describe = useCallback((index: number) => describePatch(result.table, index), [result]);
+  const fileName = `aurora-${result.time.slice(0, 13)}-level${result.level}`;
+
+  return (
+    <div className="views-grid">
+      <section className="view-frame" aria-label="Scatter">
+        <ScatterView
+          xy={xy}
+          xTitle={xTitle}
+          yTitle={yTitle}
+          colours={colours}
+          selection={selection}
+          selectedPatch={settings.selectedPatch}
+          hoveredPatch={hoveredPatch}
+          camera={settings.scatterView}
+          onCameraChange={(scatterView) => updateSettings({ scatterView })}
+          onPickPatch={onPickPatch}
+          onSelect={onSelect}
+          onHoverPatch={setHoveredPatch}
+          describe={describe}
+          legend={legend}
+          fileName={`${fileName}-scatter`}
+        />
+      </section>
+      <section className="view-frame" aria-label="Globe">
+        <GlobeView
+          cellBounds={result.table.cellBounds}
+          cellCentres={result.table.cellCentres}
+          colours={colours}
+          selection={selection}
+          selectedPatch={settings.selectedPatch}
+          hoveredPatch={hoveredPatch}
+          camera={settings.globeView}
+          onCameraChange={(globeView) => updateSettings({ globeView })}
+          flatMap={settings.flatMap}
+          onFlatMapChange={(flatMap) => updateSettings({ flatMap })}
+          outlines={outlines}
+          onPickPatch={onPickPatch}
+          onSelect={onSelect}
+          onHoverPatch={setHoveredPatch}
+          describe={describe}
+          legend={legend}
+          fileName={`${fileName}-globe`}
+        />
+      </section>
+      <span hidden>{COLOUR_MODE_TITLES[settings.colourBy]}</span>
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+// The right-hand panel: how the probe did (metrics against the majority baseline), the explained
+// variance, what ran where, the misclassified patches, and the inspector of the selected patch.
+import { useMemo } from 'react';
+import { useExplorer } from '../state/store.ts';
+import type { ExplorerResult } from '../state/result.ts';
+import { COLOUR_MODES, SCATTER_AXES, type ViewSettings } from '../state/view-settings.ts';
+import { COLOUR_MODE_TITLES, SelectionExports } from '../views/index.ts';
+import { Inspector, type NeighbourSearch } from './Inspector.tsx';
+import { misclassifiedPatches } from './misclassified.ts';
+
+const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(2)} %` : '—');
+const AXIS_TITLES: Record<ViewSettings['xAxis'], string> = { pc1: 'PC1', pc2: 'PC2', pc3: 'PC3', pc4: 'PC4', concept: 'Concept score' };
+
+export function ResultsPanel({ result, findNeighbours }: { result: ExplorerResult; findNeighbours: NeighbourSearch }) {
+  const settings = useExplorer((state) => state.settings);
+  const selection = useExplorer((state) => state.selectionMask);
+  const updateSettings = useExplorer((state) => state.updateSettings);
+  const misclassified = useMemo(() => misclassifiedPatches(result), [result]);
+  const { metrics } = result;
+  const [[tn, fp], [fn, tp]] = metrics.confusion;
+
+  return (
+    <aside className="side-panel" aria-label="Results">
+      <section className="panel-section">
+        <h2>View</h2>
+        <div className="field-row">
+          <label className="field">
+            <span>Colour by</span>
+            <select aria-label="Colour by" value={settings.colourBy} onChange={(event) => updateSettings({ colourBy: event.target.value as ViewSettings['colourBy'] })}>
+              {COLOUR_MODES.map((mode) => (
+                <option key={mode} value={mode}>
+                  {COLOUR_MODE_TITLES[mode]}
+                </option>
+              ))}
+            </select>
+          </label>
+          {settings.colourBy === 'pc' && (
+            <label className="field compact">
+              <span>PC</span>
+              <select aria-label="Colour by PC" value={settings.colourPc} onChange={(event) => updateSettings({ colourPc: Number(event.target.value) })}>
+                {Array.from({ length: result.table.pcCount ?? 0 }, (_, k) => (
+                  <option key={k} value={k + 1}>
+                    PC{k + 1}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+        </div>
+        <div className="field-row">
+          {(['xAxis', 'yAxis'] as const).map((axis) => (
+            <label className="field" key={axis}>
+              <span>{axis === 'xAxis' ? 'X axis' : 'Y axis'}</span>
+              <select aria-label={axis === 'xAxis' ? 'X axis' : 'Y axis'} value={settings[axis]} onChange={(event) => updateSettings({ [axis]: event.target.value as ViewSettings['xAxis'] })}>
+                {SCATTER_AXES.map((option) => (
+                  <option key={option} value={option}>
+                    {AXIS_TITLES[option]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+        </div>
+      </section>
+
+      <section className="panel-section" aria-label="Metrics">
+        <h2>Probe on the test set</h2>
+        <table className="metrics">
+          <tbody>
+            <tr><th>Accuracy</th><td data-metric="accuracy">{percent(metrics.accuracy)}</td></tr>
+            <tr><th>Majority baseline</th><td>{percent(result.majorityBaselineAccuracy)}</td></tr>
+            <tr><th>Precision</th><td data-metric="precision">{percent(metrics.precision)}</td></tr>
+            <tr><th>Recall</th><td data-metric="recall">{percent(metrics.recall)}</td></tr>
+            <tr><th>F1</th><td>{metrics.f1.toFixed(4)}</td></tr>
+            <tr><th>ROC-AUC</th><td>{Number.isFinite(metrics.rocAuc) ? metrics.rocAuc.toFixed(4) : '— (one class)'}</td></tr>
+            <tr><th>Train / test patches</th><td>{result.trainCount} / {result.testCount}</td></tr>
+            <tr><th>Fit</th><td>{result.probeIterations} Newton steps, {result.probeConverged ? 'converged' : 'NOT converged'}</td></tr>
+          </tbody>
+        </table>
+        <table className="metrics confusion" aria-label="Confusion matrix">
+          <thead>
+            <tr><th /><th>predicted sea</th><th>predicted land</th></tr>
+          </thead>
+          <tbody>
+            <tr><th>sea</th><td>{tn}</td><td>{fp}</td></tr>
+            <tr><th>land</th><td>{fn}</td><td>{tp}</td></tr>
+          </tbody>
+        </table>
+      </section>
+
+      <section className="panel-section" aria-label="Explained variance">
+        <h2>Explained variance, first {result.explainedVarianceRatio.length} PCs</h2>
+        <div className="ev-bars">
+          {Array.from(result.explainedVarianceRatio, (ratio, k) => (
+            <div key={k} style={{ height: `${Math.max(2, (ratio / (result.explainedVarianceRatio[0] || 1)) * 100)}%` }} title={`PC${k + 1}: ${percent(ratio)}`} />
+          ))}
+        </div>
+        <div className="ev-labels">
+          {Array.from(result.explainedVarianceRatio, (ratio, k) => (
+            <span key={k}>{(ratio * 100).toFixed(1)}</span>
+          ))}
+        </div>
+      </section>
+
+      <section className="panel-section" aria-label="Backends">
+        <h2>Ran on</h2>
+        <dl className="kv">
+          <dt>Encoder</dt>
+          <dd data-testid="encoder-backend">{result.encoderBackend}</dd>
+          <dt>Probes (tfjs)</dt>
+          <dd>{result.probeBackend}</dd>
+          {(['fetch', 'encode', 'pca', 'probe'] as const).map((stage) => (
+            <FragmentRow key={stage} label={stage === 'fetch' ? 'Fetch' : stage === 'encode' ? 'Encode' : stage === 'pca' ? 'PCA' : 'Probe fit'} value={result.times[stage]} />
+          ))}
+        </dl>
+        {result.fallbackReason && <p className="store-status">{result.fallbackReason}</p>}
+      </section>
+
+      <section className="panel-section" aria-label="Misclassified patches">
+        <h2>
+          Misclassified test patches ({misclassified.rows.length})
+        </h2>
+        <p className="store-status">
+          {misclassified.landCalledSea} land called sea · {misclassified.seaCalledLand} sea called land · most confident first
+        </p>
+        <ul className="mis-list" aria-label="Misclassified list">
+          {misclassified.rows.map((row) => (
+            <li key={row.index}>
+              <button
+                type="button"
+                className={row.index === settings.selectedPatch ? 'active' : ''}
+                aria-label={`Inspect misclassified patch ${row.index}`}
+                onClick={() => updateSettings({ selectedPatch: row.index })}
+              >
+                <span>{row.place}</span>
+                <span>
+                  {row.kind} · p={row.probability.toFixed(2)}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <SelectionExports table={result.table} selection={selection} fileName={`aurora-${result.time.slice(0, 13)}-selected`} />
+
+      {settings.selectedPatch !== null && settings.selectedPatch < result.table.count && (
+        <Inspector result={result} index={settings.selectedPatch} findNeighbours={findNeighbours} />
+      )}
+    </aside>
+  );
+}
+
+function FragmentRow({ label, value }: { label: string; value: number | null }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{value === null ? 'cached' : `${(value / 1000).toFixed(2)} s`}</dd>
+    </>
+  );
+}

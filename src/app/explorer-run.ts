@@ -1,0 +1,216 @@
+// One run of the explorer: latents (from the cache, or the encoder worker), then PCA and the probe in
+// the probes worker, then the per-patch table the views draw. Stages report real numbers as they go.
+import { convertLongitude, createPatchGrid, patchBounds, patchCentres, patchColumns } from '../data/geometry.ts';
+import { thresholdLabels, LAND_FRACTION_THRESHOLD } from '../probes/labels.ts';
+import { predictLabels } from '../probes/logreg.ts';
+import type { ProbesClient } from '../probes/client.ts';
+import type { StageName, StageProgress } from '../state/store.ts';
+import type { ExplorerResult } from '../state/result.ts';
+import type { ViewSettings } from '../state/view-settings.ts';
+import { LAND_SEA_SCHEME } from '../views/index.ts';
+import type { EncodedTime } from '../workers/encoder.worker.ts';
+import { LatentCache, type LatentKey } from './latent-cache.ts';
+import type { ModelEntry } from './models.ts';
+import { splitRows } from './split-rows.ts';
+import { resolveStoreUrl } from './store-summary.ts';
+import type { EncoderClient } from './workers.ts';
+
+/** PCs computed per run: the explained-variance bar shows ten, and any of them can colour the points. */
+export const PC_COUNT = 10;
+
+export interface RunContext {
+  encoder: EncoderClient;
+  probes: ProbesClient;
+  cache: LatentCache<EncodedTime>;
+  signal: AbortSignal;
+  onStage(name: StageName, patch: Partial<StageProgress>): void;
+}
+
+export function initialStages(): StageProgress[] {
+  const stage = (name: StageName, unit: string): StageProgress => ({ name, status: 'waiting', done: 0, total: 0, unit, milliseconds: null });
+  return [stage('fetch', 'bytes'), stage('encode', 'tiles'), stage('pca', '%'), stage('probe', '%')];
+}
+
+export class RunCancelledError extends Error {
+  constructor() {
+    super('The run was cancelled.');
+    this.name = 'RunCancelledError';
+  }
+}
+
+function checkCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new RunCancelledError();
+}
+
+let jobCounter = 0;
+
+async function latentsFor(settings: ViewSettings, model: ModelEntry, context: RunContext): Promise<{ encoded: EncodedTime; cached: boolean }> {
+  const time = settings.time;
+  if (!time) throw new Error('Pick a date before running.');
+  const key: LatentKey = {
+    store: resolveStoreUrl(settings.store),
+    staticStore: settings.staticStore ? resolveStoreUrl(settings.staticStore) : null,
+    layout: settings.layout,
+    time,
+    modelHash: model.hash,
+    region: 'global',
+  };
+  const cached = await context.cache.get(key);
+  if (cached) return { encoded: cached, cached: true };
+
+  const jobId = `encode-${++jobCounter}`;
+  const abort = () => void context.encoder.cancel(jobId);
+  context.signal.addEventListener('abort', abort);
+  try {
+    context.onStage('fetch', { status: 'running' });
+    let encodeStarted = false;
+    const encoded = await context.encoder.encode(
+      {
+        jobId,
+        store: key.store,
+        staticStore: key.staticStore,
+        layout: settings.layout === 'auto' ? null : settings.layout,
+        time,
+        modelUrl: new URL(model.url, window.location.href).href,
+      },
+      (stage, done, total) => {
+        if (stage === 'encode' && !encodeStarted) {
+          encodeStarted = true;
+          context.onStage('fetch', { status: 'done' });
+          context.onStage('encode', { status: 'running' });
+        }
+        context.onStage(stage, { done, total });
+      },
+    );
+    context.onStage('fetch', { status: 'done', done: encoded.bytesFetched, total: encoded.bytesFetched, milliseconds: encoded.fetchMilliseconds });
+    context.onStage('encode', { status: 'done', milliseconds: encoded.encodeMilliseconds });
+    await context.cache.put(key, encoded);
+    return { encoded, cached: false };
+  } catch (error) {
+    if (context.signal.aborted) throw new RunCancelledError();
+    throw error;
+  } finally {
+    context.signal.removeEventListener('abort', abort);
+  }
+}
+
+/** Cell bounds and centres of every patch, as the views take them. */
+function cellGeometry(encoded: EncodedTime) {
+  const grid = createPatchGrid(encoded.lat, encoded.lon, encoded.rowOffset, encoded.fullHeight);
+  const centres = patchCentres(grid);
+  const count = centres.lat.length;
+  const first = grid.firstPatchRow * patchColumns(grid);
+  const cellBounds = new Float32Array(count * 4);
+  const cellCentres = new Float32Array(count * 2);
+  for (let i = 0; i < count; i++) {
+    const bounds = patchBounds(grid, first + i);
+    cellBounds.set([bounds.south, bounds.north, convertLongitude(bounds.west, '0..360'), convertLongitude(bounds.east, '0..360')], i * 4);
+    cellCentres[i * 2] = centres.lon[i];
+    cellCentres[i * 2 + 1] = centres.lat[i];
+  }
+  return { cellBounds, cellCentres, centreLat: centres.lat, centreLon: centres.lon, patchColumns: patchColumns(grid) };
+}
+
+export async function runExplorer(settings: ViewSettings, model: ModelEntry, context: RunContext): Promise<ExplorerResult> {
+  const { encoded, cached } = await latentsFor(settings, model, context);
+  if (cached) {
+    context.onStage('fetch', { status: 'cached' });
+    context.onStage('encode', { status: 'cached' });
+  }
+  checkCancelled(context.signal);
+
+  const { patchCount, embedDim, latentLevels } = encoded;
+  if (settings.level >= latentLevels) throw new Error(`The model has ${latentLevels} latent levels; level ${settings.level} does not exist.`);
+  const geometry = cellGeometry(encoded);
+  // The chosen latent level's (patches, D) block, copied so that the cached latents stay whole.
+  const features = encoded.latents.slice(settings.level * patchCount * embedDim, (settings.level + 1) * patchCount * embedDim);
+  const featuresKey = `features-${++jobCounter}`;
+  await context.probes.loadFeatures(featuresKey, features, patchCount, embedDim);
+  const probeBackend = await context.probes.backend();
+
+  const onCancel = (jobId: string) => {
+    const cancel = () => void context.probes.cancel(jobId);
+    context.signal.addEventListener('abort', cancel, { once: true });
+    return () => context.signal.removeEventListener('abort', cancel);
+  };
+
+  context.onStage('pca', { status: 'running', total: 100 });
+  const pcaStart = performance.now();
+  const pcaJob = `pca-${jobCounter}`;
+  const stopPcaCancel = onCancel(pcaJob);
+  const pcaResult = await context.probes
+    .pca({ jobId: pcaJob, features: featuresKey, components: Math.min(PC_COUNT, embedDim) }, (fraction) =>
+      context.onStage('pca', { done: Math.round(fraction * 100) }),
+    )
+    .catch((error: unknown) => {
+      throw context.signal.aborted ? new RunCancelledError() : error;
+    })
+    .finally(stopPcaCancel);
+  const pcaMilliseconds = performance.now() - pcaStart;
+  context.onStage('pca', { status: 'done', done: 100, milliseconds: pcaMilliseconds });
+
+  const labels = thresholdLabels(encoded.inputs.landFraction, LAND_FRACTION_THRESHOLD, '>=').labels;
+  const split = splitRows(settings.split, labels, geometry.centreLat, geometry.centreLon);
+  if (split.train.length === 0 || split.test.length === 0) {
+    throw new Error(`The split leaves ${split.train.length} training and ${split.test.length} test patches; choose another split.`);
+  }
+
+  context.onStage('probe', { status: 'running', total: 100 });
+  const probeStart = performance.now();
+  const probeJob = `probe-${jobCounter}`;
+  const stopProbeCancel = onCancel(probeJob);
+  const probe = await context.probes
+    .fitProbe({ jobId: probeJob, features: featuresKey, labels, train: split.train, test: split.test }, (fraction) =>
+      context.onStage('probe', { done: Math.round(fraction * 100) }),
+    )
+    .catch((error: unknown) => {
+      throw context.signal.aborted ? new RunCancelledError() : error;
+    })
+    .finally(stopProbeCancel);
+  const probeMilliseconds = performance.now() - probeStart;
+  context.onStage('probe', { status: 'done', done: 100, milliseconds: probeMilliseconds });
+
+  const isTest = new Uint8Array(patchCount);
+  for (const row of split.test) isTest[row] = 1;
+  const probabilities = Float32Array.from(probe.probabilities);
+
+  return {
+    key: `${encoded.lat.length}x${encoded.lon.length}|${settings.store}|${settings.time}|${model.hash}|${settings.level}`,
+    time: settings.time ?? '',
+    level: settings.level,
+    table: {
+      count: patchCount,
+      cellBounds: geometry.cellBounds,
+      cellCentres: geometry.cellCentres,
+      labels,
+      predictions: predictLabels(probabilities),
+      probabilities,
+      pcScores: pcaResult.scores,
+      pcCount: pcaResult.componentCount,
+      conceptScores: Float32Array.from(probe.conceptScores),
+      classNames: LAND_SEA_SCHEME.names,
+    },
+    patchColumns: geometry.patchColumns,
+    centreLat: geometry.centreLat,
+    centreLon: geometry.centreLon,
+    inputs: encoded.inputs,
+    isTest,
+    trainCount: split.train.length,
+    testCount: split.test.length,
+    explainedVarianceRatio: pcaResult.explainedVarianceRatio,
+    metrics: probe.testMetrics,
+    majorityBaselineAccuracy: probe.majorityBaselineAccuracy,
+    probeIterations: probe.model.iterations,
+    probeConverged: probe.model.converged,
+    encoderBackend: encoded.backend,
+    probeBackend: probeBackend.name,
+    fallbackReason: encoded.fallbackReason,
+    times: {
+      fetch: cached ? null : encoded.fetchMilliseconds,
+      encode: cached ? null : encoded.encodeMilliseconds,
+      pca: pcaMilliseconds,
+      probe: probeMilliseconds,
+    },
+    featuresKey,
+  };
+}

@@ -1,0 +1,41 @@
+// What a run produces for the views: one row per patch, plus the fit's summaries. Not in the URL:
+// a permalink reproduces it by running again (from cached latents when the browser has them).
+import type { BinaryMetrics } from '../probes/metrics.ts';
+import type { PatchTable } from '../views/types.ts';
+import type { PatchInputs } from '../app/patch-inputs.ts';
+
+export interface StageTimes {
+  fetch: number | null;
+  encode: number | null;
+  pca: number | null;
+  probe: number | null;
+}
+
+export interface ExplorerResult {
+  /** Identifies the inputs (store, time, model, level); views reset their selection when it changes. */
+  key: string;
+  time: string;
+  level: number;
+  table: PatchTable;
+  /** Global patch index per point, the grid's patch columns and rows (for bounds and neighbours). */
+  patchColumns: number;
+  centreLat: Float64Array;
+  centreLon: Float64Array;
+  inputs: PatchInputs;
+  /** 1 for the points of the test set. */
+  isTest: Uint8Array;
+  trainCount: number;
+  testCount: number;
+  explainedVarianceRatio: Float64Array;
+  metrics: BinaryMetrics;
+  majorityBaselineAccuracy: number;
+  probeIterations: number;
+  probeConverged: boolean;
+  encoderBackend: string;
+  probeBackend: string;
+  fallbackReason: string | null;
+  /** Milliseconds per stage; null for a stage served from the cache. */
+  times: StageTimes;
+  /** Features key in the probes worker, for neighbour searches. */
+  featuresKey: string;
+}

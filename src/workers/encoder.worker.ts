@@ -1,0 +1,135 @@
+// The encoder's Web Worker: opens the store, reads and normalises the batch, and runs Aurora's
+// encoder tile by tile, so that the page stays responsive. One model session is kept per model URL.
+import * as Comlink from 'comlink';
+import { openEra5Dataset } from '../data/dataset.ts';
+import { loadBatch } from '../data/load-batch.ts';
+import { openHttpSource } from '../data/store.ts';
+import type { LayoutName } from '../data/layout.ts';
+import { parseSidecar } from '../encoder/model.ts';
+import { encodeBatch, type EncoderSession } from '../encoder/runtime.ts';
+import { createBrowserSession } from '../encoder/session.web.ts';
+import { summarisePatchInputs, type PatchInputs } from '../app/patch-inputs.ts';
+
+export interface EncodeRequest {
+  jobId: string;
+  /** Absolute http(s) URLs. */
+  store: string;
+  staticStore: string | null;
+  layout: LayoutName | null;
+  /** ISO UTC batch time. */
+  time: string;
+  modelUrl: string;
+}
+
+export type EncodeStage = 'fetch' | 'encode';
+
+export type EncodeProgressCallback = (stage: EncodeStage, done: number, total: number) => void;
+
+export interface EncodedTime {
+  /** (latentLevels, patches, D), level-major; patches in global row-major order. */
+  latents: Float32Array;
+  latentLevels: number;
+  embedDim: number;
+  patchCount: number;
+  /** The batch grid (lat decreasing, lon in [0, 360)) and where its rows sit in the full grid. */
+  lat: Float64Array;
+  lon: Float64Array;
+  rowOffset: number;
+  fullHeight: number;
+  inputs: PatchInputs;
+  backend: string;
+  /** Why the GPU was not used, when it was asked for and failed. */
+  fallbackReason: string | null;
+  fetchMilliseconds: number;
+  encodeMilliseconds: number;
+  bytesFetched: number;
+}
+
+interface LoadedModel {
+  url: string;
+  session: EncoderSession;
+  config: ReturnType<typeof parseSidecar>['config'];
+}
+
+let loaded: LoadedModel | null = null;
+/** The latest reason the GPU was given up for WASM, for the UI to show. */
+let fallbackReason: string | null = null;
+const running = new Map<string, AbortController>();
+
+async function modelFor(url: string, signal: AbortSignal): Promise<LoadedModel> {
+  if (loaded?.url === url) return loaded;
+  const [onnx, sidecarJson] = await Promise.all([fetchBytes(url, signal), fetchJson(`${url}.json`, signal)]);
+  const sidecar = parseSidecar(sidecarJson, `${url}.json`);
+  const session = await createBrowserSession(onnx, { onFallback: (reason) => (fallbackReason = reason) });
+  await loaded?.session.release();
+  loaded = { url, session, config: sidecar.config };
+  return loaded;
+}
+
+async function fetchBytes(url: string, signal: AbortSignal): Promise<Uint8Array> {
+  const response = await fetch(url, { signal });
+  if (!response.ok) throw new Error(`The model ${url} answered HTTP ${response.status}; is it in models/?`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function fetchJson(url: string, signal: AbortSignal): Promise<unknown> {
+  const response = await fetch(url, { signal });
+  if (!response.ok) throw new Error(`The model description ${url} answered HTTP ${response.status}.`);
+  return response.json();
+}
+
+const api = {
+  async encode(request: EncodeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedTime> {
+    const controller = new AbortController();
+    running.get(request.jobId)?.abort();
+    running.set(request.jobId, controller);
+    const { signal } = controller;
+    try {
+      const fetchStart = performance.now();
+      const source = await openHttpSource(request.store);
+      const staticSource = request.staticStore ? await openHttpSource(request.staticStore) : undefined;
+      const dataset = await openEra5Dataset(source, { layout: request.layout ?? undefined, staticSource });
+      const batch = await loadBatch(dataset, new Date(request.time), {
+        signal,
+        onProgress: (progress) => onProgress?.('fetch', progress.bytesFetched, progress.estimatedTotalBytes),
+      });
+      const bytesFetched = source.traffic.bytesFetched + (staticSource?.traffic.bytesFetched ?? 0);
+      onProgress?.('fetch', bytesFetched, bytesFetched);
+      const fetchMilliseconds = performance.now() - fetchStart;
+
+      const encodeStart = performance.now();
+      const model = await modelFor(request.modelUrl, signal);
+      const result = await encodeBatch(model.session, model.config, batch, {
+        signal,
+        onProgress: (progress) => onProgress?.('encode', progress.doneTiles, progress.totalTiles),
+      });
+      const encoded: EncodedTime = {
+        latents: result.latents,
+        latentLevels: result.latentLevels,
+        embedDim: result.embedDim,
+        patchCount: result.patchIndices.length,
+        lat: batch.lat,
+        lon: batch.lon,
+        rowOffset: batch.rowOffset,
+        fullHeight: batch.fullHeight,
+        inputs: summarisePatchInputs(batch),
+        backend: result.backend,
+        fallbackReason,
+        fetchMilliseconds,
+        encodeMilliseconds: performance.now() - encodeStart,
+        bytesFetched,
+      };
+      return Comlink.transfer(encoded, [encoded.latents.buffer]);
+    } finally {
+      running.delete(request.jobId);
+    }
+  },
+
+  cancel(jobId: string): void {
+    running.get(jobId)?.abort();
+  },
+};
+
+export type EncoderWorkerApi = typeof api;
+
+Comlink.expose(api);
