@@ -66,4 +66,26 @@ describe('fitLogistic', () => {
     await expect(fitLogistic(x, [0, 2, 1])).rejects.toThrow(ProbeInputError);
     await expect(fitLogistic(x, [1, 1, 1])).rejects.toThrow(/both classes/);
   });
+
+  it('integer sample weights fit the same model as duplicated rows', async () => {
+    // The weighted objective sums s_i copies of row i's loss, so weights (1, 2, 3, ...) and the rows
+    // repeated that many times are the same function: the optimum must agree.
+    const { x, y, testMask } = fixture;
+    const { train } = maskSplit(testMask);
+    const weights = Array.from(train, (_, i) => 1 + (i % 3));
+    const duplicated = Array.from(train).flatMap((row, i) => Array<number>(weights[i]).fill(row));
+    const weighted = await fitLogistic(selectRows(x, train), Uint8Array.from(train, (row) => y[row]), { sampleWeights: weights });
+    const copies = await fitLogistic(selectRows(x, duplicated), Uint8Array.from(duplicated, (row) => y[row]));
+    expect(weighted.converged && copies.converged).toBe(true);
+    weighted.coef.forEach((value, j) => expect(value).toBeCloseTo(copies.coef[j], 6));
+    expect(weighted.intercept).toBeCloseTo(copies.intercept, 6);
+    expect(weighted.loss).toBeCloseTo(copies.loss, 6);
+  });
+
+  it('rejects sample weights of the wrong length, negative, or leaving a class weightless', async () => {
+    const x = featureMatrix(Float32Array.of(1, 2, 3, 4), 4, 1);
+    await expect(fitLogistic(x, [0, 1, 0, 1], { sampleWeights: [1, 1] })).rejects.toThrow(/2 sample weights for 4 rows/);
+    await expect(fitLogistic(x, [0, 1, 0, 1], { sampleWeights: [1, -1, 1, 1] })).rejects.toThrow(/>= 0/);
+    await expect(fitLogistic(x, [0, 1, 0, 1], { sampleWeights: [1, 0, 1, 0] })).rejects.toThrow(/no weight on class 1/);
+  });
 });

@@ -1,6 +1,7 @@
 // Binary logistic regression with scikit-learn's LogisticRegression() objective, solved to the optimum:
-//   minimise  C * sum_i logloss(y_i, x_i . w + b) + 0.5 * ||w||^2
-// (L2 penalty, intercept b unpenalised, features unscaled). scikit-learn 1.2 minimises the same
+//   minimise  C * sum_i s_i logloss(y_i, x_i . w + b) + 0.5 * ||w||^2
+// (L2 penalty, intercept b unpenalised, features unscaled, sample weights s_i = 1 unless given, as
+// scikit-learn's fit(X, y, sample_weight)). scikit-learn 1.2 minimises the same
 // function divided by C, which has the same optimum.
 //
 // Solver: truncated Newton with a backtracking line search. Each Newton system H s = -g is solved by
@@ -20,6 +21,11 @@ export interface LogisticOptions {
   maxIterations?: number;
   /** Converged when every gradient entry is within tolerance * (1 + the largest initial gradient entry). */
   tolerance?: number;
+  /**
+   * Weight per row (non-negative, length N), e.g. cos(latitude) for equal-area probes. A row of
+   * integer weight k counts as k copies of it.
+   */
+  sampleWeights?: ArrayLike<number>;
   control?: JobControl;
 }
 
@@ -58,13 +64,18 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
   const n = x.rows;
   const d = x.cols;
   validate(x, y, C);
+  const weights = rowWeights(options.sampleWeights, y);
   const products = new MatrixProducts(x);
   try {
     const w = new Float64Array(d);
     let positives = 0;
-    for (let i = 0; i < n; i++) positives += y[i];
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      positives += weights[i] * y[i];
+      total += weights[i];
+    }
     // The optimal intercept when w = 0 (up to the tiny pull of C): one Newton step saved.
-    let b = Math.log(positives / (n - positives));
+    let b = Math.log(positives / (total - positives));
     const z = new Float64Array(n).fill(b);
     const residual = new Float64Array(n);
     const curvature = new Float64Array(n);
@@ -73,14 +84,14 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     // logits and gradients in float64 from the float32 features, as scikit-learn computes them, so
     // the fixed point is the exact optimum; float32 Hessian products only shape the steps.
     let exact = false;
-    let loss = evaluate(z, y, w, C, residual, curvature);
+    let loss = evaluate(z, y, weights, w, C, residual, curvature);
     let gradient = await objectiveGradient(products, residual, w);
     const gradientScale = 1 + maxAbs(gradient);
     const small = (g: Float64Array) => maxAbs(g) <= tolerance * gradientScale;
     const refine = () => {
       exact = true;
       for (let i = 0; i < n; i++) z[i] = rowDot(x, i, w) + b;
-      loss = evaluate(z, y, w, C, residual, curvature);
+      loss = evaluate(z, y, weights, w, C, residual, curvature);
       gradient = exactGradient(x, residual, w);
     };
     let preconditioner: Float64Array | undefined;
@@ -97,7 +108,7 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
       const forcing = Math.min(0.1, Math.sqrt(maxAbs(gradient) / gradientScale));
       const step = await conjugateGradient(products, curvature, gradient, preconditioner, forcing, control);
       rebuild = step.iterations > REBUILD_PRECONDITIONER_AFTER;
-      const accepted = lineSearch(z, y, w, C, loss, gradient, step);
+      const accepted = lineSearch(z, y, weights, w, C, loss, gradient, step);
       if (!accepted) {
         // No decrease at this precision: refine, or, already refined, stop where we are.
         if (exact) break;
@@ -112,7 +123,7 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
         refine();
       } else {
         for (let i = 0; i < n; i++) z[i] += accepted.t * step.xDirection[i];
-        loss = evaluate(z, y, w, C, residual, curvature);
+        loss = evaluate(z, y, weights, w, C, residual, curvature);
         gradient = await objectiveGradient(products, residual, w);
         const current = maxAbs(gradient);
         if (current > STALL_RATIO * previous || current <= FLOAT32_GRADIENT_FLOOR * gradientScale) refine();
@@ -163,17 +174,31 @@ function softplus(z: number): number {
   return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
 }
 
+/** Every row's weight: the given ones, checked, or 1. */
+function rowWeights(given: ArrayLike<number> | undefined, y: ArrayLike<number>): Float64Array {
+  if (!given) return new Float64Array(y.length).fill(1);
+  if (given.length !== y.length) throw new ProbeInputError(`logistic regression: ${given.length} sample weights for ${y.length} rows`);
+  const weights = Float64Array.from(given);
+  const bad = weights.findIndex((value) => !(value >= 0 && Number.isFinite(value)));
+  if (bad >= 0) throw new ProbeInputError(`logistic regression: sample weight ${weights[bad]} at row ${bad} is not a finite number >= 0`);
+  let positive = 0;
+  let negative = 0;
+  weights.forEach((value, i) => (y[i] ? (positive += value) : (negative += value)));
+  if (positive === 0 || negative === 0) throw new ProbeInputError(`logistic regression: the sample weights leave no weight on class ${positive === 0 ? 1 : 0}`);
+  return weights;
+}
+
 /**
- * The objective at logits z; fills residual = C (p - y) (the loss's derivative per row) and
- * curvature = C p (1 - p) (its second derivative).
+ * The objective at logits z; fills residual = C s (p - y) (the loss's derivative per row) and
+ * curvature = C s p (1 - p) (its second derivative), s the row's weight.
  */
-function evaluate(z: Float64Array, y: ArrayLike<number>, w: Float64Array, C: number, residual: Float64Array, curvature: Float64Array): number {
+function evaluate(z: Float64Array, y: ArrayLike<number>, s: Float64Array, w: Float64Array, C: number, residual: Float64Array, curvature: Float64Array): number {
   let loss = 0;
   for (let i = 0; i < z.length; i++) {
     const p = sigmoid(z[i]);
-    loss += softplus(z[i]) - y[i] * z[i];
-    residual[i] = C * (p - y[i]);
-    curvature[i] = C * p * (1 - p);
+    loss += s[i] * (softplus(z[i]) - y[i] * z[i]);
+    residual[i] = C * s[i] * (p - y[i]);
+    curvature[i] = C * s[i] * p * (1 - p);
   }
   return C * loss + 0.5 * dot(w, w);
 }
@@ -291,6 +316,7 @@ async function conjugateGradient(
 function lineSearch(
   z: Float64Array,
   y: ArrayLike<number>,
+  s: Float64Array,
   w: Float64Array,
   C: number,
   loss: number,
@@ -308,7 +334,7 @@ function lineSearch(
     let trial = 0;
     for (let i = 0; i < z.length; i++) {
       const zi = z[i] + t * step.xDirection[i];
-      trial += softplus(zi) - y[i] * zi;
+      trial += s[i] * (softplus(zi) - y[i] * zi);
     }
     trial = C * trial + 0.5 * (ww + 2 * t * ws + t * t * ss);
     if (trial <= loss + ARMIJO * t * slope) return { t };
