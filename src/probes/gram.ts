@@ -1,9 +1,14 @@
 // The weighted Gram matrix sum_i w_i (x_i - c)(x_i - c)^T: the covariance for PCA and the Hessian
-// for logistic regression. This is where the time goes, so its formulation was measured (Node 20,
-// tfjs-wasm with SIMD, one thread, 64,800 x 512):
-//   tf.matMul(x, x, transposeA)              ~34 s  (a slow transposing path in the wasm kernels)
-//   tf.matMul(tf.transpose(x), x)            ~2.7 s (1.1 s of it in tfjs's transpose)
-//   row chunks transposed in JS, then matMul ~1.6 s (chunks of 2,048 rows)
+// for logistic regression. This is where the time goes, so its formulation was measured (tfjs-wasm
+// with SIMD, one thread, 64,800 x 512; Node 20 on 2 loaded cores, medians; bench:gram repeats this
+// in Node and Chromium):
+//   tf.matMul(x, x, transposeA)                      ~34 s  (tfjs-wasm's transposing paths are slow,
+//   tf.matMul(xT, xT, false, transposeB)             ~12 s   transposeB included)
+//   tf.matMul(tf.transpose(x), x)                    ~2.7 s (1.1 s of it in tfjs's transpose)
+//   chunks transposed in JS, xT (D x r) . x (r x D)  ~1.1 s (chunks of 2,048 rows)
+//   the same, upper-triangle blocks only             ~0.7 s (column blocks of 64 or 128)
+// The last computes, per column block J, the rows 0..end of J (a contiguous prefix of xT) against
+// J's columns of x, which are kept block-contiguous: (5/8 of the flops at 4 blocks, no transposes).
 // Chunks also bound the extra memory, give float64 accumulation across chunks, and are the points
 // where progress is reported and cancellation is checked.
 import * as tf from '@tensorflow/tfjs';
@@ -11,6 +16,8 @@ import { throwIfCancelled, type JobControl } from './job.ts';
 import type { FeatureMatrix } from './matrix.ts';
 
 export const DEFAULT_GRAM_CHUNK_ROWS = 2048;
+export const DEFAULT_GRAM_BLOCK_COLS = 128;
+const TILE_ROWS = 16;
 
 export interface GramOptions {
   /** Subtracted from every row first (length D); none: the raw rows. */
@@ -20,6 +27,8 @@ export interface GramOptions {
   /** Only these rows; none: all. */
   rowIndices?: ArrayLike<number>;
   chunkRows?: number;
+  /** Width of the column blocks of which only the upper triangle is computed. */
+  blockCols?: number;
   control?: JobControl;
   /** Label for progress reports. */
   stage?: string;
@@ -35,46 +44,82 @@ export interface Gram {
 }
 
 export async function weightedGram(x: FeatureMatrix, options: GramOptions = {}): Promise<Gram> {
-  const { centre, rowWeights, rowIndices, chunkRows = DEFAULT_GRAM_CHUNK_ROWS, control, stage = 'Gram matrix' } = options;
+  const {
+    centre,
+    rowWeights,
+    rowIndices,
+    chunkRows = DEFAULT_GRAM_CHUNK_ROWS,
+    blockCols = DEFAULT_GRAM_BLOCK_COLS,
+    control,
+    stage = 'Gram matrix',
+  } = options;
   const d = x.cols;
   const count = rowIndices ? rowIndices.length : x.rows;
   const gram = new Float64Array(d * d);
   const weightedSums = new Float64Array(d);
   let weightTotal = 0;
+  const centring = centre ?? new Float64Array(d);
+  const tileOffsets = new Float64Array(TILE_ROWS);
+  const tileWeights = new Float64Array(TILE_ROWS);
+  const blockStarts = Array.from({ length: Math.ceil(d / blockCols) }, (_, b) => b * blockCols);
   const left = new Float32Array(Math.min(chunkRows, count) * d); // w_i (x_i - c), transposed: D x r
-  const right = new Float32Array(Math.min(chunkRows, count) * d); // (x_i - c): r x D
+  // (x_i - c), column block by column block: block J (width s_J) is an r x s_J row-major matrix.
+  const right = new Float32Array(Math.min(chunkRows, count) * d);
   for (let start = 0; start < count; start += chunkRows) {
     throwIfCancelled(control);
     const rows = Math.min(chunkRows, count - start);
-    for (let i = 0; i < rows; i++) {
-      const row = rowIndices ? rowIndices[start + i] : start + i;
-      const weight = rowWeights ? rowWeights[row] : 1;
-      weightTotal += weight;
-      const offset = row * d;
-      const rightOffset = i * d;
-      for (let j = 0; j < d; j++) {
-        const value = centre ? x.data[offset + j] - centre[j] : x.data[offset + j];
-        right[rightOffset + j] = value;
-        const weighted = weight * value;
-        left[j * rows + i] = weighted;
-        weightedSums[j] += weighted;
+    // Tiles of TILE_ROWS rows: each column's writes to the transposed `left` fill whole cache lines.
+    for (let tileStart = 0; tileStart < rows; tileStart += TILE_ROWS) {
+      const tileRows = Math.min(TILE_ROWS, rows - tileStart);
+      for (let t = 0; t < tileRows; t++) {
+        const row = rowIndices ? rowIndices[start + tileStart + t] : start + tileStart + t;
+        tileOffsets[t] = row * d;
+        tileWeights[t] = rowWeights ? rowWeights[row] : 1;
+        weightTotal += tileWeights[t];
+      }
+      for (const blockStart of blockStarts) {
+        const width = Math.min(blockCols, d - blockStart);
+        const rightTile = blockStart * rows + tileStart * width - blockStart;
+        for (let j = blockStart; j < blockStart + width; j++) {
+          const shift = centring[j];
+          const leftTile = j * rows + tileStart;
+          let sum = 0;
+          for (let t = 0; t < tileRows; t++) {
+            const value = x.data[tileOffsets[t] + j] - shift;
+            right[rightTile + t * width + j] = value;
+            const weighted = tileWeights[t] * value;
+            left[leftTile + t] = weighted;
+            sum += weighted;
+          }
+          weightedSums[j] += sum;
+        }
       }
     }
-    const product = tf.tidy(() =>
-      tf.matMul(tf.tensor2d(left.subarray(0, rows * d), [d, rows]), tf.tensor2d(right.subarray(0, rows * d), [rows, d])),
-    );
-    const values = (await product.data()) as Float32Array;
-    product.dispose();
-    for (let k = 0; k < values.length; k++) gram[k] += values[k];
+    // Rows 0..end of block J against block J's columns: the blocks on and above the diagonal.
+    const products = blockStarts.map((blockStart) => {
+      const end = Math.min(blockStart + blockCols, d);
+      return tf.tidy(() =>
+        tf.matMul(
+          tf.tensor2d(left.subarray(0, end * rows), [end, rows]),
+          tf.tensor2d(right.subarray(blockStart * rows, end * rows), [rows, end - blockStart]),
+        ),
+      );
+    });
+    for (const [b, product] of products.entries()) {
+      const blockStart = blockStarts[b];
+      const width = Math.min(blockCols, d - blockStart);
+      const values = (await product.data()) as Float32Array;
+      product.dispose();
+      for (let i = 0; i < blockStart + width; i++) {
+        const target = i * d + blockStart;
+        const source = i * width;
+        for (let j = 0; j < width; j++) gram[target + j] += values[source + j];
+      }
+    }
     control?.onProgress?.((start + rows) / count, stage);
   }
-  // float32 products are not exactly symmetric; make the result so for the eigensolver and Cholesky.
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < i; j++) {
-      const mean = 0.5 * (gram[i * d + j] + gram[j * d + i]);
-      gram[i * d + j] = mean;
-      gram[j * d + i] = mean;
-    }
-  }
+  // The diagonal blocks' float32 products are not exactly symmetric, and the blocks below them were
+  // never computed: mirror the upper triangle, for the eigensolver and Cholesky.
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) gram[i * d + j] = gram[j * d + i];
   return { gram, weightedSums, weightTotal };
 }
