@@ -2,7 +2,7 @@
 // call in flight fails with a message that says so; the view on screen is left as it was.
 import * as Comlink from 'comlink';
 import { createProbesClient, type ProbesClient } from '../probes/client.ts';
-import type { EncodedTime, EncodeProgressCallback, EncodeRequest, EncoderWorkerApi } from '../workers/encoder.worker.ts';
+import type { EncodedStudyTime, EncodedTime, EncodeProgressCallback, EncodeRequest, EncoderWorkerApi, StudyTimeRequest } from '../workers/encoder.worker.ts';
 
 export class WorkerCrashedError extends Error {
   constructor(which: string, detail: string) {
@@ -13,6 +13,7 @@ export class WorkerCrashedError extends Error {
 
 export interface EncoderClient {
   encode(request: EncodeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedTime>;
+  encodeStudyTime(request: StudyTimeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedStudyTime>;
   cancel(jobId: string): Promise<void>;
 }
 
@@ -46,6 +47,8 @@ export function createEncoderClient(): EncoderClient {
   return {
     encode: (request, onProgress) =>
       guard(worker, 'encoder', remote.encode(request, onProgress ? Comlink.proxy(onProgress) : undefined), restart),
+    encodeStudyTime: (request, onProgress) =>
+      guard(worker, 'encoder', remote.encodeStudyTime(request, onProgress ? Comlink.proxy(onProgress) : undefined), restart),
     cancel: (jobId) => remote.cancel(jobId),
   };
 }

@@ -82,6 +82,17 @@ export async function readPercentileFields(dataset: RawDataset, options: ReadPer
   return Promise.all(wanted.map((name) => decodeField(dataset, name, options.time)));
 }
 
+/** Fields from several files or stores, each percentile once, sorted by percentile. */
+export function mergePercentileFields(fields: readonly PercentileField[]): PercentileField[] {
+  const seen = new Map<number, string>();
+  for (const field of fields) {
+    const earlier = seen.get(field.percentile);
+    if (earlier) throw new PercentileSourceError(`p${field.percentile} comes from both ${earlier} and ${field.source}; give each percentile once`);
+    seen.set(field.percentile, field.source);
+  }
+  return [...fields].sort((a, b) => a.percentile - b.percentile);
+}
+
 async function decodeField(dataset: RawDataset, name: string, time: Date): Promise<PercentileField> {
   const where = `${dataset.location}: ${name}`;
   const variable = await dataset.read(name);

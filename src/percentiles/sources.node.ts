@@ -4,7 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { openSource } from '../data/store.node.ts';
 import { openNetcdf } from './netcdf.ts';
-import { PercentileSourceError, percentileOfVariable, readPercentileFields, type PercentileField, type ReadPercentilesOptions } from './percentile-field.ts';
+import { mergePercentileFields, PercentileSourceError, percentileOfVariable, readPercentileFields, type PercentileField, type ReadPercentilesOptions } from './percentile-field.ts';
 import { zarrPercentileDataset } from './zarr.ts';
 
 /** pNN_Tmax_Yearly....nc: the CDS files' names start with their variable. */
@@ -16,13 +16,7 @@ export async function readPercentileSources(spec: string, options: ReadPercentil
   if (paths.length === 0) throw new PercentileSourceError('no percentile source given');
   const fields: PercentileField[] = [];
   for (const path of paths) fields.push(...(await readOne(path, options)));
-  const seen = new Map<number, string>();
-  for (const field of fields) {
-    const earlier = seen.get(field.percentile);
-    if (earlier) throw new PercentileSourceError(`p${field.percentile} comes from both ${earlier} and ${field.source}; give each percentile once`);
-    seen.set(field.percentile, field.source);
-  }
-  return fields.sort((a, b) => a.percentile - b.percentile);
+  return mergePercentileFields(fields);
 }
 
 async function readOne(path: string, options: ReadPercentilesOptions): Promise<PercentileField[]> {

@@ -1,6 +1,15 @@
 // The UI's handle on the probes worker: typed calls, buffers transferred, progress proxied.
 import * as Comlink from 'comlink';
-import type { PcaRequest, ProbeRequest, ProbeResponse, ProbesWorkerApi, ProgressCallback } from '../workers/probes.worker.ts';
+import type { ExtremesResult } from '../studies/extremes.ts';
+import type {
+  ExtremesRequest,
+  PcaRequest,
+  ProbeRequest,
+  ProbeResponse,
+  ProbesWorkerApi,
+  ProgressCallback,
+  StudyProgressCallback,
+} from '../workers/probes.worker.ts';
 import type { ProbeBackendInfo } from './backend.ts';
 import type { Neighbours } from './neighbours.ts';
 import type { PcaResult } from './pca.ts';
@@ -13,6 +22,8 @@ export interface ProbesClient {
   pca(request: PcaRequest, onProgress?: ProgressCallback): Promise<PcaResult>;
   fitProbe(request: ProbeRequest, onProgress?: ProgressCallback): Promise<ProbeResponse>;
   neighbours(features: string, row: number, k: number): Promise<Neighbours>;
+  /** Study 2; the inputs are copied, not transferred, so that cached latents stay whole. */
+  runExtremes(request: ExtremesRequest, onProgress?: StudyProgressCallback): Promise<ExtremesResult>;
   cancel(jobId: string): Promise<void>;
   terminate(): void;
 }
@@ -28,6 +39,7 @@ export function createProbesClient(): ProbesClient {
     pca: (request, onProgress) => remote.pca(request, progress(onProgress)),
     fitProbe: (request, onProgress) => remote.fitProbe(request, progress(onProgress)),
     neighbours: (features, row, k) => remote.neighbours(features, row, k),
+    runExtremes: (request, onProgress) => remote.runExtremes(request, onProgress ? Comlink.proxy(onProgress) : undefined),
     cancel: (jobId) => remote.cancel(jobId),
     terminate: () => {
       remote[Comlink.releaseProxy]();

@@ -60,6 +60,48 @@ describe('permalink', () => {
     expect(queryToSettings('store=file:///etc/passwd').notices).toHaveLength(1);
   });
 
+  it('round-trips the extreme-temperature study: times, percentile store, region, percentile, split', () => {
+    const view: ViewSettings = {
+      ...DEFAULT_VIEW_SETTINGS,
+      study: 'extremes',
+      extremesTimes: ['2022-07-14T12:00:00Z', '2019-06-28T18:00:00Z', '2020-01-01T06:30:00Z'],
+      percentileSource: 'https://example.org/tmax-percentiles.zarr',
+      region: { south: 35.5, north: 60, west: 350, east: 20 },
+      percentile: 95,
+      extremesSplit: { kind: 'blocks', blockDegrees: 8, folds: 4, seed: 3 },
+    };
+    const query = settingsToQuery(view);
+    expect(query).toContain('times=2022-07-14T12%2C2019-06-28T18%2C2020-01-01T06%3A30%3A00Z');
+    const parsed = queryToSettings(query);
+    expect(parsed.notices).toEqual([]);
+    expect(parsed.settings).toEqual(view);
+    for (const extremesSplit of [{ kind: 'leave-one-time-out' }, { kind: 'stratified', testFraction: 0.3, seed: 7 }] as const) {
+      expect(queryToSettings(settingsToQuery({ ...view, extremesSplit })).settings.extremesSplit).toEqual(extremesSplit);
+    }
+  });
+
+  it('drops bad extreme-study fields one by one, each with a notice', () => {
+    const query = new URLSearchParams({
+      study: 'extremes',
+      times: '2022-07-14T12,not-a-time',
+      percentiles: 'javascript:alert(1)',
+      region: '60,35,-10,20',
+      percentile: '100',
+      esplit: 'lon:120,210',
+    }).toString();
+    const parsed = queryToSettings(query);
+    expect(parsed.settings.study).toBe('extremes');
+    expect(parsed.settings.extremesTimes).toBeNull();
+    expect(parsed.settings.percentileSource).toBeNull();
+    expect(parsed.settings.region).toEqual(DEFAULT_VIEW_SETTINGS.region);
+    expect(parsed.settings.percentile).toBe(DEFAULT_VIEW_SETTINGS.percentile);
+    expect(parsed.settings.extremesSplit).toEqual(DEFAULT_VIEW_SETTINGS.extremesSplit);
+    for (const param of ['times', 'percentiles', 'region', 'percentile', 'esplit']) {
+      expect(parsed.notices.some((notice) => notice.includes(`"${param}"`))).toBe(true);
+    }
+    expect(parsed.notices.find((notice) => notice.includes('"region"'))).toMatch(/south edge/);
+  });
+
   it('ignores a link that is absurdly long', () => {
     expect(queryToSettings('x=' + 'a'.repeat(300_000)).notices[0]).toMatch(/ignored/);
   });

@@ -2,7 +2,7 @@
 // field is dropped (with a notice naming it) and the rest of the link still works. Nothing in a link is
 // ever evaluated; unknown fields are reported and ignored.
 import type { z } from 'zod';
-import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type Split, type ViewSettings } from './view-settings.ts';
+import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type ExtremesSplit, type Split, type ViewSettings } from './view-settings.ts';
 
 type Key = keyof ViewSettings;
 
@@ -35,6 +35,35 @@ function parseSplit(text: string): unknown {
   if (kind === 'strat') return { kind: 'stratified', testFraction: values[0], seed: values[1] };
   if (kind === 'blocks') return { kind: 'blocks', blockDegrees: values[0], folds: values[1], fold: values[2], seed: values[3] };
   return null;
+}
+
+function formatExtremesSplit(split: ExtremesSplit): string {
+  switch (split.kind) {
+    case 'stratified':
+      return `strat:${split.testFraction},${split.seed}`;
+    case 'blocks':
+      return `blocks:${split.blockDegrees},${split.folds},${split.seed}`;
+    case 'leave-one-time-out':
+      return 'loto';
+  }
+}
+
+function parseExtremesSplit(text: string): unknown {
+  const [kind, rest = ''] = text.split(':', 2);
+  const values = numberList(rest);
+  if (kind === 'strat') return { kind: 'stratified', testFraction: values[0], seed: values[1] };
+  if (kind === 'blocks') return { kind: 'blocks', blockDegrees: values[0], folds: values[1], seed: values[2] };
+  if (kind === 'loto') return { kind: 'leave-one-time-out' };
+  return null;
+}
+
+/** Times as 2022-07-14T12 (hours, UTC) or full ISO; a link of ten times stays short. */
+const SHORT_HOUR = /^\d{4}-\d{2}-\d{2}T\d{2}$/;
+function formatTimes(times: readonly string[]): string {
+  return times.map((time) => (/^\d{4}-\d{2}-\d{2}T\d{2}:00:00Z$/.test(time) ? time.slice(0, 13) : time)).join(',');
+}
+function parseTimes(text: string): string[] {
+  return text.split(',').map((part) => (SHORT_HOUR.test(part) ? `${part}:00:00Z` : part));
 }
 
 const codecs: { [K in Key]: FieldCodec<K> } = {
@@ -70,6 +99,18 @@ const codecs: { [K in Key]: FieldCodec<K> } = {
     },
   },
   flatMap: { param: 'map', format: (v) => (v ? 'flat' : null), parse: (t) => (t === 'flat' ? true : t === 'globe' ? false : t) },
+  extremesTimes: { param: 'times', format: (v) => (v ? formatTimes(v) : null), parse: (t) => (t === '' ? null : parseTimes(t)) },
+  percentileSource: { param: 'percentiles', format: (v) => v, parse: optional },
+  region: {
+    param: 'region',
+    format: (v) => `${v.south},${v.north},${v.west},${v.east}`,
+    parse: (t) => {
+      const [south, north, west, east] = numberList(t);
+      return { south, north, west, east };
+    },
+  },
+  percentile: { param: 'percentile', format: (v) => String(v), parse: Number },
+  extremesSplit: { param: 'esplit', format: formatExtremesSplit, parse: parseExtremesSplit },
 };
 
 const keys = Object.keys(codecs) as Key[];

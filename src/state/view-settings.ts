@@ -1,6 +1,7 @@
 // The part of the app state that a permalink carries: everything needed to reproduce a view.
 // One schema (zod) validates it both when it comes from a URL and when the UI changes it.
 import { z } from 'zod';
+import { EUROPE_REGION } from '../studies/extremes.ts';
 
 export const LAYOUTS = ['auto', 'wb2', 'cds'] as const;
 export const STUDIES = ['land-sea', 'extremes'] as const;
@@ -39,6 +40,30 @@ export const splitSchema = z.discriminatedUnion('kind', [
 ]);
 export type Split = z.infer<typeof splitSchema>;
 
+/** Study 2's split: one seeded stratified split, spatial-block folds, or one fold per time. */
+export const extremesSplitSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('stratified'), testFraction: finite.gt(0).lt(1), seed: z.number().int().min(0).max(2 ** 31) }),
+  z.object({
+    kind: z.literal('blocks'),
+    blockDegrees: finite.min(1).max(90),
+    folds: z.number().int().min(2).max(20),
+    seed: z.number().int().min(0).max(2 ** 31),
+  }),
+  z.object({ kind: z.literal('leave-one-time-out') }),
+]);
+export type ExtremesSplit = z.infer<typeof extremesSplitSchema>;
+
+/** A latitude-longitude box; longitudes in either convention, a west edge east of the east edge crosses 0/360. */
+export const regionSchema = z
+  .object({
+    south: finite.min(-90).max(90),
+    north: finite.min(-90).max(90),
+    west: finite.min(-180).max(360),
+    east: finite.min(-180).max(360),
+  })
+  .refine((region) => region.south < region.north, 'the south edge must lie south of the north edge');
+export type RegionBox = z.infer<typeof regionSchema>;
+
 export const scatterViewSchema = z.object({ x: finite, y: finite, zoom: finite.min(-20).max(20) });
 export const globeViewSchema = z.object({
   longitude: finite.min(-360).max(360),
@@ -67,6 +92,14 @@ export const viewSettingsSchema = z.object({
   scatterView: scatterViewSchema.nullable(),
   globeView: globeViewSchema.nullable(),
   flatMap: z.boolean(),
+  /** Study 2's batch times (ISO UTC); null: the study's heatwave times that the store has. */
+  extremesTimes: z.array(z.iso.datetime({ offset: true })).min(1).max(400).nullable(),
+  /** Study 2's percentile store (Zarr); null: tmax-percentiles.zarr beside the ERA5 store. Files picked by the user never enter a link. */
+  percentileSource: storeLocation.nullable(),
+  region: regionSchema,
+  /** The percentile whose probe the globe and the precision-recall curve show. */
+  percentile: z.number().int().min(1).max(99),
+  extremesSplit: extremesSplitSchema,
 });
 export type ViewSettings = z.infer<typeof viewSettingsSchema>;
 
@@ -94,4 +127,9 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   scatterView: null,
   globeView: null,
   flatMap: false,
+  extremesTimes: null,
+  percentileSource: null,
+  region: { south: EUROPE_REGION.south, north: EUROPE_REGION.north, west: EUROPE_REGION.west, east: EUROPE_REGION.east },
+  percentile: 99,
+  extremesSplit: { kind: 'stratified', testFraction: 0.2, seed: 0 },
 };

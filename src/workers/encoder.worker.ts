@@ -6,9 +6,10 @@ import { loadBatch } from '../data/load-batch.ts';
 import { openHttpSource } from '../data/store.ts';
 import type { LayoutName } from '../data/layout.ts';
 import { parseSidecar } from '../encoder/model.ts';
-import { encodeBatch, type EncoderSession } from '../encoder/runtime.ts';
+import { encodeBatch, type EncoderSession, type Region } from '../encoder/runtime.ts';
 import { createBrowserSession } from '../encoder/session.web.ts';
 import { summarisePatchInputs, type PatchInputs } from '../app/patch-inputs.ts';
+import { studyTimeFromBatch, type StudyTimeInputs } from '../studies/study-time.ts';
 
 export interface EncodeRequest {
   jobId: string;
@@ -19,6 +20,19 @@ export interface EncodeRequest {
   /** ISO UTC batch time. */
   time: string;
   modelUrl: string;
+}
+
+/** A study's time: only the patches whose centres lie in the region are encoded. */
+export interface StudyTimeRequest extends EncodeRequest {
+  region: Extract<Region, { kind: 'box' }>;
+}
+
+/** A study's time with what it cost, for the run's progress. */
+export interface EncodedStudyTime {
+  inputs: StudyTimeInputs;
+  backend: string;
+  fallbackReason: string | null;
+  bytesFetched: number;
 }
 
 export type EncodeStage = 'fetch' | 'encode';
@@ -78,6 +92,25 @@ async function fetchJson(url: string, signal: AbortSignal): Promise<unknown> {
   return response.json();
 }
 
+async function openRequestDataset(request: EncodeRequest) {
+  const source = await openHttpSource(request.store);
+  const staticSource = request.staticStore ? await openHttpSource(request.staticStore) : undefined;
+  const dataset = await openEra5Dataset(source, { layout: request.layout ?? undefined, staticSource });
+  return { dataset, bytesFetched: () => source.traffic.bytesFetched + (staticSource?.traffic.bytesFetched ?? 0) };
+}
+
+/** Runs `work` under the request's job id, so that cancel(jobId) aborts it. */
+async function asJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  running.get(jobId)?.abort();
+  running.set(jobId, controller);
+  try {
+    return await work(controller.signal);
+  } finally {
+    if (running.get(jobId) === controller) running.delete(jobId);
+  }
+}
+
 const api = {
   async encode(request: EncodeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedTime> {
     const controller = new AbortController();
@@ -86,14 +119,12 @@ const api = {
     const { signal } = controller;
     try {
       const fetchStart = performance.now();
-      const source = await openHttpSource(request.store);
-      const staticSource = request.staticStore ? await openHttpSource(request.staticStore) : undefined;
-      const dataset = await openEra5Dataset(source, { layout: request.layout ?? undefined, staticSource });
+      const { dataset, bytesFetched: traffic } = await openRequestDataset(request);
       const batch = await loadBatch(dataset, new Date(request.time), {
         signal,
         onProgress: (progress) => onProgress?.('fetch', progress.bytesFetched, progress.estimatedTotalBytes),
       });
-      const bytesFetched = source.traffic.bytesFetched + (staticSource?.traffic.bytesFetched ?? 0);
+      const bytesFetched = traffic();
       onProgress?.('fetch', bytesFetched, bytesFetched);
       const fetchMilliseconds = performance.now() - fetchStart;
 
@@ -123,6 +154,27 @@ const api = {
     } finally {
       running.delete(request.jobId);
     }
+  },
+
+  /** Reads one time over the region's rows and encodes the region's patches: study 2's inputs. */
+  encodeStudyTime(request: StudyTimeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedStudyTime> {
+    return asJob(request.jobId, async (signal) => {
+      const { region } = request;
+      const { dataset, bytesFetched } = await openRequestDataset(request);
+      const batch = await loadBatch(dataset, new Date(request.time), {
+        region: { south: region.south, north: region.north },
+        signal,
+        onProgress: (progress) => onProgress?.('fetch', progress.bytesFetched, progress.estimatedTotalBytes),
+      });
+      const model = await modelFor(request.modelUrl, signal);
+      const encoded = await encodeBatch(model.session, model.config, batch, {
+        region,
+        signal,
+        onProgress: (progress) => onProgress?.('encode', progress.doneTiles, progress.totalTiles),
+      });
+      const result: EncodedStudyTime = { inputs: studyTimeFromBatch(batch, encoded), backend: encoded.backend, fallbackReason, bytesFetched: bytesFetched() };
+      return Comlink.transfer(result, [result.inputs.latents.buffer]);
+    });
   },
 
   cancel(jobId: string): void {

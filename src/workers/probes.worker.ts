@@ -10,6 +10,11 @@ import { featureMatrix, selectRows, type FeatureMatrix } from '../probes/matrix.
 import { binaryMetrics, majorityBaselineAccuracy, type BinaryMetrics } from '../probes/metrics.ts';
 import { nearestNeighbours, type Neighbours } from '../probes/neighbours.ts';
 import { pca, type PcaResult } from '../probes/pca.ts';
+import type { PercentileField } from '../percentiles/percentile-field.ts';
+import type { SplitChoice } from '../studies/evaluate.ts';
+import { runExtremesStudy, type ExtremesResult } from '../studies/extremes.ts';
+import type { StudyProgress } from '../studies/progress.ts';
+import type { StudyTimeInputs } from '../studies/study-time.ts';
 
 export type ProgressCallback = (fraction: number, stage: string) => void;
 
@@ -44,6 +49,16 @@ export interface ProbeResponse {
   conceptVector: Float64Array;
   conceptScores: Float64Array;
 }
+
+export interface ExtremesRequest {
+  jobId: string;
+  inputs: StudyTimeInputs[];
+  fields: PercentileField[];
+  level: number;
+  split: SplitChoice;
+}
+
+export type StudyProgressCallback = (progress: StudyProgress) => void;
 
 const matrices = new Map<string, FeatureMatrix>();
 const running = new Map<string, AbortController>();
@@ -115,6 +130,13 @@ const api = {
       };
     });
     return Comlink.transfer(response, [response.probabilities.buffer, response.conceptScores.buffer]);
+  },
+
+  /** Study 2 on encoded times: thresholds, nested classes, PCA and one probe per percentile. */
+  async runExtremes(request: ExtremesRequest, onProgress?: StudyProgressCallback): Promise<ExtremesResult> {
+    return job(request.jobId, undefined, (control) =>
+      runExtremesStudy(request.inputs, request.fields, { level: request.level, split: request.split, signal: control.signal, onProgress }),
+    );
   },
 
   /** The k rows nearest to `row` in latent space (Euclidean), nearest first. */

@@ -1,0 +1,172 @@
+// One run of study 2 in the explorer: the percentile thresholds, the region's latents of each time
+// (from the cache, or the encoder worker), then the study itself in the probes worker. Stages report
+// real numbers; the previous result stays on screen until this one is ready.
+import { HEATWAVE_TIMES } from '../../data/sample/times.ts';
+import type { Region } from '../../encoder/runtime.ts';
+import type { PercentileField } from '../../percentiles/percentile-field.ts';
+import type { ProbesClient } from '../../probes/client.ts';
+import type { StageName, StageProgress } from '../../state/store.ts';
+import type { RegionBox, ViewSettings } from '../../state/view-settings.ts';
+import type { StudyTimeInputs } from '../../studies/study-time.ts';
+import { RunCancelledError } from '../explorer-run.ts';
+import { LatentCache, type LatentKey } from '../latent-cache.ts';
+import type { ModelEntry } from '../models.ts';
+import { isoTime, resolveStoreUrl } from '../store-summary.ts';
+import type { EncoderClient } from '../workers.ts';
+import type { ExtremesRun, PercentileFiles } from './extremes-store.ts';
+import { rowGeometry } from './extremes-view.ts';
+import { percentilesBesideStore, readPercentileStore } from './percentile-source.ts';
+
+/** Region latents of study 2, apart from the land-sea study's whole-grid ones. */
+const studyTimeCache = new LatentCache<StudyTimeInputs>();
+
+let jobCounter = 0;
+
+export interface ExtremesRunContext {
+  encoder: EncoderClient;
+  probes: ProbesClient;
+  /** The store's batch times (ISO UTC, each with its previous step). */
+  storeTimes: readonly string[];
+  /** Picked NetCDF files; they replace the settings' percentile store. */
+  files: PercentileFiles | null;
+  signal: AbortSignal;
+  onStage(name: StageName, patch: Partial<StageProgress>): void;
+}
+
+/** The study's heatwave times that the store has, in the study's order. */
+export function defaultExtremesTimes(storeTimes: readonly string[]): string[] {
+  const available = new Set(storeTimes);
+  return HEATWAVE_TIMES.map(isoTime).filter((time) => available.has(time));
+}
+
+/** The times a run uses: the settings' list, or the study's heatwave times the store has. */
+export function extremesTimes(settings: ViewSettings, storeTimes: readonly string[]): string[] {
+  return settings.extremesTimes ?? defaultExtremesTimes(storeTimes);
+}
+
+export function regionKey(region: RegionBox): string {
+  return `box:${region.south},${region.north},${region.west},${region.east}`;
+}
+
+/** Checks the times against the store before anything is fetched; the message says what to change. */
+function checkTimes(times: readonly string[], storeTimes: readonly string[]): void {
+  if (times.length === 0) {
+    throw new Error("No times to study: the store has none of the study's heatwave times. Add times from the calendar under Times.");
+  }
+  const available = new Set(storeTimes);
+  const missing = times.filter((time) => !available.has(time));
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the store (or lack the previous 6-hourly step); remove ${missing.length === 1 ? 'it' : 'them'} under Times.`);
+  }
+}
+
+async function percentileFields(settings: ViewSettings, files: PercentileFiles | null): Promise<{ fields: PercentileField[]; source: string }> {
+  if (files) return { fields: files.fields, source: files.names.join(', ') };
+  const location = settings.percentileSource ?? percentilesBesideStore(settings.store);
+  try {
+    return { fields: await readPercentileStore(location), source: location };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new Error(`Could not read the percentile thresholds from ${location}: ${detail}. Give a percentile store URL or pick the NetCDF files under Percentiles.`);
+  }
+}
+
+/** Runs `work` with a job id that the run's abort cancels in the worker. */
+async function cancellable<T>(signal: AbortSignal, cancel: (jobId: string) => Promise<void>, prefix: string, work: (jobId: string) => Promise<T>): Promise<T> {
+  const jobId = `${prefix}-${++jobCounter}`;
+  const abort = () => void cancel(jobId);
+  signal.addEventListener('abort', abort, { once: true });
+  try {
+    return await work(jobId);
+  } catch (error) {
+    throw signal.aborted ? new RunCancelledError() : error;
+  } finally {
+    signal.removeEventListener('abort', abort);
+  }
+}
+
+export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry, context: ExtremesRunContext): Promise<ExtremesRun> {
+  const { signal, onStage } = context;
+  const times = extremesTimes(settings, context.storeTimes);
+  checkTimes(times, context.storeTimes);
+  const region: Extract<Region, { kind: 'box' }> = { kind: 'box', ...settings.region };
+
+  onStage('fetch', { status: 'running' });
+  const percentiles = await percentileFields(settings, context.files);
+  if (signal.aborted) throw new RunCancelledError();
+
+  const inputs: StudyTimeInputs[] = [];
+  let bytes = 0;
+  let encoded = 0;
+  let encoderBackend = 'cached';
+  let fallbackReason: string | null = null;
+  const fetchStart = performance.now();
+  let encodeMilliseconds = 0;
+  for (const [k, time] of times.entries()) {
+    const key: LatentKey = {
+      store: resolveStoreUrl(settings.store),
+      staticStore: settings.staticStore ? resolveStoreUrl(settings.staticStore) : null,
+      layout: settings.layout,
+      time,
+      modelHash: model.hash,
+      region: regionKey(settings.region),
+    };
+    const cached = await studyTimeCache.get(key);
+    if (cached) {
+      inputs.push(cached);
+      continue;
+    }
+    const encodeStart = performance.now();
+    const result = await cancellable(signal, context.encoder.cancel, 'study-time', (jobId) =>
+      context.encoder.encodeStudyTime(
+        {
+          jobId,
+          store: key.store,
+          staticStore: key.staticStore,
+          layout: settings.layout === 'auto' ? null : settings.layout,
+          time,
+          modelUrl: new URL(model.url, window.location.href).href,
+          region,
+        },
+        (stage, done, total) => {
+          if (stage === 'fetch') onStage('fetch', { done: bytes + done, total: bytes + Math.max(done, total) });
+          else onStage('encode', { status: 'running', unit: '%', total: 100, done: Math.round((100 * (k + done / Math.max(1, total))) / times.length) });
+        },
+      ),
+    );
+    encodeMilliseconds += performance.now() - encodeStart;
+    bytes += result.bytesFetched;
+    encoded++;
+    encoderBackend = result.backend;
+    fallbackReason = result.fallbackReason;
+    await studyTimeCache.put(key, result.inputs);
+    inputs.push(result.inputs);
+  }
+  const allCached = encoded === 0;
+  onStage('fetch', allCached ? { status: 'cached' } : { status: 'done', done: bytes, total: bytes, milliseconds: performance.now() - fetchStart - encodeMilliseconds });
+  onStage('encode', allCached ? { status: 'cached' } : { status: 'done', unit: '%', done: 100, total: 100, milliseconds: encodeMilliseconds });
+
+  const stageStart: Partial<Record<StageName, number>> = {};
+  const result = await cancellable(signal, context.probes.cancel, 'extremes', (jobId) =>
+    context.probes.runExtremes({ jobId, inputs, fields: percentiles.fields, level: settings.level, split: settings.extremesSplit }, (progress) => {
+      const stage: StageName = progress.stage;
+      if (stage === 'probe' && stageStart.pca !== undefined && stageStart.probe === undefined) {
+        onStage('pca', { status: 'done', done: 100, milliseconds: performance.now() - stageStart.pca });
+      }
+      stageStart[stage] ??= performance.now();
+      onStage(stage, { status: 'running', unit: '%', total: 100, done: Math.round(progress.fraction * 100) });
+    }),
+  );
+  onStage('probe', { status: 'done', done: 100, total: 100, milliseconds: stageStart.probe === undefined ? null : performance.now() - stageStart.probe });
+  const probeBackend = await context.probes.backend();
+  const boundsOf = (time: number, patch: number) => inputs[time].bounds[patch];
+  return {
+    result,
+    ...rowGeometry(result, boundsOf),
+    region: settings.region,
+    percentileSource: percentiles.source,
+    encoderBackend,
+    probeBackend: probeBackend.name,
+    fallbackReason,
+  };
+}
