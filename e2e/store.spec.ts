@@ -19,7 +19,7 @@ test('lists the sample store times and survives a bad store URL', async ({ page 
   await page.getByRole('combobox', { name: 'Latent level' }).selectOption({ label: 'Atmospheric latent level 2' });
 
   for (const badUrl of ['http://localhost:9/nothing-here.zarr', '/sample/no-such-store.zarr', 'ftp://example.org/x.zarr']) {
-    await page.getByRole('textbox', { name: 'Store URL' }).fill(badUrl);
+    await page.getByRole('textbox', { name: 'Store URL', exact: true }).fill(badUrl);
     await page.getByRole('button', { name: 'Open store' }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'Could not open the store' }).last();
     await expect(alert).toBeVisible();

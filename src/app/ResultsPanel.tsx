@@ -4,7 +4,9 @@ import { useMemo } from 'react';
 import { useExplorer } from '../state/store.ts';
 import type { ExplorerResult } from '../state/result.ts';
 import { COLOUR_MODES, SCATTER_AXES, type ViewSettings } from '../state/view-settings.ts';
+import { writeNpy } from '../io/npy.ts';
 import { COLOUR_MODE_TITLES, SelectionExports } from '../views/index.ts';
+import { saveFile } from '../views/export.ts';
 import { Inspector, type NeighbourSearch } from './Inspector.tsx';
 import { misclassifiedPatches } from './misclassified.ts';
 
@@ -130,6 +132,8 @@ export function ResultsPanel({ result, findNeighbours }: { result: ExplorerResul
                 type="button"
                 className={row.index === settings.selectedPatch ? 'active' : ''}
                 aria-label={`Inspect misclassified patch ${row.index}`}
+                data-centre-lat={result.centreLat[row.index]}
+                data-centre-lon={result.centreLon[row.index]}
                 onClick={() => updateSettings({ selectedPatch: row.index })}
               >
                 <span>{row.place}</span>
@@ -142,13 +146,32 @@ export function ResultsPanel({ result, findNeighbours }: { result: ExplorerResul
         </ul>
       </section>
 
-      <SelectionExports table={result.table} selection={selection} fileName={`aurora-${result.time.slice(0, 13)}-selected`} />
+      <section className="panel-section" aria-label="Exports">
+        <h2>Export</h2>
+        <div className="field-row">
+          <button
+            type="button"
+            aria-label="Export latents"
+            title="Aurora's encoder output: float32 (1, latent levels × patches, D), level-major then patch"
+            onClick={() => saveFile(`aurora-latents-${result.time.slice(0, 13)}.npy`, latentsNpy(result), 'application/octet-stream')}
+          >
+            Latents (.npy)
+          </button>
+          <SelectionExports table={result.table} selection={selection} fileName={`aurora-${result.time.slice(0, 13)}-selected`} />
+        </div>
+      </section>
 
       {settings.selectedPatch !== null && settings.selectedPatch < result.table.count && (
         <Inspector result={result} index={settings.selectedPatch} findNeighbours={findNeighbours} />
       )}
     </aside>
   );
+}
+
+/** The latents in Aurora's output layout, as the CLI's `encode --out x.npy` writes them. */
+function latentsNpy(result: ExplorerResult): Blob {
+  const bytes = writeNpy({ data: result.latents, shape: [1, result.latentLevels * result.table.count, result.embedDim] });
+  return new Blob([bytes.slice().buffer], { type: 'application/octet-stream' });
 }
 
 function FragmentRow({ label, value }: { label: string; value: number | null }) {

@@ -212,5 +212,8 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
       probe: probeMilliseconds,
     },
     featuresKey,
+    latents: encoded.latents,
+    latentLevels,
+    embedDim,
   };
 }

@@ -38,4 +38,8 @@ export interface ExplorerResult {
   times: StageTimes;
   /** Features key in the probes worker, for neighbour searches. */
   featuresKey: string;
+  /** Every latent level of every patch, (latentLevels, patches, D): Aurora's encoder output, for export. */
+  latents: Float32Array;
+  latentLevels: number;
+  embedDim: number;
 }

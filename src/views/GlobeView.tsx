@@ -357,6 +357,7 @@ export function GlobeView(props: GlobeViewProps) {
           data-point-count={count}
           data-selected-count={selectedCount}
           data-highlighted-count={styled.highlighted}
+          data-inspected-patch={selectedPatch ?? ''}
           data-projection={flatMap ? 'map' : 'globe'}
           onPointerDown={brush.onPointerDown}
           onPointerMove={brush.onPointerMove}

@@ -264,6 +264,7 @@ export function ScatterView(props: ScatterViewProps) {
           data-point-count={count}
           data-selected-count={selectedCount}
           data-highlighted-count={styled.highlighted}
+          data-inspected-patch={selectedPatch ?? ''}
           onPointerDown={brush.onPointerDown}
           onPointerMove={brush.onPointerMove}
           onPointerUp={brush.onPointerUp}
