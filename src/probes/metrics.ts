@@ -133,10 +133,15 @@ export function precisionRecallCurve(truth: ArrayLike<number>, scores: ArrayLike
   };
 }
 
+/** The training labels' majority class (ties: class 0): what the majority baseline predicts. */
+export function majorityClass(trainLabels: ArrayLike<number>): 0 | 1 {
+  const train = classCounts(trainLabels);
+  return train.positives > train.negatives ? 1 : 0;
+}
+
 /** Accuracy on `test` of always predicting the training labels' majority class (ties: class 0). */
 export function majorityBaselineAccuracy(trainLabels: ArrayLike<number>, testLabels: ArrayLike<number>): number {
   if (testLabels.length === 0) throw new ProbeInputError('majority baseline: no test labels');
-  const train = classCounts(trainLabels);
   const test = classCounts(testLabels);
-  return (train.positives > train.negatives ? test.positives : test.negatives) / testLabels.length;
+  return (majorityClass(trainLabels) === 1 ? test.positives : test.negatives) / testLabels.length;
 }

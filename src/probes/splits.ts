@@ -68,21 +68,29 @@ export function stratifiedSplit(labels: ArrayLike<number>, testFraction: number,
  * fold; neighbouring points share a block, so a fold's test rows are far from most training rows.
  */
 export function spatialBlockFolds(lat: ArrayLike<number>, lon: ArrayLike<number>, blockDegrees: number, folds: number, seed: number): Int32Array {
-  if (lat.length !== lon.length) throw new ProbeInputError(`${lat.length} latitudes but ${lon.length} longitudes`);
-  if (!(blockDegrees > 0)) throw new ProbeInputError(`block size must be positive, got ${blockDegrees}`);
   if (!Number.isInteger(folds) || folds < 2) throw new ProbeInputError(`folds must be an integer >= 2, got ${folds}`);
-  const columns = Math.ceil(360 / blockDegrees);
-  const blockOf = Int32Array.from({ length: lat.length }, (_, row) => {
-    const blockRow = Math.floor((Math.min(Math.max(lat[row], -90), 90) + 90) / blockDegrees);
-    const blockColumn = Math.min(Math.floor(convertLongitude(lon[row], '0..360') / blockDegrees), columns - 1);
-    return blockRow * columns + blockColumn;
-  });
+  const blockOf = spatialBlocks(lat, lon, blockDegrees);
   const blocks = Int32Array.from(new Set(blockOf)).sort();
   if (blocks.length < folds) throw new ProbeInputError(`only ${blocks.length} blocks of ${blockDegrees} degrees for ${folds} folds`);
   shuffle(blocks, seededRandom(seed));
   const foldOfBlock = new Map<number, number>();
   blocks.forEach((block, k) => foldOfBlock.set(block, k % folds));
   return blockOf.map((block) => foldOfBlock.get(block)!);
+}
+
+/**
+ * Each row's block of `blockDegrees` of latitude and longitude (from 90 S and 0 E): the same point
+ * is in the same block at every time, so blocks serve as fixed grid cells.
+ */
+export function spatialBlocks(lat: ArrayLike<number>, lon: ArrayLike<number>, blockDegrees: number): Int32Array {
+  if (lat.length !== lon.length) throw new ProbeInputError(`${lat.length} latitudes but ${lon.length} longitudes`);
+  if (!(blockDegrees > 0)) throw new ProbeInputError(`block size must be positive, got ${blockDegrees}`);
+  const columns = Math.ceil(360 / blockDegrees);
+  return Int32Array.from({ length: lat.length }, (_, row) => {
+    const blockRow = Math.floor((Math.min(Math.max(lat[row], -90), 90) + 90) / blockDegrees);
+    const blockColumn = Math.min(Math.floor(convertLongitude(lon[row], '0..360') / blockDegrees), columns - 1);
+    return blockRow * columns + blockColumn;
+  });
 }
 
 /** The split that tests on one fold (or group) and trains on the rest. */

@@ -98,11 +98,18 @@ export interface ProbeEvaluation extends SplitSizes {
   converged: boolean;
 }
 
+export interface EvaluateOptions extends Omit<LogisticOptions, 'sampleWeights'> {
+  /** A weight per row of x (e.g. cos latitude for equal-area probes); each fold fits with its training rows' weights. */
+  rowWeights?: ArrayLike<number>;
+}
+
 /**
  * Fits one probe per fold on its training rows and predicts its test rows. Sizes are summed over
  * the folds fitted (with one split, they are that split's).
  */
-export async function evaluateProbe(x: FeatureMatrix, labels: Uint8Array, folds: readonly Fold[], options: LogisticOptions = {}): Promise<ProbeEvaluation> {
+export async function evaluateProbe(x: FeatureMatrix, labels: Uint8Array, folds: readonly Fold[], options: EvaluateOptions = {}): Promise<ProbeEvaluation> {
+  const { rowWeights, ...logistic } = options;
+  if (rowWeights && rowWeights.length !== x.rows) throw new StudyInputError(`${rowWeights.length} row weights for ${x.rows} rows`);
   const testRows: number[] = [];
   const probabilities: number[] = [];
   const results: FoldResult[] = [];
@@ -127,7 +134,8 @@ export async function evaluateProbe(x: FeatureMatrix, labels: Uint8Array, folds:
       signal: options.control.signal,
       onProgress: (fraction: number, stage: string) => options.control?.onProgress?.((k + fraction) / folds.length, `${fold.name}: ${stage}`),
     };
-    const model = await fitLogistic(selectRows(x, fold.split.train), trainLabels, { ...options, control });
+    const sampleWeights = rowWeights && Float64Array.from(fold.split.train, (row) => rowWeights[row]);
+    const model = await fitLogistic(selectRows(x, fold.split.train), trainLabels, { ...logistic, sampleWeights, control });
     const foldProbabilities = predictProbabilities(model, selectRows(x, fold.split.test));
     testRows.push(...fold.split.test);
     probabilities.push(...foldProbabilities);

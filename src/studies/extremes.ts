@@ -72,21 +72,23 @@ export interface ExtremesResult {
   probes: PercentileProbe[];
 }
 
-export async function runExtremesStudy(
-  inputs: readonly StudyTimeInputs[],
-  percentileFields: readonly PercentileField[],
-  options: ExtremesOptions,
-): Promise<ExtremesResult> {
+/** The study's rows and, per percentile (ascending), their thresholds and exceedance labels. */
+export interface ExtremesLabels {
+  /** The percentile fields, ascending. */
+  fields: PercentileField[];
+  rows: ExtremesRows;
+  /** Per percentile: 1 where the row's temperature exceeds its threshold. */
+  labelSets: Uint8Array[];
+  /** Per percentile: each row's threshold, degrees C. */
+  thresholds: Float64Array[];
+  /** Patch encodings left out because no percentile grid point lies within them, summed over times. */
+  patchesOutsidePercentiles: number;
+}
+
+/** Thresholds per time and patch; a patch counts when every percentile has a threshold there. */
+export function extremesLabels(inputs: readonly StudyTimeInputs[], percentileFields: readonly PercentileField[]): ExtremesLabels {
   if (inputs.length === 0) throw new StudyInputError('no times: the study needs at least one encoded time');
   const fields = [...percentileFields].sort((a, b) => a.percentile - b.percentile);
-  const percentiles = fields.map((field) => field.percentile);
-  const classNames = temperatureClassNames(percentiles);
-  const control = (stage: StudyProgress['stage'], from: number, to: number): JobControl => ({
-    signal: options.signal,
-    onProgress: (fraction, message) => options.onProgress?.({ stage, fraction: from + (to - from) * fraction, message }),
-  });
-
-  // Thresholds per time and patch; a patch counts when every percentile has a threshold there.
   const time: number[] = [];
   const patch: number[] = [];
   const thresholds: number[][] = fields.map(() => []);
@@ -107,7 +109,6 @@ export async function runExtremesStudy(
 
   const temperatureC = Float64Array.from(time, (t, r) => inputs[t].temperatureC[patch[r]]);
   const labelSets = thresholds.map((values) => exceedanceLabels(temperatureC, values).labels);
-  const temperatureClass = nestedTemperatureClasses(labelSets);
   const rows: ExtremesRows = {
     time: Int32Array.from(time),
     patch: Int32Array.from(patch),
@@ -115,13 +116,28 @@ export async function runExtremesStudy(
     centreLat: Float64Array.from(time, (t, r) => inputs[t].centreLat[patch[r]]),
     centreLon: Float64Array.from(time, (t, r) => inputs[t].centreLon[patch[r]]),
     temperatureC,
-    temperatureClass,
+    temperatureClass: nestedTemperatureClasses(labelSets),
   };
+  return { fields, rows, labelSets, thresholds: thresholds.map((values) => Float64Array.from(values)), patchesOutsidePercentiles: outside };
+}
+
+export async function runExtremesStudy(
+  inputs: readonly StudyTimeInputs[],
+  percentileFields: readonly PercentileField[],
+  options: ExtremesOptions,
+): Promise<ExtremesResult> {
+  const { fields, rows, labelSets, thresholds, patchesOutsidePercentiles } = extremesLabels(inputs, percentileFields);
+  const percentiles = fields.map((field) => field.percentile);
+  const classNames = temperatureClassNames(percentiles);
+  const control = (stage: StudyProgress['stage'], from: number, to: number): JobControl => ({
+    signal: options.signal,
+    onProgress: (fraction, message) => options.onProgress?.({ stage, fraction: from + (to - from) * fraction, message }),
+  });
   const classCounts = classNames.map(() => 0);
   const classCountsByTime = inputs.map(() => classNames.map(() => 0));
-  temperatureClass.forEach((c, r) => {
+  rows.temperatureClass.forEach((c, r) => {
     classCounts[c]++;
-    classCountsByTime[time[r]][c]++;
+    classCountsByTime[rows.time[r]][c]++;
   });
 
   const x = levelFeatures(inputs, options.level, rows.time, rows.patch);
@@ -139,7 +155,7 @@ export async function runExtremesStudy(
     }
     const folds = planFolds(options.split, { labels, lat: rows.centreLat, lon: rows.centreLon, time: rows.time, timeNames });
     const evaluation = await evaluateProbe(x, labels, folds, { C: options.C ?? DEFAULT_C, control: control('probe', k / fields.length, (k + 1) / fields.length) });
-    probes.push({ percentile: field.percentile, thresholdC: Float64Array.from(thresholds[k]), labels, positiveRate: positives / labels.length, ...evaluation });
+    probes.push({ percentile: field.percentile, thresholdC: thresholds[k], labels, positiveRate: positives / labels.length, ...evaluation });
   }
   return {
     times: inputs.map((input) => input.time),
@@ -150,7 +166,7 @@ export async function runExtremesStudy(
     classNames,
     classCounts,
     classCountsByTime,
-    patchesOutsidePercentiles: outside,
+    patchesOutsidePercentiles,
     pca: { scores: projection.scores, components: projection.componentCount, explainedVarianceRatio: projection.explainedVarianceRatio },
     probes,
   };

@@ -44,10 +44,15 @@ export interface LandSeaResult extends ProbeEvaluation {
   misclassified: MisclassifiedPatch[];
 }
 
+/** Land (1) where the patch mean of the land-sea mask is >= 0.5, else sea (0). */
+export function landSeaPatchLabels(input: Pick<StudyTimeInputs, 'landFraction'>): Uint8Array {
+  return thresholdLabels(input.landFraction, LAND_FRACTION_THRESHOLD, '>=').labels;
+}
+
 export async function runLandSeaStudy(input: StudyTimeInputs, options: LandSeaOptions): Promise<LandSeaResult> {
   const count = input.patchIndices.length;
   if (count < 2) throw new StudyInputError(`the land-sea study needs many patches; ${count} were encoded`);
-  const labels = thresholdLabels(input.landFraction, LAND_FRACTION_THRESHOLD, '>=').labels;
+  const labels = landSeaPatchLabels(input);
   const patches = Int32Array.from({ length: count }, (_, p) => p);
   const x = levelFeatures([input], options.level, new Int32Array(count), patches);
   const folds = planFolds(options.split, { labels, lat: input.centreLat, lon: input.centreLon, time: new Int32Array(count), timeNames: [input.time.toISOString().slice(0, 16)] });

@@ -72,8 +72,8 @@ export interface CollectOptions {
   region?: Extract<Region, { kind: 'box' }>;
   /** Inputs computed before for this (store, time, model, region), e.g. from a cache. */
   cached?: (time: Date) => Promise<StudyTimeInputs | undefined> | StudyTimeInputs | undefined;
-  /** Called with each time newly encoded, e.g. to cache it. */
-  onEncoded?: (inputs: StudyTimeInputs) => void | Promise<void>;
+  /** Called with each time newly encoded, e.g. to cache it, and its batch (e.g. for the raw-input baseline). */
+  onEncoded?: (inputs: StudyTimeInputs, batch: NormalisedBatch) => void | Promise<void>;
   signal?: AbortSignal;
   onProgress?: (progress: StudyProgress) => void;
 }
@@ -110,7 +110,7 @@ export async function collectStudyTimes(
       onProgress: (p) => report(0.5 + (0.5 * p.donePatches) / Math.max(1, p.totalPatches), `encoding ${p.donePatches}/${p.totalPatches} patches`),
     });
     const inputs = studyTimeFromBatch(batch, encoded);
-    await options.onEncoded?.(inputs);
+    await options.onEncoded?.(inputs, batch);
     out.push(inputs);
   }
   return out;

@@ -1,0 +1,159 @@
+// The two studies as comparisons: their rows and labels (from land-sea.ts and extremes.ts), the
+// model's latents, the untrained encoders' latents and the raw inputs over the same rows, fitted by
+// compare.ts and summarised as probe cards. Land-sea is one task per date (each date its own probe,
+// the spread across dates); extremes pools the dates into one task per percentile, as the study does.
+import type { FeatureMatrix } from '../probes/matrix.ts';
+import type { PercentileField } from '../percentiles/percentile-field.ts';
+import { DEFAULT_CONTROL_CELL_DEGREES } from './baselines.ts';
+import { probeCard, type ProbeCard } from './compare-card.ts';
+import { compareArms, splitPlan, type Baseline, type ComparisonTask, type FeatureArm, type FeatureSource } from './compare.ts';
+import type { SplitChoice } from './evaluate.ts';
+import { extremesLabels } from './extremes.ts';
+import { landSeaPatchLabels } from './land-sea.ts';
+import { StudyInputError, type StudyProgress } from './progress.ts';
+import { levelFeatures, type StudyTimeInputs } from './study-time.ts';
+
+export interface ComparisonInputs {
+  model: { name: string; trained: boolean; inputs: readonly StudyTimeInputs[] };
+  /** The same times encoded by untrained encoders (one per seed), when that baseline is asked for. */
+  untrained: ReadonlyArray<{ name: string; inputs: readonly StudyTimeInputs[] }>;
+  /** Raw input features per time (rows in the time's patch order), when that baseline is asked for. */
+  raw?: { name: string; features: readonly FeatureMatrix[] };
+  level: number;
+}
+
+export interface ComparisonSettings {
+  split: SplitChoice;
+  /** Repeat seeds (default [the split's seed, or 0]). */
+  seeds?: readonly number[];
+  baselines: readonly Baseline[];
+  /** Whose features the shuffled and control arms use (default the model's). */
+  labelFeatures?: FeatureArm;
+  C?: number;
+  controlCellDegrees?: number;
+  areaWeights?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: StudyProgress) => void;
+}
+
+export async function compareLandSea(inputs: ComparisonInputs, settings: ComparisonSettings): Promise<ProbeCard> {
+  const times = inputs.model.inputs;
+  const timeNames = times.map(timeName);
+  const tasks: ComparisonTask[] = times.map((input, t) => {
+    const count = input.patchIndices.length;
+    const patches = Int32Array.from({ length: count }, (_, p) => p);
+    const labels = landSeaPatchLabels(input);
+    return {
+      name: `land-sea ${timeNames[t]}`,
+      labels,
+      rows: { labels, lat: input.centreLat, lon: input.centreLon, time: new Int32Array(count).fill(t), timeNames },
+      sources: featureSources(inputs, settings.baselines, new Int32Array(count).fill(t), patches),
+    };
+  });
+  const runs = await compareArms(tasks, compareOptions(settings));
+  return probeCard(runs, tasks, cardFacts(inputs, settings, 'land-sea', 'land (patch land fraction >= 0.5)'));
+}
+
+export async function compareExtremes(inputs: ComparisonInputs, percentileFields: readonly PercentileField[], settings: ComparisonSettings): Promise<ProbeCard[]> {
+  const { fields, rows, labelSets } = extremesLabels(inputs.model.inputs, percentileFields);
+  const timeNames = inputs.model.inputs.map(timeName);
+  const sources = featureSources(inputs, settings.baselines, rows.time, rows.patch);
+  const cards: ProbeCard[] = [];
+  for (const [k, field] of fields.entries()) {
+    const labels = labelSets[k];
+    const positives = labels.reduce((sum, label) => sum + label, 0);
+    if (positives === 0 || positives === labels.length) {
+      throw new StudyInputError(`every one of the ${labels.length} points is ${positives === 0 ? 'below' : 'above'} p${field.percentile}: a probe needs both classes; add times with ${positives === 0 ? 'hotter' : 'cooler'} weather`);
+    }
+    const task: ComparisonTask = { name: `p${field.percentile}`, labels, rows: { labels, lat: rows.centreLat, lon: rows.centreLon, time: rows.time, timeNames }, sources };
+    const runs = await compareArms([task], {
+      ...compareOptions(settings),
+      onProgress: (progress) => settings.onProgress?.({ ...progress, fraction: (k + progress.fraction) / fields.length }),
+    });
+    cards.push(probeCard(runs, [task], cardFacts(inputs, settings, `extremes p${field.percentile}`, `2 m temperature above the patch's p${field.percentile} of Tmax`)));
+  }
+  return cards;
+}
+
+const seedsOf = (settings: ComparisonSettings): readonly number[] => settings.seeds ?? ['seed' in settings.split ? settings.split.seed : 0];
+
+const timeName = (input: StudyTimeInputs) => input.time.toISOString().slice(0, 16);
+
+function compareOptions(settings: ComparisonSettings) {
+  const { plan, seeded } = splitPlan(settings.split);
+  return {
+    plan,
+    seededPlan: seeded,
+    seeds: seedsOf(settings),
+    labelBaselines: settings.baselines.filter((baseline): baseline is 'shuffled' | 'control' => baseline === 'shuffled' || baseline === 'control'),
+    labelFeatures: settings.labelFeatures,
+    C: settings.C,
+    controlCellDegrees: settings.controlCellDegrees,
+    areaWeights: settings.areaWeights,
+    signal: settings.signal,
+    onProgress: settings.onProgress,
+  };
+}
+
+function cardFacts(inputs: ComparisonInputs, settings: ComparisonSettings, title: string, target: string) {
+  return {
+    title,
+    target,
+    model: { name: inputs.model.name, trained: inputs.model.trained },
+    level: inputs.level,
+    split: describeSplit(settings.split),
+    seeds: seedsOf(settings),
+    areaWeights: settings.areaWeights ?? false,
+    controlCellDegrees: settings.controlCellDegrees ?? DEFAULT_CONTROL_CELL_DEGREES,
+  };
+}
+
+export function describeSplit(split: SplitChoice): string {
+  switch (split.kind) {
+    case 'stratified':
+      return `stratified ${Math.round(100 * (1 - split.testFraction))}/${Math.round(100 * split.testFraction)}`;
+    case 'blocks':
+      return `${split.folds} folds of ${split.blockDegrees}° blocks, test predictions pooled`;
+    case 'leave-one-time-out':
+      return 'leave one time out, test predictions pooled';
+    case 'lon-band':
+      return `test on longitudes ${split.west}..${split.east} E`;
+  }
+}
+
+/** The model's features and each asked baseline's over rows (time index, patch index within its time). */
+function featureSources(inputs: ComparisonInputs, baselines: readonly Baseline[], times: ArrayLike<number>, patches: ArrayLike<number>): FeatureSource[] {
+  const sources: FeatureSource[] = [{ arm: 'model', name: inputs.model.name, x: levelFeatures(inputs.model.inputs, inputs.level, times, patches) }];
+  if (baselines.includes('untrained')) {
+    if (inputs.untrained.length === 0) throw new StudyInputError('the untrained baseline needs the times encoded by at least one untrained encoder');
+    for (const untrained of inputs.untrained) {
+      checkSamePatches(inputs.model.inputs, untrained.inputs, untrained.name);
+      sources.push({ arm: 'untrained', name: untrained.name, x: levelFeatures(untrained.inputs, inputs.level, times, patches) });
+    }
+  }
+  if (baselines.includes('raw')) {
+    if (!inputs.raw) throw new StudyInputError('the raw baseline needs the raw input features of every time');
+    sources.push({ arm: 'raw', name: inputs.raw.name, x: gatherRows(inputs.raw.features, times, patches) });
+  }
+  return sources;
+}
+
+function checkSamePatches(model: readonly StudyTimeInputs[], other: readonly StudyTimeInputs[], name: string): void {
+  const same = model.length === other.length && model.every((input, t) => {
+    const a = input.patchIndices;
+    const b = other[t].patchIndices;
+    return input.time.getTime() === other[t].time.getTime() && a.length === b.length && a.every((index, p) => index === b[p]);
+  });
+  if (!same) throw new StudyInputError(`${name} was not encoded over the same times and patches as the model; encode both with the same times and region`);
+}
+
+function gatherRows(perTime: readonly FeatureMatrix[], times: ArrayLike<number>, patches: ArrayLike<number>): FeatureMatrix {
+  const cols = perTime[0]?.cols ?? 0;
+  const data = new Float32Array(times.length * cols);
+  for (let r = 0; r < times.length; r++) {
+    const matrix = perTime[times[r]];
+    if (!matrix || matrix.cols !== cols || patches[r] >= matrix.rows) throw new StudyInputError(`no raw input features for row ${r} (time ${times[r]}, patch ${patches[r]})`);
+    data.set(matrix.data.subarray(patches[r] * cols, (patches[r] + 1) * cols), r * cols);
+  }
+  return { data, rows: times.length, cols };
+}
