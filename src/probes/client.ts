@@ -10,6 +10,7 @@ import type {
   ProgressCallback,
   StudyProgressCallback,
 } from '../workers/probes.worker.ts';
+import { guardedWorker } from '../platform/guarded-worker.ts';
 import type { ProbeBackendInfo } from './backend.ts';
 import type { Neighbours } from './neighbours.ts';
 import type { PcaResult } from './pca.ts';
@@ -29,21 +30,17 @@ export interface ProbesClient {
 }
 
 export function createProbesClient(): ProbesClient {
-  const worker = new Worker(new URL('../workers/probes.worker.ts', import.meta.url), { type: 'module' });
-  const remote = Comlink.wrap<ProbesWorkerApi>(worker);
+  const worker = guardedWorker<ProbesWorkerApi>('probes', () => new Worker(new URL('../workers/probes.worker.ts', import.meta.url), { type: 'module', name: 'probes' }));
   const progress = (onProgress: ProgressCallback | undefined) => (onProgress ? Comlink.proxy(onProgress) : undefined);
   return {
-    backend: () => remote.backend(),
-    loadFeatures: (key, data, rows, cols) => remote.loadFeatures(key, Comlink.transfer(data, [data.buffer]), rows, cols),
-    releaseFeatures: (key) => remote.releaseFeatures(key),
-    pca: (request, onProgress) => remote.pca(request, progress(onProgress)),
-    fitProbe: (request, onProgress) => remote.fitProbe(request, progress(onProgress)),
-    neighbours: (features, row, k) => remote.neighbours(features, row, k),
-    runExtremes: (request, onProgress) => remote.runExtremes(request, onProgress ? Comlink.proxy(onProgress) : undefined),
-    cancel: (jobId) => remote.cancel(jobId),
-    terminate: () => {
-      remote[Comlink.releaseProxy]();
-      worker.terminate();
-    },
+    backend: () => worker.call((remote) => remote.backend()),
+    loadFeatures: (key, data, rows, cols) => worker.call((remote) => remote.loadFeatures(key, Comlink.transfer(data, [data.buffer]), rows, cols)),
+    releaseFeatures: (key) => worker.call((remote) => remote.releaseFeatures(key)),
+    pca: (request, onProgress) => worker.call((remote) => remote.pca(request, progress(onProgress))),
+    fitProbe: (request, onProgress) => worker.call((remote) => remote.fitProbe(request, progress(onProgress))),
+    neighbours: (features, row, k) => worker.call((remote) => remote.neighbours(features, row, k)),
+    runExtremes: (request, onProgress) => worker.call((remote) => remote.runExtremes(request, onProgress ? Comlink.proxy(onProgress) : undefined)),
+    cancel: (jobId) => worker.call((remote) => remote.cancel(jobId)),
+    terminate: () => worker.terminate(),
   };
 }
