@@ -16,6 +16,9 @@ import { SetupPanel } from './SetupPanel.tsx';
 import { summariseStore, type StoreSummary } from './store-summary.ts';
 import { permalink, startUrlSync } from './url-sync.ts';
 import { createEncoderClient } from './workers.ts';
+import { runExtremesInApp } from './extremes/extremes-run.ts';
+import { useExtremes } from './extremes/extremes-store.ts';
+import { ExtremesMain, ExtremesSide } from './extremes/ExtremesPanels.tsx';
 import { storeLocation, type ViewSettings } from '../state/view-settings.ts';
 import './app.css';
 
@@ -35,6 +38,7 @@ export function App() {
   const updateSettings = useExplorer((state) => state.updateSettings);
   const modelId = useExplorer((state) => state.settings.modelId);
   const result = useExplorer((state) => state.result);
+  const study = useExplorer((state) => state.settings.study);
   const openRequest = useRef(0);
   const running = useRef<AbortController | null>(null);
   const workers = useMemo(() => ({ encoder: createEncoderClient(), probes: createProbesClient(), cache: new LatentCache<EncodedTime>() }), []);
@@ -54,6 +58,21 @@ export function App() {
     state.setRunStatus('running');
     state.setStages(initialStages());
     try {
+      if (state.settings.study === 'extremes') {
+        const extremes = useExtremes.getState();
+        const studied = await runExtremesInApp(state.settings, model, {
+          encoder: workers.encoder,
+          probes: workers.probes,
+          storeTimes: summary?.times ?? [],
+          files: extremes.files,
+          signal: controller.signal,
+          onStage: (name, patch) => useExplorer.getState().updateStage(name, patch),
+        });
+        extremes.setRun(studied);
+        useExplorer.getState().setRunStatus('done');
+        if (studied.fallbackReason) useExplorer.getState().notify('warning', 'Running on WASM', studied.fallbackReason);
+        return;
+      }
       const next = await runExplorer(state.settings, model, {
         ...workers,
         signal: controller.signal,
@@ -86,7 +105,7 @@ export function App() {
     } finally {
       if (running.current === controller) running.current = null;
     }
-  }, [models, workers]);
+  }, [models, workers, summary]);
 
   /** Opens a store; only a store that opened replaces the current one, so a bad URL loses nothing. */
   const openStore = useCallback(
@@ -120,12 +139,15 @@ export function App() {
     [notify, updateSettings, summary],
   );
 
-  // A permalink that names a time reproduces its view: run as soon as the store and models are ready.
-  const runOnOpen = useRef(new URLSearchParams(window.location.search).has('time'));
+  // A permalink that names a time, or study 2 (its times are in the link or the default), reproduces
+  // its view: run as soon as the store and models are ready.
+  const linked = new URLSearchParams(window.location.search);
+  const runOnOpen = useRef(linked.has('time') || linked.get('study') === 'extremes');
   useEffect(() => {
     if (!runOnOpen.current || storeStatus !== 'ready' || models.length === 0) return;
     runOnOpen.current = false;
-    if (useExplorer.getState().settings.time) void run();
+    const { settings } = useExplorer.getState();
+    if (settings.time || settings.study === 'extremes') void run();
   }, [storeStatus, models, run]);
 
   useEffect(() => {
@@ -182,13 +204,15 @@ export function App() {
         />
         <main className="main-views">
           <Progress />
-          {result ? (
+          {study === 'extremes' ? (
+            <ExtremesMain />
+          ) : result ? (
             <ExplorerViews result={result} />
           ) : (
             <div className="empty-state">Pick a date and press Run to encode it and probe the latent space.</div>
           )}
         </main>
-        {result ? <ResultsPanel result={result} findNeighbours={findNeighbours} /> : <aside className="side-panel" aria-label="Results" />}
+        {study === 'extremes' ? <ExtremesSide /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} /> : <aside className="side-panel" aria-label="Results" />}
       </div>
     </div>
   );

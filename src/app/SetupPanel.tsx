@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { useExplorer } from '../state/store.ts';
 import { LAYOUTS, STUDY_SPLIT, type Split, type ViewSettings } from '../state/view-settings.ts';
 import { Calendar } from './Calendar.tsx';
+import { ExtremesSetup } from './extremes/ExtremesSetup.tsx';
 import type { ModelEntry } from './models.ts';
 import type { StoreSummary } from './store-summary.ts';
 
@@ -50,7 +51,9 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
   const running = runStatus === 'running';
   const times = summary?.times ?? [];
   const timeIndex = settings.time ? times.indexOf(settings.time) : -1;
-  const runnable = !running && storeStatus === 'ready' && settings.time !== null && settings.modelId !== null;
+  const extremes = settings.study === 'extremes';
+  // Study 2 takes its times from its own list, not the date picker.
+  const runnable = !running && storeStatus === 'ready' && (extremes || settings.time !== null) && settings.modelId !== null;
 
   return (
     <aside className="setup-panel" aria-label="Set-up">
@@ -125,28 +128,30 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
         </label>
       </section>
 
-      <section className="panel-section">
-        <h2>Date</h2>
-        <Calendar times={times} value={settings.time} onChange={(time) => updateSettings({ time })} disabled={running} />
-        <div className="field-row">
-          <button
-            type="button"
-            aria-label="Previous step"
-            disabled={running || timeIndex <= 0}
-            onClick={() => updateSettings({ time: times[timeIndex - 1] })}
-          >
-            ◂ −6 h
-          </button>
-          <button
-            type="button"
-            aria-label="Next step"
-            disabled={running || timeIndex < 0 || timeIndex >= times.length - 1}
-            onClick={() => updateSettings({ time: times[timeIndex + 1] })}
-          >
-            +6 h ▸
-          </button>
-        </div>
-      </section>
+      {!extremes && (
+        <section className="panel-section">
+          <h2>Date</h2>
+          <Calendar times={times} value={settings.time} onChange={(time) => updateSettings({ time })} disabled={running} />
+          <div className="field-row">
+            <button
+              type="button"
+              aria-label="Previous step"
+              disabled={running || timeIndex <= 0}
+              onClick={() => updateSettings({ time: times[timeIndex - 1] })}
+            >
+              ◂ −6 h
+            </button>
+            <button
+              type="button"
+              aria-label="Next step"
+              disabled={running || timeIndex < 0 || timeIndex >= times.length - 1}
+              onClick={() => updateSettings({ time: times[timeIndex + 1] })}
+            >
+              +6 h ▸
+            </button>
+          </div>
+        </section>
+      )}
 
       <section className="panel-section">
         <h2>Probe</h2>
@@ -171,20 +176,24 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
             <option value="extremes">Extreme 2 m temperature</option>
           </select>
         </label>
-        <label className="field">
-          <span>Split</span>
-          <select
-            aria-label="Split"
-            value={splitKind(settings.split)}
-            onChange={(event) => updateSettings({ split: defaultSplit(event.target.value as Split['kind']) })}
-          >
-            <option value="lon-band">Longitude band (test {STUDY_SPLIT.kind === 'lon-band' ? `${STUDY_SPLIT.west}–${STUDY_SPLIT.east}° E` : ''})</option>
-            <option value="stratified">Stratified random 80/20</option>
-            <option value="blocks">Spatial blocks k-fold</option>
-          </select>
-        </label>
-        <SplitDetails split={settings.split} onChange={(split) => updateSettings({ split })} />
+        {!extremes && (
+          <label className="field">
+            <span>Split</span>
+            <select
+              aria-label="Split"
+              value={splitKind(settings.split)}
+              onChange={(event) => updateSettings({ split: defaultSplit(event.target.value as Split['kind']) })}
+            >
+              <option value="lon-band">Longitude band (test {STUDY_SPLIT.kind === 'lon-band' ? `${STUDY_SPLIT.west}–${STUDY_SPLIT.east}° E` : ''})</option>
+              <option value="stratified">Stratified random 80/20</option>
+              <option value="blocks">Spatial blocks k-fold</option>
+            </select>
+          </label>
+        )}
+        {!extremes && <SplitDetails split={settings.split} onChange={(split) => updateSettings({ split })} />}
       </section>
+
+      {extremes && <ExtremesSetup storeTimes={times} disabled={running} />}
 
       <div className="run-buttons">
         <button type="button" className="primary" aria-label="Run" disabled={!runnable} onClick={onRun}>
