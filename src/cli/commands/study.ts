@@ -22,6 +22,7 @@ import { EUROPE_REGION, runExtremesStudy, type ExtremesResult } from '../../stud
 import { runLandSeaStudy, type LandSeaResult } from '../../studies/land-sea.ts';
 import type { StudyProgress } from '../../studies/progress.ts';
 import { collectStudyTimes } from '../../studies/study-time.ts';
+import { COMPARE_OPTIONS, COMPARE_USAGE, runStudyComparison } from './study-compare.ts';
 
 export const summary = 'Run study 1 (land-sea) or study 2 (extreme 2 m temperature) headless';
 
@@ -64,6 +65,9 @@ Options:
   --seed           seed of the stratified and block splits (default ${DEFAULT_SEED})
   --C              inverse regularisation strength (scikit-learn's C, default ${DEFAULT_C})
   --json           print JSON instead of a table
+
+${COMPARE_USAGE}
+
 Progress goes to stderr. Exit status 3 when a probe's solver did not converge (results still printed).`;
 
 const STUDIES = ['extremes', 'land-sea'] as const;
@@ -88,6 +92,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   C: { type: 'string' },
   json: { type: 'boolean' },
+  ...COMPARE_OPTIONS,
 } as const;
 
 type StudyValues = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
@@ -101,6 +106,8 @@ export async function run(args: string[]): Promise<number> {
   const forOther = study === 'extremes' ? ['time'] : ['times', 'percentiles', 'percentile-time'];
   const misplaced = forOther.find((option) => values[option as keyof StudyValues] !== undefined);
   if (misplaced) throw new CliError(`--${misplaced} is not an option of 'study ${study}'`);
+  const comparisonOnly = Object.keys(COMPARE_OPTIONS).find((option) => option !== 'compare' && values[option as keyof StudyValues] !== undefined);
+  if (comparisonOnly && values.compare === undefined) throw new CliError(`--${comparisonOnly} goes with --compare (e.g. --compare untrained,raw,shuffled,control)`);
   const common = parseCommon(values, study);
   return study === 'extremes' ? runExtremes(values, common) : runLandSea(values, common);
 }
@@ -163,6 +170,7 @@ async function runExtremes(values: StudyValues, common: CommonOptions): Promise<
   const percentileSpec = values.percentiles ?? defaultPercentiles(common.store);
   const percentiles = await readPercentileSources(percentileSpec, { time: percentileTime });
   const backend = await initNodeProbeBackend();
+  if (values.compare !== undefined) return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? times : parseTimes(values.dates), region, backend.name), percentiles);
   const encoded = await encodeTimes(values, times, region);
   const result = await runExtremesStudy(encoded.inputs, percentiles, { level: common.level, split: common.split, C: common.C, onProgress: progressPrinter() });
   const output = extremesJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name, region, percentiles: percentileSpec });
@@ -179,11 +187,17 @@ function defaultPercentiles(store: string): string {
 async function runLandSea(values: StudyValues, common: CommonOptions): Promise<number> {
   const time = values.time === undefined ? STUDY1_TIME : parseTimes(values.time)[0];
   const backend = await initNodeProbeBackend();
+  if (values.compare !== undefined) return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? [time] : parseTimes(values.dates), common.region, backend.name));
   const encoded = await encodeTimes(values, [time], common.region);
   const result = await runLandSeaStudy(encoded.inputs[0], { level: common.level, split: common.split, C: common.C, onProgress: progressPrinter() });
   const output = landSeaJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name });
   process.stdout.write(common.json ? JSON.stringify(output) + '\n' : landSeaText(result));
   return result.converged ? 0 : 3;
+}
+
+/** What the comparison (--compare) needs of the study's options. */
+function comparisonContext(values: StudyValues, common: CommonOptions, times: Date[], region: CommonOptions['region'], probeBackend: string) {
+  return { ...common, static: values.static, layout: values.layout, modelPath: values.model ?? DEFAULT_MODEL, times, region, probeBackend };
 }
 
 /** NaN (ROC-AUC with one class) is not JSON: null. */

@@ -1,0 +1,233 @@
+// `latent-explorer study land-sea|extremes --compare untrained,raw,shuffled,control`: the study's
+// probe beside its baselines (src/studies/compare*.ts), printed as probe cards. Untrained encoders
+// are built in memory from Aurora's initialisation (nothing is written), one per --untrained-seeds.
+import { existsSync } from 'node:fs';
+import { parseNumber, parseNumberList } from '../args.ts';
+import { CliError } from '../errors.ts';
+import { throttledProgress } from './encode.ts';
+import type { NormalisedBatch } from '../../data/batch.ts';
+import { openEra5Dataset, type Era5Dataset } from '../../data/dataset.ts';
+import type { LayoutName } from '../../data/layout.ts';
+import { openSource } from '../../data/store.node.ts';
+import { presetForEmbedDim, PRESETS, type EncoderConfig } from '../../encoder/config.ts';
+import { initialWeights } from '../../encoder/init.ts';
+import { buildModel } from '../../encoder/model.ts';
+import { readModel } from '../../encoder/model-files.node.ts';
+import type { Region } from '../../encoder/runtime.ts';
+import { createNodeSession } from '../../encoder/session.node.ts';
+import type { FeatureMatrix } from '../../probes/matrix.ts';
+import type { PercentileField } from '../../percentiles/percentile-field.ts';
+import { RAW_SURFACE_FEATURES, rawInputFeatures } from '../../studies/baselines.ts';
+import type { ProbeCard, Spread } from '../../studies/compare-card.ts';
+import { compareExtremes, compareLandSea, type ComparisonInputs, type ComparisonSettings } from '../../studies/compare-studies.ts';
+import { BASELINES, isBaseline, type Baseline, type FeatureArm } from '../../studies/compare.ts';
+import type { SplitChoice } from '../../studies/evaluate.ts';
+import type { StudyProgress } from '../../studies/progress.ts';
+import { collectStudyTimes, type StudyTimeInputs } from '../../studies/study-time.ts';
+
+/** Options of the comparison, merged into the study command's option table. */
+export const COMPARE_OPTIONS = {
+  compare: { type: 'string' },
+  dates: { type: 'string' },
+  seeds: { type: 'string' },
+  'untrained-seeds': { type: 'string' },
+  'control-cell': { type: 'string' },
+  'baseline-features': { type: 'string' },
+  'raw-atmosphere': { type: 'boolean' },
+  'area-weights': { type: 'boolean' },
+} as const;
+
+export const COMPARE_USAGE = `Comparison (issue 7: controls), either study:
+  --compare LIST   baselines beside the model, any of ${BASELINES.join(',')}: an untrained
+                   encoder (Aurora's initialisation, built in memory), the raw normalised input patch
+                   (surface + static at both steps, ${RAW_SURFACE_FEATURES} features), labels permuted, and a control task
+                   (each cell gets a random label, the same at every date; scored on held-out cells).
+                   Prints one probe card per probe: model, data, split, n train/test, positive rate,
+                   accuracy ± sd beside the majority class's, per date, and selectivity
+                   (model accuracy - control accuracy on held-out cells)
+  --dates ISO,...  the batch times (land-sea: one probe per date; extremes: as --times)
+  --seeds 0,1,2    repeat seeds: of seeded splits (stratified, blocks), permutations and control cells
+                   (default: --seed)
+  --untrained-seeds 0,1  one untrained encoder per seed, of the model's architecture (default 0)
+  --control-cell 5 control cells in degrees (default 5)
+  --baseline-features model|raw  whose features the shuffled and control probes use (default model)
+  --raw-atmosphere append the atmospheric levels to the raw input
+  --area-weights   weight rows by cos(latitude) when fitting`;
+
+type CompareValues = { [K in keyof typeof COMPARE_OPTIONS]?: (typeof COMPARE_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+interface StudyContext {
+  store: string;
+  static?: string;
+  layout?: string;
+  modelPath: string;
+  times: readonly Date[];
+  region: Extract<Region, { kind: 'box' }> | undefined;
+  level: number;
+  split: SplitChoice;
+  C: number;
+  json: boolean;
+  probeBackend: string;
+}
+
+export function parseBaselines(value: string): Baseline[] {
+  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.find((name) => !isBaseline(name));
+  if (unknown !== undefined || names.length === 0) throw new CliError(`--compare takes a comma-separated list of ${BASELINES.join(', ')}${unknown ? `; '${unknown}' is none of them` : ''}`);
+  return BASELINES.filter((baseline) => names.includes(baseline));
+}
+
+function parseSeeds(value: string | undefined, name: string): number[] | undefined {
+  if (value === undefined) return undefined;
+  const seeds = parseNumberList(value, name);
+  if (!seeds.every((seed) => Number.isSafeInteger(seed) && seed >= 0)) throw new CliError(`--${name} must be non-negative integers, got '${value}'`);
+  return seeds;
+}
+
+function comparisonSettings(values: CompareValues, context: StudyContext): ComparisonSettings {
+  const labelFeatures = (values['baseline-features'] ?? 'model') as FeatureArm;
+  if (labelFeatures !== 'model' && labelFeatures !== 'raw') throw new CliError(`--baseline-features must be model or raw, got '${labelFeatures}'`);
+  const baselines = parseBaselines(values.compare ?? '');
+  if (labelFeatures === 'raw' && !baselines.includes('raw')) throw new CliError("--baseline-features raw needs 'raw' in --compare");
+  const cell = values['control-cell'] === undefined ? undefined : parseNumber(values['control-cell'], 'control-cell');
+  if (cell !== undefined && !(cell > 0 && cell <= 90)) throw new CliError(`--control-cell must be in (0, 90] degrees, got ${cell}`);
+  return {
+    split: context.split,
+    seeds: parseSeeds(values.seeds, 'seeds'),
+    baselines,
+    labelFeatures,
+    C: context.C,
+    controlCellDegrees: cell,
+    areaWeights: values['area-weights'] === true,
+    onProgress: progressPrinter(),
+  };
+}
+
+/** Runs the comparison of study land-sea or extremes (percentiles given) and prints its cards. */
+export async function runStudyComparison(values: CompareValues, context: StudyContext, percentiles?: readonly PercentileField[]): Promise<number> {
+  const settings = comparisonSettings(values, context);
+  const inputs = await encodeForComparison(values, context, settings.baselines);
+  const cards = percentiles ? await compareExtremes(inputs, percentiles, settings) : [await compareLandSea(inputs, settings)];
+  const output = {
+    study: percentiles ? 'extremes' : 'land-sea',
+    model: { name: inputs.model.name, trained: inputs.model.trained },
+    probe_backend: context.probeBackend,
+    times: context.times.map((time) => time.toISOString()),
+    level: context.level,
+    split: context.split,
+    baselines: settings.baselines,
+    cards: cards.map(cardJson),
+  };
+  process.stdout.write(context.json ? JSON.stringify(output) + '\n' : cards.map(cardText).join('\n'));
+  return cards.every((card) => card.arms.every((arm) => arm.converged)) ? 0 : 3;
+}
+
+async function encodeForComparison(values: CompareValues, context: StudyContext, baselines: readonly Baseline[]): Promise<ComparisonInputs> {
+  if (!existsSync(context.modelPath)) throw new CliError(`no model at ${context.modelPath}; make one with 'latent-explorer init-model' or give --model`);
+  const model = await readModel(context.modelPath);
+  const source = await openSource(context.store);
+  const staticSource = context.static ? await openSource(context.static) : undefined;
+  const dataset = await openEra5Dataset(source, { layout: context.layout as LayoutName | undefined, staticSource });
+  const raw: FeatureMatrix[] = [];
+  const keepRaw = baselines.includes('raw') ? (inputs: StudyTimeInputs, batch: NormalisedBatch) => void raw.push(rawInputFeatures(batch, inputs.patchIndices, { atmosphere: values['raw-atmosphere'] === true })) : undefined;
+  process.stderr.write(`model ${model.sidecar.name}${model.sidecar.trained ? '' : ' (UNTRAINED control)'}\n`);
+  const inputs = await encode(dataset, model.onnx, model.sidecar.config, context, keepRaw);
+  const untrained: ComparisonInputs['untrained'][number][] = [];
+  if (baselines.includes('untrained')) {
+    const preset = presetForEmbedDim(model.sidecar.config.embedDim);
+    if (!preset) throw new CliError(`no Aurora preset has D = ${model.sidecar.config.embedDim}; the untrained baseline needs the model's architecture`);
+    for (const seed of parseSeeds(values['untrained-seeds'], 'untrained-seeds') ?? [0]) {
+      const config: EncoderConfig = PRESETS[preset];
+      const name = `${preset}-untrained-seed${seed}`;
+      process.stderr.write(`untrained baseline ${name}\n`);
+      const built = buildModel(name, config, initialWeights(config, seed), { kind: 'untrained', preset, seed }, 'comparison');
+      untrained.push({ name, inputs: await encode(dataset, built.onnx, config, context) });
+    }
+  }
+  const rawName = `raw input (${raw[0]?.cols ?? RAW_SURFACE_FEATURES} features)`;
+  return {
+    model: { name: model.sidecar.name, trained: model.sidecar.trained, inputs },
+    untrained,
+    raw: baselines.includes('raw') ? { name: rawName, features: raw } : undefined,
+    level: context.level,
+  };
+}
+
+async function encode(
+  dataset: Era5Dataset,
+  onnx: Uint8Array,
+  config: EncoderConfig,
+  context: StudyContext,
+  onEncoded?: (inputs: StudyTimeInputs, batch: NormalisedBatch) => void,
+): Promise<StudyTimeInputs[]> {
+  const session = await createNodeSession(onnx, { onFallback: (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`) });
+  try {
+    return await collectStudyTimes(dataset, session, config, context.times, { region: context.region, onEncoded, onProgress: progressPrinter() });
+  } finally {
+    await session.release();
+  }
+}
+
+function progressPrinter(): (progress: StudyProgress) => void {
+  const print = throttledProgress();
+  return (progress) => print(`${progress.stage} ${(100 * progress.fraction).toFixed(0)} %: ${progress.message}`, progress.fraction >= 1);
+}
+
+/** NaN is not JSON: null. */
+const finiteOrNull = (value: number) => (Number.isFinite(value) ? value : null);
+const spreadJson = (value: Spread) => ({ mean: finiteOrNull(value.mean), sd: finiteOrNull(value.sd), n: value.n, values: value.values });
+
+export function cardJson(card: ProbeCard) {
+  return {
+    title: card.title,
+    target: card.target,
+    model: card.model,
+    level: card.level,
+    times: card.times,
+    split: card.split,
+    seeds: card.seeds,
+    area_weights: card.areaWeights,
+    control_cell_degrees: card.controlCellDegrees,
+    rows: card.rows,
+    positive_rate: card.positiveRate,
+    n_train: card.nTrain,
+    n_test: card.nTest,
+    selectivity: card.selectivity && spreadJson(card.selectivity),
+    table: card.arms.map((arm) => ({
+      arm: arm.arm,
+      label: arm.label,
+      sources: arm.sources,
+      features: arm.features,
+      runs: arm.runs,
+      accuracy: spreadJson(arm.accuracy),
+      majority: spreadJson(arm.majority),
+      f1: spreadJson(arm.f1),
+      roc_auc: spreadJson(arm.rocAuc),
+      fold_accuracy: spreadJson(arm.foldAccuracy),
+      per_date: arm.perTime.map((entry) => ({ time: entry.time, accuracy: spreadJson(entry.accuracy), majority: spreadJson(entry.majority) })),
+      ...(arm.heldOutCells ? { held_out_cells: { accuracy: spreadJson(arm.heldOutCells.accuracy), majority: spreadJson(arm.heldOutCells.majority), n_test: arm.heldOutCells.nTest } } : {}),
+      converged: arm.converged,
+    })),
+  };
+}
+
+const pm = (value: Spread) => (Number.isFinite(value.mean) ? `${value.mean.toFixed(4)} ± ${value.sd.toFixed(4)}` : 'n/a');
+
+export function cardText(card: ProbeCard): string {
+  const lines = [
+    `${card.title}: ${card.target}`,
+    `  model ${card.model.name}${card.model.trained ? '' : ' (UNTRAINED)'}, latent level ${card.level}; ${card.times.length} date(s) ${card.times.join(', ')}`,
+    `  split ${card.split}, seeds ${card.seeds.join(',')}; ${card.rows} rows, ${(100 * card.positiveRate).toFixed(1)} % positive; n train ${card.nTrain}, n test ${card.nTest}${card.areaWeights ? '; cos-latitude weights' : ''}`,
+    '',
+    '  arm                                         features  runs  accuracy (mean ± sd)  majority             ROC-AUC',
+  ];
+  for (const arm of card.arms) {
+    lines.push(
+      `  ${arm.label.padEnd(44).slice(0, 44)}${String(arm.features).padStart(8)}${String(arm.runs).padStart(6)}  ${pm(arm.accuracy).padEnd(20)}  ${pm(arm.majority).padEnd(19)}  ${pm(arm.rocAuc)}${arm.converged ? '' : '  NOT converged'}`,
+    );
+    if (arm.heldOutCells) lines.push(`    on held-out cells (${arm.heldOutCells.nTest} rows): ${pm(arm.heldOutCells.accuracy)}, majority ${pm(arm.heldOutCells.majority)}`);
+    if (arm.perTime.length > 1) lines.push(`    per date: ${arm.perTime.map((entry) => `${entry.time} ${pm(entry.accuracy)}`).join('; ')}`);
+  }
+  if (card.selectivity) lines.push('', `  selectivity (model - control on held-out cells): ${pm(card.selectivity)}`);
+  return lines.join('\n') + '\n';
+}
