@@ -1,7 +1,7 @@
 // The globe of patches: each point drawn as its real cell on deck.gl's GlobeView (or a flat Web Mercator map),
 // over an opaque earth so that the far side neither shows nor picks, with Natural Earth line work, region outlines,
 // hover, click-to-inspect, and a rectangle area selection.
-import { _GlobeView as DeckGlobeView, MapView, type PickingInfo, type Viewport } from '@deck.gl/core';
+import { _GlobeView as DeckGlobeView, MapView, type Viewport } from '@deck.gl/core';
 import { PathLayer, ScatterplotLayer, SolidPolygonLayer } from '@deck.gl/layers';
 import DeckGL, { type DeckGLRef } from '@deck.gl/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
@@ -32,6 +32,7 @@ import { Tooltip } from './Tooltip.tsx';
 import type { GlobeCamera, RegionOutline, SelectionCallbacks, SelectMode, TooltipContent } from './types.ts';
 import { gesturePath, useBrush, type BrushGesture, type BrushShape } from './use-brush.ts';
 import { useElementSize } from './use-element-size.ts';
+import { usePatchPicking } from './use-patch-picking.ts';
 
 export interface GlobeViewProps extends SelectionCallbacks {
   /** count*4 latMin, latMax, lonMin, lonMax per point (see PatchTable). */
@@ -144,7 +145,6 @@ export function GlobeView(props: GlobeViewProps) {
   const deckRef = useRef<DeckGLRef>(null);
   const { width, height } = useElementSize(canvasBox);
   const [areaMode, setAreaMode] = useState(false);
-  const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
   const [basemap, setBasemap] = useState<Basemap | null>(null);
 
   useEffect(() => {
@@ -284,29 +284,7 @@ export function GlobeView(props: GlobeViewProps) {
   );
   const brush = useBrush(shapeFor, onBrushEnd);
 
-  const lastHovered = useRef<number | null>(null);
-  const onHover = useCallback(
-    (info: PickingInfo) => {
-      const index = info.layer?.id === 'cells' && info.index >= 0 ? info.index : null;
-      setHover(index === null ? null : { index, x: info.x, y: info.y });
-      if (index !== lastHovered.current) {
-        lastHovered.current = index;
-        onHoverPatch?.(index);
-      }
-    },
-    [onHoverPatch],
-  );
-  const onPointerLeave = useCallback(() => {
-    setHover(null);
-    if (lastHovered.current !== null) {
-      lastHovered.current = null;
-      onHoverPatch?.(null);
-    }
-  }, [onHoverPatch]);
-  const onClick = useCallback(
-    (info: PickingInfo) => onPickPatch(info.layer?.id === 'cells' && info.index >= 0 ? info.index : null),
-    [onPickPatch],
-  );
+  const { hover, onHover, onPointerLeave, onClick } = usePatchPicking('cells', onPickPatch, onHoverPatch);
 
   const exportPng = useCallback(async () => {
     const deck = deckRef.current?.deck;

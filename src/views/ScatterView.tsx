@@ -1,6 +1,6 @@
 // The PCA scatter: every point as one binary-attribute ScatterplotLayer in an OrthographicView,
 // with HTML axes, zoom and pan, hover, click-to-inspect, and rectangle and lasso brushing.
-import { OrthographicView, type PickingInfo } from '@deck.gl/core';
+import { OrthographicView } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import DeckGL, { type DeckGLRef } from '@deck.gl/react';
 import { useCallback, useMemo, useRef, useState, type PointerEvent } from 'react';
@@ -25,6 +25,7 @@ import { Tooltip } from './Tooltip.tsx';
 import type { BrushTool, ScatterCamera, SelectionCallbacks, SelectMode, TooltipContent } from './types.ts';
 import { gesturePath, useBrush, type BrushGesture, type BrushShape } from './use-brush.ts';
 import { useElementSize } from './use-element-size.ts';
+import { usePatchPicking } from './use-patch-picking.ts';
 
 export interface ScatterViewProps extends SelectionCallbacks {
   /** count*2 positions on the chosen axes, in data units. */
@@ -81,7 +82,6 @@ export function ScatterView(props: ScatterViewProps) {
   const deckRef = useRef<DeckGLRef>(null);
   const { width, height } = useElementSize(canvasBox);
   const [tool, setTool] = useState<BrushTool>('pan');
-  const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
 
   const extent = useMemo(() => dataExtent(xy), [xy]);
   const camera = props.camera ?? fittedCamera(extent);
@@ -171,29 +171,7 @@ export function ScatterView(props: ScatterViewProps) {
   );
   const brush = useBrush(shapeFor, onBrushEnd);
 
-  const lastHovered = useRef<number | null>(null);
-  const onHover = useCallback(
-    (info: PickingInfo) => {
-      const index = info.layer?.id === 'points' && info.index >= 0 ? info.index : null;
-      setHover(index === null ? null : { index, x: info.x, y: info.y });
-      if (index !== lastHovered.current) {
-        lastHovered.current = index;
-        onHoverPatch?.(index);
-      }
-    },
-    [onHoverPatch],
-  );
-  const onPointerLeave = useCallback(() => {
-    setHover(null);
-    if (lastHovered.current !== null) {
-      lastHovered.current = null;
-      onHoverPatch?.(null);
-    }
-  }, [onHoverPatch]);
-  const onClick = useCallback(
-    (info: PickingInfo) => onPickPatch(info.layer?.id === 'points' && info.index >= 0 ? info.index : null),
-    [onPickPatch],
-  );
+  const { hover, onHover, onPointerLeave, onClick } = usePatchPicking('points', onPickPatch, onHoverPatch);
 
   const exportPng = useCallback(async () => {
     const deck = deckRef.current?.deck;
