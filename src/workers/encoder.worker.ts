@@ -166,6 +166,8 @@ const api = {
         signal,
         onProgress: (progress) => onProgress?.('fetch', progress.bytesFetched, progress.estimatedTotalBytes),
       });
+      // Loading the model is part of encoding, as in encode().
+      onProgress?.('encode', 0, 1);
       const model = await modelFor(request.modelUrl, signal);
       const encoded = await encodeBatch(model.session, model.config, batch, {
         region,

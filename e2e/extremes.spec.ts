@@ -1,0 +1,55 @@
+// Issue 6: the extreme-temperature study in the explorer. Select the study, keep two of the sample's
+// heatwave times, run it, and see the per-percentile table, the five-class scatter of both times'
+// region patches, and the globe of one time; the permalink carries the study and its times.
+import { expect, test } from '@playwright/test';
+
+const REMOVED = ['2022-07-28T12', '2022-07-28T18', '2022-07-19T12', '2022-07-19T18', '2019-06-28T12', '2019-06-28T18', '2019-06-29T12', '2019-06-29T18'];
+
+test('runs the extreme-temperature study on two heatwave times', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByText(/WeatherBench2 ERA5, 180 × 360 grid/)).toBeVisible();
+  await page.getByRole('combobox', { name: 'Study' }).selectOption({ label: 'Extreme 2 m temperature' });
+
+  // The study's ten heatwave times are the default; keep the first two.
+  const chosen = page.getByRole('list', { name: 'Chosen times' }).getByRole('listitem');
+  await expect(chosen).toHaveCount(10);
+  for (const time of REMOVED) await page.getByRole('button', { name: `Remove ${time}:00:00Z` }).click();
+  await expect(chosen).toHaveText([/2022-07-14 12:00/, /2022-07-14 18:00/]);
+  await expect(page).toHaveURL(/study=extremes/);
+  await expect(page).toHaveURL(/times=2022-07-14T12%2C2022-07-14T18/);
+  await expect(page.getByRole('combobox', { name: 'Percentile source' })).toHaveValue('beside');
+  await expect(page.getByRole('textbox', { name: 'Region west' })).toHaveValue('-25');
+
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+
+  // One row per percentile, each with a positive rate and the probe's metrics.
+  const table = page.getByRole('table', { name: 'Per-percentile table' });
+  await expect(table).toBeVisible({ timeout: 150_000 });
+  for (const percentile of [75, 90, 95, 99]) {
+    const row = table.locator(`tr[data-percentile="${percentile}"]`);
+    await expect(row.locator('[data-metric="positive-rate"]')).toHaveText(/^\d+\.\d %$/);
+    await expect(row.locator('[data-metric="accuracy"]')).toHaveText(/^(0|1)\.\d{3}$/);
+  }
+  await expect(page.getByRole('img', { name: 'Precision-recall curve' })).toBeVisible();
+
+  // The scatter holds every region patch of both times; the globe one time's.
+  const scatter = page.getByRole('img', { name: 'PCA scatter' });
+  const globe = page.getByRole('img', { name: 'Globe of patches' });
+  await expect(globe).toHaveAttribute('data-point-count', /^\d+$/);
+  const regionPatches = Number(await globe.getAttribute('data-point-count'));
+  expect(regionPatches).toBeGreaterThan(100);
+  await expect(scatter).toHaveAttribute('data-point-count', String(2 * regionPatches));
+
+  // The five-class legend of the study, with every point counted once.
+  const legend = page.getByRole('figure', { name: 'Legend: Nested temperature class' }).first();
+  const classes = legend.getByRole('listitem');
+  await expect(classes).toHaveCount(5);
+  await expect(classes).toContainText(['below p75', 'p75-89', 'p90-94', 'p95-98', 'p99+']);
+  const counts = await legend.locator('.lv-count').allInnerTexts();
+  expect(counts.reduce((sum, text) => sum + Number(text.replace(/,/g, '')), 0)).toBe(2 * regionPatches);
+  await page.screenshot({ path: 'test-results/screenshots/extremes.png' });
+
+  // The time filter shows one time's patches in the scatter.
+  await page.getByRole('combobox', { name: 'Time filter' }).selectOption({ label: '2022-07-14 18:00 UTC' });
+  await expect(scatter).toHaveAttribute('data-point-count', String(regionPatches));
+});
