@@ -1,0 +1,88 @@
+// The Compare panel: the chosen model and its baselines side by side, one row each, accuracy as a bar
+// with the majority-class accuracy marked on it, so that a probe is read against what it must beat.
+import type { ArmSummary, ProbeCard, Spread } from '../../studies/compare-card.ts';
+import './compare.css';
+
+const percent = (value: number) => (Number.isFinite(value) ? `${(100 * value).toFixed(1)} %` : '—');
+const withSpread = (value: Spread) => (value.n > 1 ? `${percent(value.mean)} ± ${(100 * value.sd).toFixed(1)}` : percent(value.mean));
+
+function AccuracyBar({ accuracy, majority }: { accuracy: Spread; majority: Spread }) {
+  const width = Number.isFinite(accuracy.mean) ? 100 * accuracy.mean : 0;
+  return (
+    <div className="compare-bar" role="img" aria-label={`accuracy ${percent(accuracy.mean)}, majority ${percent(majority.mean)}`}>
+      <div className="compare-bar-fill" style={{ width: `${width}%` }} />
+      {accuracy.n > 1 && <div className="compare-bar-spread" style={{ left: `${100 * (accuracy.mean - accuracy.sd)}%`, width: `${200 * accuracy.sd}%` }} />}
+      {Number.isFinite(majority.mean) && <div className="compare-bar-majority" style={{ left: `${100 * majority.mean}%` }} title={`majority class ${percent(majority.mean)}`} />}
+    </div>
+  );
+}
+
+function ArmRow({ arm }: { arm: ArmSummary }) {
+  // The control task is scored on held-out cells, where chance is expected.
+  const accuracy = arm.heldOutCells?.accuracy ?? arm.accuracy;
+  const majority = arm.heldOutCells?.majority ?? arm.majority;
+  return (
+    <tr>
+      <th scope="row" title={arm.sources.join(', ')}>
+        {arm.label}
+        {!arm.converged && <span className="compare-warning"> (not converged)</span>}
+      </th>
+      <td className="compare-number">{arm.features}</td>
+      <td>
+        <AccuracyBar accuracy={accuracy} majority={majority} />
+      </td>
+      <td className="compare-number">{withSpread(accuracy)}</td>
+      <td className="compare-number">{withSpread(majority)}</td>
+      <td className="compare-number">{arm.rocAuc.n > 0 ? arm.rocAuc.mean.toFixed(3) : '—'}</td>
+    </tr>
+  );
+}
+
+export interface ComparePanelProps {
+  card: ProbeCard | null;
+  running: boolean;
+  error: string | null;
+  onRun(): void;
+}
+
+export function ComparePanel({ card, running, error, onRun }: ComparePanelProps) {
+  return (
+    <section className="panel-section compare-panel" aria-label="Compare">
+      <h2>Compare</h2>
+      <button type="button" onClick={onRun} disabled={running}>
+        {running ? 'Comparing…' : card ? 'Compare again' : 'Compare with baselines'}
+      </button>
+      {error && <p className="compare-warning">{error}</p>}
+      {card && (
+        <>
+          <p className="compare-facts">
+            {card.target}; {card.times.join(', ')}; level {card.level}; {card.split}; seeds {card.seeds.join(', ')}; n train {card.nTrain}, n test {card.nTest};{' '}
+            {percent(card.positiveRate)} positive{card.areaWeights ? '; cos-latitude weights' : ''}
+          </p>
+          <table className="compare-table">
+            <thead>
+              <tr>
+                <th scope="col">Features</th>
+                <th scope="col">D</th>
+                <th scope="col">Accuracy (| majority)</th>
+                <th scope="col">Accuracy</th>
+                <th scope="col">Majority</th>
+                <th scope="col">ROC-AUC</th>
+              </tr>
+            </thead>
+            <tbody>
+              {card.arms.map((arm) => (
+                <ArmRow key={arm.arm} arm={arm} />
+              ))}
+            </tbody>
+          </table>
+          {card.selectivity && (
+            <p className="compare-facts">
+              Selectivity (model − control on held-out cells): <strong>{withSpread(card.selectivity)}</strong>
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
