@@ -42,6 +42,8 @@ export function structuredData(rows: number, cols = BENCH_FEATURES, seed = 1): B
 export interface BenchTimings {
   rows: number;
   pcaSeconds: number;
+  /** Seconds in each PCA stage (covariance, eigendecomposition, scores), from its progress reports. */
+  pcaStages: Record<string, number>;
   logisticSeconds: number;
   logisticIterations: number;
   logisticConverged: boolean;
@@ -50,12 +52,32 @@ export interface BenchTimings {
 /** PCA on all rows, logistic regression on the first BENCH_TRAIN_ROWS. */
 export async function benchProbes(data: BenchData): Promise<BenchTimings> {
   let start = performance.now();
-  await pca(data.x, { components: BENCH_PCA_COMPONENTS });
-  const pcaSeconds = (performance.now() - start) / 1000;
+  const pcaStages: Record<string, number> = {};
+  let stage = '';
+  let stageStart = start;
+  const onProgress = (_fraction: number, current: string) => {
+    if (current === stage) return;
+    const now = performance.now();
+    if (stage) pcaStages[stage] = (now - stageStart) / 1000;
+    stage = current;
+    stageStart = now;
+  };
+  await pca(data.x, { components: BENCH_PCA_COMPONENTS, control: { onProgress } });
+  const end = performance.now();
+  pcaStages[stage] = (end - stageStart) / 1000;
+  const pcaSeconds = (end - start) / 1000;
   const trainRows = Math.min(BENCH_TRAIN_ROWS, data.x.rows);
   const train = featureMatrix(data.x.data.subarray(0, trainRows * data.x.cols), trainRows, data.x.cols);
   start = performance.now();
   const model = await fitLogistic(train, data.y.subarray(0, trainRows));
   const logisticSeconds = (performance.now() - start) / 1000;
-  return { rows: data.x.rows, pcaSeconds, logisticSeconds, logisticIterations: model.iterations, logisticConverged: model.converged };
+  return { rows: data.x.rows, pcaSeconds, pcaStages, logisticSeconds, logisticIterations: model.iterations, logisticConverged: model.converged };
+}
+
+export function formatProbeTiming(t: BenchTimings): string {
+  const stages = Object.entries(t.pcaStages)
+    .map(([stage, seconds]) => `${stage} ${seconds.toFixed(2)}`)
+    .join(', ');
+  const newton = `${t.logisticIterations} Newton iterations${t.logisticConverged ? '' : ', NOT converged'}`;
+  return `PCA ${t.pcaSeconds.toFixed(2)} s (${stages}), logistic ${t.logisticSeconds.toFixed(2)} s (${newton})`;
 }

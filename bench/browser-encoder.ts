@@ -1,0 +1,56 @@
+// `npm run bench:encoder:browser [-- --repeat 3] [-- --tiles 1024,4096] [-- --browser dev,preview]`
+// The aurora-0.25 encoder at 1.0 degree (4,050 patches) in headless Chromium: onnxruntime-web's
+// WASM backend with threads (the page is cross-origin isolated), in a Web Worker as the app runs
+// it, from the Vite dev server and from a production build. Patches/s and GFLOP/s (the graph's
+// FLOPs, src/encoder/config.ts flopsPerPatch), medians over --repeat runs per tile size.
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runBrowserSuite, type ServeMode } from './browser/harness.ts';
+import { BENCH_MODEL_FILE } from './browser/protocol.ts';
+import { formatFigureTable, median, recordFigures, type Figure, type Target } from './summary.ts';
+
+const { values } = parseArgs({
+  options: {
+    repeat: { type: 'string', default: '1' },
+    tiles: { type: 'string', default: '1024,4096' },
+    browser: { type: 'string', default: 'dev,preview' },
+  },
+});
+const modes = values.browser.split(',') as ServeMode[];
+const tiles = values.tiles.split(',').map(Number);
+/** The project's target for the encoder in the browser's WASM backend. */
+const GFLOPS_TARGET: Target = { kind: 'min', limit: 20, source: 'browser WASM target' };
+
+const model = join(resolve(import.meta.dirname, '..'), 'models', BENCH_MODEL_FILE);
+if (!existsSync(model)) {
+  console.error(`${model} is missing: node bin/latent-explorer.mjs init-model --preset aurora-0.25 --seed 0 --out models/${BENCH_MODEL_FILE}`);
+  process.exit(1);
+}
+
+const load = () => loadavg()[0].toFixed(1);
+console.log(`encoder benchmark in Chromium: aurora-0.25 (untrained), 1.0 degree, medians of ${values.repeat} run(s); load average ${load()}`);
+const figures: Figure[] = [];
+for (const mode of modes) {
+  const where = `Chromium WASM (${mode === 'dev' ? 'dev server' : 'production build'})`;
+  console.log(`\n${where}`);
+  const run = await runBrowserSuite('encoder', { tiles: tiles.join(','), repeat: values.repeat }, mode, (line) => console.log(`  page: ${line}  [load ${load()}]`));
+  console.log(`  ${run.environment.userAgent}; cross-origin isolated: ${run.environment.crossOriginIsolated}; ${run.environment.hardwareConcurrency} cores`);
+  // The best tile size, as the app would configure it.
+  const byTile = tiles.map((tile) => run.result.timings.filter((t) => t.maxTilePatches === tile));
+  const medians = byTile.map((runs) => ({
+    tile: runs[0].maxTilePatches,
+    backend: runs[0].backend,
+    patchesPerSecond: median(runs.map((t) => t.patchesPerSecond)),
+    graphGflops: median(runs.map((t) => t.graphGflops)),
+  }));
+  const best = medians.reduce((a, b) => (b.graphGflops > a.graphGflops ? b : a));
+  const name = `aurora-0.25 1.0 deg, ${where}, ${best.backend}, tile <= ${best.tile}`;
+  figures.push(
+    { bench: 'encoder', name, value: best.patchesPerSecond, unit: 'patches/s' },
+    { bench: 'encoder', name, value: best.graphGflops, unit: 'GFLOP/s', target: GFLOPS_TARGET },
+  );
+}
+console.log(`\n${formatFigureTable(figures)}`);
+recordFigures(figures);

@@ -1,0 +1,38 @@
+// The encoder benchmark in a browser worker: onnxruntime-web's WASM session as the app's encoder
+// worker creates it (session.web.ts: threads when cross-origin isolated), timed on a synthetic
+// global batch by the same code as `npm run bench:encoder`.
+import { PRESETS } from '../../src/encoder/config.ts';
+import { createBrowserSession } from '../../src/encoder/session.web.ts';
+import { formatTiming, syntheticGlobalBatch, timeEncode, type TimingResult } from '../encoder-timing.ts';
+import { BENCH_MODEL_FILE, numberList, type WorkerMessage } from './protocol.ts';
+
+// models/ is served at /models/ by the app's Vite plugin, in dev and preview.
+const BENCH_MODEL_URL = `/models/${BENCH_MODEL_FILE}`;
+const RESOLUTION = 1.0;
+
+const post = (message: WorkerMessage) => self.postMessage(message);
+
+self.onmessage = async (event: MessageEvent<string>) => {
+  try {
+    const query = new URLSearchParams(event.data);
+    const tiles = numberList(query.get('tiles'), [1024, 4096]);
+    const [repeat] = numberList(query.get('repeat'), [1]);
+    const response = await fetch(BENCH_MODEL_URL);
+    if (!response.ok) throw new Error(`${BENCH_MODEL_URL} answered HTTP ${response.status}: build it with latent-explorer init-model`);
+    const session = await createBrowserSession(new Uint8Array(await response.arrayBuffer()), { preferWebGpu: false });
+    post({ kind: 'progress', line: `session: ${session.backend}` });
+    const batch = syntheticGlobalBatch(RESOLUTION);
+    const timings: TimingResult[] = [];
+    for (const tile of tiles) {
+      for (let run = 0; run < repeat; run++) {
+        const timing = await timeEncode(session, PRESETS['aurora-0.25'], batch, RESOLUTION, tile, () => performance.now());
+        timings.push(timing);
+        post({ kind: 'progress', line: formatTiming(timing) });
+      }
+    }
+    await session.release();
+    post({ kind: 'done', result: { suite: 'encoder', timings } });
+  } catch (error) {
+    post({ kind: 'failed', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  }
+};

@@ -1,0 +1,107 @@
+// Runs a benchmark suite of bench/browser/bench.html in headless Chromium (Debian's, driven by
+// Playwright) and returns its results. The page is served by Vite with the app's own config, either
+// from the dev server or, as users get it, from a production build served by `vite preview`:
+// minification and bundling break threaded WASM in ways the dev server hides.
+import { createServer as createNetServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { chromium } from '@playwright/test';
+import { build, createServer, preview, type InlineConfig } from 'vite';
+import type { BenchResult, BenchSuite, BrowserEnvironment, PageOutcome } from './protocol.ts';
+
+export type ServeMode = 'dev' | 'preview';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const PAGE = 'bench/browser/bench.html';
+/** Inside node_modules: ignored by git, and apart from the app's dist/. */
+const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'latent-explorer-bench');
+const PAGE_TIMEOUT_MS = 30 * 60 * 1000;
+
+export interface BrowserRun<R extends BenchResult> {
+  mode: ServeMode;
+  environment: BrowserEnvironment;
+  result: R;
+}
+
+export class BrowserBenchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BrowserBenchError';
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function baseConfig(): InlineConfig {
+  return {
+    root: ROOT,
+    configFile: join(ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    // Apart from the app's dev server, which may be running and whose optimised deps would clash.
+    cacheDir: join(ROOT, 'node_modules', '.vite-bench'),
+    // Scanning the page up front keeps the dev server from discovering tfjs mid-run and reloading.
+    optimizeDeps: { entries: [PAGE, 'bench/browser/*.worker.ts'], include: ['@tensorflow/tfjs-backend-wasm'] },
+    server: { hmr: false, watch: null },
+  };
+}
+
+/** Starts a server for the page; returns its origin and a stop function. */
+async function serve(mode: ServeMode): Promise<{ origin: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  if (mode === 'dev') {
+    const server = await createServer({ ...baseConfig(), server: { ...baseConfig().server, port, strictPort: true } });
+    await server.listen();
+    return { origin: `http://localhost:${port}`, stop: () => server.close() };
+  }
+  // logLevel 'error': the bundler's plugin-timing notes are not benchmark results.
+  await build({ ...baseConfig(), logLevel: 'error', build: { outDir: BUILD_DIR, emptyOutDir: true, rollupOptions: { input: join(ROOT, PAGE) } } });
+  const server = await preview({ ...baseConfig(), build: { outDir: BUILD_DIR }, preview: { port, strictPort: true } });
+  return {
+    origin: `http://localhost:${port}`,
+    stop: () => new Promise<void>((done, fail) => server.httpServer.close((error) => (error ? fail(error) : done()))),
+  };
+}
+
+/**
+ * Opens the page for `suite` with the query `params` and waits for its outcome; page console lines
+ * go to `onLine` (progress).
+ */
+export async function runBrowserSuite<S extends BenchSuite>(
+  suite: S,
+  params: Record<string, string>,
+  mode: ServeMode,
+  onLine: (line: string) => void = () => undefined,
+): Promise<BrowserRun<Extract<BenchResult, { suite: S }>>> {
+  const server = await serve(mode);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage();
+    page.on('console', (message) => onLine(message.text()));
+    page.on('pageerror', (error) => onLine(`page error: ${error.message}`));
+    page.context().on('response', (response) => {
+      if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) onLine(`HTTP ${response.status()} ${response.url()}`);
+    });
+    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    const query = new URLSearchParams({ suite, ...params });
+    await page.goto(`${server.origin}/${PAGE}?${query}`);
+    const outcome: PageOutcome = await page.evaluate(() => window.benchOutcome);
+    if (!outcome.ok) throw new BrowserBenchError(`${suite} benchmark in Chromium (${mode}): ${outcome.message}`);
+    if (outcome.result.suite !== suite) throw new BrowserBenchError(`asked for ${suite}, the page ran ${outcome.result.suite}`);
+    return { mode, environment: outcome.environment, result: outcome.result as Extract<BenchResult, { suite: S }> };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
