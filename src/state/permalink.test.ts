@@ -102,6 +102,28 @@ describe('permalink', () => {
     expect(parsed.notices.find((notice) => notice.includes('"region"'))).toMatch(/south edge/);
   });
 
+  it('round-trips the comparison set and area weights', () => {
+    const view: ViewSettings = { ...DEFAULT_VIEW_SETTINGS, time: '2022-08-07T06:00:00Z', compare: ['untrained', 'raw', 'shuffled', 'control'], areaWeights: true };
+    const query = settingsToQuery(view);
+    expect(query).toContain('compare=untrained%2Craw%2Cshuffled%2Ccontrol');
+    expect(query).toContain('area=cos');
+    const parsed = queryToSettings(query);
+    expect(parsed.notices).toEqual([]);
+    expect(parsed.settings).toEqual(view);
+    expect(queryToSettings('compare=raw').settings.compare).toEqual(['raw']);
+    expect(queryToSettings('area=none').settings.areaWeights).toBe(false);
+  });
+
+  it('drops a bad comparison set or area-weight flag with a notice', () => {
+    for (const [query, param] of [['compare=raw,pixels', 'compare'], ['compare=raw,raw', 'compare'], ['compare=raw,', 'compare'], ['area=yes', 'area']] as const) {
+      const parsed = queryToSettings(query);
+      expect(parsed.settings.compare).toEqual([]);
+      expect(parsed.settings.areaWeights).toBe(false);
+      expect(parsed.notices).toHaveLength(1);
+      expect(parsed.notices[0]).toContain(`"${param}"`);
+    }
+  });
+
   it('ignores a link that is absurdly long', () => {
     expect(queryToSettings('x=' + 'a'.repeat(300_000)).notices[0]).toMatch(/ignored/);
   });

@@ -99,6 +99,8 @@ const codecs: { [K in Key]: FieldCodec<K> } = {
     },
   },
   flatMap: { param: 'map', format: (v) => (v ? 'flat' : null), parse: (t) => (t === 'flat' ? true : t === 'globe' ? false : t) },
+  areaWeights: { param: 'area', format: (v) => (v ? 'cos' : null), parse: (t) => (t === 'cos' ? true : t === 'none' ? false : t) },
+  compare: { param: 'compare', format: (v) => v.join(','), parse: (t) => (t === '' ? [] : t.split(',')) },
   extremesTimes: { param: 'times', format: (v) => (v ? formatTimes(v) : null), parse: (t) => (t === '' ? null : parseTimes(t)) },
   percentileSource: { param: 'percentiles', format: (v) => v, parse: optional },
   region: {

@@ -1,6 +1,7 @@
 // The part of the app state that a permalink carries: everything needed to reproduce a view.
 // One schema (zod) validates it both when it comes from a URL and when the UI changes it.
 import { z } from 'zod';
+import { BASELINES } from '../studies/compare.ts';
 import { EUROPE_REGION } from '../studies/extremes.ts';
 
 export const LAYOUTS = ['auto', 'wb2', 'cds'] as const;
@@ -92,6 +93,13 @@ export const viewSettingsSchema = z.object({
   scatterView: scatterViewSchema.nullable(),
   globeView: globeViewSchema.nullable(),
   flatMap: z.boolean(),
+  /** Weight PCA and probes by each patch's cos(latitude), so that every area counts alike. */
+  areaWeights: z.boolean(),
+  /** The baselines the Compare panel fits beside the model; empty: no comparison asked for. */
+  compare: z
+    .array(z.enum(BASELINES))
+    .max(BASELINES.length)
+    .refine((baselines) => new Set(baselines).size === baselines.length, 'a baseline is named twice'),
   /** Study 2's batch times (ISO UTC); null: the study's heatwave times that the store has. */
   extremesTimes: z.array(z.iso.datetime({ offset: true })).min(1).max(400).nullable(),
   /** Study 2's percentile store (Zarr); null: tmax-percentiles.zarr beside the ERA5 store. Files picked by the user never enter a link. */
@@ -127,6 +135,8 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   scatterView: null,
   globeView: null,
   flatMap: false,
+  areaWeights: false,
+  compare: [],
   extremesTimes: null,
   percentileSource: null,
   region: { south: EUROPE_REGION.south, north: EUROPE_REGION.north, west: EUROPE_REGION.west, east: EUROPE_REGION.east },
