@@ -216,7 +216,7 @@ function RegionSection({ disabled }: { disabled: boolean }) {
       }}
     >
       <h2>Region</h2>
-      <div className="field-row">
+      <div className="region-edges">
         {REGION_EDGES.map(([edge, label]) => (
           <label className="field compact" key={edge}>
             <span>{label}</span>

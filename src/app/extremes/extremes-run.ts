@@ -133,8 +133,10 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
         (stage, done, total) => {
           if (stage === 'fetch') onStage('fetch', { done: bytes + done, total: bytes + Math.max(done, total) });
           else {
+            // Only the first call sets the status: a late progress message must not undo 'done'.
+            if (encodeStart === null) onStage('encode', { status: 'running' });
             encodeStart ??= performance.now();
-            onStage('encode', { status: 'running', unit: '%', total: 100, done: Math.round((100 * (k + done / Math.max(1, total))) / times.length) });
+            onStage('encode', { unit: '%', total: 100, done: Math.round((100 * (k + done / Math.max(1, total))) / times.length) });
           }
         },
       ),
@@ -154,8 +156,11 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
   onStage('encode', allCached ? { status: 'cached' } : { status: 'done', unit: '%', done: 100, total: 100, milliseconds: encodeMilliseconds });
 
   const stageStart: Partial<Record<StageName, number>> = {};
+  // Progress crosses from the worker as messages, which may land after the result: those are dropped.
+  let finished = false;
   const result = await cancellable(signal, context.probes.cancel, 'extremes', (jobId) =>
     context.probes.runExtremes({ jobId, inputs, fields: percentiles.fields, level: settings.level, split: settings.extremesSplit }, (progress) => {
+      if (finished) return;
       const stage: StageName = progress.stage;
       if (stage === 'probe' && stageStart.pca !== undefined && stageStart.probe === undefined) {
         onStage('pca', { status: 'done', done: 100, milliseconds: performance.now() - stageStart.pca });
@@ -164,6 +169,7 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
       onStage(stage, { status: 'running', unit: '%', total: 100, done: Math.round(progress.fraction * 100) });
     }),
   );
+  finished = true;
   onStage('probe', { status: 'done', done: 100, total: 100, milliseconds: stageStart.probe === undefined ? null : performance.now() - stageStart.probe });
   const probeBackend = await context.probes.backend();
   const boundsOf = (time: number, patch: number) => inputs[time].bounds[patch];
