@@ -8,6 +8,7 @@ import { Calendar } from './Calendar.tsx';
 import { ExtremesSetup } from './extremes/ExtremesSetup.tsx';
 import type { ModelEntry } from './models.ts';
 import type { StoreSummary } from './store-summary.ts';
+import { NumberField } from './NumberField.tsx';
 
 interface SetupPanelProps {
   summary: StoreSummary | null;
@@ -191,6 +192,12 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
           </label>
         )}
         {!extremes && <SplitDetails split={settings.split} onChange={(split) => updateSettings({ split })} />}
+        {!extremes && (
+          <label className="field-toggle" title="Weight each patch by cos(latitude) in PCA and the probe, so that every area of the Earth counts alike">
+            <input type="checkbox" aria-label="Area weights" checked={settings.areaWeights} onChange={(event) => updateSettings({ areaWeights: event.target.checked })} />
+            Area weights (cos latitude)
+          </label>
+        )}
       </section>
 
       {extremes && <ExtremesSetup storeTimes={times} disabled={running} />}
@@ -204,24 +211,6 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
         </button>
       </div>
     </aside>
-  );
-}
-
-function NumberField({ label, value, onChange, step }: { label: string; value: number; step?: number; onChange(value: number): void }) {
-  return (
-    <label className="field compact">
-      <span>{label}</span>
-      <input
-        aria-label={label}
-        type="number"
-        step={step ?? 1}
-        value={value}
-        onChange={(event) => {
-          const parsed = Number(event.target.value);
-          if (event.target.value !== '' && Number.isFinite(parsed)) onChange(parsed);
-        }}
-      />
-    </label>
   );
 }
 

@@ -9,6 +9,7 @@ import { Calendar } from '../Calendar.tsx';
 import { defaultExtremesTimes, extremesTimes } from './extremes-run.ts';
 import { useExtremes } from './extremes-store.ts';
 import { percentilesBesideStore, readPercentileFiles } from './percentile-source.ts';
+import { NumberField } from '../NumberField.tsx';
 
 const PERCENTILES: readonly number[] = [75, 90, 95, 99];
 type SourceMode = 'beside' | 'url' | 'files';
@@ -271,36 +272,18 @@ function StudyProbeSection() {
       </div>
       {split.kind === 'stratified' && (
         <div className="field-row">
-          <NumberInput label="Test fraction" step={0.05} value={split.testFraction} onChange={(testFraction) => updateSettings({ extremesSplit: { ...split, testFraction } })} />
-          <NumberInput label="Seed" value={split.seed} onChange={(seed) => updateSettings({ extremesSplit: { ...split, seed } })} />
+          <NumberField label="Test fraction" step={0.05} value={split.testFraction} onChange={(testFraction) => updateSettings({ extremesSplit: { ...split, testFraction } })} />
+          <NumberField label="Seed" value={split.seed} onChange={(seed) => updateSettings({ extremesSplit: { ...split, seed } })} />
         </div>
       )}
       {split.kind === 'blocks' && (
         <div className="field-row">
-          <NumberInput label="Block size (°)" value={split.blockDegrees} onChange={(blockDegrees) => updateSettings({ extremesSplit: { ...split, blockDegrees } })} />
-          <NumberInput label="Folds" value={split.folds} onChange={(folds) => updateSettings({ extremesSplit: { ...split, folds } })} />
-          <NumberInput label="Seed" value={split.seed} onChange={(seed) => updateSettings({ extremesSplit: { ...split, seed } })} />
+          <NumberField label="Block size (°)" value={split.blockDegrees} onChange={(blockDegrees) => updateSettings({ extremesSplit: { ...split, blockDegrees } })} />
+          <NumberField label="Folds" value={split.folds} onChange={(folds) => updateSettings({ extremesSplit: { ...split, folds } })} />
+          <NumberField label="Seed" value={split.seed} onChange={(seed) => updateSettings({ extremesSplit: { ...split, seed } })} />
         </div>
       )}
       {split.kind === 'leave-one-time-out' && <p className="store-status">One fold per time: each time is tested by a probe trained on the others.</p>}
     </section>
-  );
-}
-
-function NumberInput({ label, value, step, onChange }: { label: string; value: number; step?: number; onChange(value: number): void }) {
-  return (
-    <label className="field compact">
-      <span>{label}</span>
-      <input
-        aria-label={label}
-        type="number"
-        step={step ?? 1}
-        value={value}
-        onChange={(event) => {
-          const parsed = Number(event.target.value);
-          if (event.target.value !== '' && Number.isFinite(parsed)) onChange(parsed);
-        }}
-      />
-    </label>
   );
 }
