@@ -7,13 +7,14 @@ import { COLOUR_MODES, SCATTER_AXES, type ViewSettings } from '../state/view-set
 import { writeNpy } from '../io/npy.ts';
 import { COLOUR_MODE_TITLES, SelectionExports } from '../views/index.ts';
 import { saveFile } from '../views/export.ts';
+import { CompareSection, type CompareRunner } from './compare/CompareSection.tsx';
 import { Inspector, type NeighbourSearch } from './Inspector.tsx';
 import { misclassifiedPatches } from './misclassified.ts';
 
 const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(2)} %` : '—');
 const AXIS_TITLES: Record<ViewSettings['xAxis'], string> = { pc1: 'PC1', pc2: 'PC2', pc3: 'PC3', pc4: 'PC4', concept: 'Concept score' };
 
-export function ResultsPanel({ result, findNeighbours }: { result: ExplorerResult; findNeighbours: NeighbourSearch }) {
+export function ResultsPanel({ result, findNeighbours, compare }: { result: ExplorerResult; findNeighbours: NeighbourSearch; compare: CompareRunner }) {
   const settings = useExplorer((state) => state.settings);
   const selection = useExplorer((state) => state.selectionMask);
   const updateSettings = useExplorer((state) => state.updateSettings);
@@ -77,6 +78,7 @@ export function ResultsPanel({ result, findNeighbours }: { result: ExplorerResul
             <tr><th>ROC-AUC</th><td>{Number.isFinite(metrics.rocAuc) ? metrics.rocAuc.toFixed(4) : '— (one class)'}</td></tr>
             <tr><th>Train / test patches</th><td>{result.trainCount} / {result.testCount}</td></tr>
             <tr><th>Fit</th><td>{result.probeIterations} Newton steps, {result.probeConverged ? 'converged' : 'NOT converged'}</td></tr>
+            <tr><th>Patch weights</th><td data-metric="area-weights">{result.areaWeights ? 'cos(latitude), PCA and probe' : 'equal'}</td></tr>
           </tbody>
         </table>
         <table className="metrics confusion" aria-label="Confusion matrix">
@@ -89,6 +91,8 @@ export function ResultsPanel({ result, findNeighbours }: { result: ExplorerResul
           </tbody>
         </table>
       </section>
+
+      <CompareSection result={result} compare={compare} />
 
       <section className="panel-section" aria-label="Explained variance">
         <h2>Explained variance, first {result.explainedVarianceRatio.length} PCs</h2>

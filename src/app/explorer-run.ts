@@ -1,6 +1,6 @@
 // One run of the explorer: latents (from the cache, or the encoder worker), then PCA and the probe in
 // the probes worker, then the per-patch table the views draw. Stages report real numbers as they go.
-import { convertLongitude, createPatchGrid, patchBounds, patchCentres, patchColumns } from '../data/geometry.ts';
+import { convertLongitude, cosLatitudeWeight, createPatchGrid, patchBounds, patchCentres, patchColumns } from '../data/geometry.ts';
 import { thresholdLabels, LAND_FRACTION_THRESHOLD } from '../probes/labels.ts';
 import { predictLabels } from '../probes/logreg.ts';
 import type { ProbesClient } from '../probes/client.ts';
@@ -44,7 +44,8 @@ function checkCancelled(signal: AbortSignal): void {
 
 let jobCounter = 0;
 
-async function latentsFor(settings: ViewSettings, model: ModelEntry, context: RunContext): Promise<{ encoded: EncodedTime; cached: boolean }> {
+/** The latents of the settings' store and time by `model`: from the cache, or encoded (reporting fetch and encode stages). */
+export async function latentsFor(settings: ViewSettings, model: ModelEntry, context: Omit<RunContext, 'probes'>): Promise<{ encoded: EncodedTime; cached: boolean }> {
   const time = settings.time;
   if (!time) throw new Error('Pick a date before running.');
   const key: LatentKey = {
@@ -56,7 +57,8 @@ async function latentsFor(settings: ViewSettings, model: ModelEntry, context: Ru
     region: 'global',
   };
   const cached = await context.cache.get(key);
-  if (cached) return { encoded: cached, cached: true };
+  // Entries cached before the raw inputs came with the latents are encoded again.
+  if (cached?.rawInputs) return { encoded: cached, cached: true };
 
   const jobId = `encode-${++jobCounter}`;
   const abort = () => void context.encoder.cancel(jobId);
@@ -138,8 +140,10 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
   const pcaStart = performance.now();
   const pcaJob = `pca-${jobCounter}`;
   const stopPcaCancel = onCancel(pcaJob);
+  // cos(latitude) per patch: equal-angle patches near the poles cover less of the Earth.
+  const areaWeights = settings.areaWeights ? Float64Array.from(geometry.centreLat, cosLatitudeWeight) : undefined;
   const pcaResult = await context.probes
-    .pca({ jobId: pcaJob, features: featuresKey, components: Math.min(PC_COUNT, embedDim) }, (fraction) =>
+    .pca({ jobId: pcaJob, features: featuresKey, components: Math.min(PC_COUNT, embedDim), weights: areaWeights }, (fraction) =>
       context.onStage('pca', { done: Math.round(fraction * 100) }),
     )
     .catch((error: unknown) => {
@@ -160,7 +164,7 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
   const probeJob = `probe-${jobCounter}`;
   const stopProbeCancel = onCancel(probeJob);
   const probe = await context.probes
-    .fitProbe({ jobId: probeJob, features: featuresKey, labels, train: split.train, test: split.test }, (fraction) =>
+    .fitProbe({ jobId: probeJob, features: featuresKey, labels, train: split.train, test: split.test, sampleWeights: areaWeights }, (fraction) =>
       context.onStage('probe', { done: Math.round(fraction * 100) }),
     )
     .catch((error: unknown) => {
@@ -178,6 +182,7 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
     key: `${encoded.lat.length}x${encoded.lon.length}|${settings.store}|${settings.time}|${model.hash}|${settings.level}`,
     time: settings.time ?? '',
     level: settings.level,
+    modelId: model.id,
     table: {
       count: patchCount,
       cellBounds: geometry.cellBounds,
@@ -194,6 +199,8 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
     centreLat: geometry.centreLat,
     centreLon: geometry.centreLon,
     inputs: encoded.inputs,
+    rawInputs: encoded.rawInputs,
+    areaWeights: settings.areaWeights,
     isTest,
     trainCount: split.train.length,
     testCount: split.test.length,

@@ -1,7 +1,9 @@
 // The UI's handle on the probes worker: typed calls, buffers transferred, progress proxied.
 import * as Comlink from 'comlink';
 import type { ExtremesResult } from '../studies/extremes.ts';
+import type { ProbeCard } from '../studies/compare-card.ts';
 import type {
+  CompareRequest,
   ExtremesRequest,
   PcaRequest,
   ProbeRequest,
@@ -25,6 +27,8 @@ export interface ProbesClient {
   neighbours(features: string, row: number, k: number): Promise<Neighbours>;
   /** Study 2; the inputs are copied, not transferred, so that cached latents stay whole. */
   runExtremes(request: ExtremesRequest, onProgress?: StudyProgressCallback): Promise<ExtremesResult>;
+  /** The Compare panel's probe card; the raw and untrained features are copied, not transferred. */
+  compare(request: CompareRequest, onProgress?: StudyProgressCallback): Promise<ProbeCard>;
   cancel(jobId: string): Promise<void>;
   terminate(): void;
 }
@@ -40,6 +44,7 @@ export function createProbesClient(): ProbesClient {
     fitProbe: (request, onProgress) => worker.call((remote) => remote.fitProbe(request, progress(onProgress))),
     neighbours: (features, row, k) => worker.call((remote) => remote.neighbours(features, row, k)),
     runExtremes: (request, onProgress) => worker.call((remote) => remote.runExtremes(request, onProgress ? Comlink.proxy(onProgress) : undefined)),
+    compare: (request, onProgress) => worker.call((remote) => remote.compare(request, onProgress ? Comlink.proxy(onProgress) : undefined)),
     cancel: (jobId) => worker.call((remote) => remote.cancel(jobId)),
     terminate: () => worker.terminate(),
   };

@@ -3,6 +3,7 @@
 import type { BinaryMetrics } from '../probes/metrics.ts';
 import type { PatchTable } from '../views/types.ts';
 import type { PatchInputs } from '../app/patch-inputs.ts';
+import type { FeatureMatrix } from '../probes/matrix.ts';
 
 export interface StageTimes {
   fetch: number | null;
@@ -16,12 +17,18 @@ export interface ExplorerResult {
   key: string;
   time: string;
   level: number;
+  /** The model that encoded the latents (its id in models/). */
+  modelId: string;
   table: PatchTable;
   /** Global patch index per point, the grid's patch columns and rows (for bounds and neighbours). */
   patchColumns: number;
   centreLat: Float64Array;
   centreLon: Float64Array;
   inputs: PatchInputs;
+  /** The normalised input values of each patch (no encoder), for the Compare panel's raw baseline. */
+  rawInputs: FeatureMatrix;
+  /** Whether PCA and the probe weighted each patch by cos(latitude). */
+  areaWeights: boolean;
   /** 1 for the points of the test set. */
   isTest: Uint8Array;
   trainCount: number;

@@ -9,6 +9,9 @@ import { parseSidecar } from '../encoder/model.ts';
 import { encodeBatch, type EncoderSession, type Region } from '../encoder/runtime.ts';
 import { createBrowserSession } from '../encoder/session.web.ts';
 import { summarisePatchInputs, type PatchInputs } from '../app/patch-inputs.ts';
+import type { NormalisedBatch } from '../data/batch.ts';
+import { featureMatrix, type FeatureMatrix } from '../probes/matrix.ts';
+import { RAW_SURFACE_FEATURES, rawInputFeatures } from '../studies/baselines.ts';
 import { studyTimeFromBatch, type StudyTimeInputs } from '../studies/study-time.ts';
 
 export interface EncodeRequest {
@@ -51,6 +54,8 @@ export interface EncodedTime {
   rowOffset: number;
   fullHeight: number;
   inputs: PatchInputs;
+  /** The normalised input values of the same patches, no encoder: the Compare panel's raw baseline. */
+  rawInputs: FeatureMatrix;
   backend: string;
   /** Why the GPU was not used, when it was asked for and failed. */
   fallbackReason: string | null;
@@ -111,6 +116,21 @@ async function asJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>
   }
 }
 
+/**
+ * Patches per rawInputFeatures call: patchify also builds every level's atmospheric inputs, which
+ * for all 64,800 patches of a 0.25-degree batch would be ~0.6 GB at once.
+ */
+const RAW_CHUNK_PATCHES = 4096;
+
+function rawInputsOf(batch: NormalisedBatch, patchIndices: Int32Array): FeatureMatrix {
+  const data = new Float32Array(patchIndices.length * RAW_SURFACE_FEATURES);
+  for (let start = 0; start < patchIndices.length; start += RAW_CHUNK_PATCHES) {
+    const chunk = rawInputFeatures(batch, patchIndices.subarray(start, start + RAW_CHUNK_PATCHES));
+    data.set(chunk.data, start * RAW_SURFACE_FEATURES);
+  }
+  return featureMatrix(data, patchIndices.length, RAW_SURFACE_FEATURES);
+}
+
 const api = {
   async encode(request: EncodeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedTime> {
     const controller = new AbortController();
@@ -144,13 +164,14 @@ const api = {
         rowOffset: batch.rowOffset,
         fullHeight: batch.fullHeight,
         inputs: summarisePatchInputs(batch),
+        rawInputs: rawInputsOf(batch, result.patchIndices),
         backend: result.backend,
         fallbackReason,
         fetchMilliseconds,
         encodeMilliseconds: performance.now() - encodeStart,
         bytesFetched,
       };
-      return Comlink.transfer(encoded, [encoded.latents.buffer]);
+      return Comlink.transfer(encoded, [encoded.latents.buffer, encoded.rawInputs.data.buffer]);
     } finally {
       running.delete(request.jobId);
     }

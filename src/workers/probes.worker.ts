@@ -2,6 +2,7 @@
 // Feature matrices are transferred in once and kept here under a key, so that redoing a PCA on
 // every brush or date change moves only indices and results, never the features again.
 import * as Comlink from 'comlink';
+import { runComparison, type ComparisonRequest } from '../app/compare/run-comparison.ts';
 import { initProbeBackend, TFJS_WASM_URL_PATH, type ProbeBackendInfo } from '../probes/backend.ts';
 import { conceptScores, conceptVector } from '../probes/concept.ts';
 import { ProbeInputError, type JobControl } from '../probes/job.ts';
@@ -13,6 +14,7 @@ import { pca, type PcaResult } from '../probes/pca.ts';
 import type { PercentileField } from '../percentiles/percentile-field.ts';
 import type { SplitChoice } from '../studies/evaluate.ts';
 import { runExtremesStudy, type ExtremesResult } from '../studies/extremes.ts';
+import type { ProbeCard } from '../studies/compare-card.ts';
 import type { StudyProgress } from '../studies/progress.ts';
 import type { StudyTimeInputs } from '../studies/study-time.ts';
 
@@ -36,6 +38,8 @@ export interface ProbeRequest {
   train: Uint32Array;
   test: Uint32Array;
   C?: number;
+  /** One weight per row of the features (e.g. cos-latitude); the fit uses the training rows'. */
+  sampleWeights?: Float64Array;
 }
 
 export interface ProbeResponse {
@@ -56,6 +60,12 @@ export interface ExtremesRequest {
   fields: PercentileField[];
   level: number;
   split: SplitChoice;
+}
+
+/** The Compare panel's comparison; the model's features are those loaded under a key. */
+export interface CompareRequest extends Omit<ComparisonRequest, 'model' | 'signal' | 'onProgress'> {
+  jobId: string;
+  model: { name: string; trained: boolean; features: string };
 }
 
 export type StudyProgressCallback = (progress: StudyProgress) => void;
@@ -114,7 +124,10 @@ const api = {
       if (request.labels.length !== x.rows) throw new ProbeInputError(`${request.labels.length} labels for ${x.rows} rows`);
       const trainLabels = Uint8Array.from(request.train, (row) => request.labels[row]);
       const testLabels = Uint8Array.from(request.test, (row) => request.labels[row]);
-      const model = await fitLogistic(selectRows(x, request.train), trainLabels, { C: request.C, control });
+      const rowWeights = request.sampleWeights;
+      if (rowWeights && rowWeights.length !== x.rows) throw new ProbeInputError(`${rowWeights.length} weights for ${x.rows} rows`);
+      const sampleWeights = rowWeights && Float64Array.from(request.train, (row) => rowWeights[row]);
+      const model = await fitLogistic(selectRows(x, request.train), trainLabels, { C: request.C, sampleWeights, control });
       const probabilities = predictProbabilities(model, x);
       const testProbabilities = Float64Array.from(request.test, (row) => probabilities[row]);
       const testPredictions = predictLabels(testProbabilities);
@@ -136,6 +149,13 @@ const api = {
   async runExtremes(request: ExtremesRequest, onProgress?: StudyProgressCallback): Promise<ExtremesResult> {
     return job(request.jobId, undefined, (control) =>
       runExtremesStudy(request.inputs, request.fields, { level: request.level, split: request.split, signal: control.signal, onProgress }),
+    );
+  },
+
+  /** The model's probe beside its baselines on the same patches, labels and split: a probe card. */
+  async compare(request: CompareRequest, onProgress?: StudyProgressCallback): Promise<ProbeCard> {
+    return job(request.jobId, undefined, (control) =>
+      runComparison({ ...request, model: { ...request.model, features: matrixFor(request.model.features) }, signal: control.signal, onProgress }),
     );
   },
 

@@ -1,5 +1,6 @@
 // The Compare panel: the chosen model and its baselines side by side, one row each, accuracy as a bar
 // with the majority-class accuracy marked on it, so that a probe is read against what it must beat.
+import type { ReactNode } from 'react';
 import type { ArmSummary, ProbeCard, Spread } from '../../studies/compare-card.ts';
 import './compare.css';
 
@@ -22,7 +23,7 @@ function ArmRow({ arm }: { arm: ArmSummary }) {
   const accuracy = arm.heldOutCells?.accuracy ?? arm.accuracy;
   const majority = arm.heldOutCells?.majority ?? arm.majority;
   return (
-    <tr>
+    <tr data-arm={arm.arm}>
       <th scope="row" title={arm.sources.join(', ')}>
         {arm.label}
         {!arm.converged && <span className="compare-warning"> (not converged)</span>}
@@ -42,24 +43,41 @@ export interface ComparePanelProps {
   card: ProbeCard | null;
   running: boolean;
   error: string | null;
+  /** What is being done now, while running. */
+  status?: string;
+  /** Facts the table alone would hide, e.g. a baseline left out. */
+  notes?: readonly string[];
+  /** Controls shown above the button, e.g. which baselines to fit. */
+  children?: ReactNode;
   onRun(): void;
 }
 
-export function ComparePanel({ card, running, error, onRun }: ComparePanelProps) {
+export function ComparePanel({ card, running, error, status, notes = [], children, onRun }: ComparePanelProps) {
   return (
     <section className="panel-section compare-panel" aria-label="Compare">
       <h2>Compare</h2>
-      <button type="button" onClick={onRun} disabled={running}>
+      {children}
+      <button type="button" aria-label="Run comparison" onClick={onRun} disabled={running}>
         {running ? 'Comparing…' : card ? 'Compare again' : 'Compare with baselines'}
       </button>
+      {running && status && (
+        <p className="compare-facts" role="status">
+          {status}
+        </p>
+      )}
       {error && <p className="compare-warning">{error}</p>}
+      {notes.map((note) => (
+        <p key={note} className="compare-facts compare-note">
+          {note}
+        </p>
+      ))}
       {card && (
         <>
           <p className="compare-facts">
             {card.target}; {card.times.join(', ')}; level {card.level}; {card.split}; seeds {card.seeds.join(', ')}; n train {card.nTrain}, n test {card.nTest};{' '}
             {percent(card.positiveRate)} positive{card.areaWeights ? '; cos-latitude weights' : ''}
           </p>
-          <table className="compare-table">
+          <table className="compare-table" aria-label="Comparison">
             <thead>
               <tr>
                 <th scope="col">Features</th>
