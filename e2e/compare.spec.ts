@@ -1,0 +1,39 @@
+// Issue 7 in the explorer: the land-sea probe on the sample beside its baselines (raw input patch,
+// shuffled labels, control task) in one table, each accuracy with the majority class beside it, and a
+// permalink that carries the comparison set.
+import { expect, test } from '@playwright/test';
+
+test('compares the land-sea probe with its baselines on the same patches and split', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
+  while (!(await page.getByRole('button', { name: '2022-08-07' }).isVisible())) {
+    await page.getByRole('button', { name: 'Next month with data' }).click();
+  }
+  await page.getByRole('button', { name: '2022-08-07' }).click();
+  await page.getByRole('combobox', { name: 'Time' }).selectOption({ label: '06:00' });
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('region', { name: 'Metrics' })).toBeVisible({ timeout: 150_000 });
+
+  const compare = page.getByRole('region', { name: 'Compare' });
+  // models/ holds only the chosen untrained encoder: that baseline is left out with a note.
+  await compare.getByRole('button', { name: 'Run comparison' }).click();
+  const table = compare.getByRole('table', { name: 'Comparison' });
+  await expect(table).toBeVisible({ timeout: 90_000 });
+  for (const arm of ['model', 'raw', 'shuffled', 'control']) await expect(table.locator(`tr[data-arm="${arm}"]`)).toHaveCount(1);
+  await expect(table.locator('tr[data-arm="model"] th')).toContainText('UNTRAINED');
+  await expect(table.locator('tr[data-arm="raw"] th')).toContainText('raw input (224 features)');
+  await expect(table.getByRole('columnheader', { name: 'Majority', exact: true })).toBeVisible();
+  // Every row's bar names its accuracy and the majority-class accuracy it must beat.
+  await expect(table.getByRole('img', { name: /^accuracy \d+\.\d %, majority \d+\.\d %$/ })).toHaveCount(4);
+  // The raw input patch holds the land-sea mask: it must beat the majority class.
+  const raw = (await table.locator('tr[data-arm="raw"]').getByRole('img').getAttribute('aria-label')) ?? '';
+  const [rawAccuracy, rawMajority] = (raw.match(/\d+\.\d/g) ?? []).map(Number);
+  expect(rawAccuracy).toBeGreaterThan(rawMajority);
+  await expect(compare).toContainText('Selectivity');
+  await expect(compare).toContainText('untrained-encoder baseline was left out');
+  await page.screenshot({ path: 'test-results/screenshots/compare-table.png' });
+
+  // The link carries the comparison set.
+  await expect(page).toHaveURL(/compare=untrained%2Craw%2Cshuffled%2Ccontrol/);
+});
