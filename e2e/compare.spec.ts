@@ -4,7 +4,7 @@
 import { expect, test } from '@playwright/test';
 
 test('compares the land-sea probe with its baselines on the same patches and split', async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   await page.goto('/');
   await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
   while (!(await page.getByRole('button', { name: '2022-08-07' }).isVisible())) {
@@ -34,6 +34,8 @@ test('compares the land-sea probe with its baselines on the same patches and spl
   await expect(compare).toContainText('untrained-encoder baseline was left out');
   await page.screenshot({ path: 'test-results/screenshots/compare-table.png' });
 
-  // The link carries the comparison set.
+  // The link carries the comparison set, and opening it runs the comparison after the run (latents cached).
   await expect(page).toHaveURL(/compare=untrained%2Craw%2Cshuffled%2Ccontrol/);
+  await page.goto(page.url());
+  await expect(page.getByRole('region', { name: 'Compare' }).getByRole('table', { name: 'Comparison' }).locator('tr[data-arm]')).toHaveCount(4, { timeout: 90_000 });
 });
