@@ -34,6 +34,17 @@ test('compares the land-sea probe with its baselines on the same patches and spl
   await expect(compare).toContainText('untrained-encoder baseline was left out');
   await page.screenshot({ path: 'test-results/screenshots/compare-table.png' });
 
+  // The scatter and the globe switch to the raw input patch's PCA and probe, the same patches, and back.
+  const accuracy = page.locator('[data-metric="accuracy"]');
+  const modelAccuracy = await accuracy.textContent();
+  await compare.getByRole('combobox', { name: 'Features shown' }).selectOption({ label: 'Raw input patch' });
+  await expect(page.getByRole('region', { name: 'Metrics' })).toContainText('(Raw input patch)', { timeout: 60_000 });
+  await expect(page.getByRole('img', { name: 'PCA scatter' })).toHaveAttribute('data-point-count', '4050');
+  await expect(page.getByRole('img', { name: 'Globe of patches' })).toHaveAttribute('data-point-count', '4050');
+  await page.screenshot({ path: 'test-results/screenshots/compare-raw-features.png' });
+  await compare.getByRole('combobox', { name: 'Features shown' }).selectOption({ label: 'Model latents' });
+  await expect(accuracy).toHaveText(modelAccuracy ?? '');
+
   // The link carries the comparison set, and opening it runs the comparison after the run (latents cached).
   await expect(page).toHaveURL(/compare=untrained%2Craw%2Cshuffled%2Ccontrol/);
   await page.goto(page.url());

@@ -6,7 +6,8 @@ import { useExplorer } from '../state/store.ts';
 import type { EncodedTime } from '../workers/encoder.worker.ts';
 import { ExplorerViews } from './ExplorerViews.tsx';
 import { compareInApp } from './compare/compare-in-app.ts';
-import type { CompareRunner } from './compare/CompareSection.tsx';
+import type { CompareTools } from './compare/CompareSection.tsx';
+import { resultFromFeatures } from './compare/feature-views.ts';
 import { initialStages, RunCancelledError, runExplorer } from './explorer-run.ts';
 import type { NeighbourSearch } from './Inspector.tsx';
 import { LatentCache } from './latent-cache.ts';
@@ -45,8 +46,11 @@ export function App() {
   const running = useRef<AbortController | null>(null);
   const workers = useMemo(() => ({ encoder: createEncoderClient(), probes: createProbesClient(), cache: new LatentCache<EncodedTime>() }), []);
   const findNeighbours = useCallback<NeighbourSearch>((key, row, k) => workers.probes.neighbours(key, row, k), [workers]);
-  const compare = useCallback<CompareRunner>(
-    (shown, baselines, context) => compareInApp(shown, useExplorer.getState().settings, baselines, { ...workers, models, ...context }),
+  const compareTools = useMemo<CompareTools>(
+    () => ({
+      compare: (shown, baselines, context) => compareInApp(shown, useExplorer.getState().settings, baselines, { ...workers, models, ...context }),
+      showFeatures: (modelResult, shown, features) => resultFromFeatures(modelResult, shown, features, useExplorer.getState().settings, workers.probes),
+    }),
     [workers, models],
   );
 
@@ -218,7 +222,7 @@ export function App() {
             <div className="empty-state">Pick a date and press Run to encode it and probe the latent space.</div>
           )}
         </main>
-        {study === 'extremes' ? <ExtremesSide /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} compare={compare} /> : <aside className="side-panel" aria-label="Results" />}
+        {study === 'extremes' ? <ExtremesSide /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} compareTools={compareTools} /> : <aside className="side-panel" aria-label="Results" />}
       </div>
     </div>
   );

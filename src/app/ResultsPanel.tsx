@@ -2,19 +2,19 @@
 // variance, what ran where, the misclassified patches, and the inspector of the selected patch.
 import { useMemo } from 'react';
 import { useExplorer } from '../state/store.ts';
-import type { ExplorerResult } from '../state/result.ts';
+import { MODEL_FEATURES, type ExplorerResult } from '../state/result.ts';
 import { COLOUR_MODES, SCATTER_AXES, type ViewSettings } from '../state/view-settings.ts';
 import { writeNpy } from '../io/npy.ts';
 import { COLOUR_MODE_TITLES, SelectionExports } from '../views/index.ts';
 import { saveFile } from '../views/export.ts';
-import { CompareSection, type CompareRunner } from './compare/CompareSection.tsx';
+import { CompareSection, type CompareTools } from './compare/CompareSection.tsx';
 import { Inspector, type NeighbourSearch } from './Inspector.tsx';
 import { misclassifiedPatches } from './misclassified.ts';
 
 const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(2)} %` : '—');
 const AXIS_TITLES: Record<ViewSettings['xAxis'], string> = { pc1: 'PC1', pc2: 'PC2', pc3: 'PC3', pc4: 'PC4', concept: 'Concept score' };
 
-export function ResultsPanel({ result, findNeighbours, compare }: { result: ExplorerResult; findNeighbours: NeighbourSearch; compare: CompareRunner }) {
+export function ResultsPanel({ result, findNeighbours, compareTools }: { result: ExplorerResult; findNeighbours: NeighbourSearch; compareTools: CompareTools }) {
   const settings = useExplorer((state) => state.settings);
   const selection = useExplorer((state) => state.selectionMask);
   const updateSettings = useExplorer((state) => state.updateSettings);
@@ -67,7 +67,7 @@ export function ResultsPanel({ result, findNeighbours, compare }: { result: Expl
       </section>
 
       <section className="panel-section" aria-label="Metrics">
-        <h2>Probe on the test set</h2>
+        <h2>Probe on the test set{result.shownFeatures.id === MODEL_FEATURES.id ? '' : ` (${result.shownFeatures.label})`}</h2>
         <table className="metrics">
           <tbody>
             <tr><th>Accuracy</th><td data-metric="accuracy">{percent(metrics.accuracy)}</td></tr>
@@ -92,7 +92,7 @@ export function ResultsPanel({ result, findNeighbours, compare }: { result: Expl
         </table>
       </section>
 
-      <CompareSection result={result} compare={compare} />
+      <CompareSection result={result} tools={compareTools} />
 
       <section className="panel-section" aria-label="Explained variance">
         <h2>Explained variance, first {result.explainedVarianceRatio.length} PCs</h2>

@@ -5,7 +5,7 @@ import { thresholdLabels, LAND_FRACTION_THRESHOLD } from '../probes/labels.ts';
 import { predictLabels } from '../probes/logreg.ts';
 import type { ProbesClient } from '../probes/client.ts';
 import type { StageName, StageProgress } from '../state/store.ts';
-import type { ExplorerResult } from '../state/result.ts';
+import { MODEL_FEATURES, type ExplorerResult } from '../state/result.ts';
 import type { ViewSettings } from '../state/view-settings.ts';
 import { LAND_SEA_SCHEME } from '../views/index.ts';
 import type { EncodedTime } from '../workers/encoder.worker.ts';
@@ -183,6 +183,7 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
     time: settings.time ?? '',
     level: settings.level,
     modelId: model.id,
+    shownFeatures: MODEL_FEATURES,
     table: {
       count: patchCount,
       cellBounds: geometry.cellBounds,

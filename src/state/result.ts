@@ -12,6 +12,15 @@ export interface StageTimes {
   probe: number | null;
 }
 
+/** A feature set the views can show: the model's own, or a baseline's over the same patches. */
+export interface ShownFeatures {
+  /** 'model', 'raw' or the untrained encoder's name. */
+  id: string;
+  label: string;
+}
+
+export const MODEL_FEATURES: ShownFeatures = { id: 'model', label: 'Model latents' };
+
 export interface ExplorerResult {
   /** Identifies the inputs (store, time, model, level); views reset their selection when it changes. */
   key: string;
@@ -19,6 +28,8 @@ export interface ExplorerResult {
   level: number;
   /** The model that encoded the latents (its id in models/). */
   modelId: string;
+  /** Whose features the PCA and the probe were fitted on: the model's, or a baseline's (Compare panel). */
+  shownFeatures: ShownFeatures;
   table: PatchTable;
   /** Global patch index per point, the grid's patch columns and rows (for bounds and neighbours). */
   patchColumns: number;

@@ -4,14 +4,20 @@
 import { useEffect, useRef, useState } from 'react';
 import { describeError } from '../../describe-error.ts';
 import { useExplorer } from '../../state/store.ts';
-import type { ExplorerResult } from '../../state/result.ts';
+import { MODEL_FEATURES, type ExplorerResult, type ShownFeatures } from '../../state/result.ts';
+import type { FeatureMatrix } from '../../probes/matrix.ts';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
 import { RunCancelledError } from '../explorer-run.ts';
 import type { AppComparison, CompareContext } from './compare-in-app.ts';
 import { ComparePanel } from './ComparePanel.tsx';
 
-/** Runs a comparison of the result on screen; the App binds the workers and models. */
-export type CompareRunner = (result: ExplorerResult, baselines: readonly Baseline[], context: Pick<CompareContext, 'signal' | 'onStatus'>) => Promise<AppComparison>;
+/** The App's workers and models, bound. */
+export interface CompareTools {
+  /** Compares the model's probe of `result` with the baselines. */
+  compare(result: ExplorerResult, baselines: readonly Baseline[], context: Pick<CompareContext, 'signal' | 'onStatus'>): Promise<AppComparison>;
+  /** `modelResult` with PCA and the probe refitted on a baseline's features, for the views. */
+  showFeatures(modelResult: ExplorerResult, shown: ShownFeatures, features: FeatureMatrix): Promise<ExplorerResult>;
+}
 
 const BASELINE_TITLES: Record<Baseline, string> = {
   untrained: 'Untrained encoder',
@@ -23,7 +29,7 @@ const BASELINE_TITLES: Record<Baseline, string> = {
 /** Read once: only the link the page was opened with asks for a comparison without a click. */
 let comparisonAskedByLink = new URLSearchParams(window.location.search).has('compare');
 
-export function CompareSection({ result, compare }: { result: ExplorerResult; compare: CompareRunner }) {
+export function CompareSection({ result, tools }: { result: ExplorerResult; tools: CompareTools }) {
   const saved = useExplorer((state) => state.settings.compare);
   const [chosen, setChosen] = useState<readonly Baseline[]>(saved.length > 0 ? saved : BASELINES);
   const [comparison, setComparison] = useState<AppComparison | null>(null);
@@ -31,6 +37,10 @@ export function CompareSection({ result, compare }: { result: ExplorerResult; co
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | null>(null);
   const controller = useRef<AbortController | null>(null);
+  // The run's own result, to go back to after showing a baseline's features.
+  const modelResult = useRef<ExplorerResult | null>(null);
+  const runResult = result.shownFeatures.id === MODEL_FEATURES.id ? result : (modelResult.current ?? result);
+  const [switching, setSwitching] = useState(false);
 
   const run = async (baselines: readonly Baseline[]) => {
     controller.current?.abort();
@@ -40,7 +50,7 @@ export function CompareSection({ result, compare }: { result: ExplorerResult; co
     setRunning(true);
     setError(null);
     try {
-      setComparison(await compare(result, baselines, { signal: current.signal, onStatus: setStatus }));
+      setComparison(await tools.compare(runResult, baselines, { signal: current.signal, onStatus: setStatus }));
     } catch (caught) {
       if (caught instanceof RunCancelledError) return;
       setError(describeError(caught));
@@ -56,6 +66,9 @@ export function CompareSection({ result, compare }: { result: ExplorerResult; co
   // A new run makes the old card stale; a permalink's comparison runs on its first result. No abort
   // on unmount: StrictMode's rehearsal unmount would cancel the link's comparison for good.
   useEffect(() => {
+    // Showing a baseline's features, or the model's again, is no new run.
+    if (result.shownFeatures.id !== MODEL_FEATURES.id || result === modelResult.current) return;
+    modelResult.current = result;
     controller.current?.abort();
     setComparison(null);
     setError(null);
@@ -65,6 +78,30 @@ export function CompareSection({ result, compare }: { result: ExplorerResult; co
     }
     // Only a new result restarts this; `saved` is read as it is then.
   }, [result]);
+
+  // The feature sets the views can switch between: the model's, and the baselines' the last comparison fitted.
+  const featureChoices: Array<{ shown: ShownFeatures; features: FeatureMatrix | null }> = [
+    { shown: MODEL_FEATURES, features: null },
+    { shown: { id: 'raw', label: 'Raw input patch' }, features: runResult.rawInputs },
+    ...(comparison?.untrained ?? []).map(({ name, features }) => ({ shown: { id: name, label: `Untrained encoder ${name}` }, features })),
+  ];
+  const showFeatures = async (id: string) => {
+    const choice = featureChoices.find((entry) => entry.shown.id === id);
+    if (!choice) return;
+    const store = useExplorer.getState();
+    if (!choice.features) {
+      store.setResult(runResult);
+      return;
+    }
+    setSwitching(true);
+    try {
+      store.setResult(await tools.showFeatures(runResult, choice.shown, choice.features));
+    } catch (caught) {
+      store.notify('error', `Could not show ${choice.shown.label}`, describeError(caught));
+    } finally {
+      setSwitching(false);
+    }
+  };
 
   const toggle = (baseline: Baseline, on: boolean) => setChosen(BASELINES.filter((item) => (item === baseline ? on : chosen.includes(item))));
 
@@ -79,6 +116,16 @@ export function CompareSection({ result, compare }: { result: ExplorerResult; co
           </label>
         ))}
       </fieldset>
+      <label className="field">
+        <span>Scatter and globe from{switching ? ' (fitting…)' : ''}</span>
+        <select aria-label="Features shown" value={result.shownFeatures.id} disabled={switching} onChange={(event) => void showFeatures(event.target.value)}>
+          {featureChoices.map(({ shown }) => (
+            <option key={shown.id} value={shown.id}>
+              {shown.label}
+            </option>
+          ))}
+        </select>
+      </label>
     </ComparePanel>
   );
 }

@@ -27,6 +27,8 @@ export interface AppComparison {
   card: ProbeCard;
   /** What the reader must know about the rows: a model that is itself untrained, a baseline left out. */
   notes: string[];
+  /** The untrained encoders' features fitted, so that the views can show them too. */
+  untrained: Array<{ name: string; features: FeatureMatrix }>;
 }
 
 /** The other untrained encoders in models/: the chosen one cannot be its own baseline. */
@@ -92,7 +94,7 @@ export async function compareInApp(result: ExplorerResult, settings: ViewSetting
       },
       (progress) => context.onStatus(`${progress.message} (${Math.round(100 * progress.fraction)} %)`),
     );
-    return { card, notes };
+    return { card, notes, untrained };
   } catch (error) {
     throw context.signal.aborted ? new RunCancelledError() : error;
   } finally {
