@@ -4,7 +4,7 @@
 // minification and bundling break threaded WASM in ways the dev server hides.
 import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { build, createServer, preview, type InlineConfig } from 'vite';
 import type { BenchResult, BenchSuite, BrowserEnvironment, PageOutcome } from './protocol.ts';
 
@@ -12,7 +12,7 @@ export type ServeMode = 'dev' | 'preview';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const PAGE = 'bench/browser/bench.html';
+export const PAGE = 'bench/browser/bench.html';
 /** Inside node_modules: ignored by git, and apart from the app's dist/. */
 const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'latent-explorer-bench');
 const PAGE_TIMEOUT_MS = 30 * 60 * 1000;
@@ -55,7 +55,7 @@ function baseConfig(): InlineConfig {
 }
 
 /** Starts a server for the page; returns its origin and a stop function. */
-async function serve(mode: ServeMode): Promise<{ origin: string; stop(): Promise<void> }> {
+export async function serve(mode: ServeMode): Promise<{ origin: string; stop(): Promise<void> }> {
   const port = await freePort();
   if (mode === 'dev') {
     const server = await createServer({ ...baseConfig(), server: { ...baseConfig().server, port, strictPort: true } });
@@ -69,6 +69,20 @@ async function serve(mode: ServeMode): Promise<{ origin: string; stop(): Promise
     origin: `http://localhost:${port}`,
     stop: () => new Promise<void>((done, fail) => server.httpServer.close((error) => (error ? fail(error) : done()))),
   };
+}
+
+/**
+ * The page's outcome. The dev server may still reload the page once, when it finds a dependency to
+ * optimise that its scan missed; the reloaded page starts the suite again, so wait for that one.
+ */
+async function pageOutcome(page: Page): Promise<PageOutcome> {
+  try {
+    return await page.evaluate(() => window.benchOutcome);
+  } catch (error) {
+    if (!(error instanceof Error && error.message.includes('Execution context was destroyed'))) throw error;
+    await page.waitForLoadState('load');
+    return page.evaluate(() => window.benchOutcome);
+  }
 }
 
 /**
@@ -96,7 +110,7 @@ export async function runBrowserSuite<S extends BenchSuite>(
     page.setDefaultTimeout(PAGE_TIMEOUT_MS);
     const query = new URLSearchParams({ suite, ...params });
     await page.goto(`${server.origin}/${PAGE}?${query}`);
-    const outcome: PageOutcome = await page.evaluate(() => window.benchOutcome);
+    const outcome = await pageOutcome(page);
     if (!outcome.ok) throw new BrowserBenchError(`${suite} benchmark in Chromium (${mode}): ${outcome.message}`);
     if (outcome.result.suite !== suite) throw new BrowserBenchError(`asked for ${suite}, the page ran ${outcome.result.suite}`);
     return { mode, environment: outcome.environment, result: outcome.result as Extract<BenchResult, { suite: S }> };
