@@ -63,9 +63,8 @@ const steps: Step[] = [
   { title: 'encoder, Chromium', command: ['npm', 'run', '--silent', 'bench:encoder:browser', '--', ...repeat] },
   { title: 'probes, Node and Chromium', command: ['npm', 'run', '--silent', 'bench:probes', '--', ...repeat] },
   { title: 'linked views, Node', command: ['npx', 'tsx', 'bench/ui-core.ts', '--json'], parse: uiCoreFigures },
+  { title: 'linked views, Chromium', command: ['npm', 'run', '--silent', 'bench:ui'] },
 ];
-// The lead's Playwright benchmark of the UI, once it exists.
-if (existsSync(join(root, 'bench', 'ui.ts'))) steps.push({ title: 'UI, Chromium', command: ['npx', 'tsx', 'bench/ui.ts'] });
 
 function run(step: Step, summaryFile: string): Promise<{ code: number; output: string }> {
   return new Promise((done) => {

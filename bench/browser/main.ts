@@ -23,6 +23,8 @@ function startWorker(suite: BenchSuite): Worker {
 
 function run(): Promise<PageOutcome> {
   const suite = params.get('suite');
+  // The linked-views suite runs on the page itself and is driven by bench/ui.ts.
+  if (suite === 'ui') return import('./ui-suite.tsx').then(() => ({ ok: false, message: 'the ui suite is driven by bench/ui.ts' }));
   if (suite !== 'probes' && suite !== 'encoder') return Promise.resolve({ ok: false, message: `unknown suite '${suite}'` });
   const environment = {
     userAgent: navigator.userAgent,
