@@ -95,7 +95,9 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
     }
     setSwitching(true);
     try {
-      store.setResult(await tools.showFeatures(runResult, choice.shown, choice.features));
+      const shown = await tools.showFeatures(runResult, choice.shown, choice.features);
+      // A run that finished meanwhile is newer than this view of the old one.
+      if (useExplorer.getState().result === result) store.setResult(shown);
     } catch (caught) {
       store.notify('error', `Could not show ${choice.shown.label}`, describeError(caught));
     } finally {
