@@ -12,7 +12,7 @@ test('compares the land-sea probe with its baselines on the same patches and spl
   }
   await page.getByRole('button', { name: '2022-08-07' }).click();
   await page.getByRole('combobox', { name: 'Time' }).selectOption({ label: '06:00' });
-  await page.getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByRole('region', { name: 'Metrics' })).toBeVisible({ timeout: 150_000 });
 
   const compare = page.getByRole('region', { name: 'Compare' });

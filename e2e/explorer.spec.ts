@@ -17,7 +17,7 @@ async function runStudyTime(page: Page): Promise<void> {
   }
   await page.getByRole('button', { name: '2022-08-07' }).click();
   await page.getByRole('combobox', { name: 'Time' }).selectOption({ label: '06:00' });
-  await page.getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByRole('region', { name: 'Metrics' })).toBeVisible({ timeout: 150_000 });
 }
 
@@ -98,7 +98,7 @@ test('a hostile permalink shows a notice and leaves a working app', async ({ pag
   await expect(page.getByRole('status').filter({ hasText: 'Part of the link was ignored' }).first()).toBeVisible();
   await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
   await expect(page.getByRole('textbox', { name: 'Store URL', exact: true })).toHaveValue('/sample/era5-sample.zarr');
-  await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
   expect(dialogs).toEqual([]);
   await page.screenshot({ path: 'test-results/screenshots/hostile-permalink.png' });
 });

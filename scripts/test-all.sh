@@ -17,9 +17,10 @@ fi
 
 npm run --silent prepare-assets
 npm run --silent typecheck
-mkdir -p test-results
-npx vitest run --reporter=default --reporter=json --outputFile=test-results/unit.json
+# Playwright empties test-results/ when it starts, so the reports live apart.
+mkdir -p reports
+npx vitest run --reporter=default --reporter=json --outputFile=reports/unit.json
 npx vite build --logLevel warn
-CI=1 PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/e2e.json npx playwright test --reporter=list,json || e2e_failed=1
-node scripts/summarise-tests.mjs test-results/unit.json test-results/e2e.json
+CI=1 PLAYWRIGHT_JSON_OUTPUT_NAME=reports/e2e.json npx playwright test --reporter=list,json || e2e_failed=1
+node scripts/summarise-tests.mjs reports/unit.json reports/e2e.json
 exit "${e2e_failed:-0}"

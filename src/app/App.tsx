@@ -151,8 +151,8 @@ export function App() {
 
   // A permalink that names a time, or study 2 (its times are in the link or the default), reproduces
   // its view: run as soon as the store and models are ready.
-  const linked = new URLSearchParams(window.location.search);
-  const runOnOpen = useRef(linked.has('time') || linked.get('study') === 'extremes');
+  // Decided once the link is parsed: a link whose time was invalid is not run.
+  const runOnOpen = useRef(false);
   useEffect(() => {
     if (!runOnOpen.current || storeStatus !== 'ready' || models.length === 0) return;
     runOnOpen.current = false;
@@ -163,6 +163,7 @@ export function App() {
   useEffect(() => {
     const stopSync = startUrlSync();
     const { settings } = useExplorer.getState();
+    runOnOpen.current = settings.time !== null || settings.study === 'extremes';
     void openStore(settings.store, settings.staticStore, settings.layout, true);
     listModels()
       .then(setModels)
