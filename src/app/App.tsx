@@ -99,8 +99,11 @@ export function App() {
       }
       if (latest.settings.selectedPatch !== null && latest.settings.selectedPatch >= next.table.count) latest.updateSettings({ selectedPatch: null });
       latest.setSelectionMask(selection);
+      const previous = latest.result;
       latest.setResult(next);
       latest.setRunStatus('done');
+      // The worker keeps one feature matrix per run; the one the screen no longer shows can go.
+      if (previous && previous.featuresKey !== next.featuresKey) void workers.probes.releaseFeatures(previous.featuresKey);
       if (next.fallbackReason) latest.notify('warning', 'Running on WASM', next.fallbackReason);
     } catch (error) {
       const latest = useExplorer.getState();
