@@ -8,7 +8,8 @@ import { BENCH_MODEL_FILE, numberList, type WorkerMessage } from './protocol.ts'
 
 // models/ is served at /models/ by the app's Vite plugin, in dev and preview.
 const BENCH_MODEL_URL = `/models/${BENCH_MODEL_FILE}`;
-const RESOLUTION = 1.0;
+/** Grid spacings the suite can time: the sample's 1.0 degree and ERA5's 0.25 degree (64,800 patches). */
+const RESOLUTIONS = [1, 0.25];
 
 const post = (message: WorkerMessage) => self.postMessage(message);
 
@@ -17,15 +18,17 @@ self.onmessage = async (event: MessageEvent<string>) => {
     const query = new URLSearchParams(event.data);
     const tiles = numberList(query.get('tiles'), [1024, 4096]);
     const [repeat] = numberList(query.get('repeat'), [1]);
+    const resolution = Number(query.get('resolution') ?? '1');
+    if (!RESOLUTIONS.includes(resolution)) throw new Error(`resolution must be one of ${RESOLUTIONS.join(', ')}, got ${resolution}`);
     const response = await fetch(BENCH_MODEL_URL);
     if (!response.ok) throw new Error(`${BENCH_MODEL_URL} answered HTTP ${response.status}: build it with latent-explorer init-model`);
     const session = await createBrowserSession(new Uint8Array(await response.arrayBuffer()), { preferWebGpu: false });
     post({ kind: 'progress', line: `session: ${session.backend}` });
-    const batch = syntheticGlobalBatch(RESOLUTION);
+    const batch = syntheticGlobalBatch(resolution);
     const timings: TimingResult[] = [];
     for (const tile of tiles) {
       for (let run = 0; run < repeat; run++) {
-        const timing = await timeEncode(session, PRESETS['aurora-0.25'], batch, RESOLUTION, tile, () => performance.now());
+        const timing = await timeEncode(session, PRESETS['aurora-0.25'], batch, resolution, tile, () => performance.now());
         timings.push(timing);
         post({ kind: 'progress', line: formatTiming(timing) });
       }
