@@ -2,18 +2,11 @@
 // shuffled labels, control task) in one table, each accuracy with the majority class beside it, and a
 // permalink that carries the comparison set.
 import { expect, test } from '@playwright/test';
+import { runStudyTime } from './sample.ts';
 
 test('compares the land-sea probe with its baselines on the same patches and split', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto('/');
-  await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
-  while (!(await page.getByRole('button', { name: '2022-08-07' }).isVisible())) {
-    await page.getByRole('button', { name: 'Next month with data' }).click();
-  }
-  await page.getByRole('button', { name: '2022-08-07' }).click();
-  await page.getByRole('combobox', { name: 'Time' }).selectOption({ label: '06:00' });
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect(page.getByRole('region', { name: 'Metrics' })).toBeVisible({ timeout: 150_000 });
+  await runStudyTime(page);
 
   const compare = page.getByRole('region', { name: 'Compare' });
   // models/ holds only the chosen untrained encoder: that baseline is left out with a note.

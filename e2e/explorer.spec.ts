@@ -2,24 +2,12 @@
 // globe, brush the scatter, share a permalink, survive a hostile one. Screenshots go to
 // test-results/screenshots/ for a person to look at.
 import { expect, test, type Page } from '@playwright/test';
+import { runStudyTime, STUDY_TIME } from './sample.ts';
 
-const STUDY_TIME = '2022-08-07T06:00:00Z';
 const PATCHES = 45 * 90;
 
 const scatter = (page: Page) => page.getByRole('img', { name: 'PCA scatter' });
 const globe = (page: Page) => page.getByRole('img', { name: 'Globe of patches' });
-
-async function runStudyTime(page: Page): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
-  while (!(await page.getByRole('button', { name: '2022-08-07' }).isVisible())) {
-    await page.getByRole('button', { name: 'Next month with data' }).click();
-  }
-  await page.getByRole('button', { name: '2022-08-07' }).click();
-  await page.getByRole('combobox', { name: 'Time' }).selectOption({ label: '06:00' });
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect(page.getByRole('region', { name: 'Metrics' })).toBeVisible({ timeout: 150_000 });
-}
 
 test.describe.configure({ mode: 'serial' });
 
