@@ -3,16 +3,18 @@
 import { convertLongitude, cosLatitudeWeight, createPatchGrid, patchBounds, patchCentres, patchColumns } from '../data/geometry.ts';
 import { thresholdLabels, LAND_FRACTION_THRESHOLD } from '../probes/labels.ts';
 import { predictLabels } from '../probes/logreg.ts';
+import type { PcaResult } from '../probes/pca.ts';
+import type { Split as RowSplit } from '../probes/splits.ts';
 import type { ProbesClient } from '../probes/client.ts';
 import type { StageName, StageProgress } from '../state/store.ts';
 import { MODEL_FEATURES, type ExplorerResult } from '../state/result.ts';
 import type { ViewSettings } from '../state/view-settings.ts';
 import { LAND_SEA_SCHEME } from '../views/index.ts';
 import type { EncodedTime } from '../workers/encoder.worker.ts';
-import { LatentCache, type LatentKey } from './latent-cache.ts';
+import type { ProbeResponse } from '../workers/probes.worker.ts';
+import { latentKey, LatentCache } from './latent-cache.ts';
 import type { ModelEntry } from './models.ts';
 import { splitRows } from './split-rows.ts';
-import { resolveStoreUrl } from './store-summary.ts';
 import type { EncoderClient } from './workers.ts';
 
 /** PCs computed per run: the explained-variance bar shows ten, and any of them can colour the points. */
@@ -48,14 +50,7 @@ let jobCounter = 0;
 export async function latentsFor(settings: ViewSettings, model: ModelEntry, context: Omit<RunContext, 'probes'>): Promise<{ encoded: EncodedTime; cached: boolean }> {
   const time = settings.time;
   if (!time) throw new Error('Pick a date before running.');
-  const key: LatentKey = {
-    store: resolveStoreUrl(settings.store),
-    staticStore: settings.staticStore ? resolveStoreUrl(settings.staticStore) : null,
-    layout: settings.layout,
-    time,
-    modelHash: model.hash,
-    region: 'global',
-  };
+  const key = latentKey(settings, time, model.hash, 'global');
   const cached = await context.cache.get(key);
   // Entries cached before the raw inputs came with the latents are encoded again.
   if (cached?.rawInputs) return { encoded: cached, cached: true };
@@ -113,6 +108,35 @@ function cellGeometry(encoded: EncodedTime) {
   return { cellBounds, cellCentres, centreLat: centres.lat, centreLon: centres.lon, patchColumns: patchColumns(grid) };
 }
 
+/** cos(latitude) per patch when area weights are on: equal-angle patches near the poles cover less of the Earth. */
+export function areaWeightsFor(centreLat: Float64Array, on: boolean): Float64Array | undefined {
+  return on ? Float64Array.from(centreLat, cosLatitudeWeight) : undefined;
+}
+
+/** What a PCA and a probe fit give a result: shared by a run and by a redraw from a baseline's features. */
+export function fitFields(pcaResult: PcaResult, probe: ProbeResponse, split: RowSplit) {
+  const isTest = new Uint8Array(probe.probabilities.length);
+  for (const row of split.test) isTest[row] = 1;
+  const probabilities = Float32Array.from(probe.probabilities);
+  return {
+    table: {
+      predictions: predictLabels(probabilities),
+      probabilities,
+      pcScores: pcaResult.scores,
+      pcCount: pcaResult.componentCount,
+      conceptScores: Float32Array.from(probe.conceptScores),
+    },
+    isTest,
+    trainCount: split.train.length,
+    testCount: split.test.length,
+    explainedVarianceRatio: pcaResult.explainedVarianceRatio,
+    metrics: probe.testMetrics,
+    majorityBaselineAccuracy: probe.majorityBaselineAccuracy,
+    probeIterations: probe.model.iterations,
+    probeConverged: probe.model.converged,
+  };
+}
+
 export async function runExplorer(settings: ViewSettings, model: ModelEntry, context: RunContext): Promise<ExplorerResult> {
   const { encoded, cached } = await latentsFor(settings, model, context);
   if (cached) {
@@ -140,8 +164,7 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
   const pcaStart = performance.now();
   const pcaJob = `pca-${jobCounter}`;
   const stopPcaCancel = onCancel(pcaJob);
-  // cos(latitude) per patch: equal-angle patches near the poles cover less of the Earth.
-  const areaWeights = settings.areaWeights ? Float64Array.from(geometry.centreLat, cosLatitudeWeight) : undefined;
+  const areaWeights = areaWeightsFor(geometry.centreLat, settings.areaWeights);
   const pcaResult = await context.probes
     .pca({ jobId: pcaJob, features: featuresKey, components: Math.min(PC_COUNT, embedDim), weights: areaWeights }, (fraction) =>
       context.onStage('pca', { done: Math.round(fraction * 100) }),
@@ -174,9 +197,7 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
   const probeMilliseconds = performance.now() - probeStart;
   context.onStage('probe', { status: 'done', done: 100, milliseconds: probeMilliseconds });
 
-  const isTest = new Uint8Array(patchCount);
-  for (const row of split.test) isTest[row] = 1;
-  const probabilities = Float32Array.from(probe.probabilities);
+  const fit = fitFields(pcaResult, probe, split);
 
   return {
     key: `${encoded.lat.length}x${encoded.lon.length}|${settings.store}|${settings.time}|${model.hash}|${settings.level}`,
@@ -184,32 +205,21 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
     level: settings.level,
     modelId: model.id,
     shownFeatures: MODEL_FEATURES,
-    table: {
-      count: patchCount,
-      cellBounds: geometry.cellBounds,
-      cellCentres: geometry.cellCentres,
-      labels,
-      predictions: predictLabels(probabilities),
-      probabilities,
-      pcScores: pcaResult.scores,
-      pcCount: pcaResult.componentCount,
-      conceptScores: Float32Array.from(probe.conceptScores),
-      classNames: LAND_SEA_SCHEME.names,
-    },
     patchColumns: geometry.patchColumns,
     centreLat: geometry.centreLat,
     centreLon: geometry.centreLon,
     inputs: encoded.inputs,
     rawInputs: encoded.rawInputs,
     areaWeights: settings.areaWeights,
-    isTest,
-    trainCount: split.train.length,
-    testCount: split.test.length,
-    explainedVarianceRatio: pcaResult.explainedVarianceRatio,
-    metrics: probe.testMetrics,
-    majorityBaselineAccuracy: probe.majorityBaselineAccuracy,
-    probeIterations: probe.model.iterations,
-    probeConverged: probe.model.converged,
+    ...fit,
+    table: {
+      count: patchCount,
+      cellBounds: geometry.cellBounds,
+      cellCentres: geometry.cellCentres,
+      labels,
+      ...fit.table,
+      classNames: LAND_SEA_SCHEME.names,
+    },
     encoderBackend: encoded.backend,
     probeBackend: probeBackend.name,
     fallbackReason: encoded.fallbackReason,

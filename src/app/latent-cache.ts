@@ -1,5 +1,8 @@
 // Latents of a (store, time, model, region) cached in memory and in IndexedDB, so that a second run
 // on the same inputs starts at PCA, even after a reload. The key names every input of the encoder.
+import type { ViewSettings } from '../state/view-settings.ts';
+import { resolveStoreUrl } from './store-summary.ts';
+
 const DB_NAME = 'aurora-latent-explorer';
 const STORE_NAME = 'latents';
 const MEMORY_ENTRIES = 4;
@@ -11,6 +14,18 @@ export interface LatentKey {
   time: string;
   modelHash: string;
   region: string;
+}
+
+/** The cache key of the latents of `time` in the settings' store, by the model with `modelHash`, over `region`. */
+export function latentKey(settings: Pick<ViewSettings, 'store' | 'staticStore' | 'layout'>, time: string, modelHash: string, region: string): LatentKey {
+  return {
+    store: resolveStoreUrl(settings.store),
+    staticStore: settings.staticStore ? resolveStoreUrl(settings.staticStore) : null,
+    layout: settings.layout,
+    time,
+    modelHash,
+    region,
+  };
 }
 
 export function latentKeyText(key: LatentKey): string {

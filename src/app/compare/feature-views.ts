@@ -1,13 +1,11 @@
 // The scatter and the globe drawn from a baseline's features instead of the model's: the same
 // patches, labels, split and weights, PCA and the probe refitted on the raw input patch or an
 // untrained encoder's latents, so that the user sees where the baseline fails and the model does not.
-import { cosLatitudeWeight } from '../../data/geometry.ts';
 import type { ProbesClient } from '../../probes/client.ts';
-import { predictLabels } from '../../probes/logreg.ts';
 import type { FeatureMatrix } from '../../probes/matrix.ts';
 import type { ExplorerResult, ShownFeatures } from '../../state/result.ts';
 import type { ViewSettings } from '../../state/view-settings.ts';
-import { PC_COUNT } from '../explorer-run.ts';
+import { areaWeightsFor, fitFields, PC_COUNT } from '../explorer-run.ts';
 import { splitRows } from '../split-rows.ts';
 
 /** `modelResult` redrawn from `features`: its key stays, so that the views keep their selection and camera. */
@@ -25,32 +23,16 @@ export async function resultFromFeatures(
   const featuresKey = `view-${shown.id}`;
   // Copied: the comparison and later switches use the same arrays again.
   await probes.loadFeatures(featuresKey, features.data.slice(), features.rows, features.cols);
-  const weights = settings.areaWeights ? Float64Array.from(modelResult.centreLat, cosLatitudeWeight) : undefined;
+  const weights = areaWeightsFor(modelResult.centreLat, settings.areaWeights);
   const pcaResult = await probes.pca({ jobId: `${featuresKey}-pca`, features: featuresKey, components: Math.min(PC_COUNT, features.cols), weights });
   const split = splitRows(settings.split, labels, modelResult.centreLat, modelResult.centreLon);
   const probe = await probes.fitProbe({ jobId: `${featuresKey}-probe`, features: featuresKey, labels, train: split.train, test: split.test, sampleWeights: weights });
-  const isTest = new Uint8Array(labels.length);
-  for (const row of split.test) isTest[row] = 1;
-  const probabilities = Float32Array.from(probe.probabilities);
+  const fit = fitFields(pcaResult, probe, split);
   return {
     ...modelResult,
     shownFeatures: shown,
-    table: {
-      ...modelResult.table,
-      predictions: predictLabels(probabilities),
-      probabilities,
-      pcScores: pcaResult.scores,
-      pcCount: pcaResult.componentCount,
-      conceptScores: Float32Array.from(probe.conceptScores),
-    },
-    isTest,
-    trainCount: split.train.length,
-    testCount: split.test.length,
-    explainedVarianceRatio: pcaResult.explainedVarianceRatio,
-    metrics: probe.testMetrics,
-    majorityBaselineAccuracy: probe.majorityBaselineAccuracy,
-    probeIterations: probe.model.iterations,
-    probeConverged: probe.model.converged,
+    ...fit,
+    table: { ...modelResult.table, ...fit.table },
     areaWeights: settings.areaWeights,
     featuresKey,
   };

@@ -9,9 +9,9 @@ import type { StageName, StageProgress } from '../../state/store.ts';
 import type { RegionBox, ViewSettings } from '../../state/view-settings.ts';
 import type { StudyTimeInputs } from '../../studies/study-time.ts';
 import { RunCancelledError } from '../explorer-run.ts';
-import { LatentCache, type LatentKey } from '../latent-cache.ts';
+import { latentKey, LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
-import { isoTime, resolveStoreUrl } from '../store-summary.ts';
+import { isoTime } from '../store-summary.ts';
 import type { EncoderClient } from '../workers.ts';
 import type { ExtremesRun, PercentileFiles } from './extremes-store.ts';
 import { rowGeometry } from './extremes-view.ts';
@@ -104,14 +104,7 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
   let fetchMilliseconds = 0;
   let encodeMilliseconds = 0;
   for (const [k, time] of times.entries()) {
-    const key: LatentKey = {
-      store: resolveStoreUrl(settings.store),
-      staticStore: settings.staticStore ? resolveStoreUrl(settings.staticStore) : null,
-      layout: settings.layout,
-      time,
-      modelHash: model.hash,
-      region: regionKey(settings.region),
-    };
+    const key = latentKey(settings, time, model.hash, regionKey(settings.region));
     const cached = await studyTimeCache.get(key);
     if (cached) {
       inputs.push(cached);
