@@ -4,7 +4,7 @@
 // it, from the Vite dev server and from a production build. Patches/s and GFLOP/s (the graph's
 // FLOPs, src/encoder/config.ts flopsPerPatch), medians over --repeat runs per tile size, and the peak
 // memory of Chromium's processes while it runs.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -29,13 +29,54 @@ const GFLOPS_TARGET: Target = { kind: 'min', limit: 20, source: 'browser WASM ta
 /** Issue 3: the full 0.25-degree grid must encode in under 2 GB in the browser, thanks to tiling. */
 const MEMORY_TARGET: Target = { kind: 'max', limit: 2048, source: 'issue 3, 0.25 degree' };
 
+interface ProcessMemory {
+  /** e.g. "renderer", "gpu-process", "browser" (the process with no --type). */
+  name: string;
+  rssMiB: number;
+  /** Proportional set size: each shared page divided among the processes that map it. */
+  pssMiB: number;
+}
+
+/** Memory of every running Chromium process, from /proc (Linux). */
+function chromiumProcesses(): ProcessMemory[] {
+  const lines = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n');
+  const processes: ProcessMemory[] = [];
+  for (const line of lines) {
+    const [pid, command, ...args] = line.trim().split(/\s+/);
+    if (!command || !/chrom/i.test(command)) continue;
+    let rollup: string;
+    try {
+      rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    } catch {
+      continue; // The process ended between ps and the read.
+    }
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0);
+    const type = args.find((arg) => arg.startsWith('--type='))?.slice('--type='.length) ?? 'browser';
+    const utility = args.find((arg) => arg.startsWith('--utility-sub-type='))?.split('.').at(-1);
+    processes.push({ name: utility ?? type, rssMiB: kib('Rss') / 1024, pssMiB: kib('Pss') / 1024 });
+  }
+  return processes;
+}
+
 /**
- * Resident memory of every Chromium process together, in MiB: an upper bound on what the page uses
- * (shared pages are counted once per process). Sampled while the suite runs, for the peak.
+ * Peak memory of Chromium's processes together while the suite runs, sampled. The figure is the sum
+ * of proportional set sizes, the physical memory they use between them; the sum of resident sets,
+ * which counts Chromium's shared code once per process, is printed beside it as an upper bound.
  */
-function chromiumResidentMiB(): number {
-  const lines = execFileSync('ps', ['-eo', 'rss=,comm='], { encoding: 'utf8' }).split('\n');
-  return lines.filter((line) => /chrom/i.test(line)).reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[0]) / 1024, 0);
+class PeakSampler {
+  peakPssMiB = 0;
+  peakRssMiB = 0;
+  atPeak: ProcessMemory[] = [];
+  sample(): void {
+    const processes = chromiumProcesses();
+    const pss = processes.reduce((sum, p) => sum + p.pssMiB, 0);
+    this.peakRssMiB = Math.max(this.peakRssMiB, processes.reduce((sum, p) => sum + p.rssMiB, 0));
+    if (pss > this.peakPssMiB) [this.peakPssMiB, this.atPeak] = [pss, processes];
+  }
+  describe(): string {
+    const byPss = [...this.atPeak].sort((a, b) => b.pssMiB - a.pssMiB);
+    return byPss.map((p) => `${p.name} ${p.pssMiB.toFixed(0)}`).join(', ');
+  }
 }
 
 const model = join(resolve(import.meta.dirname, '..'), 'models', BENCH_MODEL_FILE);
@@ -50,12 +91,12 @@ const figures: Figure[] = [];
 for (const mode of modes) {
   const where = `Chromium WASM (${mode === 'dev' ? 'dev server' : 'production build'})`;
   console.log(`\n${where}`);
-  let peakMiB = 0;
-  const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, chromiumResidentMiB())), 250);
+  const peak = new PeakSampler();
+  const sampler = setInterval(() => peak.sample(), 250);
   const run = await runBrowserSuite('encoder', { tiles: tiles.join(','), repeat: values.repeat, resolution: String(resolution) }, mode, (line) =>
     console.log(`  page: ${line}  [load ${load()}]`),
   ).finally(() => clearInterval(sampler));
-  console.log(`  peak resident memory of Chromium's processes: ${peakMiB.toFixed(0)} MiB`);
+  console.log(`  peak memory of Chromium's processes: ${peak.peakPssMiB.toFixed(0)} MiB proportional (${peak.describe()}); ${peak.peakRssMiB.toFixed(0)} MiB resident`);
   console.log(`  ${run.environment.userAgent}; cross-origin isolated: ${run.environment.crossOriginIsolated}; ${run.environment.hardwareConcurrency} cores`);
   // The best tile size, as the app would configure it.
   const byTile = tiles.map((tile) => run.result.timings.filter((t) => t.maxTilePatches === tile));
@@ -71,7 +112,7 @@ for (const mode of modes) {
     { bench: 'encoder', name, value: best.patchesPerSecond, unit: 'patches/s' },
     // The GFLOP/s target is set at 1.0 degree; at 0.25 degree the target is memory.
     { bench: 'encoder', name, value: best.graphGflops, unit: 'GFLOP/s', target: resolution === 1 ? GFLOPS_TARGET : undefined },
-    { bench: 'encoder', name: `${name}, peak Chromium memory`, value: peakMiB, unit: 'MiB', target: resolution === 0.25 ? MEMORY_TARGET : undefined },
+    { bench: 'encoder', name: `${name}, peak Chromium memory`, value: peak.peakPssMiB, unit: 'MiB', target: resolution === 0.25 ? MEMORY_TARGET : undefined },
   );
 }
 console.log(`\n${formatFigureTable(figures)}`);
