@@ -6,9 +6,10 @@ import { parseNumber, parseNumberList } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { throttledProgress } from './encode.ts';
 import type { NormalisedBatch } from '../../data/batch.ts';
-import { openEra5Dataset, type Era5Dataset } from '../../data/dataset.ts';
+import { listTimes, openEra5Dataset, type Era5Dataset } from '../../data/dataset.ts';
 import type { LayoutName } from '../../data/layout.ts';
 import { openSource } from '../../data/store.node.ts';
+import { parseTimeSelection, resolveTimeSelection, TimeSelectionError, type TimeSelection } from '../../data/time-selection.ts';
 import { presetForEmbedDim, PRESETS, type EncoderConfig } from '../../encoder/config.ts';
 import { initialWeights } from '../../encoder/init.ts';
 import { buildModel } from '../../encoder/model.ts';
@@ -45,7 +46,8 @@ export const COMPARE_USAGE = `Comparison (issue 7: controls), either study:
                    Prints one probe card per probe: model, data, split, n train/test, positive rate,
                    accuracy ± sd beside the majority class's, per date, and selectivity
                    (model accuracy - control accuracy on held-out cells)
-  --dates ISO,...  the batch times (land-sea: one probe per date; extremes: as --times)
+  --dates TIMES    the batch times, written as for --times: ISO,..., every:K, every:K:FROM..TO or FROM..TO
+                   (land-sea: one probe per date; extremes: as --times)
   --seeds 0,1,2    repeat seeds: of seeded splits (stratified, blocks), permutations and control cells
                    (default: --seed)
   --untrained-seeds 0,1  one untrained encoder per seed, of the model's architecture (default 0)
@@ -61,13 +63,45 @@ interface StudyContext {
   static?: string;
   layout?: string;
   modelPath: string;
-  times: readonly Date[];
+  times: ChosenTimes;
   region: Extract<Region, { kind: 'box' }> | undefined;
   level: number;
   split: SplitChoice;
   C: number;
   json: boolean;
   probeBackend: string;
+}
+
+/** A study's batch times as the command line chose them, resolved once the store is open. */
+export interface ChosenTimes {
+  /** The option they came from, to begin their messages: '--dates', '--times (default)', ... */
+  option: string;
+  selection: TimeSelection;
+}
+
+export function parseChosenTimes(option: string, text: string): ChosenTimes {
+  return { option, selection: withOptionName(option, () => parseTimeSelection(text)) };
+}
+
+/**
+ * The chosen times among the store's. A batch needs its previous 6-hourly step too, so `every` counts
+ * only the times that have it; a listed time is checked against all of them, so that a missing
+ * previous step keeps the data layer's own message.
+ */
+export function resolveChosenTimes(chosen: ChosenTimes, dataset: Era5Dataset): Date[] {
+  const listing = listTimes(dataset);
+  const choosable = chosen.selection.kind === 'list' ? listing.times : listing.times.filter((_, i) => listing.hasPreviousStep[i]);
+  return withOptionName(chosen.option, () => resolveTimeSelection(chosen.selection, choosable));
+}
+
+/** A usage mistake in a time selection is the CLI's error, named by its option. */
+function withOptionName<T>(option: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof TimeSelectionError) throw new CliError(`${option}: ${error.message}`);
+    throw error;
+  }
 }
 
 export function parseBaselines(value: string): Baseline[] {
@@ -112,7 +146,7 @@ export async function runStudyComparison(values: CompareValues, context: StudyCo
     study: percentiles ? 'extremes' : 'land-sea',
     model: { name: inputs.model.name, trained: inputs.model.trained },
     probe_backend: context.probeBackend,
-    times: context.times.map((time) => time.toISOString()),
+    times: inputs.model.inputs.map((encoded) => encoded.time.toISOString()),
     level: context.level,
     split: context.split,
     baselines: settings.baselines,
@@ -128,10 +162,11 @@ async function encodeForComparison(values: CompareValues, context: StudyContext,
   const source = await openSource(context.store);
   const staticSource = context.static ? await openSource(context.static) : undefined;
   const dataset = await openEra5Dataset(source, { layout: context.layout as LayoutName | undefined, staticSource });
+  const times = resolveChosenTimes(context.times, dataset);
   const raw: FeatureMatrix[] = [];
   const keepRaw = baselines.includes('raw') ? (inputs: StudyTimeInputs, batch: NormalisedBatch) => void raw.push(rawInputFeatures(batch, inputs.patchIndices, { atmosphere: values['raw-atmosphere'] === true })) : undefined;
   process.stderr.write(`model ${model.sidecar.name}${model.sidecar.trained ? '' : ' (UNTRAINED control)'}\n`);
-  const inputs = await encode(dataset, model.onnx, model.sidecar.config, context, keepRaw);
+  const inputs = await encode(dataset, model.onnx, model.sidecar.config, times, context, keepRaw);
   const untrained: ComparisonInputs['untrained'][number][] = [];
   if (baselines.includes('untrained')) {
     const preset = presetForEmbedDim(model.sidecar.config.embedDim);
@@ -141,7 +176,7 @@ async function encodeForComparison(values: CompareValues, context: StudyContext,
       const name = `${preset}-untrained-seed${seed}`;
       process.stderr.write(`untrained baseline ${name}\n`);
       const built = buildModel(name, config, initialWeights(config, seed), { kind: 'untrained', preset, seed }, 'comparison');
-      untrained.push({ name, inputs: await encode(dataset, built.onnx, config, context) });
+      untrained.push({ name, inputs: await encode(dataset, built.onnx, config, times, context) });
     }
   }
   const rawName = `raw input (${raw[0]?.cols ?? RAW_SURFACE_FEATURES} features)`;
@@ -157,12 +192,13 @@ async function encode(
   dataset: Era5Dataset,
   onnx: Uint8Array,
   config: EncoderConfig,
+  times: readonly Date[],
   context: StudyContext,
   onEncoded?: (inputs: StudyTimeInputs, batch: NormalisedBatch) => void,
 ): Promise<StudyTimeInputs[]> {
   const session = await createNodeSession(onnx, { onFallback: (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`) });
   try {
-    return await collectStudyTimes(dataset, session, config, context.times, { region: context.region, onEncoded, onProgress: progressPrinter() });
+    return await collectStudyTimes(dataset, session, config, times, { region: context.region, onEncoded, onProgress: progressPrinter() });
   } finally {
     await session.release();
   }

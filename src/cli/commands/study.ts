@@ -22,7 +22,7 @@ import { EUROPE_REGION, runExtremesStudy, type ExtremesResult } from '../../stud
 import { runLandSeaStudy, type LandSeaResult } from '../../studies/land-sea.ts';
 import type { StudyProgress } from '../../studies/progress.ts';
 import { collectStudyTimes } from '../../studies/study-time.ts';
-import { COMPARE_OPTIONS, COMPARE_USAGE, runStudyComparison } from './study-compare.ts';
+import { COMPARE_OPTIONS, COMPARE_USAGE, parseChosenTimes, resolveChosenTimes, runStudyComparison, type ChosenTimes } from './study-compare.ts';
 
 export const summary = 'Run study 1 (land-sea) or study 2 (extreme 2 m temperature) headless';
 
@@ -30,7 +30,7 @@ export const DEFAULT_MODEL = 'models/aurora-0.25-untrained-seed0.onnx';
 
 export const usage = `Usage:
   latent-explorer study extremes --store URL|PATH [--static URL|PATH] [--layout wb2|cds] [--model FILE]
-                                 [--times ISO,ISO,...] [--percentiles STORE|DIR|FILE,FILE,...]
+                                 [--times ISO,...|every:K[:FROM..TO]|FROM..TO] [--percentiles STORE|DIR|FILE,FILE,...]
                                  [--percentile-time 2020-01-01] [--region S,N,W,E] [--level 0]
                                  [--split stratified|blocks|leave-one-time-out] [--seed 0] [--C 1] [--json]
   latent-explorer study land-sea --store URL|PATH [--static URL|PATH] [--layout wb2|cds] [--model FILE]
@@ -49,7 +49,10 @@ Options:
   --store, --static, --layout   the ERA5 store, as for 'encode'
   --model          an encoder ONNX file with its sidecar (default ${DEFAULT_MODEL};
                    make it with 'latent-explorer init-model --preset aurora-0.25 --seed 0 --out ${DEFAULT_MODEL}')
-  --times          extremes: batch times, UTC (default: the study's ten heatwave times)
+  --times          extremes: batch times, UTC (default: the study's ten heatwave times), as a list
+                   ISO,ISO,... or a rule over the store's times that have their previous 6-hourly step:
+                   every:K (every K-th, from the first), every:K:FROM..TO (every K-th within FROM..TO),
+                   FROM..TO (all within). Range ends are inclusive instants: 2022-08-31 is its 00:00
   --time           land-sea: the batch time (default: the study's ${STUDY1_TIME.toISOString().slice(0, 16)})
   --percentiles    a Zarr store with pNN_Tmax_Yearly variables, a directory of the CDS files
                    (pNN_Tmax_Yearly_rcp45_mean_v1.0.nc, NetCDF-4 or NetCDF-3) or a comma-separated list
@@ -139,7 +142,7 @@ function parseCommon(values: StudyValues, study: StudyName): CommonOptions {
 }
 
 /** Opens the store and the model, and encodes the times. */
-async function encodeTimes(values: StudyValues, times: readonly Date[], region: CommonOptions['region']) {
+async function encodeTimes(values: StudyValues, chosen: ChosenTimes, region: CommonOptions['region']) {
   const modelPath = values.model ?? DEFAULT_MODEL;
   if (!existsSync(modelPath)) {
     throw new CliError(`no model at ${modelPath}; make one with 'latent-explorer init-model --preset aurora-0.25 --seed 0 --out ${modelPath}' or give --model`);
@@ -150,6 +153,7 @@ async function encodeTimes(values: StudyValues, times: readonly Date[], region: 
     const source = await openSource(requireString(values.store, 'store'));
     const staticSource = values.static ? await openSource(values.static) : undefined;
     const dataset = await openEra5Dataset(source, { layout: values.layout as LayoutName | undefined, staticSource });
+    const times = resolveChosenTimes(chosen, dataset);
     process.stderr.write(`model ${model.sidecar.name}${model.sidecar.trained ? '' : ' (UNTRAINED control)'} on ${session.backend}\n`);
     const inputs = await collectStudyTimes(dataset, session, model.sidecar.config, times, { region, onProgress: progressPrinter() });
     return { inputs, model: { name: model.sidecar.name, trained: model.sidecar.trained }, backend: session.backend };
@@ -164,13 +168,13 @@ function progressPrinter(): (progress: StudyProgress) => void {
 }
 
 async function runExtremes(values: StudyValues, common: CommonOptions): Promise<number> {
-  const times = values.times === undefined ? [...HEATWAVE_TIMES] : parseTimes(values.times);
+  const times = values.times === undefined ? listed('--times (default)', HEATWAVE_TIMES) : parseChosenTimes('--times', values.times);
   const region = common.region ?? EUROPE_REGION;
   const percentileTime = values['percentile-time'] === undefined ? STUDY_PERCENTILE_TIME : parseTimes(values['percentile-time'])[0];
   const percentileSpec = values.percentiles ?? defaultPercentiles(common.store);
   const percentiles = await readPercentileSources(percentileSpec, { time: percentileTime });
   const backend = await initNodeProbeBackend();
-  if (values.compare !== undefined) return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? times : parseTimes(values.dates), region, backend.name), percentiles);
+  if (values.compare !== undefined) return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? times : parseChosenTimes('--dates', values.dates), region, backend.name), percentiles);
   const encoded = await encodeTimes(values, times, region);
   const result = await runExtremesStudy(encoded.inputs, percentiles, { level: common.level, split: common.split, C: common.C, onProgress: progressPrinter() });
   const output = extremesJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name, region, percentiles: percentileSpec });
@@ -185,18 +189,23 @@ function defaultPercentiles(store: string): string {
 }
 
 async function runLandSea(values: StudyValues, common: CommonOptions): Promise<number> {
-  const time = values.time === undefined ? STUDY1_TIME : parseTimes(values.time)[0];
+  const times = values.time === undefined ? listed('--time (default)', [STUDY1_TIME]) : listed('--time', [parseTimes(values.time)[0]]);
   const backend = await initNodeProbeBackend();
-  if (values.compare !== undefined) return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? [time] : parseTimes(values.dates), common.region, backend.name));
-  const encoded = await encodeTimes(values, [time], common.region);
+  if (values.compare !== undefined) return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? times : parseChosenTimes('--dates', values.dates), common.region, backend.name));
+  const encoded = await encodeTimes(values, times, common.region);
   const result = await runLandSeaStudy(encoded.inputs[0], { level: common.level, split: common.split, C: common.C, onProgress: progressPrinter() });
   const output = landSeaJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name });
   process.stdout.write(common.json ? JSON.stringify(output) + '\n' : landSeaText(result));
   return result.converged ? 0 : 3;
 }
 
+/** Times named one by one (a default, or --time), checked against the store like a list given on the command line. */
+function listed(option: string, times: readonly Date[]): ChosenTimes {
+  return { option, selection: { kind: 'list', times: [...times] } };
+}
+
 /** What the comparison (--compare) needs of the study's options. */
-function comparisonContext(values: StudyValues, common: CommonOptions, times: Date[], region: CommonOptions['region'], probeBackend: string) {
+function comparisonContext(values: StudyValues, common: CommonOptions, times: ChosenTimes, region: CommonOptions['region'], probeBackend: string) {
   return { ...common, static: values.static, layout: values.layout, modelPath: values.model ?? DEFAULT_MODEL, times, region, probeBackend };
 }
 
