@@ -6,6 +6,7 @@ import { predictLabels } from '../probes/logreg.ts';
 import type { PcaResult } from '../probes/pca.ts';
 import type { Split as RowSplit } from '../probes/splits.ts';
 import type { ProbesClient } from '../probes/client.ts';
+import type { FeatureMatrix } from '../probes/matrix.ts';
 import type { StageName, StageProgress } from '../state/store.ts';
 import { MODEL_FEATURES, type ExplorerResult } from '../state/result.ts';
 import type { ViewSettings } from '../state/view-settings.ts';
@@ -13,7 +14,7 @@ import { LAND_SEA_SCHEME } from '../views/index.ts';
 import type { EncodedTime } from '../workers/encoder.worker.ts';
 import type { ProbeResponse } from '../workers/probes.worker.ts';
 import { latentKey, LatentCache } from './latent-cache.ts';
-import type { ModelEntry } from './models.ts';
+import { workerModelSource, type ModelEntry } from './models.ts';
 import { splitRows } from './split-rows.ts';
 import type { EncoderClient } from './workers.ts';
 
@@ -68,7 +69,7 @@ export async function latentsFor(settings: ViewSettings, model: ModelEntry, cont
         staticStore: key.staticStore,
         layout: settings.layout === 'auto' ? null : settings.layout,
         time,
-        modelUrl: new URL(model.url, window.location.href).href,
+        model: workerModelSource(model),
       },
       (stage, done, total) => {
         if (stage === 'encode' && !encodeStarted) {
@@ -89,6 +90,17 @@ export async function latentsFor(settings: ViewSettings, model: ModelEntry, cont
   } finally {
     context.signal.removeEventListener('abort', abort);
   }
+}
+
+/** One latent level's (patches, D) block, copied so that the cached latents stay whole. */
+export function levelLatents(encoded: EncodedTime, level: number): FeatureMatrix {
+  const size = encoded.patchCount * encoded.embedDim;
+  return { data: encoded.latents.slice(level * size, (level + 1) * size), rows: encoded.patchCount, cols: encoded.embedDim };
+}
+
+/** Study 1's label of each patch: land where its mean land-sea mask is at least the threshold. */
+export function landSeaLabels(encoded: EncodedTime): Uint8Array {
+  return thresholdLabels(encoded.inputs.landFraction, LAND_FRACTION_THRESHOLD, '>=').labels;
 }
 
 /** Cell bounds and centres of every patch, as the views take them. */
@@ -148,8 +160,7 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
   const { patchCount, embedDim, latentLevels } = encoded;
   if (settings.level >= latentLevels) throw new Error(`The model has ${latentLevels} latent levels; level ${settings.level} does not exist.`);
   const geometry = cellGeometry(encoded);
-  // The chosen latent level's (patches, D) block, copied so that the cached latents stay whole.
-  const features = encoded.latents.slice(settings.level * patchCount * embedDim, (settings.level + 1) * patchCount * embedDim);
+  const features = levelLatents(encoded, settings.level).data;
   const featuresKey = `features-${++jobCounter}`;
   await context.probes.loadFeatures(featuresKey, features, patchCount, embedDim);
   const probeBackend = await context.probes.backend();
@@ -176,7 +187,7 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
   const pcaMilliseconds = performance.now() - pcaStart;
   context.onStage('pca', { status: 'done', done: 100, milliseconds: pcaMilliseconds });
 
-  const labels = thresholdLabels(encoded.inputs.landFraction, LAND_FRACTION_THRESHOLD, '>=').labels;
+  const labels = landSeaLabels(encoded);
   const split = splitRows(settings.split, labels, geometry.centreLat, geometry.centreLon);
   if (split.train.length === 0 || split.test.length === 0) {
     throw new Error(`The split leaves ${split.train.length} training and ${split.test.length} test patches; choose another split.`);

@@ -91,3 +91,11 @@ export function heldOutCellRows(split: Split, cells: ArrayLike<number>): Uint32A
   for (const row of split.train) trained.add(cells[row]);
   return split.test.filter((row) => !trained.has(cells[row]));
 }
+
+/**
+ * Untrained-encoder seeds when none are given: seed 0, or seed 1 when the model under study is itself
+ * the untrained encoder of seed 0, whose baseline would be the model again and tell nothing.
+ */
+export function defaultUntrainedSeeds(modelUntrainedSeed: number | null): number[] {
+  return [modelUntrainedSeed === 0 ? 1 : 0];
+}

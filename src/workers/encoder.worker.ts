@@ -5,9 +5,11 @@ import { openEra5Dataset } from '../data/dataset.ts';
 import { loadBatch } from '../data/load-batch.ts';
 import { openHttpSource } from '../data/store.ts';
 import type { LayoutName } from '../data/layout.ts';
+import type { PresetName } from '../encoder/config.ts';
 import { parseSidecar } from '../encoder/model.ts';
 import { encodeBatch, type EncoderSession, type Region } from '../encoder/runtime.ts';
 import { createBrowserSession } from '../encoder/session.web.ts';
+import { buildUntrainedModel, untrainedModelName } from '../encoder/untrained.ts';
 import { summarisePatchInputs, type PatchInputs } from '../app/patch-inputs.ts';
 import type { NormalisedBatch } from '../data/batch.ts';
 import { featureMatrix, type FeatureMatrix } from '../probes/matrix.ts';
@@ -22,8 +24,11 @@ export interface EncodeRequest {
   layout: LayoutName | null;
   /** ISO UTC batch time. */
   time: string;
-  modelUrl: string;
+  model: EncoderModelSource;
 }
+
+/** An ONNX file with its sidecar (an absolute URL), or the untrained control built here from Aurora's initialisation. */
+export type EncoderModelSource = { kind: 'file'; url: string } | { kind: 'untrained'; preset: PresetName; seed: number };
 
 /** A study's time: only the patches whose centres lie in the region are encoded. */
 export interface StudyTimeRequest extends EncodeRequest {
@@ -65,7 +70,7 @@ export interface EncodedTime {
 }
 
 interface LoadedModel {
-  url: string;
+  key: string;
   session: EncoderSession;
   config: ReturnType<typeof parseSidecar>['config'];
 }
@@ -75,14 +80,27 @@ let loaded: LoadedModel | null = null;
 let fallbackReason: string | null = null;
 const running = new Map<string, AbortController>();
 
-async function modelFor(url: string, signal: AbortSignal): Promise<LoadedModel> {
-  if (loaded?.url === url) return loaded;
-  const [onnx, sidecarJson] = await Promise.all([fetchBytes(url, signal), fetchJson(`${url}.json`, signal)]);
-  const sidecar = parseSidecar(sidecarJson, `${url}.json`);
-  const session = await createBrowserSession(onnx, { onFallback: (reason) => (fallbackReason = reason) });
+/** The session of `source`: one is kept, as a model's weights and session take hundreds of MB. */
+async function modelFor(source: EncoderModelSource, signal: AbortSignal): Promise<LoadedModel> {
+  const key = source.kind === 'file' ? source.url : untrainedModelName(source.preset, source.seed);
+  if (loaded?.key === key) return loaded;
+  const { onnx, config } = source.kind === 'file' ? await fetchModel(source.url, signal) : untrainedModel(source.preset, source.seed);
+  signal.throwIfAborted();
   await loaded?.session.release();
-  loaded = { url, session, config: sidecar.config };
+  loaded = null;
+  const session = await createBrowserSession(onnx, { onFallback: (reason) => (fallbackReason = reason) });
+  loaded = { key, session, config };
   return loaded;
+}
+
+async function fetchModel(url: string, signal: AbortSignal) {
+  const [onnx, sidecarJson] = await Promise.all([fetchBytes(url, signal), fetchJson(`${url}.json`, signal)]);
+  return { onnx, config: parseSidecar(sidecarJson, `${url}.json`).config };
+}
+
+function untrainedModel(preset: PresetName, seed: number) {
+  const built = buildUntrainedModel(preset, seed, 'latent-explorer app');
+  return { onnx: built.onnx, config: built.sidecar.config };
 }
 
 async function fetchBytes(url: string, signal: AbortSignal): Promise<Uint8Array> {
@@ -149,7 +167,7 @@ const api = {
       const fetchMilliseconds = performance.now() - fetchStart;
 
       const encodeStart = performance.now();
-      const model = await modelFor(request.modelUrl, signal);
+      const model = await modelFor(request.model, signal);
       const result = await encodeBatch(model.session, model.config, batch, {
         signal,
         onProgress: (progress) => onProgress?.('encode', progress.doneTiles, progress.totalTiles),
@@ -189,7 +207,7 @@ const api = {
       });
       // Loading the model is part of encoding, as in encode().
       onProgress?.('encode', 0, 1);
-      const model = await modelFor(request.modelUrl, signal);
+      const model = await modelFor(request.model, signal);
       const encoded = await encodeBatch(model.session, model.config, batch, {
         region,
         signal,

@@ -10,7 +10,7 @@ import type { RegionBox, ViewSettings } from '../../state/view-settings.ts';
 import type { StudyTimeInputs } from '../../studies/study-time.ts';
 import { RunCancelledError } from '../explorer-run.ts';
 import { latentKey, LatentCache } from '../latent-cache.ts';
-import type { ModelEntry } from '../models.ts';
+import { workerModelSource, type ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
 import type { EncoderClient } from '../workers.ts';
 import type { ExtremesRun, PercentileFiles } from './extremes-store.ts';
@@ -120,7 +120,7 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
           staticStore: key.staticStore,
           layout: settings.layout === 'auto' ? null : settings.layout,
           time,
-          modelUrl: new URL(model.url, window.location.href).href,
+          model: workerModelSource(model),
           region,
         },
         (stage, done, total) => {

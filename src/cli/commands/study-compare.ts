@@ -10,15 +10,14 @@ import { listTimes, openEra5Dataset, type Era5Dataset } from '../../data/dataset
 import type { LayoutName } from '../../data/layout.ts';
 import { openSource } from '../../data/store.node.ts';
 import { parseTimeSelection, resolveTimeSelection, TimeSelectionError, type TimeSelection } from '../../data/time-selection.ts';
-import { presetForEmbedDim, PRESETS, type EncoderConfig } from '../../encoder/config.ts';
-import { initialWeights } from '../../encoder/init.ts';
-import { buildModel } from '../../encoder/model.ts';
+import { presetForEmbedDim, type EncoderConfig } from '../../encoder/config.ts';
 import { readModel } from '../../encoder/model-files.node.ts';
 import type { Region } from '../../encoder/runtime.ts';
 import { createNodeSession } from '../../encoder/session.node.ts';
+import { buildUntrainedModel } from '../../encoder/untrained.ts';
 import type { FeatureMatrix } from '../../probes/matrix.ts';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
-import { RAW_SURFACE_FEATURES, rawInputFeatures } from '../../studies/baselines.ts';
+import { defaultUntrainedSeeds, RAW_SURFACE_FEATURES, rawInputFeatures } from '../../studies/baselines.ts';
 import type { ProbeCard, Spread } from '../../studies/compare-card.ts';
 import { compareExtremes, compareLandSea, type ComparisonInputs, type ComparisonSettings } from '../../studies/compare-studies.ts';
 import { BASELINES, isBaseline, type Baseline, type FeatureArm } from '../../studies/compare.ts';
@@ -50,7 +49,8 @@ export const COMPARE_USAGE = `Comparison (issue 7: controls), either study:
                    (land-sea: one probe per date; extremes: as --times)
   --seeds 0,1,2    repeat seeds: of seeded splits (stratified, blocks), permutations and control cells
                    (default: --seed)
-  --untrained-seeds 0,1  one untrained encoder per seed, of the model's architecture (default 0)
+  --untrained-seeds 0,1  one untrained encoder per seed, of the model's architecture (default 0; 1 when
+                   the model is itself the untrained encoder of seed 0)
   --control-cell 5 control cells in degrees (default 5)
   --baseline-features model|raw  whose features the shuffled and control probes use (default model)
   --raw-atmosphere append the atmospheric levels to the raw input
@@ -171,12 +171,11 @@ async function encodeForComparison(values: CompareValues, context: StudyContext,
   if (baselines.includes('untrained')) {
     const preset = presetForEmbedDim(model.sidecar.config.embedDim);
     if (!preset) throw new CliError(`no Aurora preset has D = ${model.sidecar.config.embedDim}; the untrained baseline needs the model's architecture`);
-    for (const seed of parseSeeds(values['untrained-seeds'], 'untrained-seeds') ?? [0]) {
-      const config: EncoderConfig = PRESETS[preset];
-      const name = `${preset}-untrained-seed${seed}`;
-      process.stderr.write(`untrained baseline ${name}\n`);
-      const built = buildModel(name, config, initialWeights(config, seed), { kind: 'untrained', preset, seed }, 'comparison');
-      untrained.push({ name, inputs: await encode(dataset, built.onnx, config, times, context) });
+    const modelSeed = model.sidecar.trained ? null : model.sidecar.seed;
+    for (const seed of parseSeeds(values['untrained-seeds'], 'untrained-seeds') ?? defaultUntrainedSeeds(modelSeed)) {
+      const built = buildUntrainedModel(preset, seed, 'comparison');
+      process.stderr.write(`untrained baseline ${built.sidecar.name}\n`);
+      untrained.push({ name: built.sidecar.name, inputs: await encode(dataset, built.onnx, built.sidecar.config, times, context) });
     }
   }
   const rawName = `raw input (${raw[0]?.cols ?? RAW_SURFACE_FEATURES} features)`;
