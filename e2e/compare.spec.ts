@@ -1,45 +1,68 @@
-// Issue 7 in the explorer: the land-sea probe on the sample beside its baselines (raw input patch,
-// shuffled labels, control task) in one table, each accuracy with the majority class beside it, and a
-// permalink that carries the comparison set.
+// Issue 7 in the explorer: the land-sea probe on the sample beside its baselines (an untrained encoder
+// built in the browser, the raw input patch, shuffled labels, the control task) in one table, each
+// accuracy with the majority class beside it; repeat seeds and more dates for a spread; the views
+// switched to a baseline's features; and a permalink that carries all of it.
 import { expect, test } from '@playwright/test';
 import { runStudyTime } from './sample.ts';
 
 test('compares the land-sea probe with its baselines on the same patches and split', async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   await runStudyTime(page);
 
   const compare = page.getByRole('region', { name: 'Compare' });
-  // models/ holds only the chosen untrained encoder: that baseline is left out with a note.
+  // A bad field costs nothing: the message names it, and nothing runs.
+  await compare.getByRole('textbox', { name: 'Repeat seeds' }).fill('0,x');
+  await compare.getByRole('button', { name: 'Run comparison' }).click();
+  await expect(compare).toContainText('Repeat seeds:');
+  await expect(compare.getByRole('table', { name: 'Comparison' })).toHaveCount(0);
+
+  await compare.getByRole('textbox', { name: 'Repeat seeds' }).fill('0,1');
+  // Every 4th store time from 2022-08-06 12:00 to 2022-08-07 12:00: 08-06 12:00 and 08-07 12:00, besides the view's 08-07 06:00.
+  await compare.getByRole('textbox', { name: 'More dates' }).fill('every:4:2022-08-06T12:00..2022-08-07T12:00');
   await compare.getByRole('button', { name: 'Run comparison' }).click();
   const table = compare.getByRole('table', { name: 'Comparison' });
-  await expect(table).toBeVisible({ timeout: 90_000 });
-  for (const arm of ['model', 'raw', 'shuffled', 'control']) await expect(table.locator(`tr[data-arm="${arm}"]`)).toHaveCount(1);
+  await expect(table).toBeVisible({ timeout: 180_000 });
+  for (const arm of ['model', 'untrained', 'raw', 'shuffled', 'control']) await expect(table.locator(`tr[data-arm="${arm}"]`)).toHaveCount(1);
   await expect(table.locator('tr[data-arm="model"] th')).toContainText('UNTRAINED');
+  // The default model is the untrained encoder of seed 0, so its baseline is seed 1's, built in the browser.
+  await expect(table.locator('tr[data-arm="untrained"] th')).toContainText('aurora-0.25-untrained-seed1');
   await expect(table.locator('tr[data-arm="raw"] th')).toContainText('raw input (224 features)');
   await expect(table.getByRole('columnheader', { name: 'Majority', exact: true })).toBeVisible();
+  await expect(compare).toContainText('2022-08-06T12:00, 2022-08-07T06:00, 2022-08-07T12:00');
+  await expect(compare).toContainText('seeds 0, 1');
   // Every row's bar names its accuracy and the majority-class accuracy it must beat.
-  await expect(table.getByRole('img', { name: /^accuracy \d+\.\d %, majority \d+\.\d %$/ })).toHaveCount(4);
+  await expect(table.getByRole('img', { name: /^accuracy \d+\.\d %, majority \d+\.\d %$/ })).toHaveCount(5);
   // The raw input patch holds the land-sea mask: it must beat the majority class.
   const raw = (await table.locator('tr[data-arm="raw"]').getByRole('img').getAttribute('aria-label')) ?? '';
   const [rawAccuracy, rawMajority] = (raw.match(/\d+\.\d/g) ?? []).map(Number);
   expect(rawAccuracy).toBeGreaterThan(rawMajority);
+  // Three dates: each arm's accuracy is a mean ± sd.
+  await expect(table.locator('tr[data-arm="model"]')).toContainText('±');
   await expect(compare).toContainText('Selectivity');
-  await expect(compare).toContainText('untrained-encoder baseline was left out');
   await page.screenshot({ path: 'test-results/screenshots/compare-table.png' });
 
   // The scatter and the globe switch to the raw input patch's PCA and probe, the same patches, and back.
   const accuracy = page.locator('[data-metric="accuracy"]');
   const modelAccuracy = await accuracy.textContent();
-  await compare.getByRole('combobox', { name: 'Features shown' }).selectOption({ label: 'Raw input patch' });
+  const shown = compare.getByRole('combobox', { name: 'Features shown' });
+  await shown.selectOption({ label: 'Raw input patch' });
   await expect(page.getByRole('region', { name: 'Metrics' })).toContainText('(Raw input patch)', { timeout: 60_000 });
   await expect(page.getByRole('img', { name: 'PCA scatter' })).toHaveAttribute('data-point-count', '4050');
   await expect(page.getByRole('img', { name: 'Globe of patches' })).toHaveAttribute('data-point-count', '4050');
   await page.screenshot({ path: 'test-results/screenshots/compare-raw-features.png' });
-  await compare.getByRole('combobox', { name: 'Features shown' }).selectOption({ label: 'Model latents' });
+  await shown.selectOption({ label: 'Model latents' });
   await expect(accuracy).toHaveText(modelAccuracy ?? '');
+  await shown.selectOption({ label: 'Untrained encoder aurora-0.25-untrained-seed1' });
+  await expect(page.getByRole('region', { name: 'Metrics' })).toContainText('(Untrained encoder aurora-0.25-untrained-seed1)', { timeout: 60_000 });
 
-  // The link carries the comparison set, and opening it runs the comparison after the run (latents cached).
+  // The link carries the comparison set, its seeds, dates and the features shown; opening it runs the
+  // comparison after the run (latents cached) and shows the same features.
   await expect(page).toHaveURL(/compare=untrained%2Craw%2Cshuffled%2Ccontrol/);
+  await expect(page).toHaveURL(/seeds=0%2C1/);
+  await expect(page).toHaveURL(/shown=aurora-0.25-untrained-seed1/);
   await page.goto(page.url());
-  await expect(page.getByRole('region', { name: 'Compare' }).getByRole('table', { name: 'Comparison' }).locator('tr[data-arm]')).toHaveCount(4, { timeout: 90_000 });
+  await expect(page.getByRole('region', { name: 'Compare' }).getByRole('table', { name: 'Comparison' }).locator('tr[data-arm]')).toHaveCount(5, { timeout: 180_000 });
+  await expect(page.getByRole('region', { name: 'Compare' })).toContainText('2022-08-06T12:00, 2022-08-07T06:00, 2022-08-07T12:00');
+  await expect(page.getByRole('region', { name: 'Metrics' })).toContainText('(Untrained encoder aurora-0.25-untrained-seed1)', { timeout: 60_000 });
+  await expect(page.getByRole('region', { name: 'Compare' }).getByRole('textbox', { name: 'Repeat seeds' })).toHaveValue('0,1');
 });

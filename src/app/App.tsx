@@ -48,10 +48,10 @@ export function App() {
   const findNeighbours = useCallback<NeighbourSearch>((key, row, k) => workers.probes.neighbours(key, row, k), [workers]);
   const compareTools = useMemo<CompareTools>(
     () => ({
-      compare: (shown, baselines, context) => compareInApp(shown, useExplorer.getState().settings, baselines, { ...workers, models, ...context }),
+      compare: (shown, baselines, context) => compareInApp(shown, useExplorer.getState().settings, baselines, { ...workers, models, storeTimes: summary?.times ?? [], ...context }),
       showFeatures: (modelResult, shown, features) => resultFromFeatures(modelResult, shown, features, useExplorer.getState().settings, workers.probes),
     }),
-    [workers, models],
+    [workers, models, summary],
   );
 
   /** Runs the study on the current settings; the previous result stays on screen until the new one is ready. */

@@ -3,7 +3,7 @@
 import { foldSplit, longitudeBandSplit, spatialBlockFolds, stratifiedSplit, type Split as RowSplit } from '../probes/splits.ts';
 import type { Split } from '../state/view-settings.ts';
 
-export function splitRows(split: Split, labels: Uint8Array, centreLat: ArrayLike<number>, centreLon: ArrayLike<number>): RowSplit {
+export function splitRows(split: Split, labels: ArrayLike<number>, centreLat: ArrayLike<number>, centreLon: ArrayLike<number>): RowSplit {
   switch (split.kind) {
     case 'lon-band':
       return longitudeBandSplit(centreLon, split.west, split.east);

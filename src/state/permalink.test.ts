@@ -124,6 +124,40 @@ describe('permalink', () => {
     }
   });
 
+  it("round-trips the comparison's seeds, dates and the features shown", () => {
+    const view: ViewSettings = {
+      ...DEFAULT_VIEW_SETTINGS,
+      compare: ['untrained', 'shuffled'],
+      compareSeeds: [0, 1, 2],
+      untrainedSeeds: [3],
+      compareDates: 'every:4:2022-08-06T12:00..2022-08-07T12:00',
+      shownFeatures: 'aurora-0.25-untrained-seed3',
+    };
+    const query = settingsToQuery(view);
+    expect(query).toContain('seeds=0%2C1%2C2');
+    expect(query).toContain('useeds=3');
+    expect(query).toContain('shown=aurora-0.25-untrained-seed3');
+    const parsed = queryToSettings(query);
+    expect(parsed.notices).toEqual([]);
+    expect(parsed.settings).toEqual(view);
+  });
+
+  it('drops bad seeds, dates or features shown with a notice that names the problem', () => {
+    const cases = [
+      ['seeds=0,-1', 'seeds', 'compareSeeds'],
+      ['useeds=1.5', 'useeds', 'untrainedSeeds'],
+      ['dates=every:0', 'dates', 'compareDates'],
+      ['shown=../x', 'shown', 'shownFeatures'],
+    ] as const;
+    for (const [query, param, key] of cases) {
+      const parsed = queryToSettings(query);
+      expect(parsed.settings[key]).toEqual(DEFAULT_VIEW_SETTINGS[key]);
+      expect(parsed.notices).toHaveLength(1);
+      expect(parsed.notices[0]).toContain(`"${param}"`);
+    }
+    expect(queryToSettings('dates=every:0').notices[0]).toMatch(/every/);
+  });
+
   it('ignores a link that is absurdly long', () => {
     expect(queryToSettings('x=' + 'a'.repeat(300_000)).notices[0]).toMatch(/ignored/);
   });

@@ -101,6 +101,10 @@ const codecs: { [K in Key]: FieldCodec<K> } = {
   flatMap: { param: 'map', format: (v) => (v ? 'flat' : null), parse: (t) => (t === 'flat' ? true : t === 'globe' ? false : t) },
   areaWeights: { param: 'area', format: (v) => (v ? 'cos' : null), parse: (t) => (t === 'cos' ? true : t === 'none' ? false : t) },
   compare: { param: 'compare', format: (v) => v.join(','), parse: (t) => (t === '' ? [] : t.split(',')) },
+  compareSeeds: { param: 'seeds', format: (v) => (v ? v.join(',') : null), parse: (t) => (t === '' ? null : numberList(t)) },
+  untrainedSeeds: { param: 'useeds', format: (v) => (v ? v.join(',') : null), parse: (t) => (t === '' ? null : numberList(t)) },
+  compareDates: { param: 'dates', format: (v) => v, parse: optional },
+  shownFeatures: { param: 'shown', format: (v) => v, parse: (t) => t },
   extremesTimes: { param: 'times', format: (v) => (v ? formatTimes(v) : null), parse: (t) => (t === '' ? null : parseTimes(t)) },
   percentileSource: { param: 'percentiles', format: (v) => v, parse: optional },
   region: {

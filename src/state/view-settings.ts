@@ -1,6 +1,7 @@
 // The part of the app state that a permalink carries: everything needed to reproduce a view.
 // One schema (zod) validates it both when it comes from a URL and when the UI changes it.
 import { z } from 'zod';
+import { parseTimeSelection } from '../data/time-selection.ts';
 import { BASELINES } from '../studies/compare.ts';
 import { EUROPE_REGION } from '../studies/extremes.ts';
 
@@ -72,6 +73,21 @@ export const globeViewSchema = z.object({
   zoom: finite.min(-5).max(20),
 });
 
+const seedSchema = z.number().int().min(0).max(2 ** 31);
+/** Each seed refits every arm: more belongs in the CLI. */
+export const MAX_COMPARE_SEEDS = 10;
+export const MAX_UNTRAINED_SEEDS = 5;
+
+/** Null when `text` is a valid time selection, else what is wrong with it. */
+function timeSelectionProblem(text: string): string | null {
+  try {
+    parseTimeSelection(text);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 export const viewSettingsSchema = z.object({
   store: storeLocation,
   staticStore: storeLocation.nullable(),
@@ -100,6 +116,21 @@ export const viewSettingsSchema = z.object({
     .array(z.enum(BASELINES))
     .max(BASELINES.length)
     .refine((baselines) => new Set(baselines).size === baselines.length, 'a baseline is named twice'),
+  /** Repeat seeds of the comparison (seeded splits, label permutations, control cells); null: the split's own seed. */
+  compareSeeds: z.array(seedSchema).min(1).max(MAX_COMPARE_SEEDS).nullable(),
+  /** Seeds of the untrained encoders of the comparison; null: baselines.ts defaultUntrainedSeeds. */
+  untrainedSeeds: z.array(seedSchema).min(1).max(MAX_UNTRAINED_SEEDS).nullable(),
+  /** More dates for the comparison, as time-selection text ("every:4:2022-08-01..2022-08-31"); the view's time is always one. */
+  compareDates: z
+    .string()
+    .max(4000)
+    .superRefine((text, context) => {
+      const problem = timeSelectionProblem(text);
+      if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+    })
+    .nullable(),
+  /** Which features the scatter and the globe show: 'model', 'raw' or an untrained encoder's name. */
+  shownFeatures: z.string().regex(/^[\w.-]{1,120}$/),
   /** Study 2's batch times (ISO UTC); null: the study's heatwave times that the store has. */
   extremesTimes: z.array(z.iso.datetime({ offset: true })).min(1).max(400).nullable(),
   /** Study 2's percentile store (Zarr); null: tmax-percentiles.zarr beside the ERA5 store. Files picked by the user never enter a link. */
@@ -137,6 +168,10 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   flatMap: false,
   areaWeights: false,
   compare: [],
+  compareSeeds: null,
+  untrainedSeeds: null,
+  compareDates: null,
+  shownFeatures: 'model',
   extremesTimes: null,
   percentileSource: null,
   region: { south: EUROPE_REGION.south, north: EUROPE_REGION.north, west: EUROPE_REGION.west, east: EUROPE_REGION.east },

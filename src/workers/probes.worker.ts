@@ -2,7 +2,9 @@
 // Feature matrices are transferred in once and kept here under a key, so that redoing a PCA on
 // every brush or date change moves only indices and results, never the features again.
 import * as Comlink from 'comlink';
-import { runComparison, type ComparisonRequest } from '../app/compare/run-comparison.ts';
+import { runComparison, type ComparisonDate, type ComparisonRequest } from '../app/compare/run-comparison.ts';
+
+export type { ComparisonDate };
 import { initProbeBackend, TFJS_WASM_URL_PATH, type ProbeBackendInfo } from '../probes/backend.ts';
 import { conceptScores, conceptVector } from '../probes/concept.ts';
 import { ProbeInputError, type JobControl } from '../probes/job.ts';
@@ -62,10 +64,9 @@ export interface ExtremesRequest {
   split: SplitChoice;
 }
 
-/** The Compare panel's comparison; the model's features are those loaded under a key. */
-export interface CompareRequest extends Omit<ComparisonRequest, 'model' | 'signal' | 'onProgress'> {
+/** The Compare panel's comparison; a date's model features are a matrix, or the key of one loaded here. */
+export interface CompareRequest extends Omit<ComparisonRequest<FeatureMatrix | string>, 'signal' | 'onProgress'> {
   jobId: string;
-  model: { name: string; trained: boolean; features: string };
 }
 
 export type StudyProgressCallback = (progress: StudyProgress) => void;
@@ -155,7 +156,12 @@ const api = {
   /** The model's probe beside its baselines on the same patches, labels and split: a probe card. */
   async compare(request: CompareRequest, onProgress?: StudyProgressCallback): Promise<ProbeCard> {
     return job(request.jobId, undefined, (control) =>
-      runComparison({ ...request, model: { ...request.model, features: matrixFor(request.model.features) }, signal: control.signal, onProgress }),
+      runComparison({
+        ...request,
+        dates: request.dates.map((date) => ({ ...date, model: typeof date.model === 'string' ? matrixFor(date.model) : date.model })),
+        signal: control.signal,
+        onProgress,
+      }),
     );
   },
 

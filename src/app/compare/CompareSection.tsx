@@ -7,6 +7,7 @@ import { useExplorer } from '../../state/store.ts';
 import { MODEL_FEATURES, type ExplorerResult, type ShownFeatures } from '../../state/result.ts';
 import type { FeatureMatrix } from '../../probes/matrix.ts';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
+import { viewSettingsSchema, type ViewSettings } from '../../state/view-settings.ts';
 import { RunCancelledError } from '../explorer-run.ts';
 import type { AppComparison, CompareContext } from './compare-in-app.ts';
 import { ComparePanel } from './ComparePanel.tsx';
@@ -29,9 +30,38 @@ const BASELINE_TITLES: Record<Baseline, string> = {
 /** Read once: only the link the page was opened with asks for a comparison without a click. */
 let comparisonAskedByLink = new URLSearchParams(window.location.search).has('compare');
 
+type RepeatSettings = Pick<ViewSettings, 'compareSeeds' | 'untrainedSeeds' | 'compareDates'>;
+type RepeatDrafts = Record<keyof RepeatSettings, string>;
+
+const draftsOf = (settings: RepeatSettings): RepeatDrafts => ({
+  compareSeeds: settings.compareSeeds?.join(',') ?? '',
+  untrainedSeeds: settings.untrainedSeeds?.join(',') ?? '',
+  compareDates: settings.compareDates ?? '',
+});
+
+const FIELD_TITLES: Record<keyof RepeatSettings, string> = { compareSeeds: 'Repeat seeds', untrainedSeeds: 'Untrained seeds', compareDates: 'More dates' };
+const FIELD_PLACEHOLDERS: Record<keyof RepeatSettings, string> = { compareSeeds: "the split's seed", untrainedSeeds: 'default', compareDates: 'e.g. every:8' };
+const FIELD_HINTS: Record<keyof RepeatSettings, string> = {
+  compareSeeds: 'Comma-separated seeds: of seeded splits, label permutations and control cells; mean ± sd over them',
+  untrainedSeeds: "Comma-separated seeds of Aurora's initialisation, one untrained encoder each, built in the browser",
+  compareDates: 'Times of the store besides the view\'s, one probe each: a list of ISO times, every:K (every K-th time), FROM..TO or every:K:FROM..TO',
+};
+
+/** The typed fields as settings, checked by the permalink's own schema; an error names the field. */
+function parseDrafts(drafts: RepeatDrafts): RepeatSettings {
+  const seeds = (text: string) => (text.trim() === '' ? null : text.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part))));
+  const candidate = { compareSeeds: seeds(drafts.compareSeeds), untrainedSeeds: seeds(drafts.untrainedSeeds), compareDates: drafts.compareDates.trim() === '' ? null : drafts.compareDates.trim() };
+  const parsed = viewSettingsSchema.pick({ compareSeeds: true, untrainedSeeds: true, compareDates: true }).safeParse(candidate);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue.path[0] as keyof RepeatSettings;
+  throw new Error(`${FIELD_TITLES[field] ?? String(field)}: ${issue.message}`);
+}
+
 export function CompareSection({ result, tools }: { result: ExplorerResult; tools: CompareTools }) {
   const saved = useExplorer((state) => state.settings.compare);
   const [chosen, setChosen] = useState<readonly Baseline[]>(saved.length > 0 ? saved : BASELINES);
+  const [drafts, setDrafts] = useState<RepeatDrafts>(() => draftsOf(useExplorer.getState().settings));
   const [comparison, setComparison] = useState<AppComparison | null>(null);
   const [running, setRunning] = useState(false);
   const [status, setStatus] = useState('');
@@ -42,15 +72,24 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
   const runResult = result.shownFeatures.id === MODEL_FEATURES.id ? result : (modelResult.current ?? result);
   const [switching, setSwitching] = useState(false);
 
-  const run = async (baselines: readonly Baseline[]) => {
+  const run = async (baselines: readonly Baseline[], repeat: RepeatDrafts, thenShow?: string) => {
+    let repeatSettings: RepeatSettings;
+    try {
+      repeatSettings = parseDrafts(repeat);
+    } catch (caught) {
+      setError(describeError(caught));
+      return;
+    }
     controller.current?.abort();
     const current = new AbortController();
     controller.current = current;
-    useExplorer.getState().updateSettings({ compare: [...baselines] });
+    useExplorer.getState().updateSettings({ compare: [...baselines], ...repeatSettings });
     setRunning(true);
     setError(null);
     try {
-      setComparison(await tools.compare(runResult, baselines, { signal: current.signal, onStatus: setStatus }));
+      const done = await tools.compare(runResult, baselines, { signal: current.signal, onStatus: setStatus });
+      setComparison(done);
+      if (thenShow !== undefined && thenShow !== MODEL_FEATURES.id) await showFeatures(thenShow, done);
     } catch (caught) {
       if (caught instanceof RunCancelledError) return;
       setError(describeError(caught));
@@ -72,23 +111,33 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
     controller.current?.abort();
     setComparison(null);
     setError(null);
+    const settings = useExplorer.getState().settings;
     if (comparisonAskedByLink && saved.length > 0) {
       comparisonAskedByLink = false;
-      void run(saved);
+      // The link's features shown are restored once the comparison has fitted them.
+      void run(saved, draftsOf(settings), settings.shownFeatures);
+    } else if (settings.shownFeatures !== MODEL_FEATURES.id) {
+      useExplorer.getState().updateSettings({ shownFeatures: MODEL_FEATURES.id });
     }
     // Only a new result restarts this; `saved` is read as it is then.
   }, [result]);
 
   // The feature sets the views can switch between: the model's, and the baselines' the last comparison fitted.
-  const featureChoices: Array<{ shown: ShownFeatures; features: FeatureMatrix | null }> = [
+  const featureChoicesOf = (fitted: AppComparison | null): Array<{ shown: ShownFeatures; features: FeatureMatrix | null }> => [
     { shown: MODEL_FEATURES, features: null },
     { shown: { id: 'raw', label: 'Raw input patch' }, features: runResult.rawInputs },
-    ...(comparison?.untrained ?? []).map(({ name, features }) => ({ shown: { id: name, label: `Untrained encoder ${name}` }, features })),
+    ...(fitted?.untrained ?? []).map(({ name, features }) => ({ shown: { id: name, label: `Untrained encoder ${name}` }, features })),
   ];
-  const showFeatures = async (id: string) => {
-    const choice = featureChoices.find((entry) => entry.shown.id === id);
-    if (!choice) return;
+  const featureChoices = featureChoicesOf(comparison);
+  async function showFeatures(id: string, fitted: AppComparison | null = comparison) {
+    const choice = featureChoicesOf(fitted).find((entry) => entry.shown.id === id);
     const store = useExplorer.getState();
+    if (!choice) {
+      store.notify('warning', 'Features not shown', `The link shows the features "${id}", which this comparison did not fit; showing the model's.`);
+      store.updateSettings({ shownFeatures: MODEL_FEATURES.id });
+      return;
+    }
+    store.updateSettings({ shownFeatures: id });
     if (!choice.features) {
       store.setResult(runResult);
       return;
@@ -103,12 +152,12 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
     } finally {
       setSwitching(false);
     }
-  };
+  }
 
   const toggle = (baseline: Baseline, on: boolean) => setChosen(BASELINES.filter((item) => (item === baseline ? on : chosen.includes(item))));
 
   return (
-    <ComparePanel card={comparison?.card ?? null} running={running} status={status} notes={comparison?.notes} error={error} onRun={() => void run(chosen)}>
+    <ComparePanel card={comparison?.card ?? null} running={running} status={status} notes={comparison?.notes} error={error} onRun={() => void run(chosen, drafts)}>
       <fieldset className="compare-baselines">
         <legend>Baselines</legend>
         {BASELINES.map((baseline) => (
@@ -118,6 +167,21 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
           </label>
         ))}
       </fieldset>
+      <div className="compare-repeats">
+        {(Object.keys(FIELD_TITLES) as Array<keyof RepeatSettings>).map((field) => (
+          <label key={field} className="field" title={FIELD_HINTS[field]}>
+            <span>{FIELD_TITLES[field]}</span>
+            <input
+              type="text"
+              aria-label={FIELD_TITLES[field]}
+              value={drafts[field]}
+              placeholder={FIELD_PLACEHOLDERS[field]}
+              disabled={running}
+              onChange={(event) => setDrafts({ ...drafts, [field]: event.target.value })}
+            />
+          </label>
+        ))}
+      </div>
       <label className="field">
         <span>Scatter and globe from{switching ? ' (fitting…)' : ''}</span>
         <select aria-label="Features shown" value={result.shownFeatures.id} disabled={switching} onChange={(event) => void showFeatures(event.target.value)}>

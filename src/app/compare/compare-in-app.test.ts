@@ -1,5 +1,5 @@
 // The Compare panel's orchestration with stand-in workers: which untrained encoders serve as the
-// baseline, what the panel is told when none does, and what reaches the probes worker.
+// baseline, which dates are compared, what the panel is told, and what reaches the probes worker.
 import { describe, expect, it } from 'vitest';
 import type { ProbesClient } from '../../probes/client.ts';
 import type { ExplorerResult } from '../../state/result.ts';
@@ -8,19 +8,29 @@ import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { CompareRequest } from '../../workers/probes.worker.ts';
 import type { EncodedTime } from '../../workers/encoder.worker.ts';
 import { LatentCache } from '../latent-cache.ts';
-import type { ModelEntry } from '../models.ts';
+import { untrainedModelEntry, type ModelEntry } from '../models.ts';
 import { resolveStoreUrl } from '../store-summary.ts';
 import type { EncoderClient } from '../workers.ts';
-import { compareInApp, untrainedBaselineModels } from './compare-in-app.ts';
+import { compareInApp, comparisonDates, MAX_APP_COMPARE_DATES } from './compare-in-app.ts';
 
 const TIME = '2022-08-07T06:00:00Z';
+const LATER = '2022-08-07T18:00:00Z';
+const STORE_TIMES = ['2022-08-07T00:00:00Z', TIME, '2022-08-07T12:00:00Z', LATER];
 const PATCHES = 3;
 const D = 2;
 
-const entry = (id: string, trained: boolean | null): ModelEntry => ({ id, url: `/models/${id}`, label: id, trained, hash: `${id.length}`.padStart(8, '0'), description: '' });
-const seed0 = entry('untrained-seed0.onnx', false);
-const seed1 = entry('untrained-seed1.onnx', false);
-const aurora = entry('aurora.onnx', true);
+const fileModel = (id: string, trained: boolean, untrainedSeed: number | null): ModelEntry => ({
+  id,
+  label: id,
+  trained,
+  hash: `${id.length}`.padStart(8, '0'),
+  description: '',
+  source: { kind: 'file', url: `/models/${id}` },
+  architecture: 'aurora-0.25',
+  untrainedSeed,
+});
+const aurora = fileModel('aurora.onnx', true, null);
+const seed0 = fileModel('aurora-0.25-untrained-seed0.onnx', false, 0);
 
 const result = {
   modelId: aurora.id,
@@ -54,13 +64,14 @@ function probesCapturing(requests: CompareRequest[]): ProbesClient {
   };
 }
 
-/** seed1's latents for TIME, cached as the explorer caches them: level-major, level 1 = 10 + patch. */
-async function cacheWithSeed1(): Promise<LatentCache<EncodedTime>> {
-  const cache = new LatentCache<EncodedTime>();
-  const latents = Float32Array.from({ length: 2 * PATCHES * D }, (_, i) => (i < PATCHES * D ? 0 : 10 + Math.floor((i - PATCHES * D) / D)));
-  const encoded = { latents, latentLevels: 2, embedDim: D, patchCount: PATCHES, rawInputs: result.rawInputs } as unknown as EncodedTime;
-  await cache.put({ store: resolveStoreUrl(DEFAULT_VIEW_SETTINGS.store), staticStore: null, layout: 'auto', time: TIME, modelHash: seed1.hash, region: 'global' }, encoded);
-  return cache;
+/**
+ * Latents of `model` at `time` cached as the explorer caches them: two levels, level-major, level 1 of
+ * patch p = base + p; land fraction 0, 1, 1.
+ */
+async function cacheLatents(cache: LatentCache<EncodedTime>, model: ModelEntry, time: string, base: number): Promise<void> {
+  const latents = Float32Array.from({ length: 2 * PATCHES * D }, (_, i) => (i < PATCHES * D ? 0 : base + Math.floor((i - PATCHES * D) / D)));
+  const encoded = { latents, latentLevels: 2, embedDim: D, patchCount: PATCHES, rawInputs: { data: new Float32Array(PATCHES * 4).fill(base), rows: PATCHES, cols: 4 }, inputs: { landFraction: Float32Array.of(0, 1, 1) } };
+  await cache.put({ store: resolveStoreUrl(DEFAULT_VIEW_SETTINGS.store), staticStore: null, layout: 'auto', time, modelHash: model.hash, region: 'global' }, encoded as unknown as EncodedTime);
 }
 
 const context = (models: ModelEntry[], cache: LatentCache<EncodedTime>, requests: CompareRequest[]) => ({
@@ -68,37 +79,75 @@ const context = (models: ModelEntry[], cache: LatentCache<EncodedTime>, requests
   probes: probesCapturing(requests),
   cache,
   models,
+  storeTimes: STORE_TIMES,
   signal: new AbortController().signal,
   onStatus: () => undefined,
 });
 
-describe('compareInApp', () => {
-  it('takes the untrained encoders other than the chosen model as the baseline', () => {
-    expect(untrainedBaselineModels([seed0, seed1, aurora], seed0.id)).toEqual([seed1]);
-    expect(untrainedBaselineModels([seed0, aurora], aurora.id)).toEqual([seed0]);
+const level1 = (data: Float32Array | undefined) => Array.from(data ?? []);
+
+describe('comparisonDates', () => {
+  it("is the view's time alone, or with the store times the selection picks, in time order", () => {
+    expect(comparisonDates(TIME, null, STORE_TIMES)).toEqual([TIME]);
+    expect(comparisonDates(TIME, 'every:2', STORE_TIMES)).toEqual(['2022-08-07T00:00:00Z', TIME, '2022-08-07T12:00:00Z']);
+    // The view's own text is kept for its instant, whatever form the selection wrote it in.
+    expect(comparisonDates(TIME, '2022-08-07T06:00,2022-08-07T18:00', STORE_TIMES)).toEqual([TIME, LATER]);
   });
 
-  it("sends the run's level of each untrained encoder's latents, the raw inputs and the split", async () => {
+  it('says how many times a selection picks when that is more than the app compares', () => {
+    const many = Array.from({ length: MAX_APP_COMPARE_DATES + 1 }, (_, k) => new Date(Date.UTC(2022, 7, 1, 6 * k)).toISOString());
+    expect(() => comparisonDates(many[0], 'every:1', many)).toThrow(new RegExp(`pick ${MAX_APP_COMPARE_DATES + 1} times.*at most ${MAX_APP_COMPARE_DATES}`));
+  });
+});
+
+describe('compareInApp', () => {
+  it("sends the run's level of the untrained encoder's latents (seed 0 by default), the raw inputs and the split", async () => {
+    const cache = new LatentCache<EncodedTime>();
+    const untrained = untrainedModelEntry('aurora-0.25', 0);
+    await cacheLatents(cache, untrained, TIME, 10);
     const requests: CompareRequest[] = [];
-    const comparison = await compareInApp(result, { ...DEFAULT_VIEW_SETTINGS, areaWeights: true }, ['untrained', 'raw', 'control'], context([aurora, seed1], await cacheWithSeed1(), requests));
+    const comparison = await compareInApp(result, { ...DEFAULT_VIEW_SETTINGS, areaWeights: true }, ['untrained', 'raw', 'control'], context([aurora], cache, requests));
     expect(comparison.notes).toEqual([]);
     const [request] = requests;
     expect(request.baselines).toEqual(['untrained', 'raw', 'control']);
-    expect(request.model).toEqual({ name: 'aurora', trained: true, features: 'features-1' });
-    expect(request.untrained?.map((source) => [source.name, Array.from(source.features.data)])).toEqual([['untrained-seed1', [10, 10, 11, 11, 12, 12]]]);
-    expect(request.raw).toBe(result.rawInputs);
+    expect(request.model).toEqual({ name: 'aurora', trained: true });
+    expect(request.untrainedNames).toEqual(['aurora-0.25-untrained-seed0']);
+    expect(request.dates).toHaveLength(1);
+    expect(request.dates[0].model).toBe('features-1');
+    expect(request.dates[0].untrained?.map((x) => level1(x.data))).toEqual([[10, 10, 11, 11, 12, 12]]);
+    expect(request.dates[0].raw).toBe(result.rawInputs);
     expect(request.split).toEqual(DEFAULT_VIEW_SETTINGS.split);
     expect(request.areaWeights).toBe(true);
-    expect(comparison.untrained).toHaveLength(1);
+    expect(comparison.untrained.map((entry) => entry.name)).toEqual(['aurora-0.25-untrained-seed0']);
   });
 
-  it('leaves the untrained baseline out with a note when the chosen model is the only untrained one', async () => {
+  it('takes seed 1 for a model that is itself the untrained encoder of seed 0, and says so', async () => {
+    const cache = new LatentCache<EncodedTime>();
+    await cacheLatents(cache, untrainedModelEntry('aurora-0.25', 1), TIME, 20);
     const requests: CompareRequest[] = [];
-    const comparison = await compareInApp({ ...result, modelId: seed0.id }, DEFAULT_VIEW_SETTINGS, ['untrained', 'raw'], context([seed0], new LatentCache<EncodedTime>(), requests));
-    expect(requests[0].baselines).toEqual(['raw']);
+    const comparison = await compareInApp({ ...result, modelId: seed0.id }, DEFAULT_VIEW_SETTINGS, ['untrained', 'raw'], context([seed0], cache, requests));
+    expect(requests[0].untrainedNames).toEqual(['aurora-0.25-untrained-seed1']);
     expect(requests[0].model.trained).toBe(false);
     expect(comparison.notes.join(' ')).toMatch(/itself an untrained encoder/);
-    expect(comparison.notes.join(' ')).toMatch(/untrained-encoder baseline was left out/);
+  });
+
+  it('encodes the other dates with the model and every untrained seed, one probe per date', async () => {
+    const cache = new LatentCache<EncodedTime>();
+    await cacheLatents(cache, aurora, LATER, 30);
+    // The cache keeps four entries in memory (and no IndexedDB here): one untrained seed fits.
+    for (const [t, time] of [TIME, LATER].entries()) await cacheLatents(cache, untrainedModelEntry('aurora-0.25', 2), time, 200 + 10 * t);
+    const requests: CompareRequest[] = [];
+    const settings = { ...DEFAULT_VIEW_SETTINGS, compareDates: '2022-08-07T18:00', untrainedSeeds: [2], compareSeeds: [0, 1] };
+    await compareInApp(result, settings, ['untrained', 'raw'], context([aurora], cache, requests));
+    const [request] = requests;
+    expect(request.dates.map((date) => date.time)).toEqual([TIME, LATER]);
+    expect(request.untrainedNames).toEqual(['aurora-0.25-untrained-seed2']);
+    const later = request.dates[1];
+    expect(typeof later.model === 'string' ? later.model : level1(later.model.data)).toEqual([30, 30, 31, 31, 32, 32]);
+    expect(Array.from(later.labels)).toEqual([0, 1, 1]);
+    expect(later.raw?.data[0]).toBe(30);
+    expect(later.untrained?.map((x) => level1(x.data)[0])).toEqual([210]);
+    expect(request.seeds).toEqual([0, 1]);
   });
 
   it('fails with a message when the run\'s model has left models/', async () => {

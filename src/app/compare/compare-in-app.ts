@@ -1,23 +1,33 @@
-// The Compare panel's orchestration: the baselines' features for the run on screen (the raw inputs
-// came with its latents; untrained encoders' latents from the cache or the encoder worker), then
-// the comparison itself in the probes worker, where tfjs is initialised.
+// The Compare panel's orchestration: the features of every arm at every date of the comparison (the
+// run on screen brings the model's and the raw inputs at its time; other dates and the untrained
+// encoders come from the cache or the encoder worker), then the comparison itself in the probes
+// worker, where tfjs is initialised.
+import { parseTimeSelection, resolveTimeSelection } from '../../data/time-selection.ts';
 import type { ProbesClient } from '../../probes/client.ts';
+import type { FeatureMatrix } from '../../probes/matrix.ts';
 import type { ExplorerResult } from '../../state/result.ts';
 import type { ViewSettings } from '../../state/view-settings.ts';
+import { defaultUntrainedSeeds } from '../../studies/baselines.ts';
 import type { Baseline } from '../../studies/compare.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
-import type { FeatureMatrix } from '../../probes/matrix.ts';
 import type { EncodedTime } from '../../workers/encoder.worker.ts';
-import { latentsFor, RunCancelledError } from '../explorer-run.ts';
+import type { ComparisonDate } from '../../workers/probes.worker.ts';
+import { landSeaLabels, latentsFor, levelLatents, RunCancelledError } from '../explorer-run.ts';
 import type { LatentCache } from '../latent-cache.ts';
-import type { ModelEntry } from '../models.ts';
+import { untrainedModelEntry, type ModelEntry } from '../models.ts';
+import { isoTime } from '../store-summary.ts';
 import type { EncoderClient } from '../workers.ts';
+
+/** Each date is encoded by every arm in the browser: more belongs in `latent-explorer study --compare`. */
+export const MAX_APP_COMPARE_DATES = 12;
 
 export interface CompareContext {
   encoder: EncoderClient;
   probes: ProbesClient;
   cache: LatentCache<EncodedTime>;
   models: readonly ModelEntry[];
+  /** The store's times that can be encoded (ISO), which a date selection picks from. */
+  storeTimes: readonly string[];
   signal: AbortSignal;
   /** What is being done now, in words, for the panel. */
   onStatus(text: string): void;
@@ -27,13 +37,19 @@ export interface AppComparison {
   card: ProbeCard;
   /** What the reader must know about the rows: a model that is itself untrained, a baseline left out. */
   notes: string[];
-  /** The untrained encoders' features fitted, so that the views can show them too. */
+  /** The untrained encoders' features at the view's time, so that the views can show them too. */
   untrained: Array<{ name: string; features: FeatureMatrix }>;
 }
 
-/** The other untrained encoders in models/: the chosen one cannot be its own baseline. */
-export function untrainedBaselineModels(models: readonly ModelEntry[], chosenId: string): ModelEntry[] {
-  return models.filter((model) => model.trained === false && model.id !== chosenId);
+/** The comparison's dates: the view's time, and those the selection picks from the store, in time order. */
+export function comparisonDates(viewTime: string, selection: string | null, storeTimes: readonly string[]): string[] {
+  const picked = selection === null ? [] : resolveTimeSelection(parseTimeSelection(selection), storeTimes.map((time) => new Date(time)));
+  // The view's own text last, so that it wins over the same instant picked: the latent cache keys on the text.
+  const byInstant = new Map([...picked.map(isoTime), viewTime].map((time) => [new Date(time).getTime(), time]));
+  if (byInstant.size > MAX_APP_COMPARE_DATES) {
+    throw new Error(`The dates pick ${byInstant.size} times; the app compares at most ${MAX_APP_COMPARE_DATES}. Pick fewer, or run 'latent-explorer study land-sea --compare ... --dates ${selection}'.`);
+  }
+  return [...byInstant.keys()].sort((a, b) => a - b).map((instant) => byInstant.get(instant)!);
 }
 
 let comparisonCounter = 0;
@@ -41,35 +57,54 @@ let comparisonCounter = 0;
 export async function compareInApp(result: ExplorerResult, settings: ViewSettings, baselines: readonly Baseline[], context: CompareContext): Promise<AppComparison> {
   const model = context.models.find((entry) => entry.id === result.modelId);
   if (!model) throw new Error(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
-  const labels = result.table.labels;
-  if (!labels) throw new Error('This run has no labels to compare probes on.');
+  if (!result.table.labels) throw new Error('This run has no labels to compare probes on.');
   const notes: string[] = [];
   if (model.trained === false) {
     notes.push(`${model.label} is itself an untrained encoder (Aurora's initialisation): its row is a control, not Aurora's learned weights.`);
   }
-
-  const untrainedModels = baselines.includes('untrained') ? untrainedBaselineModels(context.models, model.id) : [];
   let asked = baselines;
-  if (baselines.includes('untrained') && untrainedModels.length === 0) {
-    asked = baselines.filter((baseline) => baseline !== 'untrained');
-    notes.push(
-      `The untrained-encoder baseline was left out: models/ holds no untrained encoder other than ${model.id}. Make one with "latent-explorer init-model --preset aurora-0.25 --seed 1 --out models/aurora-0.25-untrained-seed1.onnx".`,
-    );
+  const untrainedModels: ModelEntry[] = [];
+  if (baselines.includes('untrained')) {
+    if (model.architecture === null) {
+      asked = baselines.filter((baseline) => baseline !== 'untrained');
+      notes.push(`The untrained-encoder baseline was left out: ${model.label} has no Aurora preset's width, so there is no architecture to initialise.`);
+    } else {
+      const seeds = settings.untrainedSeeds ?? defaultUntrainedSeeds(model.untrainedSeed);
+      for (const seed of seeds) untrainedModels.push(untrainedModelEntry(model.architecture, seed));
+      if (model.untrainedSeed !== null && seeds.includes(model.untrainedSeed)) {
+        notes.push(`Untrained seed ${model.untrainedSeed} is the model under study itself: that baseline row repeats the model's.`);
+      }
+    }
   }
-  const untrained: Array<{ name: string; features: FeatureMatrix }> = [];
-  for (const other of untrainedModels) {
-    context.onStatus(`Encoding ${result.time.slice(0, 16)} with ${other.id}…`);
-    const { encoded } = await latentsFor({ ...settings, time: result.time }, other, {
+
+  const times = comparisonDates(result.time, settings.compareDates, context.storeTimes);
+  const encode = async (entry: ModelEntry, time: string): Promise<EncodedTime> => {
+    context.onStatus(`Encoding ${time.slice(0, 16)} with ${entry.id}…`);
+    const { encoded } = await latentsFor({ ...settings, time }, entry, {
       encoder: context.encoder,
       cache: context.cache,
       signal: context.signal,
       onStage: (stage, patch) => {
-        if (patch.total) context.onStatus(`Encoding with ${other.id}: ${stage} ${patch.done ?? 0} of ${patch.total}`);
+        if (patch.total) context.onStatus(`Encoding ${time.slice(0, 16)} with ${entry.id}: ${stage} ${patch.done ?? 0} of ${patch.total}`);
       },
     });
-    if (encoded.patchCount !== result.table.count) throw new Error(`${other.id} encoded ${encoded.patchCount} patches, the run has ${result.table.count}.`);
-    const size = encoded.patchCount * encoded.embedDim;
-    untrained.push({ name: other.id.replace(/\.onnx$/, ''), features: { data: encoded.latents.slice(result.level * size, (result.level + 1) * size), rows: encoded.patchCount, cols: encoded.embedDim } });
+    if (encoded.patchCount !== result.table.count) throw new Error(`${entry.id} encoded ${encoded.patchCount} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
+    return encoded;
+  };
+
+  const dates: Array<ComparisonDate<FeatureMatrix | string>> = [];
+  for (const time of times) {
+    if (time === result.time) {
+      // The run on screen: its features are already in the probes worker.
+      dates.push({ time, model: result.featuresKey, raw: asked.includes('raw') ? result.rawInputs : undefined, labels: result.table.labels, untrained: [] });
+      continue;
+    }
+    const encoded = await encode(model, time);
+    dates.push({ time, model: levelLatents(encoded, result.level), raw: asked.includes('raw') ? encoded.rawInputs : undefined, labels: landSeaLabels(encoded), untrained: [] });
+  }
+  // Model by model, so that the encoder worker builds each untrained encoder once.
+  for (const entry of untrainedModels) {
+    for (const [t, time] of times.entries()) dates[t].untrained = [...(dates[t].untrained ?? []), levelLatents(await encode(entry, time), result.level)];
   }
 
   const jobId = `compare-${++comparisonCounter}`;
@@ -80,21 +115,21 @@ export async function compareInApp(result: ExplorerResult, settings: ViewSetting
     const card = await context.probes.compare(
       {
         jobId,
-        time: result.time,
         level: result.level,
-        model: { name: model.id.replace(/\.onnx$/, ''), trained: model.trained !== false, features: result.featuresKey },
-        untrained,
-        raw: asked.includes('raw') ? result.rawInputs : undefined,
-        labels,
+        model: { name: model.id.replace(/\.onnx$/, ''), trained: model.trained !== false },
+        untrainedNames: untrainedModels.map((entry) => entry.id),
+        dates,
         centreLat: result.centreLat,
         centreLon: result.centreLon,
         split: settings.split,
         baselines: asked,
+        seeds: settings.compareSeeds ?? undefined,
         areaWeights: settings.areaWeights,
       },
       (progress) => context.onStatus(`${progress.message} (${Math.round(100 * progress.fraction)} %)`),
     );
-    return { card, notes, untrained };
+    const atView = dates[times.indexOf(result.time)];
+    return { card, notes, untrained: untrainedModels.map((entry, k) => ({ name: entry.id, features: atView.untrained![k] })) };
   } catch (error) {
     throw context.signal.aborted ? new RunCancelledError() : error;
   } finally {

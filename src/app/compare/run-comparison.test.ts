@@ -25,10 +25,9 @@ const features = featureMatrix(data, lat.length, D);
 describe('runComparison', () => {
   it("gives the CLI's numbers for the study's longitude band", async () => {
     const app = await runComparison({
-      time: '2022-08-07T06:00:00Z',
       level: 0,
-      model: { name: 'synthetic', trained: true, features },
-      labels,
+      model: { name: 'synthetic', trained: true },
+      dates: [{ time: '2022-08-07T06:00:00Z', model: features, labels }],
       centreLat: lat,
       centreLon: lon,
       split: { kind: 'lon-band', west: 120, east: 210 },
@@ -44,7 +43,48 @@ describe('runComparison', () => {
 
   it('asks for the features a baseline needs', async () => {
     await expect(
-      runComparison({ time: '2022-08-07T06:00:00Z', level: 0, model: { name: 'synthetic', trained: true, features }, labels, centreLat: lat, centreLon: lon, split: { kind: 'lon-band', west: 120, east: 210 }, baselines: ['raw'] }),
-    ).rejects.toThrow(/raw input patches/);
+      runComparison({
+        level: 0,
+        model: { name: 'synthetic', trained: true },
+        dates: [{ time: '2022-08-07T06:00:00Z', model: features, labels }],
+        centreLat: lat,
+        centreLon: lon,
+        split: { kind: 'lon-band', west: 120, east: 210 },
+        baselines: ['raw'],
+      }),
+    ).rejects.toThrow(/raw input patches of 2022-08-07T06:00/);
+  });
+
+  it("fits one probe per date, as the CLI's --dates does, and reports each date and their spread", async () => {
+    // A second date: the same points, features shifted so that its probe differs.
+    const later = featureMatrix(Float32Array.from(data, (value, i) => (i % D === 1 ? value + 0.5 : value)), lat.length, D);
+    const times = ['2022-08-07T06:00:00Z', '2022-08-08T06:00:00Z'];
+    const app = await runComparison({
+      level: 0,
+      model: { name: 'synthetic', trained: true },
+      dates: [
+        { time: times[0], model: features, labels },
+        { time: times[1], model: later, labels },
+      ],
+      centreLat: lat,
+      centreLon: lon,
+      split: { kind: 'stratified', testFraction: 0.25, seed: 3 },
+      seeds: [3, 4],
+      baselines: ['shuffled'],
+    });
+    const timeNames = times.map((time) => time.slice(0, 16));
+    const tasks = [features, later].map((x, t) => ({
+      name: `land-sea ${timeNames[t]}`,
+      labels,
+      rows: { labels, lat, lon, time: new Int32Array(lat.length).fill(t), timeNames },
+      sources: [{ arm: 'model' as const, name: 'synthetic', x }],
+    }));
+    const { plan, seeded } = splitPlan({ kind: 'stratified', testFraction: 0.25, seed: 3 });
+    const cli = probeCard(await compareArms(tasks, { plan, seededPlan: seeded, seeds: [3, 4], labelBaselines: ['shuffled'] }), tasks, { ...app });
+    expect(app.times).toEqual(timeNames);
+    expect(app.arms.map((arm) => arm.accuracy)).toEqual(cli.arms.map((arm) => arm.accuracy));
+    // Two dates x two seeds of a seeded split: four model probes.
+    expect(app.arms[0].runs).toBe(4);
+    expect(app.arms[0].perTime.map((entry) => entry.time)).toEqual(timeNames);
   });
 });

@@ -1,28 +1,37 @@
-// The Compare panel's computation: the explorer's probe (one time, the view's split) beside its
-// baselines, through the same core as `latent-explorer study land-sea --compare` (src/studies/compare.ts),
-// so that the app and the CLI agree for the same settings. Pure: call it where tfjs is initialised
-// (the probes worker).
+// The Compare panel's computation: the explorer's probe (the view's split, at the view's time and
+// any more dates asked for, each date its own probe) beside its baselines, through the same core as
+// `latent-explorer study land-sea --compare` (src/studies/compare.ts), so that the app and the CLI
+// agree for the same settings. Pure: call it where tfjs is initialised (the probes worker).
 import type { Split } from '../../state/view-settings.ts';
 import type { FeatureMatrix } from '../../probes/matrix.ts';
 import { probeCard, type ProbeCard } from '../../studies/compare-card.ts';
 import { DEFAULT_CONTROL_CELL_DEGREES } from '../../studies/baselines.ts';
-import { compareArms, type Baseline, type FeatureSource, type FoldPlan } from '../../studies/compare.ts';
+import { compareArms, type Baseline, type ComparisonTask, type FeatureSource, type FoldPlan } from '../../studies/compare.ts';
 import type { StudyProgress } from '../../studies/progress.ts';
 import { StudyInputError } from '../../studies/progress.ts';
 import { splitRows } from '../split-rows.ts';
 
-export interface ComparisonRequest {
-  /** ISO time of the view. */
+/** One date's features and labels over the same patches as every other date of the request. */
+export interface ComparisonDate<Features = FeatureMatrix> {
+  /** ISO time. */
   time: string;
-  level: number;
-  /** The model's latents at the view's level, (patches, D). */
-  model: { name: string; trained: boolean; features: FeatureMatrix };
-  /** The same patches encoded by untrained encoders (Aurora's initialisation), one per seed. */
-  untrained?: ReadonlyArray<{ name: string; features: FeatureMatrix }>;
+  /** The model's latents at the request's level, (patches, D). */
+  model: Features;
+  /** The same patches encoded by untrained encoders (Aurora's initialisation), one per seed, in the request's order. */
+  untrained?: readonly FeatureMatrix[];
   /** The raw normalised input patches (src/studies/baselines.ts rawInputFeatures). */
   raw?: FeatureMatrix;
   /** 0/1 per patch (land-sea: land). */
   labels: Uint8Array;
+}
+
+export interface ComparisonRequest<Features = FeatureMatrix> {
+  level: number;
+  model: { name: string; trained: boolean };
+  /** Names of the untrained encoders whose features each date holds. */
+  untrainedNames?: readonly string[];
+  /** At least one; the probe card reports each date and the spread across them. */
+  dates: ReadonlyArray<ComparisonDate<Features>>;
   centreLat: ArrayLike<number>;
   centreLon: ArrayLike<number>;
   split: Split;
@@ -46,27 +55,43 @@ function describeViewSplit(split: Split): string {
   }
 }
 
-export async function runComparison(request: ComparisonRequest): Promise<ProbeCard> {
-  const { labels, centreLat, centreLon, split } = request;
-  const sources: FeatureSource[] = [{ arm: 'model', name: request.model.name, x: request.model.features }];
+const timeName = (time: string) => time.slice(0, 16);
+
+function dateSources(request: ComparisonRequest, date: ComparisonDate): FeatureSource[] {
+  const sources: FeatureSource[] = [{ arm: 'model', name: request.model.name, x: date.model }];
   if (request.baselines.includes('untrained')) {
-    if (!request.untrained?.length) throw new StudyInputError('the untrained baseline needs the patches encoded by an untrained encoder');
-    for (const untrained of request.untrained) sources.push({ arm: 'untrained', name: untrained.name, x: untrained.features });
+    const names = request.untrainedNames ?? [];
+    if (names.length === 0 || date.untrained?.length !== names.length) {
+      throw new StudyInputError(`the untrained baseline needs the patches of ${timeName(date.time)} encoded by every untrained encoder`);
+    }
+    names.forEach((name, k) => sources.push({ arm: 'untrained', name, x: date.untrained![k] }));
   }
   if (request.baselines.includes('raw')) {
-    if (!request.raw) throw new StudyInputError('the raw baseline needs the raw input patches');
-    sources.push({ arm: 'raw', name: `raw input (${request.raw.cols} features)`, x: request.raw });
+    if (!date.raw) throw new StudyInputError(`the raw baseline needs the raw input patches of ${timeName(date.time)}`);
+    sources.push({ arm: 'raw', name: `raw input (${date.raw.cols} features)`, x: date.raw });
   }
   for (const source of sources) {
-    if (source.x.rows !== labels.length) throw new StudyInputError(`${source.name} has ${source.x.rows} rows for ${labels.length} patches`);
+    if (source.x.rows !== date.labels.length) throw new StudyInputError(`${source.name} has ${source.x.rows} rows for ${date.labels.length} patches at ${timeName(date.time)}`);
   }
+  return sources;
+}
+
+export async function runComparison(request: ComparisonRequest): Promise<ProbeCard> {
+  const { centreLat, centreLon, split } = request;
+  if (request.dates.length === 0) throw new StudyInputError('nothing to compare: no dates');
   const seeded = split.kind !== 'lon-band';
   // The view's split, the seed replaced where it draws: the explorer's own rows (split-rows.ts).
-  const plan: FoldPlan = (rows, seed) => [{ name: describeViewSplit(split), split: splitRows(seeded ? { ...split, seed } as Split : split, labels, rows.lat, rows.lon) }];
+  const plan: FoldPlan = (rows, seed) => [{ name: describeViewSplit(split), split: splitRows(seeded ? { ...split, seed } as Split : split, rows.labels, rows.lat, rows.lon) }];
   const seeds = request.seeds ?? ['seed' in split ? split.seed : 0];
-  const time = request.time.slice(0, 16);
-  const task = { name: `land-sea ${time}`, labels, rows: { labels, lat: centreLat, lon: centreLon, time: new Int32Array(labels.length), timeNames: [time] }, sources };
-  const runs = await compareArms([task], {
+  const timeNames = request.dates.map((date) => timeName(date.time));
+  // One probe per date, as `study land-sea --compare --dates` fits them.
+  const tasks: ComparisonTask[] = request.dates.map((date, t) => ({
+    name: `land-sea ${timeNames[t]}`,
+    labels: date.labels,
+    rows: { labels: date.labels, lat: centreLat, lon: centreLon, time: new Int32Array(date.labels.length).fill(t), timeNames },
+    sources: dateSources(request, date),
+  }));
+  const runs = await compareArms(tasks, {
     plan,
     seededPlan: seeded,
     seeds,
@@ -76,10 +101,10 @@ export async function runComparison(request: ComparisonRequest): Promise<ProbeCa
     signal: request.signal,
     onProgress: request.onProgress,
   });
-  return probeCard(runs, [task], {
+  return probeCard(runs, tasks, {
     title: 'land-sea',
     target: 'land (patch land fraction >= 0.5)',
-    model: { name: request.model.name, trained: request.model.trained },
+    model: request.model,
     level: request.level,
     split: describeViewSplit(split),
     seeds,
