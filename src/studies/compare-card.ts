@@ -42,6 +42,8 @@ export interface ArmSummary {
   /** Over every fitted fold of every run (blocks give k per run). */
   foldAccuracy: Spread;
   perTime: TimeSummary[];
+  /** Each C the arm's probes were fitted with, ascending, and on how many fitted folds (they differ with C 'cv'). */
+  C: Array<{ value: number; folds: number }>;
   /** Control arm: accuracy on test rows of cells unseen in training, where chance is expected. */
   heldOutCells?: { accuracy: Spread; majority: Spread; nTest: number };
   converged: boolean;
@@ -123,9 +125,16 @@ function summariseArm(arm: Arm, runs: readonly ArmRun[], facts: CardFacts): ArmS
       const entries = runs.flatMap((run) => run.perTime.filter((entry) => entry.time === time));
       return { time, accuracy: spread(entries.map((entry) => entry.accuracy)), majority: spread(entries.map((entry) => entry.majority)) };
     }),
+    C: countValues(runs.flatMap((run) => run.C)),
     ...(heldOut.length > 0
       ? { heldOutCells: { accuracy: spread(heldOut.map((score) => score.accuracy)), majority: spread(heldOut.map((score) => score.majority)), nTest: heldOut.reduce((total, score) => total + score.nTest, 0) } }
       : {}),
     converged: runs.every((run) => run.converged),
   };
+}
+
+function countValues(values: readonly number[]): Array<{ value: number; folds: number }> {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a - b).map(([value, folds]) => ({ value, folds }));
 }

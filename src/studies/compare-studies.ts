@@ -29,7 +29,8 @@ export interface ComparisonSettings {
   baselines: readonly Baseline[];
   /** Whose features the shuffled and control arms use (default the model's). */
   labelFeatures?: FeatureArm;
-  C?: number;
+  /** A number, or 'cv' to choose each probe's C by inner cross-validation (see CompareOptions). */
+  C?: number | 'cv';
   controlCellDegrees?: number;
   areaWeights?: boolean;
   signal?: AbortSignal;

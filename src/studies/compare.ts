@@ -4,8 +4,10 @@
 // beside every accuracy, selectivity). Shared by the CLI and the app; tfjs must be initialised.
 import { cosLatitudeWeight } from '../data/geometry.ts';
 import { DEFAULT_C, predictLabels } from '../probes/logreg.ts';
+import type { JobControl } from '../probes/job.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
 import { majorityClass } from '../probes/metrics.ts';
+import { tuneC } from '../probes/tune-c.ts';
 import { controlTask, DEFAULT_CONTROL_CELL_DEGREES, heldOutCellRows, shuffledLabels } from './baselines.ts';
 import { evaluateProbe, planFolds, type Fold, type ProbeEvaluation, type RowFacts, type SplitChoice } from './evaluate.ts';
 import { StudyInputError, type StudyProgress } from './progress.ts';
@@ -58,7 +60,12 @@ export interface CompareOptions {
   labelBaselines: readonly Extract<Baseline, 'shuffled' | 'control'>[];
   /** Whose features the label baselines use (default the model's, as selectivity is defined). */
   labelFeatures?: FeatureArm;
-  C?: number;
+  /**
+   * The probes' C (default DEFAULT_C), or 'cv': each fold of each arm chooses its own by inner
+   * cross-validation on its training rows (tune-c), so that a probe on labels its features cannot
+   * tell is regularised down to the majority class instead of fitting noise.
+   */
+  C?: number | 'cv';
   controlCellDegrees?: number;
   /** Weight each row by cos(latitude) when fitting, so that every area counts alike. */
   areaWeights?: boolean;
@@ -92,6 +99,8 @@ export interface ArmRun {
   rocAuc: number;
   /** Each fitted fold's accuracy. */
   foldAccuracies: number[];
+  /** Each fitted fold's C (chosen per fold with C 'cv'). */
+  C: number[];
   /** Per time of the test rows, in time order. */
   perTime: Array<SubsetScore & { time: string }>;
   /** Control arm only: on test rows whose cell has no training row (the label cannot be memorised). */
@@ -117,8 +126,11 @@ export async function compareArms(tasks: readonly ComparisonTask[], options: Com
     const weights = options.areaWeights ? Float64Array.from(task.rows.lat, cosLatitudeWeight) : undefined;
     const fit = async (arm: Arm, source: FeatureSource, labels: Uint8Array, folds: Fold[], seed: number | null, cells?: Int32Array): Promise<ArmRun> => {
       options.signal?.throwIfAborted();
+      // Inner folds dealt by the repeat seed; arms fitted once (seed null) deal them with 0.
+      const chooseC = async (trainRows: Uint32Array, control: JobControl) =>
+        (await tuneC(source.x, labels, task.rows, trainRows, { seed: seed ?? 0, rowWeights: weights, control })).C;
       const evaluation = await evaluateProbe(source.x, labels, folds, {
-        C,
+        ...(C === 'cv' ? { chooseC } : { C }),
         rowWeights: weights,
         control: {
           signal: options.signal,
@@ -141,6 +153,8 @@ export async function compareArms(tasks: readonly ComparisonTask[], options: Com
       }
     }
   }
+  // A fit's own progress stops short of 1 when its solver needs few iterations: say the end.
+  options.onProgress?.({ stage: 'probe', fraction: 1, message: `${runs.length} probes fitted` });
   return runs;
 }
 
@@ -198,6 +212,7 @@ function armRun({ arm, source, task, labels, folds, evaluation, seed, cells }: F
     f1: evaluation.metrics.f1,
     rocAuc: evaluation.metrics.rocAuc,
     foldAccuracies: evaluation.folds.flatMap((fold) => (fold.metrics ? [fold.metrics.accuracy] : [])),
+    C: evaluation.folds.flatMap((fold) => (fold.C === undefined ? [] : [fold.C])),
     perTime: [...byTime.keys()].sort((a, b) => a - b).map((time) => ({ time: task.rows.timeNames[time], ...score(byTime.get(time)!) })),
     ...(heldOut && heldOut.length > 0 ? { heldOutCells: score(heldOut) } : {}),
     converged: evaluation.converged,

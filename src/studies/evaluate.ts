@@ -1,7 +1,8 @@
 // One logistic-regression probe evaluated on a split plan: a single train/test split (stratified,
 // longitude band) or folds (spatial blocks, leave one time out) whose test predictions are pooled,
 // so that every plan gives one table row, one precision-recall curve and one prediction per tested row.
-import { fitLogistic, predictLabels, predictProbabilities, type LogisticOptions } from '../probes/logreg.ts';
+import type { JobControl } from '../probes/job.ts';
+import { DEFAULT_C, fitLogistic, predictLabels, predictProbabilities, type LogisticOptions } from '../probes/logreg.ts';
 import { selectRows, type FeatureMatrix } from '../probes/matrix.ts';
 import { binaryMetrics, classCounts, precisionRecallCurve, type BinaryMetrics, type PrecisionRecallCurve } from '../probes/metrics.ts';
 import { foldSplit, leaveOneGroupOut, longitudeBandSplit, spatialBlockFolds, stratifiedSplit, type Split } from '../probes/splits.ts';
@@ -82,6 +83,8 @@ export interface FoldResult extends SplitSizes {
   /** Why this fold has no probe (e.g. its training rows are all of one class); its rows are untested. */
   skipped?: string;
   metrics?: BinaryMetrics;
+  /** The C the fold's probe was fitted with. */
+  C?: number;
   converged?: boolean;
 }
 
@@ -101,14 +104,22 @@ export interface ProbeEvaluation extends SplitSizes {
 export interface EvaluateOptions extends Omit<LogisticOptions, 'sampleWeights'> {
   /** A weight per row of x (e.g. cos latitude for equal-area probes); each fold fits with its training rows' weights. */
   rowWeights?: ArrayLike<number>;
+  /**
+   * Chooses each fold's C from its training rows alone (e.g. tune-c's inner cross-validation), in
+   * place of `C`. Its progress is most of the fold's, as it fits many probes to the final fit's one.
+   */
+  chooseC?: (trainRows: Uint32Array, control: JobControl) => Promise<number>;
 }
+
+/** The share of a fold's progress that choosing its C takes, when a chooser is given. */
+const CHOOSE_C_SHARE = 0.9;
 
 /**
  * Fits one probe per fold on its training rows and predicts its test rows. Sizes are summed over
  * the folds fitted (with one split, they are that split's).
  */
 export async function evaluateProbe(x: FeatureMatrix, labels: Uint8Array, folds: readonly Fold[], options: EvaluateOptions = {}): Promise<ProbeEvaluation> {
-  const { rowWeights, ...logistic } = options;
+  const { rowWeights, chooseC, ...logistic } = options;
   if (rowWeights && rowWeights.length !== x.rows) throw new StudyInputError(`${rowWeights.length} row weights for ${x.rows} rows`);
   const testRows: number[] = [];
   const probabilities: number[] = [];
@@ -130,16 +141,19 @@ export async function evaluateProbe(x: FeatureMatrix, labels: Uint8Array, folds:
       results.push({ name: fold.name, skipped, ...sizes });
       continue;
     }
-    const control = options.control && {
-      signal: options.control.signal,
-      onProgress: (fraction: number, stage: string) => options.control?.onProgress?.((k + fraction) / folds.length, `${fold.name}: ${stage}`),
-    };
+    // Progress within the fold from `start` to `end` (0..1), as a fraction of all folds.
+    const foldControl = (start: number, end: number): JobControl => ({
+      signal: options.control?.signal,
+      onProgress: (fraction, stage) => options.control?.onProgress?.((k + start + (end - start) * fraction) / folds.length, `${fold.name}: ${stage}`),
+    });
+    const C = chooseC ? await chooseC(fold.split.train, foldControl(0, CHOOSE_C_SHARE)) : (logistic.C ?? DEFAULT_C);
+    const control = options.control && foldControl(chooseC ? CHOOSE_C_SHARE : 0, 1);
     const sampleWeights = rowWeights && Float64Array.from(fold.split.train, (row) => rowWeights[row]);
-    const model = await fitLogistic(selectRows(x, fold.split.train), trainLabels, { ...logistic, sampleWeights, control });
+    const model = await fitLogistic(selectRows(x, fold.split.train), trainLabels, { ...logistic, C, sampleWeights, control });
     const foldProbabilities = predictProbabilities(model, selectRows(x, fold.split.test));
     testRows.push(...fold.split.test);
     probabilities.push(...foldProbabilities);
-    results.push({ name: fold.name, ...sizes, metrics: binaryMetrics(testLabels, predictLabels(foldProbabilities), foldProbabilities), converged: model.converged });
+    results.push({ name: fold.name, ...sizes, metrics: binaryMetrics(testLabels, predictLabels(foldProbabilities), foldProbabilities), C, converged: model.converged });
   }
   const fitted = results.filter((fold) => !fold.skipped);
   if (fitted.length === 0) throw new StudyInputError(`no fold could be fitted: ${results.map((fold) => `${fold.name}: ${fold.skipped}`).join('; ')}`);
