@@ -11,11 +11,13 @@ import { initialWeights } from '../encoder/init.ts';
 import { buildModel } from '../encoder/model.ts';
 import { createNodeSession } from '../encoder/session.node.ts';
 import { initNodeProbeBackend } from '../probes/backend.node.ts';
-import type { FeatureMatrix } from '../probes/matrix.ts';
+import { featureMatrix, type FeatureMatrix } from '../probes/matrix.ts';
+import { seededRandom } from '../probes/random.ts';
+import { C_GRID } from '../probes/tune-c.ts';
 import { RAW_SURFACE_FEATURES, rawInputFeatures } from './baselines.ts';
 import type { ProbeCard } from './compare-card.ts';
 import { compareLandSea, type ComparisonInputs } from './compare-studies.ts';
-import type { Arm } from './compare.ts';
+import { compareArms, splitPlan, type Arm, type ComparisonTask } from './compare.ts';
 import { splitChoice } from './evaluate.ts';
 import { collectStudyTimes, type StudyTimeInputs } from './study-time.ts';
 
@@ -29,6 +31,8 @@ let raw: FeatureMatrix[];
 /** Label baselines on the model's features (as selectivity is defined), and on the raw input's. */
 let onModel: ProbeCard;
 let onRaw: ProbeCard;
+/** The model and the shuffled-label baseline on its latents, each probe's C chosen by inner cross-validation. */
+let crossValidated: ProbeCard;
 
 beforeAll(async () => {
   if (!existsSync(SAMPLE_STORE)) throw new Error(`${SAMPLE_STORE} is missing: run 'npm run prepare-assets' (or 'npm run sample') before the tests`);
@@ -47,6 +51,8 @@ beforeAll(async () => {
   const settings = { split: splitChoice('lon-band'), seeds: SEEDS };
   onModel = await compareLandSea(comparison, { ...settings, baselines: ['raw', 'shuffled', 'control'] });
   onRaw = await compareLandSea(comparison, { ...settings, baselines: ['raw', 'shuffled', 'control'], labelFeatures: 'raw' });
+  // Only the arms the claim needs: C by cross-validation fits 15 inner probes for every probe.
+  crossValidated = await compareLandSea(comparison, { ...settings, baselines: ['shuffled'], C: 'cv' });
 }, 180_000);
 
 const arm = (card: ProbeCard, name: Arm) => {
@@ -78,12 +84,27 @@ describe('land-sea controls on the sample', () => {
     // Labels permuted independently of the features leave nothing to learn: the test predictions are
     // independent of the test labels, so the expected accuracy is at most the majority's, and below
     // it by P(predicting the minority) x |2r - 1| (r the positive rate). On the raw input that
-    // deficit is small; on 256 untrained latent dimensions with ~3000 training rows the probe fits
-    // some noise and predicts the minority more often, so there it is only bounded above.
+    // deficit is small at C = 1; on 256 untrained latent dimensions with ~3000 training rows the
+    // probe fits some noise and predicts the minority more often (2.6 to 5 points below majority),
+    // so at a fixed C = 1 it is only bounded above. With C chosen by inner cross-validation on the
+    // training rows, the noise fits lose on held-out inner folds, the strongest regularisation wins,
+    // the probe predicts the majority class, and the bound holds both ways on the latents too.
     const shuffled = arm(onRaw, 'shuffled');
     expect(Math.abs(shuffled.accuracy.mean - shuffled.majority.mean)).toBeLessThanOrEqual(0.03);
     const onLatents = arm(onModel, 'shuffled');
     expect(onLatents.accuracy.mean).toBeLessThanOrEqual(onLatents.majority.mean + 0.03);
+    const tuned = arm(crossValidated, 'shuffled');
+    expect(tuned.features).toBe(onLatents.features);
+    expect(Math.abs(tuned.accuracy.mean - tuned.majority.mean)).toBeLessThanOrEqual(0.03);
+  });
+
+  it("with C by cross-validation, records every fitted fold's C and still finds land", () => {
+    const shuffled = arm(crossValidated, 'shuffled');
+    expect(shuffled.C.reduce((folds, entry) => folds + entry.folds, 0)).toBe(SEEDS.length);
+    const model = arm(crossValidated, 'model');
+    expect(model.C.map((entry) => entry.folds)).toEqual([1]);
+    expect(model.accuracy.mean).toBeGreaterThan(model.majority.mean);
+    for (const card of [onModel, onRaw]) for (const entry of card.arms) expect(entry.C.map((c) => c.value)).toEqual([1]);
   });
 
   it('the control task is near chance on held-out cells, and selectivity is task minus control accuracy', () => {
@@ -98,5 +119,29 @@ describe('land-sea controls on the sample', () => {
       const model = arm(card, 'model').accuracy.mean;
       expect(card.selectivity?.values).toEqual(control.heldOutCells!.accuracy.values.map((accuracy) => model - accuracy));
     }
+  });
+});
+
+describe('C by cross-validation over several folds', () => {
+  it('chooses a C per fold of each arm, and its progress rises to 1', async () => {
+    // 400 points spread over the globe with 6 features, class 1 where the first is positive.
+    const random = seededRandom(5);
+    const rows = 400;
+    const x = featureMatrix(Float32Array.from({ length: rows * 6 }, () => random.normal()), rows, 6);
+    const labels = Uint8Array.from({ length: rows }, (_, i) => (x.data[i * 6] > 0 ? 1 : 0));
+    const lat = Float64Array.from({ length: rows }, () => -60 + 120 * random.next());
+    const lon = Float64Array.from({ length: rows }, () => 360 * random.next());
+    const task: ComparisonTask = { name: 'synthetic', labels, rows: { labels, lat, lon, time: new Int32Array(rows), timeNames: ['t0'] }, sources: [{ arm: 'model', name: 'synthetic', x }] };
+    const folds = 3;
+    const { plan, seeded } = splitPlan({ kind: 'blocks', blockDegrees: 30, folds, seed: 0 });
+    const fractions: number[] = [];
+    const runs = await compareArms([task], { plan, seededPlan: seeded, seeds: [0, 1], labelBaselines: ['shuffled'], C: 'cv', onProgress: (progress) => fractions.push(progress.fraction) });
+    expect(runs.map((run) => run.arm)).toEqual(['model', 'shuffled', 'model', 'shuffled']);
+    for (const run of runs) {
+      expect(run.C).toHaveLength(folds);
+      for (const C of run.C) expect(C_GRID).toContain(C);
+    }
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(fractions.at(-1)).toBe(1);
   });
 });
