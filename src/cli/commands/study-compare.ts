@@ -67,7 +67,7 @@ interface StudyContext {
   region: Extract<Region, { kind: 'box' }> | undefined;
   level: number;
   split: SplitChoice;
-  C: number;
+  C: number | 'cv';
   json: boolean;
   probeBackend: string;
 }
@@ -239,6 +239,7 @@ export function cardJson(card: ProbeCard) {
       f1: spreadJson(arm.f1),
       roc_auc: spreadJson(arm.rocAuc),
       fold_accuracy: spreadJson(arm.foldAccuracy),
+      c: arm.C,
       per_date: arm.perTime.map((entry) => ({ time: entry.time, accuracy: spreadJson(entry.accuracy), majority: spreadJson(entry.majority) })),
       ...(arm.heldOutCells ? { held_out_cells: { accuracy: spreadJson(arm.heldOutCells.accuracy), majority: spreadJson(arm.heldOutCells.majority), n_test: arm.heldOutCells.nTest } } : {}),
       converged: arm.converged,
@@ -249,10 +250,12 @@ export function cardJson(card: ProbeCard) {
 const pm = (value: Spread) => (Number.isFinite(value.mean) ? `${value.mean.toFixed(4)} ± ${value.sd.toFixed(4)}` : 'n/a');
 
 export function cardText(card: ProbeCard): string {
+  // One C for every probe goes in the header; Cs chosen per fold (--C cv) go under each arm.
+  const distinctCs = new Set(card.arms.flatMap((arm) => arm.C.map((entry) => entry.value)));
   const lines = [
     `${card.title}: ${card.target}`,
     `  model ${card.model.name}${card.model.trained ? '' : ' (UNTRAINED)'}, latent level ${card.level}; ${card.times.length} date(s) ${card.times.join(', ')}`,
-    `  split ${card.split}, seeds ${card.seeds.join(',')}; ${card.rows} rows, ${(100 * card.positiveRate).toFixed(1)} % positive; n train ${card.nTrain}, n test ${card.nTest}${card.areaWeights ? '; cos-latitude weights' : ''}`,
+    `  split ${card.split}, seeds ${card.seeds.join(',')}; ${card.rows} rows, ${(100 * card.positiveRate).toFixed(1)} % positive; n train ${card.nTrain}, n test ${card.nTest}${card.areaWeights ? '; cos-latitude weights' : ''}${distinctCs.size === 1 ? `; C ${[...distinctCs][0]}` : ''}`,
     '',
     '  arm                                         features  runs  accuracy (mean ± sd)  majority             ROC-AUC',
   ];
@@ -260,6 +263,7 @@ export function cardText(card: ProbeCard): string {
     lines.push(
       `  ${arm.label.padEnd(44).slice(0, 44)}${String(arm.features).padStart(8)}${String(arm.runs).padStart(6)}  ${pm(arm.accuracy).padEnd(20)}  ${pm(arm.majority).padEnd(19)}  ${pm(arm.rocAuc)}${arm.converged ? '' : '  NOT converged'}`,
     );
+    if (distinctCs.size > 1) lines.push(`    C per fitted fold: ${arm.C.map((entry) => `${entry.value} ×${entry.folds}`).join(', ')}`);
     if (arm.heldOutCells) lines.push(`    on held-out cells (${arm.heldOutCells.nTest} rows): ${pm(arm.heldOutCells.accuracy)}, majority ${pm(arm.heldOutCells.majority)}`);
     if (arm.perTime.length > 1) lines.push(`    per date: ${arm.perTime.map((entry) => `${entry.time} ${pm(entry.accuracy)}`).join('; ')}`);
   }

@@ -16,6 +16,7 @@ import { STUDY_PERCENTILE_TIME } from '../../percentiles/percentile-field.ts';
 import { readPercentileSources } from '../../percentiles/sources.node.ts';
 import { initNodeProbeBackend } from '../../probes/backend.node.ts';
 import { DEFAULT_C } from '../../probes/logreg.ts';
+import { C_GRID, DEFAULT_INNER_BLOCK_DEGREES, DEFAULT_INNER_FOLDS } from '../../probes/tune-c.ts';
 import type { BinaryMetrics } from '../../probes/metrics.ts';
 import { DEFAULT_SEED, SPLIT_KINDS, splitChoice, type ProbeEvaluation, type SplitChoice, type SplitKind } from '../../studies/evaluate.ts';
 import { EUROPE_REGION, runExtremesStudy, type ExtremesResult } from '../../studies/extremes.ts';
@@ -66,7 +67,9 @@ Options:
                    blocks), leave-one-time-out; land-sea: lon-band (test 120..210 E, the study's;
                    default), stratified, blocks. Folds' test predictions are pooled into one table row
   --seed           seed of the stratified and block splits (default ${DEFAULT_SEED})
-  --C              inverse regularisation strength (scikit-learn's C, default ${DEFAULT_C})
+  --C              inverse regularisation strength (scikit-learn's C, default ${DEFAULT_C}); with --compare also
+                   cv: each probe (each fold of each arm) chooses C from ${C_GRID.join(', ')} by ${DEFAULT_INNER_FOLDS}-fold
+                   cross-validation over ${DEFAULT_INNER_BLOCK_DEGREES}-degree blocks of its training rows
   --json           print JSON instead of a table
 
 ${COMPARE_USAGE}
@@ -135,7 +138,9 @@ function parseCommon(values: StudyValues, study: StudyName): CommonOptions {
     throw new CliError(`--split of 'study ${study}' must be one of ${kinds.join(', ')}${known}`);
   }
   const seed = values.seed === undefined ? DEFAULT_SEED : parseNumber(values.seed, 'seed');
-  const C = values.C === undefined ? DEFAULT_C : parseNumber(values.C, 'C');
+  // --C cv is the comparison's alone (comparisonContext passes it on); a plain study's probe takes a number.
+  if (values.C === 'cv' && values.compare === undefined) throw new CliError(`--C cv (each probe's C chosen by inner cross-validation) needs --compare; a plain study takes a number, e.g. --C ${DEFAULT_C}`);
+  const C = values.C === undefined || values.C === 'cv' ? DEFAULT_C : parseNumber(values.C, 'C');
   if (!(C > 0)) throw new CliError(`--C must be positive, got ${C}`);
   if (values.layout !== undefined && !(LAYOUT_NAMES as readonly string[]).includes(values.layout)) throw new CliError(`--layout must be one of ${LAYOUT_NAMES.join(', ')}`);
   return { store, level, split: splitChoice(kind, seed), C, json: values.json === true, region: parseRegion(values.region) };
@@ -206,7 +211,7 @@ function listed(option: string, times: readonly Date[]): ChosenTimes {
 
 /** What the comparison (--compare) needs of the study's options. */
 function comparisonContext(values: StudyValues, common: CommonOptions, times: ChosenTimes, region: CommonOptions['region'], probeBackend: string) {
-  return { ...common, static: values.static, layout: values.layout, modelPath: values.model ?? DEFAULT_MODEL, times, region, probeBackend };
+  return { ...common, C: values.C === 'cv' ? ('cv' as const) : common.C, static: values.static, layout: values.layout, modelPath: values.model ?? DEFAULT_MODEL, times, region, probeBackend };
 }
 
 /** NaN (ROC-AUC with one class) is not JSON: null. */
