@@ -1,8 +1,9 @@
-// The encoder benchmark in a browser worker: onnxruntime-web's WASM session as the app's encoder
-// worker creates it (session.web.ts: threads when cross-origin isolated), timed on a synthetic
-// global batch by the same code as `npm run bench:encoder`.
+// The encoder benchmark in a browser worker: onnxruntime-web's sessions as the app's encoder worker
+// creates them (session.web.ts: WebGPU on a real adapter, WASM with threads when cross-origin
+// isolated), timed on a synthetic global batch by the same code as `npm run bench:encoder`.
 import { PRESETS } from '../../src/encoder/config.ts';
 import { createBrowserSession } from '../../src/encoder/session.web.ts';
+import { webGpuUnavailableReason } from '../../src/platform/gpu.ts';
 import { formatTiming, syntheticGlobalBatch, timeEncode, type TimingResult } from '../encoder-timing.ts';
 import { BENCH_MODEL_FILE, numberList, type WorkerMessage } from './protocol.ts';
 
@@ -22,18 +23,24 @@ self.onmessage = async (event: MessageEvent<string>) => {
     if (!RESOLUTIONS.includes(resolution)) throw new Error(`resolution must be one of ${RESOLUTIONS.join(', ')}, got ${resolution}`);
     const response = await fetch(BENCH_MODEL_URL);
     if (!response.ok) throw new Error(`${BENCH_MODEL_URL} answered HTTP ${response.status}: build it with latent-explorer init-model`);
-    const session = await createBrowserSession(new Uint8Array(await response.arrayBuffer()), { preferWebGpu: false });
-    post({ kind: 'progress', line: `session: ${session.backend}` });
+    const model = new Uint8Array(await response.arrayBuffer());
+    // WASM always; WebGPU too where a real (non-fallback) adapter exists, as the app would use it.
+    const noGpu = await webGpuUnavailableReason();
+    post({ kind: 'progress', line: noGpu === null ? 'a real WebGPU adapter: timing WebGPU and WASM' : `no WebGPU timing: ${noGpu}` });
     const batch = syntheticGlobalBatch(resolution);
     const timings: TimingResult[] = [];
-    for (const tile of tiles) {
-      for (let run = 0; run < repeat; run++) {
-        const timing = await timeEncode(session, PRESETS['aurora-0.25'], batch, resolution, tile, () => performance.now());
-        timings.push(timing);
-        post({ kind: 'progress', line: formatTiming(timing) });
+    for (const preferWebGpu of noGpu === null ? [true, false] : [false]) {
+      const session = await createBrowserSession(model, { preferWebGpu, onFallback: (reason) => post({ kind: 'progress', line: reason }) });
+      post({ kind: 'progress', line: `session: ${session.backend}` });
+      for (const tile of tiles) {
+        for (let run = 0; run < repeat; run++) {
+          const timing = await timeEncode(session, PRESETS['aurora-0.25'], batch, resolution, tile, () => performance.now());
+          timings.push(timing);
+          post({ kind: 'progress', line: formatTiming(timing) });
+        }
       }
+      await session.release();
     }
-    await session.release();
     post({ kind: 'done', result: { suite: 'encoder', timings } });
   } catch (error) {
     post({ kind: 'failed', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });

@@ -98,7 +98,8 @@ export async function runBrowserSuite<S extends BenchSuite>(
   const server = await serve(mode);
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking'],
+    // CHROMIUM_ARGS adds flags, e.g. "--use-angle=vulkan --enable-features=Vulkan" for a real GPU.
+    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', ...(process.env.CHROMIUM_ARGS ?? '').split(' ').filter((arg) => arg !== '')],
   });
   try {
     const page = await browser.newPage();
