@@ -2,7 +2,9 @@
 // provider on a real GPU, WASM with threads otherwise. Any WebGPU failure, at creation or in a run
 // (device lost, out of memory, an unsupported op), falls back to WASM and says why.
 import * as ort from 'onnxruntime-web';
-import type { EncoderSession, GraphFeeds } from './runtime.ts';
+import type { EncoderSession } from './runtime.ts';
+import { describeError } from '../describe-error.ts';
+import { withFallback } from './session-fallback.ts';
 import { wrapSession } from './session-feeds.ts';
 import { webGpuUnavailableReason } from '../platform/gpu.ts';
 
@@ -38,34 +40,8 @@ export async function createBrowserSession(model: Uint8Array, options: BrowserSe
     const session = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' });
     gpuSession = wrapSession(session, ort.Tensor, 'WebGPU (onnxruntime-web)');
   } catch (error) {
-    options.onFallback?.(`WebGPU could not start the encoder (${describe(error)}); running on WASM`);
+    options.onFallback?.(`WebGPU could not start the encoder (${describeError(error)}); running on WASM`);
     return createWasmSession(model);
   }
-  return withWasmFallback(gpuSession, model, options.onFallback);
-}
-
-/** Runs on the GPU session until a run fails, then moves to WASM for good and reruns the failed tile. */
-function withWasmFallback(gpu: EncoderSession, model: Uint8Array, onFallback?: (reason: string) => void): EncoderSession {
-  let active = gpu;
-  return {
-    get backend() {
-      return active.backend;
-    },
-    async run(feeds: GraphFeeds) {
-      try {
-        return await active.run(feeds);
-      } catch (error) {
-        if (active !== gpu) throw error;
-        onFallback?.(`WebGPU failed during encoding (${describe(error)}); continuing on WASM`);
-        await gpu.release().catch(() => undefined);
-        active = await createWasmSession(model);
-        return active.run(feeds);
-      }
-    },
-    release: () => active.release(),
-  };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return withFallback(gpuSession, () => createWasmSession(model), (error) => options.onFallback?.(`WebGPU failed during encoding (${describeError(error)}); continuing on WASM`));
 }
