@@ -38,6 +38,8 @@ export interface StudyTimeRequest extends EncodeRequest {
 /** A study's time with what it cost, for the run's progress. */
 export interface EncodedStudyTime {
   inputs: StudyTimeInputs;
+  /** The normalised input values of the same patches, no encoder: the Compare panel's raw baseline, read with the latents. */
+  rawInputs: FeatureMatrix;
   backend: string;
   fallbackReason: string | null;
   bytesFetched: number;
@@ -195,7 +197,7 @@ const api = {
     }
   },
 
-  /** Reads one time over the region's rows and encodes the region's patches: study 2's inputs. */
+  /** Reads one time over the region's rows and encodes the region's patches: study 2's inputs, with their raw input features. */
   encodeStudyTime(request: StudyTimeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedStudyTime> {
     return asJob(request.jobId, async (signal) => {
       const { region } = request;
@@ -213,8 +215,14 @@ const api = {
         signal,
         onProgress: (progress) => onProgress?.('encode', progress.doneTiles, progress.totalTiles),
       });
-      const result: EncodedStudyTime = { inputs: studyTimeFromBatch(batch, encoded), backend: encoded.backend, fallbackReason, bytesFetched: bytesFetched() };
-      return Comlink.transfer(result, [result.inputs.latents.buffer]);
+      const result: EncodedStudyTime = {
+        inputs: studyTimeFromBatch(batch, encoded),
+        rawInputs: rawInputsOf(batch, encoded.patchIndices),
+        backend: encoded.backend,
+        fallbackReason,
+        bytesFetched: bytesFetched(),
+      };
+      return Comlink.transfer(result, [result.inputs.latents.buffer, result.rawInputs.data.buffer]);
     });
   },
 

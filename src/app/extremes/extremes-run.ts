@@ -2,23 +2,33 @@
 // (from the cache, or the encoder worker), then the study itself in the probes worker. Stages report
 // real numbers; the previous result stays on screen until this one is ready.
 import { HEATWAVE_TIMES } from '../../data/sample/times.ts';
-import type { Region } from '../../encoder/runtime.ts';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
 import type { ProbesClient } from '../../probes/client.ts';
+import type { FeatureMatrix } from '../../probes/matrix.ts';
 import type { StageName, StageProgress } from '../../state/store.ts';
 import type { RegionBox, ViewSettings } from '../../state/view-settings.ts';
 import type { StudyTimeInputs } from '../../studies/study-time.ts';
+import type { EncodedStudyTime, EncodeProgressCallback } from '../../workers/encoder.worker.ts';
 import { RunCancelledError } from '../explorer-run.ts';
 import { latentKey, LatentCache } from '../latent-cache.ts';
 import { workerModelSource, type ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
 import type { EncoderClient } from '../workers.ts';
-import type { ExtremesRun, PercentileFiles } from './extremes-store.ts';
+import type { ExtremesRun, ExtremesRunSettings, PercentileFiles } from './extremes-store.ts';
 import { rowGeometry } from './extremes-view.ts';
 import { percentilesBesideStore, readPercentileStore } from './percentile-source.ts';
 
+/** A study time as the cache keeps it: the encoder's inputs and the raw input features of the same patches. */
+export interface CachedStudyTime {
+  inputs: StudyTimeInputs;
+  rawInputs: FeatureMatrix;
+}
+
+/** Entries cached before the raw input features came with the latents are bare StudyTimeInputs. */
+export type StudyTimeCache = LatentCache<CachedStudyTime | StudyTimeInputs>;
+
 /** Region latents of study 2, apart from the land-sea study's whole-grid ones. */
-const studyTimeCache = new LatentCache<StudyTimeInputs>();
+const studyTimeCache: StudyTimeCache = new LatentCache();
 
 let jobCounter = 0;
 
@@ -85,11 +95,50 @@ async function cancellable<T>(signal: AbortSignal, cancel: (jobId: string) => Pr
   }
 }
 
+export interface StudyTimeContext {
+  encoder: EncoderClient;
+  cache: StudyTimeCache;
+  signal: AbortSignal;
+}
+
+/**
+ * One time of `model` over the settings' region: from the cache, or read and encoded by the worker
+ * and cached. `fresh` is the worker's answer (what it cost, where it ran) when it encoded, else null.
+ */
+export async function studyTimeFor(
+  settings: Omit<ExtremesRunSettings, 'level' | 'extremesSplit'>,
+  model: ModelEntry,
+  time: string,
+  context: StudyTimeContext,
+  onProgress?: EncodeProgressCallback,
+): Promise<{ entry: CachedStudyTime; fresh: EncodedStudyTime | null }> {
+  const key = latentKey(settings, time, model.hash, regionKey(settings.region));
+  const cached = await context.cache.get(key);
+  // An entry from before the raw input features were kept is encoded again.
+  if (cached && 'rawInputs' in cached) return { entry: cached, fresh: null };
+  const fresh = await cancellable(context.signal, context.encoder.cancel, 'study-time', (jobId) =>
+    context.encoder.encodeStudyTime(
+      {
+        jobId,
+        store: key.store,
+        staticStore: key.staticStore,
+        layout: settings.layout === 'auto' ? null : settings.layout,
+        time,
+        model: workerModelSource(model),
+        region: { kind: 'box', ...settings.region },
+      },
+      onProgress,
+    ),
+  );
+  const entry: CachedStudyTime = { inputs: fresh.inputs, rawInputs: fresh.rawInputs };
+  await context.cache.put(key, entry);
+  return { entry, fresh };
+}
+
 export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry, context: ExtremesRunContext): Promise<ExtremesRun> {
   const { signal, onStage } = context;
   const times = extremesTimes(settings, context.storeTimes);
   checkTimes(times, context.storeTimes);
-  const region: Extract<Region, { kind: 'box' }> = { kind: 'box', ...settings.region };
 
   onStage('fetch', { status: 'running' });
   const percentiles = await percentileFields(settings, context.files);
@@ -104,45 +153,26 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
   let fetchMilliseconds = 0;
   let encodeMilliseconds = 0;
   for (const [k, time] of times.entries()) {
-    const key = latentKey(settings, time, model.hash, regionKey(settings.region));
-    const cached = await studyTimeCache.get(key);
-    if (cached) {
-      inputs.push(cached);
-      continue;
-    }
     const callStart = performance.now();
     let encodeStart: number | null = null;
-    const result = await cancellable(signal, context.encoder.cancel, 'study-time', (jobId) =>
-      context.encoder.encodeStudyTime(
-        {
-          jobId,
-          store: key.store,
-          staticStore: key.staticStore,
-          layout: settings.layout === 'auto' ? null : settings.layout,
-          time,
-          model: workerModelSource(model),
-          region,
-        },
-        (stage, done, total) => {
-          if (stage === 'fetch') onStage('fetch', { done: bytes + done, total: bytes + Math.max(done, total) });
-          else {
-            // Only the first call sets the status: a late progress message must not undo 'done'.
-            if (encodeStart === null) onStage('encode', { status: 'running' });
-            encodeStart ??= performance.now();
-            onStage('encode', { unit: '%', total: 100, done: Math.round((100 * (k + done / Math.max(1, total))) / times.length) });
-          }
-        },
-      ),
-    );
+    const { entry, fresh } = await studyTimeFor(settings, model, time, { encoder: context.encoder, cache: studyTimeCache, signal }, (stage, done, total) => {
+      if (stage === 'fetch') onStage('fetch', { done: bytes + done, total: bytes + Math.max(done, total) });
+      else {
+        // Only the first call sets the status: a late progress message must not undo 'done'.
+        if (encodeStart === null) onStage('encode', { status: 'running' });
+        encodeStart ??= performance.now();
+        onStage('encode', { unit: '%', total: 100, done: Math.round((100 * (k + done / Math.max(1, total))) / times.length) });
+      }
+    });
+    inputs.push(entry.inputs);
+    if (!fresh) continue;
     const end = performance.now();
     fetchMilliseconds += (encodeStart ?? end) - callStart;
     encodeMilliseconds += end - (encodeStart ?? end);
-    bytes += result.bytesFetched;
+    bytes += fresh.bytesFetched;
     encoded++;
-    encoderBackend = result.backend;
-    fallbackReason = result.fallbackReason;
-    await studyTimeCache.put(key, result.inputs);
-    inputs.push(result.inputs);
+    encoderBackend = fresh.backend;
+    fallbackReason = fresh.fallbackReason;
   }
   const allCached = encoded === 0;
   onStage('fetch', allCached ? { status: 'cached' } : { status: 'done', done: bytes, total: bytes, milliseconds: fetchMilliseconds });
@@ -174,5 +204,14 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
     encoderBackend,
     probeBackend: probeBackend.name,
     fallbackReason,
+    basis: {
+      settings: { store: settings.store, staticStore: settings.staticStore, layout: settings.layout, region: settings.region, level: settings.level, extremesSplit: settings.extremesSplit },
+      times,
+      model,
+      fields: percentiles.fields,
+      encoder: context.encoder,
+      probes: context.probes,
+      cache: studyTimeCache,
+    },
   };
 }
