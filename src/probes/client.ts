@@ -4,6 +4,7 @@ import type { ExtremesResult } from '../studies/extremes.ts';
 import type { ProbeCard } from '../studies/compare-card.ts';
 import type {
   CompareRequest,
+  ExtremesCompareRequest,
   ExtremesRequest,
   PcaRequest,
   ProbeRequest,
@@ -29,6 +30,8 @@ export interface ProbesClient {
   runExtremes(request: ExtremesRequest, onProgress?: StudyProgressCallback): Promise<ExtremesResult>;
   /** The Compare panel's probe card; the raw and untrained features are copied, not transferred. */
   compare(request: CompareRequest, onProgress?: StudyProgressCallback): Promise<ProbeCard>;
+  /** Study 2's probe cards, one per percentile; the inputs are copied, not transferred, so that cached latents stay whole. */
+  compareExtremes(request: ExtremesCompareRequest, onProgress?: StudyProgressCallback): Promise<ProbeCard[]>;
   cancel(jobId: string): Promise<void>;
   terminate(): void;
 }
@@ -45,6 +48,7 @@ export function createProbesClient(): ProbesClient {
     neighbours: (features, row, k) => worker.call((remote) => remote.neighbours(features, row, k)),
     runExtremes: (request, onProgress) => worker.call((remote) => remote.runExtremes(request, onProgress ? Comlink.proxy(onProgress) : undefined)),
     compare: (request, onProgress) => worker.call((remote) => remote.compare(request, onProgress ? Comlink.proxy(onProgress) : undefined)),
+    compareExtremes: (request, onProgress) => worker.call((remote) => remote.compareExtremes(request, onProgress ? Comlink.proxy(onProgress) : undefined)),
     cancel: (jobId) => worker.call((remote) => remote.cancel(jobId)),
     terminate: () => worker.terminate(),
   };

@@ -17,6 +17,7 @@ import type { PercentileField } from '../percentiles/percentile-field.ts';
 import type { SplitChoice } from '../studies/evaluate.ts';
 import { runExtremesStudy, type ExtremesResult } from '../studies/extremes.ts';
 import type { ProbeCard } from '../studies/compare-card.ts';
+import { compareExtremes, type ComparisonInputs, type ComparisonSettings } from '../studies/compare-studies.ts';
 import type { StudyProgress } from '../studies/progress.ts';
 import type { StudyTimeInputs } from '../studies/study-time.ts';
 
@@ -62,6 +63,14 @@ export interface ExtremesRequest {
   fields: PercentileField[];
   level: number;
   split: SplitChoice;
+}
+
+/** Study 2's comparison: the run's times encoded by the model and each untrained encoder, its raw inputs and thresholds. */
+export interface ExtremesCompareRequest {
+  jobId: string;
+  inputs: ComparisonInputs;
+  fields: PercentileField[];
+  settings: Pick<ComparisonSettings, 'split' | 'seeds' | 'baselines'>;
 }
 
 /** The Compare panel's comparison; a date's model features are a matrix, or the key of one loaded here. */
@@ -163,6 +172,11 @@ const api = {
         onProgress,
       }),
     );
+  },
+
+  /** Study 2's probe of every percentile beside its baselines on the same rows, labels and split: one card per percentile, ascending. */
+  async compareExtremes(request: ExtremesCompareRequest, onProgress?: StudyProgressCallback): Promise<ProbeCard[]> {
+    return job(request.jobId, undefined, (control) => compareExtremes(request.inputs, request.fields, { ...request.settings, signal: control.signal, onProgress }));
   },
 
   /** The k rows nearest to `row` in latent space (Euclidean), nearest first. */

@@ -55,6 +55,7 @@ function probesCapturing(requests: CompareRequest[]): ProbesClient {
     fitProbe: unused,
     neighbours: unused,
     runExtremes: unused,
+    compareExtremes: unused,
     compare: async (request) => {
       requests.push(request);
       return { title: 'land-sea' } as ProbeCard;
