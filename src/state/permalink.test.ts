@@ -131,11 +131,13 @@ describe('permalink', () => {
       compareSeeds: [0, 1, 2],
       untrainedSeeds: [3],
       compareDates: 'every:4:2022-08-06T12:00..2022-08-07T12:00',
+      compareTuneC: true,
       shownFeatures: 'aurora-0.25-untrained-seed3',
     };
     const query = settingsToQuery(view);
     expect(query).toContain('seeds=0%2C1%2C2');
     expect(query).toContain('useeds=3');
+    expect(query).toContain('c=cv');
     expect(query).toContain('shown=aurora-0.25-untrained-seed3');
     const parsed = queryToSettings(query);
     expect(parsed.notices).toEqual([]);

@@ -104,6 +104,7 @@ const codecs: { [K in Key]: FieldCodec<K> } = {
   compareSeeds: { param: 'seeds', format: (v) => (v ? v.join(',') : null), parse: (t) => (t === '' ? null : numberList(t)) },
   untrainedSeeds: { param: 'useeds', format: (v) => (v ? v.join(',') : null), parse: (t) => (t === '' ? null : numberList(t)) },
   compareDates: { param: 'dates', format: (v) => v, parse: optional },
+  compareTuneC: { param: 'c', format: (v) => (v ? 'cv' : null), parse: (t) => (t === 'cv' ? true : t === '1' ? false : t) },
   shownFeatures: { param: 'shown', format: (v) => v, parse: (t) => t },
   extremesTimes: { param: 'times', format: (v) => (v ? formatTimes(v) : null), parse: (t) => (t === '' ? null : parseTimes(t)) },
   percentileSource: { param: 'percentiles', format: (v) => v, parse: optional },

@@ -129,6 +129,8 @@ export const viewSettingsSchema = z.object({
       if (problem !== null) context.addIssue({ code: 'custom', message: problem });
     })
     .nullable(),
+  /** Each comparison probe's C chosen by inner cross-validation on its training rows (compare.ts), instead of C = 1. */
+  compareTuneC: z.boolean(),
   /** Which features the scatter and the globe show: 'model', 'raw' or an untrained encoder's name. */
   shownFeatures: z.string().regex(/^[\w.-]{1,120}$/),
   /** Study 2's batch times (ISO UTC); null: the study's heatwave times that the store has. */
@@ -171,6 +173,7 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   compareSeeds: null,
   untrainedSeeds: null,
   compareDates: null,
+  compareTuneC: false,
   shownFeatures: 'model',
   extremesTimes: null,
   percentileSource: null,

@@ -35,6 +35,9 @@ function ArmRow({ arm }: { arm: ArmSummary }) {
       <td className="compare-number">{withSpread(accuracy)}</td>
       <td className="compare-number">{withSpread(majority)}</td>
       <td className="compare-number">{arm.rocAuc.n > 0 ? arm.rocAuc.mean.toFixed(3) : '—'}</td>
+      <td className="compare-number" title="C per fitted probe">
+        {arm.C.map((c) => `${c.value}${arm.C.length > 1 ? ` ×${c.folds}` : ''}`).join(', ')}
+      </td>
     </tr>
   );
 }
@@ -86,6 +89,7 @@ export function ComparePanel({ card, running, error, status, notes = [], childre
                 <th scope="col">Accuracy</th>
                 <th scope="col">Majority</th>
                 <th scope="col">ROC-AUC</th>
+                <th scope="col">C</th>
               </tr>
             </thead>
             <tbody>

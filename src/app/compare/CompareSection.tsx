@@ -62,6 +62,7 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
   const saved = useExplorer((state) => state.settings.compare);
   const [chosen, setChosen] = useState<readonly Baseline[]>(saved.length > 0 ? saved : BASELINES);
   const [drafts, setDrafts] = useState<RepeatDrafts>(() => draftsOf(useExplorer.getState().settings));
+  const [tuneC, setTuneC] = useState(() => useExplorer.getState().settings.compareTuneC);
   const [comparison, setComparison] = useState<AppComparison | null>(null);
   const [running, setRunning] = useState(false);
   const [status, setStatus] = useState('');
@@ -83,7 +84,7 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
     controller.current?.abort();
     const current = new AbortController();
     controller.current = current;
-    useExplorer.getState().updateSettings({ compare: [...baselines], ...repeatSettings });
+    useExplorer.getState().updateSettings({ compare: [...baselines], ...repeatSettings, compareTuneC: tuneC });
     setRunning(true);
     setError(null);
     try {
@@ -167,6 +168,10 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
           </label>
         ))}
       </fieldset>
+      <label className="compare-tune" title="Each probe's C chosen among 0.001-10 by 3-fold spatial cross-validation on its own training rows (slower): a probe that cannot learn its labels then predicts the majority class">
+        <input type="checkbox" checked={tuneC} disabled={running} onChange={(event) => setTuneC(event.target.checked)} />
+        C by cross-validation
+      </label>
       <div className="compare-repeats">
         {(Object.keys(FIELD_TITLES) as Array<keyof RepeatSettings>).map((field) => (
           <label key={field} className="field" title={FIELD_HINTS[field]}>

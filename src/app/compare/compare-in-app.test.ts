@@ -138,7 +138,7 @@ describe('compareInApp', () => {
     // The cache keeps four entries in memory (and no IndexedDB here): one untrained seed fits.
     for (const [t, time] of [TIME, LATER].entries()) await cacheLatents(cache, untrainedModelEntry('aurora-0.25', 2), time, 200 + 10 * t);
     const requests: CompareRequest[] = [];
-    const settings = { ...DEFAULT_VIEW_SETTINGS, compareDates: '2022-08-07T18:00', untrainedSeeds: [2], compareSeeds: [0, 1] };
+    const settings = { ...DEFAULT_VIEW_SETTINGS, compareDates: '2022-08-07T18:00', untrainedSeeds: [2], compareSeeds: [0, 1], compareTuneC: true };
     await compareInApp(result, settings, ['untrained', 'raw'], context([aurora], cache, requests));
     const [request] = requests;
     expect(request.dates.map((date) => date.time)).toEqual([TIME, LATER]);
@@ -149,6 +149,7 @@ describe('compareInApp', () => {
     expect(later.raw?.data[0]).toBe(30);
     expect(later.untrained?.map((x) => level1(x.data)[0])).toEqual([210]);
     expect(request.seeds).toEqual([0, 1]);
+    expect(request.C).toBe('cv');
   });
 
   it('fails with a message when the run\'s model has left models/', async () => {

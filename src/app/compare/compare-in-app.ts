@@ -125,6 +125,7 @@ export async function compareInApp(result: ExplorerResult, settings: ViewSetting
         baselines: asked,
         seeds: settings.compareSeeds ?? undefined,
         areaWeights: settings.areaWeights,
+        C: settings.compareTuneC ? 'cv' : undefined,
       },
       (progress) => context.onStatus(`${progress.message} (${Math.round(100 * progress.fraction)} %)`),
     );

@@ -39,7 +39,8 @@ export interface ComparisonRequest<Features = FeatureMatrix> {
   /** Repeat seeds (default the split's seed, or 0). */
   seeds?: readonly number[];
   areaWeights?: boolean;
-  C?: number;
+  /** scikit-learn's C, or 'cv': each probe's chosen by inner cross-validation on its training rows. */
+  C?: number | 'cv';
   signal?: AbortSignal;
   onProgress?: (progress: StudyProgress) => void;
 }
