@@ -1,0 +1,214 @@
+// Study 2's Compare panel orchestration with stand-in workers: the model's times from the run's cache
+// (encoded again when an entry predates the raw inputs), the untrained encoders encoded over the run's
+// times and region, and what reaches the probes worker.
+import { describe, expect, it } from 'vitest';
+import type { PercentileField } from '../../percentiles/percentile-field.ts';
+import type { ProbesClient } from '../../probes/client.ts';
+import { featureMatrix } from '../../probes/matrix.ts';
+import { DEFAULT_VIEW_SETTINGS } from '../../state/view-settings.ts';
+import type { ProbeCard } from '../../studies/compare-card.ts';
+import type { ExtremesResult } from '../../studies/extremes.ts';
+import type { StudyTimeInputs } from '../../studies/study-time.ts';
+import type { EncodedStudyTime, StudyTimeRequest } from '../../workers/encoder.worker.ts';
+import type { ExtremesCompareRequest } from '../../workers/probes.worker.ts';
+import { RunCancelledError } from '../explorer-run.ts';
+import { latentKey, LatentCache } from '../latent-cache.ts';
+import { untrainedModelEntry, type ModelEntry } from '../models.ts';
+import type { EncoderClient } from '../workers.ts';
+import { compareExtremesInApp } from './extremes-compare.ts';
+import { regionKey, type StudyTimeCache } from './extremes-run.ts';
+import type { ExtremesRun, ExtremesRunSettings } from './extremes-store.ts';
+
+const TIMES = ['2022-07-14T12:00:00Z', '2022-07-14T18:00:00Z'];
+const PATCHES = 3;
+const D = 2;
+const RAW = 4;
+const SETTINGS: ExtremesRunSettings = {
+  store: DEFAULT_VIEW_SETTINGS.store,
+  staticStore: null,
+  layout: 'auto',
+  region: DEFAULT_VIEW_SETTINGS.region,
+  level: 0,
+  extremesSplit: { kind: 'leave-one-time-out' },
+};
+
+const aurora: ModelEntry = {
+  id: 'aurora.onnx',
+  label: 'aurora',
+  trained: true,
+  hash: 'aurora-hash',
+  description: '',
+  source: { kind: 'file', url: '/models/aurora.onnx' },
+  architecture: 'aurora-0.25',
+  untrainedSeed: null,
+};
+const unknownWidth: ModelEntry = { ...aurora, id: 'narrow.onnx', label: 'narrow', hash: 'narrow-hash', architecture: null };
+
+/** A time's inputs whose latents are all `value`, so that a test can tell whose they are. */
+function studyTime(time: string, value: number): StudyTimeInputs {
+  return {
+    time: new Date(time),
+    latents: new Float32Array(PATCHES * D).fill(value),
+    latentLevels: 1,
+    embedDim: D,
+    patchIndices: Int32Array.of(10, 11, 12),
+    centreLat: Float64Array.of(50, 50, 50),
+    centreLon: Float64Array.of(1, 2, 3),
+    bounds: [],
+    temperatureC: Float64Array.of(20, 30, 40),
+    landFraction: Float64Array.of(1, 1, 1),
+    patchColumns: 360,
+    totalPatchRows: 180,
+  };
+}
+
+const rawOf = (value: number) => featureMatrix(new Float32Array(PATCHES * RAW).fill(value), PATCHES, RAW);
+
+const keyOf = (model: ModelEntry, time: string) => latentKey(SETTINGS, time, model.hash, regionKey(SETTINGS.region));
+
+/** The model's times as the run cached them: latents `base + t`, raw inputs `-(base + t)`. */
+async function cacheRun(cache: StudyTimeCache, model: ModelEntry, base: number): Promise<void> {
+  for (const [t, time] of TIMES.entries()) await cache.put(keyOf(model, time), { inputs: studyTime(time, base + t), rawInputs: rawOf(-(base + t)) });
+}
+
+const unused = () => Promise.reject(new Error('not used here'));
+
+/** Encodes any untrained encoder's time with latents 100 x (seed + 1) + t; records every request. */
+function encoderRecording(requests: StudyTimeRequest[]): EncoderClient {
+  return {
+    encode: unused,
+    cancel: async () => undefined,
+    encodeStudyTime: async (request) => {
+      requests.push(request);
+      const seed = request.model.kind === 'untrained' ? request.model.seed : -1;
+      const t = TIMES.indexOf(request.time);
+      const encoded: EncodedStudyTime = { inputs: studyTime(request.time, 100 * (seed + 1) + t), rawInputs: rawOf(0), backend: 'wasm', fallbackReason: null, bytesFetched: 0 };
+      return encoded;
+    },
+  };
+}
+
+/** A probes worker that answers one card per field, or runs `answer` instead. */
+function probesCapturing(requests: ExtremesCompareRequest[], answer?: (request: ExtremesCompareRequest) => Promise<ProbeCard[]>): ProbesClient {
+  return {
+    backend: unused,
+    loadFeatures: unused,
+    releaseFeatures: unused,
+    pca: unused,
+    fitProbe: unused,
+    neighbours: unused,
+    runExtremes: unused,
+    compare: unused,
+    compareExtremes: async (request) => {
+      requests.push(request);
+      if (answer) return answer(request);
+      return [...request.fields].sort((a, b) => a.percentile - b.percentile).map((field) => ({ title: `extremes p${field.percentile}` }) as ProbeCard);
+    },
+    cancel: async () => undefined,
+    terminate: () => undefined,
+  };
+}
+
+const field = (percentile: number) => ({ percentile }) as PercentileField;
+
+function runOf(model: ModelEntry, cache: StudyTimeCache, encoder: EncoderClient, probes: ProbesClient): ExtremesRun {
+  return {
+    result: {} as ExtremesResult,
+    cellBounds: new Float32Array(0),
+    cellCentres: new Float32Array(0),
+    region: SETTINGS.region,
+    percentileSource: 'test',
+    encoderBackend: 'wasm',
+    probeBackend: 'wasm',
+    fallbackReason: null,
+    // Fields unsorted, as a store may list them.
+    basis: { settings: SETTINGS, times: TIMES, model, fields: [field(95), field(75)], encoder, probes, cache },
+  };
+}
+
+const job = () => ({ signal: new AbortController().signal, onStatus: () => undefined });
+const values = (data: Float32Array) => Array.from(new Set(data));
+const noSeeds = { compareSeeds: null, untrainedSeeds: null };
+
+describe('compareExtremesInApp', () => {
+  it("sends the run's cached latents and raw inputs, seed 0's untrained encoder over the run's times and region, and the run's split", async () => {
+    const cache: StudyTimeCache = new LatentCache();
+    await cacheRun(cache, aurora, 1);
+    const encoded: StudyTimeRequest[] = [];
+    const sent: ExtremesCompareRequest[] = [];
+    const run = runOf(aurora, cache, encoderRecording(encoded), probesCapturing(sent));
+    const comparison = await compareExtremesInApp(run, { compareSeeds: [0, 1], untrainedSeeds: null }, ['untrained', 'raw', 'control'], job());
+
+    expect(comparison.notes).toEqual([]);
+    expect(comparison.cards.map((entry) => [entry.percentile, entry.card.title])).toEqual([
+      [75, 'extremes p75'],
+      [95, 'extremes p95'],
+    ]);
+    // Only the untrained encoder was encoded, built by the worker from its preset and seed.
+    expect(encoded.map((request) => [request.time, request.model])).toEqual(TIMES.map((time) => [time, { kind: 'untrained', preset: 'aurora-0.25', seed: 0 }]));
+    expect(encoded[0].region).toEqual({ kind: 'box', ...SETTINGS.region });
+
+    const [request] = sent;
+    expect(request.inputs.model.name).toBe('aurora');
+    expect(request.inputs.model.trained).toBe(true);
+    expect(request.inputs.model.inputs.map((input) => values(input.latents))).toEqual([[1], [2]]);
+    expect(request.inputs.raw?.name).toBe(`raw input (${RAW} features)`);
+    expect(request.inputs.raw?.features.map((matrix) => values(matrix.data))).toEqual([[-1], [-2]]);
+    expect(request.inputs.untrained.map((entry) => entry.name)).toEqual(['aurora-0.25-untrained-seed0']);
+    expect(request.inputs.untrained[0].inputs.map((input) => values(input.latents))).toEqual([[100], [101]]);
+    expect(request.inputs.level).toBe(0);
+    expect(request.settings).toEqual({ split: SETTINGS.extremesSplit, seeds: [0, 1], baselines: ['untrained', 'raw', 'control'] });
+    expect(request.fields.map((entry) => entry.percentile)).toEqual([95, 75]);
+
+    // A second comparison takes the untrained encoder's times from the cache too.
+    await compareExtremesInApp(run, noSeeds, ['untrained'], job());
+    expect(encoded).toHaveLength(TIMES.length);
+    expect(sent[1].inputs.raw).toBeUndefined();
+    expect(sent[1].settings.seeds).toBeUndefined();
+  });
+
+  it('takes seed 1 for a model that is itself the untrained encoder of seed 0, and encodes again an entry cached without raw inputs', async () => {
+    const seed0 = untrainedModelEntry('aurora-0.25', 0);
+    const cache: StudyTimeCache = new LatentCache();
+    await cacheRun(cache, seed0, 1);
+    // As cached before the raw inputs came with the latents.
+    await cache.put(keyOf(seed0, TIMES[1]), studyTime(TIMES[1], 2));
+    const encoded: StudyTimeRequest[] = [];
+    const sent: ExtremesCompareRequest[] = [];
+    const comparison = await compareExtremesInApp(runOf(seed0, cache, encoderRecording(encoded), probesCapturing(sent)), noSeeds, ['untrained', 'raw'], job());
+
+    expect(encoded.map((request) => [request.time, request.model])).toEqual([
+      [TIMES[1], { kind: 'untrained', preset: 'aurora-0.25', seed: 0 }],
+      ...TIMES.map((time) => [time, { kind: 'untrained', preset: 'aurora-0.25', seed: 1 }]),
+    ]);
+    expect(sent[0].inputs.model.trained).toBe(false);
+    expect(sent[0].inputs.untrained.map((entry) => entry.name)).toEqual(['aurora-0.25-untrained-seed1']);
+    expect(comparison.notes.join(' ')).toMatch(/itself an untrained encoder/);
+  });
+
+  it('leaves the untrained baseline out, and says why, for a model of no Aurora preset', async () => {
+    const cache: StudyTimeCache = new LatentCache();
+    await cacheRun(cache, unknownWidth, 1);
+    const encoded: StudyTimeRequest[] = [];
+    const sent: ExtremesCompareRequest[] = [];
+    const comparison = await compareExtremesInApp(runOf(unknownWidth, cache, encoderRecording(encoded), probesCapturing(sent)), noSeeds, ['untrained', 'shuffled'], job());
+    expect(encoded).toEqual([]);
+    expect(sent[0].settings.baselines).toEqual(['shuffled']);
+    expect(sent[0].inputs.untrained).toEqual([]);
+    expect(comparison.notes.join(' ')).toMatch(/untrained-encoder baseline was left out: narrow has no Aurora preset/);
+  });
+
+  it("passes the worker's error on, and reports an abort as a cancelled run", async () => {
+    const cache: StudyTimeCache = new LatentCache();
+    await cacheRun(cache, aurora, 1);
+    const failing = probesCapturing([], () => Promise.reject(new Error('every one of the 6 points is below p99')));
+    await expect(compareExtremesInApp(runOf(aurora, cache, encoderRecording([]), failing), noSeeds, ['raw'], job())).rejects.toThrow(/below p99/);
+
+    const controller = new AbortController();
+    const aborting = probesCapturing([], () => {
+      controller.abort();
+      return Promise.reject(new Error('cancelled'));
+    });
+    await expect(compareExtremesInApp(runOf(aurora, cache, encoderRecording([]), aborting), noSeeds, ['raw'], { signal: controller.signal, onStatus: () => undefined })).rejects.toBeInstanceOf(RunCancelledError);
+  });
+});

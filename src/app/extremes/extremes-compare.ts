@@ -1,0 +1,110 @@
+// The Compare panel of study 2: the run on screen beside its baselines. The model's times come from
+// the cache the run filled (encoded again if they have left it), the untrained encoders' are encoded
+// through the same path over the same times and region, and the comparison itself runs in the probes
+// worker, where tfjs is initialised: one probe card per percentile, as the run has one probe each.
+import type { ViewSettings } from '../../state/view-settings.ts';
+import { defaultUntrainedSeeds } from '../../studies/baselines.ts';
+import type { Baseline } from '../../studies/compare.ts';
+import type { ProbeCard } from '../../studies/compare-card.ts';
+import type { ComparisonInputs } from '../../studies/compare-studies.ts';
+import type { EncodeStage } from '../../workers/encoder.worker.ts';
+import { RunCancelledError } from '../explorer-run.ts';
+import { untrainedModelEntry, type ModelEntry } from '../models.ts';
+import { studyTimeFor, type CachedStudyTime } from './extremes-run.ts';
+import type { ExtremesRun } from './extremes-store.ts';
+
+export interface ExtremesCompareContext {
+  signal: AbortSignal;
+  /** What is being done now, in words, for the panel. */
+  onStatus(text: string): void;
+}
+
+export interface ExtremesComparison {
+  /** One card per percentile of the run, ascending. */
+  cards: Array<{ percentile: number; card: ProbeCard }>;
+  /** What the reader must know about the rows: a model that is itself untrained, a baseline left out. */
+  notes: string[];
+}
+
+/** The untrained encoders that serve as the baseline, the baselines that can be fitted, and what to tell the reader. */
+function untrainedBaselines(model: ModelEntry, seeds: readonly number[] | null, baselines: readonly Baseline[]): { asked: Baseline[]; untrained: ModelEntry[]; notes: string[] } {
+  const notes: string[] = [];
+  if (model.trained === false) {
+    notes.push(`${model.label} is itself an untrained encoder (Aurora's initialisation): its row is a control, not Aurora's learned weights.`);
+  }
+  if (!baselines.includes('untrained')) return { asked: [...baselines], untrained: [], notes };
+  if (model.architecture === null) {
+    notes.push(`The untrained-encoder baseline was left out: ${model.label} has no Aurora preset's width, so there is no architecture to initialise.`);
+    return { asked: baselines.filter((baseline) => baseline !== 'untrained'), untrained: [], notes };
+  }
+  const chosen = seeds ?? defaultUntrainedSeeds(model.untrainedSeed);
+  if (model.untrainedSeed !== null && chosen.includes(model.untrainedSeed)) {
+    notes.push(`Untrained seed ${model.untrainedSeed} is the model under study itself: that baseline row repeats the model's.`);
+  }
+  const architecture = model.architecture;
+  return { asked: [...baselines], untrained: chosen.map((seed) => untrainedModelEntry(architecture, seed)), notes };
+}
+
+function encodeStatus(model: ModelEntry, time: string, stage: EncodeStage, done: number, total: number): string {
+  const what = `${time.slice(0, 16)} with ${model.id}`;
+  if (stage === 'fetch') return `Reading ${what}…`;
+  // The worker reports one step of one while it loads (or, for an untrained encoder, builds) the model.
+  return total > 1 ? `Encoding ${what}: tile ${done} of ${total}` : `Loading ${model.id} to encode ${time.slice(0, 16)}…`;
+}
+
+let comparisonCounter = 0;
+
+/** The probe of every percentile of `run` beside `baselines`, on the run's rows, labels and split. */
+export async function compareExtremesInApp(
+  run: ExtremesRun,
+  settings: Pick<ViewSettings, 'compareSeeds' | 'untrainedSeeds'>,
+  baselines: readonly Baseline[],
+  context: ExtremesCompareContext,
+): Promise<ExtremesComparison> {
+  const { basis } = run;
+  const { model } = basis;
+  const { asked, untrained, notes } = untrainedBaselines(model, settings.untrainedSeeds, baselines);
+
+  const encodeTimes = async (entry: ModelEntry): Promise<CachedStudyTime[]> => {
+    const encoded: CachedStudyTime[] = [];
+    for (const time of basis.times) {
+      if (context.signal.aborted) throw new RunCancelledError();
+      context.onStatus(`Encoding ${time.slice(0, 16)} with ${entry.id}…`);
+      const studyTime = await studyTimeFor(basis.settings, entry, time, { encoder: basis.encoder, cache: basis.cache, signal: context.signal }, (stage, done, total) =>
+        context.onStatus(encodeStatus(entry, time, stage, done, total)),
+      );
+      encoded.push(studyTime.entry);
+    }
+    return encoded;
+  };
+
+  const modelTimes = await encodeTimes(model);
+  // Model by model, so that the encoder worker builds each untrained encoder once.
+  const untrainedInputs: ComparisonInputs['untrained'][number][] = [];
+  for (const entry of untrained) untrainedInputs.push({ name: entry.id, inputs: (await encodeTimes(entry)).map((time) => time.inputs) });
+  const inputs: ComparisonInputs = {
+    model: { name: model.id.replace(/\.onnx$/, ''), trained: model.trained !== false, inputs: modelTimes.map((time) => time.inputs) },
+    untrained: untrainedInputs,
+    raw: asked.includes('raw') ? { name: `raw input (${modelTimes[0].rawInputs.cols} features)`, features: modelTimes.map((time) => time.rawInputs) } : undefined,
+    level: basis.settings.level,
+  };
+
+  const jobId = `extremes-compare-${++comparisonCounter}`;
+  const cancel = () => void basis.probes.cancel(jobId);
+  context.signal.addEventListener('abort', cancel, { once: true });
+  context.onStatus('Fitting the probes…');
+  try {
+    const cards = await basis.probes.compareExtremes(
+      { jobId, inputs, fields: basis.fields, settings: { split: basis.settings.extremesSplit, seeds: settings.compareSeeds ?? undefined, baselines: asked } },
+      (progress) => context.onStatus(`${progress.message} (${Math.round(100 * progress.fraction)} %)`),
+    );
+    // The worker returns the cards in ascending percentile order, as the run's table.
+    const percentiles = basis.fields.map((field) => field.percentile).sort((a, b) => a - b);
+    if (cards.length !== percentiles.length) throw new Error(`The comparison returned ${cards.length} probe cards for the run's ${percentiles.length} percentiles.`);
+    return { cards: cards.map((card, k) => ({ percentile: percentiles[k], card })), notes };
+  } catch (error) {
+    throw context.signal.aborted ? new RunCancelledError() : error;
+  } finally {
+    context.signal.removeEventListener('abort', cancel);
+  }
+}
