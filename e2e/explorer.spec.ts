@@ -71,6 +71,14 @@ test('runs the land-sea study, links the views and restores a permalink', async 
   await expect(shared.getByRole('region', { name: 'Inspector' })).toContainText(`Patch ${patch}`);
   await shared.screenshot({ path: 'test-results/screenshots/explorer-permalink.png' });
   await shared.close();
+
+  // 5. Area weights: the same run refitted with cos-latitude weights shows the equal-weight figures beside its own.
+  await page.getByRole('checkbox', { name: 'Area weights' }).check();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.locator('[data-metric="area-weights"]')).toHaveText('cos(latitude), PCA and probe', { timeout: 120_000 });
+  await expect(page.locator('[data-metric="weighting-effect"]')).toHaveText(/^accuracy \d+\.\d+ % \([+−]\d+\.\d+ pts now\), PC1 \d+\.\d+ %$/);
+  await expect(page.getByRole('row', { name: /With equal weights/ })).toBeVisible();
+  await expect(page).toHaveURL(/area=cos/);
 });
 
 test('a hostile permalink shows a notice and leaves a working app', async ({ page }) => {

@@ -10,8 +10,12 @@ import { saveFile } from '../views/export.ts';
 import { CompareSection, type CompareTools } from './compare/CompareSection.tsx';
 import { Inspector, type NeighbourSearch } from './Inspector.tsx';
 import { misclassifiedPatches } from './misclassified.ts';
+import { WeightingMemory } from './weighting-effect.ts';
 
 const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(2)} %` : '—');
+const points = (difference: number) => `${difference >= 0 ? '+' : '−'}${Math.abs(100 * difference).toFixed(2)} pts`;
+/** Across results: the toggle's effect is a comparison of two runs. */
+const weightingMemory = new WeightingMemory();
 const AXIS_TITLES: Record<ViewSettings['xAxis'], string> = { pc1: 'PC1', pc2: 'PC2', pc3: 'PC3', pc4: 'PC4', concept: 'Concept score' };
 
 export function ResultsPanel({ result, findNeighbours, compareTools }: { result: ExplorerResult; findNeighbours: NeighbourSearch; compareTools: CompareTools }) {
@@ -19,6 +23,7 @@ export function ResultsPanel({ result, findNeighbours, compareTools }: { result:
   const selection = useExplorer((state) => state.selectionMask);
   const updateSettings = useExplorer((state) => state.updateSettings);
   const misclassified = useMemo(() => misclassifiedPatches(result), [result]);
+  const weighting = useMemo(() => weightingMemory.record(result), [result]);
   const { metrics } = result;
   const [[tn, fp], [fn, tp]] = metrics.confusion;
 
@@ -79,6 +84,14 @@ export function ResultsPanel({ result, findNeighbours, compareTools }: { result:
             <tr><th>Train / test patches</th><td>{result.trainCount} / {result.testCount}</td></tr>
             <tr><th>Fit</th><td>{result.probeIterations} Newton steps, {result.probeConverged ? 'converged' : 'NOT converged'}</td></tr>
             <tr><th>Patch weights</th><td data-metric="area-weights">{result.areaWeights ? 'cos(latitude), PCA and probe' : 'equal'}</td></tr>
+            {weighting && (
+              <tr>
+                <th>With {weighting.other} weights</th>
+                <td data-metric="weighting-effect" title="The same run fitted with the other patch weights: the toggle's effect">
+                  accuracy {percent(weighting.otherSummary.accuracy)} ({points(weighting.current.accuracy - weighting.otherSummary.accuracy)} now), PC1 {percent(weighting.otherSummary.pc1)}
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
         <table className="metrics confusion" aria-label="Confusion matrix">

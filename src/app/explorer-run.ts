@@ -222,6 +222,7 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
     inputs: encoded.inputs,
     rawInputs: encoded.rawInputs,
     areaWeights: settings.areaWeights,
+    split: settings.split,
     ...fit,
     table: {
       count: patchCount,

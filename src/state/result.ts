@@ -4,6 +4,7 @@ import type { BinaryMetrics } from '../probes/metrics.ts';
 import type { PatchTable } from '../views/types.ts';
 import type { PatchInputs } from '../app/patch-inputs.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
+import type { Split } from './view-settings.ts';
 
 export interface StageTimes {
   fetch: number | null;
@@ -40,6 +41,8 @@ export interface ExplorerResult {
   rawInputs: FeatureMatrix;
   /** Whether PCA and the probe weighted each patch by cos(latitude). */
   areaWeights: boolean;
+  /** The split the probe was fitted and tested on. */
+  split: Split;
   /** 1 for the points of the test set. */
   isTest: Uint8Array;
   trainCount: number;

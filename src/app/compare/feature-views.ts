@@ -34,6 +34,7 @@ export async function resultFromFeatures(
     ...fit,
     table: { ...modelResult.table, ...fit.table },
     areaWeights: settings.areaWeights,
+    split: settings.split,
     featuresKey,
   };
 }
