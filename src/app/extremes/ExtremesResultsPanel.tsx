@@ -1,11 +1,13 @@
 // Study 2's results: the per-percentile table (the study's, plus F1, ROC-AUC and positive rate), the
 // precision-recall curve of the shown percentile with a threshold slider (the trade-off the study
-// discusses for rare extremes), the class counts, what ran where, and the inspected row.
+// discusses for rare extremes), the comparison with baselines, the class counts, what ran where, and
+// the inspected row.
 import { useMemo } from 'react';
 import { useExplorer } from '../../state/store.ts';
 import type { ExtremesResult } from '../../studies/extremes.ts';
 import { formatPlace } from '../misclassified.ts';
 import { DEFAULT_THRESHOLD, useExtremes, type ExtremesRun } from './extremes-store.ts';
+import { ExtremesCompareSection } from './ExtremesCompareSection.tsx';
 import { tradeOffAt } from './extremes-view.ts';
 import { timeLabel } from './ExtremesViews.tsx';
 import { PrCurve } from './PrCurve.tsx';
@@ -101,6 +103,8 @@ export function ExtremesResultsPanel({ run }: { run: ExtremesRun }) {
           </dd>
         </dl>
       </section>
+
+      <ExtremesCompareSection run={run} />
 
       <section className="panel-section" aria-label="Class counts">
         <h2>Classes</h2>
