@@ -1,11 +1,15 @@
 // Issue 6: the extreme-temperature study in the explorer. Select the study, keep two of the sample's
 // heatwave times, run it, and see the per-percentile table, the five-class scatter of both times'
-// region patches, and the globe of one time; the permalink carries the study and its times.
+// region patches, and the globe of one time; the permalink carries the study and its times. Then
+// issue 7 on it: the probes beside an untrained encoder, the raw input, shuffled labels and the
+// control task, and a link that reruns the comparison.
 import { expect, test } from '@playwright/test';
 
 const REMOVED = ['2022-07-28T12', '2022-07-28T18', '2022-07-19T12', '2022-07-19T18', '2019-06-28T12', '2019-06-28T18', '2019-06-29T12', '2019-06-29T18'];
 
 test('runs the extreme-temperature study on two heatwave times', async ({ page }) => {
+  // About a minute on two idle cores; the comparison builds an untrained encoder and runs twice.
+  test.setTimeout(300_000);
   await page.goto('/');
   await expect(page.getByText(/WeatherBench2 ERA5, 180 × 360 grid/)).toBeVisible();
   await page.getByRole('combobox', { name: 'Study' }).selectOption({ label: 'Extreme 2 m temperature' });
@@ -52,4 +56,33 @@ test('runs the extreme-temperature study on two heatwave times', async ({ page }
   // The time filter shows one time's patches in the scatter.
   await page.getByRole('combobox', { name: 'Time filter' }).selectOption({ label: '2022-07-14 18:00 UTC' });
   await expect(scatter).toHaveAttribute('data-point-count', String(regionPatches));
+
+  // Issue 7: every percentile's probe beside its baselines on the same rows and split, one card shown.
+  // All four baselines (the default): the untrained encoder of seed 1 is built in the browser.
+  const compare = page.getByRole('region', { name: 'Compare' });
+  await compare.getByRole('button', { name: 'Run comparison' }).click();
+  const comparison = compare.getByRole('table', { name: 'Comparison' });
+  await expect(comparison).toBeVisible({ timeout: 120_000 });
+  await compare.getByRole('combobox', { name: 'Compared percentile' }).selectOption({ label: 'p75' });
+  await expect(compare).toContainText("2 m temperature above the patch's p75 of Tmax; 2022-07-14T12:00, 2022-07-14T18:00");
+  await expect(table.locator('tr[data-percentile="75"]')).toHaveClass('active');
+  for (const arm of ['model', 'untrained', 'raw', 'shuffled', 'control']) await expect(comparison.locator(`tr[data-arm="${arm}"]`)).toHaveCount(1);
+  await expect(comparison.locator('tr[data-arm="untrained"] th')).toContainText('aurora-0.25-untrained-seed1');
+  await expect(comparison.locator('tr[data-arm="raw"] th')).toContainText('raw input (224 features)');
+  await expect(comparison.getByRole('img', { name: /^accuracy \d+\.\d %, majority \d+\.\d %$/ })).toHaveCount(5);
+  // The raw input patch holds 2 m temperature: on the CLI's run of these times its p75 probe scores
+  // 93.5 % against the majority class's 79.0 % (62 test rows), a margin of nine rows.
+  const raw = (await comparison.locator('tr[data-arm="raw"]').getByRole('img').getAttribute('aria-label')) ?? '';
+  const [rawAccuracy, rawMajority] = (raw.match(/\d+\.\d/g) ?? []).map(Number);
+  expect(rawAccuracy).toBeGreaterThan(rawMajority);
+  await compare.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screenshots/extremes-compare.png' });
+
+  // The link carries the baselines; opening it runs the study (latents cached) and then the comparison.
+  await expect(page).toHaveURL(/compare=untrained%2Craw%2Cshuffled%2Ccontrol/);
+  await expect(page).toHaveURL(/percentile=75/);
+  await page.goto(page.url());
+  const reopened = page.getByRole('region', { name: 'Compare' });
+  await expect(reopened.getByRole('table', { name: 'Comparison' }).locator('tr[data-arm]')).toHaveCount(5, { timeout: 120_000 });
+  await expect(reopened).toContainText("above the patch's p75 of Tmax");
 });
