@@ -144,4 +144,16 @@ describe('C by cross-validation over several folds', () => {
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(fractions.at(-1)).toBe(1);
   });
+
+  it('names the probe whose training rows hold too few of a class to choose C', async () => {
+    // 40 points, two of class 1: three inner folds cannot each hold one.
+    const rows = 40;
+    const x = featureMatrix(Float32Array.from({ length: rows * 2 }, (_, i) => i % 7), rows, 2);
+    const labels = Uint8Array.from({ length: rows }, (_, i) => (i < 2 ? 1 : 0));
+    const lat = Float64Array.from({ length: rows }, (_, i) => -60 + 3 * i);
+    const lon = Float64Array.from({ length: rows }, (_, i) => 9 * i);
+    const task: ComparisonTask = { name: 'rare p99', labels, rows: { labels, lat, lon, time: new Int32Array(rows), timeNames: ['t0'] }, sources: [{ arm: 'model', name: 'synthetic', x }] };
+    const { plan, seeded } = splitPlan({ kind: 'stratified', testFraction: 0.2, seed: 0 });
+    await expect(compareArms([task], { plan, seededPlan: seeded, seeds: [0], labelBaselines: [], C: 'cv' })).rejects.toThrow(/^rare p99, model: choosing C by 3-fold cross-validation needs at least 3 training rows of each class; class 1 has \d+; use a fixed C/);
+  });
 });

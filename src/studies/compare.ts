@@ -4,7 +4,7 @@
 // beside every accuracy, selectivity). Shared by the CLI and the app; tfjs must be initialised.
 import { cosLatitudeWeight } from '../data/geometry.ts';
 import { DEFAULT_C, predictLabels } from '../probes/logreg.ts';
-import type { JobControl } from '../probes/job.ts';
+import { ProbeInputError, type JobControl } from '../probes/job.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
 import { majorityClass } from '../probes/metrics.ts';
 import { tuneC } from '../probes/tune-c.ts';
@@ -127,8 +127,15 @@ export async function compareArms(tasks: readonly ComparisonTask[], options: Com
     const fit = async (arm: Arm, source: FeatureSource, labels: Uint8Array, folds: Fold[], seed: number | null, cells?: Int32Array): Promise<ArmRun> => {
       options.signal?.throwIfAborted();
       // Inner folds dealt by the repeat seed; arms fitted once (seed null) deal them with 0.
-      const chooseC = async (trainRows: Uint32Array, control: JobControl) =>
-        (await tuneC(source.x, labels, task.rows, trainRows, { seed: seed ?? 0, rowWeights: weights, control })).C;
+      const chooseC = async (trainRows: Uint32Array, control: JobControl) => {
+        try {
+          return (await tuneC(source.x, labels, task.rows, trainRows, { seed: seed ?? 0, rowWeights: weights, control })).C;
+        } catch (error) {
+          // Name the probe: a comparison fits dozens, and a rare class may starve only one of them.
+          if (error instanceof ProbeInputError) throw new StudyInputError(`${task.name}, ${arm}: ${error.message}; use a fixed C, or more dates or a larger region`);
+          throw error;
+        }
+      };
       const evaluation = await evaluateProbe(source.x, labels, folds, {
         ...(C === 'cv' ? { chooseC } : { C }),
         rowWeights: weights,
