@@ -70,7 +70,7 @@ export interface ExtremesCompareRequest {
   jobId: string;
   inputs: ComparisonInputs;
   fields: PercentileField[];
-  settings: Pick<ComparisonSettings, 'split' | 'seeds' | 'baselines'>;
+  settings: Pick<ComparisonSettings, 'split' | 'seeds' | 'baselines' | 'C'>;
 }
 
 /** The Compare panel's comparison; a date's model features are a matrix, or the key of one loaded here. */

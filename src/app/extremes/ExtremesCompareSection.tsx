@@ -29,6 +29,7 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
   const percentile = useExplorer((state) => state.settings.percentile);
   const updateSettings = useExplorer((state) => state.updateSettings);
   const [chosen, setChosen] = useState<readonly Baseline[]>(saved.length > 0 ? saved : BASELINES);
+  const [tuneC, setTuneC] = useState(() => useExplorer.getState().settings.compareTuneC);
   const [comparison, setComparison] = useState<ExtremesComparison | null>(null);
   const [running, setRunning] = useState(false);
   const [status, setStatus] = useState('');
@@ -37,11 +38,11 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
   // The run the card belongs to: StrictMode's second effect on the same run must not restart it.
   const comparedRun = useRef<ExtremesRun | null>(null);
 
-  const compare = async (baselines: readonly Baseline[]) => {
+  const compare = async (baselines: readonly Baseline[], cv: boolean) => {
     controller.current?.abort();
     const current = new AbortController();
     controller.current = current;
-    updateSettings({ compare: [...baselines] });
+    updateSettings({ compare: [...baselines], compareTuneC: cv });
     setRunning(true);
     setError(null);
     try {
@@ -68,7 +69,7 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
     setError(null);
     if (comparisonAskedByLink && saved.length > 0) {
       comparisonAskedByLink = false;
-      void compare(saved);
+      void compare(saved, useExplorer.getState().settings.compareTuneC);
     }
     // Only a new run restarts this; `saved` is read as it is then.
   }, [run]);
@@ -80,7 +81,7 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
   const shown = comparison?.cards.find((entry) => entry.percentile === shownPercentile);
 
   return (
-    <ComparePanel card={shown?.card ?? null} running={running} status={status} notes={comparison?.notes} error={error} onRun={() => void compare(chosen)}>
+    <ComparePanel card={shown?.card ?? null} running={running} status={status} notes={comparison?.notes} error={error} onRun={() => void compare(chosen, tuneC)}>
       <fieldset className="compare-baselines">
         <legend>Baselines</legend>
         {BASELINES.map((baseline) => (
@@ -90,6 +91,10 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
           </label>
         ))}
       </fieldset>
+      <label className="compare-tune" title="Each probe's C chosen among 0.001-10 by 3-fold spatial cross-validation on its own training rows (slower): a probe that cannot learn its labels then predicts the majority class">
+        <input type="checkbox" checked={tuneC} disabled={running} onChange={(event) => setTuneC(event.target.checked)} />
+        C by cross-validation
+      </label>
       <label className="field" title="Every percentile's probe is compared; this shows one, the same as the curve and the globe">
         <span>Percentile shown</span>
         <select aria-label="Compared percentile" value={shownPercentile} onChange={(event) => updateSettings({ percentile: Number(event.target.value) })}>

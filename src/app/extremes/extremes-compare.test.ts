@@ -128,7 +128,7 @@ function runOf(model: ModelEntry, cache: StudyTimeCache, encoder: EncoderClient,
 
 const job = () => ({ signal: new AbortController().signal, onStatus: () => undefined });
 const values = (data: Float32Array) => Array.from(new Set(data));
-const noSeeds = { compareSeeds: null, untrainedSeeds: null };
+const noSeeds = { compareSeeds: null, untrainedSeeds: null, compareTuneC: false };
 
 describe('compareExtremesInApp', () => {
   it("sends the run's cached latents and raw inputs, seed 0's untrained encoder over the run's times and region, and the run's split", async () => {
@@ -137,7 +137,7 @@ describe('compareExtremesInApp', () => {
     const encoded: StudyTimeRequest[] = [];
     const sent: ExtremesCompareRequest[] = [];
     const run = runOf(aurora, cache, encoderRecording(encoded), probesCapturing(sent));
-    const comparison = await compareExtremesInApp(run, { compareSeeds: [0, 1], untrainedSeeds: null }, ['untrained', 'raw', 'control'], job());
+    const comparison = await compareExtremesInApp(run, { compareSeeds: [0, 1], untrainedSeeds: null, compareTuneC: true }, ['untrained', 'raw', 'control'], job());
 
     expect(comparison.notes).toEqual([]);
     expect(comparison.cards.map((entry) => [entry.percentile, entry.card.title])).toEqual([
@@ -157,7 +157,7 @@ describe('compareExtremesInApp', () => {
     expect(request.inputs.untrained.map((entry) => entry.name)).toEqual(['aurora-0.25-untrained-seed0']);
     expect(request.inputs.untrained[0].inputs.map((input) => values(input.latents))).toEqual([[100], [101]]);
     expect(request.inputs.level).toBe(0);
-    expect(request.settings).toEqual({ split: SETTINGS.extremesSplit, seeds: [0, 1], baselines: ['untrained', 'raw', 'control'] });
+    expect(request.settings).toEqual({ split: SETTINGS.extremesSplit, seeds: [0, 1], baselines: ['untrained', 'raw', 'control'], C: 'cv' });
     expect(request.fields.map((entry) => entry.percentile)).toEqual([95, 75]);
 
     // A second comparison takes the untrained encoder's times from the cache too.
@@ -165,6 +165,7 @@ describe('compareExtremesInApp', () => {
     expect(encoded).toHaveLength(TIMES.length);
     expect(sent[1].inputs.raw).toBeUndefined();
     expect(sent[1].settings.seeds).toBeUndefined();
+    expect(sent[1].settings.C).toBeUndefined();
   });
 
   it('takes seed 1 for a model that is itself the untrained encoder of seed 0, and encodes again an entry cached without raw inputs', async () => {

@@ -57,7 +57,7 @@ let comparisonCounter = 0;
 /** The probe of every percentile of `run` beside `baselines`, on the run's rows, labels and split. */
 export async function compareExtremesInApp(
   run: ExtremesRun,
-  settings: Pick<ViewSettings, 'compareSeeds' | 'untrainedSeeds'>,
+  settings: Pick<ViewSettings, 'compareSeeds' | 'untrainedSeeds' | 'compareTuneC'>,
   baselines: readonly Baseline[],
   context: ExtremesCompareContext,
 ): Promise<ExtremesComparison> {
@@ -95,7 +95,12 @@ export async function compareExtremesInApp(
   context.onStatus('Fitting the probes…');
   try {
     const cards = await basis.probes.compareExtremes(
-      { jobId, inputs, fields: basis.fields, settings: { split: basis.settings.extremesSplit, seeds: settings.compareSeeds ?? undefined, baselines: asked } },
+      {
+        jobId,
+        inputs,
+        fields: basis.fields,
+        settings: { split: basis.settings.extremesSplit, seeds: settings.compareSeeds ?? undefined, baselines: asked, C: settings.compareTuneC ? 'cv' : undefined },
+      },
       (progress) => context.onStatus(`${progress.message} (${Math.round(100 * progress.fraction)} %)`),
     );
     // The worker returns the cards in ascending percentile order, as the run's table.
