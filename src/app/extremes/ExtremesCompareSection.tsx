@@ -46,7 +46,9 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
     setRunning(true);
     setError(null);
     try {
-      setComparison(await compareExtremesInApp(run, useExplorer.getState().settings, baselines, { signal: current.signal, onStatus: setStatus }));
+      const done = await compareExtremesInApp(run, useExplorer.getState().settings, baselines, { signal: current.signal, onStatus: setStatus });
+      // A run that finished meanwhile made these cards stale.
+      if (!current.signal.aborted) setComparison(done);
     } catch (caught) {
       if (caught instanceof RunCancelledError) return;
       setError(describeError(caught));
