@@ -1,6 +1,7 @@
 // The Compare panel: the chosen model and its baselines side by side, one row each, accuracy as a bar
 // with the majority-class accuracy marked on it, so that a probe is read against what it must beat.
 import type { ReactNode } from 'react';
+import { BASELINES, type Baseline } from '../../studies/compare.ts';
 import type { ArmSummary, ProbeCard, Spread } from '../../studies/compare-card.ts';
 import './compare.css';
 
@@ -106,5 +107,42 @@ export function ComparePanel({ card, running, error, status, notes = [], childre
         </>
       )}
     </section>
+  );
+}
+
+const BASELINE_TITLES: Record<Baseline, string> = {
+  untrained: 'Untrained encoder',
+  raw: 'Raw input patch',
+  shuffled: 'Shuffled labels',
+  control: 'Control task',
+};
+
+export interface CompareChoicesProps {
+  chosen: readonly Baseline[];
+  onChosen(baselines: Baseline[]): void;
+  tuneC: boolean;
+  onTuneC(on: boolean): void;
+  disabled: boolean;
+}
+
+/** Which baselines to fit, and how each probe's C is set: the same controls for both studies. */
+export function CompareChoices({ chosen, onChosen, tuneC, onTuneC, disabled }: CompareChoicesProps) {
+  const toggle = (baseline: Baseline, on: boolean) => onChosen(BASELINES.filter((item) => (item === baseline ? on : chosen.includes(item))));
+  return (
+    <>
+      <fieldset className="compare-baselines">
+        <legend>Baselines</legend>
+        {BASELINES.map((baseline) => (
+          <label key={baseline}>
+            <input type="checkbox" checked={chosen.includes(baseline)} disabled={disabled} onChange={(event) => toggle(baseline, event.target.checked)} />
+            {BASELINE_TITLES[baseline]}
+          </label>
+        ))}
+      </fieldset>
+      <label className="compare-tune" title="Each probe's C chosen among 0.001-10 by 3-fold spatial cross-validation on its own training rows (slower): a probe that cannot learn its labels then predicts the majority class">
+        <input type="checkbox" checked={tuneC} disabled={disabled} onChange={(event) => onTuneC(event.target.checked)} />
+        C by cross-validation
+      </label>
+    </>
   );
 }

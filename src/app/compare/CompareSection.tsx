@@ -10,7 +10,7 @@ import { BASELINES, type Baseline } from '../../studies/compare.ts';
 import { viewSettingsSchema, type ViewSettings } from '../../state/view-settings.ts';
 import { RunCancelledError } from '../explorer-run.ts';
 import type { AppComparison, CompareContext } from './compare-in-app.ts';
-import { ComparePanel } from './ComparePanel.tsx';
+import { CompareChoices, ComparePanel } from './ComparePanel.tsx';
 
 /** The App's workers and models, bound. */
 export interface CompareTools {
@@ -20,15 +20,12 @@ export interface CompareTools {
   showFeatures(modelResult: ExplorerResult, shown: ShownFeatures, features: FeatureMatrix): Promise<ExplorerResult>;
 }
 
-const BASELINE_TITLES: Record<Baseline, string> = {
-  untrained: 'Untrained encoder',
-  raw: 'Raw input patch',
-  shuffled: 'Shuffled labels',
-  control: 'Control task',
-};
 
-/** Read once: only the link the page was opened with asks for a comparison without a click. */
-let comparisonAskedByLink = new URLSearchParams(window.location.search).has('compare');
+/** Read once: only the link the page was opened with, on study 1, asks for a comparison without a click. */
+let comparisonAskedByLink = (() => {
+  const link = new URLSearchParams(window.location.search);
+  return link.get('study') !== 'extremes' && link.has('compare');
+})();
 
 type RepeatSettings = Pick<ViewSettings, 'compareSeeds' | 'untrainedSeeds' | 'compareDates'>;
 type RepeatDrafts = Record<keyof RepeatSettings, string>;
@@ -155,23 +152,10 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
     }
   }
 
-  const toggle = (baseline: Baseline, on: boolean) => setChosen(BASELINES.filter((item) => (item === baseline ? on : chosen.includes(item))));
 
   return (
     <ComparePanel card={comparison?.card ?? null} running={running} status={status} notes={comparison?.notes} error={error} onRun={() => void run(chosen, drafts)}>
-      <fieldset className="compare-baselines">
-        <legend>Baselines</legend>
-        {BASELINES.map((baseline) => (
-          <label key={baseline}>
-            <input type="checkbox" checked={chosen.includes(baseline)} disabled={running} onChange={(event) => toggle(baseline, event.target.checked)} />
-            {BASELINE_TITLES[baseline]}
-          </label>
-        ))}
-      </fieldset>
-      <label className="compare-tune" title="Each probe's C chosen among 0.001-10 by 3-fold spatial cross-validation on its own training rows (slower): a probe that cannot learn its labels then predicts the majority class">
-        <input type="checkbox" checked={tuneC} disabled={running} onChange={(event) => setTuneC(event.target.checked)} />
-        C by cross-validation
-      </label>
+      <CompareChoices chosen={chosen} onChosen={setChosen} tuneC={tuneC} onTuneC={setTuneC} disabled={running} />
       <div className="compare-repeats">
         {(Object.keys(FIELD_TITLES) as Array<keyof RepeatSettings>).map((field) => (
           <label key={field} className="field" title={FIELD_HINTS[field]}>

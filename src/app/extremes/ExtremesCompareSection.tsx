@@ -6,17 +6,11 @@ import { useEffect, useRef, useState } from 'react';
 import { describeError } from '../../describe-error.ts';
 import { useExplorer } from '../../state/store.ts';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
-import { ComparePanel } from '../compare/ComparePanel.tsx';
+import { CompareChoices, ComparePanel } from '../compare/ComparePanel.tsx';
 import { RunCancelledError } from '../explorer-run.ts';
 import { compareExtremesInApp, type ExtremesComparison } from './extremes-compare.ts';
 import type { ExtremesRun } from './extremes-store.ts';
 
-const BASELINE_TITLES: Record<Baseline, string> = {
-  untrained: 'Untrained encoder',
-  raw: 'Raw input patch',
-  shuffled: 'Shuffled labels',
-  control: 'Control task',
-};
 
 /** Read once: only the link the page was opened with, on study 2, asks for a comparison without a click. */
 let comparisonAskedByLink = (() => {
@@ -76,7 +70,6 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
     // Only a new run restarts this; `saved` is read as it is then.
   }, [run]);
 
-  const toggle = (baseline: Baseline, on: boolean) => setChosen(BASELINES.filter((item) => (item === baseline ? on : chosen.includes(item))));
   const percentiles = run.result.percentiles;
   // As the results table: a percentile the run lacks shows the highest.
   const shownPercentile = percentiles.includes(percentile) ? percentile : percentiles[percentiles.length - 1];
@@ -84,19 +77,7 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
 
   return (
     <ComparePanel card={shown?.card ?? null} running={running} status={status} notes={comparison?.notes} error={error} onRun={() => void compare(chosen, tuneC)}>
-      <fieldset className="compare-baselines">
-        <legend>Baselines</legend>
-        {BASELINES.map((baseline) => (
-          <label key={baseline}>
-            <input type="checkbox" checked={chosen.includes(baseline)} disabled={running} onChange={(event) => toggle(baseline, event.target.checked)} />
-            {BASELINE_TITLES[baseline]}
-          </label>
-        ))}
-      </fieldset>
-      <label className="compare-tune" title="Each probe's C chosen among 0.001-10 by 3-fold spatial cross-validation on its own training rows (slower): a probe that cannot learn its labels then predicts the majority class">
-        <input type="checkbox" checked={tuneC} disabled={running} onChange={(event) => setTuneC(event.target.checked)} />
-        C by cross-validation
-      </label>
+      <CompareChoices chosen={chosen} onChosen={setChosen} tuneC={tuneC} onTuneC={setTuneC} disabled={running} />
       <label className="field" title="Every percentile's probe is compared; this shows one, the same as the curve and the globe">
         <span>Percentile shown</span>
         <select aria-label="Compared percentile" value={shownPercentile} onChange={(event) => updateSettings({ percentile: Number(event.target.value) })}>
