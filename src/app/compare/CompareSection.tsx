@@ -7,10 +7,13 @@ import { useExplorer } from '../../state/store.ts';
 import { MODEL_FEATURES, type ExplorerResult, type ShownFeatures } from '../../state/result.ts';
 import type { FeatureMatrix } from '../../probes/matrix.ts';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
-import { viewSettingsSchema, type ViewSettings } from '../../state/view-settings.ts';
 import { RunCancelledError } from '../explorer-run.ts';
 import type { AppComparison, CompareContext } from './compare-in-app.ts';
 import { CompareChoices, ComparePanel } from './ComparePanel.tsx';
+import { draftsOf, parseDrafts, RepeatFields, type RepeatDrafts, type RepeatSettings } from './RepeatFields.tsx';
+
+/** Study 1 adds dates of the store to the view's; study 2's dates are its run's. */
+const LAND_SEA_FIELDS: ReadonlyArray<keyof RepeatSettings> = ['compareSeeds', 'untrainedSeeds', 'compareDates'];
 
 /** The App's workers and models, bound. */
 export interface CompareTools {
@@ -26,34 +29,6 @@ let comparisonAskedByLink = (() => {
   const link = new URLSearchParams(window.location.search);
   return link.get('study') !== 'extremes' && link.has('compare');
 })();
-
-type RepeatSettings = Pick<ViewSettings, 'compareSeeds' | 'untrainedSeeds' | 'compareDates'>;
-type RepeatDrafts = Record<keyof RepeatSettings, string>;
-
-const draftsOf = (settings: RepeatSettings): RepeatDrafts => ({
-  compareSeeds: settings.compareSeeds?.join(',') ?? '',
-  untrainedSeeds: settings.untrainedSeeds?.join(',') ?? '',
-  compareDates: settings.compareDates ?? '',
-});
-
-const FIELD_TITLES: Record<keyof RepeatSettings, string> = { compareSeeds: 'Repeat seeds', untrainedSeeds: 'Untrained seeds', compareDates: 'More dates' };
-const FIELD_PLACEHOLDERS: Record<keyof RepeatSettings, string> = { compareSeeds: "the split's seed", untrainedSeeds: 'default', compareDates: 'e.g. every:8' };
-const FIELD_HINTS: Record<keyof RepeatSettings, string> = {
-  compareSeeds: 'Comma-separated seeds: of seeded splits, label permutations and control cells; mean ± sd over them',
-  untrainedSeeds: "Comma-separated seeds of Aurora's initialisation, one untrained encoder each, built in the browser",
-  compareDates: 'Times of the store besides the view\'s, one probe each: a list of ISO times, every:K (every K-th time), FROM..TO or every:K:FROM..TO',
-};
-
-/** The typed fields as settings, checked by the permalink's own schema; an error names the field. */
-function parseDrafts(drafts: RepeatDrafts): RepeatSettings {
-  const seeds = (text: string) => (text.trim() === '' ? null : text.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part))));
-  const candidate = { compareSeeds: seeds(drafts.compareSeeds), untrainedSeeds: seeds(drafts.untrainedSeeds), compareDates: drafts.compareDates.trim() === '' ? null : drafts.compareDates.trim() };
-  const parsed = viewSettingsSchema.pick({ compareSeeds: true, untrainedSeeds: true, compareDates: true }).safeParse(candidate);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue.path[0] as keyof RepeatSettings;
-  throw new Error(`${FIELD_TITLES[field] ?? String(field)}: ${issue.message}`);
-}
 
 export function CompareSection({ result, tools }: { result: ExplorerResult; tools: CompareTools }) {
   const saved = useExplorer((state) => state.settings.compare);
@@ -73,7 +48,7 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
   const run = async (baselines: readonly Baseline[], repeat: RepeatDrafts, thenShow?: string) => {
     let repeatSettings: RepeatSettings;
     try {
-      repeatSettings = parseDrafts(repeat);
+      repeatSettings = parseDrafts(repeat, LAND_SEA_FIELDS);
     } catch (caught) {
       setError(describeError(caught));
       return;
@@ -156,21 +131,7 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
   return (
     <ComparePanel card={comparison?.card ?? null} running={running} status={status} notes={comparison?.notes} error={error} onRun={() => void run(chosen, drafts)}>
       <CompareChoices chosen={chosen} onChosen={setChosen} tuneC={tuneC} onTuneC={setTuneC} disabled={running} />
-      <div className="compare-repeats">
-        {(Object.keys(FIELD_TITLES) as Array<keyof RepeatSettings>).map((field) => (
-          <label key={field} className="field" title={FIELD_HINTS[field]}>
-            <span>{FIELD_TITLES[field]}</span>
-            <input
-              type="text"
-              aria-label={FIELD_TITLES[field]}
-              value={drafts[field]}
-              placeholder={FIELD_PLACEHOLDERS[field]}
-              disabled={running}
-              onChange={(event) => setDrafts({ ...drafts, [field]: event.target.value })}
-            />
-          </label>
-        ))}
-      </div>
+      <RepeatFields fields={LAND_SEA_FIELDS} drafts={drafts} onDrafts={setDrafts} disabled={running} />
       <label className="field">
         <span>Scatter and globe from{switching ? ' (fitting…)' : ''}</span>
         <select aria-label="Features shown" value={result.shownFeatures.id} disabled={switching} onChange={(event) => void showFeatures(event.target.value)}>

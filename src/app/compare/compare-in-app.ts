@@ -7,16 +7,16 @@ import type { ProbesClient } from '../../probes/client.ts';
 import type { FeatureMatrix } from '../../probes/matrix.ts';
 import type { ExplorerResult } from '../../state/result.ts';
 import type { ViewSettings } from '../../state/view-settings.ts';
-import { defaultUntrainedSeeds } from '../../studies/baselines.ts';
 import type { Baseline } from '../../studies/compare.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { EncodedTime } from '../../workers/encoder.worker.ts';
 import type { ComparisonDate } from '../../workers/probes.worker.ts';
 import { landSeaLabels, latentsFor, levelLatents, RunCancelledError } from '../explorer-run.ts';
 import type { LatentCache } from '../latent-cache.ts';
-import { untrainedModelEntry, type ModelEntry } from '../models.ts';
+import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
 import type { EncoderClient } from '../workers.ts';
+import { untrainedBaselines } from './untrained-baselines.ts';
 
 /** Each date is encoded by every arm in the browser: more belongs in `latent-explorer study --compare`. */
 export const MAX_APP_COMPARE_DATES = 12;
@@ -58,24 +58,7 @@ export async function compareInApp(result: ExplorerResult, settings: ViewSetting
   const model = context.models.find((entry) => entry.id === result.modelId);
   if (!model) throw new Error(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
   if (!result.table.labels) throw new Error('This run has no labels to compare probes on.');
-  const notes: string[] = [];
-  if (model.trained === false) {
-    notes.push(`${model.label} is itself an untrained encoder (Aurora's initialisation): its row is a control, not Aurora's learned weights.`);
-  }
-  let asked = baselines;
-  const untrainedModels: ModelEntry[] = [];
-  if (baselines.includes('untrained')) {
-    if (model.architecture === null) {
-      asked = baselines.filter((baseline) => baseline !== 'untrained');
-      notes.push(`The untrained-encoder baseline was left out: ${model.label} has no Aurora preset's width, so there is no architecture to initialise.`);
-    } else {
-      const seeds = settings.untrainedSeeds ?? defaultUntrainedSeeds(model.untrainedSeed);
-      for (const seed of seeds) untrainedModels.push(untrainedModelEntry(model.architecture, seed));
-      if (model.untrainedSeed !== null && seeds.includes(model.untrainedSeed)) {
-        notes.push(`Untrained seed ${model.untrainedSeed} is the model under study itself: that baseline row repeats the model's.`);
-      }
-    }
-  }
+  const { asked, untrained: untrainedModels, notes } = untrainedBaselines(model, settings.untrainedSeeds, baselines);
 
   const times = comparisonDates(result.time, settings.compareDates, context.storeTimes);
   const encode = async (entry: ModelEntry, time: string): Promise<EncodedTime> => {

@@ -7,6 +7,10 @@ import { describeError } from '../../describe-error.ts';
 import { useExplorer } from '../../state/store.ts';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
 import { CompareChoices, ComparePanel } from '../compare/ComparePanel.tsx';
+import { draftsOf, parseDrafts, RepeatFields, type RepeatDrafts, type RepeatSettings } from '../compare/RepeatFields.tsx';
+
+/** Study 2 pools its run's own times, so only the seeds can be set here. */
+const EXTREMES_FIELDS: ReadonlyArray<keyof RepeatSettings> = ['compareSeeds', 'untrainedSeeds'];
 import { RunCancelledError } from '../explorer-run.ts';
 import { compareExtremesInApp, type ExtremesComparison } from './extremes-compare.ts';
 import type { ExtremesRun } from './extremes-store.ts';
@@ -24,6 +28,7 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
   const updateSettings = useExplorer((state) => state.updateSettings);
   const [chosen, setChosen] = useState<readonly Baseline[]>(saved.length > 0 ? saved : BASELINES);
   const [tuneC, setTuneC] = useState(() => useExplorer.getState().settings.compareTuneC);
+  const [drafts, setDrafts] = useState<RepeatDrafts>(() => draftsOf(useExplorer.getState().settings));
   const [comparison, setComparison] = useState<ExtremesComparison | null>(null);
   const [running, setRunning] = useState(false);
   const [status, setStatus] = useState('');
@@ -32,11 +37,18 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
   // The run the card belongs to: StrictMode's second effect on the same run must not restart it.
   const comparedRun = useRef<ExtremesRun | null>(null);
 
-  const compare = async (baselines: readonly Baseline[], cv: boolean) => {
+  const compare = async (baselines: readonly Baseline[], cv: boolean, repeat: RepeatDrafts) => {
+    let repeatSettings: RepeatSettings;
+    try {
+      repeatSettings = parseDrafts(repeat, EXTREMES_FIELDS);
+    } catch (caught) {
+      setError(describeError(caught));
+      return;
+    }
     controller.current?.abort();
     const current = new AbortController();
     controller.current = current;
-    updateSettings({ compare: [...baselines], compareTuneC: cv });
+    updateSettings({ compare: [...baselines], compareTuneC: cv, ...repeatSettings });
     setRunning(true);
     setError(null);
     try {
@@ -65,7 +77,8 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
     setError(null);
     if (comparisonAskedByLink && saved.length > 0) {
       comparisonAskedByLink = false;
-      void compare(saved, useExplorer.getState().settings.compareTuneC);
+      const settings = useExplorer.getState().settings;
+      void compare(saved, settings.compareTuneC, draftsOf(settings));
     }
     // Only a new run restarts this; `saved` is read as it is then.
   }, [run]);
@@ -76,8 +89,9 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
   const shown = comparison?.cards.find((entry) => entry.percentile === shownPercentile);
 
   return (
-    <ComparePanel card={shown?.card ?? null} running={running} status={status} notes={comparison?.notes} error={error} onRun={() => void compare(chosen, tuneC)}>
+    <ComparePanel card={shown?.card ?? null} running={running} status={status} notes={comparison?.notes} error={error} onRun={() => void compare(chosen, tuneC, drafts)}>
       <CompareChoices chosen={chosen} onChosen={setChosen} tuneC={tuneC} onTuneC={setTuneC} disabled={running} />
+      <RepeatFields fields={EXTREMES_FIELDS} drafts={drafts} onDrafts={setDrafts} disabled={running} />
       <label className="field" title="Every percentile's probe is compared; this shows one, the same as the curve and the globe">
         <span>Percentile shown</span>
         <select aria-label="Compared percentile" value={shownPercentile} onChange={(event) => updateSettings({ percentile: Number(event.target.value) })}>

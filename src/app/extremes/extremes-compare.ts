@@ -3,13 +3,13 @@
 // through the same path over the same times and region, and the comparison itself runs in the probes
 // worker, where tfjs is initialised: one probe card per percentile, as the run has one probe each.
 import type { ViewSettings } from '../../state/view-settings.ts';
-import { defaultUntrainedSeeds } from '../../studies/baselines.ts';
 import type { Baseline } from '../../studies/compare.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { ComparisonInputs } from '../../studies/compare-studies.ts';
 import type { EncodeStage } from '../../workers/encoder.worker.ts';
 import { RunCancelledError } from '../explorer-run.ts';
-import { untrainedModelEntry, type ModelEntry } from '../models.ts';
+import { untrainedBaselines } from '../compare/untrained-baselines.ts';
+import type { ModelEntry } from '../models.ts';
 import { studyTimeFor, type CachedStudyTime } from './extremes-run.ts';
 import type { ExtremesRun } from './extremes-store.ts';
 
@@ -24,25 +24,6 @@ export interface ExtremesComparison {
   cards: Array<{ percentile: number; card: ProbeCard }>;
   /** What the reader must know about the rows: a model that is itself untrained, a baseline left out. */
   notes: string[];
-}
-
-/** The untrained encoders that serve as the baseline, the baselines that can be fitted, and what to tell the reader. */
-function untrainedBaselines(model: ModelEntry, seeds: readonly number[] | null, baselines: readonly Baseline[]): { asked: Baseline[]; untrained: ModelEntry[]; notes: string[] } {
-  const notes: string[] = [];
-  if (model.trained === false) {
-    notes.push(`${model.label} is itself an untrained encoder (Aurora's initialisation): its row is a control, not Aurora's learned weights.`);
-  }
-  if (!baselines.includes('untrained')) return { asked: [...baselines], untrained: [], notes };
-  if (model.architecture === null) {
-    notes.push(`The untrained-encoder baseline was left out: ${model.label} has no Aurora preset's width, so there is no architecture to initialise.`);
-    return { asked: baselines.filter((baseline) => baseline !== 'untrained'), untrained: [], notes };
-  }
-  const chosen = seeds ?? defaultUntrainedSeeds(model.untrainedSeed);
-  if (model.untrainedSeed !== null && chosen.includes(model.untrainedSeed)) {
-    notes.push(`Untrained seed ${model.untrainedSeed} is the model under study itself: that baseline row repeats the model's.`);
-  }
-  const architecture = model.architecture;
-  return { asked: [...baselines], untrained: chosen.map((seed) => untrainedModelEntry(architecture, seed)), notes };
 }
 
 function encodeStatus(model: ModelEntry, time: string, stage: EncodeStage, done: number, total: number): string {
