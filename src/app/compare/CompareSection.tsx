@@ -7,9 +7,9 @@ import { useExplorer } from '../../state/store.ts';
 import { MODEL_FEATURES, type ExplorerResult, type ShownFeatures } from '../../state/result.ts';
 import type { FeatureMatrix } from '../../probes/matrix.ts';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
-import { RunCancelledError } from '../explorer-run.ts';
 import type { AppComparison, CompareContext } from './compare-in-app.ts';
 import { CompareChoices, ComparePanel } from './ComparePanel.tsx';
+import { useComparisonJob } from './use-comparison-job.ts';
 import { draftsOf, parseDrafts, RepeatFields, type RepeatDrafts, type RepeatSettings } from './RepeatFields.tsx';
 
 /** Study 1 adds dates of the store to the view's; study 2's dates are its run's. */
@@ -23,7 +23,6 @@ export interface CompareTools {
   showFeatures(modelResult: ExplorerResult, shown: ShownFeatures, features: FeatureMatrix): Promise<ExplorerResult>;
 }
 
-
 /** Read once: only the link the page was opened with, on study 1, asks for a comparison without a click. */
 let comparisonAskedByLink = (() => {
   const link = new URLSearchParams(window.location.search);
@@ -36,10 +35,7 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
   const [drafts, setDrafts] = useState<RepeatDrafts>(() => draftsOf(useExplorer.getState().settings));
   const [tuneC, setTuneC] = useState(() => useExplorer.getState().settings.compareTuneC);
   const [comparison, setComparison] = useState<AppComparison | null>(null);
-  const [running, setRunning] = useState(false);
-  const [status, setStatus] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const controller = useRef<AbortController | null>(null);
+  const job = useComparisonJob();
   // The run's own result, to go back to after showing a baseline's features.
   const modelResult = useRef<ExplorerResult | null>(null);
   const runResult = result.shownFeatures.id === MODEL_FEATURES.id ? result : (modelResult.current ?? result);
@@ -50,29 +46,14 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
     try {
       repeatSettings = parseDrafts(repeat, LAND_SEA_FIELDS);
     } catch (caught) {
-      setError(describeError(caught));
+      job.setError(describeError(caught));
       return;
     }
-    controller.current?.abort();
-    const current = new AbortController();
-    controller.current = current;
     useExplorer.getState().updateSettings({ compare: [...baselines], ...repeatSettings, compareTuneC: tuneC });
-    setRunning(true);
-    setError(null);
-    try {
-      const done = await tools.compare(runResult, baselines, { signal: current.signal, onStatus: setStatus });
-      setComparison(done);
-      if (thenShow !== undefined && thenShow !== MODEL_FEATURES.id) await showFeatures(thenShow, done);
-    } catch (caught) {
-      if (caught instanceof RunCancelledError) return;
-      setError(describeError(caught));
-      useExplorer.getState().notify('error', 'The comparison failed', describeError(caught));
-    } finally {
-      if (controller.current === current) {
-        controller.current = null;
-        setRunning(false);
-      }
-    }
+    const done = await job.start((context) => tools.compare(runResult, baselines, context));
+    if (done === null) return;
+    setComparison(done);
+    if (thenShow !== undefined && thenShow !== MODEL_FEATURES.id) await showFeatures(thenShow, done);
   };
 
   // A new run makes the old card stale; a permalink's comparison runs on its first result. No abort
@@ -81,9 +62,8 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
     // Showing a baseline's features, or the model's again, is no new run.
     if (result.shownFeatures.id !== MODEL_FEATURES.id || result === modelResult.current) return;
     modelResult.current = result;
-    controller.current?.abort();
+    job.reset();
     setComparison(null);
-    setError(null);
     const settings = useExplorer.getState().settings;
     if (comparisonAskedByLink && saved.length > 0) {
       comparisonAskedByLink = false;
@@ -127,11 +107,10 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
     }
   }
 
-
   return (
-    <ComparePanel card={comparison?.card ?? null} running={running} status={status} notes={comparison?.notes} error={error} onRun={() => void run(chosen, drafts)}>
-      <CompareChoices chosen={chosen} onChosen={setChosen} tuneC={tuneC} onTuneC={setTuneC} disabled={running} />
-      <RepeatFields fields={LAND_SEA_FIELDS} drafts={drafts} onDrafts={setDrafts} disabled={running} />
+    <ComparePanel card={comparison?.card ?? null} running={job.running} status={job.status} notes={comparison?.notes} error={job.error} onRun={() => void run(chosen, drafts)}>
+      <CompareChoices chosen={chosen} onChosen={setChosen} tuneC={tuneC} onTuneC={setTuneC} disabled={job.running} />
+      <RepeatFields fields={LAND_SEA_FIELDS} drafts={drafts} onDrafts={setDrafts} disabled={job.running} />
       <label className="field">
         <span>Scatter and globe from{switching ? ' (fitting…)' : ''}</span>
         <select aria-label="Features shown" value={result.shownFeatures.id} disabled={switching} onChange={(event) => void showFeatures(event.target.value)}>

@@ -7,14 +7,13 @@ import { describeError } from '../../describe-error.ts';
 import { useExplorer } from '../../state/store.ts';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
 import { CompareChoices, ComparePanel } from '../compare/ComparePanel.tsx';
+import { useComparisonJob } from '../compare/use-comparison-job.ts';
 import { draftsOf, parseDrafts, RepeatFields, type RepeatDrafts, type RepeatSettings } from '../compare/RepeatFields.tsx';
 
 /** Study 2 pools its run's own times, so only the seeds can be set here. */
 const EXTREMES_FIELDS: ReadonlyArray<keyof RepeatSettings> = ['compareSeeds', 'untrainedSeeds'];
-import { RunCancelledError } from '../explorer-run.ts';
 import { compareExtremesInApp, type ExtremesComparison } from './extremes-compare.ts';
 import type { ExtremesRun } from './extremes-store.ts';
-
 
 /** Read once: only the link the page was opened with, on study 2, asks for a comparison without a click. */
 let comparisonAskedByLink = (() => {
@@ -30,10 +29,7 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
   const [tuneC, setTuneC] = useState(() => useExplorer.getState().settings.compareTuneC);
   const [drafts, setDrafts] = useState<RepeatDrafts>(() => draftsOf(useExplorer.getState().settings));
   const [comparison, setComparison] = useState<ExtremesComparison | null>(null);
-  const [running, setRunning] = useState(false);
-  const [status, setStatus] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const controller = useRef<AbortController | null>(null);
+  const job = useComparisonJob();
   // The run the card belongs to: StrictMode's second effect on the same run must not restart it.
   const comparedRun = useRef<ExtremesRun | null>(null);
 
@@ -42,29 +38,13 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
     try {
       repeatSettings = parseDrafts(repeat, EXTREMES_FIELDS);
     } catch (caught) {
-      setError(describeError(caught));
+      job.setError(describeError(caught));
       return;
     }
-    controller.current?.abort();
-    const current = new AbortController();
-    controller.current = current;
     updateSettings({ compare: [...baselines], compareTuneC: cv, ...repeatSettings });
-    setRunning(true);
-    setError(null);
-    try {
-      const done = await compareExtremesInApp(run, useExplorer.getState().settings, baselines, { signal: current.signal, onStatus: setStatus });
-      // A run that finished meanwhile made these cards stale.
-      if (!current.signal.aborted) setComparison(done);
-    } catch (caught) {
-      if (caught instanceof RunCancelledError) return;
-      setError(describeError(caught));
-      useExplorer.getState().notify('error', 'The comparison failed', describeError(caught));
-    } finally {
-      if (controller.current === current) {
-        controller.current = null;
-        setRunning(false);
-      }
-    }
+    const done = await job.start((context) => compareExtremesInApp(run, useExplorer.getState().settings, baselines, context));
+    // Null: cancelled, by a newer run whose cards these would not be, or failed (the panel says why).
+    if (done !== null) setComparison(done);
   };
 
   // A new run makes the old cards stale; a permalink's comparison runs on its first result. No abort
@@ -72,9 +52,8 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
   useEffect(() => {
     if (run === comparedRun.current) return;
     comparedRun.current = run;
-    controller.current?.abort();
+    job.reset();
     setComparison(null);
-    setError(null);
     if (comparisonAskedByLink && saved.length > 0) {
       comparisonAskedByLink = false;
       const settings = useExplorer.getState().settings;
@@ -89,9 +68,9 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
   const shown = comparison?.cards.find((entry) => entry.percentile === shownPercentile);
 
   return (
-    <ComparePanel card={shown?.card ?? null} running={running} status={status} notes={comparison?.notes} error={error} onRun={() => void compare(chosen, tuneC, drafts)}>
-      <CompareChoices chosen={chosen} onChosen={setChosen} tuneC={tuneC} onTuneC={setTuneC} disabled={running} />
-      <RepeatFields fields={EXTREMES_FIELDS} drafts={drafts} onDrafts={setDrafts} disabled={running} />
+    <ComparePanel card={shown?.card ?? null} running={job.running} status={job.status} notes={comparison?.notes} error={job.error} onRun={() => void compare(chosen, tuneC, drafts)}>
+      <CompareChoices chosen={chosen} onChosen={setChosen} tuneC={tuneC} onTuneC={setTuneC} disabled={job.running} />
+      <RepeatFields fields={EXTREMES_FIELDS} drafts={drafts} onDrafts={setDrafts} disabled={job.running} />
       <label className="field" title="Every percentile's probe is compared; this shows one, the same as the curve and the globe">
         <span>Percentile shown</span>
         <select aria-label="Compared percentile" value={shownPercentile} onChange={(event) => updateSettings({ percentile: Number(event.target.value) })}>
