@@ -19,7 +19,9 @@ import { SetupPanel } from './SetupPanel.tsx';
 import { summariseStore, type StoreSummary } from './store-summary.ts';
 import { permalink, startUrlSync } from './url-sync.ts';
 import { createEncoderClient } from './workers.ts';
-import { runExtremesInApp } from './extremes/extremes-run.ts';
+import { compareExtremesInApp } from './extremes/extremes-compare.ts';
+import type { ExtremesCompare } from './extremes/ExtremesCompareSection.tsx';
+import { runExtremesInApp, studyTimeCache } from './extremes/extremes-run.ts';
 import { useExtremes } from './extremes/extremes-store.ts';
 import { ExtremesMain, ExtremesSide } from './extremes/ExtremesPanels.tsx';
 import { storeLocation, type ViewSettings } from '../state/view-settings.ts';
@@ -52,6 +54,10 @@ export function App() {
       showFeatures: (modelResult, shown, features) => resultFromFeatures(modelResult, shown, features, useExplorer.getState().settings, workers.probes),
     }),
     [workers, models, summary],
+  );
+  const compareExtremes = useCallback<ExtremesCompare>(
+    (run, baselines, context) => compareExtremesInApp(run, useExplorer.getState().settings, baselines, { ...context, encoder: workers.encoder, probes: workers.probes, cache: studyTimeCache }),
+    [workers],
   );
 
   /** Runs the study on the current settings; the previous result stays on screen until the new one is ready. */
@@ -226,7 +232,7 @@ export function App() {
             <div className="empty-state">Pick a date and press Run to encode it and probe the latent space.</div>
           )}
         </main>
-        {study === 'extremes' ? <ExtremesSide /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} compareTools={compareTools} /> : <aside className="side-panel" aria-label="Results" />}
+        {study === 'extremes' ? <ExtremesSide compare={compareExtremes} /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} compareTools={compareTools} /> : <aside className="side-panel" aria-label="Results" />}
       </div>
     </div>
   );

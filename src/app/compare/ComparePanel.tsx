@@ -81,24 +81,26 @@ export function ComparePanel({ card, running, error, status, notes = [], childre
             {card.target}; {card.times.join(', ')}; level {card.level}; {card.split}; seeds {card.seeds.join(', ')}; n train {card.nTrain}, n test {card.nTest};{' '}
             {percent(card.positiveRate)} positive{card.areaWeights ? '; cos-latitude weights' : ''}
           </p>
-          <table className="compare-table" aria-label="Comparison">
-            <thead>
-              <tr>
-                <th scope="col">Features</th>
-                <th scope="col">D</th>
-                <th scope="col">Accuracy (| majority)</th>
-                <th scope="col">Accuracy</th>
-                <th scope="col">Majority</th>
-                <th scope="col">ROC-AUC</th>
-                <th scope="col">C</th>
-              </tr>
-            </thead>
-            <tbody>
-              {card.arms.map((arm) => (
-                <ArmRow key={arm.arm} arm={arm} />
-              ))}
-            </tbody>
-          </table>
+          <div className="compare-scroll">
+            <table className="compare-table" aria-label="Comparison">
+              <thead>
+                <tr>
+                  <th scope="col">Features</th>
+                  <th scope="col">D</th>
+                  <th scope="col" title="Accuracy as a bar; the red line is the majority class's">vs majority</th>
+                  <th scope="col">Accuracy</th>
+                  <th scope="col">Majority</th>
+                  <th scope="col">ROC-AUC</th>
+                  <th scope="col">C</th>
+                </tr>
+              </thead>
+              <tbody>
+                {card.arms.map((arm) => (
+                  <ArmRow key={arm.arm} arm={arm} />
+                ))}
+              </tbody>
+            </table>
+          </div>
           {card.selectivity && (
             <p className="compare-facts">
               Selectivity (model − control on held-out cells): <strong>{withSpread(card.selectivity)}</strong>

@@ -7,12 +7,12 @@ import { describeError } from '../../describe-error.ts';
 import { useExplorer } from '../../state/store.ts';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
 import { CompareChoices, ComparePanel } from '../compare/ComparePanel.tsx';
-import { useComparisonJob } from '../compare/use-comparison-job.ts';
+import { useComparisonJob, type ComparisonJobContext } from '../compare/use-comparison-job.ts';
 import { draftsOf, parseDrafts, RepeatFields, type RepeatDrafts, type RepeatSettings } from '../compare/RepeatFields.tsx';
 
 /** Study 2 pools its run's own times, so only the seeds can be set here. */
 const EXTREMES_FIELDS: ReadonlyArray<keyof RepeatSettings> = ['compareSeeds', 'untrainedSeeds'];
-import { compareExtremesInApp, type ExtremesComparison } from './extremes-compare.ts';
+import type { ExtremesComparison } from './extremes-compare.ts';
 import type { ExtremesRun } from './extremes-store.ts';
 
 /** Read once: only the link the page was opened with, on study 2, asks for a comparison without a click. */
@@ -21,7 +21,10 @@ let comparisonAskedByLink = (() => {
   return link.get('study') === 'extremes' && link.has('compare');
 })();
 
-export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
+/** The App's workers, bound: compares `run` with `baselines` under the view's settings. */
+export type ExtremesCompare = (run: ExtremesRun, baselines: readonly Baseline[], context: ComparisonJobContext) => Promise<ExtremesComparison>;
+
+export function ExtremesCompareSection({ run, compare: compareRun }: { run: ExtremesRun; compare: ExtremesCompare }) {
   const saved = useExplorer((state) => state.settings.compare);
   const percentile = useExplorer((state) => state.settings.percentile);
   const updateSettings = useExplorer((state) => state.updateSettings);
@@ -42,7 +45,7 @@ export function ExtremesCompareSection({ run }: { run: ExtremesRun }) {
       return;
     }
     updateSettings({ compare: [...baselines], compareTuneC: cv, ...repeatSettings });
-    const done = await job.start((context) => compareExtremesInApp(run, useExplorer.getState().settings, baselines, context));
+    const done = await job.start((context) => compareRun(run, baselines, context));
     // Null: cancelled, by a newer run whose cards these would not be, or failed (the panel says why).
     if (done !== null) setComparison(done);
   };

@@ -1,6 +1,7 @@
 // Study 2's main area and side panel, as the app shows them while the study selector says
 // "Extreme 2 m temperature": the latest run of the study, or what to do to get one.
 import { useExtremes } from './extremes-store.ts';
+import type { ExtremesCompare } from './ExtremesCompareSection.tsx';
 import { ExtremesResultsPanel } from './ExtremesResultsPanel.tsx';
 import { ExtremesViews } from './ExtremesViews.tsx';
 import './extremes.css';
@@ -14,7 +15,7 @@ export function ExtremesMain() {
   );
 }
 
-export function ExtremesSide() {
+export function ExtremesSide({ compare }: { compare: ExtremesCompare }) {
   const run = useExtremes((state) => state.run);
-  return run ? <ExtremesResultsPanel run={run} /> : <aside className="side-panel" aria-label="Results" />;
+  return run ? <ExtremesResultsPanel run={run} compare={compare} /> : <aside className="side-panel" aria-label="Results" />;
 }

@@ -7,7 +7,7 @@ import { useExplorer } from '../../state/store.ts';
 import type { ExtremesResult } from '../../studies/extremes.ts';
 import { formatPlace } from '../misclassified.ts';
 import { DEFAULT_THRESHOLD, useExtremes, type ExtremesRun } from './extremes-store.ts';
-import { ExtremesCompareSection } from './ExtremesCompareSection.tsx';
+import { ExtremesCompareSection, type ExtremesCompare } from './ExtremesCompareSection.tsx';
 import { tradeOffAt } from './extremes-view.ts';
 import { timeLabel } from './ExtremesViews.tsx';
 import { PrCurve } from './PrCurve.tsx';
@@ -29,7 +29,7 @@ function splitDescription(result: ExtremesResult): string {
   }
 }
 
-export function ExtremesResultsPanel({ run }: { run: ExtremesRun }) {
+export function ExtremesResultsPanel({ run, compare }: { run: ExtremesRun; compare: ExtremesCompare }) {
   const { result } = run;
   const percentile = useExplorer((state) => state.settings.percentile);
   const updateSettings = useExplorer((state) => state.updateSettings);
@@ -104,7 +104,7 @@ export function ExtremesResultsPanel({ run }: { run: ExtremesRun }) {
         </dl>
       </section>
 
-      <ExtremesCompareSection run={run} />
+      <ExtremesCompareSection run={run} compare={compare} />
 
       <section className="panel-section" aria-label="Class counts">
         <h2>Classes</h2>

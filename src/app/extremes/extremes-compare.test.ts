@@ -111,7 +111,7 @@ function probesCapturing(requests: ExtremesCompareRequest[], answer?: (request: 
 
 const field = (percentile: number) => ({ percentile }) as PercentileField;
 
-function runOf(model: ModelEntry, cache: StudyTimeCache, encoder: EncoderClient, probes: ProbesClient): ExtremesRun {
+function runOf(model: ModelEntry): ExtremesRun {
   return {
     result: {} as ExtremesResult,
     cellBounds: new Float32Array(0),
@@ -122,7 +122,7 @@ function runOf(model: ModelEntry, cache: StudyTimeCache, encoder: EncoderClient,
     probeBackend: 'wasm',
     fallbackReason: null,
     // Fields unsorted, as a store may list them.
-    basis: { settings: SETTINGS, times: TIMES, model, fields: [field(95), field(75)], encoder, probes, cache },
+    basis: { settings: SETTINGS, times: TIMES, model, fields: [field(95), field(75)] },
   };
 }
 
@@ -136,8 +136,9 @@ describe('compareExtremesInApp', () => {
     await cacheRun(cache, aurora, 1);
     const encoded: StudyTimeRequest[] = [];
     const sent: ExtremesCompareRequest[] = [];
-    const run = runOf(aurora, cache, encoderRecording(encoded), probesCapturing(sent));
-    const comparison = await compareExtremesInApp(run, { compareSeeds: [0, 1], untrainedSeeds: null, compareTuneC: true }, ['untrained', 'raw', 'control'], job());
+    const run = runOf(aurora);
+    const workers = { encoder: encoderRecording(encoded), probes: probesCapturing(sent), cache };
+    const comparison = await compareExtremesInApp(run, { compareSeeds: [0, 1], untrainedSeeds: null, compareTuneC: true }, ['untrained', 'raw', 'control'], { ...job(), ...workers });
 
     expect(comparison.notes).toEqual([]);
     expect(comparison.cards.map((entry) => [entry.percentile, entry.card.title])).toEqual([
@@ -161,7 +162,7 @@ describe('compareExtremesInApp', () => {
     expect(request.fields.map((entry) => entry.percentile)).toEqual([95, 75]);
 
     // A second comparison takes the untrained encoder's times from the cache too.
-    await compareExtremesInApp(run, noSeeds, ['untrained'], job());
+    await compareExtremesInApp(run, noSeeds, ['untrained'], { ...job(), ...workers });
     expect(encoded).toHaveLength(TIMES.length);
     expect(sent[1].inputs.raw).toBeUndefined();
     expect(sent[1].settings.seeds).toBeUndefined();
@@ -176,7 +177,7 @@ describe('compareExtremesInApp', () => {
     await cache.put(keyOf(seed0, TIMES[1]), studyTime(TIMES[1], 2));
     const encoded: StudyTimeRequest[] = [];
     const sent: ExtremesCompareRequest[] = [];
-    const comparison = await compareExtremesInApp(runOf(seed0, cache, encoderRecording(encoded), probesCapturing(sent)), noSeeds, ['untrained', 'raw'], job());
+    const comparison = await compareExtremesInApp(runOf(seed0), noSeeds, ['untrained', 'raw'], { ...job(), encoder: encoderRecording(encoded), probes: probesCapturing(sent), cache });
 
     expect(encoded.map((request) => [request.time, request.model])).toEqual([
       [TIMES[1], { kind: 'untrained', preset: 'aurora-0.25', seed: 0 }],
@@ -192,7 +193,7 @@ describe('compareExtremesInApp', () => {
     await cacheRun(cache, unknownWidth, 1);
     const encoded: StudyTimeRequest[] = [];
     const sent: ExtremesCompareRequest[] = [];
-    const comparison = await compareExtremesInApp(runOf(unknownWidth, cache, encoderRecording(encoded), probesCapturing(sent)), noSeeds, ['untrained', 'shuffled'], job());
+    const comparison = await compareExtremesInApp(runOf(unknownWidth), noSeeds, ['untrained', 'shuffled'], { ...job(), encoder: encoderRecording(encoded), probes: probesCapturing(sent), cache });
     expect(encoded).toEqual([]);
     expect(sent[0].settings.baselines).toEqual(['shuffled']);
     expect(sent[0].inputs.untrained).toEqual([]);
@@ -203,13 +204,13 @@ describe('compareExtremesInApp', () => {
     const cache: StudyTimeCache = new LatentCache();
     await cacheRun(cache, aurora, 1);
     const failing = probesCapturing([], () => Promise.reject(new Error('every one of the 6 points is below p99')));
-    await expect(compareExtremesInApp(runOf(aurora, cache, encoderRecording([]), failing), noSeeds, ['raw'], job())).rejects.toThrow(/below p99/);
+    await expect(compareExtremesInApp(runOf(aurora), noSeeds, ['raw'], { ...job(), encoder: encoderRecording([]), probes: failing, cache })).rejects.toThrow(/below p99/);
 
     const controller = new AbortController();
     const aborting = probesCapturing([], () => {
       controller.abort();
       return Promise.reject(new Error('cancelled'));
     });
-    await expect(compareExtremesInApp(runOf(aurora, cache, encoderRecording([]), aborting), noSeeds, ['raw'], { signal: controller.signal, onStatus: () => undefined })).rejects.toBeInstanceOf(RunCancelledError);
+    await expect(compareExtremesInApp(runOf(aurora), noSeeds, ['raw'], { signal: controller.signal, onStatus: () => undefined, encoder: encoderRecording([]), probes: aborting, cache })).rejects.toBeInstanceOf(RunCancelledError);
   });
 });

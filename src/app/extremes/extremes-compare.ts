@@ -10,10 +10,16 @@ import type { EncodeStage } from '../../workers/encoder.worker.ts';
 import { RunCancelledError } from '../explorer-run.ts';
 import { untrainedBaselines } from '../compare/untrained-baselines.ts';
 import type { ModelEntry } from '../models.ts';
-import { studyTimeFor, type CachedStudyTime } from './extremes-run.ts';
+import type { EncoderClient } from '../workers.ts';
+import type { ProbesClient } from '../../probes/client.ts';
+import { studyTimeFor, type CachedStudyTime, type StudyTimeCache } from './extremes-run.ts';
 import type { ExtremesRun } from './extremes-store.ts';
 
 export interface ExtremesCompareContext {
+  encoder: EncoderClient;
+  probes: ProbesClient;
+  /** The cache the study's runs fill, so that the model's times need no second encode. */
+  cache: StudyTimeCache;
   signal: AbortSignal;
   /** What is being done now, in words, for the panel. */
   onStatus(text: string): void;
@@ -51,7 +57,7 @@ export async function compareExtremesInApp(
     for (const time of basis.times) {
       if (context.signal.aborted) throw new RunCancelledError();
       context.onStatus(`Encoding ${time.slice(0, 16)} with ${entry.id}…`);
-      const studyTime = await studyTimeFor(basis.settings, entry, time, { encoder: basis.encoder, cache: basis.cache, signal: context.signal }, (stage, done, total) =>
+      const studyTime = await studyTimeFor(basis.settings, entry, time, { encoder: context.encoder, cache: context.cache, signal: context.signal }, (stage, done, total) =>
         context.onStatus(encodeStatus(entry, time, stage, done, total)),
       );
       encoded.push(studyTime.entry);
@@ -71,11 +77,11 @@ export async function compareExtremesInApp(
   };
 
   const jobId = `extremes-compare-${++comparisonCounter}`;
-  const cancel = () => void basis.probes.cancel(jobId);
+  const cancel = () => void context.probes.cancel(jobId);
   context.signal.addEventListener('abort', cancel, { once: true });
   context.onStatus('Fitting the probes…');
   try {
-    const cards = await basis.probes.compareExtremes(
+    const cards = await context.probes.compareExtremes(
       {
         jobId,
         inputs,

@@ -28,7 +28,7 @@ export interface CachedStudyTime {
 export type StudyTimeCache = LatentCache<CachedStudyTime | StudyTimeInputs>;
 
 /** Region latents of study 2, apart from the land-sea study's whole-grid ones. */
-const studyTimeCache: StudyTimeCache = new LatentCache();
+export const studyTimeCache: StudyTimeCache = new LatentCache();
 
 let jobCounter = 0;
 
@@ -209,9 +209,6 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
       times,
       model,
       fields: percentiles.fields,
-      encoder: context.encoder,
-      probes: context.probes,
-      cache: studyTimeCache,
     },
   };
 }

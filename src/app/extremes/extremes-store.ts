@@ -3,30 +3,20 @@
 // permalink's part (times, percentile store, region, percentile, split) lives in the app's settings.
 import { create } from 'zustand';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
-import type { ProbesClient } from '../../probes/client.ts';
 import type { ExtremesResult } from '../../studies/extremes.ts';
 import type { RegionBox, ViewSettings } from '../../state/view-settings.ts';
 import type { ModelEntry } from '../models.ts';
-import type { EncoderClient } from '../workers.ts';
-import type { StudyTimeCache } from './extremes-run.ts';
 import type { ExtremesColouring } from './extremes-view.ts';
 
 /** The settings a run of study 2 was made with, which its comparison must share. */
 export type ExtremesRunSettings = Pick<ViewSettings, 'store' | 'staticStore' | 'layout' | 'region' | 'level' | 'extremesSplit'>;
 
-/**
- * What a comparison needs to add baselines to a run on screen: the run's own inputs (its times as
- * the cache keys them, model, thresholds), and the workers and cache it used, so that the model's
- * latents come from the cache and the encoder worker keeps its session.
- */
+/** What a comparison needs to add baselines to a run on screen: the run's own inputs (its times as the cache keys them, model, thresholds). */
 export interface ExtremesRunBasis {
   settings: ExtremesRunSettings;
   times: string[];
   model: ModelEntry;
   fields: PercentileField[];
-  encoder: EncoderClient;
-  probes: ProbesClient;
-  cache: StudyTimeCache;
 }
 
 /** A finished run of study 2 and what the views need beside it. */
