@@ -43,6 +43,22 @@ function ArmRow({ arm }: { arm: ArmSummary }) {
   );
 }
 
+/** Points below the majority class beyond which a shuffled-label probe is fitting noise, not missing signal. */
+const SHUFFLED_DEFICIT_NOTE_POINTS = 3;
+
+/**
+ * Labels permuted leave nothing to learn, so a probe at its best predicts the majority class; one far
+ * below it has fitted noise (too little regularisation for its features and rows), which the reader
+ * should not take for a flaw of the features.
+ */
+function shuffledDeficitNote(card: ProbeCard): string | null {
+  const shuffled = card.arms.find((arm) => arm.arm === 'shuffled');
+  if (!shuffled) return null;
+  const deficit = 100 * (shuffled.majority.mean - shuffled.accuracy.mean);
+  if (!(deficit > SHUFFLED_DEFICIT_NOTE_POINTS)) return null;
+  return `The shuffled-label probe scores ${deficit.toFixed(1)} points below the majority class: with C ${shuffled.C.map((c) => c.value).join(', ')} it fits noise in ${shuffled.features} features. "C by cross-validation" lets each probe choose its regularisation on its training rows.`;
+}
+
 export interface ComparePanelProps {
   card: ProbeCard | null;
   running: boolean;
@@ -57,6 +73,7 @@ export interface ComparePanelProps {
 }
 
 export function ComparePanel({ card, running, error, status, notes = [], children, onRun }: ComparePanelProps) {
+  const shuffledNote = card ? shuffledDeficitNote(card) : null;
   return (
     <section className="panel-section compare-panel" aria-label="Compare">
       <h2>Compare</h2>
@@ -101,6 +118,7 @@ export function ComparePanel({ card, running, error, status, notes = [], childre
               </tbody>
             </table>
           </div>
+          {shuffledNote && <p className="compare-facts compare-note">{shuffledNote}</p>}
           {card.selectivity && (
             <p className="compare-facts">
               Selectivity (model − control on held-out cells): <strong>{withSpread(card.selectivity)}</strong>
