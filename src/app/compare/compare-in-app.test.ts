@@ -2,6 +2,7 @@
 // baseline, which dates are compared, what the panel is told, and what reaches the probes worker.
 import { describe, expect, it } from 'vitest';
 import type { ProbesClient } from '../../probes/client.ts';
+import { stubProbesClient } from '../../probes/testing/stub-client.ts';
 import type { ExplorerResult } from '../../state/result.ts';
 import { DEFAULT_VIEW_SETTINGS } from '../../state/view-settings.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
@@ -47,22 +48,12 @@ const unused = () => Promise.reject(new Error('not used here'));
 const encoder: EncoderClient = { encode: unused, encodeStudyTime: unused, cancel: unused };
 
 function probesCapturing(requests: CompareRequest[]): ProbesClient {
-  return {
-    backend: unused,
-    loadFeatures: unused,
-    releaseFeatures: unused,
-    pca: unused,
-    fitProbe: unused,
-    neighbours: unused,
-    runExtremes: unused,
-    compareExtremes: unused,
+  return stubProbesClient({
     compare: async (request) => {
       requests.push(request);
       return { title: 'land-sea' } as ProbeCard;
     },
-    cancel: async () => undefined,
-    terminate: () => undefined,
-  };
+  });
 }
 
 /**

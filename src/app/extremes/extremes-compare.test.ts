@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
 import type { ProbesClient } from '../../probes/client.ts';
+import { stubProbesClient } from '../../probes/testing/stub-client.ts';
 import { featureMatrix } from '../../probes/matrix.ts';
 import { DEFAULT_VIEW_SETTINGS } from '../../state/view-settings.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
@@ -90,23 +91,13 @@ function encoderRecording(requests: StudyTimeRequest[]): EncoderClient {
 
 /** A probes worker that answers one card per field, or runs `answer` instead. */
 function probesCapturing(requests: ExtremesCompareRequest[], answer?: (request: ExtremesCompareRequest) => Promise<ProbeCard[]>): ProbesClient {
-  return {
-    backend: unused,
-    loadFeatures: unused,
-    releaseFeatures: unused,
-    pca: unused,
-    fitProbe: unused,
-    neighbours: unused,
-    runExtremes: unused,
-    compare: unused,
+  return stubProbesClient({
     compareExtremes: async (request) => {
       requests.push(request);
       if (answer) return answer(request);
       return [...request.fields].sort((a, b) => a.percentile - b.percentile).map((field) => ({ title: `extremes p${field.percentile}` }) as ProbeCard);
     },
-    cancel: async () => undefined,
-    terminate: () => undefined,
-  };
+  });
 }
 
 const field = (percentile: number) => ({ percentile }) as PercentileField;
