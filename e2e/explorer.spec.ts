@@ -1,6 +1,7 @@
 // Issue 5: the explorer end to end on the embedded sample: run, click a misclassified patch on the
 // globe, brush the scatter, share a permalink, survive a hostile one. Screenshots go to
 // test-results/screenshots/ for a person to look at.
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { runStudyTime, STUDY_TIME } from './sample.ts';
 
@@ -21,6 +22,14 @@ test('runs the land-sea study, links the views and restores a permalink', async 
   await expect(globe(page)).toHaveAttribute('data-point-count', String(PATCHES));
   await expect(page.locator('[data-metric="accuracy"]')).toHaveText(/\d+\.\d+ %/);
   await page.screenshot({ path: 'test-results/screenshots/explorer-after-run.png' });
+  // Both views export what they draw as a PNG: the file starts with PNG's signature and is not blank.
+  for (const view of ['scatter', 'globe']) {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: `Export ${view} PNG` }).click();
+    const png = readFileSync((await (await download).path()) ?? '');
+    expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.length).toBeGreaterThan(10_000);
+  }
 
   // 2. Turn the globe to a misclassified patch, click it: the inspector, the scatter and the list agree.
   const firstError = page.getByRole('button', { name: /^Inspect misclassified patch/ }).first();

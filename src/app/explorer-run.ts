@@ -11,9 +11,9 @@ import type { StageName, StageProgress } from '../state/store.ts';
 import { MODEL_FEATURES, type ExplorerResult } from '../state/result.ts';
 import type { ViewSettings } from '../state/view-settings.ts';
 import { LAND_SEA_SCHEME } from '../views/index.ts';
-import type { EncodedTime } from '../workers/encoder.worker.ts';
+import type { EncodedTime, EncodeRequest } from '../workers/encoder.worker.ts';
 import type { ProbeResponse } from '../workers/probes.worker.ts';
-import { latentKey, LatentCache } from './latent-cache.ts';
+import { latentKey, LatentCache, type LatentKey } from './latent-cache.ts';
 import { workerModelSource, type ModelEntry } from './models.ts';
 import { splitRows } from './split-rows.ts';
 import type { EncoderClient } from './workers.ts';
@@ -47,6 +47,11 @@ function checkCancelled(signal: AbortSignal): void {
 
 let jobCounter = 0;
 
+/** The encoder worker's request for the latents `key` names, by `model`. */
+export function encodeRequestFor(jobId: string, key: LatentKey, layout: ViewSettings['layout'], model: ModelEntry): EncodeRequest {
+  return { jobId, store: key.store, staticStore: key.staticStore, layout: layout === 'auto' ? null : layout, time: key.time, model: workerModelSource(model) };
+}
+
 /** The latents of the settings' store and time by `model`: from the cache, or encoded (reporting fetch and encode stages). */
 export async function latentsFor(settings: ViewSettings, model: ModelEntry, context: Omit<RunContext, 'probes'>): Promise<{ encoded: EncodedTime; cached: boolean }> {
   const time = settings.time;
@@ -63,14 +68,7 @@ export async function latentsFor(settings: ViewSettings, model: ModelEntry, cont
     context.onStage('fetch', { status: 'running' });
     let encodeStarted = false;
     const encoded = await context.encoder.encode(
-      {
-        jobId,
-        store: key.store,
-        staticStore: key.staticStore,
-        layout: settings.layout === 'auto' ? null : settings.layout,
-        time,
-        model: workerModelSource(model),
-      },
+      encodeRequestFor(jobId, key, settings.layout, model),
       (stage, done, total) => {
         if (stage === 'encode' && !encodeStarted) {
           encodeStarted = true;

@@ -14,27 +14,15 @@ import { featureMatrix, type FeatureMatrix } from '../probes/matrix.ts';
 import { kelvinToCelsius } from '../percentiles/units.ts';
 import { StudyInputError, type StudyProgress } from './progress.ts';
 
-/** One encoded batch time, reduced to what the studies read. Structured-cloneable. */
-export interface StudyTimeInputs {
+/** One encoded batch time, reduced to what the studies read: the encoder's result and the patches' inputs. Structured-cloneable. */
+export interface StudyTimeInputs extends Omit<EncodeResult, 'backend'> {
   time: Date;
-  /** (latentLevels, patches, D), level-major, patches in `patchIndices` order. */
-  latents: Float32Array;
-  latentLevels: number;
-  embedDim: number;
-  /** Global patch index of each patch (row-major over the full cropped grid), ascending. */
-  patchIndices: Int32Array;
-  /** Patch centres, degrees; longitudes in [0, 360) as the encoder gives them. */
-  centreLat: Float64Array;
-  centreLon: Float64Array;
   /** Each patch's bounds (src/data/geometry.ts), for the percentile thresholds. */
   bounds: PatchBounds[];
   /** Patch-mean 2 m temperature at the batch time (the later history step), degrees C. */
   temperatureC: Float64Array;
   /** Patch-mean land-sea mask, 0..1. */
   landFraction: Float64Array;
-  /** Patch columns and rows of the full grid, to place patch indices on a map. */
-  patchColumns: number;
-  totalPatchRows: number;
 }
 
 /** Reduces a batch and its encoding to a study's inputs. */

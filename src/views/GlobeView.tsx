@@ -16,7 +16,7 @@ import {
 } from './attributes.ts';
 import type { Legend } from './colours.ts';
 import { convertLongitude } from '../data/geometry.ts';
-import { canvasToPng, saveFile } from './export.ts';
+import { saveDeckPng } from './export.ts';
 import {
   densifyRing,
   graticuleLines,
@@ -286,13 +286,7 @@ export function GlobeView(props: GlobeViewProps) {
 
   const { hover, onHover, onPointerLeave, onClick } = usePatchPicking('cells', onPickPatch, onHoverPatch);
 
-  const exportPng = useCallback(async () => {
-    const deck = deckRef.current?.deck;
-    const canvas = deck?.getCanvas();
-    if (!deck || !canvas) return;
-    deck.redraw('export');
-    saveFile(`${props.fileName ?? (flatMap ? 'map' : 'globe')}.png`, await canvasToPng(canvas, BACKGROUND));
-  }, [props.fileName, flatMap]);
+  const exportPng = useCallback(() => saveDeckPng(deckRef.current?.deck, `${props.fileName ?? (flatMap ? 'map' : 'globe')}.png`, BACKGROUND), [props.fileName, flatMap]);
 
   const tooltip = hover && props.describe ? props.describe(hover.index) : null;
 

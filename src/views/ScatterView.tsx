@@ -6,7 +6,7 @@ import DeckGL, { type DeckGLRef } from '@deck.gl/react';
 import { useCallback, useMemo, useRef, useState, type PointerEvent } from 'react';
 import { createScatterAttributes, DEFAULT_HIGHLIGHT_STYLE, writeScatterAttributes, type HighlightStyle } from './attributes.ts';
 import type { Legend } from './colours.ts';
-import { canvasToPng, saveFile } from './export.ts';
+import { saveDeckPng } from './export.ts';
 import { LegendView } from './Legend.tsx';
 import {
   dataExtent,
@@ -173,18 +173,14 @@ export function ScatterView(props: ScatterViewProps) {
 
   const { hover, onHover, onPointerLeave, onClick } = usePatchPicking('points', onPickPatch, onHoverPatch);
 
-  const exportPng = useCallback(async () => {
-    const deck = deckRef.current?.deck;
-    const canvas = deck?.getCanvas();
-    if (!deck || !canvas) return;
-    // Draw now so that the drawing buffer holds this frame when it is read.
-    deck.redraw('export');
-    const blob = await canvasToPng(canvas, BACKGROUND, [
-      { text: props.xTitle, x: width / 2, y: height - 8, align: 'center' },
-      { text: props.yTitle, x: 16, y: height / 2, align: 'center', rotate: true },
-    ]);
-    saveFile(`${props.fileName ?? 'pca-scatter'}.png`, blob);
-  }, [props.xTitle, props.yTitle, props.fileName, width, height]);
+  const exportPng = useCallback(
+    () =>
+      saveDeckPng(deckRef.current?.deck, `${props.fileName ?? 'pca-scatter'}.png`, BACKGROUND, [
+        { text: props.xTitle, x: width / 2, y: height - 8, align: 'center' },
+        { text: props.yTitle, x: 16, y: height / 2, align: 'center', rotate: true },
+      ]),
+    [props.xTitle, props.yTitle, props.fileName, width, height],
+  );
 
   const visible = visibleData(frame);
   const xTicks = niceTicks(visible.xMin, visible.xMax, Math.max(2, Math.floor(width / 90)));

@@ -1,5 +1,6 @@
 // Exports of the selected patches (CSV, GeoJSON) as pure string builders, and the small DOM glue that saves them
 // and the views' PNGs.
+import type { Deck } from '@deck.gl/core';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { convertLongitude } from '../data/geometry.ts';
 import { selectedIndices } from './selection.ts';
@@ -177,4 +178,13 @@ export async function canvasToPng(canvas: HTMLCanvasElement, background: string,
   return new Promise((resolve, reject) =>
     out.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the PNG could not be encoded'))), 'image/png'),
   );
+}
+
+/** Saves what `deck` shows as `fileName`, drawn on `background` with `captions`; nothing while it has no canvas yet. */
+export async function saveDeckPng(deck: Deck | undefined, fileName: string, background: string, captions: readonly PngCaption[] = []): Promise<void> {
+  const canvas = deck?.getCanvas();
+  if (!deck || !canvas) return;
+  // Draw now so that the drawing buffer holds this frame when it is read.
+  deck.redraw('export');
+  saveFile(fileName, await canvasToPng(canvas, background, captions));
 }

@@ -9,9 +9,9 @@ import type { StageName, StageProgress } from '../../state/store.ts';
 import type { RegionBox, ViewSettings } from '../../state/view-settings.ts';
 import type { StudyTimeInputs } from '../../studies/study-time.ts';
 import type { EncodedStudyTime, EncodeProgressCallback } from '../../workers/encoder.worker.ts';
-import { RunCancelledError } from '../explorer-run.ts';
+import { encodeRequestFor, RunCancelledError } from '../explorer-run.ts';
 import { latentKey, LatentCache } from '../latent-cache.ts';
-import { workerModelSource, type ModelEntry } from '../models.ts';
+import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
 import type { EncoderClient } from '../workers.ts';
 import type { ExtremesRun, ExtremesRunSettings, PercentileFiles } from './extremes-store.ts';
@@ -118,15 +118,7 @@ export async function studyTimeFor(
   if (cached && 'rawInputs' in cached) return { entry: cached, fresh: null };
   const fresh = await cancellable(context.signal, context.encoder.cancel, 'study-time', (jobId) =>
     context.encoder.encodeStudyTime(
-      {
-        jobId,
-        store: key.store,
-        staticStore: key.staticStore,
-        layout: settings.layout === 'auto' ? null : settings.layout,
-        time,
-        model: workerModelSource(model),
-        region: { kind: 'box', ...settings.region },
-      },
+      { ...encodeRequestFor(jobId, key, settings.layout, model), region: { kind: 'box', ...settings.region } },
       onProgress,
     ),
   );
