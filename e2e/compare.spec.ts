@@ -39,6 +39,7 @@ test('compares the land-sea probe with its baselines on the same patches and spl
   // Three dates: each arm's accuracy is a mean ± sd.
   await expect(table.locator('tr[data-arm="model"]')).toContainText('±');
   await expect(compare).toContainText('Selectivity');
+  await table.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/screenshots/compare-table.png' });
 
   // The scatter and the globe switch to the raw input patch's PCA and probe, the same patches, and back.
