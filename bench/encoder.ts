@@ -3,9 +3,8 @@
 // them) at 1.0 degree (4,050 patches) and, with --full, 0.25 degree (64,800 patches).
 import { parseArgs } from 'node:util';
 import { PRESETS } from '../src/encoder/config.ts';
-import { initialWeights } from '../src/encoder/init.ts';
-import { buildModel } from '../src/encoder/model.ts';
 import { createNodeSession, type NodeBackend } from '../src/encoder/session.node.ts';
+import { buildUntrainedModel } from '../src/encoder/untrained.ts';
 import { formatTiming, syntheticGlobalBatch, timeEncode, type TimingResult } from './encoder-timing.ts';
 
 const { values } = parseArgs({
@@ -18,7 +17,7 @@ const { values } = parseArgs({
 const tiles = values.tiles.split(',').map(Number);
 const backends = values.backends.split(',') as NodeBackend[];
 const config = PRESETS['aurora-0.25'];
-const { onnx } = buildModel('bench', config, initialWeights(config, 0), { kind: 'untrained', preset: 'aurora-0.25', seed: 0 }, 'bench');
+const { onnx } = buildUntrainedModel('aurora-0.25', 0, 'bench');
 const resolutions = values.full ? [1.0, 0.25] : [1.0];
 const results: TimingResult[] = [];
 for (const backend of backends) {

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_MODEL_FILE, DEFAULT_UNTRAINED } from '../src/encoder/untrained.ts';
 import { TFJS_WASM_FILES } from '../src/probes/backend.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -11,7 +12,7 @@ const cli = join(root, 'bin', 'latent-explorer.mjs');
 
 const SAMPLE_STORE = 'public/sample/era5-sample.zarr';
 const SAMPLE_PERCENTILES = 'public/sample/tmax-percentiles.zarr';
-const DEFAULT_MODEL = 'models/aurora-0.25-untrained-seed0.onnx';
+const DEFAULT_MODEL = `models/${DEFAULT_MODEL_FILE}`;
 
 function copyMatching(fromDir: string, toDir: string, keep: (name: string) => boolean): void {
   mkdirSync(toDir, { recursive: true });
@@ -40,5 +41,5 @@ if (!existsSync(join(root, SAMPLE_STORE, '.zmetadata')) || !existsSync(join(root
   runCli(['build-sample']);
 }
 if (!existsSync(join(root, DEFAULT_MODEL)) || !existsSync(join(root, `${DEFAULT_MODEL}.json`))) {
-  runCli(['init-model', '--preset', 'aurora-0.25', '--seed', '0', '--out', DEFAULT_MODEL]);
+  runCli(['init-model', '--preset', DEFAULT_UNTRAINED.preset, '--seed', String(DEFAULT_UNTRAINED.seed), '--out', DEFAULT_MODEL]);
 }

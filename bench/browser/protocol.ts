@@ -1,12 +1,13 @@
 // What the benchmark page's workers send back, shared by the page (bench/browser/main.ts), its
 // workers and the Node harness that reads the results (bench/browser/harness.ts).
+import { DEFAULT_MODEL_FILE } from '../../src/encoder/untrained.ts';
 import type { TimingResult } from '../encoder-timing.ts';
 import type { BenchTimings } from '../probes-core.ts';
 
 export type BenchSuite = 'probes' | 'encoder';
 
-/** The encoder suite's model, in models/ (latent-explorer init-model --preset aurora-0.25 --seed 0). */
-export const BENCH_MODEL_FILE = 'aurora-0.25-untrained-seed0.onnx';
+/** The encoder suite's model: the app's default, in models/ (prepare-assets builds it). */
+export const BENCH_MODEL_FILE = DEFAULT_MODEL_FILE;
 
 export interface BrowserEnvironment {
   userAgent: string;

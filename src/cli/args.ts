@@ -18,10 +18,23 @@ export function requireString(value: string | boolean | undefined | (string | bo
 }
 
 export function parseNumber(value: string, name: string): number {
-  const parsed = Number(value);
+  // Number('') is 0: an empty item ("0,,1") is a mistake, not a zero.
+  const parsed = value.trim() === '' ? Number.NaN : Number(value);
   if (!Number.isFinite(parsed)) throw new CliError(`--${name} must be a number, got '${value}'`);
   return parsed;
 }
+
+/** Largest seed: the app's permalinks hold seeds up to 2^31, and seededRandom reads 32 bits. */
+export const MAX_SEED = 2 ** 31;
+
+/** A seed: a whole number in [0, 2^31], so that the seed that runs is the seed the output records. */
+export function parseSeed(value: string, name: string): number {
+  const seed = parseNumber(value, name);
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > MAX_SEED) throw new CliError(`--${name} must be whole numbers from 0 to 2^31, got '${value}'`);
+  return seed;
+}
+
+export const parseSeedList = (value: string, name: string): number[] => value.split(',').map((part) => parseSeed(part.trim(), name));
 
 /** Parses "a,b,c" into numbers, checking the count. */
 export function parseNumberList(value: string, name: string, count?: number): number[] {

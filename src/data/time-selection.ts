@@ -60,9 +60,13 @@ function parseListedTime(item: string, list: string): Date {
   return parseTime(trimmed);
 }
 
-/** An ISO date-time, UTC when it names no zone: the CLI's long-standing reading of --time. */
-function parseTime(text: string): Date {
-  const time = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
+/**
+ * An ISO date-time, UTC when it names no zone; a bare date is its 00:00 UTC (as ECMAScript reads
+ * one). The one reading of a time for every CLI option and the app's date fields.
+ */
+export function parseTime(text: string): Date {
+  const zoned = /[zZ]|[+-]\d\d:?\d\d$/.test(text) || !text.includes('T');
+  const time = new Date(zoned ? text : `${text}Z`);
   if (Number.isNaN(time.getTime())) throw new TimeSelectionError(`'${text}' is not an ISO date-time such as 2022-08-07T06:00`);
   return time;
 }

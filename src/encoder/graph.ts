@@ -60,8 +60,8 @@ export interface GraphMetadata {
 export interface GraphOptions {
   /**
    * Compute the first layer like every other (queries, keys and values from the context tokens)
-   * instead of the composed weights; slower, and there to check the composed path and to run
-   * depth > 1 models' later layers the same way.
+   * instead of the composed weights; slower, and there for the test that checks the composed path
+   * against it (later layers always run this way).
    */
   plainFirstLayer?: boolean;
 }

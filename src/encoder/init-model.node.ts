@@ -4,9 +4,6 @@ import type { ModelSidecar } from './model.ts';
 import { checkModelPath, modelName, PRODUCER_VERSION, writeModel } from './model-files.node.ts';
 import { buildUntrainedModel } from './untrained.ts';
 
-/** The app's default model: `init-model --preset aurora-0.25 --seed 0`. */
-export const DEFAULT_MODEL = { preset: 'aurora-0.25', seed: 0, out: 'models/aurora-0.25-untrained-seed0.onnx' } as const satisfies InitModelOptions;
-
 export interface InitModelOptions {
   preset: PresetName;
   seed: number;

@@ -8,6 +8,11 @@ import { buildModel, type BuiltModel } from './model.ts';
 /** e.g. "aurora-0.25-untrained-seed1", as init-model's default file names read. */
 export const untrainedModelName = (preset: PresetName, seed: number): string => `${preset}-untrained-seed${seed}`;
 
+/** The app's and the CLI's default model: the untrained control of aurora-0.25, seed 0 (prepare-assets builds it). */
+export const DEFAULT_UNTRAINED = { preset: 'aurora-0.25', seed: 0 } as const satisfies { preset: PresetName; seed: number };
+/** Its file name in models/. */
+export const DEFAULT_MODEL_FILE = `${untrainedModelName(DEFAULT_UNTRAINED.preset, DEFAULT_UNTRAINED.seed)}.onnx`;
+
 /** `producer` is the ONNX producer version written in the graph; it does not change the weights. */
 export function buildUntrainedModel(preset: PresetName, seed: number, producer: string): BuiltModel {
   const config = PRESETS[preset];

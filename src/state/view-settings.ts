@@ -2,6 +2,7 @@
 // One schema (zod) validates it both when it comes from a URL and when the UI changes it.
 import { z } from 'zod';
 import { parseTimeSelection } from '../data/time-selection.ts';
+import { DEFAULT_MODEL_FILE } from '../encoder/untrained.ts';
 import { BASELINES } from '../studies/compare.ts';
 import { EUROPE_REGION } from '../studies/extremes.ts';
 
@@ -145,7 +146,7 @@ export const viewSettingsSchema = z.object({
 export type ViewSettings = z.infer<typeof viewSettingsSchema>;
 
 export const SAMPLE_STORE = '/sample/era5-sample.zarr';
-export const DEFAULT_MODEL = 'aurora-0.25-untrained-seed0.onnx';
+export const DEFAULT_MODEL = DEFAULT_MODEL_FILE;
 /** The study's geographic split: test on Australia and East Asia. */
 export const STUDY_SPLIT: Split = { kind: 'lon-band', west: 120, east: 210 };
 

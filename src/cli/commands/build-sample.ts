@@ -1,5 +1,5 @@
 // latent-explorer build-sample: writes the embedded sample store and the Tmax-percentile store.
-import { parseNumber, parseOptions } from '../args.ts';
+import { parseNumber, parseOptions, parseSeed } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { buildSample, sampleStoreName } from '../../data/sample/build-sample.node.ts';
 import { SAMPLE_BATCH_TIMES, STUDY1_TIME } from '../../data/sample/times.ts';
@@ -32,8 +32,7 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}'`);
   const resolution = parseNumber(values.resolution, 'resolution');
   if (resolution !== 1 && resolution !== 0.25) throw new CliError(`--resolution must be 1 or 0.25, got '${values.resolution}'`);
-  const seed = parseNumber(values.seed, 'seed');
-  if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be a non-negative integer, got '${values.seed}'`);
+  const seed = parseSeed(values.seed, 'seed');
   const times = values.times ?? (resolution === 1 ? 'all' : 'study1');
   if (times !== 'all' && times !== 'study1') throw new CliError(`--times must be 'all' or 'study1', got '${times}'`);
 

@@ -4,6 +4,7 @@ import { parseNumberList, parseOptions, requireString } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { openEra5Dataset } from '../../data/dataset.ts';
 import { LAYOUT_NAMES, type LayoutName } from '../../data/layout.ts';
+import { parseTime } from '../../data/time-selection.ts';
 import { loadBatch } from '../../data/load-batch.ts';
 import { openSource } from '../../data/store.node.ts';
 import { writeNpy } from '../../io/npy.ts';
@@ -36,13 +37,22 @@ Options:
 Progress goes to stderr.
 `;
 
-export function parseTimes(value: string): Date[] {
+/** Comma-separated times of `option` (src/data/time-selection.ts parseTime reads each). */
+export function parseTimes(value: string, option = '--time'): Date[] {
   return value.split(',').map((text) => {
-    const trimmed = text.trim();
-    const time = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(trimmed) ? trimmed : `${trimmed}Z`);
-    if (Number.isNaN(time.getTime())) throw new CliError(`--time: '${trimmed}' is not an ISO date-time such as 2022-08-07T06:00`);
-    return time;
+    try {
+      return parseTime(text.trim());
+    } catch (error) {
+      throw new CliError(`${option}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   });
+}
+
+/** One time of `option`: a list is an error, not its first item. */
+export function parseOneTime(value: string, option: string): Date {
+  const times = parseTimes(value, option);
+  if (times.length !== 1) throw new CliError(`${option} takes one time, got ${times.length} ('${value}')`);
+  return times[0];
 }
 
 export function parseRegion(value: string | undefined): Extract<Region, { kind: 'box' }> | undefined {

@@ -8,7 +8,7 @@ import { main } from '../main.ts';
 import { readModel } from '../../encoder/model-files.node.ts';
 import { initialWeights } from '../../encoder/init.ts';
 import { PRESETS } from '../../encoder/config.ts';
-import { DEFAULT_MODEL } from '../../encoder/init-model.node.ts';
+import { DEFAULT_MODEL_FILE } from '../../encoder/untrained.ts';
 import { encodeBatch } from '../../encoder/runtime.ts';
 import { createNodeSession } from '../../encoder/session.node.ts';
 import type { NormalisedBatch } from '../../data/batch.ts';
@@ -48,8 +48,8 @@ function syntheticBatch(): NormalisedBatch {
 }
 
 describe('init-model', () => {
-  it('is the app’s default model path', () => {
-    expect(DEFAULT_MODEL.out).toBe('models/aurora-0.25-untrained-seed0.onnx');
+  it('is the default model path the README documents', () => {
+    expect(`models/${DEFAULT_MODEL_FILE}`).toBe('models/aurora-0.25-untrained-seed0.onnx');
   });
 
   it('draws weights as Aurora initialises them, deterministically per seed', () => {

@@ -1,5 +1,6 @@
 // latent-explorer init-model: the UNTRAINED control, Aurora's architecture with its initial weights.
-import { parseNumber, parseOptions, requireString } from '../args.ts';
+import { parseOptions, parseSeed, requireString } from '../args.ts';
+import { DEFAULT_MODEL_FILE, DEFAULT_UNTRAINED } from '../../encoder/untrained.ts';
 import { CliError } from '../errors.ts';
 import { isPresetName, PRESET_NAMES } from '../../encoder/config.ts';
 import { initModel } from '../../encoder/init-model.node.ts';
@@ -14,7 +15,7 @@ unit LayerNorms, uniform patch embeddings), from a seeded generator: the same se
 gives the same model. Its latents show what the architecture alone does to the
 data; it has learned nothing. The sidecar marks it "trained": false.
 
-The app's default model is: --preset aurora-0.25 --seed 0 --out models/aurora-0.25-untrained-seed0.onnx
+The app's default model is: --preset ${DEFAULT_UNTRAINED.preset} --seed ${DEFAULT_UNTRAINED.seed} --out models/${DEFAULT_MODEL_FILE}
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -26,8 +27,7 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}'`);
   const preset = requireString(values.preset, 'preset');
   if (!isPresetName(preset)) throw new CliError(`--preset must be one of ${PRESET_NAMES.join(', ')}, got '${preset}'`);
-  const seed = parseNumber(requireString(values.seed, 'seed'), 'seed');
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new CliError(`--seed must be a non-negative integer, got ${seed}`);
+  const seed = parseSeed(requireString(values.seed, 'seed'), 'seed');
   const out = requireString(values.out, 'out');
   if (!out.endsWith('.onnx')) throw new CliError(`--out must end in .onnx, got '${out}'`);
   await initModel({ preset, seed, out });

@@ -1,5 +1,5 @@
 // `latent-explorer probe`: a logistic-regression probe on a split, the same code the browser runs.
-import { parseNumber, parseNumberList, parseOptions, requireString } from '../args.ts';
+import { parseNumber, parseNumberList, parseOptions, parseSeed, requireString } from '../args.ts';
 import { CliError } from '../errors.ts';
 
 export const summary = 'Logistic-regression probe (scikit-learn objective) on a train/test split';
@@ -59,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
     split = splits.longitudeBandSplit(await inputs.readVector(requireString(values.lon, 'lon'), x.rows), west, east);
   } else {
     const fraction = parseNumber(requireString(values.stratified, 'stratified'), 'stratified');
-    const seed = parseNumber(requireString(values.seed, 'seed'), 'seed');
+    const seed = parseSeed(requireString(values.seed, 'seed'), 'seed');
     split = splits.stratifiedSplit(y, fraction, seed);
   }
   if (split.test.length === 0 || split.train.length === 0) {

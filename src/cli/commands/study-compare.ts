@@ -2,7 +2,7 @@
 // probe beside its baselines (src/studies/compare*.ts), printed as probe cards. Untrained encoders
 // are built in memory from Aurora's initialisation (nothing is written), one per --untrained-seeds.
 import { existsSync } from 'node:fs';
-import { parseNumber, parseNumberList } from '../args.ts';
+import { parseNumber, parseSeedList } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { throttledProgress } from './encode.ts';
 import type { NormalisedBatch } from '../../data/batch.ts';
@@ -112,10 +112,7 @@ export function parseBaselines(value: string): Baseline[] {
 }
 
 function parseSeeds(value: string | undefined, name: string): number[] | undefined {
-  if (value === undefined) return undefined;
-  const seeds = parseNumberList(value, name);
-  if (!seeds.every((seed) => Number.isSafeInteger(seed) && seed >= 0)) throw new CliError(`--${name} must be non-negative integers, got '${value}'`);
-  return seeds;
+  return value === undefined ? undefined : parseSeedList(value, name);
 }
 
 function comparisonSettings(values: CompareValues, context: StudyContext): ComparisonSettings {
@@ -203,7 +200,8 @@ async function encode(
   }
 }
 
-function progressPrinter(): (progress: StudyProgress) => void {
+/** A study's progress on stderr, throttled, as every study command prints it. */
+export function progressPrinter(): (progress: StudyProgress) => void {
   const print = throttledProgress();
   return (progress) => print(`${progress.stage} ${(100 * progress.fraction).toFixed(0)} %: ${progress.message}`, progress.fraction >= 1);
 }

@@ -2,9 +2,10 @@
 // worker runs (src/studies), with a Node encoder session.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseNumber, parseOptions, requireString } from '../args.ts';
+import { parseNumber, parseOptions, parseSeed, requireString } from '../args.ts';
+import { DEFAULT_MODEL_FILE } from '../../encoder/untrained.ts';
 import { CliError } from '../errors.ts';
-import { parseRegion, parseTimes, throttledProgress } from './encode.ts';
+import { parseOneTime, parseRegion } from './encode.ts';
 import { openEra5Dataset } from '../../data/dataset.ts';
 import { LAYOUT_NAMES, type LayoutName } from '../../data/layout.ts';
 import { HEATWAVE_TIMES, STUDY1_TIME } from '../../data/sample/times.ts';
@@ -21,13 +22,12 @@ import type { BinaryMetrics } from '../../probes/metrics.ts';
 import { DEFAULT_SEED, SPLIT_KINDS, splitChoice, type ProbeEvaluation, type SplitChoice, type SplitKind } from '../../studies/evaluate.ts';
 import { EUROPE_REGION, runExtremesStudy, type ExtremesResult } from '../../studies/extremes.ts';
 import { runLandSeaStudy, type LandSeaResult } from '../../studies/land-sea.ts';
-import type { StudyProgress } from '../../studies/progress.ts';
 import { collectStudyTimes } from '../../studies/study-time.ts';
-import { COMPARE_OPTIONS, COMPARE_USAGE, parseChosenTimes, resolveChosenTimes, runStudyComparison, type ChosenTimes } from './study-compare.ts';
+import { COMPARE_OPTIONS, COMPARE_USAGE, parseChosenTimes, progressPrinter, resolveChosenTimes, runStudyComparison, type ChosenTimes } from './study-compare.ts';
 
 export const summary = 'Run study 1 (land-sea) or study 2 (extreme 2 m temperature) headless';
 
-export const DEFAULT_MODEL = 'models/aurora-0.25-untrained-seed0.onnx';
+export const DEFAULT_MODEL = `models/${DEFAULT_MODEL_FILE}`;
 
 export const usage = `Usage:
   latent-explorer study extremes --store URL|PATH [--static URL|PATH] [--layout wb2|cds] [--model FILE]
@@ -137,7 +137,7 @@ function parseCommon(values: StudyValues, study: StudyName): CommonOptions {
     const known = SPLIT_KINDS.includes(kind) ? ` ('${kind}' belongs to the other study)` : '';
     throw new CliError(`--split of 'study ${study}' must be one of ${kinds.join(', ')}${known}`);
   }
-  const seed = values.seed === undefined ? DEFAULT_SEED : parseNumber(values.seed, 'seed');
+  const seed = values.seed === undefined ? DEFAULT_SEED : parseSeed(values.seed, 'seed');
   // --C cv is the comparison's alone (comparisonContext passes it on); a plain study's probe takes a number.
   if (values.C === 'cv' && values.compare === undefined) throw new CliError(`--C cv (each probe's C chosen by inner cross-validation) needs --compare; a plain study takes a number, e.g. --C ${DEFAULT_C}`);
   const C = values.C === undefined || values.C === 'cv' ? DEFAULT_C : parseNumber(values.C, 'C');
@@ -167,15 +167,10 @@ async function encodeTimes(values: StudyValues, chosen: ChosenTimes, region: Com
   }
 }
 
-function progressPrinter(): (progress: StudyProgress) => void {
-  const print = throttledProgress();
-  return (progress) => print(`${progress.stage} ${(100 * progress.fraction).toFixed(0)} %: ${progress.message}`, progress.fraction >= 1);
-}
-
 async function runExtremes(values: StudyValues, common: CommonOptions): Promise<number> {
   const times = values.times === undefined ? listed('--times (default)', HEATWAVE_TIMES) : parseChosenTimes('--times', values.times);
   const region = common.region ?? EUROPE_REGION;
-  const percentileTime = values['percentile-time'] === undefined ? STUDY_PERCENTILE_TIME : parseTimes(values['percentile-time'])[0];
+  const percentileTime = values['percentile-time'] === undefined ? STUDY_PERCENTILE_TIME : parseOneTime(values['percentile-time'], '--percentile-time');
   const percentileSpec = values.percentiles ?? defaultPercentiles(common.store);
   const percentiles = await readPercentileSources(percentileSpec, { time: percentileTime });
   const backend = await initNodeProbeBackend();
@@ -194,7 +189,7 @@ function defaultPercentiles(store: string): string {
 }
 
 async function runLandSea(values: StudyValues, common: CommonOptions): Promise<number> {
-  const times = values.time === undefined ? listed('--time (default)', [STUDY1_TIME]) : listed('--time', [parseTimes(values.time)[0]]);
+  const times = values.time === undefined ? listed('--time (default)', [STUDY1_TIME]) : listed('--time', [parseOneTime(values.time, '--time')]);
   const backend = await initNodeProbeBackend();
   if (values.compare !== undefined) return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? times : parseChosenTimes('--dates', values.dates), common.region, backend.name));
   const encoded = await encodeTimes(values, times, common.region);
