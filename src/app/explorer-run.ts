@@ -1,7 +1,7 @@
 // One run of the explorer: latents (from the cache, or the encoder worker), then PCA and the probe in
 // the probes worker, then the per-patch table the views draw. Stages report real numbers as they go.
 import { convertLongitude, cosLatitudeWeight, createPatchGrid, patchBounds, patchCentres, patchColumns } from '../data/geometry.ts';
-import { thresholdLabels, LAND_FRACTION_THRESHOLD } from '../probes/labels.ts';
+import { landSeaPatchLabels } from '../studies/land-sea.ts';
 import { predictLabels } from '../probes/logreg.ts';
 import type { PcaResult } from '../probes/pca.ts';
 import type { Split as RowSplit } from '../probes/splits.ts';
@@ -96,11 +96,6 @@ export function levelLatents(encoded: EncodedTime, level: number): FeatureMatrix
   return { data: encoded.latents.slice(level * size, (level + 1) * size), rows: encoded.patchCount, cols: encoded.embedDim };
 }
 
-/** Study 1's label of each patch: land where its mean land-sea mask is at least the threshold. */
-export function landSeaLabels(encoded: EncodedTime): Uint8Array {
-  return thresholdLabels(encoded.inputs.landFraction, LAND_FRACTION_THRESHOLD, '>=').labels;
-}
-
 /** Cell bounds and centres of every patch, as the views take them. */
 function cellGeometry(encoded: EncodedTime) {
   const grid = createPatchGrid(encoded.lat, encoded.lon, encoded.rowOffset, encoded.fullHeight);
@@ -185,7 +180,7 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
   const pcaMilliseconds = performance.now() - pcaStart;
   context.onStage('pca', { status: 'done', done: 100, milliseconds: pcaMilliseconds });
 
-  const labels = landSeaLabels(encoded);
+  const labels = landSeaPatchLabels(encoded.inputs);
   const split = splitRows(settings.split, labels, geometry.centreLat, geometry.centreLon);
   if (split.train.length === 0 || split.test.length === 0) {
     throw new Error(`The split leaves ${split.train.length} training and ${split.test.length} test patches; choose another split.`);

@@ -20,7 +20,8 @@ export interface PatchInputs {
   /** patches x PATCH_INPUT_COLUMNS.length, point-major, physical units. */
   surface: Float32Array;
   /** Fraction of land (patch mean of the land-sea mask, 0..1) per patch. */
-  landFraction: Float32Array;
+  /** Float64, as the CLI's study inputs hold it, so that both label a patch at 0.5 alike. */
+  landFraction: Float64Array;
   /** Surface geopotential / g, metres, per patch. */
   elevation: Float32Array;
 }
@@ -47,7 +48,7 @@ export function summarisePatchInputs(batch: NormalisedBatch): PatchInputs {
   const geopotential = physicalMean(batch.static.z, 0, normalisationKey('z'));
   return {
     surface,
-    landFraction: Float32Array.from(landMeans),
+    landFraction: Float64Array.from(landMeans),
     elevation: Float32Array.from(geopotential, (z) => z / GRAVITY),
   };
 }

@@ -49,20 +49,6 @@ export function thresholdLabels(values: ArrayLike<number>, threshold: number | A
   return { labels, valid };
 }
 
-/** The generic builder: threshold the patch means of an (H, W) input field. */
-export function patchThresholdLabels(
-  field: ArrayLike<number>,
-  height: number,
-  width: number,
-  threshold: number | ArrayLike<number>,
-  comparison: Comparison,
-  patchSize = PATCH_SIZE,
-): ThresholdLabels {
-  return thresholdLabels(patchMean(field, height, width, patchSize), threshold, comparison);
-}
-
 /** The study's land-sea label: land (1) where the patch mean of the land-sea mask is >= 0.5. */
 export const LAND_FRACTION_THRESHOLD = 0.5;
-export function landSeaLabels(landSeaMask: ArrayLike<number>, height: number, width: number): Uint8Array {
-  return patchThresholdLabels(landSeaMask, height, width, LAND_FRACTION_THRESHOLD, '>=').labels;
-}
+

@@ -31,6 +31,26 @@ export interface RawInputOptions {
  * global patch indices (as StudyTimeInputs hold them) of patches within the batch's rows.
  */
 export function rawInputFeatures(batch: NormalisedBatch, patchIndices: ArrayLike<number>, options: RawInputOptions = {}): FeatureMatrix {
+  const n = patchIndices.length;
+  let data: Float32Array | null = null;
+  // No patches: the surface width, as a caller sizing columns expects.
+  let width = RAW_SURFACE_FEATURES;
+  for (let start = 0; start < n; start += RAW_CHUNK_PATCHES) {
+    const chunk = rawInputChunk(batch, Array.from({ length: Math.min(RAW_CHUNK_PATCHES, n - start) }, (_, k) => patchIndices[start + k]), options);
+    width = chunk.cols;
+    data ??= new Float32Array(n * width);
+    data.set(chunk.data, start * width);
+  }
+  return featureMatrix(data ?? new Float32Array(0), n, width);
+}
+
+/**
+ * Patches per patchify call: patchify also builds every level's atmospheric inputs, which for all
+ * 64,800 patches of a 0.25-degree batch would be ~0.6 GB at once.
+ */
+const RAW_CHUNK_PATCHES = 4096;
+
+function rawInputChunk(batch: NormalisedBatch, patchIndices: readonly number[], options: RawInputOptions): FeatureMatrix {
   const grid = createPatchGrid(batch.lat, batch.lon, batch.rowOffset, batch.fullHeight);
   const columns = patchColumns(grid);
   const heldRows = batch.lat.length / PATCH_LAYOUT.patchSize;

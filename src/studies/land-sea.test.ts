@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
+import { patchMean } from '../probes/labels.ts';
+import { landSeaPatchLabels } from './land-sea.ts';
 
 const run = promisify(execFile);
 const CLI = new URL('../../bin/latent-explorer.mjs', import.meta.url).pathname;
@@ -55,5 +57,18 @@ describe('latent-explorer study land-sea', () => {
       expect(patch.confidence).toBeLessThanOrEqual(previous);
       previous = patch.confidence;
     }
+  });
+});
+
+describe('landSeaPatchLabels', () => {
+  it('labels land where at least half of a 4 x 4 patch is land', () => {
+    const height = 4;
+    const width = 12;
+    const mask = new Float32Array(height * width);
+    // Patch 0: exactly 8 of 16 land points (>= 0.5 is land); patch 1: 7 (sea); patch 2: all land.
+    for (let k = 0; k < 8; k++) mask[Math.floor(k / 4) * width + (k % 4)] = 1;
+    for (let k = 0; k < 7; k++) mask[Math.floor(k / 4) * width + 4 + (k % 4)] = 1;
+    for (let row = 0; row < height; row++) for (let column = 8; column < 12; column++) mask[row * width + column] = 1;
+    expect(Array.from(landSeaPatchLabels({ landFraction: patchMean(mask, height, width) }))).toEqual([1, 0, 1]);
   });
 });

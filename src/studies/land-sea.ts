@@ -45,7 +45,7 @@ export interface LandSeaResult extends ProbeEvaluation {
 }
 
 /** Land (1) where the patch mean of the land-sea mask is >= 0.5, else sea (0). */
-export function landSeaPatchLabels(input: Pick<StudyTimeInputs, 'landFraction'>): Uint8Array {
+export function landSeaPatchLabels(input: { landFraction: ArrayLike<number> }): Uint8Array {
   return thresholdLabels(input.landFraction, LAND_FRACTION_THRESHOLD, '>=').labels;
 }
 

@@ -11,9 +11,8 @@ import { encodeBatch, type EncoderSession, type Region } from '../encoder/runtim
 import { createBrowserSession } from '../encoder/session.web.ts';
 import { buildUntrainedModel, untrainedModelName } from '../encoder/untrained.ts';
 import { summarisePatchInputs, type PatchInputs } from '../app/patch-inputs.ts';
-import type { NormalisedBatch } from '../data/batch.ts';
-import { featureMatrix, type FeatureMatrix } from '../probes/matrix.ts';
-import { RAW_SURFACE_FEATURES, rawInputFeatures } from '../studies/baselines.ts';
+import type { FeatureMatrix } from '../probes/matrix.ts';
+import { rawInputFeatures } from '../studies/baselines.ts';
 import { studyTimeFromBatch, type StudyTimeInputs } from '../studies/study-time.ts';
 
 export interface EncodeRequest {
@@ -136,28 +135,9 @@ async function asJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>
   }
 }
 
-/**
- * Patches per rawInputFeatures call: patchify also builds every level's atmospheric inputs, which
- * for all 64,800 patches of a 0.25-degree batch would be ~0.6 GB at once.
- */
-const RAW_CHUNK_PATCHES = 4096;
-
-function rawInputsOf(batch: NormalisedBatch, patchIndices: Int32Array): FeatureMatrix {
-  const data = new Float32Array(patchIndices.length * RAW_SURFACE_FEATURES);
-  for (let start = 0; start < patchIndices.length; start += RAW_CHUNK_PATCHES) {
-    const chunk = rawInputFeatures(batch, patchIndices.subarray(start, start + RAW_CHUNK_PATCHES));
-    data.set(chunk.data, start * RAW_SURFACE_FEATURES);
-  }
-  return featureMatrix(data, patchIndices.length, RAW_SURFACE_FEATURES);
-}
-
 const api = {
-  async encode(request: EncodeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedTime> {
-    const controller = new AbortController();
-    running.get(request.jobId)?.abort();
-    running.set(request.jobId, controller);
-    const { signal } = controller;
-    try {
+  encode(request: EncodeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedTime> {
+    return asJob(request.jobId, async (signal) => {
       const fetchStart = performance.now();
       const { dataset, bytesFetched: traffic } = await openRequestDataset(request);
       const batch = await loadBatch(dataset, new Date(request.time), {
@@ -184,7 +164,7 @@ const api = {
         rowOffset: batch.rowOffset,
         fullHeight: batch.fullHeight,
         inputs: summarisePatchInputs(batch),
-        rawInputs: rawInputsOf(batch, result.patchIndices),
+        rawInputs: rawInputFeatures(batch, result.patchIndices),
         backend: result.backend,
         fallbackReason,
         fetchMilliseconds,
@@ -192,9 +172,7 @@ const api = {
         bytesFetched,
       };
       return Comlink.transfer(encoded, [encoded.latents.buffer, encoded.rawInputs.data.buffer]);
-    } finally {
-      running.delete(request.jobId);
-    }
+    });
   },
 
   /** Reads one time over the region's rows and encodes the region's patches: study 2's inputs, with their raw input features. */
@@ -217,7 +195,7 @@ const api = {
       });
       const result: EncodedStudyTime = {
         inputs: studyTimeFromBatch(batch, encoded),
-        rawInputs: rawInputsOf(batch, encoded.patchIndices),
+        rawInputs: rawInputFeatures(batch, encoded.patchIndices),
         backend: encoded.backend,
         fallbackReason,
         bytesFetched: bytesFetched(),

@@ -11,7 +11,8 @@ import type { Baseline } from '../../studies/compare.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { EncodedTime } from '../../workers/encoder.worker.ts';
 import type { ComparisonDate } from '../../workers/probes.worker.ts';
-import { landSeaLabels, latentsFor, levelLatents, RunCancelledError } from '../explorer-run.ts';
+import { landSeaPatchLabels } from '../../studies/land-sea.ts';
+import { latentsFor, levelLatents, RunCancelledError } from '../explorer-run.ts';
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
@@ -83,7 +84,7 @@ export async function compareInApp(result: ExplorerResult, settings: ViewSetting
       continue;
     }
     const encoded = await encode(model, time);
-    dates.push({ time, model: levelLatents(encoded, result.level), raw: asked.includes('raw') ? encoded.rawInputs : undefined, labels: landSeaLabels(encoded), untrained: [] });
+    dates.push({ time, model: levelLatents(encoded, result.level), raw: asked.includes('raw') ? encoded.rawInputs : undefined, labels: landSeaPatchLabels(encoded.inputs), untrained: [] });
   }
   // Model by model, so that the encoder worker builds each untrained encoder once.
   for (const entry of untrainedModels) {
