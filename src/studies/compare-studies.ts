@@ -62,10 +62,6 @@ export async function compareExtremes(inputs: ComparisonInputs, percentileFields
   const cards: ProbeCard[] = [];
   for (const [k, field] of fields.entries()) {
     const labels = labelSets[k];
-    const positives = labels.reduce((sum, label) => sum + label, 0);
-    if (positives === 0 || positives === labels.length) {
-      throw new StudyInputError(`every one of the ${labels.length} points is ${positives === 0 ? 'below' : 'above'} p${field.percentile}: a probe needs both classes; add times with ${positives === 0 ? 'hotter' : 'cooler'} weather`);
-    }
     const task: ComparisonTask = { name: `p${field.percentile}`, labels, rows: { labels, lat: rows.centreLat, lon: rows.centreLon, time: rows.time, timeNames }, sources };
     const runs = await compareArms([task], {
       ...compareOptions(settings),

@@ -17,7 +17,7 @@ import { STUDY_PERCENTILE_TIME, type PercentileField } from '../percentiles/perc
 import { readPercentileSources } from '../percentiles/sources.node.ts';
 import { initNodeProbeBackend } from '../probes/backend.node.ts';
 import { splitChoice } from './evaluate.ts';
-import { EUROPE_REGION, runExtremesStudy, type ExtremesResult } from './extremes.ts';
+import { EUROPE_REGION, extremesLabels, runExtremesStudy, type ExtremesResult } from './extremes.ts';
 import { collectStudyTimes, type StudyTimeInputs } from './study-time.ts';
 
 const run = promisify(execFile);
@@ -54,6 +54,13 @@ afterAll(async () => {
 });
 
 describe('the extreme-temperature study on the sample', () => {
+  it('refuses a percentile that leaves one class, for the study and its comparison alike', () => {
+    // No European patch reaches 100 degrees C above its p99 of Tmax.
+    const unreachable = { ...percentiles[0], percentile: 99, values: Float32Array.from(percentiles[0].values, (value) => value + 100) };
+    expect(() => extremesLabels(inputs, [unreachable])).toThrow(/^every one of the \d+ points is below p99: a probe needs both classes; add times with hotter weather$/);
+  });
+
+
   it('keeps the patches of Madrid, Paris, Dublin and Lisbon, west of Greenwich or near it, in the region', () => {
     const grid = createPatchGrid(dataset.grid.lat, dataset.grid.lon);
     const places = { Madrid: [40.4168, -3.7038], Paris: [48.8566, 2.3522], Dublin: [53.3498, -6.2603], Lisbon: [38.7223, -9.1393] } as const;

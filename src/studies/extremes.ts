@@ -109,6 +109,15 @@ export function extremesLabels(inputs: readonly StudyTimeInputs[], percentileFie
 
   const temperatureC = Float64Array.from(time, (t, r) => inputs[t].temperatureC[patch[r]]);
   const labelSets = thresholds.map((values) => exceedanceLabels(temperatureC, values).labels);
+  // Every percentile is probed: each needs both classes.
+  fields.forEach((field, k) => {
+    const positives = labelSets[k].reduce((sum, label) => sum + label, 0);
+    if (positives === 0 || positives === time.length) {
+      throw new StudyInputError(
+        `every one of the ${time.length} points is ${positives === 0 ? 'below' : 'above'} p${field.percentile}: a probe needs both classes; add times with ${positives === 0 ? 'hotter' : 'cooler'} weather`,
+      );
+    }
+  });
   const rows: ExtremesRows = {
     time: Int32Array.from(time),
     patch: Int32Array.from(patch),
@@ -148,11 +157,6 @@ export async function runExtremesStudy(
   for (const [k, field] of fields.entries()) {
     const labels = labelSets[k];
     const positives = labels.reduce((sum, label) => sum + label, 0);
-    if (positives === 0 || positives === labels.length) {
-      throw new StudyInputError(
-        `every one of the ${labels.length} points is ${positives === 0 ? 'below' : 'above'} p${field.percentile}: a probe needs both classes; add times with ${positives === 0 ? 'hotter' : 'cooler'} weather`,
-      );
-    }
     const folds = planFolds(options.split, { labels, lat: rows.centreLat, lon: rows.centreLon, time: rows.time, timeNames });
     const evaluation = await evaluateProbe(x, labels, folds, { C: options.C ?? DEFAULT_C, control: control('probe', k / fields.length, (k + 1) / fields.length) });
     probes.push({ percentile: field.percentile, thresholdC: thresholds[k], labels, positiveRate: positives / labels.length, ...evaluation });
