@@ -6,7 +6,7 @@ import type { FeatureMatrix } from '../probes/matrix.ts';
 import type { PercentileField } from '../percentiles/percentile-field.ts';
 import { DEFAULT_CONTROL_CELL_DEGREES } from './baselines.ts';
 import { probeCard, type ProbeCard } from './compare-card.ts';
-import { compareArms, splitPlan, type Baseline, type ComparisonTask, type FeatureArm, type FeatureSource } from './compare.ts';
+import { compareArms, defaultSeeds, labelBaselinesOf, splitPlan, type Baseline, type ComparisonTask, type FeatureArm, type FeatureSource } from './compare.ts';
 import type { SplitChoice } from './evaluate.ts';
 import { extremesLabels } from './extremes.ts';
 import { landSeaPatchLabels } from './land-sea.ts';
@@ -52,7 +52,7 @@ export async function compareLandSea(inputs: ComparisonInputs, settings: Compari
     };
   });
   const runs = await compareArms(tasks, compareOptions(settings));
-  return probeCard(runs, tasks, cardFacts(inputs, settings, 'land-sea', 'land (patch land fraction >= 0.5)'));
+  return probeCard(runs, tasks, cardFacts(inputs, settings, LAND_SEA_CARD.title, LAND_SEA_CARD.target));
 }
 
 export async function compareExtremes(inputs: ComparisonInputs, percentileFields: readonly PercentileField[], settings: ComparisonSettings): Promise<ProbeCard[]> {
@@ -72,7 +72,10 @@ export async function compareExtremes(inputs: ComparisonInputs, percentileFields
   return cards;
 }
 
-const seedsOf = (settings: ComparisonSettings): readonly number[] => settings.seeds ?? ['seed' in settings.split ? settings.split.seed : 0];
+/** Study 1's probe card, as the CLI and the app title it. */
+export const LAND_SEA_CARD = { title: 'land-sea', target: 'land (patch land fraction >= 0.5)' } as const;
+
+const seedsOf = (settings: ComparisonSettings): readonly number[] => settings.seeds ?? defaultSeeds(settings.split);
 
 const timeName = (input: StudyTimeInputs) => input.time.toISOString().slice(0, 16);
 
@@ -82,7 +85,7 @@ function compareOptions(settings: ComparisonSettings) {
     plan,
     seededPlan: seeded,
     seeds: seedsOf(settings),
-    labelBaselines: settings.baselines.filter((baseline): baseline is 'shuffled' | 'control' => baseline === 'shuffled' || baseline === 'control'),
+    labelBaselines: labelBaselinesOf(settings.baselines),
     labelFeatures: settings.labelFeatures,
     C: settings.C,
     controlCellDegrees: settings.controlCellDegrees,

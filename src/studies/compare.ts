@@ -41,8 +41,15 @@ export interface ComparisonTask {
 /** The folds of a task's rows for one repeat seed. */
 export type FoldPlan = (rows: RowFacts, seed: number) => Fold[];
 
-/** Whether a split choice draws with a seed; if not, its deterministic arms are fitted once. */
-export const isSeededSplit = (choice: SplitChoice): boolean => choice.kind === 'stratified' || choice.kind === 'blocks';
+/** Whether a split (the study's or the app's view's) draws with a seed; if not, its deterministic arms are fitted once. */
+export const isSeededSplit = (split: SplitChoice | { seed?: number }): split is Extract<SplitChoice, { seed: number }> => 'seed' in split;
+
+/** Repeat seeds when none are given: the split's own seed, or 0. */
+export const defaultSeeds = (split: SplitChoice | { seed?: number }): number[] => ['seed' in split && split.seed !== undefined ? split.seed : 0];
+
+/** The label baselines among `baselines`: those that refit the model's features on other labels. */
+export const labelBaselinesOf = (baselines: readonly Baseline[]): Array<Extract<Baseline, 'shuffled' | 'control'>> =>
+  baselines.filter((baseline): baseline is 'shuffled' | 'control' => baseline === 'shuffled' || baseline === 'control');
 
 /** The study's split choice as a plan, the seed replacing the choice's own where it draws. */
 export function splitPlan(choice: SplitChoice): { plan: FoldPlan; seeded: boolean } {

@@ -6,7 +6,8 @@ import type { Split } from '../../state/view-settings.ts';
 import type { FeatureMatrix } from '../../probes/matrix.ts';
 import { probeCard, type ProbeCard } from '../../studies/compare-card.ts';
 import { DEFAULT_CONTROL_CELL_DEGREES } from '../../studies/baselines.ts';
-import { compareArms, type Baseline, type ComparisonTask, type FeatureSource, type FoldPlan } from '../../studies/compare.ts';
+import { compareArms, defaultSeeds, isSeededSplit, labelBaselinesOf, type Baseline, type ComparisonTask, type FeatureSource, type FoldPlan } from '../../studies/compare.ts';
+import { LAND_SEA_CARD } from '../../studies/compare-studies.ts';
 import type { StudyProgress } from '../../studies/progress.ts';
 import { StudyInputError } from '../../studies/progress.ts';
 import { splitRows } from '../split-rows.ts';
@@ -80,10 +81,10 @@ function dateSources(request: ComparisonRequest, date: ComparisonDate): FeatureS
 export async function runComparison(request: ComparisonRequest): Promise<ProbeCard> {
   const { centreLat, centreLon, split } = request;
   if (request.dates.length === 0) throw new StudyInputError('nothing to compare: no dates');
-  const seeded = split.kind !== 'lon-band';
+  const seeded = isSeededSplit(split);
   // The view's split, the seed replaced where it draws: the explorer's own rows (split-rows.ts).
   const plan: FoldPlan = (rows, seed) => [{ name: describeViewSplit(split), split: splitRows(seeded ? { ...split, seed } as Split : split, rows.labels, rows.lat, rows.lon) }];
-  const seeds = request.seeds ?? ['seed' in split ? split.seed : 0];
+  const seeds = request.seeds ?? defaultSeeds(split);
   const timeNames = request.dates.map((date) => timeName(date.time));
   // One probe per date, as `study land-sea --compare --dates` fits them.
   const tasks: ComparisonTask[] = request.dates.map((date, t) => ({
@@ -96,15 +97,14 @@ export async function runComparison(request: ComparisonRequest): Promise<ProbeCa
     plan,
     seededPlan: seeded,
     seeds,
-    labelBaselines: request.baselines.filter((baseline): baseline is 'shuffled' | 'control' => baseline === 'shuffled' || baseline === 'control'),
+    labelBaselines: labelBaselinesOf(request.baselines),
     C: request.C,
     areaWeights: request.areaWeights,
     signal: request.signal,
     onProgress: request.onProgress,
   });
   return probeCard(runs, tasks, {
-    title: 'land-sea',
-    target: 'land (patch land fraction >= 0.5)',
+    ...LAND_SEA_CARD,
     model: request.model,
     level: request.level,
     split: describeViewSplit(split),
