@@ -1,6 +1,7 @@
 // The synthetic climate of the embedded sample store, in one place: the sample's 2 m temperature and
 // the yearly-maximum-temperature percentiles both come from these functions, so that "above p99"
 // means the same in both. Nothing here is real weather; it only has the right shapes and magnitudes.
+import { convertLongitude } from '../geometry.ts';
 
 export const GRAVITY = 9.80665; // m s-2
 export const DRY_AIR_GAS_CONSTANT = 287.05; // J kg-1 K-1
@@ -77,7 +78,7 @@ export function heatwaveAnomaly(lat: number, lon: number, time: Date): number {
     const days = (time.getTime() - wave.peak.getTime()) / DAY_MS;
     const inTime = Math.exp(-((days / wave.halfDurationDays) ** 2));
     if (inTime < 1e-4) continue;
-    const dLon = ((((lon - wave.lon) % 360) + 540) % 360) - 180;
+    const dLon = convertLongitude(lon - wave.lon, '-180..180');
     total += wave.amplitudeK * inTime * Math.exp(-(((lat - wave.lat) / wave.radiusLat) ** 2) - (dLon / wave.radiusLon) ** 2);
   }
   return total;

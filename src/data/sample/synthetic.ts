@@ -11,9 +11,10 @@ import {
   heatwaveAnomaly,
   LAPSE_RATE,
 } from './climate.ts';
+import { EARTH_RADIUS_KM } from '../geometry.ts';
 
 const DEG = Math.PI / 180;
-const EARTH_RADIUS_M = 6.371e6;
+const EARTH_RADIUS_M = EARTH_RADIUS_KM * 1000;
 const OMEGA = 7.2921e-5;
 const HOUR_MS = 3600e3;
 /** Exponent of the standard atmosphere's T(p) under a constant lapse rate: R * lapse / g. */
