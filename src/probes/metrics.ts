@@ -106,7 +106,7 @@ export interface PrecisionRecallCurve {
   recall: Float64Array;
 }
 
-/** scikit-learn's precision_recall_curve (>= 1.3, which keeps every threshold), class 1 positive. */
+/** scikit-learn's precision_recall_curve as 1.2.1 computes it (every threshold kept, none cut at full recall), class 1 positive. */
 export function precisionRecallCurve(truth: ArrayLike<number>, scores: ArrayLike<number>): PrecisionRecallCurve {
   checkLengths('precision-recall curve', truth, scores);
   const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
