@@ -1,19 +1,14 @@
 // `latent-explorer study land-sea|extremes --compare untrained,raw,shuffled,control`: the study's
 // probe beside its baselines (src/studies/compare*.ts), printed as probe cards. Untrained encoders
 // are built in memory from Aurora's initialisation (nothing is written), one per --untrained-seeds.
-import { existsSync } from 'node:fs';
 import { parseNumber, parseSeedList } from '../args.ts';
 import { CliError } from '../errors.ts';
-import { throttledProgress } from './encode.ts';
 import type { NormalisedBatch } from '../../data/batch.ts';
-import { listTimes, openEra5Dataset, type Era5Dataset } from '../../data/dataset.ts';
+import { listTimes, type Era5Dataset } from '../../data/dataset.ts';
 import type { LayoutName } from '../../data/layout.ts';
-import { openSource } from '../../data/store.node.ts';
 import { parseTimeSelection, resolveTimeSelection, TimeSelectionError, type TimeSelection } from '../../data/time-selection.ts';
-import { presetForEmbedDim, type EncoderConfig } from '../../encoder/config.ts';
-import { readModel } from '../../encoder/model-files.node.ts';
+import { presetForEmbedDim } from '../../encoder/config.ts';
 import type { Region } from '../../encoder/runtime.ts';
-import { createNodeSession } from '../../encoder/session.node.ts';
 import { buildUntrainedModel } from '../../encoder/untrained.ts';
 import type { FeatureMatrix } from '../../probes/matrix.ts';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
@@ -22,8 +17,8 @@ import type { ProbeCard, Spread } from '../../studies/compare-card.ts';
 import { compareExtremes, compareLandSea, type ComparisonInputs, type ComparisonSettings } from '../../studies/compare-studies.ts';
 import { BASELINES, isBaseline, type Baseline, type FeatureArm } from '../../studies/compare.ts';
 import type { SplitChoice } from '../../studies/evaluate.ts';
-import type { StudyProgress } from '../../studies/progress.ts';
-import { collectStudyTimes, type StudyTimeInputs } from '../../studies/study-time.ts';
+import type { StudyTimeInputs } from '../../studies/study-time.ts';
+import { encodeStudyTimes, openStudyDataset, progressPrinter, readStudyModel } from './study-common.ts';
 
 /** Options of the comparison, merged into the study command's option table. */
 export const COMPARE_OPTIONS = {
@@ -154,16 +149,12 @@ export async function runStudyComparison(values: CompareValues, context: StudyCo
 }
 
 async function encodeForComparison(values: CompareValues, context: StudyContext, baselines: readonly Baseline[]): Promise<ComparisonInputs> {
-  if (!existsSync(context.modelPath)) throw new CliError(`no model at ${context.modelPath}; make one with 'latent-explorer init-model' or give --model`);
-  const model = await readModel(context.modelPath);
-  const source = await openSource(context.store);
-  const staticSource = context.static ? await openSource(context.static) : undefined;
-  const dataset = await openEra5Dataset(source, { layout: context.layout as LayoutName | undefined, staticSource });
+  const model = await readStudyModel(context.modelPath);
+  const dataset = await openStudyDataset(context.store, context.static, context.layout as LayoutName | undefined);
   const times = resolveChosenTimes(context.times, dataset);
   const raw: FeatureMatrix[] = [];
   const keepRaw = baselines.includes('raw') ? (inputs: StudyTimeInputs, batch: NormalisedBatch) => void raw.push(rawInputFeatures(batch, inputs.patchIndices, { atmosphere: values['raw-atmosphere'] === true })) : undefined;
-  process.stderr.write(`model ${model.sidecar.name}${model.sidecar.trained ? '' : ' (UNTRAINED control)'}\n`);
-  const inputs = await encode(dataset, model.onnx, model.sidecar.config, times, context, keepRaw);
+  const { inputs } = await encodeStudyTimes(dataset, { onnx: model.onnx, config: model.sidecar.config }, times, context.region, keepRaw);
   const untrained: ComparisonInputs['untrained'][number][] = [];
   if (baselines.includes('untrained')) {
     const preset = presetForEmbedDim(model.sidecar.config.embedDim);
@@ -172,7 +163,7 @@ async function encodeForComparison(values: CompareValues, context: StudyContext,
     for (const seed of parseSeeds(values['untrained-seeds'], 'untrained-seeds') ?? defaultUntrainedSeeds(modelSeed)) {
       const built = buildUntrainedModel(preset, seed, 'comparison');
       process.stderr.write(`untrained baseline ${built.sidecar.name}\n`);
-      untrained.push({ name: built.sidecar.name, inputs: await encode(dataset, built.onnx, built.sidecar.config, times, context) });
+      untrained.push({ name: built.sidecar.name, inputs: (await encodeStudyTimes(dataset, { onnx: built.onnx, config: built.sidecar.config }, times, context.region)).inputs });
     }
   }
   const rawName = `raw input (${raw[0]?.cols ?? RAW_SURFACE_FEATURES} features)`;
@@ -182,28 +173,6 @@ async function encodeForComparison(values: CompareValues, context: StudyContext,
     raw: baselines.includes('raw') ? { name: rawName, features: raw } : undefined,
     level: context.level,
   };
-}
-
-async function encode(
-  dataset: Era5Dataset,
-  onnx: Uint8Array,
-  config: EncoderConfig,
-  times: readonly Date[],
-  context: StudyContext,
-  onEncoded?: (inputs: StudyTimeInputs, batch: NormalisedBatch) => void,
-): Promise<StudyTimeInputs[]> {
-  const session = await createNodeSession(onnx, { onFallback: (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`) });
-  try {
-    return await collectStudyTimes(dataset, session, config, times, { region: context.region, onEncoded, onProgress: progressPrinter() });
-  } finally {
-    await session.release();
-  }
-}
-
-/** A study's progress on stderr, throttled, as every study command prints it. */
-export function progressPrinter(): (progress: StudyProgress) => void {
-  const print = throttledProgress();
-  return (progress) => print(`${progress.stage} ${(100 * progress.fraction).toFixed(0)} %: ${progress.message}`, progress.fraction >= 1);
 }
 
 /** NaN is not JSON: null. */

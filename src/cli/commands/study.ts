@@ -6,13 +6,9 @@ import { parseNumber, parseOptions, parseSeed, requireString } from '../args.ts'
 import { DEFAULT_MODEL_FILE } from '../../encoder/untrained.ts';
 import { CliError } from '../errors.ts';
 import { parseOneTime, parseRegion } from './encode.ts';
-import { openEra5Dataset } from '../../data/dataset.ts';
 import { LAYOUT_NAMES, type LayoutName } from '../../data/layout.ts';
 import { HEATWAVE_TIMES, STUDY1_TIME } from '../../data/sample/times.ts';
-import { openSource } from '../../data/store.node.ts';
-import { readModel } from '../../encoder/model-files.node.ts';
 import type { Region } from '../../encoder/runtime.ts';
-import { createNodeSession } from '../../encoder/session.node.ts';
 import { STUDY_PERCENTILE_TIME } from '../../percentiles/percentile-field.ts';
 import { readPercentileSources } from '../../percentiles/sources.node.ts';
 import { initNodeProbeBackend } from '../../probes/backend.node.ts';
@@ -22,8 +18,8 @@ import type { BinaryMetrics } from '../../probes/metrics.ts';
 import { DEFAULT_SEED, SPLIT_KINDS, splitChoice, type ProbeEvaluation, type SplitChoice, type SplitKind } from '../../studies/evaluate.ts';
 import { EUROPE_REGION, runExtremesStudy, type ExtremesResult } from '../../studies/extremes.ts';
 import { runLandSeaStudy, type LandSeaResult } from '../../studies/land-sea.ts';
-import { collectStudyTimes } from '../../studies/study-time.ts';
-import { COMPARE_OPTIONS, COMPARE_USAGE, parseChosenTimes, progressPrinter, resolveChosenTimes, runStudyComparison, type ChosenTimes } from './study-compare.ts';
+import { COMPARE_OPTIONS, COMPARE_USAGE, parseChosenTimes, resolveChosenTimes, runStudyComparison, type ChosenTimes } from './study-compare.ts';
+import { encodeStudyTimes, openStudyDataset, progressPrinter, readStudyModel } from './study-common.ts';
 
 export const summary = 'Run study 1 (land-sea) or study 2 (extreme 2 m temperature) headless';
 
@@ -148,23 +144,11 @@ function parseCommon(values: StudyValues, study: StudyName): CommonOptions {
 
 /** Opens the store and the model, and encodes the times. */
 async function encodeTimes(values: StudyValues, chosen: ChosenTimes, region: CommonOptions['region']) {
-  const modelPath = values.model ?? DEFAULT_MODEL;
-  if (!existsSync(modelPath)) {
-    throw new CliError(`no model at ${modelPath}; make one with 'latent-explorer init-model --preset aurora-0.25 --seed 0 --out ${modelPath}' or give --model`);
-  }
-  const model = await readModel(modelPath);
-  const session = await createNodeSession(model.onnx, { onFallback: (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`) });
-  try {
-    const source = await openSource(requireString(values.store, 'store'));
-    const staticSource = values.static ? await openSource(values.static) : undefined;
-    const dataset = await openEra5Dataset(source, { layout: values.layout as LayoutName | undefined, staticSource });
-    const times = resolveChosenTimes(chosen, dataset);
-    process.stderr.write(`model ${model.sidecar.name}${model.sidecar.trained ? '' : ' (UNTRAINED control)'} on ${session.backend}\n`);
-    const inputs = await collectStudyTimes(dataset, session, model.sidecar.config, times, { region, onProgress: progressPrinter() });
-    return { inputs, model: { name: model.sidecar.name, trained: model.sidecar.trained }, backend: session.backend };
-  } finally {
-    await session.release();
-  }
+  const model = await readStudyModel(values.model ?? DEFAULT_MODEL);
+  const dataset = await openStudyDataset(requireString(values.store, 'store'), values.static, values.layout as LayoutName | undefined);
+  const encoded = await encodeStudyTimes(dataset, { onnx: model.onnx, config: model.sidecar.config }, resolveChosenTimes(chosen, dataset), region);
+  process.stderr.write(`encoded on ${encoded.backend}\n`);
+  return { inputs: encoded.inputs, model: { name: model.sidecar.name, trained: model.sidecar.trained }, backend: encoded.backend };
 }
 
 async function runExtremes(values: StudyValues, common: CommonOptions): Promise<number> {

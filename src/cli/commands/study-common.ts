@@ -1,0 +1,56 @@
+// What every study command does before it probes: read the model, open the store, encode the times
+// with a Node session, and print progress. One copy for `study` and `study --compare`.
+import { existsSync } from 'node:fs';
+import { CliError } from '../errors.ts';
+import { throttledProgress } from './encode.ts';
+import type { NormalisedBatch } from '../../data/batch.ts';
+import { openEra5Dataset, type Era5Dataset } from '../../data/dataset.ts';
+import type { LayoutName } from '../../data/layout.ts';
+import { openSource } from '../../data/store.node.ts';
+import type { EncoderConfig } from '../../encoder/config.ts';
+import { readModel } from '../../encoder/model-files.node.ts';
+import type { Region } from '../../encoder/runtime.ts';
+import { createNodeSession } from '../../encoder/session.node.ts';
+import { DEFAULT_UNTRAINED } from '../../encoder/untrained.ts';
+import type { StudyProgress } from '../../studies/progress.ts';
+import { collectStudyTimes, type StudyTimeInputs } from '../../studies/study-time.ts';
+
+/** A study's progress on stderr, throttled. */
+export function progressPrinter(): (progress: StudyProgress) => void {
+  const print = throttledProgress();
+  return (progress) => print(`${progress.stage} ${(100 * progress.fraction).toFixed(0)} %: ${progress.message}`, progress.fraction >= 1);
+}
+
+/** The model at `path`, with a message that says how to make the default one when it is missing. */
+export async function readStudyModel(path: string) {
+  if (!existsSync(path)) {
+    throw new CliError(`no model at ${path}; make one with 'latent-explorer init-model --preset ${DEFAULT_UNTRAINED.preset} --seed ${DEFAULT_UNTRAINED.seed} --out ${path}' or give --model`);
+  }
+  const model = await readModel(path);
+  process.stderr.write(`model ${model.sidecar.name}${model.sidecar.trained ? '' : ' (UNTRAINED control)'}\n`);
+  return model;
+}
+
+/** The ERA5 store (and a separate static store), in the layout given or detected. */
+export async function openStudyDataset(store: string, staticStore: string | undefined, layout: LayoutName | undefined): Promise<Era5Dataset> {
+  const source = await openSource(store);
+  const staticSource = staticStore ? await openSource(staticStore) : undefined;
+  return openEra5Dataset(source, { layout, staticSource });
+}
+
+/** Encodes `times` over `region` with onnxruntime-node (WASM when it cannot start); returns the inputs and the backend. */
+export async function encodeStudyTimes(
+  dataset: Era5Dataset,
+  model: { onnx: Uint8Array; config: EncoderConfig },
+  times: readonly Date[],
+  region: Extract<Region, { kind: 'box' }> | undefined,
+  onEncoded?: (inputs: StudyTimeInputs, batch: NormalisedBatch) => void,
+): Promise<{ inputs: StudyTimeInputs[]; backend: string }> {
+  const session = await createNodeSession(model.onnx, { onFallback: (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`) });
+  try {
+    const inputs = await collectStudyTimes(dataset, session, model.config, times, { region, onEncoded, onProgress: progressPrinter() });
+    return { inputs, backend: session.backend };
+  } finally {
+    await session.release();
+  }
+}
