@@ -7,7 +7,7 @@ import type { PercentileField } from '../percentiles/percentile-field.ts';
 import { DEFAULT_CONTROL_CELL_DEGREES } from './baselines.ts';
 import { probeCard, type ProbeCard } from './compare-card.ts';
 import { compareArms, defaultSeeds, labelBaselinesOf, splitPlan, type Baseline, type ComparisonTask, type FeatureArm, type FeatureSource } from './compare.ts';
-import type { SplitChoice } from './evaluate.ts';
+import { describeSplit, type SplitChoice } from './evaluate.ts';
 import { extremesLabels } from './extremes.ts';
 import { landSeaPatchLabels } from './land-sea.ts';
 import { StudyInputError, type StudyProgress } from './progress.ts';
@@ -106,19 +106,6 @@ function cardFacts(inputs: ComparisonInputs, settings: ComparisonSettings, title
     areaWeights: settings.areaWeights ?? false,
     controlCellDegrees: settings.controlCellDegrees ?? DEFAULT_CONTROL_CELL_DEGREES,
   };
-}
-
-export function describeSplit(split: SplitChoice): string {
-  switch (split.kind) {
-    case 'stratified':
-      return `stratified ${Math.round(100 * (1 - split.testFraction))}/${Math.round(100 * split.testFraction)}`;
-    case 'blocks':
-      return `${split.folds} folds of ${split.blockDegrees}° blocks, test predictions pooled`;
-    case 'leave-one-time-out':
-      return 'leave one time out, test predictions pooled';
-    case 'lon-band':
-      return `test on longitudes ${split.west}..${split.east} E`;
-  }
 }
 
 /** The model's features and each asked baseline's over rows (time index, patch index within its time). */

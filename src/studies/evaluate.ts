@@ -40,6 +40,20 @@ export function splitChoice(kind: SplitKind, seed = DEFAULT_SEED): SplitChoice {
 }
 
 /** What the split plans need to know of each row. */
+/** A split choice in words, without its seed (a comparison repeats it over seeds of its own). */
+export function describeSplit(split: SplitChoice): string {
+  switch (split.kind) {
+    case 'stratified':
+      return `stratified ${Math.round(100 * (1 - split.testFraction))}/${Math.round(100 * split.testFraction)}`;
+    case 'blocks':
+      return `${split.folds} folds of ${split.blockDegrees}° blocks, test predictions pooled`;
+    case 'leave-one-time-out':
+      return 'leave one time out, test predictions pooled';
+    case 'lon-band':
+      return `test on longitudes ${split.west}..${split.east} E`;
+  }
+}
+
 export interface RowFacts {
   labels: ArrayLike<number>;
   lat: ArrayLike<number>;

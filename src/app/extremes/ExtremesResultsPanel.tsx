@@ -5,6 +5,7 @@
 import { useMemo } from 'react';
 import { useExplorer } from '../../state/store.ts';
 import type { ExtremesResult } from '../../studies/extremes.ts';
+import { describeSplit } from '../../studies/evaluate.ts';
 import { formatPlace } from '../misclassified.ts';
 import { DEFAULT_THRESHOLD, useExtremes, type ExtremesRun } from './extremes-store.ts';
 import { ExtremesCompareSection, type ExtremesCompare } from './ExtremesCompareSection.tsx';
@@ -17,16 +18,8 @@ const decimal = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : 
 
 function splitDescription(result: ExtremesResult): string {
   const split = result.split;
-  switch (split.kind) {
-    case 'stratified':
-      return `stratified ${Math.round(100 * (1 - split.testFraction))}/${Math.round(100 * split.testFraction)}, seed ${split.seed}`;
-    case 'blocks':
-      return `${split.folds} folds of ${split.blockDegrees}° blocks, seed ${split.seed}; test predictions pooled`;
-    case 'leave-one-time-out':
-      return `leave one time out (${result.times.length} folds); test predictions pooled`;
-    case 'lon-band':
-      return `test longitudes ${split.west}..${split.east}`;
-  }
+  const folds = split.kind === 'leave-one-time-out' ? `; ${result.times.length} folds` : '';
+  return `${describeSplit(split)}${'seed' in split ? `; seed ${split.seed}` : ''}${folds}`;
 }
 
 export function ExtremesResultsPanel({ run, compare }: { run: ExtremesRun; compare: ExtremesCompare }) {
