@@ -6,11 +6,11 @@ import type { FeatureMatrix } from '../probes/matrix.ts';
 import type { PercentileField } from '../percentiles/percentile-field.ts';
 import { DEFAULT_CONTROL_CELL_DEGREES } from './baselines.ts';
 import { probeCard, type ProbeCard } from './compare-card.ts';
-import { compareArms, defaultSeeds, labelBaselinesOf, splitPlan, type Baseline, type ComparisonTask, type FeatureArm, type FeatureSource } from './compare.ts';
+import { compareArms, defaultSeeds, labelBaselinesOf, splitPlan, type Baseline, type CompareOptions, type ComparisonTask, type FeatureSource } from './compare.ts';
 import { describeSplit, type SplitChoice } from './evaluate.ts';
 import { extremesLabels } from './extremes.ts';
 import { landSeaPatchLabels } from './land-sea.ts';
-import { StudyInputError, type StudyProgress } from './progress.ts';
+import { StudyInputError } from './progress.ts';
 import { levelFeatures, type StudyTimeInputs } from './study-time.ts';
 
 export interface ComparisonInputs {
@@ -22,19 +22,12 @@ export interface ComparisonInputs {
   level: number;
 }
 
-export interface ComparisonSettings {
+/** A study's comparison: its split and baselines, and the fitting options of compareArms as they are. */
+export interface ComparisonSettings extends Pick<CompareOptions, 'labelFeatures' | 'C' | 'controlCellDegrees' | 'areaWeights' | 'signal' | 'onProgress'> {
   split: SplitChoice;
   /** Repeat seeds (default [the split's seed, or 0]). */
   seeds?: readonly number[];
   baselines: readonly Baseline[];
-  /** Whose features the shuffled and control arms use (default the model's). */
-  labelFeatures?: FeatureArm;
-  /** A number, or 'cv' to choose each probe's C by inner cross-validation (see CompareOptions). */
-  C?: number | 'cv';
-  controlCellDegrees?: number;
-  areaWeights?: boolean;
-  signal?: AbortSignal;
-  onProgress?: (progress: StudyProgress) => void;
 }
 
 export async function compareLandSea(inputs: ComparisonInputs, settings: ComparisonSettings): Promise<ProbeCard> {
@@ -79,20 +72,11 @@ const seedsOf = (settings: ComparisonSettings): readonly number[] => settings.se
 
 const timeName = (input: StudyTimeInputs) => input.time.toISOString().slice(0, 16);
 
-function compareOptions(settings: ComparisonSettings) {
-  const { plan, seeded } = splitPlan(settings.split);
-  return {
-    plan,
-    seededPlan: seeded,
-    seeds: seedsOf(settings),
-    labelBaselines: labelBaselinesOf(settings.baselines),
-    labelFeatures: settings.labelFeatures,
-    C: settings.C,
-    controlCellDegrees: settings.controlCellDegrees,
-    areaWeights: settings.areaWeights,
-    signal: settings.signal,
-    onProgress: settings.onProgress,
-  };
+function compareOptions(settings: ComparisonSettings): CompareOptions {
+  // The rest are compareArms' own fitting options; the seeds are resolved with their default.
+  const { split, seeds: _asGiven, baselines, ...fitting } = settings;
+  const { plan, seeded } = splitPlan(split);
+  return { ...fitting, plan, seededPlan: seeded, seeds: seedsOf(settings), labelBaselines: labelBaselinesOf(baselines) };
 }
 
 function cardFacts(inputs: ComparisonInputs, settings: ComparisonSettings, title: string, target: string) {
