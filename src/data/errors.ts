@@ -1,5 +1,6 @@
 // Typed failures of the data layer. Every message says what went wrong and what to do about it,
 // because the UI and the CLI show `message` to the person as it is.
+import { ProductError } from '../errors.ts';
 
 /** What kind of failure; lets the UI pick an icon or a hint without parsing messages. */
 export type DataErrorKind =
@@ -17,12 +18,8 @@ export type DataErrorKind =
   | 'grid-shape'
   | 'grid-mismatch';
 
-export abstract class DataError extends Error {
-  abstract readonly kind: DataErrorKind;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export abstract class DataError extends ProductError {
+  abstract override readonly kind: DataErrorKind;
 }
 
 /** The request never got an answer: DNS, refused connection, CORS, offline. */
