@@ -1,5 +1,6 @@
 // What the set-up panel shows about a store: its layout, grid and times. Opening a store reads only
 // metadata and coordinates, so it runs on the main thread; batches are read in the encoder worker.
+import { parseStoreAddress } from '../data/address.ts';
 import { listTimes, openEra5Dataset } from '../data/dataset.ts';
 import { openHttpSource } from '../data/store.ts';
 import type { ViewSettings } from '../state/view-settings.ts';
@@ -14,9 +15,9 @@ export interface StoreSummary {
   synthetic: boolean;
 }
 
-/** Same-origin paths such as the embedded sample become absolute URLs; everything else is used as given. */
+/** The URL a store address is read from (src/data/address.ts): paths on this site such as the embedded sample, gs:// and s3:// become https URLs. */
 export function resolveStoreUrl(location: string): string {
-  return new URL(location, globalThis.location?.href ?? 'http://localhost/').href;
+  return parseStoreAddress(location, { pageUrl: globalThis.location?.href ?? 'http://localhost/' }).url;
 }
 
 export function isoTime(date: Date): string {

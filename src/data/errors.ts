@@ -4,6 +4,7 @@ import { ProductError } from '../errors.ts';
 
 /** What kind of failure; lets the UI pick an icon or a hint without parsing messages. */
 export type DataErrorKind =
+  | 'address'
   | 'unreachable'
   | 'http-status'
   | 'not-zarr'
@@ -20,6 +21,18 @@ export type DataErrorKind =
 
 export abstract class DataError extends ProductError {
   abstract override readonly kind: DataErrorKind;
+}
+
+/** What was typed as a store's address is not one (src/data/address.ts lists the forms). */
+export class StoreAddressError extends DataError {
+  readonly kind = 'address';
+  constructor(
+    readonly typed: string,
+    readonly detail: string,
+    fix = 'Give an http(s) URL, gs://BUCKET/PATH (Google Cloud Storage), s3://BUCKET/PATH (Amazon S3), a path on this site, or in the CLI a local directory.',
+  ) {
+    super(`'${typed}' is not a store address: ${detail}. ${fix}`);
+  }
 }
 
 /** The request never got an answer: DNS, refused connection, CORS, offline. */

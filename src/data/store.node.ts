@@ -1,6 +1,7 @@
-// Node-only store access: local directories, and the one entry point that takes a path or a URL.
+// Node-only store access: local directories, and the one entry point that takes any address the CLI accepts.
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { parseStoreAddress } from './address.ts';
 import { NotZarrError } from './errors.ts';
 import { openHttpSource, openZarrSource, type AbsoluteKey, type KeyValueReader, type ZarrSource } from './store.ts';
 
@@ -18,10 +19,11 @@ export class FileStore implements KeyValueReader {
   }
 }
 
-/** Opens a store given by an http(s) URL or a local path. */
+/** Opens a store given by any address of src/data/address.ts: http(s), gs://, s3://, a local path or file:// URL. */
 export async function openSource(location: string): Promise<ZarrSource> {
-  if (/^https?:\/\//i.test(location)) return openHttpSource(location);
-  const root = resolve(location.replace(/^file:\/\//i, ''));
+  const address = parseStoreAddress(location, 'filesystem');
+  if (address.kind === 'http') return openHttpSource(address.url);
+  const root = resolve(address.path);
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new NotZarrError(location, 'there is no directory at this path');
   return openZarrSource(new FileStore(root), location);
