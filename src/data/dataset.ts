@@ -15,6 +15,7 @@ import {
 import { decodeCfTimes } from './cf-time.ts';
 import { GridMismatchError, IrregularGridError, MissingVariableError, UnsupportedEncodingError } from './errors.ts';
 import { planGrid, type GridPlan } from './grid.ts';
+import { metadataNumber } from './metadata-json.ts';
 import { axisOfDimension, detectLayout, LAYOUTS, type Axis, type Layout, type LayoutName } from './layout.ts';
 import type { ZarrArray, ZarrSource } from './store.ts';
 
@@ -193,9 +194,9 @@ function checkDimensions(array: ZarrArray, name: string, dims: readonly string[]
 
 function packingOf(array: ZarrArray): Packing {
   const attrs = array.attrs;
-  const scale = typeof attrs.scale_factor === 'number' ? attrs.scale_factor : 1;
-  const offset = typeof attrs.add_offset === 'number' ? attrs.add_offset : 0;
-  const missing = [attrs._FillValue, attrs.missing_value].flat().filter((value): value is number => typeof value === 'number');
+  const scale = metadataNumber(attrs.scale_factor) ?? 1;
+  const offset = metadataNumber(attrs.add_offset) ?? 0;
+  const missing = [attrs._FillValue, attrs.missing_value].flat().map(metadataNumber).filter((value) => value !== undefined);
   if (typeof array.fillValue === 'number' && !Number.isNaN(array.fillValue) && (scale !== 1 || offset !== 0)) missing.push(array.fillValue);
   return { scale, offset, missing };
 }

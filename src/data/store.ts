@@ -3,6 +3,7 @@
 // web pages instead of stores, codecs and dtypes this product cannot decode.
 import * as zarr from 'zarrita';
 import { HttpStatusError, NotZarrError, StoreUnreachableError, UnsupportedEncodingError } from './errors.ts';
+import { parseMetadataJson, stringifyMetadataJson } from './metadata-json.ts';
 
 export type ZarrArray = zarr.Array<zarr.DataType, zarr.Readable>;
 export type AbsoluteKey = `/${string}`;
@@ -49,7 +50,10 @@ export class HttpStore implements KeyValueReader {
   }
 }
 
-/** Counts the bytes read and checks that metadata is JSON (a web server's HTML page is not). */
+/**
+ * Counts the bytes read and checks that metadata is JSON (a web server's HTML page is not); metadata
+ * with zarr-python's bare NaN is handed on as strict JSON, which zarrita parses.
+ */
 class ObservedStore implements KeyValueReader {
   readonly traffic: Traffic = { bytesFetched: 0, chunksFetched: 0 };
   constructor(
@@ -61,8 +65,8 @@ class ObservedStore implements KeyValueReader {
     const bytes = await this.inner.get(key, options);
     if (bytes === undefined) return undefined;
     this.traffic.bytesFetched += bytes.byteLength;
-    if (METADATA_KEY.test(key)) parseMetadata(bytes, key, this.location);
-    else this.traffic.chunksFetched += 1;
+    if (METADATA_KEY.test(key)) return new TextEncoder().encode(stringifyMetadataJson(parseMetadata(bytes, key, this.location)));
+    this.traffic.chunksFetched += 1;
     return bytes;
   }
 }
@@ -75,7 +79,7 @@ class ConsolidatedStore implements KeyValueReader {
     metadata: Record<string, unknown>,
   ) {
     const encoder = new TextEncoder();
-    for (const [key, value] of Object.entries(metadata)) this.encoded.set(`/${key}`, encoder.encode(JSON.stringify(value)));
+    for (const [key, value] of Object.entries(metadata)) this.encoded.set(`/${key}`, encoder.encode(stringifyMetadataJson(value)));
   }
 
   async get(key: AbsoluteKey, options?: { signal?: AbortSignal }): Promise<Uint8Array | undefined> {
@@ -204,7 +208,7 @@ function parseMetadata(bytes: Uint8Array, key: string, location: string): Record
   const text = new TextDecoder().decode(bytes);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseMetadataJson(text);
   } catch {
     const start = text.slice(0, 40).replace(/\s+/g, ' ').trim();
     throw new NotZarrError(location, `its ${key.replace(/^\//, '')} is not JSON metadata (it starts with "${start}")`);
