@@ -66,44 +66,77 @@ export interface OpenDatasetOptions {
 export async function openEra5Dataset(source: ZarrSource, options: OpenDatasetOptions = {}): Promise<Era5Dataset> {
   const layout = LAYOUTS[options.layout ?? (await detectLayout(source))];
   const staticSource = options.staticSource ?? source;
+  const opener = new FieldOpener(layout);
 
-  const reference = await openVariable(source, layout, layout.surface['2t'], 'surface variable 2t');
-  const gridPlans = new Map<ZarrSource, GridPlan>();
-  const gridOf = async (store: ZarrSource, dims: readonly string[], axes: Partial<Record<Axis, number>>, name: string) => {
-    const known = gridPlans.get(store);
-    if (known) return known;
-    const latName = dims[requireAxis(axes, 'latitude', name, dims)];
-    const lonName = dims[requireAxis(axes, 'longitude', name, dims)];
-    const plan = planGrid(
-      await readCoordinate(store, layout, latName, 'latitude coordinate'),
-      await readCoordinate(store, layout, lonName, 'longitude coordinate'),
-    );
-    gridPlans.set(store, plan);
-    return plan;
-  };
-
-  const field = async (store: ZarrSource, name: string, role: string, kind: 'surface' | 'atmos' | 'static'): Promise<Field> => {
-    const array = name === reference.name && store === source ? reference.array : (await openVariable(store, layout, name, role)).array;
-    const dims = dimensionsOf(array, name);
-    const axes = axesOf(dims);
-    const grid = await gridOf(store, dims, axes, name);
-    checkDimensions(array, name, dims, axes, kind);
-    return { name, array, dims, axes, packing: packingOf(array), grid };
-  };
-
+  const field = (store: ZarrSource, name: string, role: string, kind: FieldKind) => opener.open(store, name, role, kind);
   const surface = await mapVariables(SURFACE_VARIABLES, (v) => field(source, layout.surface[v], `surface variable ${v}`, 'surface'));
   const atmos = await mapVariables(ATMOSPHERIC_VARIABLES, (v) => field(source, layout.atmos[v], `atmospheric variable ${v}`, 'atmos'));
   const statics = await mapVariables(STATIC_VARIABLES, (v) => field(staticSource, layout.static[v], `static variable ${v}`, 'static'));
   const grid = surface['2t'].grid;
   if (staticSource !== source) checkSameGrid(grid, statics.lsm.grid);
 
-  const timeField = surface['2t'];
-  const timeName = timeField.dims[requireAxis(timeField.axes, 'time', timeField.name, timeField.dims)];
-  const times = await readTimes(source, layout, timeName);
-  const levelField = atmos.z;
-  const levelName = levelField.dims[requireAxis(levelField.axes, 'level', levelField.name, levelField.dims)];
-  const levels = await readLevels(source, layout, levelName);
+  const times = await fieldTimes(surface['2t'], source, layout);
+  const levels = await fieldLevels(atmos.z, source, layout);
   return { layout, source, staticSource, grid, levels, times, surface, static: statics, atmos };
+}
+
+/** What a field holds: its axes besides latitude and longitude follow from it. */
+export type FieldKind = 'surface' | 'atmos' | 'static';
+
+/**
+ * Opens the variables of one layout as Fields, planning each store's grid once: the one way any
+ * variable of a store (Aurora's, or another a study reads, such as relative humidity) is opened.
+ */
+export class FieldOpener {
+  private readonly gridPlans: Map<ZarrSource, GridPlan>;
+  /** `planned`: stores whose grid is known already (an opened dataset's), so that it is not read again. */
+  constructor(
+    readonly layout: Layout,
+    planned: Iterable<[ZarrSource, GridPlan]> = [],
+  ) {
+    this.gridPlans = new Map(planned);
+  }
+
+  async open(store: ZarrSource, name: string, role: string, kind: FieldKind): Promise<Field> {
+    return this.fieldOf(store, name, (await openVariable(store, this.layout, name, role)).array, kind);
+  }
+
+  /** The field when the store has the variable, else undefined. */
+  async openIfPresent(store: ZarrSource, name: string, kind: FieldKind): Promise<Field | undefined> {
+    const array = await store.openArray(name);
+    return array ? this.fieldOf(store, name, array, kind) : undefined;
+  }
+
+  private async fieldOf(store: ZarrSource, name: string, array: ZarrArray, kind: FieldKind): Promise<Field> {
+    const dims = dimensionsOf(array, name);
+    const axes = axesOf(dims);
+    const grid = await this.gridOf(store, dims, axes, name);
+    checkDimensions(array, name, dims, axes, kind);
+    return { name, array, dims, axes, packing: packingOf(array), grid };
+  }
+
+  private async gridOf(store: ZarrSource, dims: readonly string[], axes: Partial<Record<Axis, number>>, name: string): Promise<GridPlan> {
+    const known = this.gridPlans.get(store);
+    if (known) return known;
+    const latName = dims[requireAxis(axes, 'latitude', name, dims)];
+    const lonName = dims[requireAxis(axes, 'longitude', name, dims)];
+    const plan = planGrid(
+      await readCoordinate(store, this.layout, latName, 'latitude coordinate'),
+      await readCoordinate(store, this.layout, lonName, 'longitude coordinate'),
+    );
+    this.gridPlans.set(store, plan);
+    return plan;
+  }
+}
+
+/** The times along a field's time axis, milliseconds since 1970 UTC, in store order. */
+export function fieldTimes(field: Field, store: ZarrSource, layout: Layout): Promise<Float64Array> {
+  return readTimes(store, layout, field.dims[requireAxis(field.axes, 'time', field.name, field.dims)]);
+}
+
+/** The pressure levels (hPa) along a field's level axis, in store order. */
+export function fieldLevels(field: Field, store: ZarrSource, layout: Layout): Promise<Float64Array> {
+  return readLevels(store, layout, field.dims[requireAxis(field.axes, 'level', field.name, field.dims)]);
 }
 
 /** The store's times and, for each, whether its previous 6-hourly step is there too (for a calendar). */
@@ -122,7 +155,7 @@ export function listTimes(dataset: Era5Dataset): TimeListing {
 }
 
 /** Store index of a pressure level (hPa), or -1. */
-export function levelIndex(dataset: Era5Dataset, levelHpa: number): number {
+export function levelIndex(dataset: { levels: Float64Array }, levelHpa: number): number {
   return dataset.levels.findIndex((level) => Math.abs(level - levelHpa) < 1e-6);
 }
 
@@ -175,7 +208,7 @@ function requireAxis(axes: Partial<Record<Axis, number>>, axis: Axis, name: stri
 }
 
 /** Dimensions other than the expected ones must have length 1 (read at index 0). */
-function checkDimensions(array: ZarrArray, name: string, dims: readonly string[], axes: Partial<Record<Axis, number>>, kind: 'surface' | 'atmos' | 'static'): void {
+function checkDimensions(array: ZarrArray, name: string, dims: readonly string[], axes: Partial<Record<Axis, number>>, kind: FieldKind): void {
   const needed: Axis[] = kind === 'static' ? ['latitude', 'longitude'] : kind === 'surface' ? ['time', 'latitude', 'longitude'] : ['time', 'level', 'latitude', 'longitude'];
   for (const axis of needed) requireAxis(axes, axis, name, dims);
   dims.forEach((dim, i) => {

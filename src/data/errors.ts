@@ -81,10 +81,12 @@ export class LayoutDetectionError extends DataError {
   constructor(
     readonly location: string,
     readonly found: readonly string[],
+    /** The variable that marks each layout: WeatherBench2's, then the CDS's. */
+    markers: readonly [string, string] = ['2m_temperature', 't2m'],
   ) {
     super(
-      `Could not tell the layout of ${location}: it has neither '2m_temperature' (WeatherBench2 layout) ` +
-        `nor 't2m' (CDS layout). Variables found: ${listOrNone(found)}. ` +
+      `Could not tell the layout of ${location}: it has neither '${markers[0]}' (WeatherBench2 layout) ` +
+        `nor '${markers[1]}' (CDS layout). Variables found: ${listOrNone(found)}. ` +
         'Choose the layout explicitly, or point at an ERA5 store.',
     );
   }

@@ -50,18 +50,24 @@ export interface FetchEstimate {
   uncompressedBytes: number;
 }
 
+/** Store index of a time, or TimeNotInStoreError naming the nearest times. */
+export function timeIndexOf(times: Float64Array, time: Date): number {
+  const index = findTime(times, time.getTime());
+  if (index < 0) throw new TimeNotInStoreError(time, nearestTimes(times, time.getTime(), 4));
+  return index;
+}
+
 /** Store indices of the two history steps of a batch time, or a typed error saying what is missing. */
 export function historyStepIndices(dataset: Era5Dataset, time: Date): [number, number] {
   const ms = time.getTime();
-  const current = findTime(dataset.times, ms);
-  if (current < 0) throw new TimeNotInStoreError(time, nearestTimes(dataset.times, ms, 4));
+  const current = timeIndexOf(dataset.times, time);
   const previousMs = ms - STEP_HOURS * HOUR_MS;
   const previous = findTime(dataset.times, previousMs);
   if (previous < 0) throw new MissingPreviousStepError(time, new Date(previousMs));
   return [previous, current];
 }
 
-export function rowBandOf(dataset: Era5Dataset, region: LatitudeRange | undefined): RowBand {
+export function rowBandOf(dataset: { grid: GridPlan }, region: LatitudeRange | undefined): RowBand {
   return region ? bandForLatitudes(dataset.grid, region.south, region.north) : fullBand(dataset.grid);
 }
 
@@ -154,6 +160,35 @@ export async function loadBatch(dataset: Era5Dataset, time: Date, options: LoadB
   };
 }
 
+/**
+ * One field's values at some of its store levels and one time, in physical units (unpacked, not
+ * normalised), float64, on the output grid's rows of `band` (latitudes decreasing, longitudes in
+ * [0, 360)): for labels made of the atmosphere, such as study 3's K-index. A gap is an error, as in a batch.
+ */
+export async function readLevelPlanes(
+  field: Field,
+  levelIndices: readonly number[],
+  levelsHpa: readonly number[],
+  timeIndex: number,
+  when: Date,
+  band: RowBand,
+  signal?: AbortSignal,
+): Promise<Float64Array[]> {
+  const block = await readBlock(field, band, timeIndex, [...levelIndices], signal);
+  const plane = (band.end - band.start) * field.grid.lon.length;
+  const gaps = new GapTracker();
+  const planes = levelIndices.map((storeLevel, k) => {
+    const out = new Float64Array(plane);
+    copyPlane(block, storeLevel - block.levelStart, field.grid, band, out, 0, PHYSICAL_UNITS, gaps, { variable: field.name, time: when, level: levelsHpa[k] });
+    return out;
+  });
+  gaps.throwIfAny();
+  return planes;
+}
+
+/** Normalisation figures that leave values as they are. */
+const PHYSICAL_UNITS: NormalisationFigures = { location: 0, scale: 1 };
+
 /** The static store's rows for the same output rows (its latitude order may differ). */
 function staticBand(dataset: Era5Dataset, band: RowBand): RowBand {
   const plan = dataset.static.lsm.grid;
@@ -222,7 +257,7 @@ function copyPlane(
   levelInBlock: number,
   plan: GridPlan,
   band: RowBand,
-  out: Float32Array,
+  out: Float32Array | Float64Array,
   outOffset: number,
   { location, scale }: NormalisationFigures,
   gaps: GapTracker,
