@@ -5,6 +5,7 @@ import { ProbeInputError } from './job.ts';
 import { fitLogistic, predictLabels, predictProbabilities } from './logreg.ts';
 import { featureMatrix, selectRows } from './matrix.ts';
 import { binaryMetrics } from './metrics.ts';
+import { seededRandom } from './random.ts';
 import { maskSplit } from './splits.ts';
 import { loadBalanced64, type Balanced64 } from './testing/balanced64.node.ts';
 
@@ -59,6 +60,22 @@ describe('fitLogistic', () => {
     const tight = await fitLogistic(trainX, trainY, { C: 0.001 });
     expect(tight.converged).toBe(true);
     expect(norm(tight.coef)).toBeLessThan(norm(loose.coef));
+  });
+
+  it('stops at the float64 resolution of the loss on labels the features cannot explain', async () => {
+    // Shuffled labels leave a large, flat loss whose rounding hides any further decrease long before
+    // the gradient meets the tolerance; the fit used to spend all its iterations there, unconverged.
+    const random = seededRandom(3);
+    const rows = 10_000;
+    const cols = 64;
+    // Features with large offsets (as latents have) and labels drawn independently of them.
+    const offsets = Array.from({ length: cols }, () => 2 * random.normal());
+    const x = featureMatrix(Float32Array.from({ length: rows * cols }, (_, k) => offsets[k % cols] + random.normal()), rows, cols);
+    const model = await fitLogistic(x, Uint8Array.from({ length: rows }, () => (random.next() < 0.5 ? 1 : 0)));
+    expect(model.converged).toBe(true);
+    expect(model.iterations).toBeLessThan(15);
+    // Still the optimum: the remaining gradient is far below anything a prediction could feel.
+    expect(model.gradientMaxAbs).toBeLessThan(1e-5);
   });
 
   it('rejects labels that are not 0/1 or only one class', async () => {

@@ -96,6 +96,8 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     };
     let preconditioner: Float64Array | undefined;
     let rebuild = true;
+    // Set when the float64 loss can no longer show the decrease a step promises: that is the optimum.
+    let atResolution = false;
     let iterations = 0;
     while (iterations < maxIterations) {
       throwIfCancelled(control);
@@ -108,6 +110,10 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
       const forcing = Math.min(0.1, Math.sqrt(maxAbs(gradient) / gradientScale));
       const step = await conjugateGradient(products, curvature, gradient, preconditioner, forcing, control);
       rebuild = step.iterations > REBUILD_PRECONDITIONER_AFTER;
+      if (exact && belowLossResolution(loss, gradient, step)) {
+        atResolution = true;
+        break;
+      }
       const accepted = lineSearch(z, y, weights, w, C, loss, gradient, step);
       if (!accepted) {
         // No decrease at this precision: refine, or, already refined, stop where we are.
@@ -130,7 +136,7 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
       }
       control?.onProgress?.(Math.min(1, iterations / 10), `Newton iteration ${iterations}`);
     }
-    const converged = exact && small(gradient);
+    const converged = exact && (small(gradient) || atResolution);
     return { coef: w, intercept: b, iterations, converged, loss, gradientMaxAbs: maxAbs(gradient) };
   } finally {
     products.dispose();
@@ -310,6 +316,17 @@ async function conjugateGradient(
     for (let j = 0; j < size; j++) search[j] = preconditioned[j] + beta * search[j];
   }
   return { direction, xDirection, iterations };
+}
+
+/**
+ * Whether the decrease the Newton step promises (half the slope along it, for a quadratic) is below
+ * the float64 rounding of the loss itself, so that no line search can tell a better point from a
+ * worse one. On labels the features cannot explain (shuffled labels, control tasks) the loss is
+ * large and flat, and this is reached with a gradient above the tolerance; continuing would only
+ * spend iterations on rounding.
+ */
+function belowLossResolution(loss: number, gradient: Float64Array, step: NewtonStep): boolean {
+  return -dot(gradient, step.direction) / 2 <= Number.EPSILON * Math.abs(loss);
 }
 
 /** Backtracking (Armijo) along the Newton step; undefined when no step length decreases the loss. */
