@@ -12,7 +12,7 @@
 // Chunks also bound the extra memory, give float64 accumulation across chunks, and are the points
 // where progress is reported and cancellation is checked.
 import * as tf from '@tensorflow/tfjs';
-import { throwIfCancelled, type JobControl } from './job.ts';
+import { ProbeInputError, throwIfCancelled, type JobControl } from './job.ts';
 import type { FeatureMatrix } from './matrix.ts';
 
 export const DEFAULT_GRAM_CHUNK_ROWS = 2048;
@@ -122,4 +122,52 @@ export async function weightedGram(x: FeatureMatrix, options: GramOptions = {}):
   // never computed: mirror the upper triangle, for the eigensolver and Cholesky.
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) gram[i * d + j] = gram[j * d + i];
   return { gram, weightedSums, weightTotal };
+}
+
+export interface CrossGramOptions {
+  /** Subtracted from every row of x and of y first (lengths D1 and D2); none: the raw rows. */
+  centreX?: Float64Array;
+  centreY?: Float64Array;
+  chunkRows?: number;
+  control?: JobControl;
+  stage?: string;
+}
+
+/**
+ * sum_i (x_i - cx)(y_i - cy)^T over the rows that x and y share, D1 x D2 row-major: two
+ * representations' cross-covariance (unscaled), never an N x N matrix. Chunks of rows in float32
+ * on the tfjs backend, accumulated in float64, as weightedGram does.
+ */
+export async function crossGram(x: FeatureMatrix, y: FeatureMatrix, options: CrossGramOptions = {}): Promise<Float64Array> {
+  const { centreX, centreY, chunkRows = DEFAULT_GRAM_CHUNK_ROWS, control, stage = 'cross products' } = options;
+  if (x.rows !== y.rows) throw new ProbeInputError(`cross products: ${x.rows} rows against ${y.rows}; both must hold the same rows`);
+  const d1 = x.cols;
+  const d2 = y.cols;
+  const count = x.rows;
+  const out = new Float64Array(d1 * d2);
+  const chunk = Math.max(1, Math.min(chunkRows, count));
+  const left = new Float32Array(chunk * d1); // (x_i - cx), transposed: D1 x r
+  const right = new Float32Array(chunk * d2); // (y_i - cy): r x D2
+  for (let start = 0; start < count; start += chunkRows) {
+    throwIfCancelled(control);
+    const rows = Math.min(chunkRows, count - start);
+    for (let tileStart = 0; tileStart < rows; tileStart += TILE_ROWS) {
+      const tileRows = Math.min(TILE_ROWS, rows - tileStart);
+      for (let j = 0; j < d1; j++) {
+        const shift = centreX ? centreX[j] : 0;
+        const target = j * rows + tileStart;
+        for (let t = 0; t < tileRows; t++) left[target + t] = x.data[(start + tileStart + t) * d1 + j] - shift;
+      }
+    }
+    for (let i = 0; i < rows; i++) {
+      const source = (start + i) * d2;
+      for (let j = 0; j < d2; j++) right[i * d2 + j] = y.data[source + j] - (centreY ? centreY[j] : 0);
+    }
+    const product = tf.tidy(() => tf.matMul(tf.tensor2d(left.subarray(0, d1 * rows), [d1, rows]), tf.tensor2d(right.subarray(0, rows * d2), [rows, d2])));
+    const values = (await product.data()) as Float32Array;
+    product.dispose();
+    for (let k = 0; k < out.length; k++) out[k] += values[k];
+    control?.onProgress?.((start + rows) / count, stage);
+  }
+  return out;
 }
