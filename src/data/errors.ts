@@ -7,6 +7,8 @@ export type DataErrorKind =
   | 'address'
   | 'unreachable'
   | 'http-status'
+  | 'timeout'
+  | 'connection-lost'
   | 'not-zarr'
   | 'layout'
   | 'missing-variable'
@@ -35,15 +37,22 @@ export class StoreAddressError extends DataError {
   }
 }
 
+/** How often a request was tried and for how long, for messages after retries. */
+export interface Tries {
+  count: number;
+  elapsedMs: number;
+}
+
 /** The request never got an answer: DNS, refused connection, CORS, offline. */
 export class StoreUnreachableError extends DataError {
   readonly kind = 'unreachable';
   constructor(
     readonly url: string,
     cause: unknown,
+    readonly tries?: Tries,
   ) {
     super(
-      `Could not reach ${url} (${describeCause(cause)}). Check the address and your connection; ` +
+      `Could not reach ${url} (${describeCause(cause)}${tries ? `; ${describeTries(tries)}` : ''}). Check the address and your connection; ` +
         'in a browser the server must also allow cross-origin requests (CORS) from this page.',
       { cause },
     );
@@ -56,8 +65,51 @@ export class HttpStatusError extends DataError {
   constructor(
     readonly url: string,
     readonly status: number,
+    readonly tries?: Tries,
+    /** What the server's Retry-After asked for, when it asked for longer than we wait. */
+    readonly retryAfterMs?: number,
   ) {
-    super(`${url} answered HTTP ${status}: ${statusAdvice(status)}`);
+    super(
+      `${url} answered HTTP ${status}${tries ? ` (${describeTries(tries)})` : ''}: ${statusAdvice(status)}` +
+        (retryAfterMs === undefined ? '' : ` The server asks to wait ${seconds(retryAfterMs)} before trying again.`),
+    );
+  }
+}
+
+/** No answer, or not all of it, in the time allowed: a hung or very slow server. */
+export class RequestTimeoutError extends DataError {
+  readonly kind = 'timeout';
+  constructor(
+    readonly url: string,
+    readonly waitedMs: number,
+    readonly bytesReceived: number,
+    readonly bytesExpected: number | undefined,
+    readonly stage: 'answer' | 'body',
+  ) {
+    super(
+      (stage === 'answer'
+        ? `${url} did not answer in ${seconds(waitedMs)}. `
+        : `${url} sent ${bytes(bytesReceived)}${bytesExpected === undefined ? '' : ` of ${bytes(bytesExpected)}`} in ${seconds(waitedMs)} and then too slowly or not at all. `) +
+        'The server is stuck or very slow: try again later, or allow more time (CLI: --timeout SECONDS).',
+    );
+  }
+}
+
+/** The connection closed in the middle of an answer, on every try. */
+export class ConnectionLostError extends DataError {
+  readonly kind = 'connection-lost';
+  constructor(
+    readonly url: string,
+    readonly bytesReceived: number,
+    readonly bytesExpected: number | undefined,
+    readonly tries: Tries,
+    cause: unknown,
+  ) {
+    super(
+      `The connection to ${url} closed after ${bytes(bytesReceived)}${bytesExpected === undefined ? '' : ` of ${bytes(bytesExpected)}`} ` +
+        `(${describeCause(cause)}; ${describeTries(tries)}). The server or the network failed: try again later.`,
+      { cause },
+    );
   }
 }
 
@@ -232,8 +284,21 @@ function statusAdvice(status: number): string {
     return 'access denied. The store is private or needs credentials; use a public store or a signed URL.';
   }
   if (status === 404) return 'nothing at this address. Check the URL (it should end at the store root, e.g. .../era5.zarr).';
+  if (status === 429) return 'too many requests. Wait a while, then try again.';
   if (status >= 500) return 'the server failed. Try again later.';
   return 'unexpected answer from the server.';
+}
+
+function describeTries({ count, elapsedMs }: Tries): string {
+  return `${count} ${count === 1 ? 'try' : 'tries'} over ${seconds(elapsedMs)}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+function bytes(count: number): string {
+  return `${count.toLocaleString('en-US')} bytes`;
 }
 
 function describeCause(cause: unknown): string {

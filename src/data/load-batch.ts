@@ -14,6 +14,7 @@ import { levelIndex, missingLevels, type Era5Dataset, type Field } from './datas
 import { MissingPreviousStepError, MissingVariableError, NonFiniteInputError, TimeNotInStoreError, UnsupportedEncodingError, type NonFiniteLocation } from './errors.ts';
 import { bandForLatitudes, fullBand, storeRowInBand, type GridPlan, type RowBand } from './grid.ts';
 import { normalisationFigures, normalisationKey, type NormalisationFigures } from './normalisation.ts';
+import type { RetryNotice } from './request.ts';
 
 const HOUR_MS = 3600e3;
 /** Reads in flight at once: enough to hide latency, few enough to bound memory (a 0.25-degree atmospheric read is 54 MB). */
@@ -35,6 +36,9 @@ export interface BatchProgress {
    * then extrapolated from the bytes per chunk seen so far.
    */
   estimatedTotalBytes: number;
+  /** Requests tried again so far for this batch, and the latest (reported as it is decided). */
+  retries: number;
+  lastRetry: RetryNotice | undefined;
 }
 
 export interface LoadBatchOptions {
@@ -142,7 +146,11 @@ export async function loadBatch(dataset: Era5Dataset, time: Date, options: LoadB
       copyPlane(block, 0, field.grid, sBand, statics[v], 0, normalisationFigures(normalisationKey(v)), gaps, { variable: v, time: undefined, level: undefined });
     });
   }
-  await runLimited(tasks, CONCURRENT_READS, progress);
+  try {
+    await runLimited(tasks, CONCURRENT_READS, progress.report);
+  } finally {
+    progress.stop();
+  }
   gaps.throwIfAny();
 
   const current = new Date(dataset.times[steps[1]]);
@@ -301,20 +309,27 @@ function chunksTouched(field: Field, selection: Selection): number {
   }, 1);
 }
 
-function progressReporter(dataset: Era5Dataset, estimate: FetchEstimate, onProgress: LoadBatchOptions['onProgress']): () => void {
-  if (!onProgress) return () => {};
+/** Reports progress after each read and at each retry, from the sources' traffic since the batch began. */
+function progressReporter(dataset: Era5Dataset, estimate: FetchEstimate, onProgress: LoadBatchOptions['onProgress']): { report: () => void; stop: () => void } {
+  if (!onProgress) return { report: () => {}, stop: () => {} };
   const sources = dataset.staticSource === dataset.source ? [dataset.source] : [dataset.source, dataset.staticSource];
   const start = sources.map((source) => ({ ...source.traffic }));
-  return () => {
+  const report = () => {
     let bytesFetched = 0;
     let chunksFetched = 0;
+    let retries = 0;
+    let lastRetry: RetryNotice | undefined;
     sources.forEach((source, i) => {
       bytesFetched += source.traffic.bytesFetched - start[i].bytesFetched;
       chunksFetched += source.traffic.chunksFetched - start[i].chunksFetched;
+      retries += source.traffic.retries - start[i].retries;
+      if (source.traffic.retries > start[i].retries) lastRetry = source.traffic.lastRetry;
     });
     const estimatedTotalBytes = chunksFetched > 0 ? Math.round((bytesFetched / chunksFetched) * estimate.chunks) : estimate.uncompressedBytes;
-    onProgress({ bytesFetched, chunksFetched, chunksTotal: estimate.chunks, estimatedTotalBytes });
+    onProgress({ bytesFetched, chunksFetched, chunksTotal: estimate.chunks, estimatedTotalBytes, retries, lastRetry });
   };
+  const unwatch = sources.map((source) => source.watch((event) => event.kind === 'retry' && report()));
+  return { report, stop: () => unwatch.forEach((stop) => stop()) };
 }
 
 async function runLimited(tasks: (() => Promise<void>)[], limit: number, afterEach: () => void): Promise<void> {

@@ -2,14 +2,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseStoreAddress } from './address.ts';
+import { throwIfCancelled } from '../errors.ts';
 import { NotZarrError } from './errors.ts';
+import type { RequestOptions } from './request.ts';
 import { openHttpSource, openZarrSource, type AbsoluteKey, type KeyValueReader, type ZarrSource } from './store.ts';
 
 /** A store in a local directory; a missing file is a missing key. */
 export class FileStore implements KeyValueReader {
   constructor(readonly root: string) {}
 
-  async get(key: AbsoluteKey): Promise<Uint8Array | undefined> {
+  async get(key: AbsoluteKey, options?: RequestOptions): Promise<Uint8Array | undefined> {
+    throwIfCancelled(options?.signal);
     try {
       return new Uint8Array(await readFile(join(this.root, ...key.slice(1).split('/'))));
     } catch (error) {

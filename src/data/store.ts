@@ -1,70 +1,82 @@
-// Opening a Zarr store (v2, consolidated or not; v3) over any readable key-value store, with byte
-// counting for progress and typed errors for what people get wrong: bad URLs, private buckets,
-// web pages instead of stores, codecs and dtypes this product cannot decode.
+// Opening a Zarr store (v2, consolidated or not; v3) over any readable key-value store (http(s) ones
+// through the request layer, request.ts), with bytes and retries counted for progress and typed errors
+// for what people get wrong: bad URLs, private buckets, web pages instead of stores, codecs and dtypes
+// this product cannot decode.
 import * as zarr from 'zarrita';
-import { HttpStatusError, NotZarrError, StoreUnreachableError, UnsupportedEncodingError } from './errors.ts';
+import { HttpStatusError, NotZarrError, UnsupportedEncodingError } from './errors.ts';
 import { parseMetadataJson, stringifyMetadataJson } from './metadata-json.ts';
+import { defaultRequestLayer, type RequestLayer, type RequestEvent, type RequestOptions, type RetryNotice } from './request.ts';
 
 export type ZarrArray = zarr.Array<zarr.DataType, zarr.Readable>;
 export type AbsoluteKey = `/${string}`;
 
 /** A key-value store to read from: zarrita's interface, so its stores fit too. */
 export interface KeyValueReader {
-  get(key: AbsoluteKey, options?: { signal?: AbortSignal }): Promise<Uint8Array | undefined>;
+  get(key: AbsoluteKey, options?: RequestOptions): Promise<Uint8Array | undefined>;
 }
 
 /** Traffic of one store: what the UI shows as "bytes fetched". */
 export interface Traffic {
+  /** Bytes received, failed tries included, counted as they arrive. */
   bytesFetched: number;
   /** Chunk (non-metadata) keys fetched. */
   chunksFetched: number;
+  /** Requests tried again (after a 5xx, a 429 or a dropped connection), and the latest one. */
+  retries: number;
+  lastRetry: RetryNotice | undefined;
 }
 
 const METADATA_KEY = /(^|\/)(\.zmetadata|\.zarray|\.zattrs|\.zgroup|zarr\.json)$/;
 
 /**
- * An http(s) store. 404 is a missing key (a missing chunk reads as the fill value, per Zarr);
- * any other error status, or no answer at all, is a typed error.
+ * An http(s) store over the request layer. 404 is a missing key (a missing chunk reads as the fill
+ * value, per Zarr); any other failure that retries do not mend is a typed error.
  */
 export class HttpStore implements KeyValueReader {
   readonly url: string;
   constructor(
     url: string,
-    private readonly fetchImpl: typeof fetch = (input, init) => globalThis.fetch(input, init),
+    private readonly requests: RequestLayer = defaultRequestLayer(),
   ) {
     this.url = url.endsWith('/') ? url : `${url}/`;
   }
 
-  async get(key: AbsoluteKey, options?: { signal?: AbortSignal }): Promise<Uint8Array | undefined> {
-    const url = this.url + key.slice(1);
-    let response: Response;
-    try {
-      response = await this.fetchImpl(url, { signal: options?.signal });
-    } catch (error) {
-      if (options?.signal?.aborted) throw error;
-      throw new StoreUnreachableError(url, error);
-    }
-    if (response.status === 404) return undefined;
-    if (!response.ok) throw new HttpStatusError(url, response.status);
-    return new Uint8Array(await response.arrayBuffer());
+  get(key: AbsoluteKey, options?: RequestOptions): Promise<Uint8Array | undefined> {
+    return this.requests.get(this.url + key.slice(1), options);
   }
 }
 
 /**
- * Counts the bytes read and checks that metadata is JSON (a web server's HTML page is not); metadata
- * with zarr-python's bare NaN is handed on as strict JSON, which zarrita parses.
+ * Counts the bytes and retries of a store and checks that metadata is JSON (a web server's HTML page
+ * is not); metadata with zarr-python's bare NaN is handed on as strict JSON, which zarrita parses.
  */
 class ObservedStore implements KeyValueReader {
-  readonly traffic: Traffic = { bytesFetched: 0, chunksFetched: 0 };
+  readonly traffic: Traffic = { bytesFetched: 0, chunksFetched: 0, retries: 0, lastRetry: undefined };
+  readonly watchers = new Set<(event: RequestEvent) => void>();
   constructor(
     private readonly inner: KeyValueReader,
     private readonly location: string,
   ) {}
 
-  async get(key: AbsoluteKey, options?: { signal?: AbortSignal }): Promise<Uint8Array | undefined> {
-    const bytes = await this.inner.get(key, options);
+  async get(key: AbsoluteKey, options?: RequestOptions): Promise<Uint8Array | undefined> {
+    // Stores over the request layer report bytes as they arrive; others (local files) only their result.
+    let streamed = 0;
+    const bytes = await this.inner.get(key, {
+      signal: options?.signal,
+      onEvent: (event) => {
+        if (event.kind === 'bytes') {
+          streamed += event.count;
+          this.traffic.bytesFetched += event.count;
+        } else {
+          this.traffic.retries += 1;
+          this.traffic.lastRetry = event;
+        }
+        for (const watcher of this.watchers) watcher(event);
+        options?.onEvent?.(event);
+      },
+    });
     if (bytes === undefined) return undefined;
-    this.traffic.bytesFetched += bytes.byteLength;
+    if (streamed === 0) this.traffic.bytesFetched += bytes.byteLength;
     if (METADATA_KEY.test(key)) return new TextEncoder().encode(stringifyMetadataJson(parseMetadata(bytes, key, this.location)));
     this.traffic.chunksFetched += 1;
     return bytes;
@@ -82,7 +94,7 @@ class ConsolidatedStore implements KeyValueReader {
     for (const [key, value] of Object.entries(metadata)) this.encoded.set(`/${key}`, encoder.encode(stringifyMetadataJson(value)));
   }
 
-  async get(key: AbsoluteKey, options?: { signal?: AbortSignal }): Promise<Uint8Array | undefined> {
+  async get(key: AbsoluteKey, options?: RequestOptions): Promise<Uint8Array | undefined> {
     // Consolidated metadata lists every metadata key of the store: one not listed does not exist.
     if (METADATA_KEY.test(key)) return this.encoded.get(key);
     return this.inner.get(key, options);
@@ -99,12 +111,15 @@ export interface ZarrSource {
   /** Names of the root's arrays; undefined when the store has no consolidated metadata to list them. */
   readonly arrayNames: readonly string[] | undefined;
   readonly traffic: Readonly<Traffic>;
+  /** Calls `watcher` on every byte count and retry of this store's requests until the returned function is called. */
+  watch(watcher: (event: RequestEvent) => void): () => void;
   /** Opens a root array by name; undefined when there is none. */
   openArray(name: string): Promise<ZarrArray | undefined>;
 }
 
-export function openHttpSource(url: string, fetchImpl?: typeof fetch): Promise<ZarrSource> {
-  return openZarrSource(new HttpStore(url, fetchImpl), url);
+/** Opens an http(s) store through `requests` (the process's default request layer when left out). */
+export function openHttpSource(url: string, requests?: RequestLayer): Promise<ZarrSource> {
+  return openZarrSource(new HttpStore(url, requests), url);
 }
 
 /** Opens the root group of a store: consolidated v2, plain v2 or v3, in that order of preference. */
@@ -119,12 +134,12 @@ export async function openZarrSource(reader: KeyValueReader, location: string): 
     const arrayNames = Object.keys(metadata)
       .filter((key) => /^[^/]+\/\.zarray$/.test(key))
       .map((key) => key.slice(0, -'/.zarray'.length));
-    return makeSource(store, observed.traffic, location, 2, true, attributes, arrayNames);
+    return makeSource(store, observed, location, 2, true, attributes, arrayNames);
   }
   const group = await observed.get('/.zgroup');
   if (group) {
     const attributes = readJsonRecord(await observed.get('/.zattrs').then((bytes) => bytes && parseMetadata(bytes, '.zattrs', location)));
-    return makeSource(observed, observed.traffic, location, 2, false, attributes, undefined);
+    return makeSource(observed, observed, location, 2, false, attributes, undefined);
   }
   const v3Root = await observed.get('/zarr.json');
   if (v3Root) {
@@ -136,7 +151,7 @@ export async function openZarrSource(reader: KeyValueReader, location: string): 
           .filter(([name, meta]) => !name.includes('/') && isRecord(meta) && meta.node_type === 'array')
           .map(([name]) => name)
       : undefined;
-    return makeSource(observed, observed.traffic, location, 3, arrayNames !== undefined, readJsonRecord(root.attributes), arrayNames);
+    return makeSource(observed, observed, location, 3, arrayNames !== undefined, readJsonRecord(root.attributes), arrayNames);
   }
   if (/^https?:/i.test(location)) throw new HttpStatusError(location, 404);
   throw new NotZarrError(location, 'it has none of .zmetadata, .zgroup or zarr.json');
@@ -144,7 +159,7 @@ export async function openZarrSource(reader: KeyValueReader, location: string): 
 
 function makeSource(
   store: KeyValueReader,
-  traffic: Traffic,
+  observed: ObservedStore,
   location: string,
   format: 2 | 3,
   consolidated: boolean,
@@ -158,7 +173,11 @@ function makeSource(
     consolidated,
     attributes,
     arrayNames,
-    traffic,
+    traffic: observed.traffic,
+    watch(watcher) {
+      observed.watchers.add(watcher);
+      return () => observed.watchers.delete(watcher);
+    },
     async openArray(name) {
       const location = root.resolve(name);
       if (format === 2) {

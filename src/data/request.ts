@@ -1,0 +1,308 @@
+// The one request layer under every http(s) store: a time limit per request, retries with backoff for
+// what a retry can fix (5xx, 429, a dropped connection), a bound on requests in flight, cancellation
+// through an AbortSignal, and the bytes and retries reported as they happen. Every URL it names in a
+// message or a notice goes through redactUrl first.
+import { CancelledError, throwIfCancelled } from '../errors.ts';
+import { ConnectionLostError, HttpStatusError, RequestTimeoutError, StoreUnreachableError, type Tries } from './errors.ts';
+import { redactUrl } from './redact.ts';
+
+export interface RequestPolicy {
+  /**
+   * Milliseconds to wait for an answer, for a small (metadata) body, and between two pieces of any body.
+   * A body of known length may take this plus its length at `minimumBytesPerSecond`.
+   */
+  timeoutMs: number;
+  /** The slowest transfer accepted for a long body: its time limit grows with its length at this rate. */
+  minimumBytesPerSecond: number;
+  /** Tries of a request in all, the first included. */
+  attempts: number;
+  /** Wait before the second try; doubled before each later one (with jitter). */
+  backoffMs: number;
+  /** A Retry-After longer than this is not waited for: the request fails, saying what the server asked. */
+  maxRetryAfterMs: number;
+  /** Requests in flight at once through one layer. */
+  concurrency: number;
+}
+
+export const DEFAULT_REQUEST_POLICY: Readonly<RequestPolicy> = {
+  timeoutMs: 30_000,
+  minimumBytesPerSecond: 64 * 1024,
+  attempts: 3,
+  backoffMs: 500,
+  maxRetryAfterMs: 60_000,
+  concurrency: 16,
+};
+
+/** A try that failed and is about to be repeated: what progress shows. */
+export interface RetryNotice {
+  /** The URL, redacted. */
+  url: string;
+  /** Why the try failed, e.g. 'HTTP 500' or 'the connection closed after 512 bytes'. */
+  reason: string;
+  /** The try about to start (2 for the first retry) and the tries allowed in all. */
+  attempt: number;
+  attempts: number;
+  /** The wait before it. */
+  delayMs: number;
+}
+
+export type RequestEvent = { kind: 'bytes'; count: number } | ({ kind: 'retry' } & RetryNotice);
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Bytes as they arrive and retries as they are decided, for this request only. */
+  onEvent?: (event: RequestEvent) => void;
+}
+
+export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface RequestLayerOptions {
+  policy?: Partial<RequestPolicy>;
+  fetch?: FetchFunction;
+  /** Every retry through this layer, whichever store asked (the CLI prints them). */
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+/** Why one try failed, and whether another try may help. */
+type TryFailure =
+  | { kind: 'status'; status: number; retryAfterMs: number | undefined }
+  | { kind: 'network'; cause: unknown; received: number; expected: number | undefined }
+  | { kind: 'timeout'; waitedMs: number; received: number; expected: number | undefined; stage: 'answer' | 'body' };
+
+export class RequestLayer {
+  readonly policy: Readonly<RequestPolicy>;
+  private readonly fetchImpl: FetchFunction;
+  private readonly onRetry: ((notice: RetryNotice) => void) | undefined;
+  private readonly slots: Semaphore;
+
+  constructor(options: RequestLayerOptions = {}) {
+    this.policy = { ...DEFAULT_REQUEST_POLICY, ...options.policy };
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.onRetry = options.onRetry;
+    this.slots = new Semaphore(this.policy.concurrency);
+  }
+
+  /** The body at `url`; undefined for 404 (a missing key); a typed DataError for anything else that fails. */
+  async get(url: string, options: RequestOptions = {}): Promise<Uint8Array | undefined> {
+    const { signal, onEvent } = options;
+    const shown = redactUrl(url);
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      throwIfCancelled(signal);
+      const outcome = await this.slots.run(() => this.tryOnce(url, shown, options), signal);
+      if (outcome.kind === 'body') return outcome.bytes;
+      if (outcome.kind === 'missing') return undefined;
+      const failure = outcome.failure;
+      const tries: Tries = { count: attempt, elapsedMs: Date.now() - started };
+      const delayMs = this.delayBefore(attempt + 1, failure);
+      if (delayMs === undefined) throw finalError(shown, failure, tries, this.policy);
+      const notice: RetryNotice = { url: shown, reason: describeFailure(failure), attempt: attempt + 1, attempts: this.policy.attempts, delayMs };
+      onEvent?.({ kind: 'retry', ...notice });
+      this.onRetry?.(notice);
+      await sleep(delayMs, signal);
+    }
+  }
+
+  /** Milliseconds to wait before try `next`, or undefined when there is to be no such try. */
+  private delayBefore(next: number, failure: TryFailure): number | undefined {
+    if (next > this.policy.attempts) return undefined;
+    if (failure.kind === 'timeout') return undefined; // Waiting again as long for a stuck server helps nobody.
+    if (failure.kind === 'status') {
+      if (failure.status !== 429 && failure.status < 500) return undefined;
+      if (failure.retryAfterMs !== undefined) return failure.retryAfterMs <= this.policy.maxRetryAfterMs ? failure.retryAfterMs : undefined;
+    }
+    const backoff = this.policy.backoffMs * 2 ** (next - 2);
+    return backoff * (0.75 + 0.5 * Math.random());
+  }
+
+  private async tryOnce(
+    url: string,
+    shown: string,
+    { signal, onEvent }: RequestOptions,
+  ): Promise<{ kind: 'body'; bytes: Uint8Array } | { kind: 'missing' } | { kind: 'failed'; failure: TryFailure }> {
+    const { timeoutMs, minimumBytesPerSecond } = this.policy;
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    const started = Date.now();
+    let stage: 'answer' | 'body' = 'answer';
+    let received = 0;
+    let expected: number | undefined;
+    let timedOut = false;
+    // Two limits: `timeoutMs` without progress (no answer, or no byte), and a deadline for the whole
+    // body once its length is known, so that a server trickling bytes cannot hold a request forever.
+    let idle = setTimeout(() => expire(), timeoutMs);
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    const expire = () => {
+      timedOut = true;
+      controller.abort();
+    };
+    const progressed = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => expire(), timeoutMs);
+    };
+    try {
+      const response = await this.fetchImpl(url, { signal: controller.signal });
+      stage = 'body';
+      progressed();
+      if (response.status === 404) {
+        await response.body?.cancel().catch(() => undefined);
+        return { kind: 'missing' };
+      }
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        return { kind: 'failed', failure: { kind: 'status', status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) } };
+      }
+      const length = response.headers.get('content-length');
+      expected = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
+      if (expected !== undefined) deadline = setTimeout(() => expire(), timeoutMs + (expected / minimumBytesPerSecond) * 1000);
+      const bytes = await readBody(response, (count) => {
+        received += count;
+        progressed();
+        onEvent?.({ kind: 'bytes', count });
+      });
+      if (expected !== undefined && bytes.byteLength < expected) {
+        return { kind: 'failed', failure: { kind: 'network', cause: new Error('the answer ended early'), received, expected } };
+      }
+      return { kind: 'body', bytes };
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError(`Reading ${shown}`);
+      if (timedOut) return { kind: 'failed', failure: { kind: 'timeout', waitedMs: Date.now() - started, received, expected, stage } };
+      return { kind: 'failed', failure: { kind: 'network', cause: error, received, expected } };
+    } finally {
+      clearTimeout(idle);
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+}
+
+let defaultLayer: RequestLayer | undefined;
+
+/** The layer stores use unless given one: one per process (or worker), so its bound on requests is global. */
+export function defaultRequestLayer(): RequestLayer {
+  defaultLayer ??= new RequestLayer();
+  return defaultLayer;
+}
+
+/** Replaces the default layer, e.g. with the CLI's time limit and its printer of retries. */
+export function setDefaultRequestLayer(layer: RequestLayer): void {
+  defaultLayer = layer;
+}
+
+/** Retry-After as milliseconds: delay-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const when = Date.parse(text);
+  return Number.isNaN(when) ? undefined : Math.max(0, when - Date.now());
+}
+
+function finalError(url: string, failure: TryFailure, tries: Tries, policy: Readonly<RequestPolicy>): Error {
+  switch (failure.kind) {
+    case 'status': {
+      const waitAsked = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs ? failure.retryAfterMs : undefined;
+      return new HttpStatusError(url, failure.status, tries.count > 1 ? tries : undefined, waitAsked);
+    }
+    case 'timeout':
+      return new RequestTimeoutError(url, failure.waitedMs, failure.received, failure.expected, failure.stage);
+    case 'network':
+      return failure.received > 0 || failure.expected !== undefined
+        ? new ConnectionLostError(url, failure.received, failure.expected, tries, failure.cause)
+        : new StoreUnreachableError(url, failure.cause, tries.count > 1 ? tries : undefined);
+  }
+}
+
+function describeFailure(failure: TryFailure): string {
+  switch (failure.kind) {
+    case 'status':
+      return `HTTP ${failure.status}`;
+    case 'timeout':
+      return `no answer in ${(failure.waitedMs / 1000).toFixed(1)} s`;
+    case 'network':
+      return failure.received > 0 || failure.expected !== undefined
+        ? `the connection closed after ${failure.received}${failure.expected === undefined ? '' : ` of ${failure.expected}`} bytes`
+        : `no connection (${failure.cause instanceof Error ? failure.cause.message : String(failure.cause)})`;
+  }
+}
+
+/** The whole body, reporting each piece as it arrives. */
+async function readBody(response: Response, onBytes: (count: number) => void): Promise<Uint8Array> {
+  if (!response.body) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    onBytes(bytes.byteLength);
+    return bytes;
+  }
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    total += value.byteLength;
+    onBytes(value.byteLength);
+  }
+  if (parts.length === 1) return parts[0];
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return bytes;
+}
+
+/** Waits `ms`, or throws CancelledError as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  throwIfCancelled(signal);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new CancelledError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** At most `limit` tasks at once; a task waiting for its turn leaves the queue when `signal` aborts. */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (this.active >= this.limit) await this.turn(signal);
+    else this.active += 1;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
+    }
+  }
+
+  /** Resolves when a finishing task hands its slot over (`active` stays counted for the new holder). */
+  private turn(signal: AbortSignal | undefined): Promise<void> {
+    throwIfCancelled(signal);
+    return new Promise((resolve, reject) => {
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const index = this.waiting.indexOf(wake);
+        if (index >= 0) this.waiting.splice(index, 1);
+        reject(new CancelledError());
+      };
+      this.waiting.push(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
