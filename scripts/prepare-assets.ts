@@ -1,11 +1,12 @@
 // Makes sure everything the app serves but git does not hold is in place, building only what is missing:
 // the runtimes' WASM binaries (served from public/ so that production builds find them), the embedded
-// sample stores, and the default model (the untrained aurora-0.25 control, seed 0).
+// sample stores, the real ERA5 static fields (for a latent store's land labels), and the default model (the untrained aurora-0.25 control, seed 0).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MODEL_FILE, DEFAULT_UNTRAINED } from '../src/encoder/untrained.ts';
 import { TFJS_WASM_FILES } from '../src/probes/backend.ts';
+import { ERA5_STATIC_STORE, ERA5_STATIC_STORE_ON_SITE } from '../src/data/land-sea-mask.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const cli = join(root, 'bin', 'latent-explorer.mjs');
@@ -37,6 +38,10 @@ copyMatching(join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'), join
   (TFJS_WASM_FILES as readonly string[]).includes(name),
 );
 
+// The real ERA5 land-sea mask, which labels the patches of a latent store opened in the app.
+if (!existsSync(join(root, 'public', ERA5_STATIC_STORE_ON_SITE, '.zmetadata'))) {
+  cpSync(join(root, ERA5_STATIC_STORE), join(root, 'public', ERA5_STATIC_STORE_ON_SITE), { recursive: true });
+}
 if (!existsSync(join(root, SAMPLE_STORE, '.zmetadata')) || !existsSync(join(root, SAMPLE_PERCENTILES, '.zmetadata'))) {
   runCli(['build-sample']);
 }

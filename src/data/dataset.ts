@@ -225,7 +225,8 @@ function checkDimensions(array: ZarrArray, name: string, dims: readonly string[]
   if (array.is('bigint')) throw new UnsupportedEncodingError(name, 'dtype', array.dtype);
 }
 
-function packingOf(array: ZarrArray): Packing {
+/** CF packing of a variable from its attributes (scale_factor, add_offset, _FillValue, missing_value). */
+export function packingOf(array: ZarrArray): Packing {
   const attrs = array.attrs;
   const scale = metadataNumber(attrs.scale_factor) ?? 1;
   const offset = metadataNumber(attrs.add_offset) ?? 0;

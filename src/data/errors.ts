@@ -19,7 +19,10 @@ export type DataErrorKind =
   | 'non-finite-input'
   | 'irregular-grid'
   | 'grid-shape'
-  | 'grid-mismatch';
+  | 'grid-mismatch'
+  | 'not-latent-store'
+  | 'latent-layout'
+  | 'missing-chunk';
 
 export abstract class DataError extends ProductError {
   abstract override readonly kind: DataErrorKind;
@@ -250,11 +253,9 @@ export class IrregularGridError extends DataError {
   constructor(
     readonly axis: 'latitude' | 'longitude',
     readonly detail: string,
+    fix = 'Aurora needs a regular latitude-longitude grid (e.g. ERA5 at 0.25 degrees); regrid the data first.',
   ) {
-    super(
-      `The ${axis} coordinate is not a regular grid: ${detail}. ` +
-        'Aurora needs a regular latitude-longitude grid (e.g. ERA5 at 0.25 degrees); regrid the data first.',
-    );
+    super(`The ${axis} coordinate is not a regular grid: ${detail}. ${fix}`);
   }
 }
 
@@ -271,6 +272,52 @@ export class GridMismatchError extends DataError {
   readonly kind = 'grid-mismatch';
   constructor(detail: string) {
     super(`The static fields are on a different grid from the dynamic fields: ${detail}. Use a static store on the same grid.`);
+  }
+}
+
+/** A store opened as a latent store that is not one (no `surface_latent`). */
+export class NotLatentStoreError extends DataError {
+  readonly kind = 'not-latent-store';
+  constructor(
+    readonly location: string,
+    readonly missing: string,
+    readonly found: readonly string[],
+  ) {
+    super(
+      `${location} is not a latent store: it has no '${missing}' (time, embed, lat, lon). Variables found: ${listOrNone(found)}. ` +
+        (found.includes('2m_temperature') || found.includes('t2m')
+          ? 'It looks like an ERA5 store: open it as "ERA5 + model" (the CLI\'s --store) instead.'
+          : "A latent store in the study's layout holds surface_latent and atmos_latent; check the address."),
+    );
+  }
+}
+
+/** A latent store whose variables or coordinates do not fit the study's layout. */
+export class LatentLayoutError extends DataError {
+  readonly kind = 'latent-layout';
+  constructor(
+    readonly location: string,
+    readonly detail: string,
+  ) {
+    super(
+      `${location} is not in the study's latent-store layout: ${detail}. Expected surface_latent (time, embed, lat, lon) and ` +
+        'atmos_latent (time, embed, level, lat, lon), in any dimension order, with lat/lon patch-centre coordinates and a CF time.',
+    );
+  }
+}
+
+/** A chunk the store's metadata promises is not there: in a latent store that is never a fill value. */
+export class MissingChunkError extends DataError {
+  readonly kind = 'missing-chunk';
+  constructor(
+    readonly location: string,
+    readonly key: string,
+    readonly what?: string,
+  ) {
+    super(
+      `${location} has no chunk '${key}'${what ? ` (${what})` : ''}: the store is incomplete, or still being written. ` +
+        'Choose another time, or finish the store (a rerun of `latent-explorer encode --times ... --out` writes only what is missing).',
+    );
   }
 }
 

@@ -94,7 +94,8 @@ export function storeRowInBand(plan: GridPlan, band: RowBand, row: number): numb
   return plan.storeLatDescending ? row - band.start : band.end - 1 - row;
 }
 
-function regularStep(values: ArrayLike<number>, axis: 'latitude' | 'longitude', context = ''): number {
+/** The constant step of a coordinate (negative when it decreases); IrregularGridError when the spacing varies. */
+export function regularStep(values: ArrayLike<number>, axis: 'latitude' | 'longitude', context = ''): number {
   if (values.length < 2) throw new IrregularGridError(axis, `it has ${values.length} value(s)${context}`);
   const step = (values[values.length - 1] - values[0]) / (values.length - 1);
   if (step === 0 || !Number.isFinite(step)) throw new IrregularGridError(axis, `its values do not change${context}`);

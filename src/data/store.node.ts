@@ -5,7 +5,7 @@ import { parseStoreAddress } from './address.ts';
 import { throwIfCancelled } from '../errors.ts';
 import { NotZarrError } from './errors.ts';
 import type { RequestOptions } from './request.ts';
-import { openHttpSource, openZarrSource, type AbsoluteKey, type KeyValueReader, type ZarrSource } from './store.ts';
+import { HttpStore, openHttpSource, openZarrSource, type AbsoluteKey, type KeyValueReader, type ZarrSource } from './store.ts';
 
 /** A store in a local directory; a missing file is a missing key. */
 export class FileStore implements KeyValueReader {
@@ -26,10 +26,17 @@ export class FileStore implements KeyValueReader {
 export async function openSource(location: string): Promise<ZarrSource> {
   const address = parseStoreAddress(location, 'filesystem');
   if (address.kind === 'http') return openHttpSource(address.url);
+  return openZarrSource(await openReader(location), location);
+}
+
+/** The key-value reader behind any address of src/data/address.ts, for readers that build on keys (src/data/latent-store.ts). */
+export async function openReader(location: string): Promise<KeyValueReader> {
+  const address = parseStoreAddress(location, 'filesystem');
+  if (address.kind === 'http') return new HttpStore(address.url);
   const root = resolve(address.path);
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new NotZarrError(location, 'there is no directory at this path');
-  return openZarrSource(new FileStore(root), location);
+  return new FileStore(root);
 }
 
 function isNodeError(error: unknown): error is NodeJS.ErrnoException {

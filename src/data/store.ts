@@ -28,6 +28,11 @@ export interface Traffic {
 
 const METADATA_KEY = /(^|\/)(\.zmetadata|\.zarray|\.zattrs|\.zgroup|zarr\.json)$/;
 
+/** Whether a key holds metadata (v2 or v3) rather than a chunk. */
+export function isMetadataKey(key: string): boolean {
+  return METADATA_KEY.test(key);
+}
+
 /**
  * An http(s) store over the request layer. 404 is a missing key (a missing chunk reads as the fill
  * value, per Zarr); any other failure that retries do not mend is a typed error.
