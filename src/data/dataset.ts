@@ -13,7 +13,8 @@ import {
   type SurfaceVariable,
 } from './batch.ts';
 import { decodeCfTimes } from './cf-time.ts';
-import { GridMismatchError, IrregularGridError, MissingVariableError, UnsupportedEncodingError } from './errors.ts';
+import { GridMismatchError, InvalidShapeError, IrregularGridError, MissingVariableError, UnsupportedEncodingError } from './errors.ts';
+import { checkCoordinateLength, checkGridSize } from './integrity.ts';
 import { planGrid, type GridPlan } from './grid.ts';
 import { metadataNumber } from './metadata-json.ts';
 import { axisOfDimension, detectLayout, LAYOUTS, type Axis, type Layout, type LayoutName } from './layout.ts';
@@ -77,6 +78,8 @@ export async function openEra5Dataset(source: ZarrSource, options: OpenDatasetOp
 
   const times = await fieldTimes(surface['2t'], source, layout);
   const levels = await fieldLevels(atmos.z, source, layout);
+  for (const field of [...Object.values(surface), ...Object.values(atmos)]) checkAlongCoordinate(field, source, 'time', times.length);
+  for (const field of Object.values(atmos)) checkAlongCoordinate(field, source, 'level', levels.length);
   return { layout, source, staticSource, grid, levels, times, surface, static: statics, atmos };
 }
 
@@ -112,7 +115,10 @@ export class FieldOpener {
     const axes = axesOf(dims);
     const grid = await this.gridOf(store, dims, axes, name);
     checkDimensions(array, name, dims, axes, kind);
-    return { name, array, dims, axes, packing: packingOf(array), grid };
+    const field: Field = { name, array, dims, axes, packing: packingOf(array), grid };
+    checkAlongCoordinate(field, store, 'latitude', grid.storeHeight);
+    checkAlongCoordinate(field, store, 'longitude', grid.storeWidth);
+    return field;
   }
 
   private async gridOf(store: ZarrSource, dims: readonly string[], axes: Partial<Record<Axis, number>>, name: string): Promise<GridPlan> {
@@ -120,23 +126,43 @@ export class FieldOpener {
     if (known) return known;
     const latName = dims[requireAxis(axes, 'latitude', name, dims)];
     const lonName = dims[requireAxis(axes, 'longitude', name, dims)];
-    const plan = planGrid(
-      await readCoordinate(store, this.layout, latName, 'latitude coordinate'),
-      await readCoordinate(store, this.layout, lonName, 'longitude coordinate'),
-    );
+    const lat = await openCoordinate(store, this.layout, latName, 'latitude coordinate');
+    const lon = await openCoordinate(store, this.layout, lonName, 'longitude coordinate');
+    checkGridSize(store.location, lat.shape[0], lon.shape[0]);
+    const plan = planGrid((await coordinateValues(lat, latName)).values, (await coordinateValues(lon, lonName)).values);
     this.gridPlans.set(store, plan);
     return plan;
   }
 }
 
 /** The times along a field's time axis, milliseconds since 1970 UTC, in store order. */
-export function fieldTimes(field: Field, store: ZarrSource, layout: Layout): Promise<Float64Array> {
-  return readTimes(store, layout, field.dims[requireAxis(field.axes, 'time', field.name, field.dims)]);
+export async function fieldTimes(field: Field, store: ZarrSource, layout: Layout): Promise<Float64Array> {
+  const times = await readTimes(store, layout, field.dims[requireAxis(field.axes, 'time', field.name, field.dims)]);
+  checkAlongCoordinate(field, store, 'time', times.length);
+  return times;
 }
 
 /** The pressure levels (hPa) along a field's level axis, in store order. */
-export function fieldLevels(field: Field, store: ZarrSource, layout: Layout): Promise<Float64Array> {
-  return readLevels(store, layout, field.dims[requireAxis(field.axes, 'level', field.name, field.dims)]);
+export async function fieldLevels(field: Field, store: ZarrSource, layout: Layout): Promise<Float64Array> {
+  const levels = await readLevels(store, layout, field.dims[requireAxis(field.axes, 'level', field.name, field.dims)]);
+  checkAlongCoordinate(field, store, 'level', levels.length);
+  return levels;
+}
+
+/** Refuses a field whose length along `axis` is not its coordinate's: it would be read at the wrong places. */
+function checkAlongCoordinate(field: Field, store: ZarrSource, axis: Axis, coordinateLength: number): void {
+  const index = field.axes[axis];
+  if (index === undefined) return;
+  const length = field.array.shape[index];
+  if (length !== coordinateLength) {
+    const dim = field.dims[index];
+    throw new InvalidShapeError(
+      field.name,
+      store.location,
+      `its ${axis} dimension '${dim}' has ${length.toLocaleString('en-US')} values, but the coordinate '${dim}' has ${coordinateLength.toLocaleString('en-US')} ` +
+        `(shape [${field.array.shape.join(', ')}] over (${field.dims.join(', ')}))`,
+    );
+  }
 }
 
 /** The store's times and, for each, whether its previous 6-hourly step is there too (for a calendar). */
@@ -235,17 +261,14 @@ export function packingOf(array: ZarrArray): Packing {
   return { scale, offset, missing };
 }
 
-async function readCoordinate(store: ZarrSource, layout: Layout, name: string, role: string): Promise<Float64Array> {
-  return (await readCoordinateWithAttributes(store, layout, name, role)).values;
+/** A coordinate variable, refused before it is read whole when it is not 1-D or too long. */
+async function openCoordinate(store: ZarrSource, layout: Layout, name: string, role: string): Promise<ZarrArray> {
+  const { array } = await openVariable(store, layout, name, role);
+  checkCoordinateLength(name, store.location, array.shape);
+  return array;
 }
 
-async function readCoordinateWithAttributes(
-  store: ZarrSource,
-  layout: Layout,
-  name: string,
-  role: string,
-): Promise<{ values: Float64Array; attributes: zarr.Attributes }> {
-  const { array } = await openVariable(store, layout, name, role);
+async function coordinateValues(array: ZarrArray, name: string): Promise<{ values: Float64Array; attributes: zarr.Attributes }> {
   const { data } = await zarr.get(array);
   if (!isNumericArray(data)) throw new UnsupportedEncodingError(name, 'dtype', array.dtype);
   const { scale, offset } = packingOf(array);
@@ -253,14 +276,14 @@ async function readCoordinateWithAttributes(
 }
 
 async function readTimes(store: ZarrSource, layout: Layout, name: string): Promise<Float64Array> {
-  const { array } = await openVariable(store, layout, name, 'time coordinate');
+  const array = await openCoordinate(store, layout, name, 'time coordinate');
   const { data } = await zarr.get(array);
   if (!isNumericArray(data)) throw new UnsupportedEncodingError(name, 'dtype', array.dtype);
   return decodeCfTimes(data as ArrayLike<number> | ArrayLike<bigint>, array.attrs, name);
 }
 
 async function readLevels(store: ZarrSource, layout: Layout, name: string): Promise<Float64Array> {
-  const { values, attributes } = await readCoordinateWithAttributes(store, layout, name, 'pressure-level coordinate');
+  const { values, attributes } = await coordinateValues(await openCoordinate(store, layout, name, 'pressure-level coordinate'), name);
   const units = typeof attributes.units === 'string' ? attributes.units.trim() : '';
   // Some stores give pressure in Pa (50000) rather than hPa (500).
   return units === 'Pa' ? values.map((value) => value / 100) : values;

@@ -22,7 +22,9 @@ export type DataErrorKind =
   | 'grid-mismatch'
   | 'not-latent-store'
   | 'latent-layout'
-  | 'missing-chunk';
+  | 'missing-chunk'
+  | 'invalid-shape'
+  | 'damaged-chunk';
 
 export abstract class DataError extends ProductError {
   abstract override readonly kind: DataErrorKind;
@@ -317,6 +319,46 @@ export class MissingChunkError extends DataError {
     super(
       `${location} has no chunk '${key}'${what ? ` (${what})` : ''}: the store is incomplete, or still being written. ` +
         'Choose another time, or finish the store (a rerun of `latent-explorer encode --times ... --out` writes only what is missing).',
+    );
+  }
+}
+
+/** Metadata that declares a shape this product refuses to allocate or cannot trust (src/data/integrity.ts). */
+export class InvalidShapeError extends DataError {
+  readonly kind = 'invalid-shape';
+  constructor(
+    readonly variable: string,
+    readonly location: string,
+    readonly detail: string,
+  ) {
+    super(
+      `'${variable}' in ${location} cannot be read: ${detail}. Nothing was read from it. ` +
+        'The store\'s metadata is wrong, or this is not a store of the ERA5 grids this product reads.',
+    );
+  }
+}
+
+export type ChunkDamage =
+  | { kind: 'undecodable'; codec: string; cause: unknown }
+  | { kind: 'wrong-size'; expected: { values: number; bytes: number; shape: string }; actual: { values: number; bytes: number } };
+
+/** A chunk that fails to decode or decodes to another size than its metadata says: the store is damaged. */
+export class DamagedChunkError extends DataError {
+  readonly kind = 'damaged-chunk';
+  constructor(
+    readonly variable: string,
+    readonly location: string,
+    readonly chunkKey: string,
+    readonly damage: ChunkDamage,
+  ) {
+    const chunk = `Chunk ${chunkKey} of '${variable}' in ${location}`;
+    super(
+      (damage.kind === 'undecodable'
+        ? `${chunk} cannot be decoded (${damage.codec}: ${describeCause(damage.cause)}): the store is damaged, e.g. a truncated or corrupted chunk. `
+        : `${chunk} decodes to ${damage.actual.values.toLocaleString('en-US')} values (${bytes(damage.actual.bytes)}), but its metadata says ` +
+          `${damage.expected.values.toLocaleString('en-US')} (${damage.expected.shape}, ${bytes(damage.expected.bytes)}): the store is damaged, or its metadata is wrong. `) +
+        'Nothing was computed from it. Copy the store (or this chunk) again from its source, or use another copy.',
+      { cause: damage.kind === 'undecodable' ? damage.cause : undefined },
     );
   }
 }

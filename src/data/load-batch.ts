@@ -238,7 +238,6 @@ async function readBlock(field: Field, band: RowBand, timeIndex: number, levelIn
     chunk = await zarr.get(field.array, selection, { signal });
   } catch (error) {
     if (zarr.isZarritaError(error, 'UnknownCodecError')) throw new UnsupportedEncodingError(field.name, 'codec', error.codec, error);
-    if (zarr.isZarritaError(error, 'CodecPipelineError')) throw new UnsupportedEncodingError(field.name, 'codec', error.codec ?? 'unknown', error);
     throw error;
   }
   if (!isNumericData(chunk.data)) throw new UnsupportedEncodingError(field.name, 'dtype', field.array.dtype);

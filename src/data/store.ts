@@ -4,6 +4,7 @@
 // this product cannot decode.
 import * as zarr from 'zarrita';
 import { HttpStatusError, NotZarrError, UnsupportedEncodingError } from './errors.ts';
+import { declaredArray, withChunkIntegrity } from './integrity.ts';
 import { parseMetadataJson, stringifyMetadataJson } from './metadata-json.ts';
 import { defaultRequestLayer, type RequestLayer, type RequestEvent, type RequestOptions, type RetryNotice } from './request.ts';
 
@@ -188,15 +189,18 @@ function makeSource(
       if (format === 2) {
         const meta = await store.get(`/${name}/.zarray`);
         if (!meta) return undefined;
-        checkV2Encoding(name, parseMetadata(meta, `${name}/.zarray`, this.location));
-        return await zarr.open.v2(location, { kind: 'array' });
+        const parsed = parseMetadata(meta, `${name}/.zarray`, this.location);
+        checkV2Encoding(name, parsed);
+        const declared = declaredArray(name, this.location, parsed, 2);
+        return withChunkIntegrity(await zarr.open.v2(location, { kind: 'array' }), name, this.location, declared);
       }
       const meta = await store.get(`/${name}/zarr.json`);
       if (!meta) return undefined;
       const parsed = parseMetadata(meta, `${name}/zarr.json`, this.location);
       if (parsed.node_type !== 'array') return undefined;
       checkV3Encoding(name, parsed);
-      return await zarr.open.v3(location, { kind: 'array' });
+      const declared = declaredArray(name, this.location, parsed, 3);
+      return withChunkIntegrity(await zarr.open.v3(location, { kind: 'array' }), name, this.location, declared);
     },
   };
 }
