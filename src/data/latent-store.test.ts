@@ -158,7 +158,8 @@ async function syntheticStore(options: SyntheticOptions = {}): Promise<MemorySto
   const timeValues = options.timeValues ?? [0, 6];
   const dims = options.dims ?? { surface: ['time', 'embed', 'lat', 'lon'], atmos: ['time', 'embed', 'level', 'lat', 'lon'] };
   const dtype = options.dtype ?? '<f8';
-  const sizes: Record<string, number> = { time: timeValues.length, embed: EMBED, level: levels.length, lat: lat.length, lon: lon.length };
+  // 'x': a dimension the layout does not know, in place of embed, with valid metadata.
+  const sizes: Record<string, number> = { time: timeValues.length, embed: EMBED, x: EMBED, level: levels.length, lat: lat.length, lon: lon.length };
   // Rows north first, columns east of 0 first: the rank of each stored coordinate.
   const rowOf = lat.map((value) => [...lat].sort((a, b) => b - a).indexOf(value));
   const lon360 = lon.map((value) => (value + 360) % 360);
