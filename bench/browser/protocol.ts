@@ -1,10 +1,11 @@
 // What the benchmark page's workers send back, shared by the page (bench/browser/main.ts), its
 // workers and the Node harness that reads the results (bench/browser/harness.ts).
 import { DEFAULT_MODEL_FILE } from '../../src/encoder/untrained.ts';
+import type { AnalogueTiming } from '../analogues-core.ts';
 import type { TimingResult } from '../encoder-timing.ts';
 import type { BenchTimings } from '../probes-core.ts';
 
-export type BenchSuite = 'probes' | 'encoder';
+export type BenchSuite = 'probes' | 'encoder' | 'analogues';
 
 /** The encoder suite's model: the app's default, in models/ (prepare-assets builds it). */
 export const BENCH_MODEL_FILE = DEFAULT_MODEL_FILE;
@@ -27,7 +28,13 @@ export interface EncoderBenchResult {
   timings: TimingResult[];
 }
 
-export type BenchResult = ProbesBenchResult | EncoderBenchResult;
+export interface AnaloguesBenchResult {
+  suite: 'analogues';
+  backend: string;
+  timings: AnalogueTiming[];
+}
+
+export type BenchResult = ProbesBenchResult | EncoderBenchResult | AnaloguesBenchResult;
 
 export type WorkerMessage = { kind: 'progress'; line: string } | { kind: 'done'; result: BenchResult } | { kind: 'failed'; message: string };
 
