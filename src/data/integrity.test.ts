@@ -45,7 +45,12 @@ describe('chunk integrity', () => {
     // A valid Blosc stream, but of the 17 float32 latitudes: 17 values, not 1 x 17 x 32.
     const source = await openZarrSource(fixtureWith({ '2m_temperature/1.0.0': await fixtureChunk('latitude/0') }), 'wrong-size-store');
     const dataset = await openEra5Dataset(source);
-    const error = await failure(loadBatch(dataset, BATCH_TIME));
+    let reports = 0;
+    const error = await failure(loadBatch(dataset, BATCH_TIME, { onProgress: () => void (reports += 1) }));
+    // The batch stops at its first failure: nothing of it runs, or reports, once it has failed.
+    const reportsAtFailure = reports;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(reports).toBe(reportsAtFailure);
     expect(error).toBeInstanceOf(DamagedChunkError);
     const damaged = error as DamagedChunkError;
     expect(damaged.variable).toBe('2m_temperature');

@@ -10,6 +10,7 @@ import {
   SURFACE_VARIABLES,
   type NormalisedBatch,
 } from './batch.ts';
+import { throwIfCancelled } from '../errors.ts';
 import { levelIndex, missingLevels, type Era5Dataset, type Field } from './dataset.ts';
 import { MissingPreviousStepError, MissingVariableError, NonFiniteInputError, TimeNotInStoreError, UnsupportedEncodingError, type NonFiniteLocation } from './errors.ts';
 import { bandForLatitudes, fullBand, storeRowInBand, type GridPlan, type RowBand } from './grid.ts';
@@ -119,18 +120,18 @@ export async function loadBatch(dataset: Era5Dataset, time: Date, options: LoadB
   const gaps = new GapTracker();
   const progress = progressReporter(dataset, estimateBatchFetch(dataset, options.region), options.onProgress);
 
-  const tasks: (() => Promise<void>)[] = [];
+  const tasks: ((signal: AbortSignal) => Promise<void>)[] = [];
   steps.forEach((timeIndex, step) => {
     const when = new Date(dataset.times[timeIndex]);
     for (const v of SURFACE_VARIABLES) {
-      tasks.push(async () => {
-        const block = await readBlock(dataset.surface[v], band, timeIndex, undefined, options.signal);
+      tasks.push(async (signal) => {
+        const block = await readBlock(dataset.surface[v], band, timeIndex, undefined, signal);
         copyPlane(block, 0, dataset.grid, band, surface[v], step * plane, normalisationFigures(normalisationKey(v)), gaps, { variable: v, time: when, level: undefined });
       });
     }
     for (const v of ATMOSPHERIC_VARIABLES) {
-      tasks.push(async () => {
-        const block = await readBlock(dataset.atmos[v], band, timeIndex, levels, options.signal);
+      tasks.push(async (signal) => {
+        const block = await readBlock(dataset.atmos[v], band, timeIndex, levels, signal);
         AURORA_LEVELS.forEach((level, c) => {
           const figures = normalisationFigures(normalisationKey(v, level));
           copyPlane(block, levels[c] - block.levelStart, dataset.grid, band, atmos[v], (step * C + c) * plane, figures, gaps, { variable: v, time: when, level });
@@ -140,14 +141,14 @@ export async function loadBatch(dataset: Era5Dataset, time: Date, options: LoadB
   });
   const sBand = staticBand(dataset, band);
   for (const v of STATIC_VARIABLES) {
-    tasks.push(async () => {
+    tasks.push(async (signal) => {
       const field = dataset.static[v];
-      const block = await readBlock(field, sBand, 0, undefined, options.signal);
+      const block = await readBlock(field, sBand, 0, undefined, signal);
       copyPlane(block, 0, field.grid, sBand, statics[v], 0, normalisationFigures(normalisationKey(v)), gaps, { variable: v, time: undefined, level: undefined });
     });
   }
   try {
-    await runLimited(tasks, CONCURRENT_READS, progress.report);
+    await runLimited(tasks, CONCURRENT_READS, options.signal, progress.report);
   } finally {
     progress.stop();
   }
@@ -331,16 +332,37 @@ function progressReporter(dataset: Era5Dataset, estimate: FetchEstimate, onProgr
   return { report, stop: () => unwatch.forEach((stop) => stop()) };
 }
 
-async function runLimited(tasks: (() => Promise<void>)[], limit: number, afterEach: () => void): Promise<void> {
+/**
+ * Runs `tasks`, `limit` at a time. The first failure stops the rest: no new task starts, those in
+ * flight get an aborted signal, and the failure is thrown once they have all settled, so that nothing
+ * of the batch runs (or reports progress) after it has failed.
+ */
+async function runLimited(tasks: ((signal: AbortSignal) => Promise<void>)[], limit: number, signal: AbortSignal | undefined, afterEach: () => void): Promise<void> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  signal?.addEventListener('abort', abort, { once: true });
   let next = 0;
+  let failed: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < tasks.length) {
+    while (next < tasks.length && !failed) {
       const task = tasks[next++];
-      await task();
-      afterEach();
+      try {
+        await task(controller.signal);
+      } catch (error) {
+        failed ??= { error };
+        controller.abort();
+        return;
+      }
+      if (!failed) afterEach();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  } finally {
+    signal?.removeEventListener('abort', abort);
+  }
+  throwIfCancelled(signal);
+  if (failed) throw failed.error;
 }
 
 function allocate<K extends string>(keys: readonly K[], length: number): Record<K, Float32Array> {
