@@ -84,7 +84,8 @@ export function bandForLatitudes(plan: GridPlan, south: number, north: number): 
   return bandOfRows(plan, first * PATCH_SIZE, (last + 1) * PATCH_SIZE);
 }
 
-function bandOfRows(plan: GridPlan, start: number, end: number): RowBand {
+/** Output rows start .. end - 1 (whole patch rows) and the store rows holding them. */
+export function bandOfRows(plan: GridPlan, start: number, end: number): RowBand {
   if (plan.storeLatDescending) return { start, end, storeStart: start, storeEnd: end };
   return { start, end, storeStart: plan.storeHeight - end, storeEnd: plan.storeHeight - start };
 }

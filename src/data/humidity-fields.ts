@@ -2,9 +2,11 @@
 // and layout tables: what study 3 makes its K-index of. Relative humidity when the store has it
 // (`r` in the CDS layout, `relative_humidity` in WeatherBench2's), else specific humidity, from
 // which the study derives it.
+import { HISTORY_STEPS, type NormalisedBatch } from './batch.ts';
 import { fieldLevels, fieldTimes, FieldOpener, levelIndex, type Era5Dataset, type Field } from './dataset.ts';
 import { MissingVariableError } from './errors.ts';
-import type { GridPlan } from './grid.ts';
+import { bandOfRows, type GridPlan } from './grid.ts';
+import { normalisationFigures, normalisationKey } from './normalisation.ts';
 import { detectLayout, LAYOUTS, type Layout, type LayoutName } from './layout.ts';
 import { readLevelPlanes, rowBandOf, timeIndexOf, type LatitudeRange } from './load-batch.ts';
 import type { ZarrSource } from './store.ts';
@@ -77,6 +79,8 @@ export interface HumidityLevels {
 }
 
 export interface ReadHumidityOptions {
+  /** Output rows to read (whole patch rows, e.g. a batch's), or else the patch rows of a latitude range; all rows when neither. */
+  rows?: { start: number; end: number };
   region?: LatitudeRange;
   signal?: AbortSignal;
 }
@@ -93,7 +97,7 @@ export async function readHumidityLevels(fields: HumidityFields, time: Date, lev
     );
   }
   const timeIndex = timeIndexOf(fields.times, time);
-  const band = rowBandOf(fields, options.region);
+  const band = options.rows ? bandOfRows(fields.grid, options.rows.start, options.rows.end) : rowBandOf(fields, options.region);
   const when = new Date(fields.times[timeIndex]);
   const read = (field: Field) => readLevelPlanes(field, levelIndices, levelsHpa, timeIndex, when, band, options.signal);
   const [temperatureK, humidityPlanes] = await Promise.all([read(fields.temperature), read(fields.humidity.field)]);
@@ -118,4 +122,32 @@ function relativeHumidity(field: Field): HumidityField {
   if (typeof units !== 'string') return { kind: 'relative', field, toPercent: 1, unitsStated: false };
   const fraction = ['1', '0-1', '(0 - 1)', 'fraction', 'dimensionless', ''].includes(units.trim().toLowerCase());
   return { kind: 'relative', field, toPercent: fraction ? 100 : 1, unitsStated: true };
+}
+
+/**
+ * Temperature and specific humidity at some levels from a batch (its later step, de-normalised):
+ * what a store without relative humidity gives, without reading the store again.
+ */
+export function humidityLevelsFromBatch(batch: NormalisedBatch, levelsHpa: readonly number[]): HumidityLevels {
+  const plane = batch.lat.length * batch.lon.length;
+  const channels = batch.levels.length;
+  const later = HISTORY_STEPS - 1;
+  const planesOf = (variable: 't' | 'q') =>
+    levelsHpa.map((level) => {
+      const c = batch.levels.indexOf(level);
+      if (c < 0) throw new MissingVariableError(`${variable} at ${level} hPa`, 'batch', 'the batch', `pressure levels; the batch has ${batch.levels.join(', ')} hPa`);
+      const { location, scale } = normalisationFigures(normalisationKey(variable, level));
+      const offset = (later * channels + c) * plane;
+      return Float64Array.from(batch.atmos[variable].subarray(offset, offset + plane), (value) => value * scale + location);
+    });
+  return {
+    time: batch.time,
+    levelsHpa: [...levelsHpa],
+    temperatureK: planesOf('t'),
+    humidity: { kind: 'specific', kgPerKg: planesOf('q') },
+    lat: batch.lat,
+    lon: batch.lon,
+    rowOffset: batch.rowOffset,
+    fullHeight: batch.fullHeight,
+  };
 }

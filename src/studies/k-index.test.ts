@@ -1,5 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { openHumidityFields, readHumidityLevels, type HumidityFields, type HumidityLevels } from '../data/humidity-fields.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ATMOSPHERIC_VARIABLES, AURORA_LEVELS, STATIC_VARIABLES, SURFACE_VARIABLES, type NormalisedBatch } from '../data/batch.ts';
+import { humidityFieldsOf, humidityLevelsFromBatch, openHumidityFields, readHumidityLevels, type HumidityFields, type HumidityLevels } from '../data/humidity-fields.ts';
+import { openEra5Dataset } from '../data/dataset.ts';
+import { loadBatch } from '../data/load-batch.ts';
+import { normalisationFigures, normalisationKey } from '../data/normalisation.ts';
+import { buildSample } from '../data/sample/build-sample.node.ts';
+import { STUDY1_TIME } from '../data/sample/times.ts';
 import { LAYOUTS } from '../data/layout.ts';
 import { openSource } from '../data/store.node.ts';
 import { readNpyFile } from '../io/npy.node.ts';
@@ -9,6 +18,8 @@ import {
   instabilityMask,
   kIndexC,
   kIndexField,
+  kIndexLevelsFor,
+  kIndexPatches,
   kIndexPatchLabels,
   K_INDEX_LEVELS,
   patchHalfExceededK,
@@ -104,6 +115,74 @@ describe("the K-index against the study's own functions", () => {
       expect(expected).toContain(1);
     });
   }
+});
+
+/** The fixture's t and q at the three levels as a normalised batch would carry them (its later step), the rest zero. */
+function batchOf(levels: HumidityLevels): NormalisedBatch {
+  if (levels.humidity.kind !== 'specific') throw new Error('expected specific humidity');
+  const plane = H * W;
+  const channels = AURORA_LEVELS.length;
+  const zeros = (length: number) => new Float32Array(length);
+  const atmos = Object.fromEntries(ATMOSPHERIC_VARIABLES.map((v) => [v, zeros(2 * channels * plane)])) as NormalisedBatch['atmos'];
+  const q = levels.humidity.kgPerKg;
+  levels.levelsHpa.forEach((level, k) => {
+    const c = AURORA_LEVELS.indexOf(level as (typeof AURORA_LEVELS)[number]);
+    for (const [variable, planes] of [['t', levels.temperatureK], ['q', q]] as const) {
+      const { location, scale } = normalisationFigures(normalisationKey(variable, level));
+      atmos[variable].set(planes[k].map((value) => (value - location) / scale), (channels + c) * plane);
+    }
+  });
+  return {
+    time: levels.time,
+    stepTimes: [new Date(levels.time.getTime() - 6 * 3600e3), levels.time],
+    lat: levels.lat,
+    lon: levels.lon,
+    levels: [...AURORA_LEVELS],
+    surface: Object.fromEntries(SURFACE_VARIABLES.map((v) => [v, zeros(2 * plane)])) as NormalisedBatch['surface'],
+    static: Object.fromEntries(STATIC_VARIABLES.map((v) => [v, zeros(plane)])) as NormalisedBatch['static'],
+    atmos,
+    rowOffset: 0,
+    fullHeight: H,
+  };
+}
+
+describe("the K-index from a batch's own temperature and specific humidity", () => {
+  it('matches the study within 0.05 degrees C and labels every patch as it does', async () => {
+    const levels = humidityLevelsFromBatch(batchOf(fromQ), K_INDEX_LEVELS);
+    const { k, humiditySource } = kIndexField(levels);
+    expect(humiditySource).toBe('derived from specific humidity');
+    expect(maxAbsDifference(k, await floats('k_index'))).toBeLessThan(0.05);
+    // Per patch, for some held patches (positions in the 20 x 30 patch grid).
+    const held = [0, 1, 29, 30, 599];
+    const patches = kIndexPatches(levels, held);
+    for (const threshold of [20, 35]) {
+      const expected = await int8s(`patch_k_gt_${threshold}`);
+      expect(Array.from(kIndexPatchLabels(patches.halfExceededK, threshold))).toEqual(held.map((p) => expected[p]));
+    }
+    // The mean K of patch 0's 16 points.
+    let sum = 0;
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) sum += k[i * W + j];
+    expect(patches.meanK[0]).toBeCloseTo(sum / 16, 10);
+  });
+});
+
+describe('where study 3 takes its humidity from', () => {
+  let dir: string;
+  afterAll(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
+
+  it("uses the sample store's specific humidity (it has no relative humidity), from the batch, as the store's own values give it", async () => {
+    dir = await mkdtemp(join(tmpdir(), 'k-index-sample-'));
+    const built = await buildSample({ resolution: 1, outDir: dir, seed: 1, batchTimes: [STUDY1_TIME] });
+    const dataset = await openEra5Dataset(await openSource(built.storePath));
+    const batch = await loadBatch(dataset, STUDY1_TIME, { region: { south: 10, north: 40 } });
+    const fromBatch = await kIndexLevelsFor(dataset, batch);
+    expect(fromBatch.humidity.kind).toBe('specific');
+    const fromStore = await readHumidityLevels(await humidityFieldsOf(dataset), STUDY1_TIME, K_INDEX_LEVELS, { rows: { start: batch.rowOffset, end: batch.rowOffset + batch.lat.length } });
+    expect(fromStore.humidity.kind).toBe('specific');
+    expect(Array.from(fromStore.lat)).toEqual(Array.from(batch.lat));
+    // The batch's float32 normalised values, de-normalised, against the store's: K agrees to float32 rounding.
+    expect(maxAbsDifference(kIndexField(fromBatch).k, kIndexField(fromStore).k)).toBeLessThan(1e-3);
+  });
 });
 
 describe('the K-index formulas, by hand', () => {

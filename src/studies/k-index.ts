@@ -6,8 +6,10 @@
 // least half of its 4 x 4 points are (the mean of the 0/1 mask >= 0.5), which is not the K of the
 // patch mean. Aurora's inputs carry specific humidity, so relative humidity is derived from it
 // with the same constants when the store has none. Everything in float64.
+import type { NormalisedBatch } from '../data/batch.ts';
+import type { Era5Dataset } from '../data/dataset.ts';
 import { PATCH_SIZE } from '../data/geometry.ts';
-import type { HumidityLevels } from '../data/humidity-fields.ts';
+import { humidityFieldsOf, humidityLevelsFromBatch, readHumidityLevels, type HumidityLevels } from '../data/humidity-fields.ts';
 import { patchMean } from '../probes/labels.ts';
 import { StudyInputError } from './progress.ts';
 
@@ -137,4 +139,38 @@ export function patchHalfExceededK(k: ArrayLike<number>, height: number, width: 
 /** Patch labels at a threshold from patchHalfExceededK's values. */
 export function kIndexPatchLabels(halfExceededK: ArrayLike<number>, thresholdC: number): Uint8Array {
   return Uint8Array.from({ length: halfExceededK.length }, (_, p) => (halfExceededK[p] > thresholdC ? 1 : 0));
+}
+
+/** A study time's K-index, per patch: what study 3's labels and views need of it. Structured-cloneable. */
+export interface KIndexPatches {
+  /** The K that half of the patch's points exceed (patchHalfExceededK), degrees C: the label at x is halfExceededK > x. */
+  halfExceededK: Float64Array;
+  /** The mean K of the patch's points, degrees C: for colours and the inspector, not the label. */
+  meanK: Float64Array;
+  humiditySource: HumiditySource;
+}
+
+/** The K-index of the patches `patches` (positions among the whole patch rows read, row-major). */
+export function kIndexPatches(levels: HumidityLevels, patches: ArrayLike<number>): KIndexPatches {
+  const { k, humiditySource } = kIndexField(levels);
+  const height = levels.lat.length;
+  const width = levels.lon.length;
+  const half = patchHalfExceededK(k, height, width);
+  const mean = patchMean(k, height, width);
+  return {
+    halfExceededK: Float64Array.from(patches, (p) => half[p]),
+    meanK: Float64Array.from(patches, (p) => mean[p]),
+    humiditySource,
+  };
+}
+
+/**
+ * The temperature and humidity a batch's K-index is made of: the store's relative humidity (and
+ * temperature) at the batch time when it has relative humidity, else the batch's own temperature
+ * and specific humidity, which need no second read.
+ */
+export async function kIndexLevelsFor(dataset: Era5Dataset, batch: NormalisedBatch, signal?: AbortSignal): Promise<HumidityLevels> {
+  const fields = await humidityFieldsOf(dataset);
+  if (fields.humidity.kind === 'specific') return humidityLevelsFromBatch(batch, K_INDEX_LEVELS);
+  return readHumidityLevels(fields, batch.time, K_INDEX_LEVELS, { rows: { start: batch.rowOffset, end: batch.rowOffset + batch.lat.length }, signal });
 }
