@@ -63,7 +63,7 @@ describe('the CLI against a bad server', () => {
     server.fault(CHUNK, undefined);
     expect(run.code).toBe(0);
     expect(server.requests.slice(before).filter((path) => path === CHUNK)).toHaveLength(2);
-    expect(run.stderr).toMatch(new RegExp(`retrying ${server.url}/${CHUNK} after HTTP 500: try 2 of 3 in \\d+\\.\\d s`));
+    expect(run.stderr).toMatch(new RegExp(`retrying ${server.url}/${CHUNK} after HTTP 500: try 2 of 3 in \\d+(\\.\\d)? s`));
     const latents = readNpy(new Uint8Array(await readFile(out)));
     if (!isNpyDtype(latents, '<f4')) throw new Error(`expected float32, got ${latents.dtype}`);
     expect(maxAbsDifference(latents.data, (await readFixtureArray('expected/encoding.npy')).data)).toBeLessThanOrEqual(1e-4);
@@ -74,11 +74,12 @@ describe('the CLI against a bad server', () => {
     const out = join(dir, 'hang.npy');
     const [encoded, inspected] = [await encode(out, '--timeout', '0.5'), await cli(['inspect', '--store', server.url, '--timeout=0.5'])];
     server.fault('.zmetadata', undefined);
-    const expected = `${server.url}/.zmetadata did not answer in 0.5 s. The server is stuck or very slow: try again later, or allow more time (CLI: --timeout SECONDS).`;
+    // The time waited is the 0.5 s allowed, or a little more on a busy machine.
+    const expected = `${server.url}/\\.zmetadata did not answer in \\d+(\\.\\d)? s\\. The server is stuck or very slow: try again later, or allow more time \\(CLI: --timeout SECONDS\\)\\.$`;
     expect(encoded.code).toBe(1);
-    expect(reason(encoded)).toBe(`latent-explorer encode: ${expected}`);
+    expect(reason(encoded)).toMatch(new RegExp(`^latent-explorer encode: ${expected}`));
     expect(inspected.code).toBe(1);
-    expect(reason(inspected)).toBe(`latent-explorer inspect: ${expected}`);
+    expect(reason(inspected)).toMatch(new RegExp(`^latent-explorer inspect: ${expected}`));
     expect(existsSync(out)).toBe(false);
   });
 
@@ -90,7 +91,7 @@ describe('the CLI against a bad server', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/retrying .* after the connection closed after \d+ of 1681 bytes: try 2 of 3/);
     expect(reason(run)).toMatch(
-      new RegExp(`^latent-explorer encode: The connection to ${server.url}/${CHUNK} closed after [\\d,]+ bytes of 1,681 bytes \\(.*; 3 tries over \\d+\\.\\d s\\)\\. The server or the network failed: try again later\\.$`),
+      new RegExp(`^latent-explorer encode: The connection to ${server.url}/${CHUNK} closed after [\\d,]+ bytes of 1,681 bytes \\(.*; 3 tries over \\d+(\\.\\d)? s\\)\\. The server or the network failed: try again later\\.$`),
     );
     expect(existsSync(out)).toBe(false);
   });
@@ -101,7 +102,7 @@ describe('the CLI against a bad server', () => {
     const run = await encode(out, '--timeout', '0.5');
     server.fault(CHUNK, undefined);
     expect(run.code).toBe(1);
-    expect(reason(run)).toMatch(new RegExp(`^latent-explorer encode: ${server.url}/${CHUNK} sent \\d+ bytes of 1,681 bytes in 0\\.\\d s and then too slowly or not at all\\.`));
+    expect(reason(run)).toMatch(new RegExp(`^latent-explorer encode: ${server.url}/${CHUNK} sent \\d+ bytes of 1,681 bytes in \\d+(\\.\\d)? s and then too slowly or not at all\\.`));
     expect(existsSync(out)).toBe(false);
   });
 

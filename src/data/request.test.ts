@@ -77,7 +77,7 @@ describe('the request layer', () => {
     expect(tries).toBe(3);
     expect(retries.map((notice) => notice.attempt)).toEqual([2, 3]);
     expect(error).toBeInstanceOf(HttpStatusError);
-    expect(error?.message).toMatch(new RegExp(`^${server.url}/${CHUNK} answered HTTP 503 \\(3 tries over \\d+\\.\\d s\\): the server failed\\. Try again later\\.$`));
+    expect(error?.message).toMatch(new RegExp(`^${server.url}/${CHUNK} answered HTTP 503 \\(3 tries over \\d+(\\.\\d)? s\\): the server failed\\. Try again later\\.$`));
   });
 
   it('honours Retry-After on a 429, and refuses to wait longer than allowed', async () => {
@@ -113,7 +113,7 @@ describe('the request layer', () => {
     server.fault(CHUNK, undefined);
     expect(tries).toBe(1);
     expect(error).toBeInstanceOf(RequestTimeoutError);
-    expect(error?.message).toMatch(new RegExp(`^${server.url}/${CHUNK} did not answer in 0\\.\\d s\\. The server is stuck or very slow`));
+    expect(error?.message).toMatch(new RegExp(`^${server.url}/${CHUNK} did not answer in \\d+(\\.\\d)? s\\. The server is stuck or very slow`));
     expect((error as RequestTimeoutError).waitedMs).toBeGreaterThanOrEqual(300);
   });
 
@@ -127,7 +127,7 @@ describe('the request layer', () => {
     expect(timeout.stage).toBe('body');
     expect(timeout.bytesReceived).toBeGreaterThan(0);
     expect(timeout.bytesReceived).toBeLessThan(chunk.byteLength);
-    expect(error.message).toMatch(new RegExp(`^${server.url}/${CHUNK} sent \\d+ bytes of 1,681 bytes in 0\\.\\d s and then too slowly or not at all\\.`));
+    expect(error.message).toMatch(new RegExp(`^${server.url}/${CHUNK} sent \\d+ bytes of 1,681 bytes in \\d+(\\.\\d)? s and then too slowly or not at all\\.`));
 
     // The same trickle within a limit that allows for it arrives whole.
     const small = '2m_temperature/.zattrs';
@@ -149,7 +149,7 @@ describe('the request layer', () => {
     expect(tries).toBe(3);
     expect(retries[0].reason).toMatch(/^the connection closed after \d+ of 1681 bytes$/);
     expect(error).toBeInstanceOf(ConnectionLostError);
-    expect(error?.message).toMatch(new RegExp(`^The connection to ${server.url}/${CHUNK} closed after [\\d,]+ bytes of 1,681 bytes \\(.*; 3 tries over \\d+\\.\\d s\\)\\. The server or the network failed`));
+    expect(error?.message).toMatch(new RegExp(`^The connection to ${server.url}/${CHUNK} closed after [\\d,]+ bytes of 1,681 bytes \\(.*; 3 tries over \\d+(\\.\\d)? s\\)\\. The server or the network failed`));
   });
 
   it('reports a refused connection after its tries', async () => {
