@@ -15,6 +15,17 @@ if [ ! -x "$chromium" ]; then
   fi
 fi
 
+# Cross-checks against xarray and scikit-learn run on Debian's own Python (never a product dependency).
+if ! /usr/bin/python3 -c 'import xarray, zarr, sklearn' 2>/dev/null; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's python3-xarray, python3-zarr and python3-sklearn for the cross-checks..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-xarray python3-zarr python3-sklearn >/dev/null
+  else
+    echo "Note: the xarray and scikit-learn cross-checks will be skipped; install them with:" >&2
+    echo "  sudo apt-get install -y python3-xarray python3-zarr python3-sklearn" >&2
+  fi
+fi
+
 npm run --silent prepare-assets
 npm run --silent typecheck
 # Playwright empties test-results/ when it starts, so the reports live apart.

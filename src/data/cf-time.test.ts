@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCfTimes, parseCfTimeUnits } from './cf-time.ts';
+import { decodeCfTimes, encodeCfTimes, parseCfTimeUnits } from './cf-time.ts';
 import { TimeEncodingError } from './errors.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -37,5 +37,19 @@ describe('CF time decoding', () => {
     expect(() => decodeCfTimes([0], {})).toThrow(/no 'units' attribute/);
     expect(() => decodeCfTimes([0], { units: 'days since 1500-01-01', calendar: 'standard' })).toThrow(/Julian before 1582/);
     expect(iso(decodeCfTimes([0], { units: 'days since 1500-01-01', calendar: 'proleptic_gregorian' })[0])).toBe('1500-01-01T00:00:00.000Z');
+  });
+});
+
+describe('CF time encoding', () => {
+  it('writes int64 in the coarsest whole unit, which decodes back to the same instants', () => {
+    const sixHourly = [Date.UTC(2022, 7, 7, 0), Date.UTC(2022, 7, 7, 6)];
+    const hours = encodeCfTimes(sixHourly, '1959-01-01');
+    // 2022-08-07T06 is 557,502 hours after 1959-01-01 (per Python datetime, as above).
+    expect(hours).toEqual({ units: 'hours since 1959-01-01', calendar: 'proleptic_gregorian', values: BigInt64Array.of(557496n, 557502n) });
+    expect(Array.from(decodeCfTimes(hours.values, hours), iso)).toEqual(sixHourly.map(iso));
+    const halfHourly = [Date.UTC(2024, 6, 13, 18), Date.UTC(2024, 6, 13, 18, 30)];
+    const minutes = encodeCfTimes(halfHourly);
+    expect(minutes.units).toBe('minutes since 1970-01-01 00:00:00');
+    expect(Array.from(decodeCfTimes(minutes.values, minutes), iso)).toEqual(halfHourly.map(iso));
   });
 });

@@ -96,3 +96,30 @@ function zoneOffsetMs(zone: string): number {
   const sign = match[1] === '-' ? -1 : 1;
   return sign * (Number(match[2]) * 3600e3 + Number(match[3] ?? '0') * 60e3);
 }
+
+/** CF time values with their units, as a store writes them. */
+export interface CfEncodedTimes {
+  units: string;
+  calendar: 'proleptic_gregorian';
+  values: BigInt64Array;
+}
+
+/** The units encodeCfTimes tries, coarsest first: the first in which every time is a whole number. */
+const ENCODING_UNITS = ['hours', 'minutes', 'seconds', 'milliseconds'] as const;
+
+/**
+ * Encodes UTC instants (milliseconds since 1970) as int64 CF values "UNIT since EPOCH", in the coarsest
+ * unit that holds every time exactly (as xarray chooses). The one encoder of CF time, for every store we write.
+ */
+export function encodeCfTimes(timesMs: ArrayLike<number>, epoch = '1970-01-01 00:00:00'): CfEncodedTimes {
+  const { epochMs } = parseCfTimeUnits(`hours since ${epoch}`);
+  const offsets = Array.from(timesMs, (ms) => ms - epochMs);
+  const bad = offsets.findIndex((offset) => !Number.isInteger(offset));
+  if (bad >= 0) throw new TimeEncodingError('time', `${timesMs[bad]} is not a whole number of milliseconds since 1970`);
+  const unit = ENCODING_UNITS.find((name) => offsets.every((offset) => offset % UNIT_MILLISECONDS[name] === 0)) ?? 'milliseconds';
+  return {
+    units: `${unit} since ${epoch}`,
+    calendar: 'proleptic_gregorian',
+    values: BigInt64Array.from(offsets, (offset) => BigInt(offset / UNIT_MILLISECONDS[unit])),
+  };
+}

@@ -165,7 +165,7 @@ async function syntheticStore(options: SyntheticOptions = {}): Promise<MemorySto
   const lon360 = lon.map((value) => (value + 360) % 360);
   const colOf = lon360.map((value) => [...lon360].sort((a, b) => a - b).indexOf(value));
   const store = new MemoryStore();
-  const writer = new ZarrV2Writer(store.sink, { model: 'synthetic', model_sha256: 'abc123', source_store: 'nowhere' });
+  const writer = new ZarrV2Writer(store.sink, { model: 'synthetic', model_sha256: 'abc123', checkpoint_sha256: 'def456', source_store: 'nowhere' });
   const coordinate = async (name: string, values: number[], attributes: Record<string, unknown> = {}, dtype: '<f8' | '<i8' = '<f8') => {
     const spec: ArraySpec = { name, dims: [name], shape: [values.length], chunks: [values.length], dtype, compressor: null, fillValue: null, attributes };
     await writer.writeArray(spec, dtype === '<i8' ? BigInt64Array.from(values, BigInt) : Float64Array.from(values));
@@ -253,7 +253,7 @@ describe('latent stores in any dimension order, chunking, dtype and orientation'
 
   it('exposes the store’s attributes', async () => {
     const store = await openLatentStore(await syntheticStore(), 'attributed');
-    expect(store.attributes).toMatchObject({ model: 'synthetic', checkpointSha256: 'abc123', sourceData: 'nowhere' });
+    expect(store.attributes).toMatchObject({ model: 'synthetic', modelSha256: 'abc123', checkpointSha256: 'def456', sourceData: 'nowhere' });
   });
 
   it('refuses irregular latitudes, naming them', async () => {

@@ -29,6 +29,8 @@ const EMBED_DIMENSION_NAMES: readonly string[] = ['embed', 'embedding', 'channel
 /** What the store says about itself, where it says it (the names our writer and the study's use). */
 export interface LatentStoreAttributes {
   model?: string;
+  /** sha256 of the model file (our stores) and of the checkpoint it came from. */
+  modelSha256?: string;
   checkpointSha256?: string;
   sourceData?: string;
   /** Every attribute of the store's root group, as stored. */
@@ -379,7 +381,8 @@ function describeAttributes(all: Readonly<Record<string, unknown>>): LatentStore
   };
   return {
     model: text('model', 'model_name'),
-    checkpointSha256: text('model_sha256', 'checkpoint_sha256', 'sha256'),
+    modelSha256: text('model_sha256', 'sha256'),
+    checkpointSha256: text('checkpoint_sha256'),
     sourceData: text('source_store', 'source_data', 'source'),
     all,
   };

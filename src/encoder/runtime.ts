@@ -158,14 +158,14 @@ function checkBatch(batch: NormalisedBatch, config: EncoderConfig): void {
   }
 }
 
-interface SelectedPatches extends PatchList {
+export interface SelectedPatches extends PatchList {
   indices: Int32Array;
   centreLat: Float64Array;
   centreLon: Float64Array;
 }
 
-/** The patches to encode, row-major, as (row, col) within the batch and global indices. */
-function selectPatches(grid: PatchGrid, region: Region | undefined): SelectedPatches {
+/** The patches to encode, row-major, as (row, col) within the batch and global indices; what a latent store of the region holds. */
+export function selectPatches(grid: PatchGrid, region: Region | undefined): SelectedPatches {
   const cols = patchColumns(grid);
   const centres = patchCentres(grid);
   const held = centres.lat.length;

@@ -35,24 +35,28 @@ describe('latent-explorer encode', () => {
     expect(maxAbsDifference(array.data, expected.data)).toBeLessThanOrEqual(1e-4);
   });
 
-  it('writes a region to a latent Zarr store with patch-centre coordinates', async () => {
+  it('writes a region across 0 E to a latent Zarr store, longitudes in -180..180 so that they stay evenly spaced', async () => {
     const out = join(dir, 'latents.zarr');
     const args = ['encode', '--store', store, '--time', '2022-08-07T06:00', '--region=-20,30,-50,70', '--model', model, '--out', out];
     expect(await main(args)).toBe(0);
     const root = zarr.root(new FileStore(out));
     const read = async (name: string) => (await zarr.get(await zarr.open.v2(root.resolve(name), { kind: 'array' }))).data;
     expect(Array.from((await read('lat')) as Float64Array)).toEqual([28.125, -16.875]);
-    expect(Array.from((await read('lon')) as Float64Array)).toEqual([16.875, 61.875, 331.875]);
+    expect(Array.from((await read('lon')) as Float64Array)).toEqual([-28.125, 16.875, 61.875]);
+    expect(Array.from((await read('level')) as BigInt64Array)).toEqual([0n, 1n, 2n]);
     const surface = (await zarr.open.v2(root.resolve('surface_latent'), { kind: 'array' })).shape;
     expect(surface).toEqual([1, 64, 2, 3]);
-    // surface_latent[0, e, 0, 0] is the surface token of patch 8 (row 1, column 0) of the full encoding.
+    // The 17 x 32 fixture grid has 4 x 8 patches of 45 degrees; -28.125 E is column 7, 16.875 E column 0.
     const expected = (await readFixtureArray('expected/encoding.npy')).data;
     const surfaceData = (await read('surface_latent')) as Float32Array;
-    const column = Float32Array.from({ length: 64 }, (_, e) => surfaceData[e * 6]);
-    expect(maxAbsDifference(column, expected.subarray(8 * 64, 9 * 64))).toBeLessThanOrEqual(1e-4);
+    // surface_latent[0, e, 0, 0] is the surface token of patch 15 (row 1, column 7); [0, e, 0, 1] of patch 8 (row 1, column 0).
+    for (const [column, patch] of [[0, 15], [1, 8]]) {
+      const values = Float32Array.from({ length: 64 }, (_, e) => surfaceData[e * 6 + column]);
+      expect(maxAbsDifference(values, expected.subarray(patch * 64, (patch + 1) * 64))).toBeLessThanOrEqual(1e-4);
+    }
     const atmos = (await read('atmos_latent')) as Float32Array;
-    // atmos_latent[0, e, 2, 1, 2]: third atmospheric latent (token level 3) of patch 23 (row 2, column 7).
-    const atmosColumn = Float32Array.from({ length: 64 }, (_, e) => atmos[((e * 3 + 2) * 2 + 1) * 3 + 2]);
+    // atmos_latent[0, e, 2, 1, 0]: third atmospheric latent (token level 3) of patch 23 (row 2, column 7).
+    const atmosColumn = Float32Array.from({ length: 64 }, (_, e) => atmos[((e * 3 + 2) * 2 + 1) * 3]);
     expect(maxAbsDifference(atmosColumn, expected.subarray((3 * 32 + 23) * 64, (3 * 32 + 24) * 64))).toBeLessThanOrEqual(1e-4);
   });
 

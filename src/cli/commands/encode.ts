@@ -2,39 +2,55 @@
 import { writeFile } from 'node:fs/promises';
 import { parseNumberList, parseOptions, requireString } from '../args.ts';
 import { CliError } from '../errors.ts';
+import { resolveShard, shardIndices } from '../shard.ts';
+import { parseChosenTimes, resolveChosenTimes } from './study-compare.ts';
 import { openEra5Dataset } from '../../data/dataset.ts';
 import { LAYOUT_NAMES, type LayoutName } from '../../data/layout.ts';
+import { openLatentStoreForWriting } from '../../data/latent-store-writer.node.ts';
 import { parseTime } from '../../data/time-selection.ts';
-import { loadBatch } from '../../data/load-batch.ts';
+import { historyStepIndices, loadBatch } from '../../data/load-batch.ts';
 import { openSource } from '../../data/store.node.ts';
 import { writeNpy } from '../../io/npy.ts';
-import { writeLatentStore } from '../../encoder/latent-store.node.ts';
-import { readModel } from '../../encoder/model-files.node.ts';
+import { describeLatentStore } from '../../encoder/latent-store-description.node.ts';
+import { readModel, sha256File } from '../../encoder/model-files.node.ts';
 import { encodeBatch, type Region } from '../../encoder/runtime.ts';
 import { createNodeSession } from '../../encoder/session.node.ts';
 
 export const summary = 'Encode ERA5 times with an ONNX encoder into latents (.npy or .zarr)';
 
 export const usage = `Usage: latent-explorer encode --store URL|PATH [--static URL|PATH] [--layout wb2|cds]
-                              --time ISO[,ISO...] [--region S,N,W,E] --model FILE
-                              --out FILE.npy|DIR.zarr
+                              (--time ISO[,ISO...] | --times RULE) [--region S,N,W,E] --model FILE
+                              --out FILE.npy|DIR.zarr [--dtype float32|float64]
+                              [--shard K/N | --shards N]
 
 Reads the two history steps of each time from an ERA5 Zarr store, normalises them as
 Aurora does and runs the encoder (onnxruntime-node, WASM if the native runtime cannot load).
 
 Options:
-  --store      the ERA5 store (local directory or http(s) URL)
+  --store      the ERA5 store: a local directory, an http(s) URL, gs://BUCKET/PATH or s3://BUCKET/PATH
   --static     a separate store with the static fields lsm, z, slt (default: --store)
   --layout     the store's variable naming; detected when left out
   --time       batch time(s), UTC, e.g. 2022-08-07T06:00; the step 6 h earlier must be in the store
+  --times      a rule over the store's times that have their previous step: every:K, every:K:FROM..TO
+               or FROM..TO (range ends inclusive instants), or a list ISO,ISO,...
   --region     S,N,W,E in degrees: encode only patches whose centres lie in this box
                (W > E crosses the 0/360 meridian); default: the whole grid.
                Write --region=-20,30,-50,70 when the first number is negative
   --model      an encoder from 'convert' or 'init-model' (with its .onnx.json sidecar)
   --out        FILE.npy: float32 (1, latent_levels * patches, D), Aurora's layout (one time only)
-               DIR.zarr: surface_latent (time, embed, lat, lon), atmos_latent (time, embed,
-               level, lat, lon) with patch-centre coordinates; appends to an existing store
-Progress goes to stderr.
+               DIR.zarr: a latent store in the study's layout, which xarray opens:
+               surface_latent (time, embed, lat, lon) and atmos_latent (time, embed, level, lat,
+               lon), level 0..2, lat/lon the patch centres, time the batch time (CF), one chunk per
+               time, attributes naming the model, its sha256, its configuration and the source.
+               The store is created with the whole time axis first; each time is then written into
+               its own chunks (whole or not at all). Times already written are skipped, so a rerun
+               resumes, and several processes may write one store at once, each with its --shard.
+  --dtype      the latents' type in DIR.zarr: float32 (default) or float64 (as the study's store)
+  --shard K/N  write only the times whose index on the time axis is K modulo N (K from 0).
+               Defaults from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job; give --shards N) or
+               SLURM_ARRAY_TASK_ID less SLURM_ARRAY_TASK_MIN (N from --shards or SLURM_ARRAY_TASK_COUNT)
+  --shards N   the number of shards, for a scheduler's index
+Progress goes to stderr. docs/batch-encode.md has a Kubernetes Indexed Job and a Slurm array script.
 `;
 
 /** Comma-separated times of `option` (src/data/time-selection.ts parseTime reads each). */
@@ -80,13 +96,18 @@ export async function run(args: string[]): Promise<number> {
     static: { type: 'string' },
     layout: { type: 'string' },
     time: { type: 'string' },
+    times: { type: 'string' },
     region: { type: 'string' },
     model: { type: 'string' },
     out: { type: 'string' },
+    dtype: { type: 'string' },
+    shard: { type: 'string' },
+    shards: { type: 'string' },
   });
   if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}'`);
   const store = requireString(values.store, 'store');
-  const times = parseTimes(requireString(values.time, 'time'));
+  if ((values.time === undefined) === (values.times === undefined)) throw new CliError('give the times to encode: --time ISO[,ISO...] or --times RULE (one of them)');
+  const chosen = values.time !== undefined ? { option: '--time', selection: { kind: 'list' as const, times: parseTimes(values.time) } } : parseChosenTimes('--times', values.times ?? '');
   const modelPath = requireString(values.model, 'model');
   const out = requireString(values.out, 'out');
   const region = parseRegion(values.region);
@@ -94,18 +115,48 @@ export async function run(args: string[]): Promise<number> {
   if (layout !== undefined && !(LAYOUT_NAMES as readonly string[]).includes(layout)) throw new CliError(`--layout must be one of ${LAYOUT_NAMES.join(', ')}`);
   const toZarr = /\.zarr\/?$/.test(out);
   if (!toZarr && !out.endsWith('.npy')) throw new CliError(`--out must end in .npy or .zarr, got '${out}'`);
-  if (!toZarr && times.length > 1) throw new CliError('a .npy holds one time; give one --time or write a .zarr');
+  if (!toZarr && (values.dtype ?? values.shard ?? values.shards) !== undefined) throw new CliError('--dtype, --shard and --shards are for a DIR.zarr --out');
+  const dtype = values.dtype ?? 'float32';
+  if (dtype !== 'float32' && dtype !== 'float64') throw new CliError(`--dtype must be float32 or float64, got '${dtype}'`);
+  const shard = toZarr ? resolveShard(values.shard, values.shards, process.env) : undefined;
 
   const model = await readModel(modelPath);
+  const source = await openSource(store);
+  const staticSource = values.static ? await openSource(values.static) : undefined;
+  const dataset = await openEra5Dataset(source, { layout: layout as LayoutName | undefined, staticSource });
+  const times = resolveChosenTimes(chosen, dataset);
+  if (!toZarr && times.length > 1) throw new CliError('a .npy holds one time; give one --time or write a .zarr');
+  // Every time is checked before anything is written: a store is never created for times it cannot hold.
+  for (const time of times) historyStepIndices(dataset, time);
+  const latentStore = toZarr
+    ? await openLatentStoreForWriting(
+        out,
+        describeLatentStore(dataset, times, region, model.sidecar, {
+          dtype,
+          modelSha256: await sha256File(modelPath),
+          store,
+          staticStore: values.static,
+        }),
+      )
+    : undefined;
+  const mine = latentStore && shard ? shardIndices(shard, times.length) : [0];
+  if (latentStore && shard) {
+    await latentStore.removeLeftovers(mine);
+    process.stderr.write(`${out}: shard ${shard.index}/${shard.count} (${shard.from}) has ${mine.length} of the store's ${times.length} times\n`);
+  }
+
   const session = await createNodeSession(model.onnx, { onFallback: (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`) });
   try {
-    const source = await openSource(store);
-    const staticSource = values.static ? await openSource(values.static) : undefined;
-    const dataset = await openEra5Dataset(source, { layout: layout as LayoutName | undefined, staticSource });
     const trainedNote = model.sidecar.trained ? '' : ' (UNTRAINED control)';
     process.stderr.write(`model ${model.sidecar.name}${trainedNote} on ${session.backend}\n`);
-    for (const time of times) {
+    let written = 0;
+    for (const index of mine) {
+      const time = times[index];
       const label = time.toISOString().slice(0, 16);
+      if (latentStore && (await latentStore.isWritten(index))) {
+        process.stderr.write(`${label} already written, skipped\n`);
+        continue;
+      }
       const reading = throttledProgress();
       const batch = await loadBatch(dataset, time, {
         region: region && { south: region.south, north: region.north },
@@ -119,10 +170,16 @@ export async function run(args: string[]): Promise<number> {
       });
       const seconds = (performance.now() - started) / 1000;
       process.stderr.write(`${label} encoded ${result.patchIndices.length} patches in ${seconds.toFixed(1)} s\n`);
-      if (toZarr) await writeLatentStore(out, time, result, model.sidecar);
-      else await writeFile(out, writeNpy({ data: result.latents, shape: [1, result.latentLevels * result.patchIndices.length, result.embedDim] }));
+      if (latentStore) {
+        await latentStore.writeTime(index, result.latents);
+        written += 1;
+        process.stderr.write(`${label} written (time ${index} of the store)\n`);
+      } else await writeFile(out, writeNpy({ data: result.latents, shape: [1, result.latentLevels * result.patchIndices.length, result.embedDim] }));
     }
-    process.stderr.write(`wrote ${out}\n`);
+    if (latentStore) {
+      const done = (await Promise.all(times.map((_, index) => latentStore.isWritten(index)))).filter(Boolean).length;
+      process.stderr.write(`${out}: wrote ${written} time(s); the store holds ${done} of its ${times.length} times\n`);
+    } else process.stderr.write(`wrote ${out}\n`);
     return 0;
   } finally {
     await session.release();

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import * as zarr from 'zarrita';
 import { AURORA_LEVELS, ATMOSPHERIC_VARIABLES, SURFACE_VARIABLES } from '../batch.ts';
+import { encodeCfTimes } from '../cf-time.ts';
 import { convertLongitude } from '../geometry.ts';
 import { LAYOUTS } from '../layout.ts';
 import { openSource } from '../store.node.ts';
@@ -17,9 +18,8 @@ import { storeTimes } from './times.ts';
 export const STATIC_STORE = 'assets/era5/static-0.25deg.zarr';
 const STATIC_STEP = 0.25;
 const BLOSC_LZ4: CompressorConfig = { id: 'blosc', cname: 'lz4', clevel: 5, shuffle: 1, blocksize: 0 };
-/** WeatherBench2's time encoding. */
-const TIME_UNITS = 'hours since 1959-01-01';
-const TIME_EPOCH_MS = Date.UTC(1959, 0, 1);
+/** WeatherBench2's time epoch. */
+const TIME_EPOCH = '1959-01-01';
 /** Mantissa bits kept in the synthetic fields: far below their meaning, and it lets blosc compress them. */
 const KEPT_MANTISSA_BITS = 14;
 
@@ -99,9 +99,10 @@ export async function buildSample(options: BuildSampleOptions): Promise<BuiltSam
     { name: 'level', dims: ['level'], shape: [AURORA_LEVELS.length], chunks: [AURORA_LEVELS.length], dtype: '<i8', compressor: BLOSC_LZ4, fillValue: null, attributes: { units: 'hPa', long_name: 'pressure level' } },
     BigInt64Array.from(AURORA_LEVELS, (level) => BigInt(level)),
   );
+  const time = encodeCfTimes(times.map((t) => t.getTime()), TIME_EPOCH);
   await writer.writeArray(
-    { name: 'time', dims: ['time'], shape: [times.length], chunks: [times.length], dtype: '<i8', compressor: BLOSC_LZ4, fillValue: null, attributes: { units: TIME_UNITS, calendar: 'proleptic_gregorian' } },
-    BigInt64Array.from(times, (time) => BigInt(Math.round((time.getTime() - TIME_EPOCH_MS) / 3600e3))),
+    { name: 'time', dims: ['time'], shape: [times.length], chunks: [times.length], dtype: '<i8', compressor: BLOSC_LZ4, fillValue: null, attributes: { units: time.units, calendar: time.calendar } },
+    time.values,
   );
   const names = LAYOUTS.wb2;
   const staticSpec = (name: string, units: string, longName: string) => float(name, ['latitude', 'longitude'], [H, W], [H, W], { units, long_name: longName, synthetic: false });
