@@ -1,14 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { describeError } from '../describe-error.ts';
-import { createProbesClient } from '../probes/client.ts';
+import { isCancelled } from '../errors.ts';
 import { decodeSelection } from '../state/selection-codec.ts';
 import { useExplorer } from '../state/store.ts';
-import type { EncodedTime } from '../workers/encoder.worker.ts';
+import type { StudyTime } from '../studies/study-time.ts';
+import { createEncoderClient } from '../workers/encoder-client.ts';
+import { createProbesClient } from '../workers/probes-client.ts';
 import { ExplorerViews } from './ExplorerViews.tsx';
 import { compareInApp } from './compare/compare-in-app.ts';
 import type { CompareTools } from './compare/CompareSection.tsx';
 import { resultFromFeatures } from './compare/feature-views.ts';
-import { initialStages, RunCancelledError, runExplorer } from './explorer-run.ts';
+import { initialStages, runExplorer } from './explorer-run.ts';
 import type { NeighbourSearch } from './Inspector.tsx';
 import { LatentCache } from './latent-cache.ts';
 import { listModels, type ModelEntry } from './models.ts';
@@ -18,7 +20,6 @@ import { ResultsPanel } from './ResultsPanel.tsx';
 import { SetupPanel } from './SetupPanel.tsx';
 import { summariseStore, type StoreSummary } from './store-summary.ts';
 import { permalink, startUrlSync } from './url-sync.ts';
-import { createEncoderClient } from './workers.ts';
 import { compareExtremesInApp } from './extremes/extremes-compare.ts';
 import type { ExtremesCompare } from './extremes/ExtremesCompareSection.tsx';
 import { runExtremesInApp, studyTimeCache } from './extremes/extremes-run.ts';
@@ -46,7 +47,7 @@ export function App() {
   const study = useExplorer((state) => state.settings.study);
   const openRequest = useRef(0);
   const running = useRef<AbortController | null>(null);
-  const workers = useMemo(() => ({ encoder: createEncoderClient(), probes: createProbesClient(), cache: new LatentCache<EncodedTime>() }), []);
+  const workers = useMemo(() => ({ encoder: createEncoderClient(), probes: createProbesClient(), cache: new LatentCache<StudyTime>() }), []);
   const findNeighbours = useCallback<NeighbourSearch>((key, row, k) => workers.probes.neighbours(key, row, k), [workers]);
   const compareTools = useMemo<CompareTools>(
     () => ({
@@ -113,7 +114,7 @@ export function App() {
       if (next.fallbackReason) latest.notify('warning', 'Running on WASM', next.fallbackReason);
     } catch (error) {
       const latest = useExplorer.getState();
-      if (error instanceof RunCancelledError) {
+      if (isCancelled(error)) {
         latest.setRunStatus('cancelled');
         latest.setStages(latest.stages.map((stage) => (stage.status === 'running' || stage.status === 'waiting' ? { ...stage, status: 'cancelled' } : stage)));
       } else {

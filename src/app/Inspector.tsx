@@ -4,8 +4,8 @@ import { useEffect, useState } from 'react';
 import { greatCircleKm } from '../data/geometry.ts';
 import { useExplorer } from '../state/store.ts';
 import type { ExplorerResult } from '../state/result.ts';
-import { formatPlace } from './misclassified.ts';
-import { PATCH_INPUT_COLUMNS } from './patch-inputs.ts';
+import { PATCH_INPUT_COLUMNS, type Era5PatchInputs } from '../studies/patch-inputs.ts';
+import { formatPlace } from '../views/index.ts';
 
 export type NeighbourSearch = (featuresKey: string, row: number, k: number) => Promise<{ rows: Uint32Array; distances: Float64Array }>;
 
@@ -25,7 +25,8 @@ export function Inspector({ result, index, findNeighbours }: { result: ExplorerR
   const updateSettings = useExplorer((state) => state.updateSettings);
   const [neighbours, setNeighbours] = useState<Neighbour[] | null>(null);
   const [neighbourError, setNeighbourError] = useState<string | null>(null);
-  const { table, inputs } = result;
+  const { table } = result;
+  const { landFraction, era5 } = result.studyTime;
 
   useEffect(() => {
     let current = true;
@@ -50,7 +51,6 @@ export function Inspector({ result, index, findNeighbours }: { result: ExplorerR
 
   const bounds = table.cellBounds.subarray(index * 4, index * 4 + 4);
   const pcCount = table.pcCount ?? 0;
-  const columns = PATCH_INPUT_COLUMNS.length;
   const correct = table.labels?.[index] === table.predictions?.[index];
 
   return (
@@ -64,9 +64,13 @@ export function Inspector({ result, index, findNeighbours }: { result: ExplorerR
           {bounds[0].toFixed(2)}…{bounds[1].toFixed(2)}° N, {bounds[2].toFixed(2)}…{bounds[3].toFixed(2)}° E
         </dd>
         <dt>Land fraction</dt>
-        <dd>{(inputs.landFraction[index] * 100).toFixed(1)} %</dd>
-        <dt>Elevation</dt>
-        <dd>{inputs.elevation[index].toFixed(0)} m</dd>
+        <dd>{(landFraction[index] * 100).toFixed(1)} %</dd>
+        {era5 && (
+          <>
+            <dt>Elevation</dt>
+            <dd>{era5.elevation[index].toFixed(0)} m</dd>
+          </>
+        )}
         <dt>Label</dt>
         <dd>{classOf(result, table.labels?.[index])}</dd>
         <dt>Prediction</dt>
@@ -84,6 +88,33 @@ export function Inspector({ result, index, findNeighbours }: { result: ExplorerR
         <dd>{table.conceptScores?.[index].toFixed(3)}</dd>
       </dl>
 
+      {era5 && <PatchInputsTable inputs={era5} index={index} />}
+
+      <h2>Nearest in latent space</h2>
+      {neighbourError && <p className="store-status">{neighbourError}</p>}
+      {!neighbours && !neighbourError && <p className="store-status">searching…</p>}
+      {neighbours && (
+        <ul className="mis-list" aria-label="Nearest neighbours">
+          {neighbours.map((neighbour) => (
+            <li key={neighbour.row}>
+              <button type="button" aria-label={`Inspect neighbour ${neighbour.row}`} onClick={() => updateSettings({ selectedPatch: neighbour.row })}>
+                <span>{formatPlace(result.centreLat[neighbour.row], result.centreLon[neighbour.row])}</span>
+                <span>
+                  {neighbour.km.toFixed(0)} km · d={neighbour.latentDistance.toFixed(2)}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function PatchInputsTable({ inputs, index }: { inputs: Era5PatchInputs; index: number }) {
+  const columns = PATCH_INPUT_COLUMNS.length;
+  return (
+    <>
       <h2>Inputs (patch means)</h2>
       <table className="metrics">
         <thead>
@@ -108,25 +139,7 @@ export function Inspector({ result, index, findNeighbours }: { result: ExplorerR
           })}
         </tbody>
       </table>
-
-      <h2>Nearest in latent space</h2>
-      {neighbourError && <p className="store-status">{neighbourError}</p>}
-      {!neighbours && !neighbourError && <p className="store-status">searching…</p>}
-      {neighbours && (
-        <ul className="mis-list" aria-label="Nearest neighbours">
-          {neighbours.map((neighbour) => (
-            <li key={neighbour.row}>
-              <button type="button" aria-label={`Inspect neighbour ${neighbour.row}`} onClick={() => updateSettings({ selectedPatch: neighbour.row })}>
-                <span>{formatPlace(result.centreLat[neighbour.row], result.centreLon[neighbour.row])}</span>
-                <span>
-                  {neighbour.km.toFixed(0)} km · d={neighbour.latentDistance.toFixed(2)}
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+    </>
   );
 }
 

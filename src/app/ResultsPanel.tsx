@@ -5,11 +5,11 @@ import { useExplorer } from '../state/store.ts';
 import { MODEL_FEATURES, type ExplorerResult } from '../state/result.ts';
 import { COLOUR_MODES, SCATTER_AXES, type ViewSettings } from '../state/view-settings.ts';
 import { writeNpy } from '../io/npy.ts';
-import { COLOUR_MODE_TITLES, SelectionExports } from '../views/index.ts';
+import { misclassifiedPatches } from '../studies/land-sea.ts';
+import { COLOUR_MODE_TITLES, formatPlace, SelectionExports } from '../views/index.ts';
 import { saveFile } from '../views/export.ts';
 import { CompareSection, type CompareTools } from './compare/CompareSection.tsx';
 import { Inspector, type NeighbourSearch } from './Inspector.tsx';
-import { misclassifiedPatches } from './misclassified.ts';
 import { WeightingMemory } from './weighting-effect.ts';
 
 const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(2)} %` : '—');
@@ -22,8 +22,9 @@ export function ResultsPanel({ result, findNeighbours, compareTools }: { result:
   const settings = useExplorer((state) => state.settings);
   const selection = useExplorer((state) => state.selectionMask);
   const updateSettings = useExplorer((state) => state.updateSettings);
-  const misclassified = useMemo(() => misclassifiedPatches(result), [result]);
+  const misclassified = useMemo(() => misclassifiedOf(result), [result]);
   const weighting = useMemo(() => weightingMemory.record(result), [result]);
+  const landCalledSea = misclassified.filter((row) => row.truth === 1).length;
   const { metrics } = result;
   const [[tn, fp], [fn, tp]] = metrics.confusion;
 
@@ -137,25 +138,25 @@ export function ResultsPanel({ result, findNeighbours, compareTools }: { result:
 
       <section className="panel-section" aria-label="Misclassified patches">
         <h2>
-          Misclassified test patches ({misclassified.rows.length})
+          Misclassified test patches ({misclassified.length})
         </h2>
         <p className="store-status">
-          {misclassified.landCalledSea} land called sea · {misclassified.seaCalledLand} sea called land · most confident first
+          {landCalledSea} land called sea · {misclassified.length - landCalledSea} sea called land · most confident first
         </p>
         <ul className="mis-list" aria-label="Misclassified list">
-          {misclassified.rows.map((row) => (
-            <li key={row.index}>
+          {misclassified.map((row) => (
+            <li key={row.patch}>
               <button
                 type="button"
-                className={row.index === settings.selectedPatch ? 'active' : ''}
-                aria-label={`Inspect misclassified patch ${row.index}`}
-                data-centre-lat={result.centreLat[row.index]}
-                data-centre-lon={result.centreLon[row.index]}
-                onClick={() => updateSettings({ selectedPatch: row.index })}
+                className={row.patch === settings.selectedPatch ? 'active' : ''}
+                aria-label={`Inspect misclassified patch ${row.patch}`}
+                data-centre-lat={row.centreLat}
+                data-centre-lon={row.centreLon360}
+                onClick={() => updateSettings({ selectedPatch: row.patch })}
               >
-                <span>{row.place}</span>
+                <span>{formatPlace(row.centreLat, row.centreLon360)}</span>
                 <span>
-                  {row.kind} · p={row.probability.toFixed(2)}
+                  {row.truth === 1 ? 'land called sea' : 'sea called land'} · p={row.probabilityLand.toFixed(2)}
                 </span>
               </button>
             </li>
@@ -185,9 +186,19 @@ export function ResultsPanel({ result, findNeighbours, compareTools }: { result:
   );
 }
 
-/** The latents in Aurora's output layout, as the CLI's `encode --out x.npy` writes them. */
+/** The run's misclassified test patches, most confident first (the CLI's list, studies/land-sea.ts). */
+function misclassifiedOf(result: ExplorerResult) {
+  const { labels, probabilities } = result.table;
+  if (!labels || !probabilities) return [];
+  const testRows: number[] = [];
+  result.isTest.forEach((isTest, row) => isTest && testRows.push(row));
+  return misclassifiedPatches(result.studyTime.patches, result.studyTime.landFraction, labels, testRows, testRows.map((row) => probabilities[row]));
+}
+
+/** The latents held in Aurora's output layout, as the CLI's `encode --out x.npy` writes them. */
 function latentsNpy(result: ExplorerResult): Blob {
-  const bytes = writeNpy({ data: result.latents, shape: [1, result.latentLevels * result.table.count, result.embedDim] });
+  const { latents } = result.studyTime;
+  const bytes = writeNpy({ data: latents.data, shape: [1, latents.levels.length * result.table.count, latents.embedDim] });
   return new Blob([bytes.slice().buffer], { type: 'application/octet-stream' });
 }
 

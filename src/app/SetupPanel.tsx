@@ -3,12 +3,12 @@
 // so a bad URL costs the user nothing.
 import { useEffect, useState } from 'react';
 import { useExplorer } from '../state/store.ts';
-import { LAYOUTS, STUDY_SPLIT, type Split, type ViewSettings } from '../state/view-settings.ts';
+import { LAYOUTS, type ViewSettings } from '../state/view-settings.ts';
 import { Calendar } from './Calendar.tsx';
 import { ExtremesSetup } from './extremes/ExtremesSetup.tsx';
 import type { ModelEntry } from './models.ts';
 import type { StoreSummary } from './store-summary.ts';
-import { NumberField } from './NumberField.tsx';
+import { SplitFields } from './SplitFields.tsx';
 
 interface SetupPanelProps {
   summary: StoreSummary | null;
@@ -20,21 +20,6 @@ interface SetupPanelProps {
 }
 
 const LEVEL_NAMES = ['Surface', 'Atmospheric latent level 1', 'Atmospheric latent level 2', 'Atmospheric latent level 3'];
-
-function splitKind(split: Split): Split['kind'] {
-  return split.kind;
-}
-
-function defaultSplit(kind: Split['kind']): Split {
-  switch (kind) {
-    case 'lon-band':
-      return STUDY_SPLIT;
-    case 'stratified':
-      return { kind: 'stratified', testFraction: 0.2, seed: 0 };
-    case 'blocks':
-      return { kind: 'blocks', blockDegrees: 10, folds: 5, fold: 0, seed: 0 };
-  }
-}
 
 export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, onCancel }: SetupPanelProps) {
   const settings = useExplorer((state) => state.settings);
@@ -177,21 +162,7 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
             <option value="extremes">Extreme 2 m temperature</option>
           </select>
         </label>
-        {!extremes && (
-          <label className="field">
-            <span>Split</span>
-            <select
-              aria-label="Split"
-              value={splitKind(settings.split)}
-              onChange={(event) => updateSettings({ split: defaultSplit(event.target.value as Split['kind']) })}
-            >
-              <option value="lon-band">Longitude band (test {STUDY_SPLIT.kind === 'lon-band' ? `${STUDY_SPLIT.west}–${STUDY_SPLIT.east}° E` : ''})</option>
-              <option value="stratified">Stratified random 80/20</option>
-              <option value="blocks">Spatial blocks k-fold</option>
-            </select>
-          </label>
-        )}
-        {!extremes && <SplitDetails split={settings.split} onChange={(split) => updateSettings({ split })} />}
+        {!extremes && <SplitFields study="land-sea" label="Split" split={settings.split} onChange={(split) => updateSettings({ split })} />}
         {!extremes && (
           <label className="field-toggle" title="Weight each patch by cos(latitude) in PCA and the probe, so that every area of the Earth counts alike">
             <input type="checkbox" aria-label="Area weights" checked={settings.areaWeights} onChange={(event) => updateSettings({ areaWeights: event.target.checked })} />
@@ -212,31 +183,4 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
       </div>
     </aside>
   );
-}
-
-function SplitDetails({ split, onChange }: { split: Split; onChange(split: Split): void }) {
-  switch (split.kind) {
-    case 'lon-band':
-      return (
-        <div className="field-row">
-          <NumberField label="Test band west (° E)" value={split.west} onChange={(west) => onChange({ ...split, west })} />
-          <NumberField label="Test band east (° E)" value={split.east} onChange={(east) => onChange({ ...split, east })} />
-        </div>
-      );
-    case 'stratified':
-      return (
-        <div className="field-row">
-          <NumberField label="Test fraction" step={0.05} value={split.testFraction} onChange={(testFraction) => onChange({ ...split, testFraction })} />
-          <NumberField label="Seed" value={split.seed} onChange={(seed) => onChange({ ...split, seed })} />
-        </div>
-      );
-    case 'blocks':
-      return (
-        <div className="field-row">
-          <NumberField label="Block size (°)" value={split.blockDegrees} onChange={(blockDegrees) => onChange({ ...split, blockDegrees })} />
-          <NumberField label="Folds" value={split.folds} onChange={(folds) => onChange({ ...split, folds })} />
-          <NumberField label="Test fold" value={split.fold} onChange={(fold) => onChange({ ...split, fold })} />
-        </div>
-      );
-  }
 }

@@ -5,6 +5,8 @@ import { resolveStoreUrl } from './store-summary.ts';
 
 const DB_NAME = 'aurora-latent-explorer';
 const STORE_NAME = 'latents';
+/** Raised whenever the cached value's shape changes: an upgrade drops the entries of the old shape. */
+const DB_VERSION = 2;
 const MEMORY_ENTRIES = 4;
 
 export interface LatentKey {
@@ -68,8 +70,11 @@ export class LatentCache<T> {
       this.database = typeof indexedDB === 'undefined'
         ? Promise.resolve(null)
         : new Promise((resolve) => {
-            const opening = indexedDB.open(DB_NAME, 1);
-            opening.onupgradeneeded = () => opening.result.createObjectStore(STORE_NAME);
+            const opening = indexedDB.open(DB_NAME, DB_VERSION);
+            opening.onupgradeneeded = () => {
+              if (opening.result.objectStoreNames.contains(STORE_NAME)) opening.result.deleteObjectStore(STORE_NAME);
+              opening.result.createObjectStore(STORE_NAME);
+            };
             opening.onsuccess = () => resolve(opening.result);
             opening.onerror = () => resolve(null);
           });

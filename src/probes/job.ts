@@ -2,17 +2,10 @@
 
 /** Cancellation and progress for one computation; both optional. */
 export interface JobControl {
-  /** Checked between chunks and iterations; when aborted the computation throws ProbeCancelledError. */
+  /** Checked between chunks and iterations; when aborted the computation throws CancelledError (src/errors.ts). */
   signal?: AbortSignal;
   /** Called with the fraction done (0..1) and a short description of the current stage. */
   onProgress?: (fraction: number, stage: string) => void;
-}
-
-export class ProbeCancelledError extends Error {
-  constructor() {
-    super('probe computation cancelled');
-    this.name = 'ProbeCancelledError';
-  }
 }
 
 /** Bad input to a probe computation (shapes, labels, options); the message says what to fix. */
@@ -21,8 +14,4 @@ export class ProbeInputError extends Error {
     super(message);
     this.name = 'ProbeInputError';
   }
-}
-
-export function throwIfCancelled(control: JobControl | undefined): void {
-  if (control?.signal?.aborted) throw new ProbeCancelledError();
 }

@@ -12,7 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { choleskyFactor, choleskySolve } from './cholesky.ts';
 import { weightedGram } from './gram.ts';
-import { ProbeInputError, throwIfCancelled, type JobControl } from './job.ts';
+import { throwIfCancelled } from '../errors.ts';
+import { ProbeInputError, type JobControl } from './job.ts';
 import { rowDot, type FeatureMatrix } from './matrix.ts';
 
 export interface LogisticOptions {
@@ -100,7 +101,7 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     let atResolution = false;
     let iterations = 0;
     while (iterations < maxIterations) {
-      throwIfCancelled(control);
+      throwIfCancelled(control?.signal);
       if (small(gradient)) {
         if (exact) break;
         refine();
@@ -288,7 +289,7 @@ async function conjugateGradient(
   let rho = dot(residual, preconditioned);
   let iterations = 0;
   while (iterations < MAX_CG_ITERATIONS) {
-    throwIfCancelled(control);
+    throwIfCancelled(control?.signal);
     iterations++;
     const xSearch = await products.times(search.subarray(0, d));
     const weighted = new Float64Array(n);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeProbeBackend } from './backend.node.ts';
-import { ProbeCancelledError, ProbeInputError } from './job.ts';
+import { CancelledError } from '../errors.ts';
+import { ProbeInputError } from './job.ts';
 import { featureMatrix } from './matrix.ts';
 import { pca } from './pca.ts';
 import { loadBalanced64, type Balanced64 } from './testing/balanced64.node.ts';
@@ -84,6 +85,6 @@ describe('pca', () => {
     await expect(pca(fixture.x, { components: 65 })).rejects.toThrow(ProbeInputError);
     const controller = new AbortController();
     controller.abort();
-    await expect(pca(fixture.x, { components: 2, control: { signal: controller.signal } })).rejects.toThrow(ProbeCancelledError);
+    await expect(pca(fixture.x, { components: 2, control: { signal: controller.signal } })).rejects.toThrow(CancelledError);
   });
 });

@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { symmetricEigen } from './eigen.ts';
 import { weightedGram } from './gram.ts';
-import { ProbeInputError, throwIfCancelled, type JobControl } from './job.ts';
+import { throwIfCancelled } from '../errors.ts';
+import { ProbeInputError, type JobControl } from './job.ts';
 import type { FeatureMatrix } from './matrix.ts';
 
 export interface PcaOptions {
@@ -64,7 +65,7 @@ export async function pca(x: FeatureMatrix, options: PcaOptions): Promise<PcaRes
   let totalVariance = 0;
   for (let j = 0; j < d; j++) totalVariance += gram[j * d + j];
 
-  throwIfCancelled(control);
+  throwIfCancelled(control?.signal);
   control?.onProgress?.(0.7, 'eigendecomposition');
   const eigen = symmetricEigen(gram, d, k);
   const components = eigen.vectors;
@@ -124,7 +125,7 @@ export async function projectRows(
   const componentTensor = tf.tensor2d(transposed, [d, k]);
   try {
     for (let start = 0; start < x.rows; start += SCORE_CHUNK_ROWS) {
-      throwIfCancelled(control);
+      throwIfCancelled(control?.signal);
       const rows = Math.min(SCORE_CHUNK_ROWS, x.rows - start);
       for (let i = 0; i < rows; i++) {
         const offset = (start + i) * d;

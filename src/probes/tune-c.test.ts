@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeProbeBackend } from './backend.node.ts';
-import { ProbeCancelledError, ProbeInputError } from './job.ts';
+import { CancelledError } from '../errors.ts';
+import { ProbeInputError } from './job.ts';
 import { fitLogistic, predictLabels, predictProbabilities } from './logreg.ts';
 import { featureMatrix, selectRows, type FeatureMatrix } from './matrix.ts';
 import { seededRandom, shuffle } from './random.ts';
@@ -121,6 +122,6 @@ describe('tuneC', () => {
     expect(fractions.at(-1)).toBe(1);
     const controller = new AbortController();
     controller.abort();
-    await expect(tuneC(x, labels, positions, allRows(rows), { control: { signal: controller.signal } })).rejects.toThrow(ProbeCancelledError);
+    await expect(tuneC(x, labels, positions, allRows(rows), { control: { signal: controller.signal } })).rejects.toThrow(CancelledError);
   });
 });

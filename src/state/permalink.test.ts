@@ -80,6 +80,19 @@ describe('permalink', () => {
     }
   });
 
+  it("speaks one split vocabulary for both studies, each limited to its study's kinds; a land-sea view names its blocks' test fold", () => {
+    expect(queryToSettings('split=blocks:10,5,3,42').settings.split).toEqual({ kind: 'blocks', blockDegrees: 10, folds: 5, fold: 3, seed: 42 });
+    expect(queryToSettings('esplit=blocks:10,5,42').settings.extremesSplit).toEqual({ kind: 'blocks', blockDegrees: 10, folds: 5, seed: 42 });
+    for (const split of ['blocks:10,5,42', 'loto', 'blocks:10,5,7,42']) {
+      const parsed = queryToSettings(`split=${split}`);
+      expect(parsed.settings.split).toEqual(DEFAULT_VIEW_SETTINGS.split);
+      expect(parsed.notices).toHaveLength(1);
+    }
+    expect(queryToSettings('split=blocks:10,5,42').notices[0]).toMatch(/names the fold it tests/);
+    expect(queryToSettings('split=loto').notices[0]).toMatch(/land-sea study splits by lon-band, stratified, blocks/);
+    expect(queryToSettings('split=blocks:10,5,7,42').notices[0]).toMatch(/test fold must be one of the folds/);
+  });
+
   it('drops bad extreme-study fields one by one, each with a notice', () => {
     const query = new URLSearchParams({
       study: 'extremes',

@@ -2,7 +2,8 @@
 // field is dropped (with a notice naming it) and the rest of the link still works. Nothing in a link is
 // ever evaluated; unknown fields are reported and ignored.
 import type { z } from 'zod';
-import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type ExtremesSplit, type Split, type ViewSettings } from './view-settings.ts';
+import type { SplitChoice } from '../studies/split.ts';
+import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type ViewSettings } from './view-settings.ts';
 
 type Key = keyof ViewSettings;
 
@@ -17,14 +18,17 @@ const numberList = (text: string): number[] => text.split(',').map((part) => (pa
 const optional = (text: string): string | null => (text === '' ? null : text);
 const round = (value: number, digits: number): string => String(Number(value.toFixed(digits)));
 
-function formatSplit(split: Split): string {
+/** Both studies' splits in one text form; a blocks split with its test fold has four numbers, pooled three. */
+function formatSplit(split: SplitChoice): string {
   switch (split.kind) {
     case 'lon-band':
       return `lon:${split.west},${split.east}`;
     case 'stratified':
       return `strat:${split.testFraction},${split.seed}`;
     case 'blocks':
-      return `blocks:${split.blockDegrees},${split.folds},${split.fold},${split.seed}`;
+      return split.fold === undefined ? `blocks:${split.blockDegrees},${split.folds},${split.seed}` : `blocks:${split.blockDegrees},${split.folds},${split.fold},${split.seed}`;
+    case 'leave-one-time-out':
+      return 'loto';
   }
 }
 
@@ -33,26 +37,11 @@ function parseSplit(text: string): unknown {
   const values = numberList(rest);
   if (kind === 'lon') return { kind: 'lon-band', west: values[0], east: values[1] };
   if (kind === 'strat') return { kind: 'stratified', testFraction: values[0], seed: values[1] };
-  if (kind === 'blocks') return { kind: 'blocks', blockDegrees: values[0], folds: values[1], fold: values[2], seed: values[3] };
-  return null;
-}
-
-function formatExtremesSplit(split: ExtremesSplit): string {
-  switch (split.kind) {
-    case 'stratified':
-      return `strat:${split.testFraction},${split.seed}`;
-    case 'blocks':
-      return `blocks:${split.blockDegrees},${split.folds},${split.seed}`;
-    case 'leave-one-time-out':
-      return 'loto';
+  if (kind === 'blocks') {
+    return values.length === 4
+      ? { kind: 'blocks', blockDegrees: values[0], folds: values[1], fold: values[2], seed: values[3] }
+      : { kind: 'blocks', blockDegrees: values[0], folds: values[1], seed: values[2] };
   }
-}
-
-function parseExtremesSplit(text: string): unknown {
-  const [kind, rest = ''] = text.split(':', 2);
-  const values = numberList(rest);
-  if (kind === 'strat') return { kind: 'stratified', testFraction: values[0], seed: values[1] };
-  if (kind === 'blocks') return { kind: 'blocks', blockDegrees: values[0], folds: values[1], seed: values[2] };
   if (kind === 'loto') return { kind: 'leave-one-time-out' };
   return null;
 }
@@ -117,7 +106,7 @@ const codecs: { [K in Key]: FieldCodec<K> } = {
     },
   },
   percentile: { param: 'percentile', format: (v) => String(v), parse: Number },
-  extremesSplit: { param: 'esplit', format: formatExtremesSplit, parse: parseExtremesSplit },
+  extremesSplit: { param: 'esplit', format: formatSplit, parse: parseSplit },
 };
 
 const keys = Object.keys(codecs) as Key[];

@@ -1,10 +1,9 @@
 // What a run produces for the views: one row per patch, plus the fit's summaries. Not in the URL:
 // a permalink reproduces it by running again (from cached latents when the browser has them).
 import type { BinaryMetrics } from '../probes/metrics.ts';
-import type { PatchTable } from '../views/types.ts';
-import type { PatchInputs } from '../app/patch-inputs.ts';
-import type { FeatureMatrix } from '../probes/matrix.ts';
-import type { Split } from './view-settings.ts';
+import type { SplitChoice } from '../studies/split.ts';
+import type { StudyTime } from '../studies/study-time.ts';
+import type { PatchTable } from './patch-table.ts';
 
 export interface StageTimes {
   fetch: number | null;
@@ -32,17 +31,18 @@ export interface ExplorerResult {
   /** Whose features the PCA and the probe were fitted on: the model's, or a baseline's (Compare panel). */
   shownFeatures: ShownFeatures;
   table: PatchTable;
-  /** Global patch index per point, the grid's patch columns and rows (for bounds and neighbours). */
-  patchColumns: number;
+  /** Each point's patch centre, degrees (longitudes in [0, 360)), for distances and places. */
   centreLat: Float64Array;
   centreLon: Float64Array;
-  inputs: PatchInputs;
-  /** The normalised input values of each patch (no encoder), for the Compare panel's raw baseline. */
-  rawInputs: FeatureMatrix;
+  /**
+   * The time as its latent source gave it: the latents (for export), the land fraction and, with
+   * ERA5, the inputs the inspector shows and the raw input patches of the Compare panel's raw baseline.
+   */
+  studyTime: StudyTime;
   /** Whether PCA and the probe weighted each patch by cos(latitude). */
   areaWeights: boolean;
   /** The split the probe was fitted and tested on. */
-  split: Split;
+  split: SplitChoice;
   /** 1 for the points of the test set. */
   isTest: Uint8Array;
   trainCount: number;
@@ -59,8 +59,4 @@ export interface ExplorerResult {
   times: StageTimes;
   /** Features key in the probes worker, for neighbour searches. */
   featuresKey: string;
-  /** Every latent level of every patch, (latentLevels, patches, D): Aurora's encoder output, for export. */
-  latents: Float32Array;
-  latentLevels: number;
-  embedDim: number;
 }

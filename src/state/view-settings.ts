@@ -5,9 +5,10 @@ import { parseTimeSelection } from '../data/time-selection.ts';
 import { DEFAULT_MODEL_FILE } from '../encoder/untrained.ts';
 import { BASELINES } from '../studies/compare.ts';
 import { EUROPE_REGION } from '../studies/extremes.ts';
+import { splitChoice, splitChoiceSchema, STUDY_SPLIT_KINDS, type SplitChoice, type SplitKind, type StudyName } from '../studies/split.ts';
 
 export const LAYOUTS = ['auto', 'wb2', 'cds'] as const;
-export const STUDIES = ['land-sea', 'extremes'] as const;
+export const STUDIES = ['land-sea', 'extremes'] as const satisfies readonly StudyName[];
 export const COLOUR_MODES = ['label', 'prediction', 'outcome', 'probability', 'pc', 'concept'] as const;
 export const SCATTER_AXES = ['pc1', 'pc2', 'pc3', 'pc4', 'concept'] as const;
 /** Latent levels: 0 is the surface block, 1-3 the three atmospheric latent levels. */
@@ -29,32 +30,18 @@ export const storeLocation = z
 
 const finite = z.number().finite();
 
-export const splitSchema = z.discriminatedUnion('kind', [
-  /** Test set = patches whose centre longitude lies in [west, east] degrees east, wrapping through 0/360. */
-  z.object({ kind: z.literal('lon-band'), west: finite.min(-180).max(360), east: finite.min(-180).max(360) }),
-  z.object({ kind: z.literal('stratified'), testFraction: finite.gt(0).lt(1), seed: z.number().int().min(0).max(2 ** 31) }),
-  z.object({
-    kind: z.literal('blocks'),
-    blockDegrees: finite.min(1).max(90),
-    folds: z.number().int().min(2).max(20),
-    fold: z.number().int().min(0).max(19),
-    seed: z.number().int().min(0).max(2 ** 31),
-  }),
-]);
-export type Split = z.infer<typeof splitSchema>;
+/** A study's split: the one vocabulary (studies/split.ts), limited to the kinds the study offers. */
+function studySplitSchema(study: StudyName) {
+  const kinds: readonly SplitKind[] = STUDY_SPLIT_KINDS[study];
+  return splitChoiceSchema.refine((split) => kinds.includes(split.kind), `the ${study} study splits by ${kinds.join(', ')}`);
+}
 
-/** Study 2's split: one seeded stratified split, spatial-block folds, or one fold per time. */
-export const extremesSplitSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('stratified'), testFraction: finite.gt(0).lt(1), seed: z.number().int().min(0).max(2 ** 31) }),
-  z.object({
-    kind: z.literal('blocks'),
-    blockDegrees: finite.min(1).max(90),
-    folds: z.number().int().min(2).max(20),
-    seed: z.number().int().min(0).max(2 ** 31),
-  }),
-  z.object({ kind: z.literal('leave-one-time-out') }),
-]);
-export type ExtremesSplit = z.infer<typeof extremesSplitSchema>;
+/** Study 1's split in the views, which show one train/test split: a blocks split names its test fold. */
+export const landSeaSplitSchema = studySplitSchema('land-sea').refine(
+  (split) => split.kind !== 'blocks' || split.fold !== undefined,
+  'a spatial-blocks split in the views names the fold it tests',
+);
+export const extremesSplitSchema = studySplitSchema('extremes');
 
 /** A latitude-longitude box; longitudes in either convention, a west edge east of the east edge crosses 0/360. */
 export const regionSchema = z
@@ -98,7 +85,7 @@ export const viewSettingsSchema = z.object({
   time: z.iso.datetime({ offset: true }).nullable(),
   level: z.union(LATENT_LEVELS.map((level) => z.literal(level))),
   study: z.enum(STUDIES),
-  split: splitSchema,
+  split: landSeaSplitSchema,
   colourBy: z.enum(COLOUR_MODES),
   /** Which principal component colours the points when colourBy is 'pc' (1-based, as axis titles say). */
   colourPc: z.number().int().min(1).max(10),
@@ -148,7 +135,7 @@ export type ViewSettings = z.infer<typeof viewSettingsSchema>;
 export const SAMPLE_STORE = '/sample/era5-sample.zarr';
 export const DEFAULT_MODEL = DEFAULT_MODEL_FILE;
 /** The study's geographic split: test on Australia and East Asia. */
-export const STUDY_SPLIT: Split = { kind: 'lon-band', west: 120, east: 210 };
+export const STUDY_SPLIT: SplitChoice = splitChoice('lon-band');
 
 export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   store: SAMPLE_STORE,
@@ -180,5 +167,5 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   percentileSource: null,
   region: { south: EUROPE_REGION.south, north: EUROPE_REGION.north, west: EUROPE_REGION.west, east: EUROPE_REGION.east },
   percentile: 99,
-  extremesSplit: { kind: 'stratified', testFraction: 0.2, seed: 0 },
+  extremesSplit: splitChoice('stratified'),
 };

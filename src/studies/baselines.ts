@@ -28,7 +28,7 @@ export interface RawInputOptions {
 /**
  * The normalised input values of each patch, no encoder: the surface and static variables at both
  * history steps (224 features), optionally followed by the atmospheric levels. `patchIndices` are
- * global patch indices (as StudyTimeInputs hold them) of patches within the batch's rows.
+ * global patch indices (as a StudyTime holds them) of patches within the batch's rows.
  */
 export function rawInputFeatures(batch: NormalisedBatch, patchIndices: ArrayLike<number>, options: RawInputOptions = {}): FeatureMatrix {
   const n = patchIndices.length;

@@ -7,16 +7,20 @@ import type { PercentileField } from '../percentiles/percentile-field.ts';
 import { DEFAULT_CONTROL_CELL_DEGREES } from './baselines.ts';
 import { probeCard, type ProbeCard } from './compare-card.ts';
 import { compareArms, defaultSeeds, labelBaselinesOf, splitPlan, type Baseline, type CompareOptions, type ComparisonTask, type FeatureSource } from './compare.ts';
-import { describeSplit, type SplitChoice } from './evaluate.ts';
 import { extremesLabels } from './extremes.ts';
 import { landSeaPatchLabels } from './land-sea.ts';
 import { StudyInputError } from './progress.ts';
-import { levelFeatures, type StudyTimeInputs } from './study-time.ts';
+import { describeSplit, type SplitChoice } from './split.ts';
+import { levelFeatures, patchCount, type StudyTime } from './study-time.ts';
 
-export interface ComparisonInputs {
-  model: { name: string; trained: boolean; inputs: readonly StudyTimeInputs[] };
+/**
+ * What a comparison fits: the model's times and each baseline's over the same patches. `Time` is a
+ * StudyTime, or what a worker resolves to one (the key of a time it holds already).
+ */
+export interface ComparisonInputs<Time = StudyTime> {
+  model: { name: string; trained: boolean; inputs: readonly Time[] };
   /** The same times encoded by untrained encoders (one per seed), when that baseline is asked for. */
-  untrained: ReadonlyArray<{ name: string; inputs: readonly StudyTimeInputs[] }>;
+  untrained: ReadonlyArray<{ name: string; inputs: readonly Time[] }>;
   /** Raw input features per time (rows in the time's patch order), when that baseline is asked for. */
   raw?: { name: string; features: readonly FeatureMatrix[] };
   level: number;
@@ -34,13 +38,13 @@ export async function compareLandSea(inputs: ComparisonInputs, settings: Compari
   const times = inputs.model.inputs;
   const timeNames = times.map(timeName);
   const tasks: ComparisonTask[] = times.map((input, t) => {
-    const count = input.patchIndices.length;
+    const count = patchCount(input);
     const patches = Int32Array.from({ length: count }, (_, p) => p);
     const labels = landSeaPatchLabels(input);
     return {
       name: `land-sea ${timeNames[t]}`,
       labels,
-      rows: { labels, lat: input.centreLat, lon: input.centreLon, time: new Int32Array(count).fill(t), timeNames },
+      rows: { labels, lat: input.patches.centreLat, lon: input.patches.centreLon, time: new Int32Array(count).fill(t), timeNames },
       sources: featureSources(inputs, settings.baselines, new Int32Array(count).fill(t), patches),
     };
   });
@@ -70,7 +74,7 @@ export const LAND_SEA_CARD = { title: 'land-sea', target: 'land (patch land frac
 
 const seedsOf = (settings: ComparisonSettings): readonly number[] => settings.seeds ?? defaultSeeds(settings.split);
 
-const timeName = (input: StudyTimeInputs) => input.time.toISOString().slice(0, 16);
+const timeName = (input: StudyTime) => input.time.toISOString().slice(0, 16);
 
 function compareOptions(settings: ComparisonSettings): CompareOptions {
   // The rest are compareArms' own fitting options; the seeds are resolved with their default.
@@ -109,10 +113,10 @@ function featureSources(inputs: ComparisonInputs, baselines: readonly Baseline[]
   return sources;
 }
 
-function checkSamePatches(model: readonly StudyTimeInputs[], other: readonly StudyTimeInputs[], name: string): void {
+function checkSamePatches(model: readonly StudyTime[], other: readonly StudyTime[], name: string): void {
   const same = model.length === other.length && model.every((input, t) => {
-    const a = input.patchIndices;
-    const b = other[t].patchIndices;
+    const a = input.patches.indices;
+    const b = other[t].patches.indices;
     return input.time.getTime() === other[t].time.getTime() && a.length === b.length && a.every((index, p) => index === b[p]);
   });
   if (!same) throw new StudyInputError(`${name} was not encoded over the same times and patches as the model; encode both with the same times and region`);

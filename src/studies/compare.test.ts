@@ -14,19 +14,19 @@ import { initNodeProbeBackend } from '../probes/backend.node.ts';
 import { featureMatrix, type FeatureMatrix } from '../probes/matrix.ts';
 import { seededRandom } from '../probes/random.ts';
 import { C_GRID } from '../probes/tune-c.ts';
-import { RAW_SURFACE_FEATURES, rawInputFeatures } from './baselines.ts';
+import { RAW_SURFACE_FEATURES } from './baselines.ts';
 import type { ProbeCard } from './compare-card.ts';
 import { compareLandSea, type ComparisonInputs } from './compare-studies.ts';
 import { compareArms, splitPlan, type Arm, type ComparisonTask } from './compare.ts';
-import { splitChoice } from './evaluate.ts';
-import { collectStudyTimes, type StudyTimeInputs } from './study-time.ts';
+import { splitChoice } from './split.ts';
+import { collectStudyTimes, patchCount, type StudyTime } from './study-time.ts';
 
 const SAMPLE_STORE = 'public/sample/era5-sample.zarr';
 const PRESET = 'aurora-0.25-small';
 
 const SEEDS = [0, 1, 2];
 
-let inputs: StudyTimeInputs[];
+let inputs: StudyTime[];
 let raw: FeatureMatrix[];
 /** Label baselines on the model's features (as selectivity is defined), and on the raw input's. */
 let onModel: ProbeCard;
@@ -40,10 +40,10 @@ beforeAll(async () => {
   const config = PRESETS[PRESET];
   const model = buildModel('small-seed0', config, initialWeights(config, 0), { kind: 'untrained', preset: PRESET, seed: 0 }, 'test');
   const session = await createNodeSession(model.onnx);
-  raw = [];
   try {
     const dataset = await openEra5Dataset(await openSource(SAMPLE_STORE));
-    inputs = await collectStudyTimes(dataset, session, config, [STUDY1_TIME], { onEncoded: (encoded, batch) => void raw.push(rawInputFeatures(batch, encoded.patchIndices)) });
+    inputs = await collectStudyTimes(dataset, session, config, [STUDY1_TIME], { raw: {} });
+    raw = inputs.map((input) => input.era5!.raw!);
   } finally {
     await session.release();
   }
@@ -64,7 +64,7 @@ const arm = (card: ProbeCard, name: Arm) => {
 describe('land-sea controls on the sample', () => {
   it('takes 224 raw features per patch: 7 surface and static variables x 2 steps x 4 x 4 points', () => {
     expect(raw[0].cols).toBe(7 * 2 * 16);
-    expect(raw[0].rows).toBe(inputs[0].patchIndices.length);
+    expect(raw[0].rows).toBe(patchCount(inputs[0]));
   });
 
   it('lists the model first, then the baselines asked, each with the majority accuracy of the same rows', () => {

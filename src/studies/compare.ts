@@ -3,14 +3,16 @@
 // dates (tasks), seeds and folds, and summarised as a "probe card" (mean ± sd, per date, majority
 // beside every accuracy, selectivity). Shared by the CLI and the app; tfjs must be initialised.
 import { cosLatitudeWeight } from '../data/geometry.ts';
+import { throwIfCancelled } from '../errors.ts';
 import { DEFAULT_C, predictLabels } from '../probes/logreg.ts';
 import { ProbeInputError, type JobControl } from '../probes/job.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
 import { majorityClass } from '../probes/metrics.ts';
 import { tuneC } from '../probes/tune-c.ts';
 import { controlTask, DEFAULT_CONTROL_CELL_DEGREES, heldOutCellRows, shuffledLabels } from './baselines.ts';
-import { evaluateProbe, planFolds, type Fold, type ProbeEvaluation, type RowFacts, type SplitChoice } from './evaluate.ts';
+import { evaluateProbe, type ProbeEvaluation } from './evaluate.ts';
 import { StudyInputError, type StudyProgress } from './progress.ts';
+import { isSeededSplit, planFolds, withSeed, type Fold, type RowFacts, type SplitChoice } from './split.ts';
 
 /** Baselines a comparison can include, in table order. */
 export const BASELINES = ['untrained', 'raw', 'shuffled', 'control'] as const;
@@ -41,11 +43,8 @@ export interface ComparisonTask {
 /** The folds of a task's rows for one repeat seed. */
 export type FoldPlan = (rows: RowFacts, seed: number) => Fold[];
 
-/** Whether a split (the study's or the app's view's) draws with a seed; if not, its deterministic arms are fitted once. */
-export const isSeededSplit = (split: SplitChoice | { seed?: number }): split is Extract<SplitChoice, { seed: number }> => 'seed' in split;
-
 /** Repeat seeds when none are given: the split's own seed, or 0. */
-export const defaultSeeds = (split: SplitChoice | { seed?: number }): number[] => ['seed' in split && split.seed !== undefined ? split.seed : 0];
+export const defaultSeeds = (split: SplitChoice): number[] => [isSeededSplit(split) ? split.seed : 0];
 
 /** The label baselines among `baselines`: those that refit the model's features on other labels. */
 export const labelBaselinesOf = (baselines: readonly Baseline[]): Array<Extract<Baseline, 'shuffled' | 'control'>> =>
@@ -53,8 +52,7 @@ export const labelBaselinesOf = (baselines: readonly Baseline[]): Array<Extract<
 
 /** The study's split choice as a plan, the seed replacing the choice's own where it draws. */
 export function splitPlan(choice: SplitChoice): { plan: FoldPlan; seeded: boolean } {
-  const seeded = isSeededSplit(choice);
-  return { plan: (rows, seed) => planFolds(seeded ? { ...choice, seed } as SplitChoice : choice, rows), seeded };
+  return { plan: (rows, seed) => planFolds(withSeed(choice, seed), rows), seeded: isSeededSplit(choice) };
 }
 
 export interface CompareOptions {
@@ -132,7 +130,7 @@ export async function compareArms(tasks: readonly ComparisonTask[], options: Com
     if (!labelSource) throw new StudyInputError(`the label baselines are to use the ${options.labelFeatures} features, which this comparison does not have; add that baseline`);
     const weights = options.areaWeights ? Float64Array.from(task.rows.lat, cosLatitudeWeight) : undefined;
     const fit = async (arm: Arm, source: FeatureSource, labels: Uint8Array, folds: Fold[], seed: number | null, cells?: Int32Array): Promise<ArmRun> => {
-      options.signal?.throwIfAborted();
+      throwIfCancelled(options.signal);
       // Inner folds dealt by the repeat seed; arms fitted once (seed null) deal them with 0.
       const chooseC = async (trainRows: Uint32Array, control: JobControl) => {
         try {

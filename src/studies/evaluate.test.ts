@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeProbeBackend } from '../probes/backend.node.ts';
 import { featureMatrix } from '../probes/matrix.ts';
-import { evaluateProbe, planFolds, splitChoice } from './evaluate.ts';
+import { evaluateProbe } from './evaluate.ts';
+import { planFolds, splitChoice } from './split.ts';
 
 beforeAll(async () => {
   await initNodeProbeBackend();

@@ -5,85 +5,8 @@ import type { JobControl } from '../probes/job.ts';
 import { DEFAULT_C, fitLogistic, predictLabels, predictProbabilities, type LogisticOptions } from '../probes/logreg.ts';
 import { selectRows, type FeatureMatrix } from '../probes/matrix.ts';
 import { binaryMetrics, classCounts, precisionRecallCurve, type BinaryMetrics, type PrecisionRecallCurve } from '../probes/metrics.ts';
-import { foldSplit, leaveOneGroupOut, longitudeBandSplit, spatialBlockFolds, stratifiedSplit, type Split } from '../probes/splits.ts';
 import { StudyInputError } from './progress.ts';
-
-export type SplitChoice =
-  | { kind: 'stratified'; testFraction: number; seed: number }
-  | { kind: 'blocks'; blockDegrees: number; folds: number; seed: number }
-  | { kind: 'leave-one-time-out' }
-  | { kind: 'lon-band'; west: number; east: number };
-
-export type SplitKind = SplitChoice['kind'];
-export const SPLIT_KINDS: readonly SplitKind[] = ['stratified', 'blocks', 'leave-one-time-out', 'lon-band'];
-
-/** The study's split (80/20) and seed, and blocks of about a synoptic scale over Europe. */
-export const DEFAULT_TEST_FRACTION = 0.2;
-export const DEFAULT_SEED = 0;
-export const DEFAULT_BLOCK_DEGREES = 10;
-export const DEFAULT_BLOCK_FOLDS = 5;
-/** Study 1's test band: Australia and East Asia. */
-export const STUDY1_LONGITUDE_BAND = { west: 120, east: 210 } as const;
-
-/** A split choice with the defaults filled in. */
-export function splitChoice(kind: SplitKind, seed = DEFAULT_SEED): SplitChoice {
-  switch (kind) {
-    case 'stratified':
-      return { kind, testFraction: DEFAULT_TEST_FRACTION, seed };
-    case 'blocks':
-      return { kind, blockDegrees: DEFAULT_BLOCK_DEGREES, folds: DEFAULT_BLOCK_FOLDS, seed };
-    case 'leave-one-time-out':
-      return { kind };
-    case 'lon-band':
-      return { kind, ...STUDY1_LONGITUDE_BAND };
-  }
-}
-
-/** What the split plans need to know of each row. */
-/** A split choice in words, without its seed (a comparison repeats it over seeds of its own). */
-export function describeSplit(split: SplitChoice): string {
-  switch (split.kind) {
-    case 'stratified':
-      return `stratified ${Math.round(100 * (1 - split.testFraction))}/${Math.round(100 * split.testFraction)}`;
-    case 'blocks':
-      return `${split.folds} folds of ${split.blockDegrees}° blocks, test predictions pooled`;
-    case 'leave-one-time-out':
-      return 'leave one time out, test predictions pooled';
-    case 'lon-band':
-      return `test on longitudes ${split.west}..${split.east} E`;
-  }
-}
-
-export interface RowFacts {
-  labels: ArrayLike<number>;
-  lat: ArrayLike<number>;
-  lon: ArrayLike<number>;
-  /** Index of the row's batch time. */
-  time: ArrayLike<number>;
-  /** Times, for the folds' names. */
-  timeNames: readonly string[];
-}
-
-export interface Fold {
-  name: string;
-  split: Split;
-}
-
-export function planFolds(choice: SplitChoice, rows: RowFacts): Fold[] {
-  switch (choice.kind) {
-    case 'stratified':
-      return [{ name: `stratified ${Math.round(100 * (1 - choice.testFraction))}/${Math.round(100 * choice.testFraction)}, seed ${choice.seed}`, split: stratifiedSplit(rows.labels, choice.testFraction, choice.seed) }];
-    case 'lon-band':
-      return [{ name: `longitudes ${choice.west}..${choice.east}`, split: longitudeBandSplit(rows.lon, choice.west, choice.east) }];
-    case 'blocks': {
-      const folds = spatialBlockFolds(rows.lat, rows.lon, choice.blockDegrees, choice.folds, choice.seed);
-      return Array.from({ length: choice.folds }, (_, fold) => ({ name: `${choice.blockDegrees}° blocks, fold ${fold + 1}/${choice.folds}`, split: foldSplit(folds, fold) }));
-    }
-    case 'leave-one-time-out':
-      if (new Set(Array.from(rows.time)).size < 2) throw new StudyInputError('leave-one-time-out needs at least two times');
-      return leaveOneGroupOut(rows.time).map(({ group, split }) => ({ name: `test ${rows.timeNames[group]}`, split }));
-  }
-}
+import type { Fold } from './split.ts';
 
 export interface SplitSizes {
   nTrain: number;

@@ -16,9 +16,9 @@ import { createNodeSession } from '../encoder/session.node.ts';
 import { STUDY_PERCENTILE_TIME, type PercentileField } from '../percentiles/percentile-field.ts';
 import { readPercentileSources } from '../percentiles/sources.node.ts';
 import { initNodeProbeBackend } from '../probes/backend.node.ts';
-import { splitChoice } from './evaluate.ts';
+import { splitChoice } from './split.ts';
 import { EUROPE_REGION, extremesLabels, runExtremesStudy, type ExtremesResult } from './extremes.ts';
-import { collectStudyTimes, type StudyTimeInputs } from './study-time.ts';
+import { collectStudyTimes, type StudyTime } from './study-time.ts';
 
 const run = promisify(execFile);
 const CLI = new URL('../../bin/latent-explorer.mjs', import.meta.url).pathname;
@@ -28,7 +28,7 @@ const SAMPLE_PERCENTILES = 'public/sample/tmax-percentiles.zarr';
 let dir: string;
 let modelPath: string;
 let dataset: Era5Dataset;
-let inputs: StudyTimeInputs[];
+let inputs: StudyTime[];
 let percentiles: PercentileField[];
 let result: ExtremesResult;
 

@@ -8,9 +8,11 @@ import { DEFAULT_C } from '../probes/logreg.ts';
 import { pca } from '../probes/pca.ts';
 import type { PercentileField } from '../percentiles/percentile-field.ts';
 import { patchThresholds } from '../percentiles/threshold.ts';
-import { evaluateProbe, planFolds, type ProbeEvaluation, type SplitChoice } from './evaluate.ts';
+import { evaluateProbe, type ProbeEvaluation } from './evaluate.ts';
+import { temperatureCelsius } from './patch-inputs.ts';
 import { StudyInputError, type StudyProgress } from './progress.ts';
-import { levelFeatures, type StudyTimeInputs } from './study-time.ts';
+import { planFolds, type SplitChoice } from './split.ts';
+import { levelFeatures, patchBoundsOf, patchCount, type StudyTime } from './study-time.ts';
 import { exceedanceLabels, nestedTemperatureClasses, temperatureClassNames } from './temperature-classes.ts';
 
 /** The study's region: the extent of the percentile files over Europe (longitudes either side of 0). */
@@ -86,17 +88,19 @@ export interface ExtremesLabels {
 }
 
 /** Thresholds per time and patch; a patch counts when every percentile has a threshold there. */
-export function extremesLabels(inputs: readonly StudyTimeInputs[], percentileFields: readonly PercentileField[]): ExtremesLabels {
+export function extremesLabels(inputs: readonly StudyTime[], percentileFields: readonly PercentileField[]): ExtremesLabels {
   if (inputs.length === 0) throw new StudyInputError('no times: the study needs at least one encoded time');
   const fields = [...percentileFields].sort((a, b) => a.percentile - b.percentile);
   const time: number[] = [];
   const patch: number[] = [];
   const thresholds: number[][] = fields.map(() => []);
   let outside = 0;
+  const temperatures = inputs.map((input) => temperatureCelsius(input.era5));
   inputs.forEach((input, t) => {
-    const perField = fields.map((field) => patchThresholds(field, input.bounds));
-    for (let p = 0; p < input.patchIndices.length; p++) {
-      if (perField.some((values) => Number.isNaN(values[p])) || Number.isNaN(input.temperatureC[p])) {
+    const bounds = patchBoundsOf(input.patches);
+    const perField = fields.map((field) => patchThresholds(field, bounds));
+    for (let p = 0; p < patchCount(input); p++) {
+      if (perField.some((values) => Number.isNaN(values[p])) || Number.isNaN(temperatures[t][p])) {
         outside++;
         continue;
       }
@@ -107,7 +111,7 @@ export function extremesLabels(inputs: readonly StudyTimeInputs[], percentileFie
   });
   if (time.length === 0) throw new StudyInputError('no encoded patch lies within the percentile grids: check that the region and the percentile files cover the same area');
 
-  const temperatureC = Float64Array.from(time, (t, r) => inputs[t].temperatureC[patch[r]]);
+  const temperatureC = Float64Array.from(time, (t, r) => temperatures[t][patch[r]]);
   const labelSets = thresholds.map((values) => exceedanceLabels(temperatureC, values).labels);
   // Every percentile is probed: each needs both classes.
   fields.forEach((field, k) => {
@@ -121,9 +125,9 @@ export function extremesLabels(inputs: readonly StudyTimeInputs[], percentileFie
   const rows: ExtremesRows = {
     time: Int32Array.from(time),
     patch: Int32Array.from(patch),
-    patchIndex: Int32Array.from(time, (t, r) => inputs[t].patchIndices[patch[r]]),
-    centreLat: Float64Array.from(time, (t, r) => inputs[t].centreLat[patch[r]]),
-    centreLon: Float64Array.from(time, (t, r) => inputs[t].centreLon[patch[r]]),
+    patchIndex: Int32Array.from(time, (t, r) => inputs[t].patches.indices[patch[r]]),
+    centreLat: Float64Array.from(time, (t, r) => inputs[t].patches.centreLat[patch[r]]),
+    centreLon: Float64Array.from(time, (t, r) => inputs[t].patches.centreLon[patch[r]]),
     temperatureC,
     temperatureClass: nestedTemperatureClasses(labelSets),
   };
@@ -131,7 +135,7 @@ export function extremesLabels(inputs: readonly StudyTimeInputs[], percentileFie
 }
 
 export async function runExtremesStudy(
-  inputs: readonly StudyTimeInputs[],
+  inputs: readonly StudyTime[],
   percentileFields: readonly PercentileField[],
   options: ExtremesOptions,
 ): Promise<ExtremesResult> {

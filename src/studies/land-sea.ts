@@ -4,9 +4,10 @@
 import { convertLongitude } from '../data/geometry.ts';
 import { LAND_FRACTION_THRESHOLD, thresholdLabels } from '../probes/labels.ts';
 import { DEFAULT_C, predictLabels } from '../probes/logreg.ts';
-import { evaluateProbe, planFolds, type ProbeEvaluation, type SplitChoice } from './evaluate.ts';
+import { evaluateProbe, type ProbeEvaluation } from './evaluate.ts';
 import { StudyInputError, type StudyProgress } from './progress.ts';
-import { levelFeatures, type StudyTimeInputs } from './study-time.ts';
+import { planFolds, type SplitChoice } from './split.ts';
+import { levelFeatures, patchCount, type StudyPatches, type StudyTime } from './study-time.ts';
 
 export interface LandSeaOptions {
   level: number;
@@ -49,42 +50,58 @@ export function landSeaPatchLabels(input: { landFraction: ArrayLike<number> }): 
   return thresholdLabels(input.landFraction, LAND_FRACTION_THRESHOLD, '>=').labels;
 }
 
-export async function runLandSeaStudy(input: StudyTimeInputs, options: LandSeaOptions): Promise<LandSeaResult> {
-  const count = input.patchIndices.length;
+export async function runLandSeaStudy(input: StudyTime, options: LandSeaOptions): Promise<LandSeaResult> {
+  const count = patchCount(input);
   if (count < 2) throw new StudyInputError(`the land-sea study needs many patches; ${count} were encoded`);
+  const { centreLat, centreLon } = input.patches;
   const labels = landSeaPatchLabels(input);
   const patches = Int32Array.from({ length: count }, (_, p) => p);
   const x = levelFeatures([input], options.level, new Int32Array(count), patches);
-  const folds = planFolds(options.split, { labels, lat: input.centreLat, lon: input.centreLon, time: new Int32Array(count), timeNames: [input.time.toISOString().slice(0, 16)] });
+  const folds = planFolds(options.split, { labels, lat: centreLat, lon: centreLon, time: new Int32Array(count), timeNames: [input.time.toISOString().slice(0, 16)] });
   const evaluation = await evaluateProbe(x, labels, folds, {
     C: options.C ?? DEFAULT_C,
     control: { signal: options.signal, onProgress: (fraction, message) => options.onProgress?.({ stage: 'probe', fraction, message }) },
   });
-  const predicted = predictLabels(evaluation.testProbabilities);
-  const misclassified: MisclassifiedPatch[] = [];
-  evaluation.testRows.forEach((p, i) => {
-    if (predicted[i] === labels[p]) return;
-    const probabilityLand = evaluation.testProbabilities[i];
-    misclassified.push({
-      patchIndex: input.patchIndices[p],
-      patch: p,
-      centreLat: input.centreLat[p],
-      centreLon: convertLongitude(input.centreLon[p], '-180..180'),
-      centreLon360: input.centreLon[p],
-      landFraction: input.landFraction[p],
-      truth: labels[p],
-      probabilityLand,
-      confidence: Math.max(probabilityLand, 1 - probabilityLand),
-    });
-  });
-  misclassified.sort((a, b) => b.confidence - a.confidence || a.patchIndex - b.patchIndex);
   return {
     time: input.time,
     level: options.level,
     split: options.split,
     labels,
     landRate: labels.reduce((sum, label) => sum + label, 0) / count,
-    misclassified,
+    misclassified: misclassifiedPatches(input.patches, input.landFraction, labels, evaluation.testRows, evaluation.testProbabilities),
     ...evaluation,
   };
+}
+
+/**
+ * The misclassified patches among the tested ones, most confident first: `testRows` are positions
+ * in the patch list, `testProbabilities` each one's predicted probability of land.
+ */
+export function misclassifiedPatches(
+  patches: Pick<StudyPatches, 'indices' | 'centreLat' | 'centreLon'>,
+  landFraction: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  testRows: ArrayLike<number>,
+  testProbabilities: ArrayLike<number>,
+): MisclassifiedPatch[] {
+  const predicted = predictLabels(testProbabilities);
+  const misclassified: MisclassifiedPatch[] = [];
+  for (let i = 0; i < testRows.length; i++) {
+    const p = testRows[i];
+    if (predicted[i] === labels[p]) continue;
+    const probabilityLand = testProbabilities[i];
+    misclassified.push({
+      patchIndex: patches.indices[p],
+      patch: p,
+      centreLat: patches.centreLat[p],
+      centreLon: convertLongitude(patches.centreLon[p], '-180..180'),
+      centreLon360: patches.centreLon[p],
+      landFraction: landFraction[p],
+      truth: labels[p],
+      probabilityLand,
+      confidence: Math.max(probabilityLand, 1 - probabilityLand),
+    });
+  }
+  misclassified.sort((a, b) => b.confidence - a.confidence || a.patchIndex - b.patchIndex);
+  return misclassified;
 }

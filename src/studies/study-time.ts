@@ -1,92 +1,145 @@
-// What a study needs of one batch time: the encoder's latents of the chosen patches and, per patch,
-// the inputs its labels are made of (2 m temperature, land fraction) and where the patch lies.
-// Shared by the CLI (Node session) and the app's worker (browser session); a caller may cache these
-// per (store, time, model, region) and hand them back instead of encoding again.
+// The one shape in which a study sees one batch time, whatever the latents came from (encoding ERA5
+// with a model, or reading a latent store): where its patches lie (a patch grid of geometry.ts), the
+// latent levels held (all of an encoder's, or only the one a store was asked for, to stay within
+// memory), each patch's land fraction, and ERA5's inputs when there is ERA5 to read them from.
+// Structured-cloneable: it crosses to and from the workers, and the app caches it.
 import type { NormalisedBatch } from '../data/batch.ts';
 import type { Era5Dataset } from '../data/dataset.ts';
-import { createPatchGrid, patchBounds, type PatchBounds } from '../data/geometry.ts';
+import { createPatchGrid, patchBounds, type PatchBounds, type PatchGrid } from '../data/geometry.ts';
 import { loadBatch } from '../data/load-batch.ts';
-import { denormalise, normalisationKey } from '../data/normalisation.ts';
 import type { EncoderConfig } from '../encoder/config.ts';
 import { encodeBatch, type EncoderSession, type EncodeResult, type Region } from '../encoder/runtime.ts';
-import { patchMean } from '../probes/labels.ts';
+import { throwIfCancelled } from '../errors.ts';
 import { featureMatrix, type FeatureMatrix } from '../probes/matrix.ts';
-import { kelvinToCelsius } from '../percentiles/units.ts';
+import { rawInputFeatures, type RawInputOptions } from './baselines.ts';
+import { summarisePatchInputs, type Era5PatchInputs } from './patch-inputs.ts';
 import { StudyInputError, type StudyProgress } from './progress.ts';
 
-/** One encoded batch time, reduced to what the studies read: the encoder's result and the patches' inputs. Structured-cloneable. */
-export interface StudyTimeInputs extends Omit<EncodeResult, 'backend'> {
-  time: Date;
-  /** Each patch's bounds (src/data/geometry.ts), for the percentile thresholds. */
-  bounds: PatchBounds[];
-  /** Patch-mean 2 m temperature at the batch time (the later history step), degrees C. */
-  temperatureC: Float64Array;
-  /** Patch-mean land-sea mask, 0..1. */
-  landFraction: Float64Array;
+/** Where a study time's patches lie. */
+export interface StudyPatches {
+  /** The grid rows held: every patch's centre, bounds and area come from it (src/data/geometry.ts). */
+  grid: PatchGrid;
+  /** Global patch index (row-major from the north-west of the full grid) of each patch, ascending. */
+  indices: Int32Array;
+  /** Patch centres, degrees; longitudes in [0, 360). */
+  centreLat: Float64Array;
+  centreLon: Float64Array;
 }
 
-/** Reduces a batch and its encoding to a study's inputs. */
-export function studyTimeFromBatch(batch: NormalisedBatch, encoded: EncodeResult): StudyTimeInputs {
-  const height = batch.lat.length;
-  const width = batch.lon.length;
-  const cells = height * width;
+/** Latent vectors of some latent levels of every patch. */
+export interface StudyLatents {
+  /** The latent levels held, ascending: 0 the surface, 1.. the atmospheric latent levels. */
+  levels: number[];
+  /** Latent levels the source has in all (the model's, or the store's), whether held or not. */
+  levelCount: number;
+  embedDim: number;
+  /** (levels.length, patches, D), level-major, patches in `indices` order: Aurora's output layout. */
+  data: Float32Array;
+}
+
+export interface StudyTime {
+  /** The batch time (the later history step of the pair the latents encode), UTC. */
+  time: Date;
+  patches: StudyPatches;
+  latents: StudyLatents;
+  /** Patch-mean land-sea mask, 0..1: study 1's label. */
+  landFraction: Float64Array;
+  /** ERA5's inputs at the time; null when there is no ERA5 (latents read from a store with none beside it). */
+  era5: Era5PatchInputs | null;
+}
+
+export interface StudyTimeOptions {
+  /** Keep the raw normalised input patches (the raw-input arm); the surface's 224 values unless told more. */
+  raw?: RawInputOptions | false;
+}
+
+/** One batch and its encoding as a study time: every latent level of the encoded patches, with the batch's inputs. */
+export function studyTimeFromBatch(batch: NormalisedBatch, encoded: EncodeResult, options: StudyTimeOptions = {}): StudyTime {
   const grid = createPatchGrid(batch.lat, batch.lon, batch.rowOffset, batch.fullHeight);
   const firstHeld = grid.firstPatchRow * encoded.patchColumns;
-  // The batch time is the later of the two history steps.
-  const laterStep = batch.surface['2t'].subarray((batch.stepTimes.length - 1) * cells, batch.stepTimes.length * cells);
-  // Means commute with the affine normalisation: denormalise the patch means, not every point.
-  const temperature = patchMean(laterStep, height, width);
-  const land = patchMean(batch.static.lsm, height, width);
-  const local = (i: number) => encoded.patchIndices[i] - firstHeld;
-  const count = encoded.patchIndices.length;
+  const held = Int32Array.from(encoded.patchIndices, (index) => index - firstHeld);
+  const { landFraction, surface, elevation } = summarisePatchInputs(batch, held);
   return {
     time: batch.time,
-    latents: encoded.latents,
-    latentLevels: encoded.latentLevels,
-    embedDim: encoded.embedDim,
-    patchIndices: encoded.patchIndices,
-    centreLat: encoded.centreLat,
-    centreLon: encoded.centreLon,
-    bounds: Array.from(encoded.patchIndices, (index) => patchBounds(grid, index)),
-    temperatureC: Float64Array.from({ length: count }, (_, i) => kelvinToCelsius(denormalise(temperature[local(i)], normalisationKey('2t')))),
-    landFraction: Float64Array.from({ length: count }, (_, i) => denormalise(land[local(i)], normalisationKey('lsm'))),
-    patchColumns: encoded.patchColumns,
-    totalPatchRows: encoded.totalPatchRows,
+    patches: { grid, indices: encoded.patchIndices, centreLat: encoded.centreLat, centreLon: encoded.centreLon },
+    latents: { levels: Array.from({ length: encoded.latentLevels }, (_, level) => level), levelCount: encoded.latentLevels, embedDim: encoded.embedDim, data: encoded.latents },
+    landFraction,
+    era5: { surface, elevation, raw: options.raw === false || options.raw === undefined ? null : rawInputFeatures(batch, encoded.patchIndices, options.raw) },
   };
 }
 
-export interface CollectOptions {
+/** Each patch's bounds (src/data/geometry.ts), e.g. for the percentile thresholds. */
+export function patchBoundsOf(patches: StudyPatches): PatchBounds[] {
+  return Array.from(patches.indices, (index) => patchBounds(patches.grid, index));
+}
+
+export const patchCount = (time: StudyTime): number => time.patches.indices.length;
+
+/** Where `level` sits among the levels a time holds; the message names the levels there are. */
+function levelSlot(latents: StudyLatents, level: number): number {
+  const slot = latents.levels.indexOf(level);
+  if (slot >= 0) return slot;
+  if (!(Number.isInteger(level) && level >= 0 && level < latents.levelCount)) {
+    throw new StudyInputError(`latent level ${level} does not exist: the latents have levels 0 (surface) .. ${latents.levelCount - 1}`);
+  }
+  throw new StudyInputError(`latent level ${level} was not read (levels held: ${latents.levels.join(', ')}); read that level`);
+}
+
+/** The (patches, D) latents of one level, as a view of the time's array (no copy). */
+export function levelMatrix(time: StudyTime, level: number): FeatureMatrix {
+  const slot = levelSlot(time.latents, level);
+  const count = patchCount(time);
+  const d = time.latents.embedDim;
+  return featureMatrix(time.latents.data.subarray(slot * count * d, (slot + 1) * count * d), count, d);
+}
+
+/** The time with only `level`'s latents, copied (e.g. to send to a worker while the original stays whole), and its ERA5 inputs left out unless kept. */
+export function atLevel(time: StudyTime, level: number, keep: { era5?: boolean } = {}): StudyTime {
+  const { data } = levelMatrix(time, level);
+  return { ...time, latents: { ...time.latents, levels: [level], data: data.slice() }, era5: keep.era5 ? time.era5 : null };
+}
+
+/** The rows' latent vectors at one latent level: row r is patch `patches[r]` of time `times[r]`. */
+export function levelFeatures(inputs: readonly StudyTime[], level: number, times: ArrayLike<number>, patches: ArrayLike<number>): FeatureMatrix {
+  const first = inputs[0];
+  if (!first) throw new StudyInputError('no times to take latents from');
+  const d = first.latents.embedDim;
+  for (const input of inputs) {
+    if (input.latents.embedDim !== d || input.latents.levelCount !== first.latents.levelCount) {
+      throw new StudyInputError(`the times' latents come from different models (D ${input.latents.embedDim} against ${d}); take them all from one`);
+    }
+  }
+  const matrices = inputs.map((input) => levelMatrix(input, level));
+  const data = new Float32Array(times.length * d);
+  for (let r = 0; r < times.length; r++) {
+    const offset = patches[r] * d;
+    data.set(matrices[times[r]].data.subarray(offset, offset + d), r * d);
+  }
+  return featureMatrix(data, times.length, d);
+}
+
+export interface CollectOptions extends StudyTimeOptions {
   /** Patches to encode; the whole grid when left out. */
   region?: Extract<Region, { kind: 'box' }>;
-  /** Inputs computed before for this (store, time, model, region), e.g. from a cache. */
-  cached?: (time: Date) => Promise<StudyTimeInputs | undefined> | StudyTimeInputs | undefined;
-  /** Called with each time newly encoded, e.g. to cache it, and its batch (e.g. for the raw-input baseline). */
-  onEncoded?: (inputs: StudyTimeInputs, batch: NormalisedBatch) => void | Promise<void>;
   signal?: AbortSignal;
   onProgress?: (progress: StudyProgress) => void;
 }
 
-/** Reads and encodes each time (or takes it from `cached`), in order. */
+/** Reads and encodes each time, in order. */
 export async function collectStudyTimes(
   dataset: Era5Dataset,
   session: EncoderSession,
   config: EncoderConfig,
   times: readonly Date[],
   options: CollectOptions = {},
-): Promise<StudyTimeInputs[]> {
+): Promise<StudyTime[]> {
   if (times.length === 0) throw new StudyInputError('no times to encode: give at least one');
   const { region, signal, onProgress } = options;
-  const out: StudyTimeInputs[] = [];
+  const out: StudyTime[] = [];
   for (const [k, time] of times.entries()) {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     const label = time.toISOString().slice(0, 16);
     const report = (part: number, message: string) => onProgress?.({ stage: 'encode', fraction: (k + part) / times.length, message: `${label}: ${message}` });
-    const cached = await options.cached?.(time);
-    if (cached) {
-      report(1, 'cached latents');
-      out.push(cached);
-      continue;
-    }
     const batch = await loadBatch(dataset, time, {
       region: region && { south: region.south, north: region.north },
       signal,
@@ -97,32 +150,7 @@ export async function collectStudyTimes(
       signal,
       onProgress: (p) => report(0.5 + (0.5 * p.donePatches) / Math.max(1, p.totalPatches), `encoding ${p.donePatches}/${p.totalPatches} patches`),
     });
-    const inputs = studyTimeFromBatch(batch, encoded);
-    await options.onEncoded?.(inputs, batch);
-    out.push(inputs);
+    out.push(studyTimeFromBatch(batch, encoded, options));
   }
   return out;
-}
-
-/** The rows' latent vectors at one latent level: row r is patch `patches[r]` of time `times[r]`. */
-export function levelFeatures(inputs: readonly StudyTimeInputs[], level: number, times: ArrayLike<number>, patches: ArrayLike<number>): FeatureMatrix {
-  const first = inputs[0];
-  if (!first) throw new StudyInputError('no times to take latents from');
-  const d = first.embedDim;
-  for (const input of inputs) {
-    if (input.embedDim !== d || input.latentLevels !== first.latentLevels) {
-      throw new StudyInputError(`the times were encoded by different models (D ${input.embedDim} against ${d}); encode them all with one`);
-    }
-  }
-  if (!(Number.isInteger(level) && level >= 0 && level < first.latentLevels)) {
-    throw new StudyInputError(`latent level ${level} does not exist: the model has levels 0 (surface) .. ${first.latentLevels - 1}`);
-  }
-  const data = new Float32Array(times.length * d);
-  for (let r = 0; r < times.length; r++) {
-    const input = inputs[times[r]];
-    const count = input.patchIndices.length;
-    const offset = (level * count + patches[r]) * d;
-    data.set(input.latents.subarray(offset, offset + d), r * d);
-  }
-  return featureMatrix(data, times.length, d);
 }

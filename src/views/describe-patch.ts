@@ -11,9 +11,14 @@ export function formatLongitude(lonEast: number): string {
   return `${Math.abs(signed).toFixed(2)}° ${signed >= 0 ? 'E' : 'W'}`;
 }
 
+/** A place in words, e.g. 51.50° N, 0.12° W. */
+export function formatPlace(lat: number, lonEast: number): string {
+  return `${formatLatitude(lat)}, ${formatLongitude(lonEast)}`;
+}
+
 export function describePatch(table: PatchTable, index: number): TooltipContent {
   const rows: [string, string][] = [
-    ['Centre', `${formatLatitude(table.cellCentres[2 * index + 1])}, ${formatLongitude(table.cellCentres[2 * index])}`],
+    ['Centre', formatPlace(table.cellCentres[2 * index + 1], table.cellCentres[2 * index])],
   ];
   const name = (k: number) => table.classNames?.[k] ?? String(k);
   if (table.labels) rows.push(['Label', name(table.labels[index])]);

@@ -37,6 +37,6 @@ export {
   type LinkedAttributes,
 } from './attributes.ts';
 export { selectionToCsv, selectionToGeoJson } from './export.ts';
-export { describePatch } from './describe-patch.ts';
+export { describePatch, formatPlace } from './describe-patch.ts';
 export { boxRing, longitudeBandRing } from './geo.ts';
 export type * from './types.ts';

@@ -10,13 +10,11 @@ import { parseSidecar } from '../encoder/model.ts';
 import { encodeBatch, type EncoderSession, type Region } from '../encoder/runtime.ts';
 import { createBrowserSession } from '../encoder/session.web.ts';
 import { buildUntrainedModel, untrainedModelName } from '../encoder/untrained.ts';
-import { summarisePatchInputs, type PatchInputs } from '../app/patch-inputs.ts';
-import type { FeatureMatrix } from '../probes/matrix.ts';
-import { rawInputFeatures } from '../studies/baselines.ts';
-import { studyTimeFromBatch, type StudyTimeInputs } from '../studies/study-time.ts';
+import { throwIfCancelled } from '../errors.ts';
+import { studyTimeFromBatch, type StudyTime } from '../studies/study-time.ts';
+import { workerJobs } from './worker-jobs.ts';
 
 export interface EncodeRequest {
-  jobId: string;
   /** Absolute http(s) URLs. */
   store: string;
   staticStore: string | null;
@@ -24,51 +22,35 @@ export interface EncodeRequest {
   /** ISO UTC batch time. */
   time: string;
   model: EncoderModelSource;
+  /** Only the patches whose centres lie in the box are read and encoded; the whole grid when left out. */
+  region?: Extract<Region, { kind: 'box' }>;
+  /** Keep the raw normalised input patches (the Compare panel's raw baseline) with the latents. */
+  raw: boolean;
 }
 
 /** An ONNX file with its sidecar (an absolute URL), or the untrained control built here from Aurora's initialisation. */
 export type EncoderModelSource = { kind: 'file'; url: string } | { kind: 'untrained'; preset: PresetName; seed: number };
 
-/** A study's time: only the patches whose centres lie in the region are encoded. */
-export interface StudyTimeRequest extends EncodeRequest {
-  region: Extract<Region, { kind: 'box' }>;
-}
-
-/** A study's time with what it cost, for the run's progress. */
-export interface EncodedStudyTime {
-  inputs: StudyTimeInputs;
-  /** The normalised input values of the same patches, no encoder: the Compare panel's raw baseline, read with the latents. */
-  rawInputs: FeatureMatrix;
+/** What reading and encoding one time cost, and where it ran. */
+export interface EncodeCost {
   backend: string;
+  /** Why the GPU was not used, when it was asked for and failed. */
   fallbackReason: string | null;
   bytesFetched: number;
+  fetchMilliseconds: number;
+  /** Loading (or building) the model and encoding. */
+  encodeMilliseconds: number;
+}
+
+export interface EncodedStudyTime {
+  studyTime: StudyTime;
+  cost: EncodeCost;
 }
 
 export type EncodeStage = 'fetch' | 'encode';
 
+/** Bytes fetched (of an estimate) while reading; tiles encoded while encoding, 0 of 1 while the model loads. */
 export type EncodeProgressCallback = (stage: EncodeStage, done: number, total: number) => void;
-
-export interface EncodedTime {
-  /** (latentLevels, patches, D), level-major; patches in global row-major order. */
-  latents: Float32Array;
-  latentLevels: number;
-  embedDim: number;
-  patchCount: number;
-  /** The batch grid (lat decreasing, lon in [0, 360)) and where its rows sit in the full grid. */
-  lat: Float64Array;
-  lon: Float64Array;
-  rowOffset: number;
-  fullHeight: number;
-  inputs: PatchInputs;
-  /** The normalised input values of the same patches, no encoder: the Compare panel's raw baseline. */
-  rawInputs: FeatureMatrix;
-  backend: string;
-  /** Why the GPU was not used, when it was asked for and failed. */
-  fallbackReason: string | null;
-  fetchMilliseconds: number;
-  encodeMilliseconds: number;
-  bytesFetched: number;
-}
 
 interface LoadedModel {
   key: string;
@@ -79,14 +61,14 @@ interface LoadedModel {
 let loaded: LoadedModel | null = null;
 /** The latest reason the GPU was given up for WASM, for the UI to show. */
 let fallbackReason: string | null = null;
-const running = new Map<string, AbortController>();
+const jobs = workerJobs();
 
 /** The session of `source`: one is kept, as a model's weights and session take hundreds of MB. */
 async function modelFor(source: EncoderModelSource, signal: AbortSignal): Promise<LoadedModel> {
   const key = source.kind === 'file' ? source.url : untrainedModelName(source.preset, source.seed);
   if (loaded?.key === key) return loaded;
   const { onnx, config } = source.kind === 'file' ? await fetchModel(source.url, signal) : untrainedModel(source.preset, source.seed);
-  signal.throwIfAborted();
+  throwIfCancelled(signal);
   await loaded?.session.release();
   loaded = null;
   const session = await createBrowserSession(onnx, { onFallback: (reason) => (fallbackReason = reason) });
@@ -123,24 +105,15 @@ async function openRequestDataset(request: EncodeRequest) {
   return { dataset, bytesFetched: () => source.traffic.bytesFetched + (staticSource?.traffic.bytesFetched ?? 0) };
 }
 
-/** Runs `work` under the request's job id, so that cancel(jobId) aborts it. */
-async function asJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  running.get(jobId)?.abort();
-  running.set(jobId, controller);
-  try {
-    return await work(controller.signal);
-  } finally {
-    if (running.get(jobId) === controller) running.delete(jobId);
-  }
-}
-
 const api = {
-  encode(request: EncodeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedTime> {
-    return asJob(request.jobId, async (signal) => {
+  /** Reads one time (over the region's rows) and encodes its patches (the region's): a study time with what it cost. */
+  encode(jobId: string, request: EncodeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedStudyTime> {
+    return jobs.run(jobId, async (signal) => {
+      const { region } = request;
       const fetchStart = performance.now();
       const { dataset, bytesFetched: traffic } = await openRequestDataset(request);
       const batch = await loadBatch(dataset, new Date(request.time), {
+        region: region && { south: region.south, north: region.north },
         signal,
         onProgress: (progress) => onProgress?.('fetch', progress.bytesFetched, progress.estimatedTotalBytes),
       });
@@ -148,44 +121,8 @@ const api = {
       onProgress?.('fetch', bytesFetched, bytesFetched);
       const fetchMilliseconds = performance.now() - fetchStart;
 
+      // Loading (or building) the model is part of encoding.
       const encodeStart = performance.now();
-      const model = await modelFor(request.model, signal);
-      const result = await encodeBatch(model.session, model.config, batch, {
-        signal,
-        onProgress: (progress) => onProgress?.('encode', progress.doneTiles, progress.totalTiles),
-      });
-      const encoded: EncodedTime = {
-        latents: result.latents,
-        latentLevels: result.latentLevels,
-        embedDim: result.embedDim,
-        patchCount: result.patchIndices.length,
-        lat: batch.lat,
-        lon: batch.lon,
-        rowOffset: batch.rowOffset,
-        fullHeight: batch.fullHeight,
-        inputs: summarisePatchInputs(batch),
-        rawInputs: rawInputFeatures(batch, result.patchIndices),
-        backend: result.backend,
-        fallbackReason,
-        fetchMilliseconds,
-        encodeMilliseconds: performance.now() - encodeStart,
-        bytesFetched,
-      };
-      return Comlink.transfer(encoded, [encoded.latents.buffer, encoded.rawInputs.data.buffer]);
-    });
-  },
-
-  /** Reads one time over the region's rows and encodes the region's patches: study 2's inputs, with their raw input features. */
-  encodeStudyTime(request: StudyTimeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedStudyTime> {
-    return asJob(request.jobId, async (signal) => {
-      const { region } = request;
-      const { dataset, bytesFetched } = await openRequestDataset(request);
-      const batch = await loadBatch(dataset, new Date(request.time), {
-        region: { south: region.south, north: region.north },
-        signal,
-        onProgress: (progress) => onProgress?.('fetch', progress.bytesFetched, progress.estimatedTotalBytes),
-      });
-      // Loading the model is part of encoding, as in encode().
       onProgress?.('encode', 0, 1);
       const model = await modelFor(request.model, signal);
       const encoded = await encodeBatch(model.session, model.config, batch, {
@@ -193,20 +130,17 @@ const api = {
         signal,
         onProgress: (progress) => onProgress?.('encode', progress.doneTiles, progress.totalTiles),
       });
+      const studyTime = studyTimeFromBatch(batch, encoded, { raw: request.raw && {} });
       const result: EncodedStudyTime = {
-        inputs: studyTimeFromBatch(batch, encoded),
-        rawInputs: rawInputFeatures(batch, encoded.patchIndices),
-        backend: encoded.backend,
-        fallbackReason,
-        bytesFetched: bytesFetched(),
+        studyTime,
+        cost: { backend: encoded.backend, fallbackReason, bytesFetched, fetchMilliseconds, encodeMilliseconds: performance.now() - encodeStart },
       };
-      return Comlink.transfer(result, [result.inputs.latents.buffer, result.rawInputs.data.buffer]);
+      const buffers = [studyTime.latents.data.buffer, ...(studyTime.era5?.raw ? [studyTime.era5.raw.data.buffer] : [])];
+      return Comlink.transfer(result, buffers);
     });
   },
 
-  cancel(jobId: string): void {
-    running.get(jobId)?.abort();
-  },
+  cancel: jobs.cancel,
 };
 
 export type EncoderWorkerApi = typeof api;

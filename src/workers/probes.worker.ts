@@ -1,32 +1,28 @@
-// The probes' Web Worker: PCA and logistic-regression probes off the main thread, through Comlink.
-// Feature matrices are transferred in once and kept here under a key, so that redoing a PCA on
-// every brush or date change moves only indices and results, never the features again.
+// The probes' Web Worker: PCA, probes and the studies off the main thread, through Comlink. Thin: it
+// keeps what it was given under keys (so that redoing a PCA on every brush or date change moves only
+// indices and results, never the features again) and calls functions of src/probes and src/studies.
 import * as Comlink from 'comlink';
-import { runComparison, type ComparisonDate, type ComparisonRequest } from '../app/compare/run-comparison.ts';
-
-export type { ComparisonDate };
 import { initProbeBackend, TFJS_WASM_URL_PATH, type ProbeBackendInfo } from '../probes/backend.ts';
-import { conceptScores, conceptVector } from '../probes/concept.ts';
 import { ProbeInputError, type JobControl } from '../probes/job.ts';
-import { fitLogistic, predictLabels, predictProbabilities, type LogisticModel } from '../probes/logreg.ts';
-import { featureMatrix, selectRows, type FeatureMatrix } from '../probes/matrix.ts';
-import { binaryMetrics, majorityBaselineAccuracy, type BinaryMetrics } from '../probes/metrics.ts';
+import { featureMatrix, type FeatureMatrix } from '../probes/matrix.ts';
 import { nearestNeighbours, type Neighbours } from '../probes/neighbours.ts';
 import { pca, type PcaResult } from '../probes/pca.ts';
+import { fitSplitProbe, type SplitProbe } from '../probes/split-probe.ts';
+import type { Split } from '../probes/splits.ts';
 import type { PercentileField } from '../percentiles/percentile-field.ts';
-import type { SplitChoice } from '../studies/evaluate.ts';
-import { runExtremesStudy, type ExtremesResult } from '../studies/extremes.ts';
 import type { ProbeCard } from '../studies/compare-card.ts';
-import { compareExtremes, type ComparisonInputs, type ComparisonSettings } from '../studies/compare-studies.ts';
+import { compareExtremes, compareLandSea, type ComparisonInputs, type ComparisonSettings } from '../studies/compare-studies.ts';
+import { runExtremesStudy, type ExtremesResult } from '../studies/extremes.ts';
 import type { StudyProgress } from '../studies/progress.ts';
-import type { StudyTimeInputs } from '../studies/study-time.ts';
+import type { SplitChoice } from '../studies/split.ts';
+import { levelMatrix, type StudyTime } from '../studies/study-time.ts';
+import { workerJobs } from './worker-jobs.ts';
 
 export type ProgressCallback = (fraction: number, stage: string) => void;
+export type StudyProgressCallback = (progress: StudyProgress) => void;
 
 export interface PcaRequest {
-  /** Cancels this job when passed to cancel(). */
-  jobId: string;
-  /** A key given to loadFeatures. */
+  /** A key given to loadFeatures or loadStudyTime. */
   features: string;
   components: number;
   weights?: Float32Array | Float64Array;
@@ -34,72 +30,65 @@ export interface PcaRequest {
 }
 
 export interface ProbeRequest {
-  jobId: string;
   features: string;
   /** 0/1 per row of the features. */
   labels: Uint8Array;
-  train: Uint32Array;
-  test: Uint32Array;
+  split: Split;
   C?: number;
   /** One weight per row of the features (e.g. cos-latitude); the fit uses the training rows'. */
-  sampleWeights?: Float64Array;
-}
-
-export interface ProbeResponse {
-  model: LogisticModel;
-  /** P(land) etc. for every row of the features, so that the map can colour all patches. */
-  probabilities: Float64Array;
-  testPredictions: Uint8Array;
-  testMetrics: BinaryMetrics;
-  majorityBaselineAccuracy: number;
-  /** The unit coefficient vector and every row's score on it. */
-  conceptVector: Float64Array;
-  conceptScores: Float64Array;
+  rowWeights?: Float64Array;
 }
 
 export interface ExtremesRequest {
-  jobId: string;
-  inputs: StudyTimeInputs[];
+  inputs: StudyTime[];
   fields: PercentileField[];
   level: number;
   split: SplitChoice;
 }
 
+/** A comparison's fitting settings, as they cross to the worker (no signal, no callback). */
+export type ComparisonRequestSettings = Omit<ComparisonSettings, 'signal' | 'onProgress'>;
+
+/** Study 1's comparison; a time may be the key of one loaded here (the run on screen). */
+export interface LandSeaCompareRequest {
+  inputs: ComparisonInputs<StudyTime | string>;
+  settings: ComparisonRequestSettings;
+}
+
 /** Study 2's comparison: the run's times encoded by the model and each untrained encoder, its raw inputs and thresholds. */
 export interface ExtremesCompareRequest {
-  jobId: string;
   inputs: ComparisonInputs;
   fields: PercentileField[];
-  settings: Pick<ComparisonSettings, 'split' | 'seeds' | 'baselines' | 'C'>;
+  settings: ComparisonRequestSettings;
 }
-
-/** The Compare panel's comparison; a date's model features are a matrix, or the key of one loaded here. */
-export interface CompareRequest extends Omit<ComparisonRequest<FeatureMatrix | string>, 'signal' | 'onProgress'> {
-  jobId: string;
-}
-
-export type StudyProgressCallback = (progress: StudyProgress) => void;
 
 const matrices = new Map<string, FeatureMatrix>();
-const running = new Map<string, AbortController>();
+/** Study times of one latent level, whose features are that level's latents. */
+const studyTimes = new Map<string, StudyTime>();
+const jobs = workerJobs();
+
+function studyTimeFor(key: string): StudyTime {
+  const time = studyTimes.get(key);
+  if (!time) throw new ProbeInputError(`no study time loaded under '${key}': call loadStudyTime first`);
+  return time;
+}
 
 function matrixFor(key: string): FeatureMatrix {
   const matrix = matrices.get(key);
-  if (!matrix) throw new ProbeInputError(`no features loaded under '${key}': call loadFeatures first`);
-  return matrix;
+  if (matrix) return matrix;
+  const time = studyTimeFor(key);
+  return levelMatrix(time, time.latents.levels[0]);
 }
 
-async function job<T>(jobId: string, onProgress: ProgressCallback | undefined, work: (control: JobControl) => Promise<T>): Promise<T> {
+const resolveTimes = (times: ReadonlyArray<StudyTime | string>): StudyTime[] => times.map((time) => (typeof time === 'string' ? studyTimeFor(time) : time));
+
+/** Runs `work` as job `jobId` (which cancel(jobId) aborts) once tfjs is ready. */
+async function job<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   await backend();
-  const controller = new AbortController();
-  running.get(jobId)?.abort();
-  running.set(jobId, controller);
-  try {
-    return await work({ signal: controller.signal, onProgress });
-  } finally {
-    if (running.get(jobId) === controller) running.delete(jobId);
-  }
+  return jobs.run(jobId, work);
 }
+
+const control = (signal: AbortSignal, onProgress?: ProgressCallback): JobControl => ({ signal, onProgress });
 
 const backend = (): Promise<ProbeBackendInfo> => initProbeBackend({ wasmPath: import.meta.env.BASE_URL + TFJS_WASM_URL_PATH.slice(1) });
 
@@ -109,74 +98,60 @@ const api = {
 
   /** Keeps an (N, D) float32 matrix under `key`; transfer `data`'s buffer. Replaces any earlier one. */
   loadFeatures(key: string, data: Float32Array, rows: number, cols: number): void {
+    studyTimes.delete(key);
     matrices.set(key, featureMatrix(data, rows, cols));
+  },
+
+  /** Keeps a study time of one latent level under `key`: its features are that level's latents. */
+  loadStudyTime(key: string, time: StudyTime): void {
+    if (time.latents.levels.length !== 1) throw new ProbeInputError(`a study time loaded here holds one latent level, not ${time.latents.levels.length}`);
+    matrices.delete(key);
+    studyTimes.set(key, time);
   },
 
   releaseFeatures(key: string): void {
     matrices.delete(key);
+    studyTimes.delete(key);
   },
 
-  /** Aborts a running job; it rejects with ProbeCancelledError. */
-  cancel(jobId: string): void {
-    running.get(jobId)?.abort();
-  },
+  /** Aborts a running job; it rejects with CancelledError. */
+  cancel: jobs.cancel,
 
-  async pca(request: PcaRequest, onProgress?: ProgressCallback): Promise<PcaResult> {
-    const result = await job(request.jobId, onProgress, (control) =>
-      pca(matrixFor(request.features), { components: request.components, weights: request.weights, fitRows: request.fitRows, control }),
+  async pca(jobId: string, request: PcaRequest, onProgress?: ProgressCallback): Promise<PcaResult> {
+    const result = await job(jobId, (signal) =>
+      pca(matrixFor(request.features), { components: request.components, weights: request.weights, fitRows: request.fitRows, control: control(signal, onProgress) }),
     );
     return Comlink.transfer(result, [result.components.buffer, result.scores.buffer, result.mean.buffer]);
   },
 
-  async fitProbe(request: ProbeRequest, onProgress?: ProgressCallback): Promise<ProbeResponse> {
-    const response = await job(request.jobId, onProgress, async (control) => {
-      const x = matrixFor(request.features);
-      if (request.labels.length !== x.rows) throw new ProbeInputError(`${request.labels.length} labels for ${x.rows} rows`);
-      const trainLabels = Uint8Array.from(request.train, (row) => request.labels[row]);
-      const testLabels = Uint8Array.from(request.test, (row) => request.labels[row]);
-      const rowWeights = request.sampleWeights;
-      if (rowWeights && rowWeights.length !== x.rows) throw new ProbeInputError(`${rowWeights.length} weights for ${x.rows} rows`);
-      const sampleWeights = rowWeights && Float64Array.from(request.train, (row) => rowWeights[row]);
-      const model = await fitLogistic(selectRows(x, request.train), trainLabels, { C: request.C, sampleWeights, control });
-      const probabilities = predictProbabilities(model, x);
-      const testProbabilities = Float64Array.from(request.test, (row) => probabilities[row]);
-      const testPredictions = predictLabels(testProbabilities);
-      const vector = conceptVector(model.coef);
-      return {
-        model,
-        probabilities,
-        testPredictions,
-        testMetrics: binaryMetrics(testLabels, testPredictions, testProbabilities),
-        majorityBaselineAccuracy: majorityBaselineAccuracy(trainLabels, testLabels),
-        conceptVector: vector,
-        conceptScores: conceptScores(x, vector),
-      };
-    });
+  async fitProbe(jobId: string, request: ProbeRequest, onProgress?: ProgressCallback): Promise<SplitProbe> {
+    const response = await job(jobId, (signal) =>
+      fitSplitProbe(matrixFor(request.features), request.labels, request.split, { C: request.C, rowWeights: request.rowWeights, control: control(signal, onProgress) }),
+    );
     return Comlink.transfer(response, [response.probabilities.buffer, response.conceptScores.buffer]);
   },
 
-  /** Study 2 on encoded times: thresholds, nested classes, PCA and one probe per percentile. */
-  async runExtremes(request: ExtremesRequest, onProgress?: StudyProgressCallback): Promise<ExtremesResult> {
-    return job(request.jobId, undefined, (control) =>
-      runExtremesStudy(request.inputs, request.fields, { level: request.level, split: request.split, signal: control.signal, onProgress }),
-    );
+  /** Study 2 on its times: thresholds, nested classes, PCA and one probe per percentile. */
+  runExtremes(jobId: string, request: ExtremesRequest, onProgress?: StudyProgressCallback): Promise<ExtremesResult> {
+    return job(jobId, (signal) => runExtremesStudy(request.inputs, request.fields, { level: request.level, split: request.split, signal, onProgress }));
   },
 
-  /** The model's probe beside its baselines on the same patches, labels and split: a probe card. */
-  async compare(request: CompareRequest, onProgress?: StudyProgressCallback): Promise<ProbeCard> {
-    return job(request.jobId, undefined, (control) =>
-      runComparison({
-        ...request,
-        dates: request.dates.map((date) => ({ ...date, model: typeof date.model === 'string' ? matrixFor(date.model) : date.model })),
-        signal: control.signal,
-        onProgress,
-      }),
-    );
+  /** Study 1's probe beside its baselines on the same patches, labels and split: a probe card. */
+  compareLandSea(jobId: string, request: LandSeaCompareRequest, onProgress?: StudyProgressCallback): Promise<ProbeCard> {
+    return job(jobId, (signal) => {
+      const { model, untrained } = request.inputs;
+      const inputs: ComparisonInputs = {
+        ...request.inputs,
+        model: { ...model, inputs: resolveTimes(model.inputs) },
+        untrained: untrained.map((arm) => ({ ...arm, inputs: resolveTimes(arm.inputs) })),
+      };
+      return compareLandSea(inputs, { ...request.settings, signal, onProgress });
+    });
   },
 
   /** Study 2's probe of every percentile beside its baselines on the same rows, labels and split: one card per percentile, ascending. */
-  async compareExtremes(request: ExtremesCompareRequest, onProgress?: StudyProgressCallback): Promise<ProbeCard[]> {
-    return job(request.jobId, undefined, (control) => compareExtremes(request.inputs, request.fields, { ...request.settings, signal: control.signal, onProgress }));
+  compareExtremes(jobId: string, request: ExtremesCompareRequest, onProgress?: StudyProgressCallback): Promise<ProbeCard[]> {
+    return job(jobId, (signal) => compareExtremes(request.inputs, request.fields, { ...request.settings, signal, onProgress }));
   },
 
   /** The k rows nearest to `row` in latent space (Euclidean), nearest first. */

@@ -78,7 +78,7 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
   // The feature sets the views can switch between: the model's, and the baselines' the last comparison fitted.
   const featureChoicesOf = (fitted: AppComparison | null): Array<{ shown: ShownFeatures; features: FeatureMatrix | null }> => [
     { shown: MODEL_FEATURES, features: null },
-    { shown: { id: 'raw', label: 'Raw input patch' }, features: runResult.rawInputs },
+    ...(runResult.studyTime.era5?.raw ? [{ shown: { id: 'raw', label: 'Raw input patch' }, features: runResult.studyTime.era5.raw }] : []),
     ...(fitted?.untrained ?? []).map(({ name, features }) => ({ shown: { id: name, label: `Untrained encoder ${name}` }, features })),
   ];
   const featureChoices = featureChoicesOf(comparison);

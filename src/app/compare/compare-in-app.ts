@@ -3,20 +3,19 @@
 // encoders come from the cache or the encoder worker), then the comparison itself in the probes
 // worker, where tfjs is initialised.
 import { parseTimeSelection, resolveTimeSelection } from '../../data/time-selection.ts';
-import type { ProbesClient } from '../../probes/client.ts';
 import type { FeatureMatrix } from '../../probes/matrix.ts';
 import type { ExplorerResult } from '../../state/result.ts';
 import type { ViewSettings } from '../../state/view-settings.ts';
 import type { Baseline } from '../../studies/compare.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
-import type { EncodedTime } from '../../workers/encoder.worker.ts';
-import type { ComparisonDate } from '../../workers/probes.worker.ts';
-import { landSeaPatchLabels } from '../../studies/land-sea.ts';
-import { latentsFor, levelLatents, RunCancelledError } from '../explorer-run.ts';
+import type { ComparisonInputs } from '../../studies/compare-studies.ts';
+import { atLevel, levelMatrix, patchCount, type StudyTime } from '../../studies/study-time.ts';
+import type { EncoderClient } from '../../workers/encoder-client.ts';
+import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
-import type { EncoderClient } from '../workers.ts';
+import { rawOf, studyTimeFor } from '../study-times.ts';
 import { untrainedBaselines } from './untrained-baselines.ts';
 
 /** Each date is encoded by every arm in the browser: more belongs in `latent-explorer study --compare`. */
@@ -25,7 +24,7 @@ export const MAX_APP_COMPARE_DATES = 12;
 export interface CompareContext {
   encoder: EncoderClient;
   probes: ProbesClient;
-  cache: LatentCache<EncodedTime>;
+  cache: LatentCache<StudyTime>;
   models: readonly ModelEntry[];
   /** The store's times that can be encoded (ISO), which a date selection picks from. */
   storeTimes: readonly string[];
@@ -53,71 +52,51 @@ export function comparisonDates(viewTime: string, selection: string | null, stor
   return [...byInstant.keys()].sort((a, b) => a - b).map((instant) => byInstant.get(instant)!);
 }
 
-let comparisonCounter = 0;
-
 export async function compareInApp(result: ExplorerResult, settings: ViewSettings, baselines: readonly Baseline[], context: CompareContext): Promise<AppComparison> {
   const model = context.models.find((entry) => entry.id === result.modelId);
   if (!model) throw new Error(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
-  if (!result.table.labels) throw new Error('This run has no labels to compare probes on.');
   const { asked, untrained: untrainedModels, notes } = untrainedBaselines(model, settings.untrainedSeeds, baselines);
+  const { level } = result;
 
   const times = comparisonDates(result.time, settings.compareDates, context.storeTimes);
-  const encode = async (entry: ModelEntry, time: string): Promise<EncodedTime> => {
+  const encode = async (entry: ModelEntry, time: string): Promise<StudyTime> => {
     context.onStatus(`Encoding ${time.slice(0, 16)} with ${entry.id}…`);
-    const { encoded } = await latentsFor({ ...settings, time }, entry, {
-      encoder: context.encoder,
-      cache: context.cache,
-      signal: context.signal,
-      onStage: (stage, patch) => {
-        if (patch.total) context.onStatus(`Encoding ${time.slice(0, 16)} with ${entry.id}: ${stage} ${patch.done ?? 0} of ${patch.total}`);
-      },
+    const { studyTime } = await studyTimeFor(settings, entry, time, null, context, (stage, done, total) => {
+      if (total) context.onStatus(`Encoding ${time.slice(0, 16)} with ${entry.id}: ${stage} ${done} of ${total}`);
     });
-    if (encoded.patchCount !== result.table.count) throw new Error(`${entry.id} encoded ${encoded.patchCount} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
-    return encoded;
+    if (patchCount(studyTime) !== result.table.count) throw new Error(`${entry.id} encoded ${patchCount(studyTime)} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
+    return studyTime;
   };
 
-  const dates: Array<ComparisonDate<FeatureMatrix | string>> = [];
+  // The run on screen is in the probes worker already, under its features key; other dates go as copies of their level.
+  const modelTimes: Array<StudyTime | string> = [];
+  const raw: FeatureMatrix[] = [];
   for (const time of times) {
-    if (time === result.time) {
-      // The run on screen: its features are already in the probes worker.
-      dates.push({ time, model: result.featuresKey, raw: asked.includes('raw') ? result.rawInputs : undefined, labels: result.table.labels, untrained: [] });
-      continue;
-    }
-    const encoded = await encode(model, time);
-    dates.push({ time, model: levelLatents(encoded, result.level), raw: asked.includes('raw') ? encoded.rawInputs : undefined, labels: landSeaPatchLabels(encoded.inputs), untrained: [] });
+    const studyTime = time === result.time ? result.studyTime : await encode(model, time);
+    modelTimes.push(time === result.time ? result.featuresKey : atLevel(studyTime, level));
+    if (asked.includes('raw')) raw.push(rawOf(studyTime));
   }
   // Model by model, so that the encoder worker builds each untrained encoder once.
+  const untrained: ComparisonInputs['untrained'][number][] = [];
   for (const entry of untrainedModels) {
-    for (const [t, time] of times.entries()) dates[t].untrained = [...(dates[t].untrained ?? []), levelLatents(await encode(entry, time), result.level)];
+    const encoded: StudyTime[] = [];
+    for (const time of times) encoded.push(atLevel(await encode(entry, time), level));
+    untrained.push({ name: entry.id, inputs: encoded });
   }
 
-  const jobId = `compare-${++comparisonCounter}`;
-  const cancel = () => void context.probes.cancel(jobId);
-  context.signal.addEventListener('abort', cancel, { once: true });
   context.onStatus('Fitting the probes…');
-  try {
-    const card = await context.probes.compare(
-      {
-        jobId,
-        level: result.level,
-        model: { name: model.id.replace(/\.onnx$/, ''), trained: model.trained !== false },
-        untrainedNames: untrainedModels.map((entry) => entry.id),
-        dates,
-        centreLat: result.centreLat,
-        centreLon: result.centreLon,
-        split: settings.split,
-        baselines: asked,
-        seeds: settings.compareSeeds ?? undefined,
-        areaWeights: settings.areaWeights,
-        C: settings.compareTuneC ? 'cv' : undefined,
+  const card = await context.probes.compareLandSea(
+    {
+      inputs: {
+        model: { name: model.id.replace(/\.onnx$/, ''), trained: model.trained !== false, inputs: modelTimes },
+        untrained,
+        raw: asked.includes('raw') ? { name: `raw input (${raw[0].cols} features)`, features: raw } : undefined,
+        level,
       },
-      (progress) => context.onStatus(`${progress.message} (${Math.round(100 * progress.fraction)} %)`),
-    );
-    const atView = dates[times.indexOf(result.time)];
-    return { card, notes, untrained: untrainedModels.map((entry, k) => ({ name: entry.id, features: atView.untrained![k] })) };
-  } catch (error) {
-    throw context.signal.aborted ? new RunCancelledError() : error;
-  } finally {
-    context.signal.removeEventListener('abort', cancel);
-  }
+      settings: { split: settings.split, seeds: settings.compareSeeds ?? undefined, baselines: asked, areaWeights: settings.areaWeights, C: settings.compareTuneC ? 'cv' : undefined },
+    },
+    { signal: context.signal, onProgress: (progress) => context.onStatus(`${progress.message} (${Math.round(100 * progress.fraction)} %)`) },
+  );
+  const atView = times.indexOf(result.time);
+  return { card, notes, untrained: untrained.map((arm) => ({ name: arm.name, features: levelMatrix(arm.inputs[atView], level) })) };
 }

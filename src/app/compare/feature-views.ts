@@ -1,12 +1,11 @@
 // The scatter and the globe drawn from a baseline's features instead of the model's: the same
 // patches, labels, split and weights, PCA and the probe refitted on the raw input patch or an
 // untrained encoder's latents, so that the user sees where the baseline fails and the model does not.
-import type { ProbesClient } from '../../probes/client.ts';
 import type { FeatureMatrix } from '../../probes/matrix.ts';
 import type { ExplorerResult, ShownFeatures } from '../../state/result.ts';
 import type { ViewSettings } from '../../state/view-settings.ts';
-import { areaWeightsFor, fitFields, PC_COUNT } from '../explorer-run.ts';
-import { splitRows } from '../split-rows.ts';
+import type { ProbesClient } from '../../workers/probes-client.ts';
+import { areaWeightsFor, fitFields, PC_COUNT, viewSplit } from '../explorer-run.ts';
 
 /** `modelResult` redrawn from `features`: its key stays, so that the views keep their selection and camera. */
 export async function resultFromFeatures(
@@ -22,11 +21,11 @@ export async function resultFromFeatures(
   // One key per feature set: showing it again replaces the worker's copy instead of piling up copies.
   const featuresKey = `view-${shown.id}`;
   // Copied: the comparison and later switches use the same arrays again.
-  await probes.loadFeatures(featuresKey, features.data.slice(), features.rows, features.cols);
+  await probes.loadFeatures(featuresKey, { ...features, data: features.data.slice() });
   const weights = areaWeightsFor(modelResult.centreLat, settings.areaWeights);
-  const pcaResult = await probes.pca({ jobId: `${featuresKey}-pca`, features: featuresKey, components: Math.min(PC_COUNT, features.cols), weights });
-  const split = splitRows(settings.split, labels, modelResult.centreLat, modelResult.centreLon);
-  const probe = await probes.fitProbe({ jobId: `${featuresKey}-probe`, features: featuresKey, labels, train: split.train, test: split.test, sampleWeights: weights });
+  const pcaResult = await probes.pca({ features: featuresKey, components: Math.min(PC_COUNT, features.cols), weights });
+  const split = viewSplit(settings.split, labels, modelResult.centreLat, modelResult.centreLon);
+  const probe = await probes.fitProbe({ features: featuresKey, labels, split, rowWeights: weights });
   const fit = fitFields(pcaResult, probe, split);
   return {
     ...modelResult,

@@ -2,8 +2,8 @@
 // error are the panel's, and a failure is told (panel and notice) without touching the view.
 import { useRef, useState } from 'react';
 import { describeError } from '../../describe-error.ts';
+import { isCancelled } from '../../errors.ts';
 import { useExplorer } from '../../state/store.ts';
-import { RunCancelledError } from '../explorer-run.ts';
 
 export interface ComparisonJobContext {
   signal: AbortSignal;
@@ -27,7 +27,7 @@ export function useComparisonJob() {
       const value = await work({ signal: current.signal, onStatus: setStatus });
       return current.signal.aborted ? null : value;
     } catch (caught) {
-      if (caught instanceof RunCancelledError || current.signal.aborted) return null;
+      if (isCancelled(caught) || current.signal.aborted) return null;
       setError(describeError(caught));
       useExplorer.getState().notify('error', 'The comparison failed', describeError(caught));
       return null;

@@ -5,8 +5,8 @@
 import { useMemo } from 'react';
 import { useExplorer } from '../../state/store.ts';
 import type { ExtremesResult } from '../../studies/extremes.ts';
-import { describeSplit } from '../../studies/evaluate.ts';
-import { formatPlace } from '../misclassified.ts';
+import { describeSplit } from '../../studies/split.ts';
+import { formatPlace } from '../../views/index.ts';
 import { DEFAULT_THRESHOLD, useExtremes, type ExtremesRun } from './extremes-store.ts';
 import { ExtremesCompareSection, type ExtremesCompare } from './ExtremesCompareSection.tsx';
 import { tradeOffAt } from './extremes-view.ts';

@@ -3,27 +3,15 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { describeError } from '../../describe-error.ts';
 import { useExplorer } from '../../state/store.ts';
-import { DEFAULT_VIEW_SETTINGS, type ExtremesSplit, type RegionBox } from '../../state/view-settings.ts';
-import { DEFAULT_BLOCK_DEGREES, DEFAULT_BLOCK_FOLDS, DEFAULT_SEED, DEFAULT_TEST_FRACTION } from '../../studies/evaluate.ts';
+import { DEFAULT_VIEW_SETTINGS, type RegionBox } from '../../state/view-settings.ts';
 import { Calendar } from '../Calendar.tsx';
 import { defaultExtremesTimes, extremesTimes } from './extremes-run.ts';
 import { useExtremes } from './extremes-store.ts';
 import { percentilesBesideStore, readPercentileFiles } from './percentile-source.ts';
-import { NumberField } from '../NumberField.tsx';
+import { SplitFields } from '../SplitFields.tsx';
 
 const PERCENTILES: readonly number[] = [75, 90, 95, 99];
 type SourceMode = 'beside' | 'url' | 'files';
-
-function defaultSplit(kind: ExtremesSplit['kind']): ExtremesSplit {
-  switch (kind) {
-    case 'stratified':
-      return { kind, testFraction: DEFAULT_TEST_FRACTION, seed: DEFAULT_SEED };
-    case 'blocks':
-      return { kind, blockDegrees: DEFAULT_BLOCK_DEGREES, folds: DEFAULT_BLOCK_FOLDS, seed: DEFAULT_SEED };
-    case 'leave-one-time-out':
-      return { kind };
-  }
-}
 
 export function ExtremesSetup({ storeTimes, disabled }: { storeTimes: string[]; disabled: boolean }) {
   return (
@@ -246,7 +234,6 @@ function StudyProbeSection() {
   const updateSettings = useExplorer((state) => state.updateSettings);
   const run = useExtremes((state) => state.run);
   const percentiles = run ? run.result.percentiles : PERCENTILES;
-  const split = settings.extremesSplit;
 
   return (
     <section className="panel-section" aria-label="Study probe">
@@ -261,29 +248,8 @@ function StudyProbeSection() {
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>Split</span>
-          <select aria-label="Extremes split" value={split.kind} onChange={(event) => updateSettings({ extremesSplit: defaultSplit(event.target.value as ExtremesSplit['kind']) })}>
-            <option value="stratified">Stratified 80/20</option>
-            <option value="blocks">Spatial blocks</option>
-            <option value="leave-one-time-out">Leave one time out</option>
-          </select>
-        </label>
       </div>
-      {split.kind === 'stratified' && (
-        <div className="field-row">
-          <NumberField label="Test fraction" step={0.05} value={split.testFraction} onChange={(testFraction) => updateSettings({ extremesSplit: { ...split, testFraction } })} />
-          <NumberField label="Seed" value={split.seed} onChange={(seed) => updateSettings({ extremesSplit: { ...split, seed } })} />
-        </div>
-      )}
-      {split.kind === 'blocks' && (
-        <div className="field-row">
-          <NumberField label="Block size (°)" value={split.blockDegrees} onChange={(blockDegrees) => updateSettings({ extremesSplit: { ...split, blockDegrees } })} />
-          <NumberField label="Folds" value={split.folds} onChange={(folds) => updateSettings({ extremesSplit: { ...split, folds } })} />
-          <NumberField label="Seed" value={split.seed} onChange={(seed) => updateSettings({ extremesSplit: { ...split, seed } })} />
-        </div>
-      )}
-      {split.kind === 'leave-one-time-out' && <p className="store-status">One fold per time: each time is tested by a probe trained on the others.</p>}
+      <SplitFields study="extremes" label="Extremes split" split={settings.extremesSplit} onChange={(extremesSplit) => updateSettings({ extremesSplit })} />
     </section>
   );
 }

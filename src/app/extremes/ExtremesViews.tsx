@@ -4,8 +4,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { convertLongitude } from '../../data/geometry.ts';
 import { useExplorer } from '../../state/store.ts';
-import { combineSelection, GlobeView, boxRing, ScatterView, type GlobeCamera, type RegionOutline, type ScatterCamera, type SelectMode, type TooltipContent } from '../../views/index.ts';
-import { formatPlace } from '../misclassified.ts';
+import { combineSelection, formatPlace, GlobeView, boxRing, ScatterView, type GlobeCamera, type RegionOutline, type ScatterCamera, type SelectMode, type TooltipContent } from '../../views/index.ts';
 import { useExtremes, type ExtremesRun } from './extremes-store.ts';
 import { colourRows, pickRows, rowsOfTime, testedProbabilities, type ExtremesColouring } from './extremes-view.ts';
 

@@ -3,21 +3,21 @@
 // times and region, and what reaches the probes worker.
 import { describe, expect, it } from 'vitest';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
-import type { ProbesClient } from '../../probes/client.ts';
-import { stubProbesClient } from '../../probes/testing/stub-client.ts';
 import { featureMatrix } from '../../probes/matrix.ts';
 import { DEFAULT_VIEW_SETTINGS } from '../../state/view-settings.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { ExtremesResult } from '../../studies/extremes.ts';
-import type { StudyTimeInputs } from '../../studies/study-time.ts';
-import type { EncodedStudyTime, StudyTimeRequest } from '../../workers/encoder.worker.ts';
+import type { StudyTime } from '../../studies/study-time.ts';
+import { syntheticStudyTime } from '../../studies/testing/synthetic-time.ts';
+import type { EncoderClient } from '../../workers/encoder-client.ts';
+import type { EncodedStudyTime, EncodeRequest } from '../../workers/encoder.worker.ts';
+import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { ExtremesCompareRequest } from '../../workers/probes.worker.ts';
-import { RunCancelledError } from '../explorer-run.ts';
+import { stubProbesClient } from '../../workers/testing/stub-probes-client.ts';
 import { latentKey, LatentCache } from '../latent-cache.ts';
 import { untrainedModelEntry, type ModelEntry } from '../models.ts';
-import type { EncoderClient } from '../workers.ts';
+import { regionKey } from '../study-times.ts';
 import { compareExtremesInApp } from './extremes-compare.ts';
-import { regionKey, type StudyTimeCache } from './extremes-run.ts';
 import type { ExtremesRun, ExtremesRunSettings } from './extremes-store.ts';
 
 const TIMES = ['2022-07-14T12:00:00Z', '2022-07-14T18:00:00Z'];
@@ -45,45 +45,37 @@ const aurora: ModelEntry = {
 };
 const unknownWidth: ModelEntry = { ...aurora, id: 'narrow.onnx', label: 'narrow', hash: 'narrow-hash', architecture: null };
 
-/** A time's inputs whose latents are all `value`, so that a test can tell whose they are. */
-function studyTime(time: string, value: number): StudyTimeInputs {
-  return {
-    time: new Date(time),
+/** A time's study time whose latents are all `value` and raw inputs all `-value`, so that a test can tell whose they are. */
+function studyTime(time: string, value: number): StudyTime {
+  const raw = featureMatrix(new Float32Array(PATCHES * RAW).fill(-value), PATCHES, RAW);
+  return syntheticStudyTime({
+    time,
+    rowLat: [50],
+    columnLon: [1, 2, 3],
     latents: new Float32Array(PATCHES * D).fill(value),
-    latentLevels: 1,
     embedDim: D,
-    patchIndices: Int32Array.of(10, 11, 12),
-    centreLat: Float64Array.of(50, 50, 50),
-    centreLon: Float64Array.of(1, 2, 3),
-    bounds: [],
-    temperatureC: Float64Array.of(20, 30, 40),
-    landFraction: Float64Array.of(1, 1, 1),
-    patchColumns: 360,
-    totalPatchRows: 180,
-  };
+    era5: { surface: new Float64Array(PATCHES * 8), elevation: new Float64Array(PATCHES), raw },
+  });
 }
-
-const rawOf = (value: number) => featureMatrix(new Float32Array(PATCHES * RAW).fill(value), PATCHES, RAW);
 
 const keyOf = (model: ModelEntry, time: string) => latentKey(SETTINGS, time, model.hash, regionKey(SETTINGS.region));
 
 /** The model's times as the run cached them: latents `base + t`, raw inputs `-(base + t)`. */
-async function cacheRun(cache: StudyTimeCache, model: ModelEntry, base: number): Promise<void> {
-  for (const [t, time] of TIMES.entries()) await cache.put(keyOf(model, time), { inputs: studyTime(time, base + t), rawInputs: rawOf(-(base + t)) });
+async function cacheRun(cache: LatentCache<StudyTime>, model: ModelEntry, base: number): Promise<void> {
+  for (const [t, time] of TIMES.entries()) await cache.put(keyOf(model, time), studyTime(time, base + t));
 }
 
-const unused = () => Promise.reject(new Error('not used here'));
-
 /** Encodes any untrained encoder's time with latents 100 x (seed + 1) + t; records every request. */
-function encoderRecording(requests: StudyTimeRequest[]): EncoderClient {
+function encoderRecording(requests: EncodeRequest[]): EncoderClient {
   return {
-    encode: unused,
-    cancel: async () => undefined,
-    encodeStudyTime: async (request) => {
+    encode: async (request) => {
       requests.push(request);
       const seed = request.model.kind === 'untrained' ? request.model.seed : -1;
       const t = TIMES.indexOf(request.time);
-      const encoded: EncodedStudyTime = { inputs: studyTime(request.time, 100 * (seed + 1) + t), rawInputs: rawOf(0), backend: 'wasm', fallbackReason: null, bytesFetched: 0 };
+      const encoded: EncodedStudyTime = {
+        studyTime: studyTime(request.time, 100 * (seed + 1) + t),
+        cost: { backend: 'wasm', fallbackReason: null, bytesFetched: 0, fetchMilliseconds: 0, encodeMilliseconds: 0 },
+      };
       return encoded;
     },
   };
@@ -123,9 +115,9 @@ const noSeeds = { compareSeeds: null, untrainedSeeds: null, compareTuneC: false 
 
 describe('compareExtremesInApp', () => {
   it("sends the run's cached latents and raw inputs, seed 0's untrained encoder over the run's times and region, and the run's split", async () => {
-    const cache: StudyTimeCache = new LatentCache();
+    const cache: LatentCache<StudyTime> = new LatentCache();
     await cacheRun(cache, aurora, 1);
-    const encoded: StudyTimeRequest[] = [];
+    const encoded: EncodeRequest[] = [];
     const sent: ExtremesCompareRequest[] = [];
     const run = runOf(aurora);
     const workers = { encoder: encoderRecording(encoded), probes: probesCapturing(sent), cache };
@@ -143,11 +135,11 @@ describe('compareExtremesInApp', () => {
     const [request] = sent;
     expect(request.inputs.model.name).toBe('aurora');
     expect(request.inputs.model.trained).toBe(true);
-    expect(request.inputs.model.inputs.map((input) => values(input.latents))).toEqual([[1], [2]]);
+    expect(request.inputs.model.inputs.map((input) => values(input.latents.data))).toEqual([[1], [2]]);
     expect(request.inputs.raw?.name).toBe(`raw input (${RAW} features)`);
     expect(request.inputs.raw?.features.map((matrix) => values(matrix.data))).toEqual([[-1], [-2]]);
     expect(request.inputs.untrained.map((entry) => entry.name)).toEqual(['aurora-0.25-untrained-seed0']);
-    expect(request.inputs.untrained[0].inputs.map((input) => values(input.latents))).toEqual([[100], [101]]);
+    expect(request.inputs.untrained[0].inputs.map((input) => values(input.latents.data))).toEqual([[100], [101]]);
     expect(request.inputs.level).toBe(0);
     expect(request.settings).toEqual({ split: SETTINGS.extremesSplit, seeds: [0, 1], baselines: ['untrained', 'raw', 'control'], C: 'cv' });
     expect(request.fields.map((entry) => entry.percentile)).toEqual([95, 75]);
@@ -162,27 +154,24 @@ describe('compareExtremesInApp', () => {
 
   it('takes seed 1 for a model that is itself the untrained encoder of seed 0, and encodes again an entry cached without raw inputs', async () => {
     const seed0 = untrainedModelEntry('aurora-0.25', 0);
-    const cache: StudyTimeCache = new LatentCache();
+    const cache: LatentCache<StudyTime> = new LatentCache();
     await cacheRun(cache, seed0, 1);
     // As cached before the raw inputs came with the latents.
     await cache.put(keyOf(seed0, TIMES[1]), studyTime(TIMES[1], 2));
-    const encoded: StudyTimeRequest[] = [];
+    const encoded: EncodeRequest[] = [];
     const sent: ExtremesCompareRequest[] = [];
     const comparison = await compareExtremesInApp(runOf(seed0), noSeeds, ['untrained', 'raw'], { ...job(), encoder: encoderRecording(encoded), probes: probesCapturing(sent), cache });
 
-    expect(encoded.map((request) => [request.time, request.model])).toEqual([
-      [TIMES[1], { kind: 'untrained', preset: 'aurora-0.25', seed: 0 }],
-      ...TIMES.map((time) => [time, { kind: 'untrained', preset: 'aurora-0.25', seed: 1 }]),
-    ]);
+    expect(encoded.map((request) => [request.time, request.model])).toEqual(TIMES.map((time) => [time, { kind: 'untrained', preset: 'aurora-0.25', seed: 1 }]));
     expect(sent[0].inputs.model.trained).toBe(false);
     expect(sent[0].inputs.untrained.map((entry) => entry.name)).toEqual(['aurora-0.25-untrained-seed1']);
     expect(comparison.notes.join(' ')).toMatch(/itself an untrained encoder/);
   });
 
   it('leaves the untrained baseline out, and says why, for a model of no Aurora preset', async () => {
-    const cache: StudyTimeCache = new LatentCache();
+    const cache: LatentCache<StudyTime> = new LatentCache();
     await cacheRun(cache, unknownWidth, 1);
-    const encoded: StudyTimeRequest[] = [];
+    const encoded: EncodeRequest[] = [];
     const sent: ExtremesCompareRequest[] = [];
     const comparison = await compareExtremesInApp(runOf(unknownWidth), noSeeds, ['untrained', 'shuffled'], { ...job(), encoder: encoderRecording(encoded), probes: probesCapturing(sent), cache });
     expect(encoded).toEqual([]);
@@ -191,17 +180,10 @@ describe('compareExtremesInApp', () => {
     expect(comparison.notes.join(' ')).toMatch(/untrained-encoder baseline was left out: narrow has no Aurora preset/);
   });
 
-  it("passes the worker's error on, and reports an abort as a cancelled run", async () => {
-    const cache: StudyTimeCache = new LatentCache();
+  it("passes the worker's error on", async () => {
+    const cache = new LatentCache<StudyTime>();
     await cacheRun(cache, aurora, 1);
     const failing = probesCapturing([], () => Promise.reject(new Error('every one of the 6 points is below p99')));
     await expect(compareExtremesInApp(runOf(aurora), noSeeds, ['raw'], { ...job(), encoder: encoderRecording([]), probes: failing, cache })).rejects.toThrow(/below p99/);
-
-    const controller = new AbortController();
-    const aborting = probesCapturing([], () => {
-      controller.abort();
-      return Promise.reject(new Error('cancelled'));
-    });
-    await expect(compareExtremesInApp(runOf(aurora), noSeeds, ['raw'], { signal: controller.signal, onStatus: () => undefined, encoder: encoderRecording([]), probes: aborting, cache })).rejects.toBeInstanceOf(RunCancelledError);
   });
 });

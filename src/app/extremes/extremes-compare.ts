@@ -2,24 +2,26 @@
 // the cache the run filled (encoded again if they have left it), the untrained encoders' are encoded
 // through the same path over the same times and region, and the comparison itself runs in the probes
 // worker, where tfjs is initialised: one probe card per percentile, as the run has one probe each.
+import { throwIfCancelled } from '../../errors.ts';
 import type { ViewSettings } from '../../state/view-settings.ts';
 import type { Baseline } from '../../studies/compare.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { ComparisonInputs } from '../../studies/compare-studies.ts';
+import type { StudyTime } from '../../studies/study-time.ts';
+import type { EncoderClient } from '../../workers/encoder-client.ts';
 import type { EncodeStage } from '../../workers/encoder.worker.ts';
-import { RunCancelledError } from '../explorer-run.ts';
+import type { ProbesClient } from '../../workers/probes-client.ts';
 import { untrainedBaselines } from '../compare/untrained-baselines.ts';
+import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
-import type { EncoderClient } from '../workers.ts';
-import type { ProbesClient } from '../../probes/client.ts';
-import { studyTimeFor, type CachedStudyTime, type StudyTimeCache } from './extremes-run.ts';
+import { rawOf, studyTimeFor } from '../study-times.ts';
 import type { ExtremesRun } from './extremes-store.ts';
 
 export interface ExtremesCompareContext {
   encoder: EncoderClient;
   probes: ProbesClient;
   /** The cache the study's runs fill, so that the model's times need no second encode. */
-  cache: StudyTimeCache;
+  cache: LatentCache<StudyTime>;
   signal: AbortSignal;
   /** What is being done now, in words, for the panel. */
   onStatus(text: string): void;
@@ -39,8 +41,6 @@ function encodeStatus(model: ModelEntry, time: string, stage: EncodeStage, done:
   return total > 1 ? `Encoding ${what}: tile ${done} of ${total}` : `Loading ${model.id} to encode ${time.slice(0, 16)}…`;
 }
 
-let comparisonCounter = 0;
-
 /** The probe of every percentile of `run` beside `baselines`, on the run's rows, labels and split. */
 export async function compareExtremesInApp(
   run: ExtremesRun,
@@ -52,15 +52,15 @@ export async function compareExtremesInApp(
   const { model } = basis;
   const { asked, untrained, notes } = untrainedBaselines(model, settings.untrainedSeeds, baselines);
 
-  const encodeTimes = async (entry: ModelEntry): Promise<CachedStudyTime[]> => {
-    const encoded: CachedStudyTime[] = [];
+  const encodeTimes = async (entry: ModelEntry): Promise<StudyTime[]> => {
+    const encoded: StudyTime[] = [];
     for (const time of basis.times) {
-      if (context.signal.aborted) throw new RunCancelledError();
+      throwIfCancelled(context.signal);
       context.onStatus(`Encoding ${time.slice(0, 16)} with ${entry.id}…`);
-      const studyTime = await studyTimeFor(basis.settings, entry, time, { encoder: context.encoder, cache: context.cache, signal: context.signal }, (stage, done, total) =>
+      const { studyTime } = await studyTimeFor(basis.settings, entry, time, basis.settings.region, context, (stage, done, total) =>
         context.onStatus(encodeStatus(entry, time, stage, done, total)),
       );
-      encoded.push(studyTime.entry);
+      encoded.push(studyTime);
     }
     return encoded;
   };
@@ -68,35 +68,26 @@ export async function compareExtremesInApp(
   const modelTimes = await encodeTimes(model);
   // Model by model, so that the encoder worker builds each untrained encoder once.
   const untrainedInputs: ComparisonInputs['untrained'][number][] = [];
-  for (const entry of untrained) untrainedInputs.push({ name: entry.id, inputs: (await encodeTimes(entry)).map((time) => time.inputs) });
+  for (const entry of untrained) untrainedInputs.push({ name: entry.id, inputs: await encodeTimes(entry) });
+  const raw = asked.includes('raw') ? modelTimes.map(rawOf) : [];
   const inputs: ComparisonInputs = {
-    model: { name: model.id.replace(/\.onnx$/, ''), trained: model.trained !== false, inputs: modelTimes.map((time) => time.inputs) },
+    model: { name: model.id.replace(/\.onnx$/, ''), trained: model.trained !== false, inputs: modelTimes },
     untrained: untrainedInputs,
-    raw: asked.includes('raw') ? { name: `raw input (${modelTimes[0].rawInputs.cols} features)`, features: modelTimes.map((time) => time.rawInputs) } : undefined,
+    raw: asked.includes('raw') ? { name: `raw input (${raw[0].cols} features)`, features: raw } : undefined,
     level: basis.settings.level,
   };
 
-  const jobId = `extremes-compare-${++comparisonCounter}`;
-  const cancel = () => void context.probes.cancel(jobId);
-  context.signal.addEventListener('abort', cancel, { once: true });
   context.onStatus('Fitting the probes…');
-  try {
-    const cards = await context.probes.compareExtremes(
-      {
-        jobId,
-        inputs,
-        fields: basis.fields,
-        settings: { split: basis.settings.extremesSplit, seeds: settings.compareSeeds ?? undefined, baselines: asked, C: settings.compareTuneC ? 'cv' : undefined },
-      },
-      (progress) => context.onStatus(`${progress.message} (${Math.round(100 * progress.fraction)} %)`),
-    );
-    // The worker returns the cards in ascending percentile order, as the run's table.
-    const percentiles = basis.fields.map((field) => field.percentile).sort((a, b) => a - b);
-    if (cards.length !== percentiles.length) throw new Error(`The comparison returned ${cards.length} probe cards for the run's ${percentiles.length} percentiles.`);
-    return { cards: cards.map((card, k) => ({ percentile: percentiles[k], card })), notes };
-  } catch (error) {
-    throw context.signal.aborted ? new RunCancelledError() : error;
-  } finally {
-    context.signal.removeEventListener('abort', cancel);
-  }
+  const cards = await context.probes.compareExtremes(
+    {
+      inputs,
+      fields: basis.fields,
+      settings: { split: basis.settings.extremesSplit, seeds: settings.compareSeeds ?? undefined, baselines: asked, C: settings.compareTuneC ? 'cv' : undefined },
+    },
+    { signal: context.signal, onProgress: (progress) => context.onStatus(`${progress.message} (${Math.round(100 * progress.fraction)} %)`) },
+  );
+  // The worker returns the cards in ascending percentile order, as the run's table.
+  const percentiles = basis.fields.map((field) => field.percentile).sort((a, b) => a - b);
+  if (cards.length !== percentiles.length) throw new Error(`The comparison returned ${cards.length} probe cards for the run's ${percentiles.length} percentiles.`);
+  return { cards: cards.map((card, k) => ({ percentile: percentiles[k], card })), notes };
 }

@@ -3,7 +3,6 @@
 import { existsSync } from 'node:fs';
 import { CliError } from '../errors.ts';
 import { throttledProgress } from './encode.ts';
-import type { NormalisedBatch } from '../../data/batch.ts';
 import { openEra5Dataset, type Era5Dataset } from '../../data/dataset.ts';
 import type { LayoutName } from '../../data/layout.ts';
 import { openSource } from '../../data/store.node.ts';
@@ -13,7 +12,7 @@ import type { Region } from '../../encoder/runtime.ts';
 import { createNodeSession } from '../../encoder/session.node.ts';
 import { DEFAULT_UNTRAINED } from '../../encoder/untrained.ts';
 import type { StudyProgress } from '../../studies/progress.ts';
-import { collectStudyTimes, type StudyTimeInputs } from '../../studies/study-time.ts';
+import { collectStudyTimes, type StudyTime, type StudyTimeOptions } from '../../studies/study-time.ts';
 
 /** A study's progress on stderr, throttled. */
 export function progressPrinter(): (progress: StudyProgress) => void {
@@ -44,11 +43,11 @@ export async function encodeStudyTimes(
   model: { onnx: Uint8Array; config: EncoderConfig },
   times: readonly Date[],
   region: Extract<Region, { kind: 'box' }> | undefined,
-  onEncoded?: (inputs: StudyTimeInputs, batch: NormalisedBatch) => void,
-): Promise<{ inputs: StudyTimeInputs[]; backend: string }> {
+  options: StudyTimeOptions = {},
+): Promise<{ inputs: StudyTime[]; backend: string }> {
   const session = await createNodeSession(model.onnx, { onFallback: (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`) });
   try {
-    const inputs = await collectStudyTimes(dataset, session, model.config, times, { region, onEncoded, onProgress: progressPrinter() });
+    const inputs = await collectStudyTimes(dataset, session, model.config, times, { ...options, region, onProgress: progressPrinter() });
     return { inputs, backend: session.backend };
   } finally {
     await session.release();

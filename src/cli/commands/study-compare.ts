@@ -3,21 +3,18 @@
 // are built in memory from Aurora's initialisation (nothing is written), one per --untrained-seeds.
 import { parseNumber, parseSeedList } from '../args.ts';
 import { CliError } from '../errors.ts';
-import type { NormalisedBatch } from '../../data/batch.ts';
 import { listTimes, type Era5Dataset } from '../../data/dataset.ts';
 import type { LayoutName } from '../../data/layout.ts';
 import { parseTimeSelection, resolveTimeSelection, TimeSelectionError, type TimeSelection } from '../../data/time-selection.ts';
 import { presetForEmbedDim } from '../../encoder/config.ts';
 import type { Region } from '../../encoder/runtime.ts';
 import { buildUntrainedModel } from '../../encoder/untrained.ts';
-import type { FeatureMatrix } from '../../probes/matrix.ts';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
-import { defaultUntrainedSeeds, RAW_SURFACE_FEATURES, rawInputFeatures } from '../../studies/baselines.ts';
+import { defaultUntrainedSeeds, RAW_SURFACE_FEATURES } from '../../studies/baselines.ts';
 import type { ProbeCard, Spread } from '../../studies/compare-card.ts';
 import { compareExtremes, compareLandSea, type ComparisonInputs, type ComparisonSettings } from '../../studies/compare-studies.ts';
 import { BASELINES, isBaseline, type Baseline, type FeatureArm } from '../../studies/compare.ts';
-import type { SplitChoice } from '../../studies/evaluate.ts';
-import type { StudyTimeInputs } from '../../studies/study-time.ts';
+import type { SplitChoice } from '../../studies/split.ts';
 import { encodeStudyTimes, openStudyDataset, progressPrinter, readStudyModel } from './study-common.ts';
 
 /** Options of the comparison, merged into the study command's option table. */
@@ -152,9 +149,11 @@ async function encodeForComparison(values: CompareValues, context: StudyContext,
   const model = await readStudyModel(context.modelPath);
   const dataset = await openStudyDataset(context.store, context.static, context.layout as LayoutName | undefined);
   const times = resolveChosenTimes(context.times, dataset);
-  const raw: FeatureMatrix[] = [];
-  const keepRaw = baselines.includes('raw') ? (inputs: StudyTimeInputs, batch: NormalisedBatch) => void raw.push(rawInputFeatures(batch, inputs.patchIndices, { atmosphere: values['raw-atmosphere'] === true })) : undefined;
-  const { inputs } = await encodeStudyTimes(dataset, { onnx: model.onnx, config: model.sidecar.config }, times, context.region, keepRaw);
+  const withRaw = baselines.includes('raw');
+  const { inputs } = await encodeStudyTimes(dataset, { onnx: model.onnx, config: model.sidecar.config }, times, context.region, {
+    raw: withRaw && { atmosphere: values['raw-atmosphere'] === true },
+  });
+  const raw = inputs.flatMap((input) => (input.era5?.raw ? [input.era5.raw] : []));
   const untrained: ComparisonInputs['untrained'][number][] = [];
   if (baselines.includes('untrained')) {
     const preset = presetForEmbedDim(model.sidecar.config.embedDim);
@@ -170,7 +169,7 @@ async function encodeForComparison(values: CompareValues, context: StudyContext,
   return {
     model: { name: model.sidecar.name, trained: model.sidecar.trained, inputs },
     untrained,
-    raw: baselines.includes('raw') ? { name: rawName, features: raw } : undefined,
+    raw: withRaw ? { name: rawName, features: raw } : undefined,
     level: context.level,
   };
 }

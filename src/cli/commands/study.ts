@@ -15,7 +15,8 @@ import { initNodeProbeBackend } from '../../probes/backend.node.ts';
 import { DEFAULT_C } from '../../probes/logreg.ts';
 import { C_GRID, DEFAULT_INNER_BLOCK_DEGREES, DEFAULT_INNER_FOLDS } from '../../probes/tune-c.ts';
 import type { BinaryMetrics } from '../../probes/metrics.ts';
-import { DEFAULT_SEED, SPLIT_KINDS, splitChoice, type ProbeEvaluation, type SplitChoice, type SplitKind } from '../../studies/evaluate.ts';
+import type { ProbeEvaluation } from '../../studies/evaluate.ts';
+import { DEFAULT_SEED, SPLIT_KINDS, splitChoice, STUDY_SPLIT_KINDS, type SplitChoice, type SplitKind, type StudyName } from '../../studies/split.ts';
 import { EUROPE_REGION, runExtremesStudy, type ExtremesResult } from '../../studies/extremes.ts';
 import { runLandSeaStudy, type LandSeaResult } from '../../studies/land-sea.ts';
 import { COMPARE_OPTIONS, COMPARE_USAGE, parseChosenTimes, resolveChosenTimes, runStudyComparison, type ChosenTimes } from './study-compare.ts';
@@ -72,12 +73,7 @@ ${COMPARE_USAGE}
 
 Progress goes to stderr. Exit status 3 when a probe's solver did not converge (results still printed).`;
 
-const STUDIES = ['extremes', 'land-sea'] as const;
-type StudyName = (typeof STUDIES)[number];
-const SPLITS_OF: Record<StudyName, readonly SplitKind[]> = {
-  extremes: ['stratified', 'blocks', 'leave-one-time-out'],
-  'land-sea': ['lon-band', 'stratified', 'blocks'],
-};
+const STUDIES: readonly StudyName[] = ['extremes', 'land-sea'];
 
 const OPTIONS = {
   store: { type: 'string' },
@@ -127,7 +123,7 @@ function parseCommon(values: StudyValues, study: StudyName): CommonOptions {
   const store = requireString(values.store, 'store');
   const level = values.level === undefined ? 0 : parseNumber(values.level, 'level');
   if (!(Number.isInteger(level) && level >= 0)) throw new CliError(`--level must be a whole number >= 0, got ${values.level}`);
-  const kinds = SPLITS_OF[study];
+  const kinds: readonly SplitKind[] = STUDY_SPLIT_KINDS[study];
   const kind = (values.split ?? kinds[0]) as SplitKind;
   if (!kinds.includes(kind)) {
     const known = SPLIT_KINDS.includes(kind) ? ` ('${kind}' belongs to the other study)` : '';

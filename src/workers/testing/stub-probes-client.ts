@@ -1,6 +1,6 @@
 // A probes client for tests of code that calls the probes worker: every method fails with "not used
 // here" unless the test gives it, so that a test states exactly which calls it expects.
-import type { ProbesClient } from '../client.ts';
+import type { ProbesClient } from '../probes-client.ts';
 
 const unused = () => Promise.reject(new Error('not used here'));
 
@@ -8,14 +8,14 @@ export function stubProbesClient(methods: Partial<ProbesClient>): ProbesClient {
   return {
     backend: unused,
     loadFeatures: unused,
+    loadStudyTime: unused,
     releaseFeatures: unused,
     pca: unused,
     fitProbe: unused,
     neighbours: unused,
     runExtremes: unused,
-    compare: unused,
+    compareLandSea: unused,
     compareExtremes: unused,
-    cancel: async () => undefined,
     terminate: () => undefined,
     ...methods,
   };

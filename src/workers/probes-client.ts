@@ -1,0 +1,73 @@
+// The page's handle on the probes worker: typed calls, buffers transferred, progress proxied, and
+// every long call cancelled by its AbortSignal (the one idiom of src/errors.ts: it then rejects with
+// CancelledError, whatever the worker was doing).
+import * as Comlink from 'comlink';
+import { whileNotCancelled } from '../errors.ts';
+import { guardedWorker } from '../platform/guarded-worker.ts';
+import type { ProbeBackendInfo } from '../probes/backend.ts';
+import type { FeatureMatrix } from '../probes/matrix.ts';
+import type { Neighbours } from '../probes/neighbours.ts';
+import type { PcaResult } from '../probes/pca.ts';
+import type { SplitProbe } from '../probes/split-probe.ts';
+import type { ProbeCard } from '../studies/compare-card.ts';
+import type { ExtremesResult } from '../studies/extremes.ts';
+import type { StudyTime } from '../studies/study-time.ts';
+import type {
+  ExtremesCompareRequest,
+  ExtremesRequest,
+  LandSeaCompareRequest,
+  PcaRequest,
+  ProbeRequest,
+  ProbesWorkerApi,
+  ProgressCallback,
+  StudyProgressCallback,
+} from './probes.worker.ts';
+import type { CallOptions } from './worker-jobs.ts';
+
+export interface ProbesClient {
+  backend(): Promise<ProbeBackendInfo>;
+  /** Moves (transfers) the matrix's data into the worker: the caller's array is detached afterwards. */
+  loadFeatures(key: string, features: FeatureMatrix): Promise<void>;
+  /** Moves (transfers) a study time of one latent level into the worker; its features are that level's latents. */
+  loadStudyTime(key: string, time: StudyTime): Promise<void>;
+  releaseFeatures(key: string): Promise<void>;
+  pca(request: PcaRequest, options?: CallOptions<ProgressCallback>): Promise<PcaResult>;
+  fitProbe(request: ProbeRequest, options?: CallOptions<ProgressCallback>): Promise<SplitProbe>;
+  neighbours(features: string, row: number, k: number): Promise<Neighbours>;
+  /** Study 2; the inputs are copied, not transferred, so that cached latents stay whole. */
+  runExtremes(request: ExtremesRequest, options?: CallOptions<StudyProgressCallback>): Promise<ExtremesResult>;
+  /** Study 1's probe card; the times and features are copied, not transferred. */
+  compareLandSea(request: LandSeaCompareRequest, options?: CallOptions<StudyProgressCallback>): Promise<ProbeCard>;
+  /** Study 2's probe cards, one per percentile; the inputs are copied, not transferred. */
+  compareExtremes(request: ExtremesCompareRequest, options?: CallOptions<StudyProgressCallback>): Promise<ProbeCard[]>;
+  terminate(): void;
+}
+
+let jobCounter = 0;
+
+export function createProbesClient(): ProbesClient {
+  const worker = guardedWorker<ProbesWorkerApi>('probes', () => new Worker(new URL('./probes.worker.ts', import.meta.url), { type: 'module', name: 'probes' }));
+  const proxy = <F extends (...args: never[]) => void>(callback: F | undefined) => (callback ? Comlink.proxy(callback) : undefined);
+  /** One job in the worker, which `signal` cancels there. */
+  const job = <T>(name: string, signal: AbortSignal | undefined, run: (remote: Comlink.Remote<ProbesWorkerApi>, jobId: string) => Promise<T>): Promise<T> => {
+    const jobId = `${name}-${++jobCounter}`;
+    return whileNotCancelled(
+      signal,
+      () => void worker.call((remote) => remote.cancel(jobId)),
+      () => worker.call((remote) => run(remote, jobId)),
+    );
+  };
+  return {
+    backend: () => worker.call((remote) => remote.backend()),
+    loadFeatures: (key, features) => worker.call((remote) => remote.loadFeatures(key, Comlink.transfer(features.data, [features.data.buffer]), features.rows, features.cols)),
+    loadStudyTime: (key, time) => worker.call((remote) => remote.loadStudyTime(key, Comlink.transfer(time, [time.latents.data.buffer]))),
+    releaseFeatures: (key) => worker.call((remote) => remote.releaseFeatures(key)),
+    pca: (request, options = {}) => job('pca', options.signal, (remote, jobId) => remote.pca(jobId, request, proxy(options.onProgress))),
+    fitProbe: (request, options = {}) => job('probe', options.signal, (remote, jobId) => remote.fitProbe(jobId, request, proxy(options.onProgress))),
+    neighbours: (features, row, k) => worker.call((remote) => remote.neighbours(features, row, k)),
+    runExtremes: (request, options = {}) => job('extremes', options.signal, (remote, jobId) => remote.runExtremes(jobId, request, proxy(options.onProgress))),
+    compareLandSea: (request, options = {}) => job('compare', options.signal, (remote, jobId) => remote.compareLandSea(jobId, request, proxy(options.onProgress))),
+    compareExtremes: (request, options = {}) => job('extremes-compare', options.signal, (remote, jobId) => remote.compareExtremes(jobId, request, proxy(options.onProgress))),
+    terminate: () => worker.terminate(),
+  };
+}

@@ -1,0 +1,31 @@
+// The worker side of cancellation: each long call runs as a job under the id its client chose, and
+// cancel(id) aborts that job's signal (the client side is whileNotCancelled, src/errors.ts).
+
+/** How a long call to a worker is cancelled and what it reports meanwhile (the client side). */
+export interface CallOptions<Progress> {
+  signal?: AbortSignal;
+  onProgress?: Progress;
+}
+
+export interface WorkerJobs {
+  /** Runs `work` as job `jobId`; a job already running under that id is aborted first. */
+  run<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  cancel(jobId: string): void;
+}
+
+export function workerJobs(): WorkerJobs {
+  const running = new Map<string, AbortController>();
+  return {
+    async run(jobId, work) {
+      const controller = new AbortController();
+      running.get(jobId)?.abort();
+      running.set(jobId, controller);
+      try {
+        return await work(controller.signal);
+      } finally {
+        if (running.get(jobId) === controller) running.delete(jobId);
+      }
+    },
+    cancel: (jobId) => running.get(jobId)?.abort(),
+  };
+}
