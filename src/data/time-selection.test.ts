@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTimeSelection, parseTimeSelection, resolveTimeSelection, TimeSelectionError, type TimeSelection } from './time-selection.ts';
+import { distinctTimes, formatTimeSelection, parseTimeSelection, repeatedTimesNotice, resolveTimeSelection, TimeSelectionError, type TimeSelection } from './time-selection.ts';
 
 const utc = (iso: string) => new Date(`${iso}Z`);
 const isoList = (times: readonly Date[]) => times.map((time) => time.toISOString().slice(0, 16));
@@ -142,5 +142,23 @@ describe('errors', () => {
 
   it('a store without times', () => {
     expect(() => resolveTimeSelection({ kind: 'every', step: 1 }, [])).toThrow(/the store has no times/);
+  });
+});
+
+describe('times listed more than once', () => {
+  it('are kept once, in first-listed order, however they are written, and named for a notice', () => {
+    const selection = parseTimeSelection('2022-08-01T06:00,2022-08-01T06:00,2022-08-01T12:00,2022-08-01T06:00Z,2022-08-01T14:00+02:00');
+    expect(selection).toEqual({ kind: 'list', times: [utc('2022-08-01T06:00'), utc('2022-08-01T12:00')], repeated: [utc('2022-08-01T06:00'), utc('2022-08-01T12:00')] });
+    expect(isoList(resolveTimeSelection(selection, STORE))).toEqual(['2022-08-01T06:00', '2022-08-01T12:00']);
+    expect(formatTimeSelection(selection)).toBe('2022-08-01T06:00,2022-08-01T12:00');
+    expect(repeatedTimesNotice('--times', selection.kind === 'list' ? (selection.repeated ?? []) : [])).toBe(
+      '--times lists 2022-08-01T06:00, 2022-08-01T12:00 more than once; each time is used once (copies of a time would put the same patches in both train and test).',
+    );
+  });
+
+  it('are resolved once even in a list built without the parser', () => {
+    const five = Array.from({ length: 5 }, () => utc('2022-08-01T06:00'));
+    expect(isoList(resolveTimeSelection({ kind: 'list', times: five }, STORE))).toEqual(['2022-08-01T06:00']);
+    expect(distinctTimes(five).repeated).toHaveLength(1);
   });
 });

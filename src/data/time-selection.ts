@@ -6,16 +6,17 @@
 //   every:4:2022-08-01..2022-08-31      every 4th of the store's times in [from, to]
 //   2022-08-01..2022-08-31T18:00        every store time in the range (every:1 with a range)
 // Range ends are instants, both inclusive: `..2022-08-31` ends at 2022-08-31T00:00, not at the end of
-// that day. Either end may be left out (`2022-08-01..`), not both. Pure: no DOM, no Node.
+// that day. Either end may be left out (`2022-08-01..`), not both. A time listed more than once is
+// kept once (its copies would put the same patches in both train and test), and said so. Pure: no
+// DOM, no Node.
+import { ProductError } from '../errors.ts';
 
-export class TimeSelectionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TimeSelectionError';
-  }
+export class TimeSelectionError extends ProductError {
+  readonly kind = 'time-selection';
 }
 
-export type TimeSelection = { kind: 'list'; times: Date[] } | { kind: 'every'; step: number; from?: Date; to?: Date };
+/** `repeated`: the times a list named more than once (each once), when there were any: for a notice. */
+export type TimeSelection = { kind: 'list'; times: Date[]; repeated?: Date[] } | { kind: 'every'; step: number; from?: Date; to?: Date };
 
 const GRAMMAR_EXAMPLES = '2022-08-07T06:00,2022-08-08T06:00, every:4, every:4:2022-08-01..2022-08-31 or 2022-08-01..2022-08-31T18:00';
 const EVERY_PREFIX = /^every\s*:/;
@@ -26,7 +27,30 @@ export function parseTimeSelection(text: string): TimeSelection {
   if (trimmed === '') throw new TimeSelectionError(`no times given; write a list or a rule, e.g. ${GRAMMAR_EXAMPLES}`);
   if (EVERY_PREFIX.test(trimmed)) return parseEvery(trimmed.replace(EVERY_PREFIX, ''));
   if (trimmed.includes(RANGE_SEPARATOR)) return { kind: 'every', step: 1, ...parseRange(trimmed) };
-  return { kind: 'list', times: trimmed.split(',').map((item) => parseListedTime(item, trimmed)) };
+  const { times, repeated } = distinctTimes(trimmed.split(',').map((item) => parseListedTime(item, trimmed)));
+  return repeated.length > 0 ? { kind: 'list', times, repeated } : { kind: 'list', times };
+}
+
+/** The times without repeats (the same instant, however written), in first-listed order, and those repeated. */
+export function distinctTimes(times: readonly Date[]): { times: Date[]; repeated: Date[] } {
+  const seen = new Set<number>();
+  const repeated = new Map<number, Date>();
+  const distinct: Date[] = [];
+  for (const time of times) {
+    const ms = time.getTime();
+    if (seen.has(ms)) repeated.set(ms, time);
+    else {
+      seen.add(ms);
+      distinct.push(time);
+    }
+  }
+  return { times: distinct, repeated: [...repeated.values()] };
+}
+
+/** The notice for times listed more than once in `where` (an option or a link field). */
+export function repeatedTimesNotice(where: string, repeated: readonly Date[]): string {
+  const shown = repeated.slice(0, 3).map(formatTime).join(', ') + (repeated.length > 3 ? ` and ${repeated.length - 3} more` : '');
+  return `${where} lists ${shown} more than once; each time is used once (copies of a time would put the same patches in both train and test).`;
 }
 
 /** `K` or `K:FROM..TO`, the text after `every:`. */
@@ -103,7 +127,7 @@ export function resolveTimeSelection(selection: TimeSelection, storeTimes: reado
     const present = new Set(sorted.map((time) => time.getTime()));
     const missing = selection.times.find((time) => !present.has(time.getTime()));
     if (missing) throw new TimeSelectionError(`${formatTime(missing)} is not a time of the store; ${span}`);
-    return selection.times.map((time) => new Date(time.getTime()));
+    return distinctTimes(selection.times).times.map((time) => new Date(time.getTime()));
   }
   const { step, from, to } = selection;
   const inRange = sorted.filter((time) => (!from || time.getTime() >= from.getTime()) && (!to || time.getTime() <= to.getTime()));

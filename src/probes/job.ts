@@ -1,4 +1,5 @@
 // What every long probe computation accepts: a way to cancel it and a way to report progress.
+import { ProductError } from '../errors.ts';
 
 /** Cancellation and progress for one computation; both optional. */
 export interface JobControl {
@@ -9,9 +10,6 @@ export interface JobControl {
 }
 
 /** Bad input to a probe computation (shapes, labels, options); the message says what to fix. */
-export class ProbeInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProbeInputError';
-  }
+export class ProbeInputError extends ProductError {
+  readonly kind = 'probe-input';
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { foldSplit, leaveOneGroupOut, longitudeBandSplit, maskSplit, spatialBlockFolds, stratifiedSplit } from './splits.ts';
+import { ProbeInputError } from './job.ts';
+import { assertDisjointSplit, foldSplit, leaveOneGroupOut, longitudeBandSplit, maskSplit, spatialBlockFolds, stratifiedSplit } from './splits.ts';
 import { loadBalanced64 } from './testing/balanced64.node.ts';
 
 describe('longitudeBandSplit', () => {
@@ -63,5 +64,21 @@ describe('spatial block folds and groups', () => {
     expect(splits.map((s) => s.group)).toEqual([3, 5, 9]);
     expect(Array.from(splits[1].split.test)).toEqual([0, 2]);
     expect(Array.from(splits[1].split.train)).toEqual([1, 3, 4]);
+  });
+});
+
+describe('assertDisjointSplit', () => {
+  const sampleOf = (times: string[]) => (row: number) => `${times[row >> 1]} patch ${row & 1}`;
+
+  it('accepts a split whose train and test share no sample', () => {
+    expect(() => assertDisjointSplit({ train: Uint32Array.of(0, 1), test: Uint32Array.of(2, 3) }, sampleOf(['T0', 'T1']))).not.toThrow();
+  });
+
+  it('refuses the same row on both sides, and two rows holding the same sample (a time listed twice)', () => {
+    expect(() => assertDisjointSplit({ train: Uint32Array.of(0, 1), test: Uint32Array.of(1) }, sampleOf(['T0']))).toThrow(/row 1 \(T0 patch 1\) is in both the training and the test set/);
+    // Rows 0-1 and 2-3 are the same time's two patches, listed twice.
+    const twice = stratifiedSplit([0, 1, 0, 1], 0.5, 3);
+    expect(() => assertDisjointSplit(twice, sampleOf(['T0', 'T0']))).toThrow(ProbeInputError);
+    expect(() => assertDisjointSplit(twice, sampleOf(['T0', 'T0']))).toThrow(/the sample T0 patch \d is in the training set \(row \d\) and in the test set \(row \d\): its time or patch was given twice/);
   });
 });

@@ -16,6 +16,26 @@ function splitFromMask(isTest: (row: number) => boolean, rows: number): Split {
   return { train: Uint32Array.from(train), test: Uint32Array.from(test) };
 }
 
+/**
+ * Throws unless train and test share no row and no sample: `sampleOf` names what a row is (e.g. its
+ * time and patch), so that two rows holding the same sample (a time listed twice) are caught too. A
+ * probe tested on what it trained on reports an accuracy that means nothing (1.000 on copies).
+ */
+export function assertDisjointSplit(split: Split, sampleOf: (row: number) => string): void {
+  const trainSamples = new Map<string, number>();
+  for (const row of split.train) trainSamples.set(sampleOf(row), row);
+  for (const row of split.test) {
+    const sample = sampleOf(row);
+    const trainRow = trainSamples.get(sample);
+    if (trainRow === undefined) continue;
+    throw new ProbeInputError(
+      trainRow === row
+        ? `row ${row} (${sample}) is in both the training and the test set`
+        : `the sample ${sample} is in the training set (row ${trainRow}) and in the test set (row ${row}): its time or patch was given twice; give each once`,
+    );
+  }
+}
+
 /** Rows whose mask entry is non-zero are the test set. */
 export function maskSplit(testMask: ArrayLike<number>): Split {
   return splitFromMask((row) => testMask[row] !== 0, testMask.length);

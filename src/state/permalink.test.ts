@@ -173,6 +173,17 @@ describe('permalink', () => {
     expect(queryToSettings('dates=every:0').notices[0]).toMatch(/every/);
   });
 
+  it('keeps each time of a link once, with a notice', () => {
+    const times = Array.from({ length: 400 }, () => '2022-07-14T12').join(',');
+    const parsed = queryToSettings(`study=extremes&times=${encodeURIComponent(`${times},2019-06-28T18:00:00Z,2019-06-28T18:00:00+00:00`)}&dates=${encodeURIComponent('2022-08-07T06:00,2022-08-07T06:00Z,2022-08-06T06:00')}`);
+    expect(parsed.settings.extremesTimes).toEqual(['2022-07-14T12:00:00Z', '2019-06-28T18:00:00Z']);
+    expect(parsed.settings.compareDates).toBe('2022-08-07T06:00,2022-08-06T06:00');
+    expect(parsed.notices).toEqual([
+      'The link field "times" lists 2022-07-14T12:00, 2019-06-28T18:00 more than once; each time is used once (copies of a time would put the same patches in both train and test).',
+      'The link field "dates" lists 2022-08-07T06:00 more than once; each time is used once (copies of a time would put the same patches in both train and test).',
+    ]);
+  });
+
   it('ignores a link that is absurdly long', () => {
     expect(queryToSettings('x=' + 'a'.repeat(300_000)).notices[0]).toMatch(/ignored/);
   });

@@ -2,6 +2,7 @@
 // field is dropped (with a notice naming it) and the rest of the link still works. Nothing in a link is
 // ever evaluated; unknown fields are reported and ignored.
 import type { z } from 'zod';
+import { distinctTimes, formatTimeSelection, parseTimeSelection, repeatedTimesNotice } from '../data/time-selection.ts';
 import type { SplitChoice } from '../studies/split.ts';
 import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type ViewSettings } from './view-settings.ts';
 
@@ -155,11 +156,40 @@ export function queryToSettings(query: string): ParsedPermalink {
       continue;
     }
     const fieldSchema: z.ZodType = shape[key];
-    const result = fieldSchema.safeParse(codecs[key].parse(text));
-    if (result.success) draft[key] = result.data;
-    else notices.push(`Ignored the link field "${param}" (${truncate(text)}): ${result.error.issues[0]?.message ?? 'invalid'}.`);
+    // Repeats go before the schema sees the field: 400 copies of one time are one time, not too many.
+    const { value, repeated } = withoutRepeatedTimes(key, codecs[key].parse(text));
+    const result = fieldSchema.safeParse(value);
+    if (result.success) {
+      draft[key] = result.data;
+      if (repeated.length > 0) notices.push(repeatedTimesNotice(`The link field "${param}"`, repeated));
+    } else notices.push(`Ignored the link field "${param}" (${truncate(text)}): ${result.error.issues[0]?.message ?? 'invalid'}.`);
   }
   return { settings, notices };
+}
+
+/** A field's candidate value with each time once: the times of a study, and a comparison's listed dates. */
+function withoutRepeatedTimes(key: Key, value: unknown): { value: unknown; repeated: Date[] } {
+  if (key === 'extremesTimes' && Array.isArray(value)) {
+    const texts = value.map(String);
+    const dates = texts.map((text) => new Date(text));
+    // distinctTimes keeps the first Date of each instant: its text is the one kept.
+    const { times, repeated } = distinctTimes(dates);
+    return { value: times.map((time) => texts[dates.indexOf(time)]), repeated };
+  }
+  if (key === 'compareDates' && typeof value === 'string') {
+    // A text that is not a selection is left for the schema to refuse with its own message.
+    const selection = attempt(() => parseTimeSelection(value));
+    if (selection?.kind === 'list' && selection.repeated) return { value: formatTimeSelection(selection), repeated: selection.repeated };
+  }
+  return { value, repeated: [] };
+}
+
+function attempt<T>(work: () => T): T | undefined {
+  try {
+    return work();
+  } catch {
+    return undefined;
+  }
 }
 
 function truncate(text: string): string {

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zarr from 'zarrita';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../main.ts';
 import { isNpyDtype, readNpy } from '../../io/npy.ts';
 import { FileStore } from '../../data/store.node.ts';
@@ -63,5 +63,18 @@ describe('latent-explorer encode', () => {
   it('refuses two times for one .npy and a bad --out', async () => {
     expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00,2022-08-07T12:00', '--model', model, '--out', join(dir, 'y.npy')])).toBe(2);
     expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00', '--model', model, '--out', join(dir, 'y.csv')])).toBe(2);
+  });
+
+  it('encodes a time listed five times once, saying so', async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+    const out = join(dir, 'once.npy');
+    try {
+      expect(await main(['encode', '--store', store, '--time', Array(5).fill('2022-08-07T06:00').join(','), '--model', model, '--out', out])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join('')).toMatch(/--time lists 2022-08-07T06:00 more than once; each time is used once/);
+    expect(readNpy(new Uint8Array(await readFile(out))).shape).toEqual([1, 128, 64]);
   });
 });
