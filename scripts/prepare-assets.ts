@@ -1,12 +1,14 @@
-// Makes sure everything the app serves but git does not hold is in place, building only what is missing:
+// Makes sure everything the app serves but git does not hold is in place, building only what is missing
+// (or, for the sample store, built by an older version of its synthetic climate):
 // the runtimes' WASM binaries (served from public/ so that production builds find them), the embedded
 // sample stores, the real ERA5 static fields (for a latent store's land labels), and the default model (the untrained aurora-0.25 control, seed 0).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MODEL_FILE, DEFAULT_UNTRAINED } from '../src/encoder/untrained.ts';
 import { TFJS_WASM_FILES } from '../src/probes/backend.ts';
 import { ERA5_STATIC_STORE, ERA5_STATIC_STORE_ON_SITE } from '../src/data/land-sea-mask.ts';
+import { SAMPLE_CLIMATE_VERSION } from '../src/data/sample/build-sample.node.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const cli = join(root, 'bin', 'latent-explorer.mjs');
@@ -42,7 +44,14 @@ copyMatching(join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'), join
 if (!existsSync(join(root, 'public', ERA5_STATIC_STORE_ON_SITE, '.zmetadata'))) {
   cpSync(join(root, ERA5_STATIC_STORE), join(root, 'public', ERA5_STATIC_STORE_ON_SITE), { recursive: true });
 }
-if (!existsSync(join(root, SAMPLE_STORE, '.zmetadata')) || !existsSync(join(root, SAMPLE_PERCENTILES, '.zmetadata'))) {
+/** Whether the sample store was built by this version of the synthetic climate. */
+function sampleIsCurrent(): boolean {
+  const attributes = join(root, SAMPLE_STORE, '.zattrs');
+  if (!existsSync(attributes)) return false;
+  return (JSON.parse(readFileSync(attributes, 'utf8')) as { climate_version?: unknown }).climate_version === SAMPLE_CLIMATE_VERSION;
+}
+
+if (!sampleIsCurrent() || !existsSync(join(root, SAMPLE_STORE, '.zmetadata')) || !existsSync(join(root, SAMPLE_PERCENTILES, '.zmetadata'))) {
   runCli(['build-sample']);
 }
 if (!existsSync(join(root, DEFAULT_MODEL)) || !existsSync(join(root, `${DEFAULT_MODEL}.json`))) {

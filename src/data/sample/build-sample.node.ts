@@ -27,8 +27,15 @@ export const SYNTHETIC_DESCRIPTION =
   'SYNTHETIC weather, not ERA5: dynamic fields come from a made-up climate (latitude, season, land and sea, ' +
   'elevation, diurnal cycle) plus moving synoptic waves and heatwaves over Europe on the study dates, made ' +
   'physically consistent (lapse rate and tropopause, hypsometric geopotential, geostrophic winds, humidity ' +
-  'from temperature). Static fields (land_sea_mask, geopotential_at_surface, soil_type) are the REAL ERA5 ' +
+  'from temperature and a relative-humidity climate: moist convergence in the tropics, dry subtropical deserts). Static fields (land_sea_mask, geopotential_at_surface, soil_type) are the REAL ERA5 ' +
   'invariant fields, regridded by area average (majority for soil type).';
+
+/**
+ * The version of the sample's synthetic climate, written into the store's attributes: a store of
+ * another version is stale, and prepare-assets builds it again. 2: relative humidity by climate
+ * (moist tropics, dry deserts), so that study 3's K-index and humidity analogues have something to find.
+ */
+export const SAMPLE_CLIMATE_VERSION = 2;
 
 export interface BuildSampleOptions {
   /** Grid spacing in degrees: 1 (181 x 360) or 0.25 (721 x 1440). */
@@ -72,6 +79,7 @@ export async function buildSample(options: BuildSampleOptions): Promise<BuiltSam
     synthetic: true,
     description: SYNTHETIC_DESCRIPTION,
     seed,
+    climate_version: SAMPLE_CLIMATE_VERSION,
     resolution_degrees: resolution,
     static_source: 'ERA5 invariant fields (ECMWF), 0.25 degree, regridded',
     created_by: 'latent-explorer build-sample',

@@ -84,6 +84,25 @@ export function heatwaveAnomaly(lat: number, lon: number, time: Date): number {
   return total;
 }
 
+/**
+ * Climatological relative humidity (0..1) at a pressure level: moist and deep in the band of tropical
+ * convergence that follows the sun, dry under the subtropical highs (and driest over their land: the
+ * Sahara, Arabia, Australia, the Kalahari), moister in the mid-latitudes' warm sectors
+ * (`warmAnomalyK`, the synoptic temperature anomaly), and drier with height. The deep moist tropics
+ * give the K-index values above 35 that convection brings; the deserts give values below 20.
+ */
+export function climatologicalRelativeHumidity(lat: number, time: Date, land: number, pressurePa: number, warmAnomalyK: number): number {
+  if (pressurePa <= 10000) return 0;
+  const sun = declination(time, SEASONAL_LAG_DAYS);
+  const convergence = Math.exp(-(((lat - 5 - 0.4 * sun) / 9) ** 2));
+  // The subsiding branch sits poleward of the convergence band, each hemisphere's nearer it in summer.
+  const subsidence = Math.exp(-(((Math.abs(lat) - 24 + 0.15 * Math.sign(lat) * sun) / 8) ** 2));
+  const nearSurface = 0.8 - 0.15 * land + 0.12 * convergence - (0.1 + 0.45 * land) * subsidence + 0.012 * warmAnomalyK;
+  // Moisture reaches higher where air rises.
+  const decay = 1.6 - 1.2 * convergence;
+  return Math.min(0.97, Math.max(0.03, nearSurface * (pressurePa / 100000) ** decay));
+}
+
 /** Percentiles the sample's threshold fields give, as in the CDS dataset's file names. */
 export const TMAX_PERCENTILES = [75, 90, 95, 99] as const;
 export type TmaxPercentile = (typeof TMAX_PERCENTILES)[number];

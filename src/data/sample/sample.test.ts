@@ -12,6 +12,9 @@ import { openSource } from '../store.node.ts';
 import type { ZarrSource } from '../store.ts';
 import { buildSample, type BuiltSample } from './build-sample.node.ts';
 import { createWeather, synthesiseStep } from './synthetic.ts';
+import { climatologicalRelativeHumidity } from './climate.ts';
+import { humidityLevelsFromBatch } from '../humidity-fields.ts';
+import { relativeHumidityFromSpecific } from '../../studies/k-index.ts';
 import { HEATWAVE_TIMES, STUDY1_TIME } from './times.ts';
 
 const PYTHON = '/usr/bin/python3';
@@ -96,6 +99,21 @@ describe('the embedded sample store', () => {
     const [p75, p90, p95, p99] = await Promise.all([75, 90, 95, 99].map((p) => readFloats(percentiles, `p${p}_Tmax_Yearly`)));
     const unordered = p75.filter((_, k) => !(p75[k] < p90[k] && p90[k] < p95[k] && p95[k] < p99[k]));
     expect(unordered.length).toBe(0);
+  });
+
+  it('has dry deserts and a moist tropical convergence band, drier with height', async () => {
+    const august = STUDY1_TIME;
+    // The Sahara (23 N), a subtropical ocean (25 N) and the convergence band over the ocean (10 N), at 850 hPa.
+    expect(climatologicalRelativeHumidity(23, august, 1, 85000, 0)).toBeLessThan(0.3);
+    expect(climatologicalRelativeHumidity(25, august, 0, 85000, 0)).toBeGreaterThan(0.4);
+    expect(climatologicalRelativeHumidity(10, august, 0, 85000, 0)).toBeGreaterThan(0.75);
+    expect(climatologicalRelativeHumidity(10, august, 0, 50000, 0)).toBeLessThan(climatologicalRelativeHumidity(10, august, 0, 85000, 0));
+    // In the store: the specific humidity over the Sahara (23 N, 12 E) is dry air at 850 hPa.
+    const batch = await loadBatch(dataset, STUDY1_TIME);
+    const levels = humidityLevelsFromBatch(batch, [850]);
+    if (levels.humidity.kind !== 'specific') throw new Error('expected specific humidity');
+    const at = (90 - 23) * batch.lon.length + 12;
+    expect(relativeHumidityFromSpecific(levels.humidity.kgPerKg[0][at], levels.temperatureK[0][at], 850)).toBeLessThan(30);
   });
 
   it('is deterministic from the seed', () => {

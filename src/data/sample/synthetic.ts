@@ -1,10 +1,12 @@
 // Synthetic but physically consistent ERA5-like fields for one time, from the climate of
 // ./climate.ts plus moving synoptic-scale waves (deterministic from a seed): 2 m temperature,
 // pressure-level temperature with a lapse rate and a tropopause, geopotential from the hypsometric
-// equation, geostrophic winds (with their jets, by thermal wind), humidity from temperature.
+// equation, geostrophic winds (with their jets, by thermal wind), humidity from temperature and a
+// relative-humidity climate (moist tropics, dry deserts).
 import type { AtmosphericVariable, SurfaceVariable } from '../batch.ts';
 import {
   climatologicalMsl,
+  climatologicalRelativeHumidity,
   climatologicalT2m,
   DRY_AIR_GAS_CONSTANT,
   GRAVITY,
@@ -179,7 +181,7 @@ export function synthesiseStep(grid: SampleGrid, statics: SampleStatics, levels:
         const t = Math.max(lapseT + aloft, stratosphere) + surfaceExcess * sigma ** 20;
         geopotential += DRY_AIR_GAS_CONSTANT * 0.5 * (below.t + t) * Math.log(below.pa / pa);
         below = { pa, t };
-        const relativeHumidity = pa <= 10000 ? 0 : (0.85 - 0.3 * land) * (pa / 100000) ** 1.6;
+        const relativeHumidity = climatologicalRelativeHumidity(lat, time, land, pa, anomaly.temperature);
         atmos.t[c * plane + k] = t;
         atmos.z[c * plane + k] = geopotential;
         atmos.q[c * plane + k] = Math.max(2.6e-6, relativeHumidity * saturationSpecificHumidity(t, pa));
