@@ -23,6 +23,6 @@ export default defineConfig({
   },
   preview: { headers: crossOriginIsolation },
   worker: { format: 'es' },
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  optimizeDeps: { exclude: ['onnxruntime-web', 'onnxruntime-web/webgpu'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
 });

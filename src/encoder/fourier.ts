@@ -94,16 +94,20 @@ export function patchRootArea(latMin: number, latMax: number, lonMin: number, lo
 }
 
 /**
- * Position then scale encoding of each listed patch, (patches.length, 2D): the position encoding
- * (D) followed by the scale encoding (D), the layout the graph's `pos_scale_encoding` input takes.
- * `patches` are (row, col) patch coordinates within `grid`.
+ * Writes the position then scale encoding of patches (rows[k], cols[k]) of a grid into `out`
+ * (rows.length, 2D): the layout the graph's `pos_scale_encoding` input takes.
  */
-export function positionScaleEncoding(grid: PatchGrid, rows: ArrayLike<number>, cols: ArrayLike<number>, d: number): Float32Array {
+export type PositionScaleEncoder = (rows: ArrayLike<number>, cols: ArrayLike<number>, out: Float32Array) => void;
+
+/**
+ * The position then scale encoder of `grid`'s patches at width `d`: the position encoding (D)
+ * followed by the scale encoding (D). A patch row shares its latitude encoding, a column its
+ * longitude encoding and patches of equal area their scale encoding: each is computed once for the
+ * encoder's life (every tile of a batch) and copied.
+ */
+export function positionScaleEncoder(grid: PatchGrid, d: number): PositionScaleEncoder {
   if (d % 4 !== 0) throw new Error(`the position encoding needs D divisible by 4, got ${d}`);
   const { lat, lon, patchSize: p } = grid;
-  const out = new Float32Array(rows.length * 2 * d);
-  // A patch row shares its latitude encoding, a column its longitude encoding, and patches of equal
-  // area their scale encoding: each is computed once and copied.
   const cached = (cache: Map<number, Float32Array>, key: number, width: number, value: () => number, range: readonly [number, number]) => {
     let encoding = cache.get(key);
     if (!encoding) {
@@ -116,16 +120,24 @@ export function positionScaleEncoding(grid: PatchGrid, rows: ArrayLike<number>, 
   const latitudes = new Map<number, Float32Array>();
   const longitudes = new Map<number, Float32Array>();
   const scales = new Map<number, Float32Array>();
-  for (let k = 0; k < rows.length; k++) {
-    const top = rows[k] * p;
-    const left = cols[k] * p;
-    const base = k * 2 * d;
-    out.set(cached(latitudes, rows[k], d / 2, () => patchCentre(lat, top, p), WAVELENGTHS.position), base);
-    out.set(cached(longitudes, cols[k], d / 2, () => patchCentre(lon, left, p), WAVELENGTHS.position), base + d / 2);
-    // Latitudes decrease down the grid, longitudes increase along it.
-    const root = patchRootArea(lat[top + p - 1], lat[top], lon[left], lon[left + p - 1]);
-    out.set(cached(scales, root, d, () => root, WAVELENGTHS.scale), base + d);
-  }
+  return (rows, cols, out) => {
+    for (let k = 0; k < rows.length; k++) {
+      const top = rows[k] * p;
+      const left = cols[k] * p;
+      const base = k * 2 * d;
+      out.set(cached(latitudes, rows[k], d / 2, () => patchCentre(lat, top, p), WAVELENGTHS.position), base);
+      out.set(cached(longitudes, cols[k], d / 2, () => patchCentre(lon, left, p), WAVELENGTHS.position), base + d / 2);
+      // Latitudes decrease down the grid, longitudes increase along it.
+      const root = patchRootArea(lat[top + p - 1], lat[top], lon[left], lon[left + p - 1]);
+      out.set(cached(scales, root, d, () => root, WAVELENGTHS.scale), base + d);
+    }
+  };
+}
+
+/** positionScaleEncoding of the listed patches into a new array (rows.length, 2D). */
+export function positionScaleEncoding(grid: PatchGrid, rows: ArrayLike<number>, cols: ArrayLike<number>, d: number): Float32Array {
+  const out = new Float32Array(rows.length * 2 * d);
+  positionScaleEncoder(grid, d)(rows, cols, out);
   return out;
 }
 

@@ -6,6 +6,7 @@ import type { EncoderConfig, PresetName } from './config.ts';
 import { LEAD_TIME_HOURS } from './fourier.ts';
 import { buildEncoderGraph, GRAPH_IO, type GraphOptions } from './graph.ts';
 import { OPSET } from './onnx/builder.ts';
+import { readModelMetadata } from './onnx/proto.ts';
 import type { EncoderWeights } from './weights.ts';
 
 export const SIDECAR_FORMAT = 'aurora-latent-explorer/encoder-model@1';
@@ -95,4 +96,12 @@ export function buildModel(
     metadata: { trained: String(sidecar.trained), description, config: JSON.stringify(config) },
   }, graphOptions);
   return { onnx, sidecar };
+}
+
+/** The configuration a model of ours records in its ONNX metadata (buildModel), or null for another model. */
+export function readModelConfig(onnx: Uint8Array): EncoderConfig | null {
+  const text = readModelMetadata(onnx).config;
+  if (text === undefined) return null;
+  const parsed = configSchema.safeParse(JSON.parse(text));
+  return parsed.success ? parsed.data : null;
 }

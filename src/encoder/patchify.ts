@@ -1,7 +1,7 @@
 // Extracts the graph's patch inputs from a NormalisedBatch: for each patch, its P x P grid points of
 // every variable and history step, in the order of the Conv3d kernel (variable, time, row, column).
 import { ATMOSPHERIC_VARIABLES, STATIC_VARIABLES, SURFACE_VARIABLES, type NormalisedBatch } from '../data/batch.ts';
-import type { EncoderConfig } from './config.ts';
+import { ATMOS_CHANNELS, SURFACE_CHANNELS, type EncoderConfig } from './config.ts';
 
 /** Patches by their (row, col) within the batch. */
 export interface PatchList {
@@ -15,6 +15,19 @@ export interface PatchInputs {
 }
 
 export function patchify(batch: NormalisedBatch, config: EncoderConfig, patches: PatchList): PatchInputs {
+  const n = patches.rows.length;
+  const c = batch.levels.length;
+  const surface = new Float32Array(n * SURFACE_CHANNELS.length * config.historySize * config.patchSize ** 2);
+  const atmos = new Float32Array(n * c * (ATMOS_CHANNELS.length * config.historySize * config.patchSize ** 2 + c));
+  patchifyInto(batch, config, patches, surface, atmos);
+  return { surface, atmos };
+}
+
+/**
+ * patchify into arrays of at least the patches' size, kept by the caller from tile to tile: every
+ * value is written except the one-hot level columns' zeros, which a fresh or reused array already holds.
+ */
+export function patchifyInto(batch: NormalisedBatch, config: EncoderConfig, patches: PatchList, surface: Float32Array, atmos: Float32Array): void {
   const { patchSize: p, historySize: t } = config;
   const width = batch.lon.length;
   const plane = batch.lat.length * width;
@@ -28,8 +41,7 @@ export function patchify(batch: NormalisedBatch, config: EncoderConfig, patches:
   const atmosSources = ATMOSPHERIC_VARIABLES.map((name) => batch.atmos[name]);
   const surfaceFeatures = surfaceSources.length * t * p * p;
   const atmosFeatures = atmosSources.length * t * p * p + c;
-  const surface = new Float32Array(n * surfaceFeatures);
-  const atmos = new Float32Array(n * c * atmosFeatures);
+  if (surface.length < n * surfaceFeatures || atmos.length < n * c * atmosFeatures) throw new RangeError(`patchifyInto: arrays too small for ${n} patches`);
   // Plain index loops: this runs for every patch of every tile, and per-row subarray views cost
   // more than the copying itself.
   const copyPatch = (source: Float32Array, corner: number, out: Float32Array, at: number): number => {
@@ -53,5 +65,4 @@ export function patchify(batch: NormalisedBatch, config: EncoderConfig, patches:
       atmos[at + level] = 1;
     }
   }
-  return { surface, atmos };
 }

@@ -4,8 +4,9 @@
 import type { NormalisedBatch } from '../data/batch.ts';
 import { convertLongitude, createPatchGrid, patchCentres, patchColumns, type PatchGrid } from '../data/geometry.ts';
 import type { EncoderConfig } from './config.ts';
-import { levelsEncoding, positionScaleEncoding, timeEncoding } from './fourier.ts';
-import { patchify, type PatchList } from './patchify.ts';
+import { levelsEncoding, positionScaleEncoder, timeEncoding, type PositionScaleEncoder } from './fourier.ts';
+import { atmosFeatures, surfaceFeatures } from './graph.ts';
+import { patchifyInto, type PatchList } from './patchify.ts';
 
 /** A problem with the encoder's input or options; the message says what to change. */
 export class EncoderError extends Error {
@@ -30,7 +31,17 @@ export interface GraphFeeds {
 export interface EncoderSession {
   /** Which backend runs it, in words, e.g. "onnxruntime-node CPU" or "onnxruntime-web WebGPU". */
   readonly backend: string;
-  /** Runs the graph; returns latents (patches, latent_levels, D), graph.ts GRAPH_IO.latents. */
+  /**
+   * The most patches one run should take with `levelCount` pressure levels: WebGPU sessions derive it
+   * from the adapter's limits (gpu-tiles.ts); others leave it out and get DEFAULT_MAX_TILE_PATCHES.
+   */
+  maxTilePatches?(levelCount: number): number;
+  /** Milliseconds spent inside onnxruntime's own run() so far, where the session counts them (benchmarks). */
+  readonly runMilliseconds?: number;
+  /**
+   * Runs the graph; returns latents (patches, latent_levels, D), graph.ts GRAPH_IO.latents. The feeds'
+   * arrays are the caller's to reuse once the returned promise settles, not before.
+   */
   run(feeds: GraphFeeds): Promise<Float32Array>;
   release(): Promise<void>;
 }
@@ -93,36 +104,32 @@ export async function encodeBatch(session: EncoderSession, config: EncoderConfig
   checkBatch(batch, config);
   const grid = createPatchGrid(batch.lat, batch.lon, batch.rowOffset, batch.fullHeight);
   const selected = selectPatches(grid, options.region);
-  const tiles = planTiles(selected.rows, options.tileRows, options.maxTilePatches ?? DEFAULT_MAX_TILE_PATCHES);
+  const levelCount = batch.levels.length;
+  // The session's own budget is asked again after every tile: a GPU session that fell back to WASM
+  // takes WASM's tiles from then on.
+  const budget = () => options.maxTilePatches ?? session.maxTilePatches?.(levelCount) ?? DEFAULT_MAX_TILE_PATCHES;
+  let tileBudget = budget();
+  const tiles = planTiles(selected.rows, options.tileRows, tileBudget);
   const { embedDim: d, latentLevels } = config;
   const total = selected.rows.length;
   const latents = new Float32Array(latentLevels * total * d);
-  const time = timeEncoding(batch.time, d);
-  const levels = levelsEncoding(batch.levels, d);
-  const fourierGrid = { lat: batch.lat, lon: batch.lon, patchSize: config.patchSize };
+  const feeder = new TileFeeder(batch, config, selected);
   options.onProgress?.({ donePatches: 0, totalPatches: total, doneTiles: 0, totalTiles: tiles.length });
+  // Two sets of input buffers: the next tile's inputs are built while the session runs this one
+  // (a GPU, or onnxruntime-node's own threads, work meanwhile).
+  let feeds = feeder.fill(tiles[0], 0);
   for (let t = 0; t < tiles.length; t++) {
     options.signal?.throwIfAborted();
     const { start, end } = tiles[t];
-    const tile: PatchList = { rows: selected.rows.subarray(start, end), cols: selected.cols.subarray(start, end) };
-    const inputs = patchify(batch, config, tile);
+    const running = session.run(feeds);
+    const next = t + 1 < tiles.length ? feeder.fill(tiles[t + 1], (t + 1) % 2) : null;
+    const output = await running;
     const n = end - start;
-    const output = await session.run({
-      patches: n,
-      levelCount: batch.levels.length,
-      surfacePatches: inputs.surface,
-      atmosPatches: inputs.atmos,
-      positionScale: positionScaleEncoding(fourierGrid, tile.rows, tile.cols, d),
-      time,
-      levels,
-    });
     if (output.length !== latentLevels * n * d) throw new EncoderError(`the model returned ${output.length} values for ${n} patches; is it an encoder of this configuration?`);
     // The graph is patch-major; the result, like Aurora's output, level-major.
-    for (let k = 0; k < n; k++) {
-      for (let level = 0; level < latentLevels; level++) {
-        const from = (k * latentLevels + level) * d;
-        latents.set(output.subarray(from, from + d), (level * total + start + k) * d);
-      }
+    for (let level = 0; level < latentLevels; level++) {
+      const base = (level * total + start) * d;
+      for (let k = 0; k < n; k++) latents.set(output.subarray((k * latentLevels + level) * d, (k * latentLevels + level + 1) * d), base + k * d);
     }
     if (options.onTile) {
       // A copy only for listeners: at 0.25 degree the tiles' garbage would otherwise reach hundreds of MB.
@@ -132,6 +139,12 @@ export async function encodeBatch(session: EncoderSession, config: EncoderConfig
       }
       options.onTile({ offset: start, patchIndices: selected.indices.subarray(start, end), latents: tileLatents });
     }
+    if (next && budget() !== tileBudget) {
+      tileBudget = budget();
+      const rest = planTiles(selected.rows.subarray(end), options.tileRows, tileBudget).map((tile) => ({ start: tile.start + end, end: tile.end + end }));
+      tiles.splice(t + 1, tiles.length, ...rest);
+      feeds = feeder.fill(tiles[t + 1], (t + 1) % 2);
+    } else if (next) feeds = next;
     options.onProgress?.({ donePatches: end, totalPatches: total, doneTiles: t + 1, totalTiles: tiles.length });
   }
   return {
@@ -145,6 +158,51 @@ export async function encodeBatch(session: EncoderSession, config: EncoderConfig
     totalPatchRows: grid.totalPatchRows,
     backend: session.backend,
   };
+}
+
+/**
+ * Builds each tile's graph inputs into buffers kept across tiles (two sets, for building one tile
+ * while another runs): what is the same for every tile (time and level encodings, the one-hot level
+ * columns, each patch row's and column's position encoding) is computed once.
+ */
+class TileFeeder {
+  private readonly slots: Array<{ surface: Float32Array; atmos: Float32Array; positionScale: Float32Array; patches: number }> = [];
+  private readonly time: Float32Array;
+  private readonly levels: Float32Array;
+  private readonly encodePositions: PositionScaleEncoder;
+  private readonly surfaceWidth: number;
+  private readonly atmosWidth: number;
+  private readonly d: number;
+
+  constructor(
+    private readonly batch: NormalisedBatch,
+    private readonly config: EncoderConfig,
+    private readonly patches: PatchList,
+  ) {
+    this.d = config.embedDim;
+    this.time = timeEncoding(batch.time, this.d);
+    this.levels = levelsEncoding(batch.levels, this.d);
+    this.encodePositions = positionScaleEncoder({ lat: batch.lat, lon: batch.lon, patchSize: config.patchSize }, this.d);
+    this.surfaceWidth = surfaceFeatures(config);
+    this.atmosWidth = batch.levels.length * (atmosFeatures(config) + batch.levels.length);
+  }
+
+  fill(tile: { start: number; end: number }, slot: number): GraphFeeds {
+    const n = tile.end - tile.start;
+    let buffers = this.slots[slot];
+    if (!buffers || buffers.patches < n) {
+      buffers = { surface: new Float32Array(n * this.surfaceWidth), atmos: new Float32Array(n * this.atmosWidth), positionScale: new Float32Array(n * 2 * this.d), patches: n };
+      this.slots[slot] = buffers;
+    }
+    const rows = this.patches.rows.subarray(tile.start, tile.end);
+    const cols = this.patches.cols.subarray(tile.start, tile.end);
+    const surfacePatches = buffers.surface.subarray(0, n * this.surfaceWidth);
+    const atmosPatches = buffers.atmos.subarray(0, n * this.atmosWidth);
+    const positionScale = buffers.positionScale.subarray(0, n * 2 * this.d);
+    patchifyInto(this.batch, this.config, { rows, cols }, surfacePatches, atmosPatches);
+    this.encodePositions(rows, cols, positionScale);
+    return { patches: n, levelCount: this.batch.levels.length, surfacePatches, atmosPatches, positionScale, time: this.time, levels: this.levels };
+  }
 }
 
 function checkBatch(batch: NormalisedBatch, config: EncoderConfig): void {

@@ -1,10 +1,131 @@
-// The move from a GPU session to a CPU one when the GPU fails mid-encode (device lost, out of memory,
-// an unsupported op): apart from onnxruntime, so that the rule is tested without a GPU.
-import type { EncoderSession, GraphFeeds } from './runtime.ts';
+// A GPU session is never trusted alone. Two guards, apart from onnxruntime so that they are tested
+// without a GPU:
+// - the self-check: the first tile of a session, and any later tile larger than every tile checked
+//   before, is also run on the CPU (a sample of its patches, at the same time as the GPU runs the
+//   tile) and compared within SELF_CHECK_TOLERANCE; a driver or kernel bug that returns wrong numbers
+//   raises no error, and tile size is what exposed the one seen (gpu-tiles.ts);
+// - the fallback: a failed run (device lost, out of memory, an unsupported op, or a failed self-check)
+//   moves the encode to the CPU session for good and reruns the tile there.
+import { ProductError } from '../errors.ts';
+import { DEFAULT_MAX_TILE_PATCHES, type EncoderSession, type GraphFeeds } from './runtime.ts';
+
+/** Largest absolute difference allowed between a GPU's latents and the CPU's for the same patches. */
+export const SELF_CHECK_TOLERANCE = 1e-4;
+
+/** Patches of a tile the self-check runs on the CPU: spread from the tile's first patch to its last. */
+export const SELF_CHECK_PATCHES = 64;
+
+/** The GPU's latents differ from the CPU's beyond SELF_CHECK_TOLERANCE. */
+export class GpuMismatchError extends ProductError {
+  readonly kind = 'gpu-mismatch';
+  constructor(
+    readonly gpuBackend: string,
+    readonly referenceBackend: string,
+    readonly maxAbsDifference: number,
+    /** Index within the tile of the patch that differed most. */
+    readonly patch: number,
+    readonly tilePatches: number,
+    readonly checkedPatches: number,
+  ) {
+    super(
+      `${gpuBackend} returned wrong latents: on ${checkedPatches} of a ${tilePatches.toLocaleString('en')}-patch tile, checked against ${referenceBackend}, ` +
+        `they differ by up to ${formatDifference(maxAbsDifference)} (patch ${patch} of the tile; allowed ${SELF_CHECK_TOLERANCE.toExponential(0)})`,
+    );
+  }
+}
+
+const formatDifference = (value: number): string => (Number.isFinite(value) ? value.toExponential(1) : String(value));
+
+export interface SelfCheckResult {
+  tilePatches: number;
+  checkedPatches: number;
+  maxAbsDifference: number;
+}
+
+/** Indices of at most `count` patches of a tile of `patches`, evenly spread, first and last included. */
+export function samplePatches(patches: number, count: number): Int32Array {
+  if (patches <= count) return Int32Array.from({ length: patches }, (_, k) => k);
+  return Int32Array.from({ length: count }, (_, i) => Math.round((i * (patches - 1)) / (count - 1)));
+}
+
+/** The feeds of the listed patches of `feeds`, copied (the caller may reuse the tile's arrays later). */
+export function selectFeedPatches(feeds: GraphFeeds, patches: Int32Array): GraphFeeds {
+  const pick = (data: Float32Array) => {
+    const width = data.length / feeds.patches;
+    const out = new Float32Array(patches.length * width);
+    patches.forEach((patch, k) => out.set(data.subarray(patch * width, (patch + 1) * width), k * width));
+    return out;
+  };
+  return { ...feeds, patches: patches.length, surfacePatches: pick(feeds.surfacePatches), atmosPatches: pick(feeds.atmosPatches), positionScale: pick(feeds.positionScale) };
+}
+
+/** Feeds of patches [start, end) of `feeds`, as views. */
+function sliceFeeds(feeds: GraphFeeds, start: number, end: number): GraphFeeds {
+  const slice = (data: Float32Array) => {
+    const width = data.length / feeds.patches;
+    return data.subarray(start * width, end * width);
+  };
+  return { ...feeds, patches: end - start, surfacePatches: slice(feeds.surfacePatches), atmosPatches: slice(feeds.atmosPatches), positionScale: slice(feeds.positionScale) };
+}
+
+/** Runs `feeds` on `session` in runs of at most its own tile budget (a GPU-sized tile rerun on a CPU session). */
+async function runWithinBudget(session: EncoderSession, feeds: GraphFeeds): Promise<Float32Array> {
+  const budget = session.maxTilePatches?.(feeds.levelCount) ?? DEFAULT_MAX_TILE_PATCHES;
+  if (feeds.patches <= budget) return session.run(feeds);
+  let out: Float32Array | null = null;
+  for (let start = 0; start < feeds.patches; start += budget) {
+    const end = Math.min(feeds.patches, start + budget);
+    const part = await session.run(sliceFeeds(feeds, start, end));
+    const perPatch = part.length / (end - start);
+    out ??= new Float32Array(feeds.patches * perPatch);
+    out.set(part, start * perPatch);
+  }
+  return out as Float32Array;
+}
+
+/**
+ * `gpu` with every tile larger than those checked before also run, for a sample of its patches, on the
+ * session `reference()` resolves to, in parallel; a difference beyond SELF_CHECK_TOLERANCE rejects the
+ * run with GpuMismatchError. `onChecked` hears every passed check.
+ */
+export function withSelfCheck(gpu: EncoderSession, reference: () => Promise<EncoderSession>, onChecked: (result: SelfCheckResult) => void = () => undefined): EncoderSession {
+  let largestChecked = 0;
+  return {
+    get backend() {
+      return gpu.backend;
+    },
+    maxTilePatches: gpu.maxTilePatches ? (levelCount) => gpu.maxTilePatches?.(levelCount) ?? DEFAULT_MAX_TILE_PATCHES : undefined,
+    get runMilliseconds() {
+      return gpu.runMilliseconds;
+    },
+    async run(feeds: GraphFeeds) {
+      if (feeds.patches <= largestChecked) return gpu.run(feeds);
+      const sample = samplePatches(feeds.patches, SELF_CHECK_PATCHES);
+      const sampleFeeds = selectFeedPatches(feeds, sample);
+      const [output, expected] = await Promise.all([gpu.run(feeds), reference().then((session) => session.run(sampleFeeds))]);
+      const perPatch = output.length / feeds.patches;
+      let worst = 0;
+      let worstPatch = 0;
+      sample.forEach((patch, k) => {
+        for (let i = 0; i < perPatch; i++) {
+          const difference = Math.abs(output[patch * perPatch + i] - expected[k * perPatch + i]);
+          // NaN counts as the worst difference of all.
+          if (!(difference <= worst)) [worst, worstPatch] = [Number.isNaN(difference) ? Number.POSITIVE_INFINITY : difference, patch];
+        }
+      });
+      if (worst > SELF_CHECK_TOLERANCE) throw new GpuMismatchError(gpu.backend, (await reference()).backend, worst, worstPatch, feeds.patches, sample.length);
+      largestChecked = feeds.patches;
+      onChecked({ tilePatches: feeds.patches, checkedPatches: sample.length, maxAbsDifference: worst });
+      return output;
+    },
+    release: () => gpu.release(),
+  };
+}
 
 /**
  * Runs on `primary` until a run fails, then releases it, moves to the session `createFallback` makes,
- * for good, and reruns the failed tile there; `onFallback` is told why, once.
+ * for good, and reruns the failed tile there (in runs of the fallback's own tile budget); `onFallback`
+ * is told why, once.
  */
 export function withFallback(primary: EncoderSession, createFallback: () => Promise<EncoderSession>, onFallback: (error: unknown) => void): EncoderSession {
   let active = primary;
@@ -12,17 +133,51 @@ export function withFallback(primary: EncoderSession, createFallback: () => Prom
     get backend() {
       return active.backend;
     },
+    maxTilePatches: (levelCount) => active.maxTilePatches?.(levelCount) ?? DEFAULT_MAX_TILE_PATCHES,
+    get runMilliseconds() {
+      return active.runMilliseconds;
+    },
     async run(feeds: GraphFeeds) {
       try {
-        return await active.run(feeds);
+        return await runWithinBudget(active, feeds);
       } catch (error) {
         if (active !== primary) throw error;
         onFallback(error);
         await primary.release().catch(() => undefined);
         active = await createFallback();
-        return active.run(feeds);
+        return runWithinBudget(active, feeds);
       }
     },
     release: () => active.release(),
+  };
+}
+
+export interface GuardOptions {
+  onFallback(error: unknown): void;
+  onChecked?(result: SelfCheckResult): void;
+}
+
+/**
+ * A GPU session under both guards, with one CPU session (made on first need) as the self-check's
+ * reference and the fallback alike.
+ */
+export function guardGpuSession(gpu: EncoderSession, createCpu: () => Promise<EncoderSession>, options: GuardOptions): EncoderSession {
+  let cpu: Promise<EncoderSession> | null = null;
+  const cpuOnce = () => (cpu ??= createCpu());
+  const checked = withSelfCheck(gpu, cpuOnce, options.onChecked);
+  const guarded = withFallback(checked, cpuOnce, options.onFallback);
+  return {
+    get backend() {
+      return guarded.backend;
+    },
+    maxTilePatches: guarded.maxTilePatches,
+    get runMilliseconds() {
+      return guarded.runMilliseconds;
+    },
+    run: (feeds) => guarded.run(feeds),
+    async release() {
+      await gpu.release().catch(() => undefined);
+      if (cpu) await (await cpu).release();
+    },
   };
 }

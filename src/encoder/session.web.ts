@@ -1,12 +1,15 @@
-// Encoder sessions in the browser (inside our own worker): onnxruntime-web's WebGPU execution
-// provider on a real GPU, WASM with threads otherwise. Any WebGPU failure, at creation or in a run
-// (device lost, out of memory, an unsupported op), falls back to WASM and says why.
+// Encoder sessions in the browser (inside our own worker): onnxruntime-web's native WebGPU execution
+// provider on a real GPU (session.webgpu.ts: tiles from the adapter's limits, the self-check against
+// WASM), WASM with threads otherwise. Any WebGPU failure, at creation or in a run (device lost, out
+// of memory, an unsupported op, latents that fail the self-check), falls back to WASM and says why.
 import * as ort from 'onnxruntime-web';
 import type { EncoderSession } from './runtime.ts';
 import { describeError } from '../describe-error.ts';
-import { withFallback } from './session-fallback.ts';
+import { readModelConfig } from './model.ts';
+import { guardedWebGpuSession, type GpuAdapterLike } from './session.webgpu.ts';
+import type { SelfCheckResult } from './session-fallback.ts';
 import { wrapSession } from './session-feeds.ts';
-import { webGpuUnavailableReason } from '../platform/gpu.ts';
+import { chooseGpuAdapter } from '../platform/gpu.ts';
 
 /** Where the app serves onnxruntime-web's WASM runtime (copied from node_modules by prepare-assets). */
 export const ORT_WASM_URL_PATH = '/ort/';
@@ -14,7 +17,12 @@ export const ORT_WASM_URL_PATH = '/ort/';
 export interface BrowserSessionOptions {
   /** Default true: use WebGPU when a real (non-fallback) adapter exists. */
   preferWebGpu?: boolean;
+  /** Run WebGPU on a software adapter too (SwiftShader): for tests of the GPU path, never for users. */
+  allowSoftwareGpu?: boolean;
+  /** The backend chosen and why, in words, once the session exists. */
+  onBackend?(backend: string, why: string): void;
   onFallback?(reason: string): void;
+  onChecked?(result: SelfCheckResult): void;
 }
 
 function configureWasm(): number {
@@ -25,23 +33,42 @@ function configureWasm(): number {
   return threads;
 }
 
-async function createWasmSession(model: Uint8Array): Promise<EncoderSession> {
+export async function createWasmSession(model: Uint8Array): Promise<EncoderSession> {
   const threads = configureWasm();
   const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
   return wrapSession(session, ort.Tensor, `WASM (onnxruntime-web, ${threads} thread${threads === 1 ? '' : 's'})`);
 }
 
 export async function createBrowserSession(model: Uint8Array, options: BrowserSessionOptions = {}): Promise<EncoderSession> {
-  const unavailable = options.preferWebGpu === false ? 'WebGPU was not asked for' : await webGpuUnavailableReason();
-  if (unavailable !== null) return createWasmSession(model);
-  configureWasm();
-  let gpuSession: EncoderSession;
+  const onWasm = async (why: string) => {
+    const session = await createWasmSession(model);
+    options.onBackend?.(session.backend, why);
+    return session;
+  };
+  if (options.preferWebGpu === false) return onWasm('WebGPU was not asked for');
+  const choice = await chooseGpuAdapter<GpuAdapterLike>({ allowSoftware: options.allowSoftwareGpu });
+  if (choice.adapter === null) return onWasm(choice.reason);
+  const config = readModelConfig(model);
+  if (!config) return onWasm('the model does not record its configuration, which sizes WebGPU tiles; convert it again');
   try {
-    const session = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' });
-    gpuSession = wrapSession(session, ort.Tensor, 'WebGPU (onnxruntime-web)');
+    // The native WebGPU EP lives in its own build (and chunk), loaded only where a GPU will use it.
+    // Every op of the graph has a WebGPU kernel, so its WASM side needs no threads.
+    const native = await import('onnxruntime-web/webgpu');
+    native.env.wasm.numThreads = 1;
+    const session = await guardedWebGpuSession(model, {
+      ort: native,
+      build: 'native',
+      adapter: choice.adapter,
+      config,
+      createCpu: () => createWasmSession(model),
+      onFallback: (reason) => options.onFallback?.(reason),
+      onChecked: options.onChecked,
+    });
+    options.onBackend?.(session.backend, 'a WebGPU adapter is available; its first tiles are checked against WASM');
+    return session;
   } catch (error) {
-    options.onFallback?.(`WebGPU could not start the encoder (${describeError(error)}); running on WASM`);
-    return createWasmSession(model);
+    const reason = `WebGPU could not start the encoder (${describeError(error)}); running on WASM`;
+    options.onFallback?.(reason);
+    return onWasm(reason);
   }
-  return withFallback(gpuSession, () => createWasmSession(model), (error) => options.onFallback?.(`WebGPU failed during encoding (${describeError(error)}); continuing on WASM`));
 }

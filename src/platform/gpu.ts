@@ -13,17 +13,34 @@ interface NavigatorWithGpu {
   gpu?: { requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<AdapterWithFlags | null> };
 }
 
+export interface GpuAdapterOptions {
+  /**
+   * Take a software adapter too (SwiftShader, lavapipe): correct and slow, for tests of the WebGPU
+   * path on machines without a GPU. Never the product's default.
+   */
+  allowSoftware?: boolean;
+  /** Where WebGPU lives: the browser's navigator by default, or Dawn's in Node. */
+  gpu?: NavigatorWithGpu['gpu'];
+}
+
+/** A usable WebGPU adapter, or why there is none. */
+export type GpuAdapterChoice<A> = { adapter: A; reason: null } | { adapter: null; reason: string };
+
+/** The high-performance WebGPU adapter when it is a real GPU (or any, with allowSoftware), else why not. */
+export async function chooseGpuAdapter<A extends AdapterWithFlags = AdapterWithFlags>(options: GpuAdapterOptions = {}): Promise<GpuAdapterChoice<A>> {
+  const gpu = options.gpu ?? (typeof navigator === 'undefined' ? undefined : (navigator as NavigatorWithGpu).gpu);
+  if (!gpu) return { adapter: null, reason: 'this browser has no WebGPU' };
+  const adapter = (await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null)) as A | null;
+  if (!adapter) return { adapter: null, reason: 'no WebGPU adapter is available' };
+  const name = adapter.info?.description || adapter.info?.vendor || 'software';
+  const software = (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) || SOFTWARE_RENDERER.test(name);
+  if (software && !options.allowSoftware) return { adapter: null, reason: `the WebGPU adapter (${name}) is a software fallback, slower than WASM` };
+  return { adapter, reason: null };
+}
+
 /** Why WebGPU should not be used here, or null when a real GPU adapter exists. */
 export async function webGpuUnavailableReason(): Promise<string | null> {
-  const gpu = typeof navigator === 'undefined' ? undefined : (navigator as NavigatorWithGpu).gpu;
-  if (!gpu) return 'this browser has no WebGPU';
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
-  if (!adapter) return 'no WebGPU adapter is available';
-  if (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) {
-    const name = adapter.info?.description || adapter.info?.vendor || 'software';
-    return `the WebGPU adapter (${name}) is a software fallback, slower than WASM`;
-  }
-  return null;
+  return (await chooseGpuAdapter()).reason;
 }
 
 /** Why WebGL should not be used for computing here, or null when it runs on a GPU. */

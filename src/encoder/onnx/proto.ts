@@ -138,3 +138,18 @@ const ModelProto = root.lookupType('onnx.ModelProto');
 export function encodeModel(model: ModelMessage): Uint8Array {
   return ModelProto.encode(ModelProto.fromObject(model)).finish();
 }
+
+/** A model's metadata_props (ModelProto field 14), read without decoding its graph and weights. */
+export function readModelMetadata(onnx: Uint8Array): Record<string, string> {
+  const reader = protobuf.Reader.create(onnx);
+  const StringStringEntry = root.lookupType('onnx.StringStringEntryProto');
+  const metadata: Record<string, string> = {};
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32();
+    if (tag >>> 3 === 14 && (tag & 7) === 2) {
+      const entry = StringStringEntry.decode(reader.bytes()) as unknown as { key: string; value: string };
+      metadata[entry.key] = entry.value;
+    } else reader.skipType(tag & 7);
+  }
+  return metadata;
+}
