@@ -101,6 +101,8 @@ export async function createWebGpuSession(model: Uint8Array, options: WebGpuSess
 export interface GuardedWebGpuOptions extends WebGpuSessionOptions {
   /** The CPU session that checks the GPU's first tiles and takes over if the GPU fails or is wrong. */
   createCpu(): Promise<EncoderSession>;
+  /** The CPU session's name in messages (default WASM). */
+  cpuName?: string;
   /** Why the encode left the GPU, in words with the figures. */
   onFallback(reason: string): void;
   onChecked?(result: SelfCheckResult): void;
@@ -119,7 +121,7 @@ export function fallbackReason(error: unknown, cpuBackend = 'WASM'): string {
 export async function guardedWebGpuSession(model: Uint8Array, options: GuardedWebGpuOptions): Promise<EncoderSession> {
   const gpu = await createWebGpuSession(model, options);
   return guardGpuSession(gpu, options.createCpu, {
-    onFallback: (error) => options.onFallback(fallbackReason(error)),
+    onFallback: (error) => options.onFallback(fallbackReason(error, options.cpuName)),
     onChecked: options.onChecked,
   });
 }

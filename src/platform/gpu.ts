@@ -13,6 +13,9 @@ interface NavigatorWithGpu {
   gpu?: { requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<AdapterWithFlags | null> };
 }
 
+/** WebGPU's entry point, navigator.gpu (a browser's, or Dawn's in Node). */
+export type GpuEntry = NonNullable<NavigatorWithGpu['gpu']>;
+
 export interface GpuAdapterOptions {
   /**
    * Take a software adapter too (SwiftShader, lavapipe): correct and slow, for tests of the WebGPU
@@ -20,7 +23,7 @@ export interface GpuAdapterOptions {
    */
   allowSoftware?: boolean;
   /** Where WebGPU lives: the browser's navigator by default, or Dawn's in Node. */
-  gpu?: NavigatorWithGpu['gpu'];
+  gpu?: GpuEntry;
 }
 
 /** A usable WebGPU adapter, or why there is none. */

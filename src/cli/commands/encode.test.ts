@@ -63,6 +63,26 @@ describe('latent-explorer encode', () => {
   it('refuses two times for one .npy and a bad --out', async () => {
     expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00,2022-08-07T12:00', '--model', model, '--out', join(dir, 'y.npy')])).toBe(2);
     expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00', '--model', model, '--out', join(dir, 'y.csv')])).toBe(2);
+    expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00', '--model', model, '--out', join(dir, 'y.npy'), '--backend', 'cuda'])).toBe(2);
+  });
+
+  it('--backend webgpu gives Aurora’s latents on a GPU (self-checked) or, without one, on the CPU and says why', async () => {
+    const out = join(dir, 'gpu.npy');
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00', '--model', model, '--out', out, '--backend', 'webgpu'])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const said = lines.join('');
+    expect(said).toMatch(/WebGPU adapter: |--backend webgpu: .*; encoding on the CPU/);
+    const array = readNpy(new Uint8Array(await readFile(out)));
+    if (!isNpyDtype(array, '<f4')) throw new Error(`expected float32, got ${array.dtype}`);
+    expect(maxAbsDifference(array.data, (await readFixtureArray('expected/encoding.npy')).data)).toBeLessThanOrEqual(1e-4);
   });
 
   it('encodes a time listed five times once, saying so', async () => {

@@ -13,7 +13,9 @@ import { openSource } from '../../data/store.node.ts';
 import { writeNpy } from '../../io/npy.ts';
 import { describeLatentStore } from '../../encoder/latent-store-description.node.ts';
 import { readModel, sha256File } from '../../encoder/model-files.node.ts';
-import { encodeBatch, type Region } from '../../encoder/runtime.ts';
+import { encodeBatch, type EncoderSession, type Region } from '../../encoder/runtime.ts';
+import type { EncoderConfig } from '../../encoder/config.ts';
+import { createGuardedDawnSession, dawnAdapter } from '../../encoder/session.dawn.node.ts';
 import { createNodeSession } from '../../encoder/session.node.ts';
 
 export const summary = 'Encode ERA5 times with an ONNX encoder into latents (.npy or .zarr)';
@@ -21,7 +23,7 @@ export const summary = 'Encode ERA5 times with an ONNX encoder into latents (.np
 export const usage = `Usage: latent-explorer encode --store URL|PATH [--static URL|PATH] [--layout wb2|cds]
                               (--time ISO[,ISO...] | --times RULE) [--region S,N,W,E] --model FILE
                               --out FILE.npy|DIR.zarr [--dtype float32|float64]
-                              [--shard K/N | --shards N]
+                              [--shard K/N | --shards N] [--backend cpu|webgpu|wasm]
 
 Reads the two history steps of each time from an ERA5 Zarr store, normalises them as
 Aurora does and runs the encoder (onnxruntime-node, WASM if the native runtime cannot load).
@@ -37,6 +39,11 @@ Options:
                (W > E crosses the 0/360 meridian); default: the whole grid.
                Write --region=-20,30,-50,70 when the first number is negative
   --model      an encoder from 'convert' or 'init-model' (with its .onnx.json sidecar)
+  --backend    cpu (default): onnxruntime-node on every core;
+               webgpu: WebGPU through Dawn (the npm package webgpu) on a Vulkan GPU, tiles from
+               the GPU's limits, its first tiles checked against the CPU (a mismatch or a GPU
+               error moves the encode to the CPU, and says why); the CPU when there is no GPU;
+               wasm: onnxruntime-web's WASM
   --out        FILE.npy: float32 (1, latent_levels * patches, D), Aurora's layout (one time only)
                DIR.zarr: a latent store in the study's layout, which xarray opens:
                surface_latent (time, embed, lat, lon) and atmos_latent (time, embed, level, lat,
@@ -90,6 +97,30 @@ export function throttledProgress(): (line: string, done: boolean) => void {
   };
 }
 
+export const ENCODE_BACKENDS = ['cpu', 'webgpu', 'wasm'] as const;
+export type EncodeBackend = (typeof ENCODE_BACKENDS)[number];
+
+const warn = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The session `backend` names; webgpu without a usable GPU runs on the CPU, and says why. */
+export async function createEncodeSession(onnx: Uint8Array, config: EncoderConfig, backend: EncodeBackend): Promise<EncoderSession> {
+  const cpu = () => createNodeSession(onnx, { onFallback: (reason) => warn(`onnxruntime-node unavailable (${reason}); using WASM`) });
+  if (backend === 'wasm') return createNodeSession(onnx, { backend: 'wasm' });
+  if (backend === 'cpu') return cpu();
+  const found = await dawnAdapter();
+  if (found.gpu === null) {
+    warn(`--backend webgpu: ${found.reason}; encoding on the CPU`);
+    return cpu();
+  }
+  warn(`WebGPU adapter: ${found.gpu.description}`);
+  try {
+    return await createGuardedDawnSession(onnx, { config, createCpu: cpu, onFallback: warn, onChecked: (check) => warn(`self-check: ${check.checkedPatches} patches of a ${check.tilePatches}-patch tile within ${check.maxAbsDifference.toExponential(1)} of the CPU`) });
+  } catch (error) {
+    warn(`WebGPU could not start the encoder (${error instanceof Error ? error.message : String(error)}); encoding on the CPU`);
+    return cpu();
+  }
+}
+
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions(args, {
     store: { type: 'string' },
@@ -103,6 +134,7 @@ export async function run(args: string[]): Promise<number> {
     dtype: { type: 'string' },
     shard: { type: 'string' },
     shards: { type: 'string' },
+    backend: { type: 'string', default: 'cpu' },
   });
   if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}'`);
   const store = requireString(values.store, 'store');
@@ -122,6 +154,8 @@ export async function run(args: string[]): Promise<number> {
   if (dtype !== 'float32' && dtype !== 'float64') throw new CliError(`--dtype must be float32 or float64, got '${dtype}'`);
   const shard = toZarr ? resolveShard(values.shard, values.shards, process.env) : undefined;
 
+  const backend = values.backend;
+  if (!(ENCODE_BACKENDS as readonly string[]).includes(backend)) throw new CliError(`--backend must be one of ${ENCODE_BACKENDS.join(', ')}, got '${backend}'`);
   const model = await readModel(modelPath);
   const source = await openSource(store);
   const staticSource = values.static ? await openSource(values.static) : undefined;
@@ -147,7 +181,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${out}: shard ${shard.index}/${shard.count} (${shard.from}) has ${mine.length} of the store's ${times.length} times\n`);
   }
 
-  const session = await createNodeSession(model.onnx, { onFallback: (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`) });
+  const session = await createEncodeSession(model.onnx, model.sidecar.config, backend as EncodeBackend);
   try {
     const trainedNote = model.sidecar.trained ? '' : ' (UNTRAINED control)';
     process.stderr.write(`model ${model.sidecar.name}${trainedNote} on ${session.backend}\n`);
