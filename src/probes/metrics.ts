@@ -28,6 +28,20 @@ export interface BinaryMetrics {
   specificity: number;
 }
 
+/** The scores a probe is read by, in the order tables and charts show them. */
+export const PROBE_SCORES = ['accuracy', 'precision', 'recall', 'f1', 'rocAuc'] as const;
+export type ProbeScore = (typeof PROBE_SCORES)[number];
+export type ProbeScores = Pick<BinaryMetrics, ProbeScore>;
+
+/** The scores alone, e.g. to keep per fold without the counts. */
+export const probeScores = (metrics: BinaryMetrics): ProbeScores => ({
+  accuracy: metrics.accuracy,
+  precision: metrics.precision,
+  recall: metrics.recall,
+  f1: metrics.f1,
+  rocAuc: metrics.rocAuc,
+});
+
 const ratio = (numerator: number, denominator: number) => (denominator === 0 ? 0 : numerator / denominator);
 
 function checkLengths(name: string, a: ArrayLike<number>, b: ArrayLike<number>): void {

@@ -1,6 +1,7 @@
 // The "probe card": one comparison summarised for reading, for the CLI's table and JSON and for the
 // app's Compare panel alike. Every accuracy comes with the majority-class accuracy of the same rows
 // and its spread over the runs (dates x seeds, and separately over folds).
+import { PROBE_SCORES, type ProbeScore } from '../probes/metrics.ts';
 import { BASELINES, type Arm, type ArmRun, type ComparisonTask } from './compare.ts';
 
 /** Mean and sample standard deviation (n - 1; 0 for one value) of the finite values. */
@@ -37,10 +38,12 @@ export interface ArmSummary {
   runs: number;
   accuracy: Spread;
   majority: Spread;
+  precision: Spread;
+  recall: Spread;
   f1: Spread;
   rocAuc: Spread;
-  /** Over every fitted fold of every run (blocks give k per run). */
-  foldAccuracy: Spread;
+  /** Each score over every fitted fold of every run (blocks give k per run). */
+  foldScores: Record<ProbeScore, Spread>;
   perTime: TimeSummary[];
   /** Each C the arm's probes were fitted with, ascending, and on how many fitted folds (they differ with C 'cv'). */
   C: Array<{ value: number; folds: number }>;
@@ -118,9 +121,11 @@ function summariseArm(arm: Arm, runs: readonly ArmRun[], facts: CardFacts): ArmS
     runs: runs.length,
     accuracy: spread(runs.map((run) => run.accuracy)),
     majority: spread(runs.map((run) => run.majority)),
+    precision: spread(runs.map((run) => run.precision)),
+    recall: spread(runs.map((run) => run.recall)),
     f1: spread(runs.map((run) => run.f1)),
     rocAuc: spread(runs.map((run) => run.rocAuc)),
-    foldAccuracy: spread(runs.flatMap((run) => run.foldAccuracies)),
+    foldScores: Object.fromEntries(PROBE_SCORES.map((score) => [score, spread(runs.flatMap((run) => run.foldScores.map((fold) => fold[score])))])) as Record<ProbeScore, Spread>,
     perTime: times.map((time) => {
       const entries = runs.flatMap((run) => run.perTime.filter((entry) => entry.time === time));
       return { time, accuracy: spread(entries.map((entry) => entry.accuracy)), majority: spread(entries.map((entry) => entry.majority)) };

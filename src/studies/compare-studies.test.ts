@@ -79,8 +79,8 @@ describe('compareLandSea', () => {
     const oneFold = await compareLandSea(inputs, { split: splitChoice('blocks', 0, 2), baselines: [] });
     const pooled = await compareLandSea(inputs, { split: splitChoice('blocks', 0), baselines: [] });
     expect(oneFold.split).toBe('10° blocks, fold 3/5');
-    expect(oneFold.arms[0].foldAccuracy.n).toBe(1);
-    expect(pooled.arms[0].foldAccuracy.n).toBe(5);
+    expect(oneFold.arms[0].foldScores.accuracy.n).toBe(1);
+    expect(pooled.arms[0].foldScores.accuracy.n).toBe(5);
     expect(pooled.nTest).toBe(lat.length);
     expect(oneFold.nTest).toBeLessThan(lat.length / 2);
   });

@@ -7,10 +7,10 @@ import { throwIfCancelled } from '../errors.ts';
 import { DEFAULT_C, predictLabels } from '../probes/logreg.ts';
 import { ProbeInputError, type JobControl } from '../probes/job.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
-import { majorityClass } from '../probes/metrics.ts';
+import { majorityClass, probeScores, type ProbeScores } from '../probes/metrics.ts';
 import { tuneC } from '../probes/tune-c.ts';
 import { controlTask, DEFAULT_CONTROL_CELL_DEGREES, heldOutCellRows, shuffledLabels } from './baselines.ts';
-import { evaluateProbe, type ProbeEvaluation } from './evaluate.ts';
+import { evaluateProbe, type FoldProbe, type ProbeEvaluation } from './evaluate.ts';
 import { StudyInputError, type StudyProgress } from './progress.ts';
 import { isSeededSplit, planFolds, withSeed, type Fold, type RowFacts, type SplitChoice } from './split.ts';
 
@@ -74,6 +74,8 @@ export interface CompareOptions {
   controlCellDegrees?: number;
   /** Weight each row by cos(latitude) when fitting, so that every area counts alike. */
   areaWeights?: boolean;
+  /** Keep each fold's fitted probe in the runs (ArmRun.probes). */
+  keepProbes?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: StudyProgress) => void;
 }
@@ -99,11 +101,15 @@ export interface ArmRun {
   testPositives: number;
   accuracy: number;
   majority: number;
+  precision: number;
+  recall: number;
   f1: number;
   /** NaN when the test rows hold one class. */
   rocAuc: number;
-  /** Each fitted fold's accuracy. */
-  foldAccuracies: number[];
+  /** Each fitted fold's scores. */
+  foldScores: ProbeScores[];
+  /** With `keepProbes`: each fold's fitted probe, null where the fold was skipped. */
+  probes?: Array<FoldProbe | null>;
   /** Each fitted fold's C (chosen per fold with C 'cv'). */
   C: number[];
   /** Per time of the test rows, in time order. */
@@ -150,7 +156,7 @@ export async function compareArms(tasks: readonly ComparisonTask[], options: Com
         },
       });
       fitsDone++;
-      return armRun({ arm, source, task, labels, folds, evaluation, seed, cells });
+      return armRun({ arm, source, task, labels, folds, evaluation, seed, cells }, options.keepProbes ?? false);
     };
     for (const [k, seed] of options.seeds.entries()) {
       const folds = options.plan(task.rows, seed);
@@ -181,7 +187,7 @@ interface FittedArm {
   cells?: Int32Array;
 }
 
-function armRun({ arm, source, task, labels, folds, evaluation, seed, cells }: FittedArm): ArmRun {
+function armRun({ arm, source, task, labels, folds, evaluation, seed, cells }: FittedArm, keepProbes: boolean): ArmRun {
   // Per row: the probe's prediction and the majority class of its fold's training rows (-1 untested).
   const predicted = new Int8Array(labels.length).fill(-1);
   const majority = new Int8Array(labels.length).fill(-1);
@@ -221,9 +227,12 @@ function armRun({ arm, source, task, labels, folds, evaluation, seed, cells }: F
     testPositives: evaluation.testPositives,
     accuracy: evaluation.metrics.accuracy,
     majority: score(evaluation.testRows).majority,
+    precision: evaluation.metrics.precision,
+    recall: evaluation.metrics.recall,
     f1: evaluation.metrics.f1,
     rocAuc: evaluation.metrics.rocAuc,
-    foldAccuracies: evaluation.folds.flatMap((fold) => (fold.metrics ? [fold.metrics.accuracy] : [])),
+    foldScores: evaluation.folds.flatMap((fold) => (fold.metrics ? [probeScores(fold.metrics)] : [])),
+    ...(keepProbes ? { probes: evaluation.folds.map((fold) => fold.probe ?? null) } : {}),
     C: evaluation.folds.flatMap((fold) => (fold.C === undefined ? [] : [fold.C])),
     perTime: [...byTime.keys()].sort((a, b) => a - b).map((time) => ({ time: task.rows.timeNames[time], ...score(byTime.get(time)!) })),
     ...(heldOut && heldOut.length > 0 ? { heldOutCells: score(heldOut) } : {}),

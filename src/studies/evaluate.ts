@@ -2,7 +2,7 @@
 // longitude band) or folds (spatial blocks, leave one time out) whose test predictions are pooled,
 // so that every plan gives one table row, one precision-recall curve and one prediction per tested row.
 import type { JobControl } from '../probes/job.ts';
-import { DEFAULT_C, fitLogistic, predictLabels, predictProbabilities, type LogisticOptions } from '../probes/logreg.ts';
+import { DEFAULT_C, fitLogistic, predictLabels, predictProbabilities, type LogisticModel, type LogisticOptions } from '../probes/logreg.ts';
 import { selectRows, type FeatureMatrix } from '../probes/matrix.ts';
 import { binaryMetrics, classCounts, precisionRecallCurve, type BinaryMetrics, type PrecisionRecallCurve } from '../probes/metrics.ts';
 import { StudyInputError } from './progress.ts';
@@ -23,7 +23,12 @@ export interface FoldResult extends SplitSizes {
   /** The C the fold's probe was fitted with. */
   C?: number;
   converged?: boolean;
+  /** The fitted probe, e.g. to predict another time's rows with it (no refit). */
+  probe?: FoldProbe;
 }
+
+/** A fold's fitted probe: what predicting with it needs. */
+export type FoldProbe = Pick<LogisticModel, 'coef' | 'intercept'>;
 
 export interface ProbeEvaluation extends SplitSizes {
   /** On the pooled test predictions of all folds fitted. */
@@ -90,7 +95,7 @@ export async function evaluateProbe(x: FeatureMatrix, labels: Uint8Array, folds:
     const foldProbabilities = predictProbabilities(model, selectRows(x, fold.split.test));
     testRows.push(...fold.split.test);
     probabilities.push(...foldProbabilities);
-    results.push({ name: fold.name, ...sizes, metrics: binaryMetrics(testLabels, predictLabels(foldProbabilities), foldProbabilities), C, converged: model.converged });
+    results.push({ name: fold.name, ...sizes, metrics: binaryMetrics(testLabels, predictLabels(foldProbabilities), foldProbabilities), C, converged: model.converged, probe: { coef: model.coef, intercept: model.intercept } });
   }
   const fitted = results.filter((fold) => !fold.skipped);
   if (fitted.length === 0) throw new StudyInputError(`no fold could be fitted: ${results.map((fold) => `${fold.name}: ${fold.skipped}`).join('; ')}`);

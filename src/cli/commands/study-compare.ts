@@ -204,7 +204,7 @@ export function cardJson(card: ProbeCard) {
       majority: spreadJson(arm.majority),
       f1: spreadJson(arm.f1),
       roc_auc: spreadJson(arm.rocAuc),
-      fold_accuracy: spreadJson(arm.foldAccuracy),
+      fold_accuracy: spreadJson(arm.foldScores.accuracy),
       c: arm.C,
       per_date: arm.perTime.map((entry) => ({ time: entry.time, accuracy: spreadJson(entry.accuracy), majority: spreadJson(entry.majority) })),
       ...(arm.heldOutCells ? { held_out_cells: { accuracy: spreadJson(arm.heldOutCells.accuracy), majority: spreadJson(arm.heldOutCells.majority), n_test: arm.heldOutCells.nTest } } : {}),
