@@ -1,0 +1,93 @@
+// Runs a sweep cell by cell, level by level: one time's latents at one level are read, fitted and
+// let go before the next are read, so that memory holds one cell (and, with the transfer matrix, the
+// current level's test rows). Cells are handed out as they finish; a cancelled sweep keeps them.
+import { throwIfCancelled } from '../errors.ts';
+import { StudyInputError } from './progress.ts';
+import { checkSweepSettings, fitSweepCell, type CellFit, type SweepCell, type SweepCellInput, type SweepSettings } from './sweep.ts';
+import { withDrift } from './sweep-drift.ts';
+import { LevelTransfer } from './sweep-transfer.ts';
+
+/** Where a sweep's cells come from: a latent store, or ERA5 through an encoder, labelled by the study. */
+export interface SweepSource {
+  /** The sweep's times, 'YYYY-MM-DDTHH:MM' (UTC), in sweep order. */
+  readonly times: readonly string[];
+  /** One time's rows at one latent level; the caller lets go of them after the cell's fit. */
+  read(timeIndex: number, level: number, signal?: AbortSignal): Promise<SweepCellInput>;
+}
+
+export interface SweepPlan extends SweepSettings {
+  /** Latent levels, in sweep order: 0 the surface, 1.. the atmospheric levels. */
+  levels: readonly number[];
+  /** Also fill the time x time matrix of each level (time A's probe on time B's test rows). */
+  transfer: boolean;
+}
+
+export interface SweepProgress {
+  /** 1-based: "cell k of n". */
+  cell: number;
+  cells: number;
+  time: string;
+  level: number;
+  /** Within the cell, 0..1. */
+  fraction: number;
+  message: string;
+}
+
+export interface SweepHooks {
+  signal?: AbortSignal;
+  onProgress?: (progress: SweepProgress) => void;
+  /** Each cell as it finishes, with its drift against the level's first time. */
+  onCell?: (cell: SweepCell, fit: CellFit) => void | Promise<void>;
+  /** A cell fitted before with the same source and settings (e.g. from a cache): not refitted. */
+  cached?: (time: string, level: number) => Promise<CellFit | undefined> | CellFit | undefined;
+}
+
+export interface LevelTransferMatrix {
+  level: number;
+  times: readonly string[];
+  /** accuracy[a][b]: time a's probe on time b's test rows; null where no row could be predicted. */
+  accuracy: Array<Array<number | null>>;
+}
+
+export interface SweepResult {
+  cells: SweepCell[];
+  transfer: LevelTransferMatrix[] | null;
+}
+
+export async function runSweep(source: SweepSource, plan: SweepPlan, hooks: SweepHooks = {}): Promise<SweepResult> {
+  checkSweepSettings(plan);
+  if (source.times.length === 0) throw new StudyInputError('a sweep needs at least one time');
+  if (plan.levels.length === 0) throw new StudyInputError('a sweep needs at least one latent level');
+  if (plan.transfer && source.times.length < 2) throw new StudyInputError('the transfer matrix needs at least two times');
+  const { signal } = hooks;
+  const total = source.times.length * plan.levels.length;
+  const cells: SweepCell[] = [];
+  const transfer: LevelTransferMatrix[] = [];
+  for (const [l, level] of plan.levels.entries()) {
+    const matrix = plan.transfer ? new LevelTransfer(source.times) : null;
+    let first: CellFit | undefined;
+    for (const [t, time] of source.times.entries()) {
+      throwIfCancelled(signal, 'The sweep');
+      const cell = l * source.times.length + t + 1;
+      const report = (fraction: number, message: string) => hooks.onProgress?.({ cell, cells: total, time, level, fraction, message });
+      let fit = await hooks.cached?.(time, level);
+      // A cached cell needs its latents only for the transfer matrix's test rows.
+      let input: SweepCellInput | undefined;
+      if (!fit || matrix) {
+        report(0, 'reading latents');
+        input = await source.read(t, level, signal);
+        if (input.time !== time || input.level !== level) throw new StudyInputError(`asked for ${time}, level ${level}, the source gave ${input.time}, level ${input.level}`);
+      }
+      if (!fit) {
+        fit = await fitSweepCell(input!, plan, { signal, onProgress: (progress) => report(0.1 + 0.9 * progress.fraction, progress.message) });
+      }
+      first ??= fit;
+      if (matrix) matrix.add(t, fit, input!);
+      const withDriftCell = withDrift(fit, first);
+      cells.push(withDriftCell);
+      await hooks.onCell?.(withDriftCell, fit);
+    }
+    if (matrix) transfer.push({ level, times: source.times, accuracy: matrix.rows() });
+  }
+  return { cells, transfer: plan.transfer ? transfer : null };
+}
