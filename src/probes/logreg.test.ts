@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeProbeBackend } from './backend.node.ts';
 import { conceptScores, conceptVector, pearsonCorrelation } from './concept.ts';
 import { ProbeInputError } from './job.ts';
+import { weightedGram } from './gram.ts';
 import { fitLogistic, predictLabels, predictProbabilities } from './logreg.ts';
 import { featureMatrix, selectRows } from './matrix.ts';
 import { binaryMetrics } from './metrics.ts';
@@ -76,6 +77,26 @@ describe('fitLogistic', () => {
     expect(model.iterations).toBeLessThan(15);
     // Still the optimum: the remaining gradient is far below anything a prediction could feel.
     expect(model.gradientMaxAbs).toBeLessThan(1e-5);
+  });
+
+  it('fits the same probe from a Gram matrix the caller already has (about any centre, with sample weights)', async () => {
+    const { x, y, testMask } = fixture;
+    const { train } = maskSplit(testMask);
+    const trainX = selectRows(x, train);
+    const trainY = Uint8Array.from(train, (row) => y[row]);
+    const weights = Array.from(train, (_, i) => 0.5 + (i % 4) / 4);
+    const centre = Float64Array.from({ length: x.cols }, (_, j) => 0.1 * j);
+    const startGram = { gram: await weightedGram(trainX, { centre, rowWeights: weights }), centre };
+    const plain = await fitLogistic(trainX, trainY, { sampleWeights: weights });
+    const shared = await fitLogistic(trainX, trainY, { sampleWeights: weights, startGram });
+    expect(shared.converged).toBe(true);
+    // The same starting Hessian (not merely some preconditioner): the same Newton path.
+    expect(shared.iterations).toBe(plain.iterations);
+    shared.coef.forEach((value, j) => expect(value).toBeCloseTo(plain.coef[j], 6));
+    expect(shared.intercept).toBeCloseTo(plain.intercept, 6);
+    // A Gram of other rows is refused, not used.
+    const other = { gram: await weightedGram(selectRows(x, train.subarray(1)), { centre }), centre };
+    await expect(fitLogistic(trainX, trainY, { startGram: other })).rejects.toThrow(/another set of rows/);
   });
 
   it('rejects labels that are not 0/1 or only one class', async () => {

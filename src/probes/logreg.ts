@@ -11,7 +11,7 @@
 // cost a handful of matrix-vector products while keeping Newton's quadratic convergence.
 import * as tf from '@tensorflow/tfjs';
 import { choleskyFactor, choleskySolve } from './cholesky.ts';
-import { weightedGram } from './gram.ts';
+import { weightedGram, type Gram } from './gram.ts';
 import { throwIfCancelled } from '../errors.ts';
 import { ProbeInputError, type JobControl } from './job.ts';
 import { rowDot, type FeatureMatrix } from './matrix.ts';
@@ -27,7 +27,19 @@ export interface LogisticOptions {
    * integer weight k counts as k copies of it.
    */
   sampleWeights?: ArrayLike<number>;
+  /**
+   * The Gram matrix of these rows with their sample weights, about some centre (weightedGram with
+   * `centre` and `rowWeights`), when the caller has it: the Hessian at the starting point, where every
+   * row has the same probability, is built from it instead of from the rows. Probes fitted on the same
+   * rows with other labels (baselines) share one.
+   */
+  startGram?: StartGram;
   control?: JobControl;
+}
+
+export interface StartGram {
+  gram: Gram;
+  centre: Float64Array;
 }
 
 export interface LogisticModel {
@@ -107,7 +119,8 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
         refine();
         continue;
       }
-      if (rebuild || !preconditioner) preconditioner = await hessianFactor(x, curvature, control);
+      if (!preconditioner && options.startGram) preconditioner = startingHessianFactor(options.startGram, C * sigmoid(b) * (1 - sigmoid(b)), total, d);
+      else if (rebuild || !preconditioner) preconditioner = await hessianFactor(x, curvature, control);
       const forcing = Math.min(0.1, Math.sqrt(maxAbs(gradient) / gradientScale));
       const step = await conjugateGradient(products, curvature, gradient, preconditioner, forcing, control);
       rebuild = step.iterations > REBUILD_PRECONDITIONER_AFTER;
@@ -235,12 +248,33 @@ function exactGradient(x: FeatureMatrix, residual: Float64Array, w: Float64Array
 
 /** Cholesky factor of the exact Hessian [[X^T D X + I, X^T D 1], [1^T D X, 1^T D 1]]. */
 async function hessianFactor(x: FeatureMatrix, curvature: Float64Array, control: JobControl | undefined): Promise<Float64Array> {
-  const d = x.cols;
+  return factorHessian(await weightedGram(x, { rowWeights: curvature, control: { signal: control?.signal } }), x.cols);
+}
+
+/**
+ * The same at the starting point, where every row's curvature is C s_i p (1 - p) for one p: the Gram
+ * of the rows weighted by s_i about a centre c, moved to the origin (sum s x x^T = G + c S^T + S c^T +
+ * W c c^T with S = sum s (x - c), W = sum s) and scaled by C p (1 - p).
+ */
+function startingHessianFactor({ gram: centred, centre }: StartGram, scale: number, weightTotal: number, d: number): Float64Array {
+  if (centred.gram.length !== d * d || centre.length !== d) throw new ProbeInputError(`logistic regression: a start Gram of ${Math.sqrt(centred.gram.length)} features for ${d}`);
+  if (!(Math.abs(centred.weightTotal - weightTotal) <= 1e-9 * weightTotal)) {
+    throw new ProbeInputError(`logistic regression: the start Gram's rows weigh ${centred.weightTotal}, the training rows ${weightTotal}: it is another set of rows`);
+  }
+  const gram = new Float64Array(d * d);
+  const weightedSums = new Float64Array(d);
+  const W = centred.weightTotal;
+  for (let i = 0; i < d; i++) {
+    weightedSums[i] = scale * (centred.weightedSums[i] + W * centre[i]);
+    for (let j = 0; j < d; j++) {
+      gram[i * d + j] = scale * (centred.gram[i * d + j] + centre[i] * centred.weightedSums[j] + centred.weightedSums[i] * centre[j] + W * centre[i] * centre[j]);
+    }
+  }
+  return factorHessian({ gram, weightedSums, weightTotal: scale * W }, d);
+}
+
+function factorHessian({ gram, weightedSums, weightTotal }: Gram, d: number): Float64Array {
   const size = d + 1;
-  const { gram, weightedSums, weightTotal } = await weightedGram(x, {
-    rowWeights: curvature,
-    control: { signal: control?.signal },
-  });
   const hessian = new Float64Array(size * size);
   for (let i = 0; i < d; i++) {
     hessian.set(gram.subarray(i * d, (i + 1) * d), i * size);

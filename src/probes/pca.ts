@@ -51,8 +51,7 @@ export async function pca(x: FeatureMatrix, options: PcaOptions): Promise<PcaRes
   if (fitted < 2) throw new ProbeInputError(`PCA needs at least 2 rows to fit, got ${fitted}`);
 
   const { mean, weightTotal, weightSquares } = weightedMean(x, weights, fitRows);
-  const divisor = weights ? weightTotal - weightSquares / weightTotal : fitted - 1;
-  if (!(divisor > 0)) throw new ProbeInputError('PCA: the weights of the fitted rows leave no variance (all zero, or one row)');
+  const divisor = covarianceDivisor(fitted, weights ? { weightTotal, weightSquares } : undefined);
   const progress = (stage: string, from: number, to: number) => (fraction: number) =>
     control?.onProgress?.(from + (to - from) * fraction, stage);
   const { gram } = await weightedGram(x, {
@@ -61,24 +60,41 @@ export async function pca(x: FeatureMatrix, options: PcaOptions): Promise<PcaRes
     rowIndices: fitRows,
     control: { signal: control?.signal, onProgress: progress('covariance', 0, 0.7) },
   });
+  throwIfCancelled(control?.signal);
+  control?.onProgress?.(0.7, 'eigendecomposition');
+  const axes = principalAxes(gram, d, k, divisor);
+  const scores = await projectRows(x, axes.components, k, mean, { signal: control?.signal, onProgress: progress('scores', 0.9, 1) });
+  return { ...axes, componentCount: k, featureCount: d, mean, scores, fittedRows: fitted };
+}
+
+/** The covariance's divisor: n - 1, or with weights numpy's `np.cov(..., aweights=w)` sum w - sum w^2 / sum w. */
+export function covarianceDivisor(rows: number, weights?: { weightTotal: number; weightSquares: number }): number {
+  const divisor = weights ? weights.weightTotal - weights.weightSquares / weights.weightTotal : rows - 1;
+  if (!(divisor > 0)) throw new ProbeInputError('PCA: the weights of the fitted rows leave no variance (all zero, or one row)');
+  return divisor;
+}
+
+export type PrincipalAxes = Pick<PcaResult, 'components' | 'explainedVariance' | 'explainedVarianceRatio'>;
+
+/**
+ * The K leading principal axes from the Gram matrix of the centred rows (D x D, sum_i w_i (x_i - mean)
+ * (x_i - mean)^T, as weightedGram gives it about the mean) and the covariance's divisor. Overwrites `gram`.
+ */
+export function principalAxes(gram: Float64Array, d: number, k: number, divisor: number): PrincipalAxes {
   for (let i = 0; i < gram.length; i++) gram[i] /= divisor;
   let totalVariance = 0;
   for (let j = 0; j < d; j++) totalVariance += gram[j * d + j];
-
-  throwIfCancelled(control?.signal);
-  control?.onProgress?.(0.7, 'eigendecomposition');
   const eigen = symmetricEigen(gram, d, k);
   const components = eigen.vectors;
   orientLargestLoadingPositive(components, k, d);
   // Round-off can leave the smallest eigenvalues a hair below zero.
   const explainedVariance = eigen.values.map((value) => Math.max(value, 0));
   const explainedVarianceRatio = explainedVariance.map((value) => (totalVariance > 0 ? value / totalVariance : 0));
-
-  const scores = await projectRows(x, components, k, mean, { signal: control?.signal, onProgress: progress('scores', 0.9, 1) });
-  return { components, componentCount: k, featureCount: d, explainedVariance, explainedVarianceRatio, mean, scores, fittedRows: fitted };
+  return { components, explainedVariance, explainedVarianceRatio };
 }
 
-function weightedMean(x: FeatureMatrix, weights: ArrayLike<number> | undefined, rows: ArrayLike<number> | undefined) {
+/** The (weighted) mean of the rows (all, or `rows`), with the weights' sum and sum of squares. */
+export function weightedMean(x: FeatureMatrix, weights: ArrayLike<number> | undefined, rows: ArrayLike<number> | undefined) {
   const d = x.cols;
   const sums = new Float64Array(d);
   let weightTotal = 0;
