@@ -8,6 +8,7 @@ import { DEFAULT_C, predictLabels } from '../probes/logreg.ts';
 import { ProbeInputError, type JobControl } from '../probes/job.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
 import { majorityClass, probeScores, type ProbeScores } from '../probes/metrics.ts';
+import { foldGrams, type FoldGrams } from '../probes/fold-grams.ts';
 import { tuneC } from '../probes/tune-c.ts';
 import { controlTask, DEFAULT_CONTROL_CELL_DEGREES, heldOutCellRows, shuffledLabels } from './baselines.ts';
 import { evaluateProbe, type FoldProbe, type ProbeEvaluation } from './evaluate.ts';
@@ -76,6 +77,8 @@ export interface CompareOptions {
   areaWeights?: boolean;
   /** Keep each fold's fitted probe in the runs (ArmRun.probes). */
   keepProbes?: boolean;
+  /** Called with the Gram matrices of each feature set's folds as they are computed (e.g. for a PCA of the same rows). */
+  onFoldGrams?: (source: FeatureSource, grams: FoldGrams) => void;
   signal?: AbortSignal;
   onProgress?: (progress: StudyProgress) => void;
 }
@@ -135,8 +138,20 @@ export async function compareArms(tasks: readonly ComparisonTask[], options: Com
     const labelSource = task.sources.find((source) => source.arm === (options.labelFeatures ?? 'model'));
     if (!labelSource) throw new StudyInputError(`the label baselines are to use the ${options.labelFeatures} features, which this comparison does not have; add that baseline`);
     const weights = options.areaWeights ? Float64Array.from(task.rows.lat, cosLatitudeWeight) : undefined;
+    // One pass of Gram matrices per feature set and fold plan, shared by every arm fitted on them.
+    const grams = new Map<FeatureSource, FoldGrams>();
+    const gramsOf = async (source: FeatureSource, folds: Fold[]): Promise<FoldGrams> => {
+      let found = grams.get(source);
+      if (!found) {
+        found = await foldGrams(source.x, folds.map((fold) => fold.split.test), { rowWeights: weights, control: { signal: options.signal } });
+        grams.set(source, found);
+        options.onFoldGrams?.(source, found);
+      }
+      return found;
+    };
     const fit = async (arm: Arm, source: FeatureSource, labels: Uint8Array, folds: Fold[], seed: number | null, cells?: Int32Array): Promise<ArmRun> => {
       throwIfCancelled(options.signal);
+      const { train } = await gramsOf(source, folds);
       // Inner folds dealt by the repeat seed; arms fitted once (seed null) deal them with 0.
       const chooseC = async (trainRows: Uint32Array, control: JobControl) => {
         try {
@@ -150,6 +165,7 @@ export async function compareArms(tasks: readonly ComparisonTask[], options: Com
       const evaluation = await evaluateProbe(source.x, labels, folds, {
         ...(C === 'cv' ? { chooseC } : { C }),
         rowWeights: weights,
+        startGram: (k) => train[k],
         control: {
           signal: options.signal,
           onProgress: (fraction, message) => options.onProgress?.({ stage: 'probe', fraction: (fitsDone + fraction) / totalFits, message: `${task.name}, ${arm}: ${message}` }),
@@ -160,6 +176,8 @@ export async function compareArms(tasks: readonly ComparisonTask[], options: Com
     };
     for (const [k, seed] of options.seeds.entries()) {
       const folds = options.plan(task.rows, seed);
+      // A seeded plan deals other folds for each seed: their Gram matrices too.
+      if (options.seededPlan) grams.clear();
       if (options.seededPlan || k === 0) {
         for (const source of task.sources) runs.push(await fit(source.arm, source, task.labels, folds, options.seededPlan ? seed : null));
       }

@@ -2,7 +2,7 @@
 // longitude band) or folds (spatial blocks, leave one time out) whose test predictions are pooled,
 // so that every plan gives one table row, one precision-recall curve and one prediction per tested row.
 import type { JobControl } from '../probes/job.ts';
-import { DEFAULT_C, fitLogistic, predictLabels, predictProbabilities, type LogisticModel, type LogisticOptions } from '../probes/logreg.ts';
+import { DEFAULT_C, fitLogistic, predictLabels, predictProbabilities, type LogisticModel, type LogisticOptions, type StartGram } from '../probes/logreg.ts';
 import { selectRows, type FeatureMatrix } from '../probes/matrix.ts';
 import { binaryMetrics, classCounts, precisionRecallCurve, type BinaryMetrics, type PrecisionRecallCurve } from '../probes/metrics.ts';
 import { StudyInputError } from './progress.ts';
@@ -43,7 +43,7 @@ export interface ProbeEvaluation extends SplitSizes {
   converged: boolean;
 }
 
-export interface EvaluateOptions extends Omit<LogisticOptions, 'sampleWeights'> {
+export interface EvaluateOptions extends Omit<LogisticOptions, 'sampleWeights' | 'startGram'> {
   /** A weight per row of x (e.g. cos latitude for equal-area probes); each fold fits with its training rows' weights. */
   rowWeights?: ArrayLike<number>;
   /**
@@ -51,6 +51,8 @@ export interface EvaluateOptions extends Omit<LogisticOptions, 'sampleWeights'> 
    * place of `C`. Its progress is most of the fold's, as it fits many probes to the final fit's one.
    */
   chooseC?: (trainRows: Uint32Array, control: JobControl) => Promise<number>;
+  /** Fold k's training rows' Gram matrix (with the row weights), when the caller has it (probes/fold-grams.ts). */
+  startGram?: (fold: number) => StartGram | undefined;
 }
 
 /** The share of a fold's progress that choosing its C takes, when a chooser is given. */
@@ -61,7 +63,7 @@ const CHOOSE_C_SHARE = 0.9;
  * the folds fitted (with one split, they are that split's).
  */
 export async function evaluateProbe(x: FeatureMatrix, labels: Uint8Array, folds: readonly Fold[], options: EvaluateOptions = {}): Promise<ProbeEvaluation> {
-  const { rowWeights, chooseC, ...logistic } = options;
+  const { rowWeights, chooseC, startGram, ...logistic } = options;
   if (rowWeights && rowWeights.length !== x.rows) throw new StudyInputError(`${rowWeights.length} row weights for ${x.rows} rows`);
   const testRows: number[] = [];
   const probabilities: number[] = [];
@@ -91,7 +93,7 @@ export async function evaluateProbe(x: FeatureMatrix, labels: Uint8Array, folds:
     const C = chooseC ? await chooseC(fold.split.train, foldControl(0, CHOOSE_C_SHARE)) : (logistic.C ?? DEFAULT_C);
     const control = options.control && foldControl(chooseC ? CHOOSE_C_SHARE : 0, 1);
     const sampleWeights = rowWeights && Float64Array.from(fold.split.train, (row) => rowWeights[row]);
-    const model = await fitLogistic(selectRows(x, fold.split.train), trainLabels, { ...logistic, C, sampleWeights, control });
+    const model = await fitLogistic(selectRows(x, fold.split.train), trainLabels, { ...logistic, C, sampleWeights, startGram: startGram?.(k), control });
     const foldProbabilities = predictProbabilities(model, selectRows(x, fold.split.test));
     testRows.push(...fold.split.test);
     probabilities.push(...foldProbabilities);

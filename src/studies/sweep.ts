@@ -8,7 +8,8 @@
 import { cosLatitudeWeight } from '../data/geometry.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
 import { PROBE_SCORES, type ProbeScore } from '../probes/metrics.ts';
-import { pca } from '../probes/pca.ts';
+import type { FoldGrams } from '../probes/fold-grams.ts';
+import { covarianceDivisor, principalAxes } from '../probes/pca.ts';
 import { DEFAULT_CONTROL_CELL_DEGREES } from './baselines.ts';
 import { probeCard, type ArmSummary } from './compare-card.ts';
 import { compareArms, defaultSeeds, splitPlan, type ComparisonTask } from './compare.ts';
@@ -129,9 +130,8 @@ export async function fitSweepCell(input: SweepCellInput, settings: SweepSetting
   const seeds = seedsOf(settings);
   const weights = settings.areaWeights ? Float64Array.from(input.lat, cosLatitudeWeight) : undefined;
   const report = (fraction: number, message: string) => options.onProgress?.({ stage: 'probe', fraction, message });
+  let allRows: FoldGrams | undefined;
 
-  report(0, 'PCA');
-  const components = await pca(x, { components: Math.min(2, x.cols), weights, control: { signal: options.signal } });
   const { plan, seeded } = splitPlan(settings.split);
   const task: ComparisonTask = { name: `${input.time}, level ${input.level}`, labels, rows, sources: [{ arm: 'model', name: 'model', x }] };
   const runs = await compareArms([task], {
@@ -143,9 +143,14 @@ export async function fitSweepCell(input: SweepCellInput, settings: SweepSetting
     controlCellDegrees: settings.controlCellDegrees,
     areaWeights: settings.areaWeights,
     keepProbes: true,
+    // The first fold plan's Gram matrices sum to the covariance of all the rows: PCA needs no pass of its own.
+    onFoldGrams: (_, grams) => (allRows ??= grams),
     signal: options.signal,
-    onProgress: (progress) => report(0.1 + 0.9 * progress.fraction, progress.message),
+    onProgress: (progress) => report(progress.fraction, progress.message),
   });
+  if (!allRows) throw new StudyInputError(`${task.name}: no probe was fitted`);
+  const divisor = covarianceDivisor(x.rows, weights && { weightTotal: allRows.total.weightTotal, weightSquares: allRows.weightSquares });
+  const components = principalAxes(allRows.total.gram.slice(), x.cols, Math.min(2, x.cols), divisor);
   const card = probeCard(runs, [task], {
     title: task.name,
     target: '',
