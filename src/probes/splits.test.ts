@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProbeInputError } from './job.ts';
-import { assertDisjointSplit, foldSplit, leaveOneGroupOut, longitudeBandSplit, maskSplit, spatialBlockFolds, stratifiedSplit } from './splits.ts';
+import { assertDisjointSplit, foldSplit, rowSamples, leaveOneGroupOut, longitudeBandSplit, maskSplit, spatialBlockFolds, stratifiedSplit } from './splits.ts';
 import { loadBalanced64 } from './testing/balanced64.node.ts';
 
 describe('longitudeBandSplit', () => {
@@ -68,7 +68,12 @@ describe('spatial block folds and groups', () => {
 });
 
 describe('assertDisjointSplit', () => {
-  const sampleOf = (times: string[]) => (row: number) => `${times[row >> 1]} patch ${row & 1}`;
+  // Two patches per time; a sample is a time (by name) and a patch.
+  const sampleOf = (times: string[]) =>
+    rowSamples(
+      Float64Array.from({ length: times.length * 2 }, (_, row) => times.indexOf(times[row >> 1]) * 2 + (row & 1)),
+      (row) => `${times[row >> 1]} patch ${row & 1}`,
+    );
 
   it('accepts a split whose train and test share no sample', () => {
     expect(() => assertDisjointSplit({ train: Uint32Array.of(0, 1), test: Uint32Array.of(2, 3) }, sampleOf(['T0', 'T1']))).not.toThrow();

@@ -16,24 +16,52 @@ function splitFromMask(isTest: (row: number) => boolean, rows: number): Split {
   return { train: Uint32Array.from(train), test: Uint32Array.from(test) };
 }
 
+/** What each row of a split is (e.g. a time and a patch, as a number), to tell copies of a sample apart from samples. */
+export interface RowSamples {
+  keys: Float64Array;
+  /** Whether some sample is held by more than one row. */
+  repeated: boolean;
+  /** A row's sample in words. */
+  describe(row: number): string;
+}
+
+export function rowSamples(keys: Float64Array, describe: (row: number) => string): RowSamples {
+  const sorted = Float64Array.from(keys).sort();
+  const repeated = sorted.some((key, i) => i > 0 && key === sorted[i - 1]);
+  return { keys, repeated, describe };
+}
+
 /**
- * Throws unless train and test share no row and no sample: `sampleOf` names what a row is (e.g. its
- * time and patch), so that two rows holding the same sample (a time listed twice) are caught too. A
- * probe tested on what it trained on reports an accuracy that means nothing (1.000 on copies).
+ * Throws unless train and test share no row and no sample, so that two rows holding the same sample
+ * (a time listed twice) are caught too. A probe tested on what it trained on reports an accuracy that
+ * means nothing (1.000 on copies).
  */
-export function assertDisjointSplit(split: Split, sampleOf: (row: number) => string): void {
-  const trainSamples = new Map<string, number>();
-  for (const row of split.train) trainSamples.set(sampleOf(row), row);
+export function assertDisjointSplit(split: Split, samples: RowSamples): void {
+  const inTrain = new Uint8Array(samples.keys.length);
+  for (const row of split.train) inTrain[row] = 1;
+  const shared = split.test.find((row) => inTrain[row] === 1);
+  if (shared !== undefined) throw new ProbeInputError(`row ${shared} (${samples.describe(shared)}) is in both the training and the test set`);
+  if (!samples.repeated) return;
+  const { keys } = samples;
+  const trainKeys = Float64Array.from(split.train, (row) => keys[row]).sort();
   for (const row of split.test) {
-    const sample = sampleOf(row);
-    const trainRow = trainSamples.get(sample);
-    if (trainRow === undefined) continue;
+    if (!sortedIncludes(trainKeys, keys[row])) continue;
+    const trainRow = split.train.find((candidate) => keys[candidate] === keys[row]);
     throw new ProbeInputError(
-      trainRow === row
-        ? `row ${row} (${sample}) is in both the training and the test set`
-        : `the sample ${sample} is in the training set (row ${trainRow}) and in the test set (row ${row}): its time or patch was given twice; give each once`,
+      `the sample ${samples.describe(row)} is in the training set (row ${trainRow}) and in the test set (row ${row}): its time or patch was given twice; give each once`,
     );
   }
+}
+
+function sortedIncludes(sorted: Float64Array, value: number): boolean {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle] < value) low = middle + 1;
+    else high = middle;
+  }
+  return low < sorted.length && sorted[low] === value;
 }
 
 /** Rows whose mask entry is non-zero are the test set. */

@@ -2,7 +2,8 @@
 // The URL schema, the CLI, the app's views, both studies and the probe cards all speak it; a split
 // is planned into folds here (planFolds), and named in words here (describeSplit).
 import { z } from 'zod';
-import { foldSplit, leaveOneGroupOut, longitudeBandSplit, spatialBlockFolds, stratifiedSplit, type Split } from '../probes/splits.ts';
+import { convertLongitude } from '../data/geometry.ts';
+import { assertDisjointSplit, foldSplit, rowSamples, leaveOneGroupOut, longitudeBandSplit, spatialBlockFolds, stratifiedSplit, type Split } from '../probes/splits.ts';
 import { StudyInputError } from './progress.ts';
 
 const finite = z.number().finite();
@@ -105,6 +106,33 @@ export interface Fold {
 
 /** The folds of a split over some rows: one for a single split (or one chosen fold), several to be pooled. */
 export function planFolds(choice: SplitChoice, rows: RowFacts): Fold[] {
+  const folds = foldsOf(choice, rows);
+  const samples = rowSamples(sampleKeys(rows), (row) => describeSample(rows, row));
+  for (const fold of folds) assertDisjointSplit(fold.split, samples);
+  return folds;
+}
+
+/**
+ * A number per row naming its sample: its time (by name, so that a time given twice is one time) and
+ * its place to a thousandth of a degree (patch centres lie 0.4 degree apart or more).
+ */
+function sampleKeys(rows: RowFacts): Float64Array {
+  const firstOfName = new Map<string, number>();
+  const timeKey = rows.timeNames.map((name, index) => {
+    if (!firstOfName.has(name)) firstOfName.set(name, index);
+    return firstOfName.get(name) ?? index;
+  });
+  return Float64Array.from({ length: rows.labels.length }, (_, row) => {
+    const time = rows.time[row];
+    return (timeKey[time] ?? time) * 1e12 + Math.round((rows.lat[row] + 90) * 1e3) * 1e6 + Math.round(convertLongitude(rows.lon[row], '0..360') * 1e3);
+  });
+}
+
+function describeSample(rows: RowFacts, row: number): string {
+  return `${rows.timeNames[rows.time[row]] ?? `time ${rows.time[row]}`} at lat ${rows.lat[row]}, lon ${rows.lon[row]}`;
+}
+
+function foldsOf(choice: SplitChoice, rows: RowFacts): Fold[] {
   switch (choice.kind) {
     case 'stratified':
       return [{ name: `${stratifiedName(choice.testFraction)}, seed ${choice.seed}`, split: stratifiedSplit(rows.labels, choice.testFraction, choice.seed) }];

@@ -140,8 +140,8 @@ export async function run(args: string[]): Promise<number> {
   const store = requireString(values.store, 'store');
   if ((values.time === undefined) === (values.times === undefined)) throw new CliError('give the times to encode: --time ISO[,ISO...] or --times RULE (one of them)');
   const listed = values.time !== undefined ? distinctTimes(parseTimes(values.time)) : undefined;
-  const chosen = listed ? { option: '--time', selection: { kind: 'list' as const, ...listed } } : parseChosenTimes('--times', values.times ?? '');
-  if (chosen.selection.kind === 'list' && chosen.selection.repeated?.length) process.stderr.write(`${repeatedTimesNotice(chosen.option, chosen.selection.repeated)}\n`);
+  if (listed && listed.repeated.length > 0) process.stderr.write(`${repeatedTimesNotice('--time', listed.repeated)}\n`);
+  const chosen = listed ? { option: '--time', selection: { kind: 'list' as const, times: listed.times } } : parseChosenTimes('--times', values.times ?? '');
   const modelPath = requireString(values.model, 'model');
   const out = requireString(values.out, 'out');
   const region = parseRegion(values.region);

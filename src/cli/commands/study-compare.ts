@@ -5,7 +5,7 @@ import { parseNumber, parseSeedList } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { listTimes, type Era5Dataset } from '../../data/dataset.ts';
 import type { LayoutName } from '../../data/layout.ts';
-import { parseTimeSelection, resolveTimeSelection, TimeSelectionError, type TimeSelection } from '../../data/time-selection.ts';
+import { parseTimeSelection, repeatedTimesNotice, resolveTimeSelection, TimeSelectionError, type TimeSelection } from '../../data/time-selection.ts';
 import { presetForEmbedDim } from '../../encoder/config.ts';
 import type { Region } from '../../encoder/runtime.ts';
 import { buildUntrainedModel } from '../../encoder/untrained.ts';
@@ -71,8 +71,11 @@ export interface ChosenTimes {
   selection: TimeSelection;
 }
 
+/** The times of `option`; a time listed more than once is kept once, with a notice on stderr. */
 export function parseChosenTimes(option: string, text: string): ChosenTimes {
-  return { option, selection: withOptionName(option, () => parseTimeSelection(text)) };
+  const selection = withOptionName(option, () => parseTimeSelection(text));
+  if (selection.kind === 'list' && selection.repeated) process.stderr.write(`${repeatedTimesNotice(option, selection.repeated)}\n`);
+  return { option, selection };
 }
 
 /**
