@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CancelledError, isCancelled, ProductError, throwIfCancelled, whileNotCancelled } from './errors.ts';
 
@@ -47,5 +49,17 @@ describe('whileNotCancelled', () => {
     await expect(whileNotCancelled(controller.signal, () => aborts++, async () => Promise.reject(new ExampleError('bad chunk')))).rejects.toBeInstanceOf(ExampleError);
     controller.abort();
     expect(aborts).toBe(0);
+  });
+});
+
+describe('one error family', () => {
+  it('has no error class outside it: every class a person can see extends ProductError (or a subsystem base) with a kind', () => {
+    const src = new URL('.', import.meta.url).pathname;
+    const files = (folder: string): string[] =>
+      readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? files(join(folder, entry.name)) : /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [join(folder, entry.name)] : [],
+      );
+    const adHoc = files(src).filter((file) => !file.endsWith('/src/errors.ts') && /class \w+ extends Error\b/.test(readFileSync(file, 'utf8')));
+    expect(adHoc.map((file) => file.slice(src.length))).toEqual([]);
   });
 });

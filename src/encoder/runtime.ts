@@ -7,13 +7,11 @@ import type { EncoderConfig } from './config.ts';
 import { levelsEncoding, positionScaleEncoder, timeEncoding, type PositionScaleEncoder } from './fourier.ts';
 import { atmosFeatures, surfaceFeatures } from './graph.ts';
 import { patchifyInto, type PatchList } from './patchify.ts';
+import { ProductError } from '../errors.ts';
 
 /** A problem with the encoder's input or options; the message says what to change. */
-export class EncoderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'EncoderError';
-  }
+export class EncoderError extends ProductError {
+  readonly kind = 'encoder';
 }
 
 /** One run of the graph: the inputs of `patches` patches at `levelCount` pressure levels (graph.ts GRAPH_IO). */

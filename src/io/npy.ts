@@ -2,6 +2,7 @@
 // of plain numeric dtypes. Pure: shared by the browser (fetched or dropped files) and the CLI.
 // Typed arrays use the host's byte order, which is little-endian on every platform we run on.
 // Format: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
+import { ProductError } from '../errors.ts';
 
 /** The typed array that holds each supported dtype. `|b1` (bool) is stored as 0/1 bytes. */
 export interface NpyDtypeArrays {
@@ -27,11 +28,8 @@ export type NpyArray = { [D in NpyDtype]: { dtype: D; shape: number[]; data: Npy
 export type NpyArrayOf<D extends NpyDtype> = Extract<NpyArray, { dtype: D }>;
 
 /** A file that is not a .npy this module can read, or an array it cannot write. */
-export class NpyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NpyError';
-  }
+export class NpyError extends ProductError {
+  readonly kind = 'npy';
 }
 
 type TypedArrayConstructor<D extends NpyDtype> = {

@@ -4,13 +4,11 @@
 import { decodeCfTimes } from '../data/cf-time.ts';
 import { axisOfDimension } from '../data/layout.ts';
 import { kelvinToCelsius } from './units.ts';
+import { ProductError } from '../errors.ts';
 
 /** A problem with a percentile file or store; the message says which file and what to change. */
-export class PercentileSourceError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PercentileSourceError';
-  }
+export class PercentileSourceError extends ProductError {
+  readonly kind = 'percentile-source';
 }
 
 /** The study's time of the percentile files (their projections start then). */

@@ -1,11 +1,12 @@
 // A Comlink worker that is replaced when it crashes. Comlink would wait forever on a dead worker, so
 // every call also listens for the worker's own error events and fails with a message that says so.
 import * as Comlink from 'comlink';
+import { ProductError } from '../errors.ts';
 
-export class WorkerCrashedError extends Error {
+export class WorkerCrashedError extends ProductError {
+  readonly kind = 'worker-crashed';
   constructor(which: string, detail: string) {
     super(`The ${which} worker stopped unexpectedly (${detail}). It has been restarted; press Run to try again.`);
-    this.name = 'WorkerCrashedError';
   }
 }
 

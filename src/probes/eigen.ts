@@ -5,6 +5,7 @@
 // PCA wants K ~ 10 of D = 512..1024 eigenpairs: accumulating all of Q and rotating all D vectors
 // through QL (EISPACK tred2 + tql2, this module's first version) cost ~8 n^3 flops where this costs
 // 2/3 n^3 + O(n^2 K). All loops run on contiguous rows of flat row-major arrays.
+import { ProductError } from '../errors.ts';
 
 export interface SymmetricEigen {
   /** The `count` largest eigenvalues, largest first. */
@@ -21,10 +22,10 @@ const MAX_INVERSE_ITERATIONS = 6;
 /** LAPACK dstein's cluster width, relative to ||T||. */
 const CLUSTER_RELATIVE_GAP = 1e-3;
 
-export class EigenConvergenceError extends Error {
+export class EigenConvergenceError extends ProductError {
+  readonly kind = 'no-convergence';
   constructor(message: string) {
     super(`symmetricEigen: ${message}`);
-    this.name = 'EigenConvergenceError';
   }
 }
 

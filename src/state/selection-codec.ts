@@ -2,17 +2,15 @@
 // tens of thousands of patches. Selections from a brush are runs of neighbouring indices only by chance,
 // so we encode the sorted indices as runs (gap, length) in LEB128 varints and deflate the result.
 import { deflateSync, inflateSync } from 'fflate';
+import { ProductError } from '../errors.ts';
 
 /** Upper bound on the points a selection may address: four latent levels of the 0.25-degree grid. */
 export const MAX_SELECTABLE_POINTS = 4 * 64_800 * 4;
 // A run costs at most two 5-byte varints and there are at most MAX/2 runs: anything longer is hostile.
 const MAX_INFLATED_BYTES = 10 * (MAX_SELECTABLE_POINTS / 2) + 16;
 
-export class SelectionCodecError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SelectionCodecError';
-  }
+export class SelectionCodecError extends ProductError {
+  readonly kind = 'selection-codec';
 }
 
 function pushVarint(out: number[], value: number): void {

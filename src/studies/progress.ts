@@ -1,4 +1,5 @@
 // Progress and errors common to the studies.
+import { ProductError } from '../errors.ts';
 
 export type StudyStage = 'encode' | 'pca' | 'probe';
 
@@ -10,9 +11,6 @@ export interface StudyProgress {
 }
 
 /** A study's inputs or options do not fit together; the message says what to change. */
-export class StudyInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StudyInputError';
-  }
+export class StudyInputError extends ProductError {
+  readonly kind = 'study-input';
 }

@@ -1,13 +1,11 @@
 // A small reader for the subset of Python's pickle protocol (versions 2 to 5) that `torch.save`
 // writes for a state dict. Pure: it never executes anything; globals and persistent ids are handed
 // to callbacks, which decide what they become. Opcode reference: CPython Lib/pickletools.py.
+import { ProductError } from '../../errors.ts';
 
 /** A pickle that is malformed or uses an opcode this reader does not know. */
-export class PickleError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PickleError';
-  }
+export class PickleError extends ProductError {
+  readonly kind = 'pickle';
 }
 
 /** A Python value as this reader represents it. */
