@@ -15,7 +15,7 @@ import { openLatentStore, timeAxisNotices } from './latent-store.ts';
 import { MemoryStore } from './memory-store.ts';
 import { FileStore, openReader, openSource } from './store.node.ts';
 import type { AbsoluteKey, KeyValueReader } from './store.ts';
-import { ZarrV2Writer, type ArraySpec, type ChunkData } from './zarr-writer.ts';
+import { ZarrV2Writer, type ArraySpec, type ChunkData, type CompressorConfig } from './zarr-writer.ts';
 import { readNpyFile } from '../io/npy.node.ts';
 import { LAND_FRACTION_THRESHOLD } from '../probes/labels.ts';
 
@@ -143,6 +143,7 @@ interface SyntheticOptions {
   timeValues?: number[];
   timeUnits?: string;
   withSurface?: boolean;
+  compressor?: CompressorConfig | null;
 }
 
 /** Patch rows 0..2 of ERA5's 1-degree grid (centres 88.5, 84.5, 80.5 N) and columns 0..3 (1.5 .. 13.5 E). */
@@ -179,7 +180,7 @@ async function syntheticStore(options: SyntheticOptions = {}): Promise<MemorySto
     if (name === 'surface_latent' && options.withSurface === false) continue;
     const shape = variableDims.map((dim) => sizes[dim]);
     const chunks = variableDims.map((dim) => Math.min(options.chunks?.[dim] ?? sizes[dim], sizes[dim]));
-    const spec: ArraySpec = { name, dims: variableDims, shape, chunks, dtype, compressor: { id: 'blosc', cname: 'lz4', clevel: 5, shuffle: 1, blocksize: 0 }, fillValue: Number.NaN };
+    const spec: ArraySpec = { name, dims: variableDims, shape, chunks, dtype, compressor: options.compressor === undefined ? { id: 'blosc', cname: 'lz4', clevel: 5, shuffle: 1, blocksize: 0 } : options.compressor, fillValue: Number.NaN };
     await writer.createArray(spec);
     const chunkCounts = shape.map((size, i) => Math.ceil(size / chunks[i]));
     for (const coords of grid(chunkCounts)) {
@@ -239,6 +240,26 @@ describe('latent stores in any dimension order, chunking, dtype and orientation'
     expect(progress[0]).toBe(2 * 2 * 2); // embed x lat x lon chunks of one time and one level chunk
     expect(await store.read(0, 0)).toEqual(expectedBlock(0, 0));
     expect(Array.from(store.centreLat)).toEqual(DEFAULT_LAT.flatMap((lat) => DEFAULT_LON.map(() => lat)));
+  });
+
+  it('reads chunks uncompressed, Blosc-zlib and zstd alike (block by block where it can, through zarrita otherwise)', async () => {
+    const compressors: Array<CompressorConfig | null> = [null, { id: 'blosc', cname: 'zstd', clevel: 3, shuffle: 1, blocksize: 0 }, { id: 'zstd', level: 3 }, { id: 'zlib', level: 1 }];
+    for (const compressor of compressors) {
+      const store = await openLatentStore(await syntheticStore({ compressor, chunks: { embed: 2 } }), `compressor ${compressor?.id ?? 'none'}`);
+      expect(await store.read(1, 0)).toEqual(expectedBlock(1, 0));
+      expect(await store.read(0, 2)).toEqual(expectedBlock(0, 2));
+    }
+  });
+
+  it('names a chunk cut short, and computes nothing from it', async () => {
+    const memory = await syntheticStore({ chunks: { time: 1 } });
+    const key = 'surface_latent/1.0.0.0';
+    const whole = memory.entries.get(key);
+    if (!whole) throw new Error(`no ${key}`);
+    memory.entries.set(key, whole.subarray(0, whole.length - 7));
+    const store = await openLatentStore(memory, 'truncated');
+    await expect(store.read(1, 0)).rejects.toThrow(/Chunk 1\.0\.0\.0 of 'surface_latent' in truncated cannot be decoded.*cut short/);
+    await expect(store.read(0, 0)).resolves.toEqual(expectedBlock(0, 0));
   });
 
   it('places a regional store across 0 E in -180..180 as the encoder orders it, by global patch index', async () => {

@@ -5,14 +5,15 @@
 // _ARRAY_DIMENSIONS or Zarr v3 dimension_names), lat/lon the patch centres, time CF-encoded.
 //
 // One time and one latent level come back as the (patch, D) float32 matrix the probes use, patches
-// row-major from the north-west as the encoder produces them, decoded chunk by chunk straight into that
-// matrix: never a second float64 copy of a chunk, and of the atmospheric block only the chosen level.
+// row-major from the north-west as the encoder produces them, decoded block by block straight into that
+// matrix (latent-chunks.ts): never a float64 copy of a chunk whole, and of the atmospheric block only
+// the blocks that hold the chosen level.
 import * as zarr from 'zarrita';
-import { throwIfCancelled } from '../errors.ts';
 import { decodeCfTimes } from './cf-time.ts';
 import { IrregularGridError, LatentLayoutError, MissingChunkError, NotLatentStoreError, TimeNotInStoreError, UnsupportedEncodingError, formatTime } from './errors.ts';
 import { convertLongitude, createPatchGrid, patchCentre, PATCH_SIZE, type PatchGrid } from './geometry.ts';
 import { regularStep } from './grid.ts';
+import { readSelection, streamedEncoding, type StreamedEncoding } from './latent-chunks.ts';
 import { axisOfDimension } from './layout.ts';
 import type { RequestOptions } from './request.ts';
 import { isMetadataKey, isRecord, openZarrSource, type AbsoluteKey, type KeyValueReader, type Traffic, type ZarrArray, type ZarrSource } from './store.ts';
@@ -136,7 +137,7 @@ export async function openLatentStore(reader: KeyValueReader, location: string):
       if (!variable) throw new LatentLayoutError(location, `the store has no ${ATMOS_LATENT}`);
       const what = `${variable.name} at ${formatTime(times[timeIndex])}${level > 0 ? `, level ${atmosLevelLabels[level - 1]}` : ''}`;
       try {
-        return await readLatentBlock(variable, placement, embedDim, { time: timeIndex, level: level - 1 }, source.traffic, options);
+        return await readLatentBlock(variable, placement, embedDim, { time: timeIndex, level: level - 1 }, source, options);
       } catch (error) {
         if (error instanceof MissingChunkError && error.what === undefined) throw new MissingChunkError(location, error.key, what);
         throw error;
@@ -162,6 +163,8 @@ class MissingChunksAreErrors implements KeyValueReader {
 interface LatentVariable {
   name: string;
   array: ZarrArray;
+  /** How its chunks are read block by block; undefined: through zarrita. */
+  encoding: StreamedEncoding | undefined;
   dims: readonly string[];
   /** Position of each role's dimension in `dims`. */
   position: Record<Role, number>;
@@ -189,7 +192,7 @@ async function openLatentVariable(source: ZarrSource, name: string, needed: read
   if (missing.length > 0) {
     throw new LatentLayoutError(source.location, `'${name}' has dimensions (${dims.join(', ')}), with no ${missing.join(' or ')} dimension`);
   }
-  return { name, array, dims, position: position as Record<Role, number> };
+  return { name, array, encoding: await streamedEncoding(array), dims, position: position as Record<Role, number> };
 }
 
 function roleOfDimension(dim: string): Role | undefined {
@@ -396,101 +399,49 @@ interface Selection {
 }
 
 /**
- * Reads the chunks that hold one time (and level) and scatters them into the (patch, D) matrix. The
- * destination of an element is a sum over its dimensions (row * columns * D + column * D + e), so any
- * dimension order and chunking is one loop nest over each chunk's own strides.
+ * Reads the chunks that hold one time (and level) into the (patch, D) matrix. The destination of an
+ * element is a sum over its dimensions (row * columns * D + column * D + e), so any dimension order and
+ * chunking is one loop nest (latent-chunks.ts).
  */
 async function readLatentBlock(
   variable: LatentVariable,
   placement: PatchPlacement,
   embedDim: number,
   selection: Selection,
-  traffic: Readonly<Traffic>,
+  source: ZarrSource,
   options: LatentReadOptions,
 ): Promise<Float32Array> {
   const { array, position } = variable;
-  const shape = array.shape;
-  const chunkShape = array.chunks;
-  const rank = shape.length;
   const out = new Float32Array(placement.rows * placement.columns * embedDim);
   const roleAt = (dim: number): Role | undefined => (Object.keys(position) as Role[]).find((role) => position[role] === dim);
-  const selected = (dim: number): number | undefined => {
+  const selected = array.shape.map((_, dim) => {
     const role = roleAt(dim);
     if (role === 'time') return selection.time;
     if (role === 'level') return selection.level;
     return role === undefined ? 0 : undefined; // other dimensions have length 1
-  };
-  const destination = (dim: number, index: number): number => {
-    switch (roleAt(dim)) {
-      case 'embed':
-        return index;
-      case 'latitude':
-        return placement.rowOfLat[index] * placement.columns * embedDim;
-      case 'longitude':
-        return placement.columnOfLon[index] * embedDim;
-      default:
-        return 0;
-    }
-  };
-  // The chunks to read: along a selected dimension the one holding the selection, along the others all.
-  const chunkRanges = Array.from({ length: rank }, (_, dim) => {
-    const pick = selected(dim);
-    const size = chunkShape[dim];
-    return pick === undefined ? Array.from({ length: Math.ceil(shape[dim] / size) }, (_, k) => k) : [Math.floor(pick / size)];
   });
-  const chunksTotal = chunkRanges.reduce((count, range) => count * range.length, 1);
-  const bytesAtStart = traffic.bytesFetched;
-  let chunksRead = 0;
-  for (const coords of cartesian(chunkRanges)) {
-    throwIfCancelled(options.signal, 'Reading the latents');
-    const chunk = await array.getChunk(coords, { signal: options.signal });
-    const data = chunk.data as Float32Array | Float64Array;
-    // Per dimension: the chunk-local indices to visit and where each lands in `out`.
-    const local: Int32Array[] = [];
-    const target: Float64Array[] = [];
-    for (let dim = 0; dim < rank; dim++) {
-      const start = coords[dim] * chunkShape[dim];
-      const pick = selected(dim);
-      const indices = pick === undefined ? Array.from({ length: Math.min(chunkShape[dim], shape[dim] - start) }, (_, i) => i) : [pick - start];
-      local.push(Int32Array.from(indices));
-      target.push(Float64Array.from(indices, (i) => destination(dim, start + i)));
-    }
-    scatter(data, chunk.stride, local, target, out);
-    chunksRead += 1;
-    options.onProgress?.({ chunksRead, chunksTotal, bytesFetched: traffic.bytesFetched - bytesAtStart });
-  }
+  await readSelection({
+    array,
+    variable: variable.name,
+    location: source.location,
+    encoding: variable.encoding,
+    selected,
+    destination: (dim, index) => {
+      switch (roleAt(dim)) {
+        case 'embed':
+          return index;
+        case 'latitude':
+          return placement.rowOfLat[index] * placement.columns * embedDim;
+        case 'longitude':
+          return placement.columnOfLon[index] * embedDim;
+        default:
+          return 0;
+      }
+    },
+    out,
+    traffic: source.traffic,
+    signal: options.signal,
+    onChunk: (chunksRead, chunksTotal, bytesFetched) => options.onProgress?.({ chunksRead, chunksTotal, bytesFetched }),
+  });
   return out;
-}
-
-/** out[sum of targets] = data[sum of local * stride] over every combination, the last dimension innermost. */
-function scatter(data: Float32Array | Float64Array, stride: readonly number[], local: Int32Array[], target: Float64Array[], out: Float32Array): void {
-  const rank = local.length;
-  const last = rank - 1;
-  const innerLocal = local[last];
-  const innerTarget = target[last];
-  const innerStride = stride[last];
-  const counter = new Int32Array(Math.max(0, last));
-  for (;;) {
-    let source = 0;
-    let destination = 0;
-    for (let dim = 0; dim < last; dim++) {
-      source += local[dim][counter[dim]] * stride[dim];
-      destination += target[dim][counter[dim]];
-    }
-    for (let i = 0; i < innerLocal.length; i++) out[destination + innerTarget[i]] = data[source + innerLocal[i] * innerStride];
-    let dim = last - 1;
-    while (dim >= 0 && ++counter[dim] === local[dim].length) counter[dim--] = 0;
-    if (dim < 0) return;
-  }
-}
-
-function* cartesian(ranges: readonly number[][]): Generator<number[]> {
-  const counter = ranges.map(() => 0);
-  if (ranges.some((range) => range.length === 0)) return;
-  for (;;) {
-    yield counter.map((k, dim) => ranges[dim][k]);
-    let dim = ranges.length - 1;
-    while (dim >= 0 && ++counter[dim] === ranges[dim].length) counter[dim--] = 0;
-    if (dim < 0) return;
-  }
 }

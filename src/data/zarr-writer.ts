@@ -1,6 +1,7 @@
 // A small Zarr v2 writer: consolidated metadata as xarray writes it (.zgroup, .zattrs, .zmetadata,
 // _ARRAY_DIMENSIONS), chunks compressed with numcodecs. Pure: it hands keys and bytes to a sink,
 // so that it writes to disk in Node (the sample builder) or to memory (tests).
+import { bloscEncodeLz4 } from './codecs/blosc.ts';
 
 export type V2Dtype = '<f4' | '<f8' | '<i8' | '<i4' | '<i2' | '|u1';
 export type ChunkData = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Uint8Array;
@@ -61,7 +62,7 @@ export class ZarrV2Writer {
     const expected = spec.chunks.reduce((a, b) => a * b, 1);
     if (data.length !== expected) throw new RangeError(`${spec.name}: chunk has ${data.length} values, expected ${expected}`);
     const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const bytes = spec.compressor ? await compress(spec.compressor, raw) : raw;
+    const bytes = spec.compressor ? await compress(spec.compressor, raw, data.BYTES_PER_ELEMENT) : raw;
     await this.sink(`${spec.name}/${coords.join('.')}`, bytes);
   }
 
@@ -83,9 +84,12 @@ export class ZarrV2Writer {
   }
 }
 
-async function compress(config: CompressorConfig, raw: Uint8Array): Promise<Uint8Array> {
+async function compress(config: CompressorConfig, raw: Uint8Array, typesize: number): Promise<Uint8Array> {
   switch (config.id) {
     case 'blosc': {
+      // Blosc with LZ4 in TypeScript (codecs/blosc.ts): any chunk size (numcodecs' WebAssembly heap stops
+      // at 2 GB, under two copies of a 0.25-degree chunk of float64 latents) and the values' own width.
+      if (config.cname === 'lz4' && config.shuffle !== 2) return bloscEncodeLz4(raw, { typesize, shuffle: config.shuffle === 0 ? 0 : 1 });
       // numcodecs.js shuffles with a fixed item size of 4 bytes: still lossless for other widths.
       const { default: Blosc } = await import('numcodecs/blosc');
       return Blosc.fromConfig(config).encode(raw);

@@ -1,0 +1,223 @@
+// Blosc (version 1 library, frame format 2; https://github.com/Blosc/c-blosc/blob/main/README_CHUNK_FORMAT.rst),
+// block by block: a frame is a 16-byte header, the start of each block, and the blocks, each compressed
+// on its own (split or not into one stream per byte of the type) after a byte shuffle. Decoding a block
+// at a time lets a reader turn a chunk of hundreds of MB straight into what it needs (a latent store's
+// chunk of one time is 265 MB of float64 for the surface, 796 MB for the atmosphere) without holding the
+// decoded chunk whole, and skip the blocks it does not need; numcodecs' WebAssembly Blosc holds the input
+// and the output in a heap of at most 2 GB, and copies the output once more.
+import { unzlibSync } from 'fflate';
+import { lz4DecodeBlock, lz4EncodeBlock, lz4EncodeBound } from './lz4.ts';
+
+const HEADER_BYTES = 16;
+const FLAG_SHUFFLE = 0x1;
+const FLAG_MEMCPYED = 0x2;
+const FLAG_BITSHUFFLE = 0x4;
+const FLAG_FUTURE = 0x8;
+const FLAG_DONT_SPLIT = 0x10;
+/** Compressor formats, bits 5-7 of the flags. */
+const FORMATS = ['blosclz', 'lz4', 'snappy', 'zlib', 'zstd'] as const;
+const LZ4_FORMAT = 1;
+/** Blocks are split into one stream per byte of the type only for types of up to 16 bytes, with at least 128 values per block. */
+const MAX_SPLITS = 16;
+const MIN_SPLIT_VALUES = 128;
+
+export class BloscFrameError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'BloscFrameError';
+  }
+}
+
+/** An inner compressor this decoder does not read (the caller may hand the frame to numcodecs instead). */
+export class BloscUnsupportedError extends Error {
+  constructor(readonly what: string) {
+    super(`Blosc ${what} is not read block by block here`);
+    this.name = 'BloscUnsupportedError';
+  }
+}
+
+export interface BloscFrame {
+  typesize: number;
+  /** Bytes once decoded. */
+  nbytes: number;
+  blocksize: number;
+  blocks: number;
+  /** Bytes of block `index` once decoded (the last may be shorter). */
+  blockBytes(index: number): number;
+  /**
+   * Block `index` decoded, in a buffer of the frame's own (valid until the next call) or, when the
+   * frame is stored uncompressed, a view of the frame's bytes.
+   */
+  decodeBlock(index: number): Uint8Array;
+}
+
+/** Reads a frame's header and block starts; throws BloscFrameError when they are not a frame's. */
+export function openBloscFrame(frame: Uint8Array): BloscFrame {
+  if (frame.byteLength < HEADER_BYTES) throw new BloscFrameError(`${frame.byteLength} bytes are fewer than Blosc's 16-byte header`);
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const version = frame[0];
+  const flags = frame[2];
+  const typesize = frame[3];
+  const nbytes = view.getInt32(4, true);
+  const blocksize = view.getInt32(8, true);
+  const cbytes = view.getInt32(12, true);
+  if (version < 1 || version > 2 || flags & FLAG_FUTURE) throw new BloscFrameError(`format version ${version} (flags ${flags}) is not Blosc 1's`);
+  if (cbytes !== frame.byteLength) throw new BloscFrameError(`the header says ${cbytes} bytes, the chunk has ${frame.byteLength}: it is cut short or padded`);
+  if (nbytes < 0 || typesize < 1) throw new BloscFrameError(`its header declares ${nbytes} bytes of ${typesize}-byte values`);
+  if (nbytes === 0) return { typesize, nbytes, blocksize: 0, blocks: 0, blockBytes: () => 0, decodeBlock: () => new Uint8Array(0) };
+  if (blocksize <= 0) throw new BloscFrameError(`its block size is ${blocksize}`);
+  const blocks = Math.ceil(nbytes / blocksize);
+  const blockBytes = (index: number) => (index === blocks - 1 ? nbytes - index * blocksize : blocksize);
+
+  if (flags & FLAG_MEMCPYED) {
+    if (cbytes !== nbytes + HEADER_BYTES) throw new BloscFrameError(`a stored (uncompressed) frame of ${nbytes} bytes has ${cbytes}`);
+    return { typesize, nbytes, blocksize, blocks, blockBytes, decodeBlock: (index) => frame.subarray(HEADER_BYTES + index * blocksize, HEADER_BYTES + index * blocksize + blockBytes(index)) };
+  }
+  const format = (flags & 0xe0) >> 5;
+  if (format !== LZ4_FORMAT && FORMATS[format] !== 'zlib') throw new BloscUnsupportedError(`with ${FORMATS[format] ?? `compressor format ${format}`}`);
+  const shuffle = flags & FLAG_SHUFFLE && typesize > 1;
+  if (flags & FLAG_BITSHUFFLE && blocksize >= typesize && !shuffle) throw new BloscUnsupportedError('bit shuffle');
+  if (HEADER_BYTES + 4 * blocks > cbytes) throw new BloscFrameError(`${blocks} block starts do not fit in ${cbytes} bytes`);
+  const splittable = !(flags & FLAG_DONT_SPLIT) && typesize <= MAX_SPLITS && blocksize / typesize >= MIN_SPLIT_VALUES;
+  const decoded = new Uint8Array(blocksize);
+  const shuffled = shuffle ? new Uint8Array(blocksize) : decoded;
+  const inflate = (source: Uint8Array, target: Uint8Array) => {
+    if (format === LZ4_FORMAT) return lz4DecodeBlock(source, target);
+    return unzlibSync(source, { out: target }).length;
+  };
+
+  return {
+    typesize,
+    nbytes,
+    blocksize,
+    blocks,
+    blockBytes,
+    decodeBlock(index) {
+      if (!(index >= 0 && index < blocks)) throw new RangeError(`block ${index} of ${blocks}`);
+      const size = blockBytes(index);
+      const streams = splittable && size === blocksize ? typesize : 1;
+      const streamBytes = size / streams;
+      let at = view.getInt32(HEADER_BYTES + 4 * index, true);
+      for (let k = 0; k < streams; k++) {
+        if (at < HEADER_BYTES + 4 * blocks || at + 4 > cbytes) throw new BloscFrameError(`block ${index} starts at ${at}, outside the frame`);
+        const compressed = view.getInt32(at, true);
+        at += 4;
+        if (compressed < 0 || at + compressed > cbytes) throw new BloscFrameError(`block ${index} declares ${compressed} bytes past the frame's end`);
+        const source = frame.subarray(at, at + compressed);
+        const target = shuffled.subarray(k * streamBytes, (k + 1) * streamBytes);
+        if (compressed === streamBytes) target.set(source);
+        else {
+          let written: number;
+          try {
+            written = inflate(source, target);
+          } catch (error) {
+            throw new BloscFrameError(`block ${index} does not decode (${error instanceof Error ? error.message : String(error)})`);
+          }
+          if (written !== streamBytes) throw new BloscFrameError(`block ${index} decodes to ${written} bytes, not ${streamBytes}`);
+        }
+        at += compressed;
+      }
+      if (shuffle) unshuffle(shuffled, decoded, typesize, size);
+      return decoded.subarray(0, size);
+    },
+  };
+}
+
+/** Blosc's byte shuffle undone: byte j of value i was at j * values + i; leftover bytes stay in place. */
+function unshuffle(source: Uint8Array, target: Uint8Array, typesize: number, size: number): void {
+  const values = Math.floor(size / typesize);
+  for (let j = 0; j < typesize; j++) {
+    const from = j * values;
+    for (let i = 0, to = j; i < values; i++, to += typesize) target[to] = source[from + i];
+  }
+  for (let b = values * typesize; b < size; b++) target[b] = source[b];
+}
+
+function shuffleBytes(source: Uint8Array, target: Uint8Array, typesize: number): void {
+  const size = source.length;
+  const values = Math.floor(size / typesize);
+  for (let j = 0; j < typesize; j++) {
+    const to = j * values;
+    for (let i = 0, from = j; i < values; i++, from += typesize) target[to + i] = source[from];
+  }
+  for (let b = values * typesize; b < size; b++) target[b] = source[b];
+}
+
+export interface BloscEncodeOptions {
+  typesize: number;
+  /** Byte shuffle (numcodecs' shuffle 1, xarray's default) or none (0). */
+  shuffle: 0 | 1;
+  /** Bytes per block (a multiple of typesize); 256 KiB by default. */
+  blocksize?: number;
+}
+
+const DEFAULT_BLOCK_BYTES = 1 << 18;
+
+/**
+ * A Blosc frame of `raw` with LZ4 inside (numcodecs' Blosc(cname='lz4')), one unsplit stream per
+ * block, or the bytes stored as they are when they do not compress: what c-blosc and numcodecs read.
+ */
+export function bloscEncodeLz4(raw: Uint8Array, options: BloscEncodeOptions): Uint8Array {
+  const { typesize } = options;
+  const nbytes = raw.byteLength;
+  if (nbytes > 2 ** 31 - 1 - HEADER_BYTES) throw new RangeError(`Blosc frames hold at most 2 GiB; ${nbytes} bytes given`);
+  const blocksize = blockSize(nbytes, typesize, options.blocksize ?? DEFAULT_BLOCK_BYTES);
+  const blocks = nbytes === 0 ? 0 : Math.ceil(nbytes / blocksize);
+  const shuffle = options.shuffle === 1 && typesize > 1;
+  const flags = (shuffle ? FLAG_SHUFFLE : 0) | FLAG_DONT_SPLIT | (LZ4_FORMAT << 5);
+  const pieces: Uint8Array[] = [];
+  let total = HEADER_BYTES + 4 * blocks;
+  const starts = new DataView(new ArrayBuffer(4 * blocks));
+  const shuffled = new Uint8Array(blocksize);
+  const compressed = new Uint8Array(lz4EncodeBound(blocksize));
+  for (let index = 0; index < blocks; index++) {
+    let block = raw.subarray(index * blocksize, Math.min(nbytes, (index + 1) * blocksize));
+    if (shuffle) {
+      shuffleBytes(block, shuffled, typesize);
+      block = shuffled.subarray(0, block.length);
+    }
+    const written = lz4EncodeBlock(block, compressed);
+    const body = written < block.length ? compressed.slice(0, written) : block.slice();
+    const prefix = new Uint8Array(4);
+    new DataView(prefix.buffer).setInt32(0, body.length, true);
+    starts.setInt32(4 * index, total, true);
+    pieces.push(prefix, body);
+    total += 4 + body.length;
+  }
+  if (total > nbytes + HEADER_BYTES) return storedFrame(raw, typesize, blocksize);
+  const out = new Uint8Array(total);
+  writeHeader(out, flags, typesize, nbytes, blocksize, total);
+  out.set(new Uint8Array(starts.buffer), HEADER_BYTES);
+  let at = HEADER_BYTES + 4 * blocks;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}
+
+/** Bytes per block as c-blosc sizes them: at most the buffer, a multiple of the type when larger than one value. */
+function blockSize(nbytes: number, typesize: number, wanted: number): number {
+  if (nbytes < typesize) return 1;
+  const size = Math.min(Math.max(typesize, wanted), nbytes);
+  return size > typesize ? size - (size % typesize) : size;
+}
+
+/** The frame that stores `raw` as it is, unshuffled (Blosc's "memcpyed" frame). */
+function storedFrame(raw: Uint8Array, typesize: number, blocksize: number): Uint8Array {
+  const out = new Uint8Array(HEADER_BYTES + raw.byteLength);
+  writeHeader(out, FLAG_MEMCPYED | FLAG_DONT_SPLIT | (LZ4_FORMAT << 5), typesize, raw.byteLength, blocksize, out.length);
+  out.set(raw, HEADER_BYTES);
+  return out;
+}
+
+function writeHeader(out: Uint8Array, flags: number, typesize: number, nbytes: number, blocksize: number, cbytes: number): void {
+  const view = new DataView(out.buffer, out.byteOffset, HEADER_BYTES);
+  out[0] = 2; // Blosc's frame format version
+  out[1] = 1; // LZ4's format version inside
+  out[2] = flags;
+  out[3] = typesize;
+  view.setInt32(4, nbytes, true);
+  view.setInt32(8, blocksize, true);
+  view.setInt32(12, cbytes, true);
+}

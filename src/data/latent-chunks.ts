@@ -1,0 +1,261 @@
+// Reading a selection of a latent array (one time, one level) straight into the (patch, D) float32
+// matrix, chunk by chunk. Where the chunk's encoding allows (Zarr v2, C order, little-endian floats, no
+// filters, uncompressed or Blosc with LZ4 or zlib inside: what xarray and our writer write), each chunk
+// is decoded one Blosc block at a time and each block's values go to their places at once, so a chunk
+// is never held decoded whole (the study's one chunk per time is 265 MB of float64 for the surface and
+// 796 MB for the atmosphere), and blocks holding nothing of the selection (other levels) are not
+// decoded at all. Any other encoding goes through zarrita's decoded chunk.
+import { throwIfCancelled } from '../errors.ts';
+import { BloscFrameError, BloscUnsupportedError, openBloscFrame } from './codecs/blosc.ts';
+import { DamagedChunkError } from './errors.ts';
+import { isRecord, type AbsoluteKey, type Traffic, type ZarrArray } from './store.ts';
+
+/** How a chunk's bytes are read block by block, or undefined: through zarrita. */
+export type StreamedEncoding = { compressor: 'none' | 'blosc'; bytesPerValue: 4 | 8; separator: string };
+
+const BLOSC_STREAMED_CNAMES = new Set(['lz4', 'lz4hc', 'zlib']);
+
+/** Whether the array's chunks can be read block by block (from its v2 metadata); undefined when not. */
+export async function streamedEncoding(array: ZarrArray): Promise<StreamedEncoding | undefined> {
+  const bytes = await array.store.get(`${array.path}/.zarray` as AbsoluteKey);
+  if (!bytes) return undefined; // Zarr v3: zarrita's codec pipeline
+  const meta: unknown = JSON.parse(new TextDecoder().decode(bytes));
+  if (!isRecord(meta) || meta.order !== 'C' || (Array.isArray(meta.filters) ? meta.filters.length > 0 : meta.filters != null)) return undefined;
+  const bytesPerValue = meta.dtype === '<f8' ? 8 : meta.dtype === '<f4' ? 4 : undefined;
+  if (bytesPerValue === undefined) return undefined;
+  const separator = typeof meta.dimension_separator === 'string' ? meta.dimension_separator : '.';
+  const compressor = meta.compressor;
+  if (compressor === null || compressor === undefined) return { compressor: 'none', bytesPerValue, separator };
+  if (isRecord(compressor) && compressor.id === 'blosc' && BLOSC_STREAMED_CNAMES.has(String(compressor.cname)) && compressor.shuffle !== 2) {
+    return { compressor: 'blosc', bytesPerValue, separator };
+  }
+  return undefined;
+}
+
+export interface SelectionRead {
+  array: ZarrArray;
+  /** For messages. */
+  variable: string;
+  location: string;
+  encoding: StreamedEncoding | undefined;
+  /** Per dimension: the one index read (time, level, or a dimension of length 1), or undefined to read all. */
+  selected: ReadonlyArray<number | undefined>;
+  /** Where element `index` of dimension `dim` goes in `out`; the places of the dimensions add up. */
+  destination: (dim: number, index: number) => number;
+  out: Float32Array;
+  traffic: Readonly<Traffic>;
+  signal?: AbortSignal;
+  onChunk?: (chunksRead: number, chunksTotal: number, bytesFetched: number) => void;
+}
+
+/** Reads every chunk holding the selection into `out`. */
+export async function readSelection(read: SelectionRead): Promise<void> {
+  const { array, selected } = read;
+  const shape = array.shape;
+  const chunkShape = array.chunks;
+  const rank = shape.length;
+  const chunkRanges = Array.from({ length: rank }, (_, dim) => {
+    const pick = selected[dim];
+    return pick === undefined ? Array.from({ length: Math.ceil(shape[dim] / chunkShape[dim]) }, (_, k) => k) : [Math.floor(pick / chunkShape[dim])];
+  });
+  const chunksTotal = chunkRanges.reduce((count, range) => count * range.length, 1);
+  const bytesAtStart = read.traffic.bytesFetched;
+  let chunksRead = 0;
+  for (const coords of cartesian(chunkRanges)) {
+    throwIfCancelled(read.signal, 'Reading the latents');
+    // Per dimension: the chunk-local indices of the selection, and where each lands in `out`.
+    const local: Int32Array[] = [];
+    const target: Float64Array[] = [];
+    for (let dim = 0; dim < rank; dim++) {
+      const start = coords[dim] * chunkShape[dim];
+      const pick = selected[dim];
+      const indices = pick === undefined ? Array.from({ length: Math.min(chunkShape[dim], shape[dim] - start) }, (_, i) => i) : [pick - start];
+      local.push(Int32Array.from(indices));
+      target.push(Float64Array.from(indices, (i) => read.destination(dim, start + i)));
+    }
+    const streamed = read.encoding && (await readChunkByBlocks(read, read.encoding, coords, local, target));
+    if (!streamed) {
+      const chunk = await array.getChunk(coords, { signal: read.signal });
+      scatterStrided(chunk.data as Float32Array | Float64Array, chunk.stride, local, target, read.out);
+    }
+    chunksRead += 1;
+    read.onChunk?.(chunksRead, chunksTotal, read.traffic.bytesFetched - bytesAtStart);
+  }
+}
+
+/** Reads one chunk block by block; false when its frame turns out to need zarrita (an inner compressor not read here). */
+async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding, coords: number[], local: Int32Array[], target: Float64Array[]): Promise<boolean> {
+  const { array } = read;
+  const key = coords.join(encoding.separator);
+  const bytes = await array.store.get(`${array.path}/${key}` as AbsoluteKey, { signal: read.signal });
+  const values = array.chunks.reduce((a, b) => a * b, 1);
+  const expected = values * encoding.bytesPerValue;
+  const damaged = (cause: unknown) => new DamagedChunkError(read.variable, read.location, key, { kind: 'undecodable', codec: encoding.compressor, cause });
+  const wrongSize = (actualBytes: number) =>
+    new DamagedChunkError(read.variable, read.location, key, {
+      kind: 'wrong-size',
+      expected: { values, bytes: expected, shape: array.chunks.join(' x ') },
+      actual: { values: actualBytes / encoding.bytesPerValue, bytes: actualBytes },
+    });
+  // A missing chunk never gets here: the latent store's reader makes it an error (MissingChunkError).
+  if (!bytes) throw damaged(new Error('no bytes'));
+  const cursor = new RunCursor(local, target, array.chunks);
+  if (encoding.compressor === 'none') {
+    if (bytes.byteLength !== expected) throw wrongSize(bytes.byteLength);
+    cursor.scatter(0, valuesOf(bytes, encoding.bytesPerValue), read.out);
+    return true;
+  }
+  let frame: ReturnType<typeof openBloscFrame>;
+  try {
+    frame = openBloscFrame(bytes);
+  } catch (error) {
+    if (error instanceof BloscUnsupportedError) return false;
+    throw damaged(error);
+  }
+  if (frame.nbytes !== expected) throw wrongSize(frame.nbytes);
+  if (frame.blocksize % encoding.bytesPerValue !== 0) return false;
+  const valuesPerBlock = frame.blocksize / encoding.bytesPerValue;
+  for (let index = 0; index < frame.blocks; index++) {
+    const first = index * valuesPerBlock;
+    if (!cursor.wants(first + frame.blockBytes(index) / encoding.bytesPerValue)) continue;
+    let block: Uint8Array;
+    try {
+      block = frame.decodeBlock(index);
+    } catch (error) {
+      if (error instanceof BloscFrameError) throw damaged(error);
+      throw error;
+    }
+    cursor.scatter(first, valuesOf(block, encoding.bytesPerValue), read.out);
+  }
+  if (!cursor.done) throw damaged(new Error('its blocks end before the values the selection needs'));
+  return true;
+}
+
+/** The bytes as little-endian values, viewed in place when aligned (copied when not). */
+function valuesOf(bytes: Uint8Array, bytesPerValue: 4 | 8): Float32Array | Float64Array {
+  const aligned = bytes.byteOffset % bytesPerValue === 0 ? bytes : bytes.slice();
+  const count = aligned.byteLength / bytesPerValue;
+  return bytesPerValue === 8 ? new Float64Array(aligned.buffer, aligned.byteOffset, count) : new Float32Array(aligned.buffer, aligned.byteOffset, count);
+}
+
+/**
+ * The selection's elements of one C-order chunk, in storage order: runs along the last dimension, one
+ * per combination of the other dimensions' selected indices, each with where its values go.
+ */
+class RunCursor {
+  private readonly outer: number;
+  private readonly counter: Int32Array;
+  private readonly strides: number[];
+  private runStart = 0;
+  private runTarget = 0;
+  /** Position within the current run (a run may span blocks). */
+  private position = 0;
+  done = false;
+
+  constructor(
+    private readonly local: Int32Array[],
+    private readonly target: Float64Array[],
+    chunkShape: readonly number[],
+  ) {
+    this.outer = local.length - 1;
+    this.counter = new Int32Array(this.outer);
+    this.strides = chunkShape.map((_, dim) => chunkShape.slice(dim + 1).reduce((a, b) => a * b, 1));
+    this.done = local.some((indices) => indices.length === 0);
+    this.place();
+  }
+
+  /** Whether a block ending before value `end` holds any value still wanted. */
+  wants(end: number): boolean {
+    return !this.done && this.runStart + this.local[this.outer][this.position] < end;
+  }
+
+  /** Puts the wanted values among `values` (the chunk's values from `first` on) into `out`. */
+  scatter(first: number, values: Float32Array | Float64Array, out: Float32Array): void {
+    const end = first + values.length;
+    const innerLocal = this.local[this.outer];
+    const innerTarget = this.target[this.outer];
+    while (!this.done) {
+      const stop = copyRun(values, this.runStart - first, end - first, out, this.runTarget, innerLocal, innerTarget, this.position);
+      this.position = stop;
+      if (stop < innerLocal.length) return; // the run goes on in the next block
+      this.next();
+    }
+  }
+
+  private place(): void {
+    let start = 0;
+    let target = 0;
+    for (let dim = 0; dim < this.outer; dim++) {
+      start += this.local[dim][this.counter[dim]] * this.strides[dim];
+      target += this.target[dim][this.counter[dim]];
+    }
+    this.runStart = start;
+    this.runTarget = target;
+    this.position = 0;
+  }
+
+  private next(): void {
+    let dim = this.outer - 1;
+    while (dim >= 0 && ++this.counter[dim] === this.local[dim].length) this.counter[dim--] = 0;
+    if (dim < 0) this.done = true;
+    else this.place();
+  }
+}
+
+/**
+ * Copies a run's values from `values` (the run's first value at `start`, which may be negative when the
+ * run began in an earlier block) while they lie before `end`, from its `from`-th value on; returns
+ * where it stopped. Kept small and alone so that V8 compiles it for each array type it meets.
+ */
+function copyRun(
+  values: Float32Array | Float64Array,
+  start: number,
+  end: number,
+  out: Float32Array,
+  target: number,
+  innerLocal: Int32Array,
+  innerTarget: Float64Array,
+  from: number,
+): number {
+  const count = innerLocal.length;
+  let k = from;
+  for (; k < count; k++) {
+    const at = start + innerLocal[k];
+    if (at >= end) break;
+    out[target + innerTarget[k]] = values[at];
+  }
+  return k;
+}
+
+/** out[sum of targets] = data[sum of local * stride] over every combination, the last dimension innermost. */
+function scatterStrided(data: Float32Array | Float64Array, stride: readonly number[], local: Int32Array[], target: Float64Array[], out: Float32Array): void {
+  const rank = local.length;
+  const last = rank - 1;
+  const innerLocal = local[last];
+  const innerTarget = target[last];
+  const innerStride = stride[last];
+  const counter = new Int32Array(Math.max(0, last));
+  for (;;) {
+    let source = 0;
+    let destination = 0;
+    for (let dim = 0; dim < last; dim++) {
+      source += local[dim][counter[dim]] * stride[dim];
+      destination += target[dim][counter[dim]];
+    }
+    for (let i = 0; i < innerLocal.length; i++) out[destination + innerTarget[i]] = data[source + innerLocal[i] * innerStride];
+    let dim = last - 1;
+    while (dim >= 0 && ++counter[dim] === local[dim].length) counter[dim--] = 0;
+    if (dim < 0) return;
+  }
+}
+
+function* cartesian(ranges: readonly number[][]): Generator<number[]> {
+  const counter = ranges.map(() => 0);
+  if (ranges.some((range) => range.length === 0)) return;
+  for (;;) {
+    yield counter.map((k, dim) => ranges[dim][k]);
+    let dim = ranges.length - 1;
+    while (dim >= 0 && ++counter[dim] === ranges[dim].length) counter[dim--] = 0;
+    if (dim < 0) return;
+  }
+}
