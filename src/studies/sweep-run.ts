@@ -1,6 +1,7 @@
-// Runs a sweep cell by cell, level by level: one time's latents at one level are read, fitted and
-// let go before the next are read, so that memory holds one cell (and, with the transfer matrix, the
-// current level's test rows). Cells are handed out as they finish; a cancelled sweep keeps them.
+// Runs a sweep cell by cell, time by time and, within a time, level by level: one time's latents at
+// one level are read, fitted and let go before the next are read, so that memory holds one cell (an
+// encoder source keeps the time it encoded until its levels are read; with the transfer matrix, every
+// cell's test rows are kept). Cells are handed out as they finish; a cancelled sweep keeps them.
 import { throwIfCancelled } from '../errors.ts';
 import { StudyInputError } from './progress.ts';
 import { checkSweepSettings, fitSweepCell, type CellFit, type SweepCell, type SweepCellInput, type SweepSettings } from './sweep.ts';
@@ -38,6 +39,7 @@ export interface SweepHooks {
   onProgress?: (progress: SweepProgress) => void;
   /** Each cell as it finishes, with its drift against the level's first time. */
   onCell?: (cell: SweepCell, fit: CellFit) => void | Promise<void>;
+  onSkipped?: (skipped: SkippedCell) => void | Promise<void>;
   /** A cell fitted before with the same source and settings (e.g. from a cache): not refitted. */
   cached?: (time: string, level: number) => Promise<CellFit | undefined> | CellFit | undefined;
 }
@@ -49,8 +51,16 @@ export interface LevelTransferMatrix {
   accuracy: Array<Array<number | null>>;
 }
 
+/** A cell the study could not fit, e.g. a percentile no patch exceeds at that time. */
+export interface SkippedCell {
+  time: string;
+  level: number;
+  reason: string;
+}
+
 export interface SweepResult {
   cells: SweepCell[];
+  skipped: SkippedCell[];
   transfer: LevelTransferMatrix[] | null;
 }
 
@@ -62,32 +72,41 @@ export async function runSweep(source: SweepSource, plan: SweepPlan, hooks: Swee
   const { signal } = hooks;
   const total = source.times.length * plan.levels.length;
   const cells: SweepCell[] = [];
-  const transfer: LevelTransferMatrix[] = [];
-  for (const [l, level] of plan.levels.entries()) {
-    const matrix = plan.transfer ? new LevelTransfer(source.times) : null;
-    let first: CellFit | undefined;
-    for (const [t, time] of source.times.entries()) {
+  const skipped: SkippedCell[] = [];
+  // Per level: its first time's fit (the drift's reference) and its transfer matrix.
+  const firsts = new Map<number, CellFit>();
+  const matrices = new Map(plan.levels.map((level) => [level, plan.transfer ? new LevelTransfer(source.times) : null]));
+  for (const [t, time] of source.times.entries()) {
+    for (const [l, level] of plan.levels.entries()) {
       throwIfCancelled(signal, 'The sweep');
-      const cell = l * source.times.length + t + 1;
+      const cell = t * plan.levels.length + l + 1;
       const report = (fraction: number, message: string) => hooks.onProgress?.({ cell, cells: total, time, level, fraction, message });
+      const matrix = matrices.get(level)!;
       let fit = await hooks.cached?.(time, level);
-      // A cached cell needs its latents only for the transfer matrix's test rows.
-      let input: SweepCellInput | undefined;
-      if (!fit || matrix) {
-        report(0, 'reading latents');
-        input = await source.read(t, level, signal);
-        if (input.time !== time || input.level !== level) throw new StudyInputError(`asked for ${time}, level ${level}, the source gave ${input.time}, level ${input.level}`);
+      try {
+        // A cached cell needs its latents only for the transfer matrix's test rows.
+        let input: SweepCellInput | undefined;
+        if (!fit || matrix) {
+          report(0, 'reading latents');
+          input = await source.read(t, level, signal);
+          if (input.time !== time || input.level !== level) throw new Error(`asked for ${time}, level ${level}, the source gave ${input.time}, level ${input.level}`);
+        }
+        fit ??= await fitSweepCell(input!, plan, { signal, onProgress: (progress) => report(0.1 + 0.9 * progress.fraction, progress.message) });
+        if (matrix) matrix.add(t, fit, input!);
+      } catch (error) {
+        // A cell the study cannot fit (one class at this time, say) is told and left out; the sweep goes on.
+        if (!(error instanceof StudyInputError)) throw error;
+        skipped.push({ time, level, reason: error.message });
+        await hooks.onSkipped?.(skipped[skipped.length - 1]);
+        continue;
       }
-      if (!fit) {
-        fit = await fitSweepCell(input!, plan, { signal, onProgress: (progress) => report(0.1 + 0.9 * progress.fraction, progress.message) });
-      }
-      first ??= fit;
-      if (matrix) matrix.add(t, fit, input!);
+      const first = firsts.get(level) ?? fit;
+      firsts.set(level, first);
       const withDriftCell = withDrift(fit, first);
       cells.push(withDriftCell);
       await hooks.onCell?.(withDriftCell, fit);
     }
-    if (matrix) transfer.push({ level, times: source.times, accuracy: matrix.rows() });
   }
-  return { cells, transfer: plan.transfer ? transfer : null };
+  const transfer = plan.transfer ? plan.levels.map((level) => ({ level, times: source.times, accuracy: matrices.get(level)!.rows() })) : null;
+  return { cells, skipped, transfer };
 }

@@ -1,0 +1,72 @@
+// The sweep runner's bookkeeping on a small synthetic source: cells from a cache are not read or
+// refitted, a cell the study cannot fit is told and skipped, a cancelled sweep has handed out what
+// it finished.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CancelledError } from '../errors.ts';
+import { initNodeProbeBackend } from '../probes/backend.node.ts';
+import { featureMatrix } from '../probes/matrix.ts';
+import { seededRandom } from '../probes/random.ts';
+import { runSweep, type SweepPlan, type SweepSource } from './sweep-run.ts';
+import type { CellFit, SweepCell } from './sweep.ts';
+
+beforeAll(async () => {
+  await initNodeProbeBackend();
+});
+
+const TIMES = ['2022-08-01T00:00', '2022-08-01T06:00', '2022-08-01T12:00'];
+const ROWS = 400;
+const lat = Float64Array.from({ length: ROWS }, (_, i) => 60 - Math.floor(i / 20));
+const lon = Float64Array.from({ length: ROWS }, (_, i) => i % 20);
+
+/** Labels a linear rule of the features tells; at `oneClass` every label is 1. */
+function source(reads: string[], oneClass?: string): SweepSource {
+  return {
+    times: TIMES,
+    async read(t, level) {
+      reads.push(`${TIMES[t]} ${level}`);
+      const random = seededRandom(17 * t + level);
+      const x = featureMatrix(Float32Array.from({ length: ROWS * 6 }, () => random.normal()), ROWS, 6);
+      const labels = Uint8Array.from({ length: ROWS }, (_, i) => (TIMES[t] === oneClass || x.data[i * 6] + 0.3 * x.data[i * 6 + 1] > 0 ? 1 : 0));
+      return { time: TIMES[t], level, x, labels, lat, lon };
+    },
+  };
+}
+
+const PLAN: SweepPlan = { split: { kind: 'lon-band', west: 15, east: 19 }, baselines: ['shuffled'], levels: [0, 1], transfer: false };
+
+describe('runSweep', () => {
+  it('takes cached cells as they are, reading and fitting only the others', async () => {
+    const fresh = await runSweep(source([]), PLAN, {});
+    const fits = new Map<string, CellFit>();
+    await runSweep(source([]), PLAN, { onCell: (cell, fit) => void fits.set(`${cell.time} ${cell.level}`, fit) });
+    const reads: string[] = [];
+    const again = await runSweep(source(reads), PLAN, { cached: (time, level) => (time === TIMES[1] ? undefined : fits.get(`${time} ${level}`)) });
+    expect(reads).toEqual([`${TIMES[1]} 0`, `${TIMES[1]} 1`]);
+    expect(again.cells).toEqual(fresh.cells);
+  });
+
+  it('tells and skips a cell the study cannot fit, and goes on', async () => {
+    const told: string[] = [];
+    const result = await runSweep(source([], TIMES[1]), PLAN, { onSkipped: (cell) => void told.push(`${cell.time} ${cell.level}`) });
+    expect(told).toEqual([`${TIMES[1]} 0`, `${TIMES[1]} 1`]);
+    expect(result.skipped[0].reason).toMatch(/class 1/);
+    expect(result.cells.map((cell) => cell.time)).toEqual([TIMES[0], TIMES[0], TIMES[2], TIMES[2]]);
+  });
+
+  it('stops when cancelled, keeping the cells handed out', async () => {
+    const controller = new AbortController();
+    const shown: SweepCell[] = [];
+    const progress: string[] = [];
+    const run = runSweep(source([]), PLAN, {
+      signal: controller.signal,
+      onProgress: (p) => progress.push(`cell ${p.cell} of ${p.cells}`),
+      onCell: (cell) => {
+        shown.push(cell);
+        controller.abort();
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(shown).toHaveLength(1);
+    expect(progress[0]).toBe('cell 1 of 6');
+  });
+});
