@@ -1,0 +1,46 @@
+// A sweep's cells from study times, whatever made them (an encoder, a latent store): each time's
+// latents at one level, labelled as the study labels them at that time alone.
+import { selectRows } from '../probes/matrix.ts';
+import type { PercentileField } from '../percentiles/percentile-field.ts';
+import { extremesLabels } from './extremes.ts';
+import { landSeaPatchLabels } from './land-sea.ts';
+import type { SweepSource } from './sweep-run.ts';
+import type { SweepCellInput } from './sweep.ts';
+import { levelMatrix, type StudyTime } from './study-time.ts';
+
+/** The study a sweep probes in every cell. */
+export type SweepStudy =
+  | { kind: 'land-sea' }
+  /** 2 m temperature above the patch's threshold of one percentile, at the cell's time. */
+  | { kind: 'extremes'; field: PercentileField };
+
+/** A time as a sweep names it: 'YYYY-MM-DDTHH:MM' (UTC). */
+export const sweepTimeName = (time: Date): string => time.toISOString().slice(0, 16);
+
+/** One time's rows at one latent level, with the study's labels at that time. */
+export function sweepCellInput(time: StudyTime, level: number, study: SweepStudy): SweepCellInput {
+  const x = levelMatrix(time, level);
+  const name = sweepTimeName(time.time);
+  switch (study.kind) {
+    case 'land-sea':
+      return { time: name, level, x, labels: landSeaPatchLabels(time), lat: time.patches.centreLat, lon: time.patches.centreLon };
+    case 'extremes': {
+      // The patches with a threshold and a temperature; one class at this time is told (StudyInputError), and the sweep skips the cell.
+      const { rows, labelSets } = extremesLabels([time], [study.field]);
+      return { time: name, level, x: selectRows(x, rows.patch), labels: labelSets[0], lat: rows.centreLat, lon: rows.centreLon };
+    }
+  }
+}
+
+/**
+ * A sweep source over `times`: `read` gives a time's study time holding at least `level` (a latent
+ * store reads that level alone; an encoder may keep the time it encoded for its other levels).
+ */
+export function studySweepSource(times: readonly Date[], read: (time: Date, level: number, signal?: AbortSignal) => Promise<StudyTime>, study: SweepStudy): SweepSource {
+  return {
+    times: times.map(sweepTimeName),
+    async read(timeIndex, level, signal) {
+      return sweepCellInput(await read(times[timeIndex], level, signal), level, study);
+    },
+  };
+}
