@@ -131,12 +131,12 @@ describe('the CLI against a bad server', () => {
     const debug = await cli(['inspect', '--store', server.url, '--debug']);
     server.fault('.zmetadata', undefined);
     server.fault('specific_humidity/.zarray', undefined);
-    const message = `Variable 'specific_humidity' (atmospheric variable q) is missing from ${server.url}/, assuming the wb2 layout.`;
+    const message = `specific humidity on pressure levels (atmos.q) is not in ${server.url}/: none of 'specific_humidity', 'q' is there with the axes it needs`;
     for (const [name, run] of Object.entries(runs)) {
       expect(run.code, name).toBe(1);
       expect(reason(run), name).toMatch(new RegExp(`^latent-explorer ${name}: ${message.replace(/[.()]/g, '\\$&')}`));
       expect(run.stderr, name).not.toMatch(/\n\s+at /);
     }
-    expect(debug.stderr).toMatch(/MissingVariableError: Variable 'specific_humidity'.*\n\s+at /);
+    expect(debug.stderr).toMatch(/MissingVariableError: specific humidity on pressure levels.*\n\s+at /);
   });
 });

@@ -45,4 +45,9 @@ export interface NormalisedBatch {
   rowOffset: number;
   /** Rows of the full cropped grid, so that global patch indices can be computed for a region batch. */
   fullHeight: number;
+  /**
+   * Set when the batch was read for a box: only the patch columns whose centre longitudes lie in
+   * [west, east] (geometry.ts longitudeInRange) hold values; the other columns are NaN.
+   */
+  lonRange?: { west: number; east: number };
 }

@@ -8,7 +8,6 @@ import {
   GridShapeError,
   HttpStatusError,
   IrregularGridError,
-  LayoutDetectionError,
   MissingPreviousStepError,
   MissingVariableError,
   NonFiniteInputError,
@@ -96,18 +95,19 @@ describe('store errors over HTTP', () => {
 });
 
 describe('dataset and batch errors', () => {
-  it('names a missing variable and the layout assumed', async () => {
+  it('names a missing variable, the names looked for under the layout given, and how to map it', async () => {
     const source = await openZarrSource(fixtureWithout((key) => key.startsWith('specific_humidity/')), 'fixture-without-q');
     const error = await failure(openEra5Dataset(source, { layout: 'wb2' }));
     expect(error).toBeInstanceOf(MissingVariableError);
-    expect(error.message).toMatch(/'specific_humidity' \(atmospheric variable q\) is missing from fixture-without-q, assuming the wb2 layout/);
+    expect(error.message).toMatch(/^specific humidity on pressure levels \(atmos\.q\) is not in fixture-without-q: none of 'specific_humidity' is there/);
+    expect(error.message).toContain('--var q=NAME');
   });
 
-  it('says when neither layout is recognised', async () => {
+  it('names every family of names looked for when no layout is given', async () => {
     const source = await openZarrSource(fixtureWithout((key) => key.startsWith('2m_temperature/')), 'fixture-without-2t');
     const error = await failure(openEra5Dataset(source));
-    expect(error).toBeInstanceOf(LayoutDetectionError);
-    expect(error.message).toMatch(/neither '2m_temperature' \(WeatherBench2 layout\) nor 't2m' \(CDS layout\)/);
+    expect(error).toBeInstanceOf(MissingVariableError);
+    expect(error.message).toMatch(/2 m temperature \(2t\) is not in fixture-without-2t: none of '2m_temperature', 't2m', '2t' is there/);
   });
 
   it('gives the nearest available times for a time not in the store', async () => {

@@ -12,6 +12,9 @@ export type DataErrorKind =
   | 'not-zarr'
   | 'layout'
   | 'missing-variable'
+  | 'variable-mapping'
+  | 'levels'
+  | 'chunk-too-large'
   | 'time-not-in-store'
   | 'missing-previous-step'
   | 'time-encoding'
@@ -149,21 +152,74 @@ export class LayoutDetectionError extends DataError {
   }
 }
 
+/** A variable (or a coordinate, or some levels) the store does not have; `fix` says what to do. */
 export class MissingVariableError extends DataError {
   readonly kind = 'missing-variable';
   constructor(
+    /** The variable in words, e.g. "2 m temperature (2t)". */
     readonly variable: string,
-    readonly layout: string,
     readonly location: string,
-    readonly role: string,
+    /** What was looked for, e.g. "none of '2m_temperature', 't2m', '2t' is there". */
+    readonly detail: string,
+    /** The store's names closest to what was looked for. */
+    readonly suggestions: readonly string[] = [],
+    fix = '',
+    /** `variable` names several ("The static fields (...)"). */
+    plural = false,
   ) {
     super(
-      `Variable '${variable}' (${role}) is missing from ${location}, assuming the ${layout} layout. ` +
-        (layout === 'cds' && role.startsWith('static')
-          ? 'In the CDS layout the static fields (lsm, z, slt) come from a separate store: give its address.'
-          : 'Check the layout (override it if it was detected wrongly) or use a store that has this variable.'),
+      `${variable} ${plural ? 'are' : 'is'} not in ${location}: ${detail}.` +
+        (suggestions.length > 0 ? ` Did you mean ${suggestions.map((name) => `'${name}'`).join(' or ')}?` : '') +
+        (fix === '' ? '' : ` ${fix}`),
     );
   }
+}
+
+/** A variable mapping (`--var 2t=t2m`, or the app's variable names) that cannot be read. */
+export class VariableMappingError extends DataError {
+  readonly kind = 'variable-mapping';
+  constructor(
+    readonly item: string,
+    readonly detail: string,
+  ) {
+    super(`Variable mapping '${item}': ${detail}.`);
+  }
+}
+
+/** Pressure levels that cannot be encoded: none of Aurora's in the store, or a chosen level it lacks. */
+export class LevelsError extends DataError {
+  readonly kind = 'levels';
+  constructor(detail: string) {
+    super(`Pressure levels: ${detail}.`);
+  }
+}
+
+/** Chunks too large to decode, refused from the metadata before any is read. */
+export class ChunkTooLargeError extends DataError {
+  readonly kind = 'chunk-too-large';
+  constructor(
+    readonly variable: string,
+    readonly chunkShape: readonly number[],
+    readonly dtype: string,
+    readonly chunkBytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(
+      `Variable '${variable}' is stored in chunks of ${chunkShape.join(' × ')} ${dtype} = ${formatBytes(chunkBytes)} each, uncompressed; ` +
+        `this product decodes chunks of at most ${formatBytes(limitBytes)} (its WebAssembly decoders fail on larger ones). ` +
+        'Rechunk the store with fewer values per chunk (e.g. one time step per chunk), or use a store chunked that way.',
+    );
+  }
+}
+
+/** Bytes as people read them: 1.30 GB, 512 MiB stays binary where it is a power of two. */
+export function formatBytes(bytes: number): string {
+  const mib = bytes / 2 ** 20;
+  if (Number.isInteger(mib) && mib >= 1) return mib >= 1024 && Number.isInteger(mib / 1024) ? `${mib / 1024} GiB` : `${mib} MiB`;
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
+  return `${bytes} B`;
 }
 
 export class TimeNotInStoreError extends DataError {
@@ -229,6 +285,8 @@ export interface NonFiniteLocation {
   level: number | undefined;
   lat: number;
   lon: number;
+  /** A static field: its gaps cannot be avoided by choosing another time. */
+  isStatic?: boolean;
 }
 
 /** NaN or infinity in the inputs: the encoder would spread it over the whole patch and beyond. */
@@ -238,13 +296,15 @@ export class NonFiniteInputError extends DataError {
     readonly first: NonFiniteLocation,
     readonly count: number,
   ) {
-    const { variable, time, level, lat, lon } = first;
+    const { variable, time, level, lat, lon, isStatic } = first;
     super(
       `${count} missing or non-finite value(s) (NaN, e.g. a missing chunk) in '${variable}'` +
         (level === undefined ? '' : ` at ${level} hPa`) +
         (time === undefined ? '' : ` at ${formatTime(time)}`) +
         `, first at lat ${lat.toFixed(2)}, lon ${lon.toFixed(2)}. ` +
-        'The encoder cannot take gaps: choose another time or a region without them.',
+        (isStatic
+          ? 'The encoder cannot take gaps, and a static field has them at every time: give a static store without gaps (--static, or the Static store field in the app).'
+          : 'The encoder cannot take gaps: choose another time or a region without them.'),
     );
   }
 }
@@ -269,11 +329,14 @@ export class GridShapeError extends DataError {
   }
 }
 
-/** The static store's grid is not the dynamic store's grid. */
+/** A second store's grid (atmospheric or static) is not the surface store's grid. */
 export class GridMismatchError extends DataError {
   readonly kind = 'grid-mismatch';
-  constructor(detail: string) {
-    super(`The static fields are on a different grid from the dynamic fields: ${detail}. Use a static store on the same grid.`);
+  constructor(
+    detail: string,
+    readonly which: 'atmospheric store' | 'static store' = 'static store',
+  ) {
+    super(`The ${which} is on a different grid from the surface store: ${detail}. Use stores on the same grid.`);
   }
 }
 

@@ -20,6 +20,18 @@ export function convertLongitude(lon: number, to: LongitudeConvention): number {
   return lon360 >= 180 ? lon360 - 360 : lon360;
 }
 
+/**
+ * Whether a longitude lies in [west, east], inclusive, any convention: a range whose west edge is
+ * east of its east edge (once both are in [0, 360)) crosses the 0/360 meridian. The one rule for
+ * which patches a box holds, by their centres, for the reader and the encoder alike.
+ */
+export function longitudeInRange(lon: number, west: number, east: number): boolean {
+  const at = convertLongitude(lon, '0..360');
+  const from = convertLongitude(west, '0..360');
+  const to = convertLongitude(east, '0..360');
+  return from <= to ? at >= from && at <= to : at >= from || at <= to;
+}
+
 function wrapTo360(lon: number): number {
   const wrapped = ((lon % 360) + 360) % 360; // 360 only by rounding of tiny negatives
   return wrapped === 360 ? 0 : wrapped;

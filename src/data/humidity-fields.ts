@@ -37,8 +37,10 @@ export interface HumidityFields {
 
 /** Relative humidity of an opened ERA5 dataset when its store has it, else the specific humidity Aurora reads. */
 export async function humidityFieldsOf(dataset: Era5Dataset): Promise<HumidityFields> {
-  const relative = await new FieldOpener(dataset.layout, [[dataset.source, dataset.grid]]).openIfPresent(dataset.source, dataset.layout.relativeHumidity, 'atmos');
-  const { source, layout, grid, levels, times } = dataset;
+  const { atmosSource: source, layout, levels } = dataset;
+  const times = fieldTimes(dataset.atmos.t);
+  const grid = dataset.atmos.t.grid;
+  const relative = await new FieldOpener(layout, [[source, grid]]).openIfPresent(source, layout.relativeHumidity, 'atmos');
   return { source, layout, grid, levels, times, temperature: dataset.atmos.t, humidity: relative ? relativeHumidity(relative) : { kind: 'specific', field: dataset.atmos.q } };
 }
 
@@ -56,8 +58,8 @@ export async function openHumidityFields(source: ZarrSource, options: { layout?:
     source,
     layout,
     grid: temperature.grid,
-    levels: await fieldLevels(temperature, source, layout),
-    times: await fieldTimes(temperature, source, layout),
+    levels: await fieldLevels(temperature, source),
+    times: fieldTimes(temperature),
     temperature,
     humidity,
   };
@@ -89,12 +91,7 @@ export async function readHumidityLevels(fields: HumidityFields, time: Date, lev
   const levelIndices = levelsHpa.map((level) => levelIndex(fields, level));
   const absent = levelsHpa.filter((_, k) => levelIndices[k] < 0);
   if (absent.length > 0) {
-    throw new MissingVariableError(
-      `${fields.temperature.name} at ${absent.join(', ')} hPa`,
-      fields.layout.name,
-      fields.source.location,
-      `pressure levels; the store has ${Array.from(fields.levels).join(', ')} hPa`,
-    );
+    throw new MissingVariableError(`'${fields.temperature.name}' at ${absent.join(', ')} hPa`, fields.source.location, `the store has ${Array.from(fields.levels).join(', ')} hPa`);
   }
   const timeIndex = timeIndexOf(fields.times, time);
   const band = options.rows ? bandOfRows(fields.grid, options.rows.start, options.rows.end) : rowBandOf(fields, options.region);
@@ -135,7 +132,7 @@ export function humidityLevelsFromBatch(batch: NormalisedBatch, levelsHpa: reado
   const planesOf = (variable: 't' | 'q') =>
     levelsHpa.map((level) => {
       const c = batch.levels.indexOf(level);
-      if (c < 0) throw new MissingVariableError(`${variable} at ${level} hPa`, 'batch', 'the batch', `pressure levels; the batch has ${batch.levels.join(', ')} hPa`);
+      if (c < 0) throw new MissingVariableError(`'${variable}' at ${level} hPa`, 'the batch', `the batch has ${batch.levels.join(', ')} hPa`);
       const { location, scale } = normalisationFigures(normalisationKey(variable, level));
       const offset = (later * channels + c) * plane;
       return Float64Array.from(batch.atmos[variable].subarray(offset, offset + plane), (value) => value * scale + location);

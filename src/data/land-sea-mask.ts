@@ -29,14 +29,14 @@ export async function readLandSeaMask(source: ZarrSource): Promise<LandSeaMask> 
   const names = LAYOUT_NAMES.map((layout) => LAYOUTS[layout].static.lsm);
   let array: zarr.Array<zarr.DataType, zarr.Readable> | undefined;
   for (const name of names) array ??= await source.openArray(name);
-  if (!array) throw new MissingVariableError(names.join("' or '"), 'wb2 or cds', source.location, 'static land-sea mask');
+  if (!array) throw new MissingVariableError('The static land-sea mask', source.location, `it has neither '${names.join("' nor '")}'`);
   const name = array.path.split('/').pop() ?? names[0];
   const fromAttributes = array.attrs._ARRAY_DIMENSIONS;
   const dims = array.dimensionNames ?? (Array.isArray(fromAttributes) ? fromAttributes.map(String) : []);
   const latDim = dims.findIndex((dim) => axisOfDimension(dim) === 'latitude');
   const lonDim = dims.findIndex((dim) => axisOfDimension(dim) === 'longitude');
   if (latDim < 0 || lonDim < 0 || dims.length !== array.shape.length) {
-    throw new MissingVariableError(name, 'wb2 or cds', source.location, 'static land-sea mask with latitude and longitude dimensions');
+    throw new MissingVariableError(`The static land-sea mask '${name}' with latitude and longitude dimensions`, source.location, `its dimensions are (${dims.join(', ')})`);
   }
   if (!array.is('number')) throw new UnsupportedEncodingError(name, 'dtype', array.dtype);
   const selection = dims.map((_, i) => (i === latDim || i === lonDim ? null : 0));
@@ -54,7 +54,7 @@ export async function readLandSeaMask(source: ZarrSource): Promise<LandSeaMask> 
   }
   const coordinate = async (dim: number) => {
     const coordinateArray = await source.openArray(dims[dim]);
-    if (!coordinateArray) throw new MissingVariableError(dims[dim], 'wb2 or cds', source.location, 'coordinate of the land-sea mask');
+    if (!coordinateArray) throw new MissingVariableError(`The coordinate '${dims[dim]}' of the land-sea mask`, source.location, 'the store has no variable of that name');
     return Float64Array.from((await zarr.get(coordinateArray)).data as ArrayLike<number>, Number);
   };
   return { plan: planGrid(await coordinate(latDim), await coordinate(lonDim)), values, location: source.location };

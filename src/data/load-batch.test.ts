@@ -22,10 +22,12 @@ describe('loadBatch on the WeatherBench2-layout fixture', () => {
   it('reports fetch progress against an estimate from the metadata', async () => {
     const source = await openSource(`${FIXTURE}/era5.zarr`);
     const dataset = await openEra5Dataset(source);
-    const estimate = estimateBatchFetch(dataset);
-    // 2 steps x (4 surface + 5 atmospheric) chunks + 3 static chunks, each the whole grid.
+    const estimate = await estimateBatchFetch(dataset, BATCH_TIME);
+    // 2 steps x (4 surface + 5 atmospheric) chunks + 3 static chunks, each the whole grid (17 rows,
+    // of which 16 are used).
     expect(estimate.chunks).toBe(2 * 9 + 3);
     expect(estimate.uncompressedBytes).toBe((2 * (4 + 5 * 13) + 3) * 17 * 32 * 4);
+    expect(estimate.neededBytes).toBe((2 * (4 + 5 * 13) + 3) * 16 * 32 * 4);
     const seen: number[] = [];
     await loadBatch(dataset, BATCH_TIME, { onProgress: (p) => seen.push(p.chunksFetched) });
     expect(seen.at(-1)).toBe(estimate.chunks);

@@ -1,29 +1,36 @@
 // Batch assembly: the two history steps of a batch time, read from an opened dataset, reordered to
 // Aurora's grid (latitudes decreasing, longitudes increasing in [0, 360)), cropped and normalised.
-import * as zarr from 'zarrita';
-import {
-  ATMOSPHERIC_VARIABLES,
-  AURORA_LEVELS,
-  HISTORY_STEPS,
-  STATIC_VARIABLES,
-  STEP_HOURS,
-  SURFACE_VARIABLES,
-  type NormalisedBatch,
-} from './batch.ts';
-import { throwIfCancelled } from '../errors.ts';
-import { levelIndex, missingLevels, type Era5Dataset, type Field } from './dataset.ts';
-import { MissingPreviousStepError, MissingVariableError, NonFiniteInputError, TimeNotInStoreError, UnsupportedEncodingError, type NonFiniteLocation } from './errors.ts';
-import { bandForLatitudes, fullBand, storeRowInBand, type GridPlan, type RowBand } from './grid.ts';
+// Reads fetch only what they need (chunk-read.ts): each chunk once, however many history steps and
+// levels it holds, and for a region only the chunks overlapping its patches.
+import { ATMOSPHERIC_VARIABLES, HISTORY_STEPS, STATIC_VARIABLES, STEP_HOURS, SURFACE_VARIABLES, type NormalisedBatch } from './batch.ts';
+import { executeRead, planRead, type FieldRead, type PlaneRequest, type ReadPlan } from './chunk-read.ts';
+import { findDataSpan } from './data-span.ts';
+import { levelIndex, type Era5Dataset, type Field } from './dataset.ts';
+import { MissingPreviousStepError, MissingVariableError, TimeNotInStoreError, formatTime } from './errors.ts';
+import { createPatchGrid, longitudeInRange, patchCentre, patchColumns, PATCH_SIZE } from './geometry.ts';
+import { bandForLatitudes, fullBand, type GridPlan, type RowBand } from './grid.ts';
+import { InFlightLimit, type InFlightBounds } from './in-flight.ts';
 import { normalisationFigures, normalisationKey, type NormalisationFigures } from './normalisation.ts';
 import type { RetryNotice } from './request.ts';
+import type { ZarrSource } from './store.ts';
 
 const HOUR_MS = 3600e3;
-/** Reads in flight at once: enough to hide latency, few enough to bound memory (a 0.25-degree atmospheric read is 54 MB). */
-const CONCURRENT_READS = 4;
+
+/**
+ * Chunk reads in flight, by default: enough to hide a store's latency, few enough that memory stays
+ * bounded (a 0.25-degree chunk of 13 levels is 54 MB decoded, ARCO's of 37 levels 154 MB).
+ */
+export const DEFAULT_READ_BOUNDS: Readonly<InFlightBounds> = { count: 8, bytes: 512 * 2 ** 20 };
 
 export interface LatitudeRange {
   south: number;
   north: number;
+}
+
+/** The part of the grid a batch is read for: whole patch rows over the latitudes, and with `west` and `east` only the patch columns whose centres lie between them. */
+export interface BatchRegion extends LatitudeRange {
+  west?: number;
+  east?: number;
 }
 
 export interface BatchProgress {
@@ -33,26 +40,33 @@ export interface BatchProgress {
   /** Chunks the batch needs, from the metadata. */
   chunksTotal: number;
   /**
-   * Estimated bytes the whole batch will fetch: the uncompressed size until a chunk has arrived,
+   * Estimated bytes the whole batch will fetch: the chunks' raw size until a chunk has arrived,
    * then extrapolated from the bytes per chunk seen so far.
    */
   estimatedTotalBytes: number;
+  /** Raw bytes of the values the batch uses: what the chunks hold beyond this is read for nothing. */
+  neededBytes: number;
   /** Requests tried again so far for this batch, and the latest (reported as it is decided). */
   retries: number;
   lastRetry: RetryNotice | undefined;
 }
 
 export interface LoadBatchOptions {
-  /** Read only the patch rows overlapping these latitudes (a band of whole patch rows). */
-  region?: LatitudeRange;
+  /** Read only the patches of this region (a band of whole patch rows, and with west/east of patch columns). */
+  region?: BatchRegion;
   signal?: AbortSignal;
   onProgress?: (progress: BatchProgress) => void;
+  /** Chunk reads in flight at once (DEFAULT_READ_BOUNDS where left out). */
+  bounds?: Partial<InFlightBounds>;
 }
 
 export interface FetchEstimate {
+  /** Chunks to fetch and decode, each once. */
   chunks: number;
-  /** Uncompressed bytes of those chunks: an upper bound on what compressed stores transfer. */
+  /** Their raw size: an upper bound on what compressed stores transfer. */
   uncompressedBytes: number;
+  /** Raw bytes of the values the batch uses. */
+  neededBytes: number;
 }
 
 /** Store index of a time, or TimeNotInStoreError naming the nearest times. */
@@ -62,7 +76,7 @@ export function timeIndexOf(times: Float64Array, time: Date): number {
   return index;
 }
 
-/** Store indices of the two history steps of a batch time, or a typed error saying what is missing. */
+/** Indices in `dataset.times` of the two history steps of a batch time, or a typed error saying what is missing. */
 export function historyStepIndices(dataset: Era5Dataset, time: Date): [number, number] {
   const ms = time.getTime();
   const current = timeIndexOf(dataset.times, time);
@@ -76,97 +90,137 @@ export function rowBandOf(dataset: { grid: GridPlan }, region: LatitudeRange | u
   return region ? bandForLatitudes(dataset.grid, region.south, region.north) : fullBand(dataset.grid);
 }
 
-/** What a batch will read, from the metadata alone: for a progress bar before the first byte. */
-export function estimateBatchFetch(dataset: Era5Dataset, region?: LatitudeRange): FetchEstimate {
-  const band = rowBandOf(dataset, region);
-  const levels = AURORA_LEVELS.map((level) => levelIndex(dataset, level));
-  let chunks = 0;
-  let uncompressedBytes = 0;
-  const add = (field: Field, timeIndex: number, levelIndices: number[] | undefined) => {
-    const count = chunksTouched(field, selectionFor(field, field.grid === dataset.grid ? band : staticBand(dataset, band), timeIndex, levelIndices));
-    chunks += count;
-    uncompressedBytes += count * field.array.chunks.reduce((a, b) => a * b, 1) * bytesPerElement(field.array.dtype);
-  };
-  for (let step = 0; step < HISTORY_STEPS; step++) {
-    for (const v of SURFACE_VARIABLES) add(dataset.surface[v], 0, undefined);
-    for (const v of ATMOSPHERIC_VARIABLES) add(dataset.atmos[v], 0, levels);
+/**
+ * The output columns of the patch columns whose centres lie in the region's longitudes (all when it
+ * has none): the rule of geometry.ts longitudeInRange, which the encoder selects patches by too.
+ */
+export function columnsOf(grid: GridPlan, region: BatchRegion | undefined): Int32Array | undefined {
+  if (region?.west === undefined || region.east === undefined) return undefined;
+  const { west, east } = region;
+  const patches = createPatchGrid(grid.lat, grid.lon);
+  const columns: number[] = [];
+  for (let col = 0; col < patchColumns(patches); col++) {
+    if (!longitudeInRange(patchCentre(patches, col).lon, west, east)) continue;
+    for (let k = 0; k < PATCH_SIZE; k++) columns.push(col * PATCH_SIZE + k);
   }
-  for (const v of STATIC_VARIABLES) add(dataset.static[v], 0, undefined);
-  return { chunks, uncompressedBytes };
+  if (columns.length === 0) throw new RangeError(`Longitudes ${west} .. ${east} hold no patch centre of this grid`);
+  return Int32Array.from(columns);
+}
+
+/** What a batch will read, from the metadata alone: for a progress bar before the first byte. */
+export async function estimateBatchFetch(dataset: Era5Dataset, time: Date, region?: BatchRegion): Promise<FetchEstimate> {
+  const { plan } = await planBatch(dataset, time, region, undefined);
+  return { chunks: plan.chunks, uncompressedBytes: plan.chunkBytes, neededBytes: plan.neededBytes };
 }
 
 export async function loadBatch(dataset: Era5Dataset, time: Date, options: LoadBatchOptions = {}): Promise<NormalisedBatch> {
-  const steps = historyStepIndices(dataset, time);
-  const absent = missingLevels(dataset);
-  if (absent.length > 0) {
-    throw new MissingVariableError(
-      `${dataset.layout.atmos.z} (and the other atmospheric variables) at ${absent.join(', ')} hPa`,
-      dataset.layout.name,
-      dataset.source.location,
-      `pressure levels; the store has ${Array.from(dataset.levels).join(', ')} hPa`,
-    );
-  }
-  const levels = AURORA_LEVELS.map((level) => levelIndex(dataset, level));
-  const band = rowBandOf(dataset, options.region);
-  const height = band.end - band.start;
-  const width = dataset.grid.lon.length;
-  const plane = height * width;
-  const C = AURORA_LEVELS.length;
-  const T = HISTORY_STEPS;
-
-  const surface = allocate(SURFACE_VARIABLES, T * plane);
-  const atmos = allocate(ATMOSPHERIC_VARIABLES, T * C * plane);
-  const statics = allocate(STATIC_VARIABLES, plane);
-  const gaps = new GapTracker();
-  const progress = progressReporter(dataset, estimateBatchFetch(dataset, options.region), options.onProgress);
-
-  const tasks: ((signal: AbortSignal) => Promise<void>)[] = [];
-  steps.forEach((timeIndex, step) => {
-    const when = new Date(dataset.times[timeIndex]);
-    for (const v of SURFACE_VARIABLES) {
-      tasks.push(async (signal) => {
-        const block = await readBlock(dataset.surface[v], band, timeIndex, undefined, signal);
-        copyPlane(block, 0, dataset.grid, band, surface[v], step * plane, normalisationFigures(normalisationKey(v)), gaps, { variable: v, time: when, level: undefined });
-      });
-    }
-    for (const v of ATMOSPHERIC_VARIABLES) {
-      tasks.push(async (signal) => {
-        const block = await readBlock(dataset.atmos[v], band, timeIndex, levels, signal);
-        AURORA_LEVELS.forEach((level, c) => {
-          const figures = normalisationFigures(normalisationKey(v, level));
-          copyPlane(block, levels[c] - block.levelStart, dataset.grid, band, atmos[v], (step * C + c) * plane, figures, gaps, { variable: v, time: when, level });
-        });
-      });
-    }
-  });
-  const sBand = staticBand(dataset, band);
-  for (const v of STATIC_VARIABLES) {
-    tasks.push(async (signal) => {
-      const field = dataset.static[v];
-      const block = await readBlock(field, sBand, 0, undefined, signal);
-      copyPlane(block, 0, field.grid, sBand, statics[v], 0, normalisationFigures(normalisationKey(v)), gaps, { variable: v, time: undefined, level: undefined });
-    });
-  }
+  const { plan, batch } = await planBatch(dataset, time, options.region, options.signal);
+  const progress = progressReporter(dataset, plan, options.onProgress);
+  progress.report();
   try {
-    await runLimited(tasks, CONCURRENT_READS, options.signal, progress.report);
+    await executeRead(plan, { limit: new InFlightLimit({ ...DEFAULT_READ_BOUNDS, ...options.bounds }), signal: options.signal, onChunk: progress.report });
   } finally {
     progress.stop();
   }
-  gaps.throwIfAny();
+  return batch;
+}
 
-  const current = new Date(dataset.times[steps[1]]);
-  return {
+/** The read plan of a batch and the batch its planes fill (allocated, not yet read). */
+async function planBatch(dataset: Era5Dataset, time: Date, region: BatchRegion | undefined, signal: AbortSignal | undefined): Promise<{ plan: ReadPlan; batch: NormalisedBatch }> {
+  const steps = historyStepIndices(dataset, time);
+  const stepMs = steps.map((index) => dataset.times[index]);
+  const levels = dataset.batchLevels;
+  const band = rowBandOf(dataset, region);
+  const columns = columnsOf(dataset.grid, region);
+  const plane = (band.end - band.start) * dataset.grid.lon.length;
+  const C = levels.length;
+  const T = HISTORY_STEPS;
+  // Columns a region does not read stay NaN, so that nothing can take them for values.
+  const allocate = <K extends string>(keys: readonly K[], length: number) =>
+    Object.fromEntries(keys.map((key) => [key, new Float32Array(length).fill(columns ? Number.NaN : 0)])) as Record<K, Float32Array>;
+  const surface = allocate(SURFACE_VARIABLES, T * plane);
+  const atmos = allocate(ATMOSPHERIC_VARIABLES, T * C * plane);
+  const statics = allocate(STATIC_VARIABLES, plane);
+
+  const reads: FieldRead[] = [];
+  const add = (field: Field, planes: PlaneRequest[]) => reads.push({ field, band, columns, planes });
+  for (const v of SURFACE_VARIABLES) {
+    const field = dataset.surface[v];
+    const figures = normalisationFigures(normalisationKey(v));
+    add(
+      field,
+      stepMs.map((ms, step) => ({ timeIndex: fieldTimeIndex(field, ms), out: surface[v], offset: step * plane, figures, where: { variable: v, time: new Date(ms), level: undefined } })),
+    );
+  }
+  for (const v of ATMOSPHERIC_VARIABLES) {
+    const field = dataset.atmos[v];
+    add(
+      field,
+      stepMs.flatMap((ms, step) =>
+        levels.map((level, c) => ({
+          timeIndex: fieldTimeIndex(field, ms),
+          levelIndex: levelIndex(dataset, level),
+          out: atmos[v],
+          offset: (step * C + c) * plane,
+          figures: normalisationFigures(normalisationKey(v, level)),
+          where: { variable: v, time: new Date(ms), level },
+        })),
+      ),
+    );
+  }
+  const currentMs = stepMs[stepMs.length - 1];
+  for (const v of STATIC_VARIABLES) {
+    const field = dataset.static[v];
+    const timeIndex = await staticTimeIndex(field, currentMs, signal);
+    const when = timeIndex === undefined || !field.times ? undefined : new Date(field.times[timeIndex]);
+    add(field, [{ timeIndex, out: statics[v], offset: 0, figures: normalisationFigures(normalisationKey(v)), where: { variable: v, time: when, level: undefined, isStatic: true } }]);
+  }
+
+  const current = new Date(currentMs);
+  const batch: NormalisedBatch = {
     time: current,
-    stepTimes: [new Date(dataset.times[steps[0]]), current],
+    stepTimes: [new Date(stepMs[0]), current],
     lat: dataset.grid.lat.slice(band.start, band.end),
     lon: Float64Array.from(dataset.grid.lon),
-    levels: [...AURORA_LEVELS],
+    levels: [...levels],
     surface,
     static: statics,
     atmos,
     rowOffset: band.start,
     fullHeight: dataset.grid.lat.length,
+    ...(columns && region?.west !== undefined && region.east !== undefined ? { lonRange: { west: region.west, east: region.east } } : {}),
   };
+  return { plan: planRead(reads), batch };
+}
+
+/**
+ * The time at which a batch reads a static field: none without a time axis, its only time, the
+ * batch's time where the field's store has it (ARCO, Earth Data Hub), else the first time whose data
+ * exist (dataset.notes states the rule).
+ */
+async function staticTimeIndex(field: Field, batchMs: number, signal: AbortSignal | undefined): Promise<number | undefined> {
+  if (!field.times) return undefined;
+  if (field.times.length === 1) return 0;
+  const atBatch = findTime(field.times, batchMs);
+  if (atBatch >= 0) return atBatch;
+  const span = await findDataSpan(field, signal);
+  if (!span) {
+    throw new MissingVariableError(
+      `The static field '${field.name}'`,
+      field.source.location,
+      `it has no data at the batch's time ${formatTime(new Date(batchMs))}, which its time axis lacks, nor at any time sampled to find its first data`,
+      [],
+      'Give a static store that holds them (--static, or the Static store field in the app).',
+    );
+  }
+  return span.first;
+}
+
+/** A field's own index of a time of the dataset (stores of a pair number their times each their own way). */
+function fieldTimeIndex(field: Field, ms: number): number {
+  const index = field.times ? findTime(field.times, ms) : -1;
+  if (index < 0) throw new TimeNotInStoreError(new Date(ms), field.times ? nearestTimes(field.times, ms, 4) : []);
+  return index;
 }
 
 /**
@@ -183,136 +237,26 @@ export async function readLevelPlanes(
   band: RowBand,
   signal?: AbortSignal,
 ): Promise<Float64Array[]> {
-  const block = await readBlock(field, band, timeIndex, [...levelIndices], signal);
-  const plane = (band.end - band.start) * field.grid.lon.length;
-  const gaps = new GapTracker();
-  const planes = levelIndices.map((storeLevel, k) => {
-    const out = new Float64Array(plane);
-    copyPlane(block, storeLevel - block.levelStart, field.grid, band, out, 0, PHYSICAL_UNITS, gaps, { variable: field.name, time: when, level: levelsHpa[k] });
-    return out;
-  });
-  gaps.throwIfAny();
+  const size = (band.end - band.start) * field.grid.lon.length;
+  const planes = levelIndices.map(() => new Float64Array(size));
+  const plan = planRead([
+    {
+      field,
+      band,
+      planes: levelIndices.map((levelIndex, k) => ({ timeIndex, levelIndex, out: planes[k], offset: 0, figures: PHYSICAL_UNITS, where: { variable: field.name, time: when, level: levelsHpa[k] } })),
+    },
+  ]);
+  await executeRead(plan, { limit: new InFlightLimit(DEFAULT_READ_BOUNDS), signal });
   return planes;
 }
 
 /** Normalisation figures that leave values as they are. */
 const PHYSICAL_UNITS: NormalisationFigures = { location: 0, scale: 1 };
 
-/** The static store's rows for the same output rows (its latitude order may differ). */
-function staticBand(dataset: Era5Dataset, band: RowBand): RowBand {
-  const plan = dataset.static.lsm.grid;
-  if (plan === dataset.grid) return band;
-  return plan.storeLatDescending
-    ? { ...band, storeStart: band.start, storeEnd: band.end }
-    : { ...band, storeStart: plan.storeHeight - band.end, storeEnd: plan.storeHeight - band.start };
-}
-
-type NumericData = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
-
-interface Block {
-  data: NumericData;
-  field: Field;
-  /** Stride of each axis in `data` (0 for axes indexed away). */
-  levelStride: number;
-  latStride: number;
-  lonStride: number;
-  /** Store index of the first level read. */
-  levelStart: number;
-}
-
-type Selection = (number | zarr.Slice | null)[];
-
-function selectionFor(field: Field, band: RowBand, timeIndex: number, levelIndices: number[] | undefined): Selection {
-  return field.dims.map((_, d) => {
-    if (d === field.axes.latitude) return zarr.slice(band.storeStart, band.storeEnd);
-    if (d === field.axes.longitude) return null;
-    if (d === field.axes.level && levelIndices) return zarr.slice(Math.min(...levelIndices), Math.max(...levelIndices) + 1);
-    if (d === field.axes.time) return timeIndex;
-    return 0;
-  });
-}
-
-async function readBlock(field: Field, band: RowBand, timeIndex: number, levelIndices: number[] | undefined, signal: AbortSignal | undefined): Promise<Block> {
-  const selection = selectionFor(field, band, timeIndex, levelIndices);
-  let chunk: zarr.Chunk<zarr.DataType>;
-  try {
-    chunk = await zarr.get(field.array, selection, { signal });
-  } catch (error) {
-    if (zarr.isZarritaError(error, 'UnknownCodecError')) throw new UnsupportedEncodingError(field.name, 'codec', error.codec, error);
-    throw error;
-  }
-  if (!isNumericData(chunk.data)) throw new UnsupportedEncodingError(field.name, 'dtype', field.array.dtype);
-  // Axes selected by an integer are gone from the result; the rest keep their order.
-  const strideOf = (axis: number | undefined) => {
-    if (axis === undefined || typeof selection[axis] === 'number') return 0;
-    const kept = selection.slice(0, axis).filter((s) => typeof s !== 'number').length;
-    return chunk.stride[kept];
-  };
-  const levelSelection = field.axes.level === undefined ? undefined : selection[field.axes.level];
-  return {
-    data: chunk.data,
-    field,
-    levelStride: strideOf(field.axes.level),
-    latStride: strideOf(field.axes.latitude),
-    lonStride: strideOf(field.axes.longitude),
-    levelStart: levelSelection && typeof levelSelection === 'object' ? (levelSelection.start ?? 0) : 0,
-  };
-}
-
-/** Copies one (level of one) field into Aurora's order, unpacking and normalising, and notes gaps. */
-function copyPlane(
-  block: Block,
-  levelInBlock: number,
-  plan: GridPlan,
-  band: RowBand,
-  out: Float32Array | Float64Array,
-  outOffset: number,
-  { location, scale }: NormalisationFigures,
-  gaps: GapTracker,
-  where: Omit<NonFiniteLocation, 'lat' | 'lon'>,
-): void {
-  const { data, latStride, lonStride } = block;
-  const { scale: packScale, offset: packOffset, missing } = block.field.packing;
-  const width = plan.lon.length;
-  const base = levelInBlock * block.levelStride;
-  const columnOffsets = Int32Array.from(plan.storeColumn, (column) => column * lonStride);
-  for (let row = band.start; row < band.end; row++) {
-    const rowBase = base + storeRowInBand(plan, band, row) * latStride;
-    const outRow = outOffset + (row - band.start) * width;
-    for (let j = 0; j < width; j++) {
-      const raw = data[rowBase + columnOffsets[j]];
-      const value = missing.length > 0 && missing.includes(raw) ? Number.NaN : raw * packScale + packOffset;
-      if (!Number.isFinite(value)) gaps.note({ ...where, lat: plan.lat[row], lon: plan.lon[j] });
-      out[outRow + j] = (value - location) / scale;
-    }
-  }
-}
-
-class GapTracker {
-  private first: NonFiniteLocation | undefined;
-  private count = 0;
-  note(location: NonFiniteLocation): void {
-    this.first ??= location;
-    this.count += 1;
-  }
-  throwIfAny(): void {
-    if (this.first) throw new NonFiniteInputError(this.first, this.count);
-  }
-}
-
-function chunksTouched(field: Field, selection: Selection): number {
-  return selection.reduce<number>((product, s, d) => {
-    const size = field.array.shape[d];
-    const chunk = field.array.chunks[d];
-    const [start, stop] = typeof s === 'number' ? [s, s + 1] : s === null ? [0, size] : [s.start ?? 0, s.stop ?? size];
-    return product * (Math.floor((stop - 1) / chunk) - Math.floor(start / chunk) + 1);
-  }, 1);
-}
-
-/** Reports progress after each read and at each retry, from the sources' traffic since the batch began. */
-function progressReporter(dataset: Era5Dataset, estimate: FetchEstimate, onProgress: LoadBatchOptions['onProgress']): { report: () => void; stop: () => void } {
+/** Reports progress after each chunk and at each retry, from the stores' traffic since the batch began. */
+function progressReporter(dataset: Era5Dataset, plan: ReadPlan, onProgress: LoadBatchOptions['onProgress']): { report: () => void; stop: () => void } {
   if (!onProgress) return { report: () => {}, stop: () => {} };
-  const sources = dataset.staticSource === dataset.source ? [dataset.source] : [dataset.source, dataset.staticSource];
+  const sources = [...new Set<ZarrSource>([dataset.source, dataset.atmosSource, dataset.staticSource])];
   const start = sources.map((source) => ({ ...source.traffic }));
   const report = () => {
     let bytesFetched = 0;
@@ -325,53 +269,34 @@ function progressReporter(dataset: Era5Dataset, estimate: FetchEstimate, onProgr
       retries += source.traffic.retries - start[i].retries;
       if (source.traffic.retries > start[i].retries) lastRetry = source.traffic.lastRetry;
     });
-    const estimatedTotalBytes = chunksFetched > 0 ? Math.round((bytesFetched / chunksFetched) * estimate.chunks) : estimate.uncompressedBytes;
-    onProgress({ bytesFetched, chunksFetched, chunksTotal: estimate.chunks, estimatedTotalBytes, retries, lastRetry });
+    const estimatedTotalBytes = chunksFetched > 0 ? Math.round((bytesFetched / chunksFetched) * plan.chunks) : plan.chunkBytes;
+    onProgress({ bytesFetched, chunksFetched, chunksTotal: plan.chunks, estimatedTotalBytes, neededBytes: plan.neededBytes, retries, lastRetry });
   };
   const unwatch = sources.map((source) => source.watch((event) => event.kind === 'retry' && report()));
   return { report, stop: () => unwatch.forEach((stop) => stop()) };
 }
 
-/**
- * Runs `tasks`, `limit` at a time. The first failure stops the rest: no new task starts, those in
- * flight get an aborted signal, and the failure is thrown once they have all settled, so that nothing
- * of the batch runs (or reports progress) after it has failed.
- */
-async function runLimited(tasks: ((signal: AbortSignal) => Promise<void>)[], limit: number, signal: AbortSignal | undefined, afterEach: () => void): Promise<void> {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  signal?.addEventListener('abort', abort, { once: true });
-  let next = 0;
-  let failed: { error: unknown } | undefined;
-  const worker = async () => {
-    while (next < tasks.length && !failed) {
-      const task = tasks[next++];
-      try {
-        await task(controller.signal);
-      } catch (error) {
-        failed ??= { error };
-        controller.abort();
-        return;
-      }
-      if (!failed) afterEach();
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  } finally {
-    signal?.removeEventListener('abort', abort);
-  }
-  throwIfCancelled(signal);
-  if (failed) throw failed.error;
-}
-
-function allocate<K extends string>(keys: readonly K[], length: number): Record<K, Float32Array> {
-  return Object.fromEntries(keys.map((key) => [key, new Float32Array(length)])) as Record<K, Float32Array>;
-}
+const ascending = new WeakMap<Float64Array, boolean>();
 
 function findTime(times: Float64Array, ms: number): number {
   // Times decoded from float units can be off by rounding: a second is far below the 6-hour step.
-  return times.findIndex((t) => Math.abs(t - ms) < 1000);
+  const near = (t: number) => Math.abs(t - ms) < 1000;
+  let sorted = ascending.get(times);
+  if (sorted === undefined) {
+    sorted = times.every((t, i) => i === 0 || t > times[i - 1]);
+    ascending.set(times, sorted);
+  }
+  if (!sorted) return times.findIndex(near);
+  // Axes of a million hours (ARCO): a binary search, not a scan.
+  let low = 0;
+  let high = times.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (near(times[middle])) return middle;
+    if (times[middle] < ms) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }
 
 function nearestTimes(times: Float64Array, ms: number, count: number): Date[] {
@@ -380,22 +305,4 @@ function nearestTimes(times: Float64Array, ms: number, count: number): Date[] {
     .slice(0, count)
     .sort((a, b) => a - b)
     .map((t) => new Date(t));
-}
-
-function bytesPerElement(dtype: zarr.DataType): number {
-  const bits = /(\d+)$/.exec(dtype);
-  return bits ? Number(bits[1]) / 8 : 1;
-}
-
-function isNumericData(data: unknown): data is NumericData {
-  return (
-    data instanceof Float32Array ||
-    data instanceof Float64Array ||
-    data instanceof Int8Array ||
-    data instanceof Int16Array ||
-    data instanceof Int32Array ||
-    data instanceof Uint8Array ||
-    data instanceof Uint16Array ||
-    data instanceof Uint32Array
-  );
 }

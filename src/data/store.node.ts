@@ -1,9 +1,10 @@
 // Node-only store access: local directories, and the one entry point that takes any address the CLI accepts.
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseStoreAddress } from './address.ts';
 import { throwIfCancelled } from '../errors.ts';
 import { NotZarrError } from './errors.ts';
+import type { RangeQuery } from 'zarrita';
 import type { RequestOptions } from './request.ts';
 import { HttpStore, openHttpSource, openZarrSource, type AbsoluteKey, type KeyValueReader, type ZarrSource } from './store.ts';
 
@@ -11,14 +12,43 @@ import { HttpStore, openHttpSource, openZarrSource, type AbsoluteKey, type KeyVa
 export class FileStore implements KeyValueReader {
   constructor(readonly root: string) {}
 
-  async get(key: AbsoluteKey, options?: RequestOptions): Promise<Uint8Array | undefined> {
+  get(key: AbsoluteKey, options?: RequestOptions): Promise<Uint8Array | undefined> {
     throwIfCancelled(options?.signal);
-    try {
-      return new Uint8Array(await readFile(join(this.root, ...key.slice(1).split('/'))));
-    } catch (error) {
-      if (isNodeError(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return undefined;
-      throw error;
-    }
+    return missingAsUndefined(async () => new Uint8Array(await readFile(this.pathOf(key))));
+  }
+
+  /** Reads only the range: a shard's index, then each chunk, without reading the whole shard. */
+  getRange(key: AbsoluteKey, range: RangeQuery): Promise<Uint8Array | undefined> {
+    return missingAsUndefined(async () => {
+      const file = await open(this.pathOf(key));
+      try {
+        const size = (await file.stat()).size;
+        const [offset, length] = 'suffixLength' in range ? [Math.max(0, size - range.suffixLength), Math.min(size, range.suffixLength)] : [range.offset, range.length];
+        const bytes = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+        await file.read(bytes, 0, bytes.length, offset);
+        return bytes;
+      } finally {
+        await file.close();
+      }
+    });
+  }
+
+  async has(key: AbsoluteKey): Promise<boolean> {
+    return (await missingAsUndefined(() => stat(this.pathOf(key)))) !== undefined;
+  }
+
+  private pathOf(key: AbsoluteKey): string {
+    return join(this.root, ...key.slice(1).split('/'));
+  }
+}
+
+/** A missing file (or a path through a file) is a missing key. */
+async function missingAsUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isNodeError(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return undefined;
+    throw error;
   }
 }
 

@@ -4,7 +4,7 @@
 // this product cannot decode.
 import * as zarr from 'zarrita';
 import { HttpStatusError, NotZarrError, UnsupportedEncodingError } from './errors.ts';
-import { declaredArray, withChunkIntegrity } from './integrity.ts';
+import { declaredArray, withChunkIntegrity, type DeclaredArray } from './integrity.ts';
 import { parseMetadataJson, stringifyMetadataJson } from './metadata-json.ts';
 import { defaultRequestLayer, type RequestLayer, type RequestEvent, type RequestOptions, type RetryNotice } from './request.ts';
 
@@ -14,6 +14,16 @@ export type AbsoluteKey = `/${string}`;
 /** A key-value store to read from: zarrita's interface, so its stores fit too. */
 export interface KeyValueReader {
   get(key: AbsoluteKey, options?: RequestOptions): Promise<Uint8Array | undefined>;
+  /** Part of a value (what sharded Zarr v3 reads); stores without it are read whole and sliced. */
+  getRange?(key: AbsoluteKey, range: zarr.RangeQuery, options?: RequestOptions): Promise<Uint8Array | undefined>;
+  /** Whether a key exists, without reading it (HEAD, stat); stores without it are asked with get. */
+  has?(key: AbsoluteKey, options?: RequestOptions): Promise<boolean>;
+}
+
+/** The bytes of `range` within a whole value: for stores that cannot read a part. */
+export function sliceRange(bytes: Uint8Array, range: zarr.RangeQuery): Uint8Array {
+  if ('suffixLength' in range) return bytes.subarray(Math.max(0, bytes.length - range.suffixLength));
+  return bytes.subarray(range.offset, range.offset + range.length);
 }
 
 /** Traffic of one store: what the UI shows as "bytes fetched". */
@@ -65,9 +75,33 @@ class ObservedStore implements KeyValueReader {
   ) {}
 
   async get(key: AbsoluteKey, options?: RequestOptions): Promise<Uint8Array | undefined> {
-    // Stores over the request layer report bytes as they arrive; others (local files) only their result.
+    const bytes = await this.counted((counting) => this.inner.get(key, counting), options);
+    if (bytes === undefined) return undefined;
+    if (METADATA_KEY.test(key)) return new TextEncoder().encode(stringifyMetadataJson(parseMetadata(bytes, key, this.location)));
+    this.traffic.chunksFetched += 1;
+    return bytes;
+  }
+
+  async getRange(key: AbsoluteKey, range: zarr.RangeQuery, options?: RequestOptions): Promise<Uint8Array | undefined> {
+    const inner = this.inner;
+    const bytes = await this.counted(
+      (counting) => (inner.getRange ? inner.getRange(key, range, counting) : inner.get(key, counting).then((whole) => whole && sliceRange(whole, range))),
+      options,
+    );
+    // A shard's index (its suffix) is part of reading its chunks; each chunk is a range of its own.
+    if (bytes !== undefined && !('suffixLength' in range)) this.traffic.chunksFetched += 1;
+    return bytes;
+  }
+
+  async has(key: AbsoluteKey, options?: RequestOptions): Promise<boolean> {
+    if (this.inner.has) return this.inner.has(key, { signal: options?.signal });
+    return (await this.get(key, options)) !== undefined;
+  }
+
+  /** Counts a request's bytes and retries: as they arrive over the request layer, else (local files) its result. */
+  private async counted(request: (options: RequestOptions) => Promise<Uint8Array | undefined>, options: RequestOptions | undefined): Promise<Uint8Array | undefined> {
     let streamed = 0;
-    const bytes = await this.inner.get(key, {
+    const bytes = await request({
       signal: options?.signal,
       onEvent: (event) => {
         if (event.kind === 'bytes') {
@@ -81,10 +115,7 @@ class ObservedStore implements KeyValueReader {
         options?.onEvent?.(event);
       },
     });
-    if (bytes === undefined) return undefined;
-    if (streamed === 0) this.traffic.bytesFetched += bytes.byteLength;
-    if (METADATA_KEY.test(key)) return new TextEncoder().encode(stringifyMetadataJson(parseMetadata(bytes, key, this.location)));
-    this.traffic.chunksFetched += 1;
+    if (bytes !== undefined && streamed === 0) this.traffic.bytesFetched += bytes.byteLength;
     return bytes;
   }
 }
@@ -93,7 +124,7 @@ class ObservedStore implements KeyValueReader {
 class ConsolidatedStore implements KeyValueReader {
   private readonly encoded = new Map<string, Uint8Array>();
   constructor(
-    private readonly inner: KeyValueReader,
+    private readonly inner: ObservedStore,
     metadata: Record<string, unknown>,
   ) {
     const encoder = new TextEncoder();
@@ -104,6 +135,15 @@ class ConsolidatedStore implements KeyValueReader {
     // Consolidated metadata lists every metadata key of the store: one not listed does not exist.
     if (METADATA_KEY.test(key)) return this.encoded.get(key);
     return this.inner.get(key, options);
+  }
+
+  getRange(key: AbsoluteKey, range: zarr.RangeQuery, options?: RequestOptions): Promise<Uint8Array | undefined> {
+    return this.inner.getRange(key, range, options);
+  }
+
+  async has(key: AbsoluteKey, options?: RequestOptions): Promise<boolean> {
+    if (METADATA_KEY.test(key)) return this.encoded.has(key);
+    return this.inner.has(key, options);
   }
 }
 
@@ -121,6 +161,11 @@ export interface ZarrSource {
   watch(watcher: (event: RequestEvent) => void): () => void;
   /** Opens a root array by name; undefined when there is none. */
   openArray(name: string): Promise<ZarrArray | undefined>;
+  /**
+   * Whether the stored chunk (or shard) holding the element at `index` of an array this source
+   * opened exists: a missing one reads as the fill value. One HEAD request (or stat), no data read.
+   */
+  holdsData(array: ZarrArray, index: readonly number[], options?: { signal?: AbortSignal }): Promise<boolean>;
 }
 
 /** Opens an http(s) store through `requests` (the process's default request layer when left out). */
@@ -164,7 +209,7 @@ export async function openZarrSource(reader: KeyValueReader, location: string): 
 }
 
 function makeSource(
-  store: KeyValueReader,
+  store: ObservedStore | ConsolidatedStore,
   observed: ObservedStore,
   location: string,
   format: 2 | 3,
@@ -173,6 +218,7 @@ function makeSource(
   arrayNames: string[] | undefined,
 ): ZarrSource {
   const root = zarr.root(store);
+  const declarations = new WeakMap<ZarrArray, { name: string; declared: DeclaredArray }>();
   return {
     location,
     format,
@@ -192,7 +238,9 @@ function makeSource(
         const parsed = parseMetadata(meta, `${name}/.zarray`, this.location);
         checkV2Encoding(name, parsed);
         const declared = declaredArray(name, this.location, parsed, 2);
-        return withChunkIntegrity(await zarr.open.v2(location, { kind: 'array' }), name, this.location, declared);
+        const array = withChunkIntegrity(await zarr.open.v2(location, { kind: 'array' }), name, this.location, declared);
+        declarations.set(array, { name, declared });
+        return array;
       }
       const meta = await store.get(`/${name}/zarr.json`);
       if (!meta) return undefined;
@@ -200,7 +248,17 @@ function makeSource(
       if (parsed.node_type !== 'array') return undefined;
       checkV3Encoding(name, parsed);
       const declared = declaredArray(name, this.location, parsed, 3);
-      return withChunkIntegrity(await zarr.open.v3(location, { kind: 'array' }), name, this.location, declared);
+      const array = withChunkIntegrity(await zarr.open.v3(location, { kind: 'array' }), name, this.location, declared);
+      declarations.set(array, { name, declared });
+      return array;
+    },
+    holdsData(array, index, options) {
+      const known = declarations.get(array);
+      if (!known) throw new RangeError(`${array.path} was not opened by the source of ${location}`);
+      const { name, declared } = known;
+      // The stored object: the chunk, or for a sharded array the shard holding it.
+      const stored = declared.shardShape ?? declared.chunkShape;
+      return store.has(`/${name}/${declared.storedKey(index.map((i, d) => Math.floor(i / stored[d])))}`, options);
     },
   };
 }
@@ -226,9 +284,17 @@ function checkV2Encoding(name: string, meta: Record<string, unknown>): void {
 function checkV3Encoding(name: string, meta: Record<string, unknown>): void {
   const dtype = String(meta.data_type);
   if (!SUPPORTED_V3_DTYPES.has(dtype)) throw new UnsupportedEncodingError(name, 'dtype', dtype);
-  for (const codec of Array.isArray(meta.codecs) ? meta.codecs : []) {
+  checkV3Codecs(name, meta.codecs);
+}
+
+/** Every codec of a v3 pipeline must be registered; a sharded array's inner and index pipelines too. */
+function checkV3Codecs(name: string, codecs: unknown): void {
+  for (const codec of Array.isArray(codecs) ? codecs : []) {
     const id = isRecord(codec) ? String(codec.name) : String(codec);
-    if (!zarr.registry.has(id)) throw new UnsupportedEncodingError(name, 'codec', id);
+    if (id === 'sharding_indexed' && isRecord(codec) && isRecord(codec.configuration)) {
+      checkV3Codecs(name, codec.configuration.codecs);
+      checkV3Codecs(name, codec.configuration.index_codecs);
+    } else if (!zarr.registry.has(id)) throw new UnsupportedEncodingError(name, 'codec', id);
   }
 }
 

@@ -15,8 +15,9 @@ export interface LatentStoreProvenance {
   dtype: LatentDtype;
   /** sha256 of the ONNX model file, as the app's model index and permalinks pin it. */
   modelSha256: string;
-  /** The ERA5 store and static store as given (credentials removed). */
+  /** The ERA5 store, and the atmospheric and static stores when given apart (credentials removed). */
   store: string;
+  atmosStore?: string;
   staticStore?: string;
 }
 
@@ -48,12 +49,14 @@ export function describeLatentStore(
       ...(model.source ? { checkpoint_file: model.source.file, checkpoint_sha256: model.source.sha256 } : {}),
       aurora_config: JSON.stringify(model.config),
       source_store: redactUrl(provenance.store),
+      ...(provenance.atmosStore ? { atmospheric_store: redactUrl(provenance.atmosStore) } : {}),
       ...(provenance.staticStore ? { static_store: redactUrl(provenance.staticStore) } : {}),
       source_layout: dataset.layout.name,
       surface_variables: model.variables.surface,
       static_variables: model.variables.static,
       atmospheric_variables: model.variables.atmospheric,
-      pressure_levels: model.levels,
+      // The levels encoded: the store's among Aurora's 13, or those chosen (--levels).
+      pressure_levels: dataset.batchLevels,
       ...(region ? { region_south_north_west_east: [region.south, region.north, region.west, region.east] } : {}),
       product: PRODUCT_NAME,
       product_version: PRODUCER_VERSION,

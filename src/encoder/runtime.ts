@@ -2,7 +2,7 @@
 // optional region) into latents, tile by tile, over any onnxruntime session (see session.*.ts).
 // Nothing in the encoder mixes patches, so tiles of patch rows give the same result as one run.
 import type { NormalisedBatch } from '../data/batch.ts';
-import { convertLongitude, createPatchGrid, patchCentres, patchColumns, type PatchGrid } from '../data/geometry.ts';
+import { createPatchGrid, longitudeInRange, patchCentres, patchColumns, type PatchGrid } from '../data/geometry.ts';
 import type { EncoderConfig } from './config.ts';
 import { levelsEncoding, positionScaleEncoder, timeEncoding, type PositionScaleEncoder } from './fourier.ts';
 import { atmosFeatures, surfaceFeatures } from './graph.ts';
@@ -102,6 +102,7 @@ export async function encodeBatch(session: EncoderSession, config: EncoderConfig
   checkBatch(batch, config);
   const grid = createPatchGrid(batch.lat, batch.lon, batch.rowOffset, batch.fullHeight);
   const selected = selectPatches(grid, options.region);
+  checkColumnsHeld(batch, selected);
   const levelCount = batch.levels.length;
   // The session's own budget is asked again after every tile: a GPU session that fell back to WASM
   // takes WASM's tiles from then on.
@@ -214,6 +215,16 @@ function checkBatch(batch: NormalisedBatch, config: EncoderConfig): void {
   }
 }
 
+/** A batch read for a box holds values only in its patch columns: a patch outside them would encode NaN. */
+function checkColumnsHeld(batch: NormalisedBatch, selected: SelectedPatches): void {
+  const held = batch.lonRange;
+  if (!held) return;
+  const outside = selected.centreLon.findIndex((lon) => !longitudeInRange(lon, held.west, held.east));
+  if (outside >= 0) {
+    throw new EncoderError(`patch ${selected.indices[outside]} (centre ${selected.centreLon[outside]} E) lies outside the longitudes ${held.west} .. ${held.east} the batch was read for; read the batch for the region encoded`);
+  }
+}
+
 export interface SelectedPatches extends PatchList {
   indices: Int32Array;
   centreLat: Float64Array;
@@ -238,13 +249,9 @@ export function selectPatches(grid: PatchGrid, region: Region | undefined): Sele
     }
     keep = (local) => region.mask[first + local] !== 0;
   } else {
-    const { south, north } = region;
-    const west = convertLongitude(region.west, '0..360');
-    const east = convertLongitude(region.east, '0..360');
+    const { south, north, west, east } = region;
     if (!(south <= north)) throw new EncoderError(`the region's south (${south}) is north of its north (${north})`);
-    // A box whose west edge is east of its east edge crosses the 0/360 meridian.
-    const inLon = west <= east ? (lon: number) => lon >= west && lon <= east : (lon: number) => lon >= west || lon <= east;
-    keep = (local) => centres.lat[local] >= south && centres.lat[local] <= north && inLon(centres.lon[local]);
+    keep = (local) => centres.lat[local] >= south && centres.lat[local] <= north && longitudeInRange(centres.lon[local], west, east);
   }
   const chosen: number[] = [];
   for (let local = 0; local < held; local++) if (keep(local)) chosen.push(local);

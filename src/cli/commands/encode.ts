@@ -4,12 +4,11 @@ import { parseNumberList, parseOptions, requireString } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { resolveShard, shardIndices } from '../shard.ts';
 import { parseChosenTimes, resolveChosenTimes } from './study-compare.ts';
-import { openEra5Dataset } from '../../data/dataset.ts';
-import { LAYOUT_NAMES, type LayoutName } from '../../data/layout.ts';
+import { datasetNoteLines, openDatasetFromOptions, STORE_OPTIONS, STORE_USAGE } from '../store-options.ts';
+import { formatBytes } from '../../data/errors.ts';
 import { openLatentStoreForWriting } from '../../data/latent-store-writer.node.ts';
 import { distinctTimes, parseTime, repeatedTimesNotice } from '../../data/time-selection.ts';
-import { historyStepIndices, loadBatch } from '../../data/load-batch.ts';
-import { openSource } from '../../data/store.node.ts';
+import { estimateBatchFetch, historyStepIndices, loadBatch } from '../../data/load-batch.ts';
 import { writeNpy } from '../../io/npy.ts';
 import { describeLatentStore } from '../../encoder/latent-store-description.node.ts';
 import { readModel, sha256File } from '../../encoder/model-files.node.ts';
@@ -20,18 +19,19 @@ import { createNodeSession } from '../../encoder/session.node.ts';
 
 export const summary = 'Encode ERA5 times with an ONNX encoder into latents (.npy or .zarr)';
 
-export const usage = `Usage: latent-explorer encode --store URL|PATH [--static URL|PATH] [--layout wb2|cds]
+export const usage = `Usage: latent-explorer encode --store URL|PATH [--atmos-store URL|PATH] [--static URL|PATH]
+                              [--layout wb2|cds] [--var AURORA=NAME ...] [--levels L,...]
                               (--time ISO[,ISO...] | --times RULE) [--region S,N,W,E] --model FILE
                               --out FILE.npy|DIR.zarr [--dtype float32|float64]
                               [--shard K/N | --shards N] [--backend cpu|webgpu|wasm]
 
-Reads the two history steps of each time from an ERA5 Zarr store, normalises them as
-Aurora does and runs the encoder (onnxruntime-node, WASM if the native runtime cannot load).
+Reads the two history steps of each time from ERA5 Zarr stores, normalises them as Aurora
+does and runs the encoder (onnxruntime-node, WASM if the native runtime cannot load). Only
+the chunks that hold the two times (and the region's patches) are read, each once; what that
+costs is printed beforehand, from the metadata.
 
 Options:
-  --store      the ERA5 store: a local directory, an http(s) URL, gs://BUCKET/PATH or s3://BUCKET/PATH
-  --static     a separate store with the static fields lsm, z, slt (default: --store)
-  --layout     the store's variable naming; detected when left out
+${STORE_USAGE}
   --time       batch time(s), UTC, e.g. 2022-08-07T06:00; the step 6 h earlier must be in the store
   --times      a rule over the store's times that have their previous step: every:K, every:K:FROM..TO
                or FROM..TO (range ends inclusive instants), or a list ISO,ISO,...
@@ -123,9 +123,7 @@ export async function createEncodeSession(onnx: Uint8Array, config: EncoderConfi
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions(args, {
-    store: { type: 'string' },
-    static: { type: 'string' },
-    layout: { type: 'string' },
+    ...STORE_OPTIONS,
     time: { type: 'string' },
     times: { type: 'string' },
     region: { type: 'string' },
@@ -137,7 +135,6 @@ export async function run(args: string[]): Promise<number> {
     backend: { type: 'string', default: 'cpu' },
   });
   if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}'`);
-  const store = requireString(values.store, 'store');
   if ((values.time === undefined) === (values.times === undefined)) throw new CliError('give the times to encode: --time ISO[,ISO...] or --times RULE (one of them)');
   const listed = values.time !== undefined ? distinctTimes(parseTimes(values.time)) : undefined;
   if (listed && listed.repeated.length > 0) process.stderr.write(`${repeatedTimesNotice('--time', listed.repeated)}\n`);
@@ -145,8 +142,6 @@ export async function run(args: string[]): Promise<number> {
   const modelPath = requireString(values.model, 'model');
   const out = requireString(values.out, 'out');
   const region = parseRegion(values.region);
-  const layout = values.layout;
-  if (layout !== undefined && !(LAYOUT_NAMES as readonly string[]).includes(layout)) throw new CliError(`--layout must be one of ${LAYOUT_NAMES.join(', ')}`);
   const toZarr = /\.zarr\/?$/.test(out);
   if (!toZarr && !out.endsWith('.npy')) throw new CliError(`--out must end in .npy or .zarr, got '${out}'`);
   if (!toZarr && (values.dtype ?? values.shard ?? values.shards) !== undefined) throw new CliError('--dtype, --shard and --shards are for a DIR.zarr --out');
@@ -157,9 +152,7 @@ export async function run(args: string[]): Promise<number> {
   const backend = values.backend;
   if (!(ENCODE_BACKENDS as readonly string[]).includes(backend)) throw new CliError(`--backend must be one of ${ENCODE_BACKENDS.join(', ')}, got '${backend}'`);
   const model = await readModel(modelPath);
-  const source = await openSource(store);
-  const staticSource = values.static ? await openSource(values.static) : undefined;
-  const dataset = await openEra5Dataset(source, { layout: layout as LayoutName | undefined, staticSource });
+  const dataset = await openDatasetFromOptions(values);
   const times = resolveChosenTimes(chosen, dataset);
   if (!toZarr && times.length > 1) throw new CliError('a .npy holds one time; give one --time or write a .zarr');
   // Every time is checked before anything is written: a store is never created for times it cannot hold.
@@ -170,7 +163,8 @@ export async function run(args: string[]): Promise<number> {
         describeLatentStore(dataset, times, region, model.sidecar, {
           dtype,
           modelSha256: await sha256File(modelPath),
-          store,
+          store: values['surface-store'] ?? values.store ?? '',
+          atmosStore: values['atmos-store'],
           staticStore: values.static,
         }),
       )
@@ -185,6 +179,8 @@ export async function run(args: string[]): Promise<number> {
   try {
     const trainedNote = model.sidecar.trained ? '' : ' (UNTRAINED control)';
     process.stderr.write(`model ${model.sidecar.name}${trainedNote} on ${session.backend}\n`);
+    process.stderr.write(`pressure levels: ${dataset.batchLevels.join(', ')} hPa (${dataset.batchLevels.length} of Aurora's 13)\n`);
+    for (const line of datasetNoteLines(dataset, 'note: ')) process.stderr.write(`${line}\n`);
     let written = 0;
     for (const index of mine) {
       const time = times[index];
@@ -193,10 +189,14 @@ export async function run(args: string[]): Promise<number> {
         process.stderr.write(`${label} already written, skipped\n`);
         continue;
       }
+      const estimate = await estimateBatchFetch(dataset, time, region);
+      process.stderr.write(
+        `${label} to read: ${estimate.chunks} chunks, ${formatBytes(estimate.uncompressedBytes)} decoded (compressed, less is sent), for ${formatBytes(estimate.neededBytes)} of values\n`,
+      );
       const reading = throttledProgress();
       const batch = await loadBatch(dataset, time, {
-        region: region && { south: region.south, north: region.north },
-        onProgress: (p) => reading(`${label} reading: ${p.chunksFetched}/${p.chunksTotal} chunks, ${(p.bytesFetched / 1e6).toFixed(1)} MB`, p.chunksFetched === p.chunksTotal),
+        region,
+        onProgress: (p) => reading(`${label} reading: ${p.chunksFetched}/${p.chunksTotal} chunks, ${formatBytes(p.bytesFetched)} of ≈ ${formatBytes(p.estimatedTotalBytes)}`, p.chunksFetched === p.chunksTotal),
       });
       const started = performance.now();
       const encoding = throttledProgress();

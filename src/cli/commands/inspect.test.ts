@@ -25,6 +25,6 @@ describe('latent-explorer inspect', () => {
   it('explains a store it cannot use, with a non-zero exit', async () => {
     const err = capture('stderr');
     expect(await main(['inspect', '--store', 'test/fixtures/aurora-encoder/tiny-global/era5.zarr', '--layout', 'cds'])).toBe(1);
-    expect(err.join('')).toMatch(/'t2m' \(surface variable 2t\) is missing from .*, assuming the cds layout/);
+    expect(err.join('')).toMatch(/The surface variables \(2t, 10u, 10v, msl\) are not in .*: none is there under 't2m', 'u10', 'v10', 'msl'; it has .*2m_temperature.*Leave out the layout/);
   });
 });
