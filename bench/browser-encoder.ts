@@ -5,12 +5,12 @@
 // server and from a production build. Patches/s and GFLOP/s (the graph's
 // FLOPs, src/encoder/config.ts flopsPerPatch), medians over --repeat runs per tile size, and the peak
 // memory of Chromium's processes while it runs.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { runBrowserSuite, type ServeMode } from './browser/harness.ts';
+import { PeakSampler } from './browser/memory.ts';
 import { BENCH_MODEL_FILE } from './browser/protocol.ts';
 import { formatFigureTable, median, recordFigures, type Figure, type Target } from './summary.ts';
 
@@ -29,56 +29,6 @@ const tiles = values.tiles.split(',').map(Number);
 const GFLOPS_TARGET: Target = { kind: 'min', limit: 20, source: 'browser WASM target' };
 /** Issue 3: the full 0.25-degree grid must encode in under 2 GB in the browser, thanks to tiling. */
 const MEMORY_TARGET: Target = { kind: 'max', limit: 2048, source: 'issue 3, 0.25 degree' };
-
-interface ProcessMemory {
-  /** e.g. "renderer", "gpu-process", "browser" (the process with no --type). */
-  name: string;
-  rssMiB: number;
-  /** Proportional set size: each shared page divided among the processes that map it. */
-  pssMiB: number;
-}
-
-/** Memory of every running Chromium process, from /proc (Linux). */
-function chromiumProcesses(): ProcessMemory[] {
-  const lines = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n');
-  const processes: ProcessMemory[] = [];
-  for (const line of lines) {
-    const [pid, command, ...args] = line.trim().split(/\s+/);
-    if (!command || !/chrom/i.test(command)) continue;
-    let rollup: string;
-    try {
-      rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    } catch {
-      continue; // The process ended between ps and the read.
-    }
-    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0);
-    const type = args.find((arg) => arg.startsWith('--type='))?.slice('--type='.length) ?? 'browser';
-    const utility = args.find((arg) => arg.startsWith('--utility-sub-type='))?.split('.').at(-1);
-    processes.push({ name: utility ?? type, rssMiB: kib('Rss') / 1024, pssMiB: kib('Pss') / 1024 });
-  }
-  return processes;
-}
-
-/**
- * Peak memory of Chromium's processes together while the suite runs, sampled. The figure is the sum
- * of proportional set sizes, the physical memory they use between them; the sum of resident sets,
- * which counts Chromium's shared code once per process, is printed beside it as an upper bound.
- */
-class PeakSampler {
-  peakPssMiB = 0;
-  peakRssMiB = 0;
-  atPeak: ProcessMemory[] = [];
-  sample(): void {
-    const processes = chromiumProcesses();
-    const pss = processes.reduce((sum, p) => sum + p.pssMiB, 0);
-    this.peakRssMiB = Math.max(this.peakRssMiB, processes.reduce((sum, p) => sum + p.rssMiB, 0));
-    if (pss > this.peakPssMiB) [this.peakPssMiB, this.atPeak] = [pss, processes];
-  }
-  describe(): string {
-    const byPss = [...this.atPeak].sort((a, b) => b.pssMiB - a.pssMiB);
-    return byPss.map((p) => `${p.name} ${p.pssMiB.toFixed(0)}`).join(', ');
-  }
-}
 
 const model = join(resolve(import.meta.dirname, '..'), 'models', BENCH_MODEL_FILE);
 if (!existsSync(model)) {
