@@ -1,13 +1,16 @@
-// The two studies as comparisons: their rows and labels (from land-sea.ts and extremes.ts), the
-// model's latents, the untrained encoders' latents and the raw inputs over the same rows, fitted by
-// compare.ts and summarised as probe cards. Land-sea is one task per date (each date its own probe,
-// the spread across dates); extremes pools the dates into one task per percentile, as the study does.
+// The three studies as comparisons: their rows and labels (from land-sea.ts, extremes.ts and
+// k-index-study.ts), the model's latents, the untrained encoders' latents and the raw inputs over the
+// same rows, fitted by compare.ts and summarised as probe cards. Land-sea is one task per date (each
+// date its own probe, the spread across dates); extremes and the K-index pool the dates into one task
+// per percentile or threshold, as the studies do.
 import type { FeatureMatrix } from '../probes/matrix.ts';
 import type { PercentileField } from '../percentiles/percentile-field.ts';
 import { DEFAULT_CONTROL_CELL_DEGREES } from './baselines.ts';
 import { probeCard, type ProbeCard } from './compare-card.ts';
 import { compareArms, defaultSeeds, labelBaselinesOf, splitPlan, type Baseline, type CompareOptions, type ComparisonTask, type FeatureSource } from './compare.ts';
 import { extremesLabels } from './extremes.ts';
+import { kIndexLabels } from './k-index-study.ts';
+import type { StudyRows } from './label-sets.ts';
 import { landSeaPatchLabels } from './land-sea.ts';
 import { StudyInputError } from './progress.ts';
 import { describeSplit, type SplitChoice } from './split.ts';
@@ -54,19 +57,41 @@ export async function compareLandSea(inputs: ComparisonInputs, settings: Compari
 
 export async function compareExtremes(inputs: ComparisonInputs, percentileFields: readonly PercentileField[], settings: ComparisonSettings): Promise<ProbeCard[]> {
   const { fields, rows, labelSets } = extremesLabels(inputs.model.inputs, percentileFields);
+  const cards = fields.map((field) => ({ name: `p${field.percentile}`, title: `extremes p${field.percentile}`, target: `2 m temperature above the patch's p${field.percentile} of Tmax` }));
+  return comparePooled(inputs, rows, labelSets, cards, settings);
+}
+
+export async function compareKIndex(inputs: ComparisonInputs, thresholds: readonly number[], settings: ComparisonSettings): Promise<ProbeCard[]> {
+  const { rows, labelSets } = kIndexLabels(inputs.model.inputs, thresholds);
+  return comparePooled(inputs, rows, labelSets, thresholds.map(kIndexCard), settings);
+}
+
+/** Study 3's probe card at a threshold, as the CLI and the app title it. */
+export function kIndexCard(threshold: number): { name: string; title: string; target: string } {
+  return { name: `K > ${threshold}`, title: `K-index > ${threshold}`, target: `K-index above ${threshold} °C at half the patch's points or more` };
+}
+
+/** One pooled task (every date's rows together) per label set, each summarised as its own card. */
+async function comparePooled(
+  inputs: ComparisonInputs,
+  rows: StudyRows,
+  labelSets: readonly Uint8Array[],
+  cards: ReadonlyArray<{ name: string; title: string; target: string }>,
+  settings: ComparisonSettings,
+): Promise<ProbeCard[]> {
   const timeNames = inputs.model.inputs.map(timeName);
   const sources = featureSources(inputs, settings.baselines, rows.time, rows.patch);
-  const cards: ProbeCard[] = [];
-  for (const [k, field] of fields.entries()) {
+  const out: ProbeCard[] = [];
+  for (const [k, card] of cards.entries()) {
     const labels = labelSets[k];
-    const task: ComparisonTask = { name: `p${field.percentile}`, labels, rows: { labels, lat: rows.centreLat, lon: rows.centreLon, time: rows.time, timeNames }, sources };
+    const task: ComparisonTask = { name: card.name, labels, rows: { labels, lat: rows.centreLat, lon: rows.centreLon, time: rows.time, timeNames }, sources };
     const runs = await compareArms([task], {
       ...compareOptions(settings),
-      onProgress: (progress) => settings.onProgress?.({ ...progress, fraction: (k + progress.fraction) / fields.length }),
+      onProgress: (progress) => settings.onProgress?.({ ...progress, fraction: (k + progress.fraction) / cards.length }),
     });
-    cards.push(probeCard(runs, [task], cardFacts(inputs, settings, `extremes p${field.percentile}`, `2 m temperature above the patch's p${field.percentile} of Tmax`)));
+    out.push(probeCard(runs, [task], cardFacts(inputs, settings, card.title, card.target)));
   }
-  return cards;
+  return out;
 }
 
 /** Study 1's probe card, as the CLI and the app title it. */

@@ -132,7 +132,7 @@ describe('latent-explorer study extremes', () => {
     } finally {
       spy.mockRestore();
     }
-    expect(errors[0]).toMatch(/name a study: extremes or land-sea/);
+    expect(errors[0]).toMatch(/name a study: extremes, land-sea or k-index/);
     expect(errors[1]).toMatch(/--split of 'study extremes' must be one of stratified, blocks, leave-one-time-out/);
   });
 });

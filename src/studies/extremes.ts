@@ -3,45 +3,25 @@
 // region vector, and one logistic-regression probe per percentile. Runs in the app's worker and in
 // the CLI alike; the probes' tfjs backend must be initialised by the caller.
 import type { Region } from '../encoder/runtime.ts';
-import type { JobControl } from '../probes/job.ts';
-import { DEFAULT_C } from '../probes/logreg.ts';
-import { pca } from '../probes/pca.ts';
 import type { PercentileField } from '../percentiles/percentile-field.ts';
 import { patchThresholds } from '../percentiles/threshold.ts';
-import { evaluateProbe, type ProbeEvaluation } from './evaluate.ts';
+import type { ProbeEvaluation } from './evaluate.ts';
+import { checkBothClasses, classCountsOf, nestedClasses, probeLabelSets, type LabelSetOptions, type StudyRows } from './label-sets.ts';
 import { temperatureCelsius } from './patch-inputs.ts';
-import { StudyInputError, type StudyProgress } from './progress.ts';
-import { planFolds, type SplitChoice } from './split.ts';
-import { levelFeatures, patchBoundsOf, patchCount, type StudyTime } from './study-time.ts';
-import { exceedanceLabels, nestedTemperatureClasses, temperatureClassNames } from './temperature-classes.ts';
+import { StudyInputError } from './progress.ts';
+import type { SplitChoice } from './split.ts';
+import { patchBoundsOf, patchCount, type StudyTime } from './study-time.ts';
+import { exceedanceLabels, temperatureClassNames } from './temperature-classes.ts';
 
 /** The study's region: the extent of the percentile files over Europe (longitudes either side of 0). */
 export const EUROPE_REGION: Extract<Region, { kind: 'box' }> = { kind: 'box', south: 34, north: 72, west: -25, east: 45 };
 
-/** Components of the study's scatter. */
-const PCA_COMPONENTS = 2;
-
-export interface ExtremesOptions {
-  /** Latent level probed: 0 is the surface, 1.. the atmospheric latent levels. */
-  level: number;
-  split: SplitChoice;
-  /** scikit-learn's C (default 1, as the study). */
-  C?: number;
-  signal?: AbortSignal;
-  onProgress?: (progress: StudyProgress) => void;
-}
+export type ExtremesOptions = LabelSetOptions;
 
 /** The study's points: one per (time, patch with thresholds), time-major. */
-export interface ExtremesRows {
-  /** Index into `times`. */
-  time: Int32Array;
-  /** Index of the patch within its time's inputs. */
-  patch: Int32Array;
+export interface ExtremesRows extends StudyRows {
   /** Global patch index. */
   patchIndex: Int32Array;
-  centreLat: Float64Array;
-  /** Longitudes in [0, 360), as the encoder gives them. */
-  centreLon: Float64Array;
   temperatureC: Float64Array;
   /** Nested class, 0 .. percentiles.length (see classNames). */
   temperatureClass: Uint8Array;
@@ -114,14 +94,11 @@ export function extremesLabels(inputs: readonly StudyTime[], percentileFields: r
   const temperatureC = Float64Array.from(time, (t, r) => temperatures[t][patch[r]]);
   const labelSets = thresholds.map((values) => exceedanceLabels(temperatureC, values).labels);
   // Every percentile is probed: each needs both classes.
-  fields.forEach((field, k) => {
-    const positives = labelSets[k].reduce((sum, label) => sum + label, 0);
-    if (positives === 0 || positives === time.length) {
-      throw new StudyInputError(
-        `every one of the ${time.length} points is ${positives === 0 ? 'below' : 'above'} p${field.percentile}: a probe needs both classes; add times with ${positives === 0 ? 'hotter' : 'cooler'} weather`,
-      );
-    }
-  });
+  checkBothClasses(
+    labelSets,
+    fields.map((field) => `p${field.percentile}`),
+    (allPositive) => `add times with ${allPositive ? 'cooler' : 'hotter'} weather`,
+  );
   const rows: ExtremesRows = {
     time: Int32Array.from(time),
     patch: Int32Array.from(patch),
@@ -129,7 +106,7 @@ export function extremesLabels(inputs: readonly StudyTime[], percentileFields: r
     centreLat: Float64Array.from(time, (t, r) => inputs[t].patches.centreLat[patch[r]]),
     centreLon: Float64Array.from(time, (t, r) => inputs[t].patches.centreLon[patch[r]]),
     temperatureC,
-    temperatureClass: nestedTemperatureClasses(labelSets),
+    temperatureClass: nestedClasses(labelSets),
   };
   return { fields, rows, labelSets, thresholds: thresholds.map((values) => Float64Array.from(values)), patchesOutsidePercentiles: outside };
 }
@@ -142,29 +119,13 @@ export async function runExtremesStudy(
   const { fields, rows, labelSets, thresholds, patchesOutsidePercentiles } = extremesLabels(inputs, percentileFields);
   const percentiles = fields.map((field) => field.percentile);
   const classNames = temperatureClassNames(percentiles);
-  const control = (stage: StudyProgress['stage'], from: number, to: number): JobControl => ({
-    signal: options.signal,
-    onProgress: (fraction, message) => options.onProgress?.({ stage, fraction: from + (to - from) * fraction, message }),
-  });
-  const classCounts = classNames.map(() => 0);
-  const classCountsByTime = inputs.map(() => classNames.map(() => 0));
-  rows.temperatureClass.forEach((c, r) => {
-    classCounts[c]++;
-    classCountsByTime[rows.time[r]][c]++;
-  });
-
-  const x = levelFeatures(inputs, options.level, rows.time, rows.patch);
-  const projection = await pca(x, { components: Math.min(PCA_COMPONENTS, x.cols), control: control('pca', 0, 1) });
-
-  const timeNames = inputs.map((input) => input.time.toISOString().slice(0, 16));
-  const probes: PercentileProbe[] = [];
-  for (const [k, field] of fields.entries()) {
+  const classes = classCountsOf(rows.temperatureClass, rows.time, classNames.length, inputs.length);
+  const fitted = await probeLabelSets(inputs, rows, labelSets, options);
+  const probes = fields.map((field, k): PercentileProbe => {
     const labels = labelSets[k];
     const positives = labels.reduce((sum, label) => sum + label, 0);
-    const folds = planFolds(options.split, { labels, lat: rows.centreLat, lon: rows.centreLon, time: rows.time, timeNames });
-    const evaluation = await evaluateProbe(x, labels, folds, { C: options.C ?? DEFAULT_C, control: control('probe', k / fields.length, (k + 1) / fields.length) });
-    probes.push({ percentile: field.percentile, thresholdC: thresholds[k], labels, positiveRate: positives / labels.length, ...evaluation });
-  }
+    return { percentile: field.percentile, thresholdC: thresholds[k], labels, positiveRate: positives / labels.length, ...fitted.probes[k] };
+  });
   return {
     times: inputs.map((input) => input.time),
     percentiles,
@@ -172,10 +133,10 @@ export async function runExtremesStudy(
     split: options.split,
     rows,
     classNames,
-    classCounts,
-    classCountsByTime,
+    classCounts: classes.counts,
+    classCountsByTime: classes.byTime,
     patchesOutsidePercentiles,
-    pca: { scores: projection.scores, components: projection.componentCount, explainedVarianceRatio: projection.explainedVarianceRatio },
+    pca: fitted.pca,
     probes,
   };
 }

@@ -6,6 +6,7 @@ import { denormalise, normalisationKey, type NormalisationKey } from '../data/no
 import { kelvinToCelsius } from '../percentiles/units.ts';
 import { patchMean } from '../probes/labels.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
+import type { KIndexPatches } from './k-index.ts';
 import { StudyInputError } from './progress.ts';
 
 /** Columns of the per-patch input table, in order: the four surface variables at both steps. */
@@ -28,6 +29,8 @@ export interface Era5PatchInputs {
   elevation: Float64Array;
   /** The normalised input values of each patch, no encoder (baselines.ts rawInputFeatures): the raw-input arm. Null when not read. */
   raw: FeatureMatrix | null;
+  /** Study 3's K-index of each patch (k-index.ts), when it was asked for. */
+  kIndex?: KIndexPatches;
 }
 
 const GRAVITY = 9.80665;

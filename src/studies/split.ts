@@ -36,10 +36,11 @@ export type SplitChoice = z.infer<typeof splitChoiceSchema>;
 export type SplitKind = SplitChoice['kind'];
 export const SPLIT_KINDS: readonly SplitKind[] = ['lon-band', 'stratified', 'blocks', 'leave-one-time-out'];
 
-/** The splits each study offers, its default first: study 1 tests on a longitude band, study 2 pools its times. */
+/** The splits each study offers, its default first: study 1 tests on a longitude band, studies 2 and 3 pool their times. */
 export const STUDY_SPLIT_KINDS = {
   'land-sea': ['lon-band', 'stratified', 'blocks'],
   extremes: ['stratified', 'blocks', 'leave-one-time-out'],
+  'k-index': ['stratified', 'blocks', 'leave-one-time-out'],
 } as const satisfies Record<string, readonly SplitKind[]>;
 export type StudyName = keyof typeof STUDY_SPLIT_KINDS;
 

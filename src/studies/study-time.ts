@@ -12,6 +12,7 @@ import { encodeBatch, type EncoderSession, type EncodeResult, type Region } from
 import { throwIfCancelled } from '../errors.ts';
 import { featureMatrix, type FeatureMatrix } from '../probes/matrix.ts';
 import { rawInputFeatures, type RawInputOptions } from './baselines.ts';
+import { kIndexLevelsFor, kIndexPatches } from './k-index.ts';
 import { summarisePatchInputs, type Era5PatchInputs } from './patch-inputs.ts';
 import { StudyInputError, type StudyProgress } from './progress.ts';
 
@@ -51,6 +52,8 @@ export interface StudyTime {
 export interface StudyTimeOptions {
   /** Keep the raw normalised input patches (the raw-input arm); the surface's 224 values unless told more. */
   raw?: RawInputOptions | false;
+  /** Compute study 3's K-index of each patch (from the store's relative humidity when it has some, else the batch's). */
+  kIndex?: boolean;
 }
 
 /** One batch and its encoding as a study time: every latent level of the encoded patches, with the batch's inputs. */
@@ -66,6 +69,19 @@ export function studyTimeFromBatch(batch: NormalisedBatch, encoded: EncodeResult
     landFraction,
     era5: { surface, elevation, raw: options.raw === false || options.raw === undefined ? null : rawInputFeatures(batch, encoded.patchIndices, options.raw) },
   };
+}
+
+/**
+ * A batch and its encoding as a study time, with what needs the store besides the batch: study 3's
+ * K-index when asked for (its relative humidity is not in a batch). What the CLI and the app's encoder
+ * worker both call.
+ */
+export async function studyTimeOf(dataset: Era5Dataset, batch: NormalisedBatch, encoded: EncodeResult, options: StudyTimeOptions = {}, signal?: AbortSignal): Promise<StudyTime> {
+  const time = studyTimeFromBatch(batch, encoded, options);
+  if (!options.kIndex || !time.era5) return time;
+  const firstHeld = time.patches.grid.firstPatchRow * encoded.patchColumns;
+  const held = Int32Array.from(time.patches.indices, (index) => index - firstHeld);
+  return { ...time, era5: { ...time.era5, kIndex: kIndexPatches(await kIndexLevelsFor(dataset, batch, signal), held) } };
 }
 
 /** Each patch's bounds (src/data/geometry.ts), e.g. for the percentile thresholds. */
@@ -150,7 +166,7 @@ export async function collectStudyTimes(
       signal,
       onProgress: (p) => report(0.5 + (0.5 * p.donePatches) / Math.max(1, p.totalPatches), `encoding ${p.donePatches}/${p.totalPatches} patches`),
     });
-    out.push(studyTimeFromBatch(batch, encoded, options));
+    out.push(await studyTimeOf(dataset, batch, encoded, options, signal));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StudyInputError } from './progress.ts';
-import { exceedanceLabels, nestedTemperatureClasses, temperatureClassNames } from './temperature-classes.ts';
+import { nestedClasses } from './label-sets.ts';
+import { exceedanceLabels, temperatureClassNames } from './temperature-classes.ts';
 
 describe('temperature classes', () => {
   it("names the study's five classes", () => {
@@ -18,6 +19,6 @@ describe('temperature classes', () => {
     // Thresholds p75 < p90 < p95 < p99 of 30, 32, 34, 36 degrees C at five points of 29, 31, 33, 35, 37.
     const temperatures = [29, 31, 33, 35, 37];
     const labels = [30, 32, 34, 36].map((threshold) => exceedanceLabels(temperatures, temperatures.map(() => threshold)).labels);
-    expect(Array.from(nestedTemperatureClasses(labels))).toEqual([0, 1, 2, 3, 4]);
+    expect(Array.from(nestedClasses(labels))).toEqual([0, 1, 2, 3, 4]);
   });
 });

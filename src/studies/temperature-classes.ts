@@ -18,22 +18,6 @@ export function temperatureClassNames(percentiles: readonly number[]): string[] 
   ];
 }
 
-/**
- * Class of each point: 0 below the lowest percentile, k when the k-th lowest is the highest one
- * exceeded. `labels[k]` are the exceedance labels of the k-th lowest percentile.
- */
-export function nestedTemperatureClasses(labels: readonly ArrayLike<number>[]): Uint8Array {
-  const n = labels[0]?.length ?? 0;
-  if (labels.some((set) => set.length !== n)) throw new StudyInputError('every percentile needs one label per point');
-  return Uint8Array.from({ length: n }, (_, i) => {
-    let highest = 0;
-    labels.forEach((set, k) => {
-      if (set[i]) highest = k + 1;
-    });
-    return highest;
-  });
-}
-
 function checkIncreasing(percentiles: readonly number[]): void {
   if (percentiles.length === 0) throw new StudyInputError('no percentiles: give at least one');
   for (let k = 1; k < percentiles.length; k++) {

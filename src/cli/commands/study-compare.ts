@@ -12,7 +12,7 @@ import { buildUntrainedModel } from '../../encoder/untrained.ts';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
 import { defaultUntrainedSeeds, RAW_SURFACE_FEATURES } from '../../studies/baselines.ts';
 import type { ProbeCard, Spread } from '../../studies/compare-card.ts';
-import { compareExtremes, compareLandSea, type ComparisonInputs, type ComparisonSettings } from '../../studies/compare-studies.ts';
+import { compareExtremes, compareKIndex, compareLandSea, type ComparisonInputs, type ComparisonSettings } from '../../studies/compare-studies.ts';
 import { BASELINES, isBaseline, type Baseline, type FeatureArm } from '../../studies/compare.ts';
 import type { SplitChoice } from '../../studies/split.ts';
 import { encodeStudyTimes, openStudyDataset, progressPrinter, readStudyModel } from './study-common.ts';
@@ -29,7 +29,7 @@ export const COMPARE_OPTIONS = {
   'area-weights': { type: 'boolean' },
 } as const;
 
-export const COMPARE_USAGE = `Comparison (issue 7: controls), either study:
+export const COMPARE_USAGE = `Comparison (issue 7: controls), every study:
   --compare LIST   baselines beside the model, any of ${BASELINES.join(',')}: an untrained
                    encoder (Aurora's initialisation, built in memory), the raw normalised input patch
                    (surface + static at both steps, ${RAW_SURFACE_FEATURES} features), labels permuted, and a control task
@@ -38,14 +38,15 @@ export const COMPARE_USAGE = `Comparison (issue 7: controls), either study:
                    accuracy ± sd beside the majority class's, per date, and selectivity
                    (model accuracy - control accuracy on held-out cells)
   --dates TIMES    the batch times, written as for --times: ISO,..., every:K, every:K:FROM..TO or FROM..TO
-                   (land-sea: one probe per date; extremes: as --times)
+                   (land-sea: one probe per date; extremes, k-index: as --times)
   --seeds 0,1,2    repeat seeds: of seeded splits (stratified, blocks), permutations and control cells
                    (default: --seed)
   --untrained-seeds 0,1  one untrained encoder per seed, of the model's architecture (default 0; 1 when
                    the model is itself the untrained encoder of seed 0)
   --control-cell 5 control cells in degrees (default 5)
   --baseline-features model|raw  whose features the shuffled and control probes use (default model)
-  --raw-atmosphere append the atmospheric levels to the raw input
+  --raw-atmosphere append the atmospheric levels to the raw input (always for k-index, whose K is
+                   made of them)
   --area-weights   weight rows by cos(latitude) when fitting`;
 
 type CompareValues = { [K in keyof typeof COMPARE_OPTIONS]?: (typeof COMPARE_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -129,13 +130,19 @@ function comparisonSettings(values: CompareValues, context: StudyContext): Compa
   };
 }
 
-/** Runs the comparison of study land-sea or extremes (percentiles given) and prints its cards. */
-export async function runStudyComparison(values: CompareValues, context: StudyContext, percentiles?: readonly PercentileField[]): Promise<number> {
+/** The study compared, with what labels it beyond the times. */
+export type ComparedStudy = { name: 'land-sea' } | { name: 'extremes'; percentiles: readonly PercentileField[] } | { name: 'k-index'; thresholds: readonly number[] };
+
+/** Runs the comparison of a study and prints its cards. */
+export async function runStudyComparison(values: CompareValues, context: StudyContext, study: ComparedStudy): Promise<number> {
   const settings = comparisonSettings(values, context);
-  const inputs = await encodeForComparison(values, context, settings.baselines);
-  const cards = percentiles ? await compareExtremes(inputs, percentiles, settings) : [await compareLandSea(inputs, settings)];
+  const inputs = await encodeForComparison(values, context, settings.baselines, study.name === 'k-index');
+  const cards =
+    study.name === 'extremes' ? await compareExtremes(inputs, study.percentiles, settings)
+    : study.name === 'k-index' ? await compareKIndex(inputs, study.thresholds, settings)
+    : [await compareLandSea(inputs, settings)];
   const output = {
-    study: percentiles ? 'extremes' : 'land-sea',
+    study: study.name,
     model: { name: inputs.model.name, trained: inputs.model.trained },
     probe_backend: context.probeBackend,
     times: inputs.model.inputs.map((encoded) => encoded.time.toISOString()),
@@ -148,13 +155,14 @@ export async function runStudyComparison(values: CompareValues, context: StudyCo
   return cards.every((card) => card.arms.every((arm) => arm.converged)) ? 0 : 3;
 }
 
-async function encodeForComparison(values: CompareValues, context: StudyContext, baselines: readonly Baseline[]): Promise<ComparisonInputs> {
+async function encodeForComparison(values: CompareValues, context: StudyContext, baselines: readonly Baseline[], kIndex: boolean): Promise<ComparisonInputs> {
   const model = await readStudyModel(context.modelPath);
   const dataset = await openStudyDataset(context.store, context.static, context.layout as LayoutName | undefined);
   const times = resolveChosenTimes(context.times, dataset);
   const withRaw = baselines.includes('raw');
   const { inputs } = await encodeStudyTimes(dataset, { onnx: model.onnx, config: model.sidecar.config }, times, context.region, {
-    raw: withRaw && { atmosphere: values['raw-atmosphere'] === true },
+    raw: withRaw && { atmosphere: values['raw-atmosphere'] === true || kIndex },
+    kIndex,
   });
   const raw = inputs.flatMap((input) => (input.era5?.raw ? [input.era5.raw] : []));
   const untrained: ComparisonInputs['untrained'][number][] = [];

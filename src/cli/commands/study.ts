@@ -1,5 +1,5 @@
-// `latent-explorer study extremes|land-sea`: the two studies headless, on the same code the app's
-// worker runs (src/studies), with a Node encoder session.
+// `latent-explorer study extremes|land-sea|k-index`: the three studies headless, on the same code the
+// app's worker runs (src/studies), with a Node encoder session.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseNumber, parseOptions, parseSeed, requireString } from '../args.ts';
@@ -16,13 +16,16 @@ import { DEFAULT_C } from '../../probes/logreg.ts';
 import { C_GRID, DEFAULT_INNER_BLOCK_DEGREES, DEFAULT_INNER_FOLDS } from '../../probes/tune-c.ts';
 import type { BinaryMetrics } from '../../probes/metrics.ts';
 import type { ProbeEvaluation } from '../../studies/evaluate.ts';
+import type { StudyTimeOptions } from '../../studies/study-time.ts';
 import { DEFAULT_SEED, SPLIT_KINDS, splitChoice, STUDY_SPLIT_KINDS, type SplitChoice, type SplitKind, type StudyName } from '../../studies/split.ts';
 import { EUROPE_REGION, runExtremesStudy, type ExtremesResult } from '../../studies/extremes.ts';
 import { runLandSeaStudy, type LandSeaResult } from '../../studies/land-sea.ts';
+import { K_INDEX_LATENT_LEVEL, K_INDEX_THRESHOLDS } from '../../studies/k-index.ts';
+import { runKIndexStudy, type KIndexResult } from '../../studies/k-index-study.ts';
 import { COMPARE_OPTIONS, COMPARE_USAGE, parseChosenTimes, resolveChosenTimes, runStudyComparison, type ChosenTimes } from './study-compare.ts';
 import { encodeStudyTimes, openStudyDataset, progressPrinter, readStudyModel } from './study-common.ts';
 
-export const summary = 'Run study 1 (land-sea) or study 2 (extreme 2 m temperature) headless';
+export const summary = 'Run study 1 (land-sea), 2 (extreme 2 m temperature) or 3 (K-index instability) headless';
 
 export const DEFAULT_MODEL = `models/${DEFAULT_MODEL_FILE}`;
 
@@ -34,6 +37,10 @@ export const usage = `Usage:
   latent-explorer study land-sea --store URL|PATH [--static URL|PATH] [--layout wb2|cds] [--model FILE]
                                  [--time ISO] [--region S,N,W,E] [--level 0]
                                  [--split lon-band|stratified|blocks] [--seed 0] [--C 1] [--json]
+  latent-explorer study k-index  --store URL|PATH [--static URL|PATH] [--layout wb2|cds] [--model FILE]
+                                 [--times ISO,...|every:K[:FROM..TO]|FROM..TO] [--threshold 20,35]
+                                 [--region S,N,W,E] [--level 1]
+                                 [--split stratified|blocks|leave-one-time-out] [--seed 0] [--C 1] [--json]
 
 extremes (study 2): encodes the region's patches at each time, labels each patch-mean 2 m
   temperature against each percentile's patch threshold (the mean of the percentile grid points
@@ -42,12 +49,18 @@ extremes (study 2): encodes the region's patches at each time, labels each patch
 land-sea (study 1): encodes every patch (or the region's) at one time, labels land where the patch
   mean of the land-sea mask is >= 0.5, fits one probe and prints its metrics and the misclassified
   patches, most confident first.
+k-index (study 3): encodes every patch (or the region's) at each time, computes the K-index
+  (T850 - T500) + Td850 - (T700 - Td700) at every grid point with the study's Magnus dew point (from
+  the store's relative humidity, 'r' or 'relative_humidity', or else derived from q, T and p; the
+  output says which), labels a patch unstable at each threshold when at least half of its points
+  exceed it, and fits one probe per threshold on the first atmospheric latent level.
 
 Options:
   --store, --static, --layout   the ERA5 store, as for 'encode'
   --model          an encoder ONNX file with its sidecar (default ${DEFAULT_MODEL};
                    make it with 'latent-explorer init-model --preset aurora-0.25 --seed 0 --out ${DEFAULT_MODEL}')
-  --times          extremes: batch times, UTC (default: the study's ten heatwave times), as a list
+  --times          extremes, k-index: batch times, UTC (default: the study's ten heatwave times;
+                   k-index: ${STUDY1_TIME.toISOString().slice(0, 16)}), as a list
                    ISO,ISO,... or a rule over the store's times that have their previous 6-hourly step:
                    every:K (every K-th, from the first), every:K:FROM..TO (every K-th within FROM..TO),
                    FROM..TO (all within). Range ends are inclusive instants: 2022-08-31 is its 00:00
@@ -56,11 +69,13 @@ Options:
                    (pNN_Tmax_Yearly_rcp45_mean_v1.0.nc, NetCDF-4 or NetCDF-3) or a comma-separated list
                    of them (default: tmax-percentiles.zarr beside --store, as in the sample)
   --percentile-time  the time read from files with a time axis, matched by day (default 2020-01-01)
+  --threshold      k-index: K thresholds in degrees C, increasing (default the study's ${K_INDEX_THRESHOLDS.join(',')})
   --region         S,N,W,E in degrees, either longitude convention; extremes default: Europe
-                   (${EUROPE_REGION.south},${EUROPE_REGION.north},${EUROPE_REGION.west},${EUROPE_REGION.east}); land-sea default: the whole grid.
+                   (${EUROPE_REGION.south},${EUROPE_REGION.north},${EUROPE_REGION.west},${EUROPE_REGION.east}); land-sea and k-index default: the whole grid.
                    Write --region=-20,30,-50,70 when the first number is negative
-  --level          latent level probed: 0 surface (default), 1.. atmospheric
-  --split          extremes: stratified (80/20, the study's; default), blocks (5 folds of 10-degree
+  --level          latent level probed: 0 surface (default), 1.. atmospheric (k-index default: ${K_INDEX_LATENT_LEVEL},
+                   the first atmospheric level, the study's level 0)
+  --split          extremes, k-index: stratified (80/20, the study's; default), blocks (5 folds of 10-degree
                    blocks), leave-one-time-out; land-sea: lon-band (test 120..210 E, the study's;
                    default), stratified, blocks. Folds' test predictions are pooled into one table row
   --seed           seed of the stratified and block splits (default ${DEFAULT_SEED})
@@ -73,7 +88,14 @@ ${COMPARE_USAGE}
 
 Progress goes to stderr. Exit status 3 when a probe's solver did not converge (results still printed).`;
 
-const STUDIES: readonly StudyName[] = ['extremes', 'land-sea'];
+const STUDIES: readonly StudyName[] = ['extremes', 'land-sea', 'k-index'];
+
+/** The options that belong to one study only, and to which. */
+const STUDY_OPTIONS: Readonly<Record<StudyName, readonly string[]>> = {
+  extremes: ['times', 'percentiles', 'percentile-time'],
+  'land-sea': ['time'],
+  'k-index': ['times', 'threshold'],
+};
 
 const OPTIONS = {
   store: { type: 'string' },
@@ -84,6 +106,7 @@ const OPTIONS = {
   time: { type: 'string' },
   percentiles: { type: 'string' },
   'percentile-time': { type: 'string' },
+  threshold: { type: 'string' },
   region: { type: 'string' },
   level: { type: 'string' },
   split: { type: 'string' },
@@ -98,16 +121,16 @@ type StudyValues = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions(args, OPTIONS);
   const [name, ...extra] = positionals;
-  if (!STUDIES.includes(name as StudyName)) throw new CliError(`name a study: ${STUDIES.join(' or ')} (e.g. 'latent-explorer study extremes --store ...')`);
+  if (!STUDIES.includes(name as StudyName)) throw new CliError(`name a study: ${STUDIES.slice(0, -1).join(', ')} or ${STUDIES[STUDIES.length - 1]} (e.g. 'latent-explorer study extremes --store ...')`);
   if (extra.length > 0) throw new CliError(`unexpected argument '${extra[0]}'`);
   const study = name as StudyName;
-  const forOther = study === 'extremes' ? ['time'] : ['times', 'percentiles', 'percentile-time'];
+  const forOther = STUDIES.flatMap((other) => STUDY_OPTIONS[other]).filter((option) => !STUDY_OPTIONS[study].includes(option));
   const misplaced = forOther.find((option) => values[option as keyof StudyValues] !== undefined);
   if (misplaced) throw new CliError(`--${misplaced} is not an option of 'study ${study}'`);
   const comparisonOnly = Object.keys(COMPARE_OPTIONS).find((option) => option !== 'compare' && values[option as keyof StudyValues] !== undefined);
   if (comparisonOnly && values.compare === undefined) throw new CliError(`--${comparisonOnly} goes with --compare (e.g. --compare untrained,raw,shuffled,control)`);
   const common = parseCommon(values, study);
-  return study === 'extremes' ? runExtremes(values, common) : runLandSea(values, common);
+  return study === 'extremes' ? runExtremes(values, common) : study === 'k-index' ? runKIndex(values, common) : runLandSea(values, common);
 }
 
 interface CommonOptions {
@@ -121,7 +144,7 @@ interface CommonOptions {
 
 function parseCommon(values: StudyValues, study: StudyName): CommonOptions {
   const store = requireString(values.store, 'store');
-  const level = values.level === undefined ? 0 : parseNumber(values.level, 'level');
+  const level = values.level === undefined ? (study === 'k-index' ? K_INDEX_LATENT_LEVEL : 0) : parseNumber(values.level, 'level');
   if (!(Number.isInteger(level) && level >= 0)) throw new CliError(`--level must be a whole number >= 0, got ${values.level}`);
   const kinds: readonly SplitKind[] = STUDY_SPLIT_KINDS[study];
   const kind = (values.split ?? kinds[0]) as SplitKind;
@@ -139,10 +162,10 @@ function parseCommon(values: StudyValues, study: StudyName): CommonOptions {
 }
 
 /** Opens the store and the model, and encodes the times. */
-async function encodeTimes(values: StudyValues, chosen: ChosenTimes, region: CommonOptions['region']) {
+async function encodeTimes(values: StudyValues, chosen: ChosenTimes, region: CommonOptions['region'], options: StudyTimeOptions = {}) {
   const model = await readStudyModel(values.model ?? DEFAULT_MODEL);
   const dataset = await openStudyDataset(requireString(values.store, 'store'), values.static, values.layout as LayoutName | undefined);
-  const encoded = await encodeStudyTimes(dataset, { onnx: model.onnx, config: model.sidecar.config }, resolveChosenTimes(chosen, dataset), region);
+  const encoded = await encodeStudyTimes(dataset, { onnx: model.onnx, config: model.sidecar.config }, resolveChosenTimes(chosen, dataset), region, options);
   process.stderr.write(`encoded on ${encoded.backend}\n`);
   return { inputs: encoded.inputs, model: { name: model.sidecar.name, trained: model.sidecar.trained }, backend: encoded.backend };
 }
@@ -154,7 +177,7 @@ async function runExtremes(values: StudyValues, common: CommonOptions): Promise<
   const percentileSpec = values.percentiles ?? defaultPercentiles(common.store);
   const percentiles = await readPercentileSources(percentileSpec, { time: percentileTime });
   const backend = await initNodeProbeBackend();
-  if (values.compare !== undefined) return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? times : parseChosenTimes('--dates', values.dates), region, backend.name), percentiles);
+  if (values.compare !== undefined) return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? times : parseChosenTimes('--dates', values.dates), region, backend.name), { name: 'extremes', percentiles });
   const encoded = await encodeTimes(values, times, region);
   const result = await runExtremesStudy(encoded.inputs, percentiles, { level: common.level, split: common.split, C: common.C, onProgress: progressPrinter() });
   const output = extremesJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name, region, percentiles: percentileSpec });
@@ -171,12 +194,32 @@ function defaultPercentiles(store: string): string {
 async function runLandSea(values: StudyValues, common: CommonOptions): Promise<number> {
   const times = values.time === undefined ? listed('--time (default)', [STUDY1_TIME]) : listed('--time', [parseOneTime(values.time, '--time')]);
   const backend = await initNodeProbeBackend();
-  if (values.compare !== undefined) return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? times : parseChosenTimes('--dates', values.dates), common.region, backend.name));
+  if (values.compare !== undefined) return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? times : parseChosenTimes('--dates', values.dates), common.region, backend.name), { name: 'land-sea' });
   const encoded = await encodeTimes(values, times, common.region);
   const result = await runLandSeaStudy(encoded.inputs[0], { level: common.level, split: common.split, C: common.C, onProgress: progressPrinter() });
   const output = landSeaJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name });
   process.stdout.write(common.json ? JSON.stringify(output) + '\n' : landSeaText(result));
   return result.converged ? 0 : 3;
+}
+
+async function runKIndex(values: StudyValues, common: CommonOptions): Promise<number> {
+  const times = values.times === undefined ? listed('--times (default)', [STUDY1_TIME]) : parseChosenTimes('--times', values.times);
+  const thresholds = values.threshold === undefined ? [...K_INDEX_THRESHOLDS] : parseThresholds(values.threshold);
+  const backend = await initNodeProbeBackend();
+  if (values.compare !== undefined) {
+    return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? times : parseChosenTimes('--dates', values.dates), common.region, backend.name), { name: 'k-index', thresholds });
+  }
+  const encoded = await encodeTimes(values, times, common.region, { kIndex: true });
+  const result = await runKIndexStudy(encoded.inputs, { level: common.level, thresholds, split: common.split, C: common.C, onProgress: progressPrinter() });
+  const output = kIndexJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name, region: common.region });
+  process.stdout.write(common.json ? JSON.stringify(output) + '\n' : kIndexTable(result));
+  return result.probes.every((probe) => probe.converged) ? 0 : 3;
+}
+
+function parseThresholds(text: string): number[] {
+  const thresholds = text.split(',').map((item) => parseNumber(item.trim(), 'threshold'));
+  if (thresholds.some((threshold, k) => k > 0 && !(threshold > thresholds[k - 1]))) throw new CliError(`--threshold takes increasing K values in degrees C, e.g. 20,35; got ${text}`);
+  return thresholds;
 }
 
 /** Times named one by one (a default, or --time), checked against the store like a list given on the command line. */
@@ -256,6 +299,27 @@ function extremesJson(result: ExtremesResult, facts: RunFacts & { region: Extrac
   };
 }
 
+function kIndexJson(result: KIndexResult, facts: RunFacts & { region: Extract<Region, { kind: 'box' }> | undefined }) {
+  return {
+    study: 'k-index',
+    model: { name: facts.name, trained: facts.trained },
+    encoder_backend: facts.backend,
+    probe_backend: facts.probeBackend,
+    times: result.times.map((time) => time.toISOString()),
+    humidity: result.humiditySources,
+    region: facts.region ? { south: facts.region.south, north: facts.region.north, west: facts.region.west, east: facts.region.east } : null,
+    level: result.level,
+    split: result.split,
+    points: result.rows.time.length,
+    thresholds: result.thresholds,
+    class_names: result.classNames,
+    class_counts: result.classCounts,
+    class_counts_by_time: result.classCountsByTime,
+    pca_explained_variance_ratio: Array.from(result.pca.explainedVarianceRatio),
+    table: result.probes.map((probe) => ({ threshold: probe.threshold, positive_rate: probe.positiveRate, ...evaluationJson(probe) })),
+  };
+}
+
 function landSeaJson(result: LandSeaResult, facts: RunFacts) {
   return {
     study: 'land-sea',
@@ -284,18 +348,35 @@ function landSeaJson(result: LandSeaResult, facts: RunFacts) {
 const fixed = (value: number, digits = 4) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
 function extremesTable(result: ExtremesResult): string {
-  const lines = [
-    `Extreme 2 m temperature: ${result.rows.time.length} points (${result.times.length} times), latent level ${result.level}, split ${result.split.kind}`,
-    `Classes: ${result.classNames.map((name, c) => `${name} ${result.classCounts[c]}`).join(', ')}`,
-    ...foldNote(result.probes[0]),
-    '',
-    'percentile  accuracy  precision  recall  F1      ROC-AUC  positives  n train (pos)  n test (pos)',
-  ];
-  for (const probe of result.probes) {
+  return labelSetTable(
+    [
+      `Extreme 2 m temperature: ${result.rows.time.length} points (${result.times.length} times), latent level ${result.level}, split ${result.split.kind}`,
+      `Classes: ${result.classNames.map((name, c) => `${name} ${result.classCounts[c]}`).join(', ')}`,
+    ],
+    'percentile',
+    result.probes.map((probe) => ({ name: `p${probe.percentile}`, probe })),
+  );
+}
+
+function kIndexTable(result: KIndexResult): string {
+  return labelSetTable(
+    [
+      `K-index instability: ${result.rows.time.length} points (${result.times.length} times), latent level ${result.level}, split ${result.split.kind}; relative humidity: ${[...new Set(result.humiditySources)].join(', ')}`,
+      `Classes: ${result.classNames.map((name, c) => `${name} ${result.classCounts[c]}`).join(', ')}`,
+    ],
+    'threshold',
+    result.probes.map((probe) => ({ name: `K > ${probe.threshold}`, probe })),
+  );
+}
+
+/** One line per probe of a study with several label sets (percentiles, thresholds). */
+function labelSetTable(head: string[], firstColumn: string, entries: { name: string; probe: ProbeEvaluation & { positiveRate: number } }[]): string {
+  const lines = [...head, ...foldNote(entries[0]?.probe), '', `${firstColumn.padEnd(10)}  accuracy  precision  recall  F1      ROC-AUC  positives  n train (pos)  n test (pos)`];
+  for (const { name, probe } of entries) {
     const m = probe.metrics;
     lines.push(
       [
-        `p${probe.percentile}`.padEnd(10),
+        name.padEnd(10),
         fixed(m.accuracy).padStart(8),
         fixed(m.precision).padStart(9),
         fixed(m.recall).padStart(7),
