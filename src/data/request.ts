@@ -156,11 +156,15 @@ export class RequestLayer {
       const length = response.headers.get('content-length');
       expected = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
       if (expected !== undefined) deadline = setTimeout(() => expire(), timeoutMs + (expected / minimumBytesPerSecond) * 1000);
-      const bytes = await readBody(response, (count) => {
-        received += count;
-        progressed();
-        onEvent?.({ kind: 'bytes', count });
-      });
+      const bytes = await readBody(
+        response,
+        (count) => {
+          received += count;
+          progressed();
+          onEvent?.({ kind: 'bytes', count });
+        },
+        expected,
+      );
       if (expected !== undefined && bytes.byteLength < expected) {
         return { kind: 'failed', failure: { kind: 'network', cause: new Error('the answer ended early'), received, expected } };
       }
@@ -227,23 +231,41 @@ function describeFailure(failure: TryFailure): string {
   }
 }
 
-/** The whole body, reporting each piece as it arrives. */
-async function readBody(response: Response, onBytes: (count: number) => void): Promise<Uint8Array> {
+/**
+ * The whole body, reporting each piece as it arrives. A body of known length goes straight into one
+ * buffer of that length, so that a chunk of hundreds of MB (a latent store's time) is held once, not
+ * once in pieces and once joined; a body longer than declared (a Content-Encoding the browser undid)
+ * falls back to pieces.
+ */
+async function readBody(response: Response, onBytes: (count: number) => void, expected: number | undefined): Promise<Uint8Array> {
   if (!response.body) {
     const bytes = new Uint8Array(await response.arrayBuffer());
     onBytes(bytes.byteLength);
     return bytes;
   }
+  let whole = expected !== undefined && expected > 0 && response.headers.get('content-encoding') === null ? new Uint8Array(expected) : undefined;
+  let filled = 0;
   const parts: Uint8Array[] = [];
   let total = 0;
   const reader = response.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    onBytes(value.byteLength);
+    if (whole && filled + value.byteLength <= whole.length) {
+      whole.set(value, filled);
+      filled += value.byteLength;
+      continue;
+    }
+    if (whole) {
+      parts.push(whole.subarray(0, filled));
+      total = filled;
+      whole = undefined;
+    }
     parts.push(value);
     total += value.byteLength;
-    onBytes(value.byteLength);
   }
+  if (whole) return filled === whole.length ? whole : whole.subarray(0, filled);
   if (parts.length === 1) return parts[0];
   const bytes = new Uint8Array(total);
   let offset = 0;
