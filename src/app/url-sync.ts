@@ -1,19 +1,23 @@
 // state ⇄ URL: the query string is derived from the settings, and parsed back through the same schema.
+import { openingQuery } from '../state/page-query.ts';
 import { queryToSettings, settingsToQuery } from '../state/permalink.ts';
 import { useExplorer } from '../state/store.ts';
 
 /** Applies the page's permalink (with notices for what was dropped), then keeps the URL in step. */
 export function startUrlSync(): () => void {
-  const { settings, notices } = queryToSettings(window.location.search);
+  const { settings, notices } = queryToSettings(openingQuery());
   const store = useExplorer.getState();
   store.replaceSettings(settings);
   for (const notice of notices) store.notify('warning', 'Part of the link was ignored', notice);
 
+  let written = openingQuery();
   return useExplorer.subscribe((state, previous) => {
     if (state.settings === previous.settings) return;
     const query = settingsToQuery(state.settings);
-    const url = `${window.location.pathname}${query ? `?${query}` : ''}`;
-    if (url !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, '', url);
+    const search = query ? `?${query}` : '';
+    if (search === written) return;
+    written = search;
+    window.history.replaceState(null, '', `${window.location.pathname}${search}`);
   });
 }
 

@@ -4,6 +4,7 @@
 // comparison once its run is on screen.
 import { useEffect, useRef, useState } from 'react';
 import { describeError } from '../../describe-error.ts';
+import { openingQuery } from '../../state/page-query.ts';
 import { useExplorer } from '../../state/store.ts';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
 import { CompareChoices, ComparePanel } from '../compare/ComparePanel.tsx';
@@ -17,7 +18,7 @@ import type { ExtremesRun } from './extremes-store.ts';
 
 /** Read once: only the link the page was opened with, on study 2, asks for a comparison without a click. */
 let comparisonAskedByLink = (() => {
-  const link = new URLSearchParams(window.location.search);
+  const link = new URLSearchParams(openingQuery());
   return link.get('study') === 'extremes' && link.has('compare');
 })();
 
