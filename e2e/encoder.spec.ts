@@ -41,6 +41,9 @@ test('encodes the fixture in the browser worker on WASM like Microsoft Aurora', 
   await page.goto(`/?${query}`);
   await expect(page.getByRole('region', { name: 'Metrics' })).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('encoder-backend')).toContainText('WASM');
+  // Prepared when the model was chosen, before Run: the backend and why (SwiftShader is no GPU to the app).
+  await expect(page.getByTestId('encoder-readiness')).toContainText(/Encoder: WASM .*, because the WebGPU adapter .* is a software fallback/);
+  await page.screenshot({ path: 'test-results/encoder-readiness.png' });
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export latents' }).click();

@@ -14,6 +14,7 @@ import { initialStages, runExplorer } from './explorer-run.ts';
 import type { NeighbourSearch } from './Inspector.tsx';
 import { LatentCache } from './latent-cache.ts';
 import { listModels, type ModelEntry } from './models.ts';
+import { EncoderReadiness } from './EncoderReadiness.tsx';
 import { Notices } from './Notices.tsx';
 import { Progress } from './Progress.tsx';
 import { ResultsPanel } from './ResultsPanel.tsx';
@@ -224,7 +225,11 @@ export function App() {
           onCancel={() => running.current?.abort()}
         />
         <main className="main-views">
-          <Progress />
+          {/* One grid row for the encoder's readiness and the run's progress. */}
+          <div className="run-status">
+            <EncoderReadiness encoder={workers.encoder} model={model} gridWidth={summary?.width ?? null} />
+            <Progress />
+          </div>
           {study === 'extremes' ? (
             <ExtremesMain />
           ) : result ? (

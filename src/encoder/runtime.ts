@@ -160,6 +160,26 @@ export async function encodeBatch(session: EncoderSession, config: EncoderConfig
 }
 
 /**
+ * Runs `session` once on a tile of `patches` zero patches at `levelCount` levels, so that a GPU
+ * compiles its shaders and pipelines before the first real tile (26-36 s on a real GPU, measured in
+ * shared/docs/gpu-measurements.md) and the self-check meets its CPU session. Returns the milliseconds.
+ */
+export async function warmUpSession(session: EncoderSession, config: EncoderConfig, levelCount: number, patches: number): Promise<number> {
+  const d = config.embedDim;
+  const started = performance.now();
+  await session.run({
+    patches,
+    levelCount,
+    surfacePatches: new Float32Array(patches * surfaceFeatures(config)),
+    atmosPatches: new Float32Array(patches * levelCount * (atmosFeatures(config) + levelCount)),
+    positionScale: new Float32Array(patches * 2 * d),
+    time: new Float32Array(2 * d),
+    levels: new Float32Array(levelCount * d),
+  });
+  return performance.now() - started;
+}
+
+/**
  * Builds each tile's graph inputs into buffers kept across tiles (two sets, for building one tile
  * while another runs): what is the same for every tile (time and level encodings, the one-hot level
  * columns, each patch row's and column's position encoding) is computed once.

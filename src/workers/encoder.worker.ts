@@ -7,7 +7,7 @@ import { openHttpSource } from '../data/store.ts';
 import type { LayoutName } from '../data/layout.ts';
 import type { PresetName } from '../encoder/config.ts';
 import { parseSidecar } from '../encoder/model.ts';
-import { encodeBatch, type EncoderSession, type Region } from '../encoder/runtime.ts';
+import { encodeBatch, warmUpSession, type EncoderSession, type Region } from '../encoder/runtime.ts';
 import { createBrowserSession } from '../encoder/session.web.ts';
 import { buildUntrainedModel, untrainedModelName } from '../encoder/untrained.ts';
 import { throwIfCancelled } from '../errors.ts';
@@ -56,6 +56,22 @@ interface LoadedModel {
   key: string;
   session: EncoderSession;
   config: ReturnType<typeof parseSidecar>['config'];
+  /** Which backend runs it and why, in words. */
+  backend: EncoderBackendChoice;
+  /** The warm-up, once per session: running (a promise) or done. */
+  warmUp: Promise<number> | null;
+}
+
+export interface EncoderBackendChoice {
+  backend: string;
+  why: string;
+  /** A GPU session: the first run compiles its shaders, so the app warms it up before Run. */
+  gpu: boolean;
+}
+
+/** What prepare() did: the backend, and how long the warm-up took (null when none was needed). */
+export interface EncoderReadiness extends EncoderBackendChoice {
+  warmUpMilliseconds: number | null;
 }
 
 let loaded: LoadedModel | null = null;
@@ -64,15 +80,32 @@ let fallbackReason: string | null = null;
 const jobs = workerJobs();
 
 /** The session of `source`: one is kept, as a model's weights and session take hundreds of MB. */
-async function modelFor(source: EncoderModelSource, signal: AbortSignal): Promise<LoadedModel> {
+function modelFor(source: EncoderModelSource, signal: AbortSignal): Promise<LoadedModel> {
   const key = source.kind === 'file' ? source.url : untrainedModelName(source.preset, source.seed);
-  if (loaded?.key === key) return loaded;
+  if (loaded?.key === key) return Promise.resolve(loaded);
+  // prepare() and a run may ask for the same model at once: one load serves both.
+  if (loading?.key !== key) {
+    const load = loadModel(source, key, signal).finally(() => {
+      if (loading?.load === load) loading = null;
+    });
+    loading = { key, load };
+  }
+  return loading.load;
+}
+
+let loading: { key: string; load: Promise<LoadedModel> } | null = null;
+
+async function loadModel(source: EncoderModelSource, key: string, signal: AbortSignal): Promise<LoadedModel> {
   const { onnx, config } = source.kind === 'file' ? await fetchModel(source.url, signal) : untrainedModel(source.preset, source.seed);
   throwIfCancelled(signal);
   await loaded?.session.release();
   loaded = null;
-  const session = await createBrowserSession(onnx, { onFallback: (reason) => (fallbackReason = reason) });
-  loaded = { key, session, config };
+  let backend: EncoderBackendChoice = { backend: 'unknown', why: '', gpu: false };
+  const session = await createBrowserSession(onnx, {
+    onFallback: (reason) => (fallbackReason = reason),
+    onBackend: (name, why) => (backend = { backend: name, why, gpu: name.startsWith('WebGPU') }),
+  });
+  loaded = { key, session, config, backend, warmUp: null };
   return loaded;
 }
 
@@ -106,6 +139,22 @@ async function openRequestDataset(request: EncodeRequest) {
 }
 
 const api = {
+  /**
+   * Loads `model` and, on a GPU, compiles its pipelines on a one-row tile of `patches` patches at
+   * `levelCount` levels: done as soon as a model is chosen, so that Run does not wait for it.
+   */
+  prepare(jobId: string, model: EncoderModelSource, tile: { patches: number; levelCount: number }, onChosen?: (choice: EncoderBackendChoice) => void): Promise<EncoderReadiness> {
+    return jobs.run(jobId, async (signal) => {
+      const prepared = await modelFor(model, signal);
+      onChosen?.(prepared.backend);
+      if (!prepared.backend.gpu) return { ...prepared.backend, warmUpMilliseconds: null };
+      prepared.warmUp ??= warmUpSession(prepared.session, prepared.config, tile.levelCount, tile.patches);
+      const warmUpMilliseconds = await prepared.warmUp;
+      // A failed self-check or GPU error in the warm-up moved the session to WASM: say so.
+      return { backend: prepared.session.backend, why: fallbackReason ?? prepared.backend.why, gpu: prepared.session.backend.startsWith('WebGPU'), warmUpMilliseconds };
+    });
+  },
+
   /** Reads one time (over the region's rows) and encodes its patches (the region's): a study time with what it cost. */
   encode(jobId: string, request: EncodeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedStudyTime> {
     return jobs.run(jobId, async (signal) => {
@@ -125,6 +174,8 @@ const api = {
       const encodeStart = performance.now();
       onProgress?.('encode', 0, 1);
       const model = await modelFor(request.model, signal);
+      // One run at a time on a session: a warm-up still compiling finishes first.
+      await model.warmUp?.catch(() => undefined);
       const encoded = await encodeBatch(model.session, model.config, batch, {
         region,
         signal,
