@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plugin, Connect } from 'vite';
+import { parseSidecar, SIDECAR_SUFFIX } from '../src/encoder/model.ts';
 
 const modelsDir = resolve(import.meta.dirname, '..', 'models');
 
@@ -12,6 +13,8 @@ export interface ModelListing {
   /** sha256 of the ONNX file: what a permalink pins, so that a link never silently runs another model. */
   sha256: string;
   sidecar: unknown;
+  /** Why the model cannot be used (no sidecar, or one that is not a model description); absent when it can. */
+  unusable?: string;
 }
 
 const hashCache = new Map<string, { mtimeMs: number; sha256: string }>();
@@ -30,11 +33,25 @@ export function listModels(dir = modelsDir): ModelListing[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.onnx'))
     .sort()
-    .map((file) => {
-      const sidecarPath = join(dir, `${file}.json`);
-      const sidecar: unknown = existsSync(sidecarPath) ? JSON.parse(readFileSync(sidecarPath, 'utf8')) : null;
-      return { file, sha256: sha256Of(join(dir, file)), sidecar };
-    });
+    .map((file) => ({ file, sha256: sha256Of(join(dir, file)), ...readSidecar(dir, file) }));
+}
+
+/** A model's sidecar, or why there is none to use: one bad model is listed as unusable, the others work. */
+function readSidecar(dir: string, file: string): { sidecar: unknown; unusable?: string } {
+  const name = `${file}${SIDECAR_SUFFIX}`;
+  const path = join(dir, name);
+  if (!existsSync(path)) return { sidecar: null, unusable: `it has no ${name} beside it; write the model with 'latent-explorer convert' or 'init-model'` };
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    return { sidecar: null, unusable: `${name} is not JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  try {
+    return { sidecar: parseSidecar(json, name) };
+  } catch (error) {
+    return { sidecar: null, unusable: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 function middleware(): Connect.NextHandleFunction {
@@ -71,7 +88,11 @@ export function modelsPlugin(): Plugin {
     generateBundle() {
       const listing = listModels();
       this.emitFile({ type: 'asset', fileName: 'models/index.json', source: JSON.stringify(listing) });
-      for (const { file } of listing) {
+      for (const { file, unusable } of listing) {
+        if (unusable) {
+          this.warn(`models/${file} is listed as unusable: ${unusable}`);
+          continue;
+        }
         this.emitFile({ type: 'asset', fileName: `models/${file}`, source: readFileSync(join(modelsDir, file)) });
         this.emitFile({ type: 'asset', fileName: `models/${file}.json`, source: readFileSync(join(modelsDir, `${file}.json`)) });
       }

@@ -70,6 +70,10 @@ export function App() {
       state.notify('error', 'No model', `The model ${state.settings.modelId ?? '(none)'} is not in models/; pick one from the list.`);
       return;
     }
+    if (model.unusable) {
+      state.notify('error', 'Model unusable', `${model.id} cannot run: ${model.unusable}. Pick another model from the list.`);
+      return;
+    }
     running.current?.abort();
     const controller = new AbortController();
     running.current = controller;
@@ -177,7 +181,10 @@ export function App() {
     runOnOpen.current = settings.time !== null || settings.study === 'extremes';
     void openStore(settings.store, settings.staticStore, settings.layout, true);
     listModels()
-      .then(setModels)
+      .then((listed) => {
+        setModels(listed);
+        for (const model of listed) if (model.unusable) notify('warning', `Model ${model.id} is unusable`, model.unusable);
+      })
       .catch((error: unknown) => notify('error', 'Could not list the models', describeError(error)));
     return stopSync;
     // Runs once: later opens come from the set-up panel.

@@ -106,7 +106,7 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
           >
             {models.length === 0 && <option value="">no models in models/</option>}
             {models.map((model) => (
-              <option key={model.id} value={model.id}>
+              <option key={model.id} value={model.id} disabled={model.unusable !== null} title={model.unusable ?? model.description}>
                 {model.label}
               </option>
             ))}

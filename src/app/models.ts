@@ -14,7 +14,9 @@ const sidecarSummarySchema = z.object({
   config: z.object({ embedDim: z.number().int().positive() }),
 });
 
-const listingSchema = z.array(z.object({ file: z.string(), sha256: z.string(), sidecar: sidecarSummarySchema.nullable().catch(null) }));
+const listingSchema = z.array(
+  z.object({ file: z.string(), sha256: z.string(), sidecar: sidecarSummarySchema.nullable().catch(null), unusable: z.string().optional() }),
+);
 
 export interface ModelEntry {
   id: string;
@@ -29,24 +31,27 @@ export interface ModelEntry {
   architecture: PresetName | null;
   /** The seed of an untrained model's initialisation, which its baseline must not repeat. */
   untrainedSeed: number | null;
+  /** Why the model cannot run (e.g. its sidecar is not a model description); null when it can. */
+  unusable: string | null;
 }
 
 export async function listModels(base = '/models/'): Promise<ModelEntry[]> {
   const response = await fetch(`${base}index.json`);
   if (!response.ok) throw new Error(`The model list ${base}index.json answered HTTP ${response.status}.`);
   const listing = listingSchema.parse(await response.json());
-  return listing.map(({ file, sha256, sidecar }) => {
+  return listing.map(({ file, sha256, sidecar, unusable }) => {
     const trained = sidecar?.trained ?? null;
     const name = file.replace(/\.onnx$/, '');
     return {
       id: file,
-      label: trained === false ? `${name} (UNTRAINED control)` : name,
+      label: unusable ? `${name} (unusable)` : trained === false ? `${name} (UNTRAINED control)` : name,
       trained,
       hash: sha256.slice(0, 16),
       description: sidecar?.description ?? '',
       source: { kind: 'file', url: `${base}${encodeURIComponent(file)}` },
       architecture: sidecar ? (presetForEmbedDim(sidecar.config.embedDim) ?? null) : null,
       untrainedSeed: trained === false ? (sidecar?.seed ?? null) : null,
+      unusable: unusable ?? null,
     };
   });
 }
@@ -64,6 +69,7 @@ export function untrainedModelEntry(preset: PresetName, seed: number): ModelEntr
     source: { kind: 'untrained', preset, seed },
     architecture: preset,
     untrainedSeed: seed,
+    unusable: null,
   };
 }
 

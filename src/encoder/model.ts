@@ -2,6 +2,7 @@
 // that says what it is (trained or not, from which file, configuration, variables, levels).
 import { z } from 'zod';
 import { ATMOSPHERIC_VARIABLES, AURORA_LEVELS, STATIC_VARIABLES, SURFACE_VARIABLES } from '../data/batch.ts';
+import { ProductError } from '../errors.ts';
 import type { EncoderConfig, PresetName } from './config.ts';
 import { LEAD_TIME_HOURS } from './fourier.ts';
 import { buildEncoderGraph, GRAPH_IO, type GraphOptions } from './graph.ts';
@@ -43,12 +44,17 @@ export const sidecarSchema = z.object({
 
 export type ModelSidecar = z.infer<typeof sidecarSchema>;
 
+/** A model's sidecar JSON that does not describe an encoder this product can run. */
+export class ModelSidecarError extends ProductError {
+  readonly kind = 'model-sidecar';
+}
+
 /** Validates a parsed sidecar; the error names the first problem. */
 export function parseSidecar(json: unknown, where = 'model sidecar'): ModelSidecar {
   const result = sidecarSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new Error(`${where} is not an encoder model description: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ModelSidecarError(`${where} is not an encoder model description: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return result.data;
 }

@@ -31,6 +31,7 @@ const fileModel = (id: string, trained: boolean, untrainedSeed: number | null): 
   source: { kind: 'file', url: `/models/${id}` },
   architecture: 'aurora-0.25',
   untrainedSeed,
+  unusable: null,
 });
 const aurora = fileModel('aurora.onnx', true, null);
 const seed0 = fileModel('aurora-0.25-untrained-seed0.onnx', false, 0);

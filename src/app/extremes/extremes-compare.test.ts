@@ -42,6 +42,7 @@ const aurora: ModelEntry = {
   source: { kind: 'file', url: '/models/aurora.onnx' },
   architecture: 'aurora-0.25',
   untrainedSeed: null,
+  unusable: null,
 };
 const unknownWidth: ModelEntry = { ...aurora, id: 'narrow.onnx', label: 'narrow', hash: 'narrow-hash', architecture: null };
 
