@@ -25,6 +25,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   pca: () => import('./commands/pca.ts'),
   probe: () => import('./commands/probe.ts'),
   study: () => import('./commands/study.ts'),
+  similarity: () => import('./commands/similarity.ts'),
 };
 
 async function loadCommand(name: string): Promise<CommandModule | undefined> {
