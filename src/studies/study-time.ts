@@ -157,7 +157,8 @@ export async function collectStudyTimes(
     const label = time.toISOString().slice(0, 16);
     const report = (part: number, message: string) => onProgress?.({ stage: 'encode', fraction: (k + part) / times.length, message: `${label}: ${message}` });
     const batch = await loadBatch(dataset, time, {
-      region: region && { south: region.south, north: region.north },
+      // The box itself: only the chunks of its patches are read.
+      region,
       signal,
       onProgress: (p) => report((0.5 * p.chunksFetched) / Math.max(1, p.chunksTotal), `reading ${p.chunksFetched}/${p.chunksTotal} chunks`),
     });

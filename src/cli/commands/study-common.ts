@@ -3,9 +3,8 @@
 import { existsSync } from 'node:fs';
 import { CliError } from '../errors.ts';
 import { throttledProgress } from './encode.ts';
-import { openEra5Dataset, type Era5Dataset } from '../../data/dataset.ts';
-import type { LayoutName } from '../../data/layout.ts';
-import { openSource } from '../../data/store.node.ts';
+import { datasetNoteLines, openDatasetFromOptions, type StoreOptionValues } from '../store-options.ts';
+import type { Era5Dataset } from '../../data/dataset.ts';
 import type { EncoderConfig } from '../../encoder/config.ts';
 import { readModel } from '../../encoder/model-files.node.ts';
 import type { Region } from '../../encoder/runtime.ts';
@@ -30,11 +29,12 @@ export async function readStudyModel(path: string) {
   return model;
 }
 
-/** The ERA5 store (and a separate static store), in the layout given or detected. */
-export async function openStudyDataset(store: string, staticStore: string | undefined, layout: LayoutName | undefined): Promise<Era5Dataset> {
-  const source = await openSource(store);
-  const staticSource = staticStore ? await openSource(staticStore) : undefined;
-  return openEra5Dataset(source, { layout, staticSource });
+/** The ERA5 stores the options name (store-options.ts); says on stderr which levels are encoded and how the data are read. */
+export async function openStudyDataset(stores: StoreOptionValues): Promise<Era5Dataset> {
+  const dataset = await openDatasetFromOptions(stores);
+  process.stderr.write(`pressure levels: ${dataset.batchLevels.join(', ')} hPa (${dataset.batchLevels.length} of Aurora's 13)\n`);
+  for (const line of datasetNoteLines(dataset, 'note: ')) process.stderr.write(`${line}\n`);
+  return dataset;
 }
 
 /** Encodes `times` over `region` with onnxruntime-node (WASM when it cannot start); returns the inputs and the backend. */

@@ -4,7 +4,7 @@
 import { parseNumber, parseSeedList } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { listTimes, type Era5Dataset } from '../../data/dataset.ts';
-import type { LayoutName } from '../../data/layout.ts';
+import type { StoreOptionValues } from '../store-options.ts';
 import { parseTimeSelection, repeatedTimesNotice, resolveTimeSelection, TimeSelectionError, type TimeSelection } from '../../data/time-selection.ts';
 import { presetForEmbedDim } from '../../encoder/config.ts';
 import type { Region } from '../../encoder/runtime.ts';
@@ -52,9 +52,8 @@ export const COMPARE_USAGE = `Comparison (issue 7: controls), every study:
 type CompareValues = { [K in keyof typeof COMPARE_OPTIONS]?: (typeof COMPARE_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
 interface StudyContext {
-  store: string;
-  static?: string;
-  layout?: string;
+  /** The store options as given (store-options.ts). */
+  stores: StoreOptionValues;
   modelPath: string;
   times: ChosenTimes;
   region: Extract<Region, { kind: 'box' }> | undefined;
@@ -157,7 +156,7 @@ export async function runStudyComparison(values: CompareValues, context: StudyCo
 
 async function encodeForComparison(values: CompareValues, context: StudyContext, baselines: readonly Baseline[], kIndex: boolean): Promise<ComparisonInputs> {
   const model = await readStudyModel(context.modelPath);
-  const dataset = await openStudyDataset(context.store, context.static, context.layout as LayoutName | undefined);
+  const dataset = await openStudyDataset(context.stores);
   const times = resolveChosenTimes(context.times, dataset);
   const withRaw = baselines.includes('raw');
   const { inputs } = await encodeStudyTimes(dataset, { onnx: model.onnx, config: model.sidecar.config }, times, context.region, {

@@ -6,7 +6,7 @@ import { parseNumber, parseOptions, parseSeed, requireString } from '../args.ts'
 import { DEFAULT_MODEL_FILE } from '../../encoder/untrained.ts';
 import { CliError } from '../errors.ts';
 import { parseOneTime, parseRegion } from './encode.ts';
-import { LAYOUT_NAMES, type LayoutName } from '../../data/layout.ts';
+import { parseLayout, STORE_OPTIONS, type StoreOptionValues } from '../store-options.ts';
 import { HEATWAVE_TIMES, STUDY1_TIME } from '../../data/sample/times.ts';
 import type { Region } from '../../encoder/runtime.ts';
 import { STUDY_PERCENTILE_TIME } from '../../percentiles/percentile-field.ts';
@@ -30,14 +30,14 @@ export const summary = 'Run study 1 (land-sea), 2 (extreme 2 m temperature) or 3
 export const DEFAULT_MODEL = `models/${DEFAULT_MODEL_FILE}`;
 
 export const usage = `Usage:
-  latent-explorer study extremes --store URL|PATH [--static URL|PATH] [--layout wb2|cds] [--model FILE]
+  latent-explorer study extremes --store URL|PATH [store options as for 'encode'] [--model FILE]
                                  [--times ISO,...|every:K[:FROM..TO]|FROM..TO] [--percentiles STORE|DIR|FILE,FILE,...]
                                  [--percentile-time 2020-01-01] [--region S,N,W,E] [--level 0]
                                  [--split stratified|blocks|leave-one-time-out] [--seed 0] [--C 1] [--json]
-  latent-explorer study land-sea --store URL|PATH [--static URL|PATH] [--layout wb2|cds] [--model FILE]
+  latent-explorer study land-sea --store URL|PATH [store options as for 'encode'] [--model FILE]
                                  [--time ISO] [--region S,N,W,E] [--level 0]
                                  [--split lon-band|stratified|blocks] [--seed 0] [--C 1] [--json]
-  latent-explorer study k-index  --store URL|PATH [--static URL|PATH] [--layout wb2|cds] [--model FILE]
+  latent-explorer study k-index  --store URL|PATH [store options as for 'encode'] [--model FILE]
                                  [--times ISO,...|every:K[:FROM..TO]|FROM..TO] [--threshold 20,35]
                                  [--region S,N,W,E] [--level 1]
                                  [--split stratified|blocks|leave-one-time-out] [--seed 0] [--C 1] [--json]
@@ -56,7 +56,8 @@ k-index (study 3): encodes every patch (or the region's) at each time, computes 
   exceed it, and fits one probe per threshold on the first atmospheric latent level.
 
 Options:
-  --store, --static, --layout   the ERA5 store, as for 'encode'
+  --store, --atmos-store, --static, --layout, --var, --levels
+                   the ERA5 stores, as for 'encode'
   --model          an encoder ONNX file with its sidecar (default ${DEFAULT_MODEL};
                    make it with 'latent-explorer init-model --preset aurora-0.25 --seed 0 --out ${DEFAULT_MODEL}')
   --times          extremes, k-index: batch times, UTC (default: the study's ten heatwave times;
@@ -98,9 +99,7 @@ const STUDY_OPTIONS: Readonly<Record<StudyName, readonly string[]>> = {
 };
 
 const OPTIONS = {
-  store: { type: 'string' },
-  static: { type: 'string' },
-  layout: { type: 'string' },
+  ...STORE_OPTIONS,
   model: { type: 'string' },
   times: { type: 'string' },
   time: { type: 'string' },
@@ -134,6 +133,9 @@ export async function run(args: string[]): Promise<number> {
 }
 
 interface CommonOptions {
+  /** The store options as given (store-options.ts). */
+  stores: StoreOptionValues;
+  /** The surface store (of 2 m temperature): the percentiles are looked for beside it. */
   store: string;
   level: number;
   split: SplitChoice;
@@ -143,7 +145,7 @@ interface CommonOptions {
 }
 
 function parseCommon(values: StudyValues, study: StudyName): CommonOptions {
-  const store = requireString(values.store, 'store');
+  const store = requireString(values['surface-store'] ?? values.store, 'store');
   const level = values.level === undefined ? (study === 'k-index' ? K_INDEX_LATENT_LEVEL : 0) : parseNumber(values.level, 'level');
   if (!(Number.isInteger(level) && level >= 0)) throw new CliError(`--level must be a whole number >= 0, got ${values.level}`);
   const kinds: readonly SplitKind[] = STUDY_SPLIT_KINDS[study];
@@ -157,17 +159,18 @@ function parseCommon(values: StudyValues, study: StudyName): CommonOptions {
   if (values.C === 'cv' && values.compare === undefined) throw new CliError(`--C cv (each probe's C chosen by inner cross-validation) needs --compare; a plain study takes a number, e.g. --C ${DEFAULT_C}`);
   const C = values.C === undefined || values.C === 'cv' ? DEFAULT_C : parseNumber(values.C, 'C');
   if (!(C > 0)) throw new CliError(`--C must be positive, got ${C}`);
-  if (values.layout !== undefined && !(LAYOUT_NAMES as readonly string[]).includes(values.layout)) throw new CliError(`--layout must be one of ${LAYOUT_NAMES.join(', ')}`);
-  return { store, level, split: splitChoice(kind, seed), C, json: values.json === true, region: parseRegion(values.region) };
+  parseLayout(values.layout);
+  const stores: StoreOptionValues = { store: values.store, 'surface-store': values['surface-store'], 'atmos-store': values['atmos-store'], static: values.static, layout: values.layout, var: values.var, levels: values.levels };
+  return { stores, store, level, split: splitChoice(kind, seed), C, json: values.json === true, region: parseRegion(values.region) };
 }
 
 /** Opens the store and the model, and encodes the times. */
-async function encodeTimes(values: StudyValues, chosen: ChosenTimes, region: CommonOptions['region'], options: StudyTimeOptions = {}) {
+async function encodeTimes(values: StudyValues, stores: StoreOptionValues, chosen: ChosenTimes, region: CommonOptions['region'], options: StudyTimeOptions = {}) {
   const model = await readStudyModel(values.model ?? DEFAULT_MODEL);
-  const dataset = await openStudyDataset(requireString(values.store, 'store'), values.static, values.layout as LayoutName | undefined);
+  const dataset = await openStudyDataset(stores);
   const encoded = await encodeStudyTimes(dataset, { onnx: model.onnx, config: model.sidecar.config }, resolveChosenTimes(chosen, dataset), region, options);
   process.stderr.write(`encoded on ${encoded.backend}\n`);
-  return { inputs: encoded.inputs, model: { name: model.sidecar.name, trained: model.sidecar.trained }, backend: encoded.backend };
+  return { inputs: encoded.inputs, model: { name: model.sidecar.name, trained: model.sidecar.trained }, backend: encoded.backend, pressureLevels: dataset.batchLevels };
 }
 
 async function runExtremes(values: StudyValues, common: CommonOptions): Promise<number> {
@@ -178,9 +181,9 @@ async function runExtremes(values: StudyValues, common: CommonOptions): Promise<
   const percentiles = await readPercentileSources(percentileSpec, { time: percentileTime });
   const backend = await initNodeProbeBackend();
   if (values.compare !== undefined) return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? times : parseChosenTimes('--dates', values.dates), region, backend.name), { name: 'extremes', percentiles });
-  const encoded = await encodeTimes(values, times, region);
+  const encoded = await encodeTimes(values, common.stores, times, region);
   const result = await runExtremesStudy(encoded.inputs, percentiles, { level: common.level, split: common.split, C: common.C, onProgress: progressPrinter() });
-  const output = extremesJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name, region, percentiles: percentileSpec });
+  const output = extremesJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name, pressureLevels: encoded.pressureLevels, region, percentiles: percentileSpec });
   process.stdout.write(common.json ? JSON.stringify(output) + '\n' : extremesTable(result));
   return result.probes.every((probe) => probe.converged) ? 0 : 3;
 }
@@ -195,9 +198,9 @@ async function runLandSea(values: StudyValues, common: CommonOptions): Promise<n
   const times = values.time === undefined ? listed('--time (default)', [STUDY1_TIME]) : listed('--time', [parseOneTime(values.time, '--time')]);
   const backend = await initNodeProbeBackend();
   if (values.compare !== undefined) return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? times : parseChosenTimes('--dates', values.dates), common.region, backend.name), { name: 'land-sea' });
-  const encoded = await encodeTimes(values, times, common.region);
+  const encoded = await encodeTimes(values, common.stores, times, common.region);
   const result = await runLandSeaStudy(encoded.inputs[0], { level: common.level, split: common.split, C: common.C, onProgress: progressPrinter() });
-  const output = landSeaJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name });
+  const output = landSeaJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name, pressureLevels: encoded.pressureLevels });
   process.stdout.write(common.json ? JSON.stringify(output) + '\n' : landSeaText(result));
   return result.converged ? 0 : 3;
 }
@@ -209,9 +212,9 @@ async function runKIndex(values: StudyValues, common: CommonOptions): Promise<nu
   if (values.compare !== undefined) {
     return runStudyComparison(values, comparisonContext(values, common, values.dates === undefined ? times : parseChosenTimes('--dates', values.dates), common.region, backend.name), { name: 'k-index', thresholds });
   }
-  const encoded = await encodeTimes(values, times, common.region, { kIndex: true });
+  const encoded = await encodeTimes(values, common.stores, times, common.region, { kIndex: true });
   const result = await runKIndexStudy(encoded.inputs, { level: common.level, thresholds, split: common.split, C: common.C, onProgress: progressPrinter() });
-  const output = kIndexJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name, region: common.region });
+  const output = kIndexJson(result, { ...encoded.model, backend: encoded.backend, probeBackend: backend.name, pressureLevels: encoded.pressureLevels, region: common.region });
   process.stdout.write(common.json ? JSON.stringify(output) + '\n' : kIndexTable(result));
   return result.probes.every((probe) => probe.converged) ? 0 : 3;
 }
@@ -229,7 +232,7 @@ function listed(option: string, times: readonly Date[]): ChosenTimes {
 
 /** What the comparison (--compare) needs of the study's options. */
 function comparisonContext(values: StudyValues, common: CommonOptions, times: ChosenTimes, region: CommonOptions['region'], probeBackend: string) {
-  return { ...common, C: values.C === 'cv' ? ('cv' as const) : common.C, static: values.static, layout: values.layout, modelPath: values.model ?? DEFAULT_MODEL, times, region, probeBackend };
+  return { ...common, C: values.C === 'cv' ? ('cv' as const) : common.C, modelPath: values.model ?? DEFAULT_MODEL, times, region, probeBackend };
 }
 
 /** NaN (ROC-AUC with one class) is not JSON: null. */
@@ -276,6 +279,8 @@ interface RunFacts {
   trained: boolean;
   backend: string;
   probeBackend: string;
+  /** The pressure levels encoded (hPa). */
+  pressureLevels: readonly number[];
 }
 
 function extremesJson(result: ExtremesResult, facts: RunFacts & { region: Extract<Region, { kind: 'box' }>; percentiles: string }) {
@@ -284,6 +289,7 @@ function extremesJson(result: ExtremesResult, facts: RunFacts & { region: Extrac
     model: { name: facts.name, trained: facts.trained },
     encoder_backend: facts.backend,
     probe_backend: facts.probeBackend,
+    pressure_levels: facts.pressureLevels,
     times: result.times.map((time) => time.toISOString()),
     region: { south: facts.region.south, north: facts.region.north, west: facts.region.west, east: facts.region.east },
     percentile_source: facts.percentiles,
@@ -305,6 +311,7 @@ function kIndexJson(result: KIndexResult, facts: RunFacts & { region: Extract<Re
     model: { name: facts.name, trained: facts.trained },
     encoder_backend: facts.backend,
     probe_backend: facts.probeBackend,
+    pressure_levels: facts.pressureLevels,
     times: result.times.map((time) => time.toISOString()),
     humidity: result.humiditySources,
     region: facts.region ? { south: facts.region.south, north: facts.region.north, west: facts.region.west, east: facts.region.east } : null,
@@ -326,6 +333,7 @@ function landSeaJson(result: LandSeaResult, facts: RunFacts) {
     model: { name: facts.name, trained: facts.trained },
     encoder_backend: facts.backend,
     probe_backend: facts.probeBackend,
+    pressure_levels: facts.pressureLevels,
     time: result.time.toISOString(),
     level: result.level,
     split: result.split,
