@@ -8,7 +8,7 @@ import { parseRegion } from './encode.ts';
 import { parseChosenTimes, resolveChosenTimes } from './study-compare.ts';
 import { encodeStudyTimes, openStudyDataset, readStudyModel } from './study-common.ts';
 import type { Era5Dataset } from '../../data/dataset.ts';
-import { LAYOUT_NAMES, type LayoutName } from '../../data/layout.ts';
+import { LAYOUT_NAMES } from '../../data/layout.ts';
 import { openLatentStore, type LatentStore } from '../../data/latent-store.ts';
 import { STUDY1_TIME } from '../../data/sample/times.ts';
 import { openReader } from '../../data/store.node.ts';
@@ -168,7 +168,7 @@ class SourceContext {
   private era5(): Promise<Era5Dataset> {
     const store = this.values.store;
     if (store === undefined) throw new CliError('an encoder needs --store, the ERA5 store it runs on');
-    this.dataset ??= openStudyDataset(store, this.values.static, this.values.layout as LayoutName | undefined);
+    this.dataset ??= openStudyDataset({ store, static: this.values.static, layout: this.values.layout });
     return this.dataset;
   }
 
