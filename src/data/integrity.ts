@@ -12,6 +12,12 @@ export const SHAPE_LIMITS = {
    * bounds"), measured in Node 20 with numcodecs 0.3.2: its heap holds the chunk compressed and decoded.
    */
   chunkBytes: 512 * 2 ** 20,
+  /**
+   * Bytes of one chunk read block by block (latent-chunks.ts: a latent store's one chunk per time is
+   * 796 MB of float64 at 0.25 degree): what a Blosc frame holds (2^31 - 1 bytes) and a typed array
+   * of a browser allocates in one piece.
+   */
+  blockwiseChunkBytes: 2 ** 31 - 1,
   /** Values of a coordinate read whole (hourly times over 1,000 years are under 9 million). */
   coordinateLength: 10_000_000,
   /** Points of a grid: Aurora's finest, 0.1 degree (1,801 x 3,600). */
@@ -34,9 +40,10 @@ export interface DeclaredArray {
 
 /**
  * Reads and checks the shape declarations of `meta` (.zarray or an array's zarr.json): every dimension
- * a whole number >= 0, every chunk dimension a whole number >= 1, a chunk within SHAPE_LIMITS.chunkBytes.
+ * a whole number >= 0, every chunk dimension a whole number >= 1, a chunk within `chunkLimitBytes`
+ * (SHAPE_LIMITS.chunkBytes for a chunk decoded whole).
  */
-export function declaredArray(variable: string, location: string, meta: Record<string, unknown>, format: 2 | 3): DeclaredArray {
+export function declaredArray(variable: string, location: string, meta: Record<string, unknown>, format: 2 | 3, chunkLimitBytes: number = SHAPE_LIMITS.chunkBytes): DeclaredArray {
   const refuse = (detail: string) => new InvalidShapeError(variable, location, detail);
   const shape = wholeNumbers(meta.shape, 0, 'shape', refuse);
   let chunkShape: number[];
@@ -70,7 +77,7 @@ export function declaredArray(variable: string, location: string, meta: Record<s
   if (!Number.isSafeInteger(product(shape))) throw refuse(`its shape [${shape.join(', ')}] has more values than can be counted exactly (2^53)`);
   const chunkBytes = product(chunkShape) * bytesPerElement;
   // A chunk this large is real (stores chunked by many times), not a lie: refused by its size alone.
-  if (chunkBytes > SHAPE_LIMITS.chunkBytes) throw new ChunkTooLargeError(variable, chunkShape, dtypeName(format === 2 ? meta.dtype : meta.data_type), chunkBytes, SHAPE_LIMITS.chunkBytes);
+  if (chunkBytes > chunkLimitBytes) throw new ChunkTooLargeError(variable, chunkShape, dtypeName(format === 2 ? meta.dtype : meta.data_type), chunkBytes, chunkLimitBytes);
   return { shape, chunkShape, shardShape, bytesPerElement, chunkKey, storedKey };
 }
 

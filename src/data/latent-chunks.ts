@@ -7,7 +7,8 @@
 // decoded at all. Any other encoding goes through zarrita's decoded chunk.
 import { throwIfCancelled } from '../errors.ts';
 import { BloscFrameError, BloscUnsupportedError, openBloscFrame } from './codecs/blosc.ts';
-import { DamagedChunkError } from './errors.ts';
+import { ChunkTooLargeError, DamagedChunkError } from './errors.ts';
+import { SHAPE_LIMITS } from './integrity.ts';
 import { isRecord, type AbsoluteKey, type Traffic, type ZarrArray } from './store.ts';
 
 /** How a chunk's bytes are read block by block, or undefined: through zarrita. */
@@ -75,6 +76,9 @@ export async function readSelection(read: SelectionRead): Promise<void> {
     }
     const streamed = read.encoding && (await readChunkByBlocks(read, read.encoding, coords, local, target));
     if (!streamed) {
+      // Decoded whole by zarrita: held to what its decoders manage.
+      const bytes = array.chunks.reduce((a, b) => a * b, 1) * (array.dtype === 'float64' ? 8 : 4);
+      if (bytes > SHAPE_LIMITS.chunkBytes) throw new ChunkTooLargeError(read.variable, array.chunks, array.dtype, bytes, SHAPE_LIMITS.chunkBytes);
       const chunk = await array.getChunk(coords, { signal: read.signal });
       scatterStrided(chunk.data as Float32Array | Float64Array, chunk.stride, local, target, read.out);
     }

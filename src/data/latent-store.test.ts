@@ -251,6 +251,31 @@ describe('latent stores in any dimension order, chunking, dtype and orientation'
     }
   });
 
+  it('opens the study’s 0.25-degree chunks (796 MB of float64 a time for the atmosphere), which only block-by-block reads may hold', async () => {
+    // Metadata and coordinates only: the global 0.25-degree patch grid, D = 512, one chunk per time.
+    const memory = new MemoryStore();
+    const writer = new ZarrV2Writer(memory.sink, {});
+    const axis = (name: string, values: Float64Array | BigInt64Array, attributes: Record<string, unknown> = {}) =>
+      writer.writeArray({ name, dims: [name], shape: [values.length], chunks: [values.length], dtype: values instanceof BigInt64Array ? '<i8' : '<f8', compressor: null, fillValue: null, attributes }, values);
+    await axis('lat', Float64Array.from({ length: 180 }, (_, r) => 89.625 - r));
+    await axis('lon', Float64Array.from({ length: 360 }, (_, c) => 0.375 + c));
+    await axis('embed', BigInt64Array.from({ length: 512 }, (_, e) => BigInt(e)));
+    await axis('level', BigInt64Array.of(0n, 1n, 2n));
+    await axis('time', BigInt64Array.of(0n), { units: 'hours since 2024-07-14T06:00', calendar: 'proleptic_gregorian' });
+    const latent = (name: string, dims: string[], shape: number[], compressor: CompressorConfig | null): ArraySpec => ({
+      name, dims, shape, chunks: shape, dtype: '<f8', compressor, fillValue: Number.NaN,
+    });
+    await writer.createArray(latent('surface_latent', ['time', 'embed', 'lat', 'lon'], [1, 512, 180, 360], { id: 'blosc', cname: 'lz4', clevel: 5, shuffle: 1, blocksize: 0 }));
+    await writer.createArray(latent('atmos_latent', ['time', 'embed', 'level', 'lat', 'lon'], [1, 512, 3, 180, 360], { id: 'zstd', level: 3 }));
+    await writer.close();
+    const store = await openLatentStore(memory, 'study-sized');
+    expect(store.patchIndices.length).toBe(64_800);
+    // Blosc-zstd is decoded whole, by zarrita, whose WebAssembly decoders stop short of 796 MB: said before anything is fetched.
+    await expect(store.read(0, 1)).rejects.toThrow(/'atmos_latent' is stored in chunks of 1 × 512 × 3 × 180 × 360 float64 = 796.3 MB/);
+    // Blosc-LZ4 is read block by block: its chunk is only missing here.
+    await expect(store.read(0, 0)).rejects.toThrow(MissingChunkError);
+  });
+
   it('names a chunk cut short, and computes nothing from it', async () => {
     const memory = await syntheticStore({ chunks: { time: 1 } });
     const key = 'surface_latent/1.0.0.0';

@@ -171,7 +171,8 @@ interface LatentVariable {
 }
 
 async function openLatentVariable(source: ZarrSource, name: string, needed: readonly Role[]): Promise<LatentVariable | undefined> {
-  const array = await source.openArray(name);
+  // Read block by block (latent-chunks.ts): the study's one chunk per time is 796 MB for the atmosphere.
+  const array = await source.openArray(name, { chunks: 'blockwise' });
   if (!array) return undefined;
   const fromAttributes = array.attrs._ARRAY_DIMENSIONS;
   const dims = array.dimensionNames ?? (Array.isArray(fromAttributes) ? fromAttributes.map(String) : undefined);

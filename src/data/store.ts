@@ -4,7 +4,7 @@
 // this product cannot decode.
 import * as zarr from 'zarrita';
 import { HttpStatusError, NotZarrError, UnsupportedEncodingError } from './errors.ts';
-import { declaredArray, withChunkIntegrity, type DeclaredArray } from './integrity.ts';
+import { declaredArray, SHAPE_LIMITS, withChunkIntegrity, type DeclaredArray } from './integrity.ts';
 import { parseMetadataJson, stringifyMetadataJson } from './metadata-json.ts';
 import { defaultRequestLayer, type RequestLayer, type RequestEvent, type RequestOptions, type RetryNotice } from './request.ts';
 
@@ -147,6 +147,15 @@ class ConsolidatedStore implements KeyValueReader {
   }
 }
 
+export interface OpenArrayOptions {
+  /**
+   * 'whole' (default): every chunk is decoded whole, by zarrita, so chunks are held to
+   * SHAPE_LIMITS.chunkBytes. 'blockwise': the caller reads chunks block by block (latent-chunks.ts)
+   * and holds larger ones to SHAPE_LIMITS.blockwiseChunkBytes.
+   */
+  chunks?: 'whole' | 'blockwise';
+}
+
 export interface ZarrSource {
   /** Where the store is, for messages: a URL or a path. */
   readonly location: string;
@@ -160,7 +169,7 @@ export interface ZarrSource {
   /** Calls `watcher` on every byte count and retry of this store's requests until the returned function is called. */
   watch(watcher: (event: RequestEvent) => void): () => void;
   /** Opens a root array by name; undefined when there is none. */
-  openArray(name: string): Promise<ZarrArray | undefined>;
+  openArray(name: string, options?: OpenArrayOptions): Promise<ZarrArray | undefined>;
   /**
    * Whether the stored chunk (or shard) holding the element at `index` of an array this source
    * opened exists: a missing one reads as the fill value. One HEAD request (or stat), no data read.
@@ -230,14 +239,15 @@ function makeSource(
       observed.watchers.add(watcher);
       return () => observed.watchers.delete(watcher);
     },
-    async openArray(name) {
+    async openArray(name, options = {}) {
       const location = root.resolve(name);
+      const chunkLimit = options.chunks === 'blockwise' ? SHAPE_LIMITS.blockwiseChunkBytes : SHAPE_LIMITS.chunkBytes;
       if (format === 2) {
         const meta = await store.get(`/${name}/.zarray`);
         if (!meta) return undefined;
         const parsed = parseMetadata(meta, `${name}/.zarray`, this.location);
         checkV2Encoding(name, parsed);
-        const declared = declaredArray(name, this.location, parsed, 2);
+        const declared = declaredArray(name, this.location, parsed, 2, chunkLimit);
         const array = withChunkIntegrity(await zarr.open.v2(location, { kind: 'array' }), name, this.location, declared);
         declarations.set(array, { name, declared });
         return array;
@@ -247,7 +257,7 @@ function makeSource(
       const parsed = parseMetadata(meta, `${name}/zarr.json`, this.location);
       if (parsed.node_type !== 'array') return undefined;
       checkV3Encoding(name, parsed);
-      const declared = declaredArray(name, this.location, parsed, 3);
+      const declared = declaredArray(name, this.location, parsed, 3, chunkLimit);
       const array = withChunkIntegrity(await zarr.open.v3(location, { kind: 'array' }), name, this.location, declared);
       declarations.set(array, { name, declared });
       return array;
