@@ -57,6 +57,8 @@ export interface UnpickleHooks {
   reduce?(callable: PickleValue, args: PickleValue[]): PickleValue | undefined;
   /** Resolves a persistent id (torch uses them for tensor storages). */
   persistentLoad?(id: PickleValue): PickleValue;
+  /** Called for every global the pickle names (GLOBAL, STACK_GLOBAL), e.g. to check it against an allow-list. */
+  global?(reference: PickleGlobal): void;
 }
 
 const MARK = Symbol('mark');
@@ -136,6 +138,10 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks = {}): PickleVa
     const value = memo.get(index);
     if (value === undefined) throw new PickleError(`memo entry ${index} is missing`);
     return value;
+  };
+  const named = (reference: PickleGlobal): PickleGlobal => {
+    hooks.global?.(reference);
+    return reference;
   };
   const reduce = (callable: PickleValue, args: PickleValue[]): PickleValue =>
     hooks.reduce?.(callable, args) ?? new PickleObject(callable, args);
@@ -281,7 +287,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks = {}): PickleVa
       case 0x63: {
         // GLOBAL "module\nname\n"
         const module = line();
-        push(new PickleGlobal(module, line()));
+        push(named(new PickleGlobal(module, line())));
         break;
       }
       case 0x93: {
@@ -289,7 +295,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks = {}): PickleVa
         const name = pop();
         const module = pop();
         if (typeof module !== 'string' || typeof name !== 'string') throw new PickleError('STACK_GLOBAL needs two strings');
-        push(new PickleGlobal(module, name));
+        push(named(new PickleGlobal(module, name)));
         break;
       }
       case 0x52: {

@@ -20,6 +20,25 @@ const STORAGE_DTYPES: Record<string, string> = {
   BoolStorage: 'bool',
 };
 
+/**
+ * The globals a state dict's pickle may name: what torch.save writes for tensors, parameters and
+ * their storages (the subset of torch's own weights_only allow-list this reader understands). Any
+ * other global (builtins.eval, os.system, ...) is how a malicious pickle runs code in Python: such a
+ * file is refused, whatever else it holds.
+ */
+const ALLOWED_GLOBALS = new Set([
+  'collections.OrderedDict',
+  'torch._utils._rebuild_tensor_v2',
+  'torch._utils._rebuild_parameter',
+  'torch._tensor._rebuild_from_type_v2',
+  'torch.nn.parameter.Parameter',
+  'torch.Tensor',
+  ...Object.keys(STORAGE_DTYPES).map((storage) => `torch.${storage}`),
+]);
+
+/** Largest data.pkl read: a state dict's pickle holds names and tensor records, kilobytes for Aurora. */
+const MAX_PICKLE_BYTES = 64 * 1024 * 1024;
+
 /** Wrapper keys under which training code commonly nests the state dict. */
 const NESTED_STATE_DICT_KEYS = ['state_dict', 'model', 'model_state_dict'];
 
@@ -33,15 +52,27 @@ export async function readTorchCheckpoint(source: ByteSource): Promise<Checkpoin
   const pickleEntry = [...archive.entries.values()].find((entry) => entry.name === 'data.pkl' || entry.name.endsWith('/data.pkl'));
   if (!pickleEntry) throw new CheckpointError('the zip archive holds no data.pkl, so it was not written by torch.save');
   const prefix = pickleEntry.name.slice(0, -'data.pkl'.length);
+  if (pickleEntry.size > MAX_PICKLE_BYTES) {
+    throw new CheckpointError(`the checkpoint's data.pkl is ${pickleEntry.size} bytes, more than the ${MAX_PICKLE_BYTES} a state dict's pickle may have here (a damaged or hostile archive)`);
+  }
   let root: PickleValue;
+  const foreign = new Set<string>();
   try {
     root = unpickle(await archive.read(pickleEntry), {
       persistentLoad: storageFromPersistentId,
       reduce: (callable) => (isGlobal(callable, 'collections', 'OrderedDict') ? new PickleDict() : undefined),
+      global: (reference) => void (ALLOWED_GLOBALS.has(reference.qualifiedName) || foreign.add(reference.qualifiedName)),
     });
   } catch (error) {
     if (error instanceof PickleError) throw new CheckpointError(`data.pkl cannot be read: ${error.message}`);
     throw error;
+  }
+  if (foreign.size > 0) {
+    throw new CheckpointError(
+      `the checkpoint's data.pkl names ${[...foreign].join(', ')}, outside the globals a state dict needs (${[...ALLOWED_GLOBALS].slice(0, 4).join(', ')}, torch storages). ` +
+        'Such references are how a pickle runs code when Python loads it: do not open this file with torch.load(weights_only=False). ' +
+        'Refused; if you trust its source, save the state dict alone (torch.save(model.state_dict(), path)) or as safetensors and convert that',
+    );
   }
   const stateDict = findStateDict(root);
   const tensors = new Map<string, CheckpointTensor>();

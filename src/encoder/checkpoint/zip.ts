@@ -1,7 +1,9 @@
 // Reads a zip archive's directory and single entries by random access (ZIP64 included: a full Aurora
 // checkpoint is larger than 4 GB). torch.save stores entries uncompressed; deflated entries are
-// inflated with fflate. Format: PKWARE APPNOTE.TXT, sections 4.3.12 to 4.3.16 and 4.5.3.
-import { inflateSync } from 'fflate';
+// inflated with fflate, as a stream and only as far as the bytes asked for: a deflate bomb (gigabytes
+// from a few megabytes) costs no more memory than the tensor that reads it. Format: PKWARE
+// APPNOTE.TXT, sections 4.3.12 to 4.3.16 and 4.5.3.
+import { Inflate } from 'fflate';
 import { CheckpointError } from './errors.ts';
 import type { ByteSource } from './source.ts';
 
@@ -23,6 +25,9 @@ const STORED = 0;
 const DEFLATED = 8;
 // The EOCD record is 22 bytes plus a comment of at most 65535 bytes.
 const EOCD_SEARCH = 22 + 0xffff;
+// Compressed bytes pushed to the inflater at once: deflate expands at most ~1032-fold, so one step
+// yields at most ~16 MiB, and the reading stops as soon as it has the bytes asked for.
+const INFLATE_STEP = 16 * 1024;
 
 export const isZip = (head: Uint8Array): boolean => head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
 
@@ -74,11 +79,33 @@ export class ZipArchive {
     if (header.getUint32(0, true) !== LOCAL_SIGNATURE) throw new CheckpointError(`${entry.name}: broken local zip header`);
     const dataStart = entry.localHeaderOffset + 30 + header.getUint16(26, true) + header.getUint16(28, true);
     if (entry.method === STORED) return this.source.read(dataStart + offset, length);
-    if (entry.method === DEFLATED) {
-      const inflated = inflateSync(await this.source.read(dataStart, entry.compressedSize), { out: new Uint8Array(entry.size) });
-      return inflated.subarray(offset, offset + length);
-    }
+    if (entry.method === DEFLATED) return (await this.inflatePrefix(entry, dataStart, offset + length)).subarray(offset);
     throw new CheckpointError(`${entry.name}: unsupported zip compression method ${entry.method}`);
+  }
+
+  /** The first `needed` bytes of a deflated entry, inflating no further than that. */
+  private async inflatePrefix(entry: ZipEntry, dataStart: number, needed: number): Promise<Uint8Array> {
+    const out = new Uint8Array(needed);
+    let filled = 0;
+    let failure: unknown;
+    const inflater = new Inflate((chunk) => {
+      const taken = Math.min(chunk.length, needed - filled);
+      out.set(chunk.subarray(0, taken), filled);
+      filled += taken;
+    });
+    for (let at = 0; at < entry.compressedSize && filled < needed && failure === undefined; at += INFLATE_STEP) {
+      const step = Math.min(INFLATE_STEP, entry.compressedSize - at);
+      try {
+        inflater.push(await this.source.read(dataStart + at, step), at + step >= entry.compressedSize);
+      } catch (error) {
+        failure = error;
+      }
+    }
+    if (filled < needed) {
+      const why = failure instanceof Error ? ` (${failure.message})` : '';
+      throw new CheckpointError(`${entry.name}: inflates to ${filled} bytes, but ${needed} are needed${why}: the archive is damaged`);
+    }
+    return out;
   }
 }
 
