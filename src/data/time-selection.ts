@@ -47,6 +47,20 @@ export function distinctTimes(times: readonly Date[]): { times: Date[]; repeated
   return { times: distinct, repeated: [...repeated.values()] };
 }
 
+/**
+ * A selection's text with each listed time once (its canonical text when it listed one twice), and the
+ * times repeated; a rule, or text that is not a selection, comes back as it is (for its parser to judge).
+ */
+export function withoutRepeatedTimes(text: string): { text: string; repeated: Date[] } {
+  let selection: TimeSelection;
+  try {
+    selection = parseTimeSelection(text);
+  } catch {
+    return { text, repeated: [] };
+  }
+  return selection.kind === 'list' && selection.repeated ? { text: formatTimeSelection(selection), repeated: selection.repeated } : { text, repeated: [] };
+}
+
 /** The notice for times listed more than once in `where` (an option or a link field). */
 export function repeatedTimesNotice(where: string, repeated: readonly Date[]): string {
   const shown = repeated.slice(0, 3).map(formatTime).join(', ') + (repeated.length > 3 ? ` and ${repeated.length - 3} more` : '');

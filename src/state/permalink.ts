@@ -2,7 +2,7 @@
 // field is dropped (with a notice naming it) and the rest of the link still works. Nothing in a link is
 // ever evaluated; unknown fields are reported and ignored.
 import type { z } from 'zod';
-import { distinctTimes, formatTimeSelection, parseTimeSelection, repeatedTimesNotice } from '../data/time-selection.ts';
+import { distinctTimes, repeatedTimesNotice, withoutRepeatedTimes } from '../data/time-selection.ts';
 import type { SplitChoice } from '../studies/split.ts';
 import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type ViewSettings } from './view-settings.ts';
 
@@ -157,7 +157,7 @@ export function queryToSettings(query: string): ParsedPermalink {
     }
     const fieldSchema: z.ZodType = shape[key];
     // Repeats go before the schema sees the field: 400 copies of one time are one time, not too many.
-    const { value, repeated } = withoutRepeatedTimes(key, codecs[key].parse(text));
+    const { value, repeated } = timesOnce(key, codecs[key].parse(text));
     const result = fieldSchema.safeParse(value);
     if (result.success) {
       draft[key] = result.data;
@@ -168,7 +168,7 @@ export function queryToSettings(query: string): ParsedPermalink {
 }
 
 /** A field's candidate value with each time once: the times of a study, and a comparison's listed dates. */
-function withoutRepeatedTimes(key: Key, value: unknown): { value: unknown; repeated: Date[] } {
+function timesOnce(key: Key, value: unknown): { value: unknown; repeated: Date[] } {
   if (key === 'extremesTimes' && Array.isArray(value)) {
     const texts = value.map(String);
     const dates = texts.map((text) => new Date(text));
@@ -177,19 +177,10 @@ function withoutRepeatedTimes(key: Key, value: unknown): { value: unknown; repea
     return { value: times.map((time) => texts[dates.indexOf(time)]), repeated };
   }
   if (key === 'compareDates' && typeof value === 'string') {
-    // A text that is not a selection is left for the schema to refuse with its own message.
-    const selection = attempt(() => parseTimeSelection(value));
-    if (selection?.kind === 'list' && selection.repeated) return { value: formatTimeSelection(selection), repeated: selection.repeated };
+    const { text, repeated } = withoutRepeatedTimes(value);
+    return { value: text, repeated };
   }
   return { value, repeated: [] };
-}
-
-function attempt<T>(work: () => T): T | undefined {
-  try {
-    return work();
-  } catch {
-    return undefined;
-  }
 }
 
 function truncate(text: string): string {

@@ -1,6 +1,8 @@
 // The comparison's repeat settings as typed fields (repeat seeds, untrained seeds, more dates), for
 // both studies' Compare sections: drafts while typed, checked by the permalink's own schema on Run,
 // so that a bad field is named and nothing else is lost.
+import { repeatedTimesNotice, withoutRepeatedTimes } from '../../data/time-selection.ts';
+import { useExplorer } from '../../state/store.ts';
 import { viewSettingsSchema, type ViewSettings } from '../../state/view-settings.ts';
 
 export type RepeatSettings = Pick<ViewSettings, 'compareSeeds' | 'untrainedSeeds' | 'compareDates'>;
@@ -26,7 +28,10 @@ const FIELD_HINTS: Record<keyof RepeatSettings, string> = {
  */
 export function parseDrafts(drafts: RepeatDrafts, fields: ReadonlyArray<keyof RepeatSettings>): RepeatSettings {
   const seeds = (text: string) => (text.trim() === '' ? null : text.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part))));
-  const candidate = { compareSeeds: seeds(drafts.compareSeeds), untrainedSeeds: seeds(drafts.untrainedSeeds), compareDates: drafts.compareDates.trim() === '' ? null : drafts.compareDates.trim() };
+  // A date listed twice is kept once, with a notice: its copies would be both trained and tested on.
+  const dates = withoutRepeatedTimes(drafts.compareDates.trim());
+  if (dates.repeated.length > 0) useExplorer.getState().notify('warning', 'Repeated dates', repeatedTimesNotice(FIELD_TITLES.compareDates, dates.repeated));
+  const candidate = { compareSeeds: seeds(drafts.compareSeeds), untrainedSeeds: seeds(drafts.untrainedSeeds), compareDates: dates.text === '' ? null : dates.text };
   const parsed = viewSettingsSchema.pick({ compareSeeds: true, untrainedSeeds: true, compareDates: true }).safeParse(candidate);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
