@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../errors.ts';
 import { ConnectionLostError, HttpStatusError, RequestTimeoutError, StoreUnreachableError } from './errors.ts';
+import { openEra5Dataset } from './dataset.ts';
 import { redactUrl } from './redact.ts';
 import { parseRetryAfter, RequestLayer, type RequestEvent, type RequestPolicy, type RetryNotice } from './request.ts';
+import { openHttpSource } from './store.ts';
 import { FIXTURE } from './testing/fixture-batch.ts';
 import { startFaultServer, type FaultServer } from './testing/fault-server.ts';
 
@@ -174,6 +176,19 @@ describe('the request layer', () => {
     const backingOff = failure(requests.get(`${server.url}/${CHUNK}`, { signal: again.signal, onEvent: (event) => event.kind === 'retry' && again.abort() }));
     expect(await backingOff).toBeInstanceOf(CancelledError);
     server.fault(CHUNK, undefined);
+  });
+
+  it("cancels a store's opening, and its later reads, through the signal it was opened with", async () => {
+    const { requests } = layer({ timeoutMs: 60_000 });
+    server.fault('latitude/0', { kind: 'hang' });
+    const controller = new AbortController();
+    const source = await openHttpSource(server.url, { requests, signal: controller.signal });
+    const opening = failure(openEra5Dataset(source));
+    setTimeout(() => controller.abort(), 100);
+    expect(await opening).toBeInstanceOf(CancelledError);
+    server.fault('latitude/0', undefined);
+    // Every later read of that store is cancelled too.
+    expect(await failure(openEra5Dataset(source))).toBeInstanceOf(CancelledError);
   });
 
   it('keeps at most `concurrency` requests in flight', async () => {

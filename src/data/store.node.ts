@@ -6,7 +6,7 @@ import { throwIfCancelled } from '../errors.ts';
 import { NotZarrError } from './errors.ts';
 import type { RangeQuery } from 'zarrita';
 import type { RequestOptions } from './request.ts';
-import { HttpStore, openHttpSource, openZarrSource, type AbsoluteKey, type KeyValueReader, type ZarrSource } from './store.ts';
+import { HttpStore, openHttpSource, openZarrSource, type AbsoluteKey, type KeyValueReader, type SourceOptions, type ZarrSource } from './store.ts';
 
 /** A store in a local directory; a missing file is a missing key. */
 export class FileStore implements KeyValueReader {
@@ -53,10 +53,10 @@ async function missingAsUndefined<T>(read: () => Promise<T>): Promise<T | undefi
 }
 
 /** Opens a store given by any address of src/data/address.ts: http(s), gs://, s3://, a local path or file:// URL. */
-export async function openSource(location: string): Promise<ZarrSource> {
+export async function openSource(location: string, options: SourceOptions = {}): Promise<ZarrSource> {
   const address = parseStoreAddress(location, 'filesystem');
-  if (address.kind === 'http') return openHttpSource(address.url);
-  return openZarrSource(await openReader(location), location);
+  if (address.kind === 'http') return openHttpSource(address.url, options);
+  return openZarrSource(await openReader(location), location, options);
 }
 
 /** The key-value reader behind any address of src/data/address.ts, for readers that build on keys (src/data/latent-store.ts). */

@@ -72,6 +72,8 @@ class ObservedStore implements KeyValueReader {
   constructor(
     private readonly inner: KeyValueReader,
     private readonly location: string,
+    /** Cancels every request of the store (e.g. the run that opened it), besides each request's own signal. */
+    private readonly signal: AbortSignal | undefined,
   ) {}
 
   async get(key: AbsoluteKey, options?: RequestOptions): Promise<Uint8Array | undefined> {
@@ -94,7 +96,7 @@ class ObservedStore implements KeyValueReader {
   }
 
   async has(key: AbsoluteKey, options?: RequestOptions): Promise<boolean> {
-    if (this.inner.has) return this.inner.has(key, { signal: options?.signal });
+    if (this.inner.has) return this.inner.has(key, { signal: bothSignals(options?.signal, this.signal) });
     return (await this.get(key, options)) !== undefined;
   }
 
@@ -102,7 +104,7 @@ class ObservedStore implements KeyValueReader {
   private async counted(request: (options: RequestOptions) => Promise<Uint8Array | undefined>, options: RequestOptions | undefined): Promise<Uint8Array | undefined> {
     let streamed = 0;
     const bytes = await request({
-      signal: options?.signal,
+      signal: bothSignals(options?.signal, this.signal),
       onEvent: (event) => {
         if (event.kind === 'bytes') {
           streamed += event.count;
@@ -178,13 +180,23 @@ export interface ZarrSource {
 }
 
 /** Opens an http(s) store through `requests` (the process's default request layer when left out). */
-export function openHttpSource(url: string, requests?: RequestLayer): Promise<ZarrSource> {
-  return openZarrSource(new HttpStore(url, requests), url);
+export function openHttpSource(url: string, options: SourceOptions & { requests?: RequestLayer } = {}): Promise<ZarrSource> {
+  return openZarrSource(new HttpStore(url, options.requests), url, options);
+}
+
+export interface SourceOptions {
+  /** Cancels the opening and every later read of the store (CancelledError). */
+  signal?: AbortSignal;
+}
+
+/** A signal that aborts when either does. */
+function bothSignals(first: AbortSignal | undefined, second: AbortSignal | undefined): AbortSignal | undefined {
+  return first && second ? AbortSignal.any([first, second]) : (first ?? second);
 }
 
 /** Opens the root group of a store: consolidated v2, plain v2 or v3, in that order of preference. */
-export async function openZarrSource(reader: KeyValueReader, location: string): Promise<ZarrSource> {
-  const observed = new ObservedStore(reader, location);
+export async function openZarrSource(reader: KeyValueReader, location: string, options: SourceOptions = {}): Promise<ZarrSource> {
+  const observed = new ObservedStore(reader, location, options.signal);
   const consolidated = await observed.get('/.zmetadata');
   if (consolidated) {
     const { metadata } = parseMetadata(consolidated, '.zmetadata', location);

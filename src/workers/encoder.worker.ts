@@ -131,9 +131,10 @@ async function fetchJson(url: string, signal: AbortSignal): Promise<unknown> {
   return response.json();
 }
 
-async function openRequestDataset(request: EncodeRequest) {
-  const source = await openHttpSource(request.store);
-  const staticSource = request.staticStore ? await openHttpSource(request.staticStore) : undefined;
+/** The request's store, opened under the job's signal: a cancel stops its opening and every read. */
+async function openRequestDataset(request: EncodeRequest, signal: AbortSignal) {
+  const source = await openHttpSource(request.store, { signal });
+  const staticSource = request.staticStore ? await openHttpSource(request.staticStore, { signal }) : undefined;
   const dataset = await openEra5Dataset(source, { layout: request.layout ?? undefined, staticSource });
   return { dataset, bytesFetched: () => source.traffic.bytesFetched + (staticSource?.traffic.bytesFetched ?? 0) };
 }
@@ -160,7 +161,7 @@ const api = {
     return jobs.run(jobId, async (signal) => {
       const { region } = request;
       const fetchStart = performance.now();
-      const { dataset, bytesFetched: traffic } = await openRequestDataset(request);
+      const { dataset, bytesFetched: traffic } = await openRequestDataset(request, signal);
       const batch = await loadBatch(dataset, new Date(request.time), {
         region: region && { south: region.south, north: region.north },
         signal,
