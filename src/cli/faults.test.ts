@@ -99,7 +99,8 @@ describe('the CLI against a bad server', () => {
   it('gives up on a chunk trickling at 1 byte per 10 ms', async () => {
     server.fault(CHUNK, { kind: 'slow', intervalMs: 10 });
     const out = join(dir, 'slow.npy');
-    const run = await encode(out, '--timeout', '0.5');
+    // 1.5 s for the answer (a busy machine needs some), and the 1,681 bytes need 17 s.
+    const run = await encode(out, '--timeout', '1.5');
     server.fault(CHUNK, undefined);
     expect(run.code).toBe(1);
     expect(reason(run)).toMatch(new RegExp(`^latent-explorer encode: ${server.url}/${CHUNK} sent \\d+ bytes of 1,681 bytes in \\d+(\\.\\d)? s and then too slowly or not at all\\.`));
