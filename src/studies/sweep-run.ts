@@ -75,7 +75,7 @@ export async function runSweep(source: SweepSource, plan: SweepPlan, hooks: Swee
   const skipped: SkippedCell[] = [];
   // Per level: its first time's fit (the drift's reference) and its transfer matrix.
   const firsts = new Map<number, CellFit>();
-  const matrices = new Map(plan.levels.map((level) => [level, plan.transfer ? new LevelTransfer(source.times) : null]));
+  const matrices = new Map(plan.levels.map((level) => [level, plan.transfer ? new LevelTransfer(source.times, plan) : null]));
   for (const [t, time] of source.times.entries()) {
     for (const [l, level] of plan.levels.entries()) {
       throwIfCancelled(signal, 'The sweep');

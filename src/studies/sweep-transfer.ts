@@ -4,7 +4,7 @@
 // A time keeps only its test rows' latents for the matrix, and only while its level is swept.
 import { predictLabels, predictProbabilities } from '../probes/logreg.ts';
 import { featureMatrix, type FeatureMatrix } from '../probes/matrix.ts';
-import type { CellFit, SeedProbes, SweepCellInput } from './sweep.ts';
+import { cellFolds, type CellFit, type SeedProbes, type SweepCellInput, type SweepSettings } from './sweep.ts';
 
 /** What a time keeps for the matrix: its test rows' latents and labels, and each seed's folds over them. */
 export interface TransferTarget {
@@ -16,9 +16,10 @@ export interface TransferTarget {
   seeds: Array<{ seed: number; foldTests: Uint32Array[] }>;
 }
 
-export function transferTarget(input: SweepCellInput, fit: CellFit): TransferTarget {
+export function transferTarget(input: SweepCellInput, fit: CellFit, settings: SweepSettings): TransferTarget {
+  const folds = fit.probes.map((seed) => cellFolds(input, settings, seed.seed));
   const tested = new Uint8Array(input.labels.length);
-  for (const seed of fit.probes) for (const fold of seed.folds) for (const row of fold.split.test) tested[row] = 1;
+  for (const seedFolds of folds) for (const fold of seedFolds) for (const row of fold.split.test) tested[row] = 1;
   const keep: number[] = [];
   const compact = new Int32Array(input.labels.length).fill(-1);
   tested.forEach((flag, row) => {
@@ -33,7 +34,7 @@ export function transferTarget(input: SweepCellInput, fit: CellFit): TransferTar
     time: input.time,
     x: featureMatrix(data, keep.length, d),
     labels: Uint8Array.from(keep, (row) => input.labels[row]),
-    seeds: fit.probes.map((seed) => ({ seed: seed.seed, foldTests: seed.folds.map((fold) => Uint32Array.from(fold.split.test, (row) => compact[row])) })),
+    seeds: fit.probes.map((seed, k) => ({ seed: seed.seed, foldTests: folds[k].map((fold) => Uint32Array.from(fold.split.test, (row) => compact[row])) })),
   };
 }
 
@@ -73,14 +74,17 @@ export class LevelTransfer {
   readonly accuracy: Float64Array;
   private readonly fitted: Array<{ probes: SeedProbes[]; target: TransferTarget } | undefined>;
 
-  constructor(readonly times: readonly string[]) {
+  constructor(
+    readonly times: readonly string[],
+    private readonly settings: SweepSettings,
+  ) {
     this.accuracy = new Float64Array(times.length * times.length).fill(Number.NaN);
     this.fitted = new Array(times.length);
   }
 
   /** Adds time `index`'s fit and fills its row and column against every time added before. */
   add(index: number, fit: CellFit, input: SweepCellInput): void {
-    const entry = { probes: fit.probes, target: transferTarget(input, fit) };
+    const entry = { probes: fit.probes, target: transferTarget(input, fit, this.settings) };
     this.fitted[index] = entry;
     const n = this.times.length;
     this.fitted.forEach((other, k) => {

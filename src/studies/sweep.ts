@@ -86,10 +86,10 @@ export interface SweepCell {
   converged: boolean;
 }
 
-/** The model's fold probes for one repeat seed, with the folds they were fitted on. */
+/** The model's fold probes for one repeat seed (the folds are the split's for that seed: cellFolds). */
 export interface SeedProbes {
   seed: number;
-  folds: Fold[];
+  /** Per fold, null where the fold was skipped. */
   probes: Array<FoldProbe | null>;
 }
 
@@ -104,6 +104,11 @@ export interface CellFit {
 export interface CellOptions {
   signal?: AbortSignal;
   onProgress?: (progress: StudyProgress) => void;
+}
+
+/** The folds of a cell's rows for one repeat seed, as its probes were fitted on them. */
+export function cellFolds(input: SweepCellInput, settings: SweepSettings, seed: number): Fold[] {
+  return splitPlan(settings.split).plan(cellRows(input), seed);
 }
 
 /** The row facts the split plans of one cell read. */
@@ -188,10 +193,7 @@ export async function fitSweepCell(input: SweepCellInput, settings: SweepSetting
     },
     pc1Axis: components.components.slice(0, x.cols),
     // An unseeded split fits the model once (seed null): its folds are the first seed's plan.
-    probes: modelRuns.map((run) => {
-      const seed = run.seed ?? seeds[0];
-      return { seed, folds: plan(rows, seed), probes: run.probes ?? [] };
-    }),
+    probes: modelRuns.map((run) => ({ seed: run.seed ?? seeds[0], probes: run.probes ?? [] })),
   };
 }
 
