@@ -173,6 +173,32 @@ describe('permalink', () => {
     expect(queryToSettings('dates=every:0').notices[0]).toMatch(/every/);
   });
 
+  it('round-trips a sweep in one field, and drops a bad one with a notice naming the problem', () => {
+    const view: ViewSettings = {
+      ...DEFAULT_VIEW_SETTINGS,
+      sweep: { times: 'every:2:2022-08-06..2022-08-07T06:00', levels: [0, 2], metric: 'f1', baselines: ['control'], seeds: [0, 1], transfer: true },
+    };
+    const query = settingsToQuery(view);
+    expect(decodeURIComponent(query)).toBe('sweep=times=every:2:2022-08-06..2022-08-07T06:00;levels=0,2;metric=f1;baselines=control;seeds=0,1;transfer=1');
+    const parsed = queryToSettings(query);
+    expect(parsed.notices).toEqual([]);
+    expect(parsed.settings).toEqual(view);
+    const plain = { ...view, sweep: { times: '2022-08-07T06:00', levels: [0], metric: 'accuracy', baselines: [], seeds: null, transfer: false } } satisfies ViewSettings;
+    expect(queryToSettings(settingsToQuery(plain)).settings).toEqual(plain);
+    for (const [bad, problem] of [
+      ['times=every:0;levels=0;metric=accuracy;baselines=', /every/],
+      ['times=every:1;levels=0,5;metric=accuracy;baselines=', /levels/],
+      ['times=every:1;levels=0,0;metric=accuracy;baselines=', /named twice/],
+      ['times=every:1;levels=0;metric=loss;baselines=', /metric/],
+    ] as const) {
+      const dropped = queryToSettings(`sweep=${encodeURIComponent(bad)}`);
+      expect(dropped.settings.sweep).toBeNull();
+      expect(dropped.notices).toHaveLength(1);
+      expect(dropped.notices[0]).toContain('"sweep"');
+      expect(dropped.notices[0]).toMatch(problem);
+    }
+  });
+
   it('keeps each time of a link once, with a notice', () => {
     const times = Array.from({ length: 400 }, () => '2022-07-14T12').join(',');
     const parsed = queryToSettings(`study=extremes&times=${encodeURIComponent(`${times},2019-06-28T18:00:00Z,2019-06-28T18:00:00+00:00`)}&dates=${encodeURIComponent('2022-08-07T06:00,2022-08-07T06:00Z,2022-08-06T06:00')}`);

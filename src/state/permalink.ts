@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { distinctTimes, repeatedTimesNotice, withoutRepeatedTimes } from '../data/time-selection.ts';
 import type { SplitChoice } from '../studies/split.ts';
-import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type ViewSettings } from './view-settings.ts';
+import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type SweepViewSettings, type ViewSettings } from './view-settings.ts';
 
 type Key = keyof ViewSettings;
 
@@ -56,6 +56,29 @@ function parseTimes(text: string): string[] {
   return text.split(',').map((part) => (SHORT_HOUR.test(part) ? `${part}:00:00Z` : part));
 }
 
+/** A sweep in one field: `times=every:4;levels=0,1;metric=accuracy;baselines=shuffled,control;seeds=0,1;transfer=1`. */
+function formatSweep(sweep: SweepViewSettings | null): string | null {
+  if (!sweep) return null;
+  const parts = [`times=${sweep.times}`, `levels=${sweep.levels.join(',')}`, `metric=${sweep.metric}`, `baselines=${sweep.baselines.join(',')}`];
+  if (sweep.seeds) parts.push(`seeds=${sweep.seeds.join(',')}`);
+  if (sweep.transfer) parts.push('transfer=1');
+  return parts.join(';');
+}
+
+function parseSweep(text: string): unknown {
+  if (text === '') return null;
+  const parts = new Map(text.split(';').map((part) => [part.slice(0, part.indexOf('=')), part.slice(part.indexOf('=') + 1)] as const));
+  const list = (name: string) => (parts.get(name) ? parts.get(name)!.split(',') : []);
+  return {
+    times: parts.get('times'),
+    levels: list('levels').map(Number),
+    metric: parts.get('metric'),
+    baselines: list('baselines'),
+    seeds: parts.has('seeds') ? numberList(parts.get('seeds')!) : null,
+    transfer: parts.get('transfer') === '1',
+  };
+}
+
 const codecs: { [K in Key]: FieldCodec<K> } = {
   store: { param: 'store', format: (v) => v, parse: (t) => t },
   staticStore: { param: 'static', format: (v) => v, parse: optional },
@@ -95,6 +118,7 @@ const codecs: { [K in Key]: FieldCodec<K> } = {
   untrainedSeeds: { param: 'useeds', format: (v) => (v ? v.join(',') : null), parse: (t) => (t === '' ? null : numberList(t)) },
   compareDates: { param: 'dates', format: (v) => v, parse: optional },
   compareTuneC: { param: 'c', format: (v) => (v ? 'cv' : null), parse: (t) => (t === 'cv' ? true : t === '1' ? false : t) },
+  sweep: { param: 'sweep', format: formatSweep, parse: parseSweep },
   shownFeatures: { param: 'shown', format: (v) => v, parse: (t) => t },
   extremesTimes: { param: 'times', format: (v) => (v ? formatTimes(v) : null), parse: (t) => (t === '' ? null : parseTimes(t)) },
   percentileSource: { param: 'percentiles', format: (v) => v, parse: optional },

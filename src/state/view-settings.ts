@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { parseTimeSelection } from '../data/time-selection.ts';
 import { DEFAULT_MODEL_FILE } from '../encoder/untrained.ts';
 import { BASELINES } from '../studies/compare.ts';
+import { SWEEP_METRICS } from '../studies/sweep-table.ts';
+import { SWEEP_BASELINES } from '../studies/sweep.ts';
 import { EUROPE_REGION } from '../studies/extremes.ts';
 import { splitChoice, splitChoiceSchema, STUDY_SPLIT_KINDS, type SplitChoice, type SplitKind, type StudyName } from '../studies/split.ts';
 
@@ -76,6 +78,35 @@ function timeSelectionProblem(text: string): string | null {
   }
 }
 
+const timeSelectionText = z
+  .string()
+  .max(4000)
+  .superRefine((text, context) => {
+    const problem = timeSelectionProblem(text);
+    if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+  });
+
+const distinct = <T>(values: readonly T[]) => new Set(values).size === values.length;
+
+/** A sweep over times and latent levels (studies/sweep-run.ts) of the view's study, split, model and store. */
+export const sweepSettingsSchema = z.object({
+  /** The times, as time-selection text ("every:4", a list, a range). */
+  times: timeSelectionText,
+  levels: z
+    .array(z.union(LATENT_LEVELS.map((level) => z.literal(level))))
+    .min(1)
+    .max(LATENT_LEVELS.length)
+    .refine(distinct, 'a latent level is named twice'),
+  /** What the chart and the heat map show. */
+  metric: z.enum(SWEEP_METRICS),
+  baselines: z.array(z.enum(SWEEP_BASELINES)).max(SWEEP_BASELINES.length).refine(distinct, 'a baseline is named twice'),
+  /** Repeat seeds; null: the split's own seed. */
+  seeds: z.array(seedSchema).min(1).max(MAX_COMPARE_SEEDS).nullable(),
+  /** Also the time x time matrix of each level (a probe fitted at one time, tested at the others). */
+  transfer: z.boolean(),
+});
+export type SweepViewSettings = z.infer<typeof sweepSettingsSchema>;
+
 export const viewSettingsSchema = z.object({
   store: storeLocation,
   staticStore: storeLocation.nullable(),
@@ -109,16 +140,11 @@ export const viewSettingsSchema = z.object({
   /** Seeds of the untrained encoders of the comparison; null: baselines.ts defaultUntrainedSeeds. */
   untrainedSeeds: z.array(seedSchema).min(1).max(MAX_UNTRAINED_SEEDS).nullable(),
   /** More dates for the comparison, as time-selection text ("every:4:2022-08-01..2022-08-31"); the view's time is always one. */
-  compareDates: z
-    .string()
-    .max(4000)
-    .superRefine((text, context) => {
-      const problem = timeSelectionProblem(text);
-      if (problem !== null) context.addIssue({ code: 'custom', message: problem });
-    })
-    .nullable(),
+  compareDates: timeSelectionText.nullable(),
   /** Each comparison probe's C chosen by inner cross-validation on its training rows (compare.ts), instead of C = 1. */
   compareTuneC: z.boolean(),
+  /** The Sweep panel's sweep; null: none asked for. A link with one runs it (from the cache where it can). */
+  sweep: sweepSettingsSchema.nullable(),
   /** Which features the scatter and the globe show: 'model', 'raw' or an untrained encoder's name. */
   shownFeatures: z.string().regex(/^[\w.-]{1,120}$/),
   /** Study 2's batch times (ISO UTC); null: the study's heatwave times that the store has. */
@@ -162,6 +188,7 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   untrainedSeeds: null,
   compareDates: null,
   compareTuneC: false,
+  sweep: null,
   shownFeatures: 'model',
   extremesTimes: null,
   percentileSource: null,

@@ -12,6 +12,7 @@ import type { SplitProbe } from '../probes/split-probe.ts';
 import type { ProbeCard } from '../studies/compare-card.ts';
 import type { ExtremesResult } from '../studies/extremes.ts';
 import type { StudyTime } from '../studies/study-time.ts';
+import type { SweepResult } from '../studies/sweep-run.ts';
 import type {
   ExtremesCompareRequest,
   ExtremesRequest,
@@ -21,6 +22,8 @@ import type {
   ProbesWorkerApi,
   ProgressCallback,
   StudyProgressCallback,
+  SweepCallbacks,
+  SweepRequest,
 } from './probes.worker.ts';
 import type { CallOptions } from './worker-jobs.ts';
 
@@ -40,6 +43,8 @@ export interface ProbesClient {
   compareLandSea(request: LandSeaCompareRequest, options?: CallOptions<StudyProgressCallback>): Promise<ProbeCard>;
   /** Study 2's probe cards, one per percentile; the inputs are copied, not transferred. */
   compareExtremes(request: ExtremesCompareRequest, options?: CallOptions<StudyProgressCallback>): Promise<ProbeCard[]>;
+  /** A sweep; `page` reads its cells (transfer their latents) and hears of each as it finishes. */
+  runSweep(request: SweepRequest, page: SweepCallbacks, options?: { signal?: AbortSignal }): Promise<SweepResult>;
   terminate(): void;
 }
 
@@ -68,6 +73,7 @@ export function createProbesClient(): ProbesClient {
     runExtremes: (request, options = {}) => job('extremes', options.signal, (remote, jobId) => remote.runExtremes(jobId, request, proxy(options.onProgress))),
     compareLandSea: (request, options = {}) => job('compare', options.signal, (remote, jobId) => remote.compareLandSea(jobId, request, proxy(options.onProgress))),
     compareExtremes: (request, options = {}) => job('extremes-compare', options.signal, (remote, jobId) => remote.compareExtremes(jobId, request, proxy(options.onProgress))),
+    runSweep: (request, page, options = {}) => job('sweep', options.signal, (remote, jobId) => remote.runSweep(jobId, request, Comlink.proxy(page))),
     terminate: () => worker.terminate(),
   };
 }

@@ -15,6 +15,8 @@ import { compareExtremes, compareLandSea, type ComparisonInputs, type Comparison
 import { runExtremesStudy, type ExtremesResult } from '../studies/extremes.ts';
 import type { StudyProgress } from '../studies/progress.ts';
 import type { SplitChoice } from '../studies/split.ts';
+import { runSweep, type SkippedCell, type SweepPlan, type SweepProgress, type SweepResult } from '../studies/sweep-run.ts';
+import type { CellFit, SweepCell, SweepCellInput } from '../studies/sweep.ts';
 import { levelMatrix, type StudyTime } from '../studies/study-time.ts';
 import { workerJobs } from './worker-jobs.ts';
 
@@ -60,6 +62,21 @@ export interface ExtremesCompareRequest {
   inputs: ComparisonInputs;
   fields: PercentileField[];
   settings: ComparisonRequestSettings;
+}
+
+/** A sweep (studies/sweep-run.ts) whose cells the page reads (from its cache or the encoder) and is told of as they finish. */
+export interface SweepRequest {
+  times: string[];
+  plan: SweepPlan;
+}
+
+/** The page's side of a sweep, called from here (Comlink proxies): the source's reads, the cache and the news. */
+export interface SweepCallbacks {
+  read(timeIndex: number, level: number): Promise<SweepCellInput>;
+  cached(time: string, level: number): Promise<CellFit | undefined>;
+  onCell(cell: SweepCell, fit: CellFit): void;
+  onSkipped(skipped: SkippedCell): void;
+  onProgress(progress: SweepProgress): void;
 }
 
 const matrices = new Map<string, FeatureMatrix>();
@@ -152,6 +169,19 @@ const api = {
   /** Study 2's probe of every percentile beside its baselines on the same rows, labels and split: one card per percentile, ascending. */
   compareExtremes(jobId: string, request: ExtremesCompareRequest, onProgress?: StudyProgressCallback): Promise<ProbeCard[]> {
     return job(jobId, (signal) => compareExtremes(request.inputs, request.fields, { ...request.settings, signal, onProgress }));
+  },
+
+  /** A sweep over times and latent levels: each cell read through the page, fitted here, handed back as it finishes. */
+  runSweep(jobId: string, request: SweepRequest, page: SweepCallbacks): Promise<SweepResult> {
+    return job(jobId, (signal) =>
+      runSweep({ times: request.times, read: (timeIndex, level) => page.read(timeIndex, level) }, request.plan, {
+        signal,
+        cached: (time, level) => page.cached(time, level),
+        onCell: (cell, fit) => page.onCell(cell, fit),
+        onSkipped: (skipped) => page.onSkipped(skipped),
+        onProgress: (progress) => page.onProgress(progress),
+      }),
+    );
   },
 
   /** The k rows nearest to `row` in latent space (Euclidean), nearest first. */

@@ -16,6 +16,7 @@ export function stubProbesClient(methods: Partial<ProbesClient>): ProbesClient {
     runExtremes: unused,
     compareLandSea: unused,
     compareExtremes: unused,
+    runSweep: unused,
     terminate: () => undefined,
     ...methods,
   };
