@@ -27,6 +27,8 @@ import { runExtremesInApp, studyTimeCache } from './extremes/extremes-run.ts';
 import { useExtremes } from './extremes/extremes-store.ts';
 import { ExtremesMain, ExtremesSide } from './extremes/ExtremesPanels.tsx';
 import { storeLocation, type ViewSettings } from '../state/view-settings.ts';
+import { SweepPanel } from './sweep/SweepPanel.tsx';
+import { useSweepRunner } from './sweep/use-sweep-runner.ts';
 import './app.css';
 
 type StoreStatus = 'loading' | 'ready' | 'failed';
@@ -46,6 +48,7 @@ export function App() {
   const modelId = useExplorer((state) => state.settings.modelId);
   const result = useExplorer((state) => state.result);
   const study = useExplorer((state) => state.settings.study);
+  const [mainTab, setMainTab] = useState<'views' | 'sweep'>('views');
   const openRequest = useRef(0);
   const running = useRef<AbortController | null>(null);
   const workers = useMemo(() => ({ encoder: createEncoderClient(), probes: createProbesClient(), cache: new LatentCache<StudyTime>() }), []);
@@ -168,17 +171,42 @@ export function App() {
   // its view: run as soon as the store and models are ready.
   // Decided once the link is parsed: a link whose time was invalid is not run.
   const runOnOpen = useRef(false);
+  // A link with a sweep opens the Sweep panel and reruns the sweep (its cached cells at once) instead.
+  const sweepOnOpen = useRef(false);
+  const sweepRunner = useSweepRunner(workers, models, summary?.times ?? []);
   useEffect(() => {
-    if (!runOnOpen.current || storeStatus !== 'ready' || models.length === 0) return;
+    if (storeStatus !== 'ready' || models.length === 0) return;
+    if (sweepOnOpen.current) {
+      sweepOnOpen.current = false;
+      runOnOpen.current = false;
+      void sweepRunner.run();
+      return;
+    }
+    if (!runOnOpen.current) return;
     runOnOpen.current = false;
     const { settings } = useExplorer.getState();
     if (settings.time || settings.study === 'extremes') void run();
-  }, [storeStatus, models, run]);
+  }, [storeStatus, models, run, sweepRunner]);
+
+  /** Opens a sweep's cell (a time of the store, a latent level) in the explorer views, with the same settings. */
+  const openSweepCell = useCallback(
+    (time: string, level: number) => {
+      const storeTime = summary?.times.find((entry) => new Date(entry).getTime() === new Date(`${time}Z`).getTime());
+      if (!storeTime) return;
+      if (level !== 0 && level !== 1 && level !== 2 && level !== 3) return;
+      useExplorer.getState().updateSettings({ time: storeTime, level, selection: '', selectedPatch: null });
+      setMainTab('views');
+      void run();
+    },
+    [summary, run],
+  );
 
   useEffect(() => {
     const stopSync = startUrlSync();
     const { settings } = useExplorer.getState();
     runOnOpen.current = settings.time !== null || settings.study === 'extremes';
+    sweepOnOpen.current = settings.sweep !== null;
+    if (settings.sweep) setMainTab('sweep');
     void openStore(settings.store, settings.staticStore, settings.layout, true);
     listModels()
       .then((listed) => {
@@ -232,17 +260,31 @@ export function App() {
           onCancel={() => running.current?.abort()}
         />
         <main className="main-views">
-          {/* One grid row for the encoder's readiness and the run's progress. */}
-          <div className="run-status">
-            <EncoderReadiness encoder={workers.encoder} model={model} gridWidth={summary?.width ?? null} />
-            <Progress />
+          <div className="main-tabs" role="tablist" aria-label="Main views">
+            <button type="button" role="tab" aria-selected={mainTab === 'views'} onClick={() => setMainTab('views')}>
+              Explorer
+            </button>
+            <button type="button" role="tab" aria-selected={mainTab === 'sweep'} onClick={() => setMainTab('sweep')}>
+              Sweep
+            </button>
           </div>
-          {study === 'extremes' ? (
-            <ExtremesMain />
-          ) : result ? (
-            <ExplorerViews result={result} />
+          {mainTab === 'sweep' ? (
+            <SweepPanel onRun={() => void sweepRunner.run()} onCancel={sweepRunner.cancel} onOpen={openSweepCell} />
           ) : (
-            <div className="empty-state">Pick a date and press Run to encode it and probe the latent space.</div>
+            <div className="main-views">
+              {/* One grid row for the encoder's readiness and the run's progress. */}
+              <div className="run-status">
+                <EncoderReadiness encoder={workers.encoder} model={model} gridWidth={summary?.width ?? null} />
+                <Progress />
+              </div>
+              {study === 'extremes' ? (
+                <ExtremesMain />
+              ) : result ? (
+                <ExplorerViews result={result} />
+              ) : (
+                <div className="empty-state">Pick a date and press Run to encode it and probe the latent space.</div>
+              )}
+            </div>
           )}
         </main>
         {study === 'extremes' ? <ExtremesSide compare={compareExtremes} /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} compareTools={compareTools} /> : <aside className="side-panel" aria-label="Results" />}

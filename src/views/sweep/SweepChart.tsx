@@ -16,14 +16,17 @@ export interface SweepChartProps {
   onOpen?: (time: string, level: number) => void;
   width?: number;
   height?: number;
+  /** The y axis's title, when the metric's full name is too long for the chart's height. */
+  yLabel?: string;
 }
 
 export const CHART_TEXT = '#c9d1d9';
 export const CHART_GRID = '#2b323c';
 export const CHART_BACKGROUND = '#161b22';
 
-export const SweepChart = forwardRef<SVGSVGElement, SweepChartProps>(function SweepChart({ cells, times, levels, metric, onOpen, width = 560, height = 280 }, ref) {
-  const size: ChartSize = { width, height, pad: { left: 46, right: 12, top: 12, bottom: 52 } };
+export const SweepChart = forwardRef<SVGSVGElement, SweepChartProps>(function SweepChart({ cells, times, levels, metric, onOpen, width = 560, height = 280, yLabel }, ref) {
+  // Room on the right for the last time's label, centred on its tick.
+  const size: ChartSize = { width, height, pad: { left: 50, right: 36, top: 12, bottom: 52 } };
   const model = useMemo(() => sweepChartModel(cells, times, levels, metric, size), [cells, times, levels, metric, width, height]);
   const [hovered, setHovered] = useState<{ cell: SweepCell; x: number; y: number } | null>(null);
   const bottom = height - size.pad.bottom;
@@ -53,13 +56,18 @@ export const SweepChart = forwardRef<SVGSVGElement, SweepChartProps>(function Sw
             </text>
           </g>
         ))}
-        {model.xTicks.map((tick) => (
-          <text key={`x${tick.label}`} x={tick.at} y={bottom + 14} textAnchor="middle" fill={CHART_TEXT}>
-            {tick.label}
-          </text>
+        {model.xTicks.map((tick, k) => (
+          <g key={`x${k}`}>
+            <line x1={tick.at} x2={tick.at} y1={bottom} y2={bottom + 4} stroke={CHART_TEXT} strokeWidth={1} />
+            {tick.label && (
+              <text x={tick.at} y={bottom + 15} textAnchor="middle" fill={CHART_TEXT}>
+                {tick.label}
+              </text>
+            )}
+          </g>
         ))}
         <text x={12} y={(size.pad.top + bottom) / 2} textAnchor="middle" fill={CHART_TEXT} transform={`rotate(-90 12 ${(size.pad.top + bottom) / 2})`}>
-          {SWEEP_METRIC_LABELS[metric]}
+          {yLabel ?? SWEEP_METRIC_LABELS[metric]}
         </text>
         {model.zero !== null && <line x1={size.pad.left} x2={width - size.pad.right} y1={model.zero} y2={model.zero} stroke={CHART_TEXT} strokeWidth={1} strokeOpacity={0.5} />}
         {model.series.map((series) => series.band && <path key={`band${series.level}`} d={series.band} fill={series.colour} fillOpacity={0.18} stroke="none" data-band={series.level} />)}
@@ -116,7 +124,7 @@ export const SweepChart = forwardRef<SVGSVGElement, SweepChartProps>(function Sw
         </g>
       </svg>
       {hovered && (
-        <div className="sweep-tooltip" style={{ left: Math.min(hovered.x + 10, width - 230), top: Math.max(0, hovered.y - 10) }}>
+        <div className="sweep-tooltip" style={{ left: hovered.x > width / 2 ? Math.max(0, hovered.x - 280) : hovered.x + 14, top: Math.max(0, hovered.y - 40) }}>
           <CellNumbers cell={hovered.cell} highlight={metric} />
         </div>
       )}

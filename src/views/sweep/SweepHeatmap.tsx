@@ -78,7 +78,7 @@ export function SweepHeatmap({ cells, times, levels, metric, onOpen, width = 560
         </text>
       </svg>
       {hovered && (
-        <div className="sweep-tooltip" style={{ left: Math.min(hovered.x, width - 230), top: hovered.y }}>
+        <div className="sweep-tooltip" style={{ left: hovered.x > width / 2 ? Math.max(0, hovered.x - 280) : hovered.x + 14, top: hovered.y }}>
           <CellNumbers cell={hovered.cell} highlight={metric} />
         </div>
       )}

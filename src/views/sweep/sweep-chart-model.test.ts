@@ -58,6 +58,11 @@ describe('the sweep chart model', () => {
     expect(model.domain[1]).toBeGreaterThanOrEqual(0.92);
   });
 
+  it('ticks every time but labels only those clear of the last label', () => {
+    const crowded = sweepChartModel([], ['2022-07-14T12:00', '2022-07-14T18:00', '2022-07-28T18:00'], [0], 'accuracy', SIZE);
+    expect(crowded.xTicks.map((tick) => tick.label)).toEqual(['07-14 12:00', '', '07-28 18:00']);
+  });
+
   it('draws no baselines for a metric they are not accuracies of', () => {
     const pcs = sweepChartModel(cells, TIMES, [0, 2], 'pc1', SIZE);
     expect(pcs.majority).toBeNull();

@@ -36,6 +36,7 @@ export interface LevelSeries {
 
 export interface Tick {
   at: number;
+  /** Empty for a tick drawn without a label. */
   label: string;
 }
 
@@ -74,7 +75,9 @@ export function sweepChartModel(cells: readonly SweepCell[], times: readonly str
     }
     return { level, cells: own };
   });
-  const domain = niceDomain(values, metric);
+  // About one tick per 30 px of height, so that a small chart's labels do not crowd.
+  const tickCount = Math.max(3, Math.min(6, Math.floor(innerHeight / 30)));
+  const domain = niceDomain(values, metric, tickCount);
   const y = (value: number) => size.pad.top + (1 - (value - domain[0]) / (domain[1] - domain[0])) * innerHeight;
   const path = (points: Array<[number, number]>) => (points.length === 0 ? null : points.map(([px, py], k) => `${k === 0 ? 'M' : 'L'}${px.toFixed(1)},${py.toFixed(1)}`).join(''));
 
@@ -110,13 +113,23 @@ export function sweepChartModel(cells: readonly SweepCell[], times: readonly str
   for (const cell of cells) if (!majorityAt.has(cell.time)) majorityAt.set(cell.time, cell.majority);
   const majorityPoints = times.filter((time) => majorityAt.has(time)).map((time): [number, number] => [x(time), y(majorityAt.get(time)!)]);
   const manyYears = new Set(times.map((time) => time.slice(0, 4))).size > 1;
-  const every = Math.max(1, Math.ceil(times.length / Math.max(1, Math.floor(innerWidth / 70))));
+  // Every time gets a tick; a label only where it clears the last one (times 6 h apart crowd together).
+  const labelWidth = manyYears ? 96 : 66;
+  let lastLabelled = -Infinity;
+  const xTicks = [...times]
+    .sort((a, b) => Date.parse(`${a}Z`) - Date.parse(`${b}Z`))
+    .map((time) => {
+      const at = x(time);
+      const labelled = at - lastLabelled >= labelWidth;
+      if (labelled) lastLabelled = at;
+      return { at, label: labelled ? shortTime(time, manyYears) : '' };
+    });
   return {
     series,
     majority: isAccuracy ? path(majorityPoints) : null,
     zero: (metric === 'selectivity' || metric === 'meanNormChange') && domain[0] <= 0 && domain[1] >= 0 ? y(0) : null,
-    xTicks: times.filter((_, k) => k % every === 0).map((time) => ({ at: x(time), label: shortTime(time, manyYears) })),
-    yTicks: ticks(domain).map((value) => ({ at: y(value), label: formatTick(value, domain) })),
+    xTicks,
+    yTicks: ticks(domain, tickCount).map((value) => ({ at: y(value), label: formatTick(value, domain, tickCount, metric === 'meanNormChange') })),
     domain,
   };
 }
@@ -127,7 +140,7 @@ function barPath(top: [number, number], bottom: [number, number]): string {
 }
 
 /** The y range: the values' with a margin, within [0, 1] for the scores and ratios, never empty. */
-export function niceDomain(values: readonly number[], metric: SweepMetric): readonly [number, number] {
+export function niceDomain(values: readonly number[], metric: SweepMetric, tickCount = 5): readonly [number, number] {
   const finite = values.filter(Number.isFinite);
   const bounded = metric !== 'selectivity' && metric !== 'meanNormChange';
   if (finite.length === 0) return bounded ? [0, 1] : [-0.1, 0.1];
@@ -140,26 +153,29 @@ export function niceDomain(values: readonly number[], metric: SweepMetric): read
     low = Math.max(0, low);
     high = Math.min(1, high);
   }
-  const step = tickStep(high - low);
+  const step = tickStep(high - low, tickCount);
   return [Math.floor(low / step) * step, Math.ceil(high / step) * step];
 }
 
-function tickStep(span: number): number {
-  const raw = span / 5;
+function tickStep(span: number, tickCount: number): number {
+  const raw = span / tickCount;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const scaled = raw / magnitude;
   return (scaled >= 5 ? 5 : scaled >= 2 ? 2 : 1) * magnitude;
 }
 
-function ticks(domain: readonly [number, number]): number[] {
-  const step = tickStep(domain[1] - domain[0]);
+function ticks(domain: readonly [number, number], tickCount: number): number[] {
+  const step = tickStep(domain[1] - domain[0], tickCount);
   const out: number[] = [];
   for (let value = domain[0]; value <= domain[1] + step / 2; value += step) out.push(Number(value.toFixed(10)));
   return out;
 }
 
-function formatTick(value: number, domain: readonly [number, number]): string {
-  const step = tickStep(domain[1] - domain[0]);
+/** A tick's label to the step's precision; a change as a signed percentage. */
+function formatTick(value: number, domain: readonly [number, number], tickCount: number, percent: boolean): string {
+  const step = tickStep(domain[1] - domain[0], tickCount) * (percent ? 100 : 1);
   const decimals = Math.max(0, -Math.floor(Math.log10(step)));
-  return value.toFixed(decimals);
+  if (!percent) return value.toFixed(decimals);
+  const shown = (100 * value).toFixed(decimals);
+  return `${value > 0 ? '+' : ''}${shown} %`;
 }
