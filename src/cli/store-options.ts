@@ -17,7 +17,11 @@ export const STORE_OPTIONS = {
   layout: { type: 'string' },
   var: { type: 'string', multiple: true },
   levels: { type: 'string' },
+  token: { type: 'string' },
 } as const satisfies OptionSpec;
+
+/** The environment variable a token may come from instead of --token, which other users can see in a process list. */
+export const TOKEN_VARIABLE = 'LATENT_EXPLORER_TOKEN';
 
 /** The options' lines for a command's usage text. */
 export const STORE_USAGE = `  --store         the ERA5 store (local directory, http(s) URL, gs:// or s3://), with
@@ -31,7 +35,11 @@ export const STORE_USAGE = `  --store         the ERA5 store (local directory, h
                   family's names; each variable is found under any family's when left out
   --var A=NAME    the store's name for one of Aurora's variables (repeatable), e.g.
                   --var 2t=t2m --var atmos.z=geopotential (z needs atmos. or static.)
-  --levels L,...  encode only these of Aurora's 13 levels (hPa); default: all the store has`;
+  --levels L,...  encode only these of Aurora's 13 levels (hPa); default: all the store has
+  --token TOKEN   a token for http(s) stores (sent as Authorization: Bearer), e.g. Earth Data
+                  Hub's; better in the environment variable ${TOKEN_VARIABLE}, which a process
+                  list does not show. A URL may carry its own, as https://edh:TOKEN@host/...
+                  Tokens are never printed, logged or written into an output`;
 
 export interface StoreOptionValues {
   store?: string;
@@ -41,6 +49,7 @@ export interface StoreOptionValues {
   layout?: string;
   var?: string[];
   levels?: string;
+  token?: string;
 }
 
 /** Opens the dataset the options name, or a CliError for options that contradict each other. */
@@ -50,9 +59,10 @@ export async function openDatasetFromOptions(values: StoreOptionValues): Promise
   if (surfaceStore === undefined || surfaceStore === '') {
     throw new CliError(values['atmos-store'] === undefined ? '--store is required' : '--surface-store is required beside --atmos-store (the store of 2t, 10u, 10v, msl)');
   }
-  const source = await openSource(surfaceStore);
-  const atmosSource = values['atmos-store'] === undefined ? undefined : await openSource(values['atmos-store']);
-  const staticSource = values.static === undefined ? undefined : await openSource(values.static);
+  const credentials = { token: values.token ?? process.env[TOKEN_VARIABLE] };
+  const source = await openSource(surfaceStore, credentials);
+  const atmosSource = values['atmos-store'] === undefined ? undefined : await openSource(values['atmos-store'], credentials);
+  const staticSource = values.static === undefined ? undefined : await openSource(values.static, credentials);
   return openEra5Dataset(source, {
     layout: parseLayout(values.layout),
     atmosSource,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressLocation, describeAddress, parseStoreAddress } from './address.ts';
+import { addressLocation, authorizationHeader, describeAddress, parseStoreAddress } from './address.ts';
+import { redactText, redactUrl } from './redact.ts';
 import { StoreAddressError } from './errors.ts';
 
 const PAGE = { pageUrl: 'http://localhost:5173/index.html?x=1' };
@@ -53,5 +54,30 @@ describe('store addresses', () => {
     expect(refused('s3://Bad_Bucket/x')).toMatch(/not a bucket name/);
     expect(refused('file:///data/x.zarr')).toMatch(/web page cannot read.*Serve the folder/);
     expect(refused('https://')).toMatch(/not a valid URL/);
+  });
+
+  it("takes user:password@ out of an http(s) URL (Earth Data Hub's https://edh:TOKEN@...) as credentials, shown nowhere", () => {
+    const typed = 'https://edh:s3cr%2Ft-t0ken@data.earthdatahub.destine.eu/era5/reanalysis-era5-single-levels-v0.zarr';
+    const address = parseStoreAddress(typed, 'filesystem');
+    const bare = 'https://data.earthdatahub.destine.eu/era5/reanalysis-era5-single-levels-v0.zarr';
+    expect(address).toEqual({ kind: 'http', url: bare, scheme: 'https', typed: bare, credentials: { kind: 'basic', user: 'edh', password: 's3cr/t-t0ken' } });
+    expect(describeAddress(address)).toBe(bare);
+    if (address.kind !== 'http' || !address.credentials) throw new Error('expected credentials');
+    expect(authorizationHeader(address.credentials)).toBe(`Basic ${Buffer.from('edh:s3cr/t-t0ken').toString('base64')}`);
+    expect(authorizationHeader({ kind: 'bearer', token: 'abc' })).toBe('Bearer abc');
+    // A mistake in such an address is named without the token.
+    expect(() => parseStoreAddress('https://edh:s3cr3t@', 'filesystem')).toThrow(StoreAddressError);
+    try {
+      parseStoreAddress('https://edh:s3cr3t@', 'filesystem');
+    } catch (error) {
+      expect((error as Error).message).not.toContain('s3cr3t');
+    }
+  });
+
+  it('redacts credentials from URLs and from any text quoting them', () => {
+    expect(redactUrl('https://edh:t0k@host/x.zarr?X-Amz-Signature=abc123&region=eu&token=zzz')).toBe('https://host/x.zarr?X-Amz-Signature=REDACTED&region=eu&token=REDACTED');
+    expect(redactText('Request cannot be constructed from a URL that includes credentials: https://edh:t0k@host/x.zarr/.zmetadata')).toBe(
+      'Request cannot be constructed from a URL that includes credentials: https://host/x.zarr/.zmetadata',
+    );
   });
 });

@@ -5,7 +5,10 @@
 //   s3://bucket/path/store.zarr      Amazon S3: the bucket's public endpoint https://bucket.s3.amazonaws.com/path/...
 //   /sample/era5-sample.zarr         in the browser: a path on this site (resolved against the page)
 //   ./data/store.zarr, ~/x.zarr      in the CLI: a local directory (file:// URLs too)
+//   https://edh:TOKEN@host/store.zarr  credentials in the URL, as Earth Data Hub documents: taken out of
+//                                    the URL (fetch refuses them there) and sent as an Authorization header
 import { StoreAddressError } from './errors.ts';
+import { redactUrl } from './redact.ts';
 
 /** How an address was written: what messages name beside the URL it is read as. */
 export type AddressScheme = 'http' | 'https' | 'gs' | 's3' | 'path' | 'file';
@@ -16,8 +19,24 @@ export interface HttpAddress {
   /** The URL the store is read from. */
   url: string;
   scheme: AddressScheme;
-  /** What the person typed, trimmed: gs:// and s3:// addresses are shown as typed, with the URL beside. */
+  /** What the person typed, trimmed and redacted: gs:// and s3:// addresses are shown as typed, with the URL beside. */
   typed: string;
+  /** Credentials the URL held (user:password@); `url` and `typed` no longer hold them. */
+  credentials?: StoreCredentials;
+}
+
+/**
+ * Credentials for a store over http(s), sent in the Authorization header of each request and never
+ * shown, stored or put in a link: a user and password from the URL (HTTP Basic, as Earth Data Hub's
+ * https://edh:TOKEN@... works), or a token given apart (Bearer).
+ */
+export type StoreCredentials = { kind: 'basic'; user: string; password: string } | { kind: 'bearer'; token: string };
+
+/** The Authorization header of some credentials. */
+export function authorizationHeader(credentials: StoreCredentials): string {
+  if (credentials.kind === 'bearer') return `Bearer ${credentials.token}`;
+  const bytes = new TextEncoder().encode(`${credentials.user}:${credentials.password}`);
+  return `Basic ${btoa(Array.from(bytes, (byte) => String.fromCharCode(byte)).join(''))}`;
 }
 
 /** A store in a local directory (the CLI only). */
@@ -48,13 +67,17 @@ const DRIVE_LETTER = /^[a-z]:[\\/]/i;
 export function parseStoreAddress(text: string, context: { pageUrl: string }): HttpAddress;
 export function parseStoreAddress(text: string, context: AddressContext): StoreAddress;
 export function parseStoreAddress(text: string, context: AddressContext): StoreAddress {
-  const typed = text.trim();
-  if (typed === '') throw new StoreAddressError(text, 'it is empty');
+  const raw = text.trim();
+  // Messages name the address as typed, without its credentials.
+  const typed = redactUrl(raw);
+  if (typed === '') throw new StoreAddressError(typed, 'it is empty');
   const scheme = DRIVE_LETTER.test(typed) ? undefined : SCHEME.exec(typed)?.[1].toLowerCase();
   switch (scheme) {
     case 'http':
-    case 'https':
-      return { kind: 'http', url: checkedHttpUrl(typed), scheme, typed };
+    case 'https': {
+      const { url, credentials } = checkedHttpUrl(raw, typed);
+      return credentials ? { kind: 'http', url, scheme, typed, credentials } : { kind: 'http', url, scheme, typed };
+    }
     case 'gs':
       return { kind: 'http', url: bucketUrl(typed, 'gs'), scheme, typed };
     case 's3':
@@ -83,15 +106,20 @@ export function addressLocation(address: StoreAddress): string {
 
 const SERVE_ADVICE = 'Serve the folder over http (allowing cross-origin requests) and give its http URL, or open it with the CLI.';
 
-function checkedHttpUrl(typed: string): string {
+/** The URL without credentials, and the credentials it held. */
+function checkedHttpUrl(raw: string, typed: string): { url: string; credentials?: StoreCredentials } {
   let url: URL;
   try {
-    url = new URL(typed);
+    url = new URL(raw);
   } catch {
     throw new StoreAddressError(typed, 'it is not a valid URL');
   }
   if (url.hostname === '') throw new StoreAddressError(typed, 'the URL names no host');
-  return url.href;
+  if (url.username === '' && url.password === '') return { url: url.href };
+  const credentials: StoreCredentials = { kind: 'basic', user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  url.username = '';
+  url.password = '';
+  return { url: url.href, credentials };
 }
 
 /** gs://bucket/path and s3://bucket/path as the bucket's public https URL. */

@@ -1,6 +1,7 @@
 // Typed failures of the data layer. Every message says what went wrong and what to do about it,
 // because the UI and the CLI show `message` to the person as it is.
 import { ProductError } from '../errors.ts';
+import { redactText } from './redact.ts';
 
 /** What kind of failure; lets the UI pick an icon or a hint without parsing messages. */
 export type DataErrorKind =
@@ -76,9 +77,11 @@ export class HttpStatusError extends DataError {
     readonly tries?: Tries,
     /** What the server's Retry-After asked for, when it asked for longer than we wait. */
     readonly retryAfterMs?: number,
+    /** Whether the request carried credentials (then a 401 or 403 means they were refused). */
+    readonly credentialsSent = false,
   ) {
     super(
-      `${url} answered HTTP ${status}${tries ? ` (${describeTries(tries)})` : ''}: ${statusAdvice(status)}` +
+      `${url} answered HTTP ${status}${tries ? ` (${describeTries(tries)})` : ''}: ${statusAdvice(status, credentialsSent)}` +
         (retryAfterMs === undefined ? '' : ` The server asks to wait ${seconds(retryAfterMs)} before trying again.`),
     );
   }
@@ -431,9 +434,12 @@ export function formatTime(time: Date): string {
   return Number.isNaN(time.getTime()) ? 'an invalid date' : time.toISOString().replace(':00.000Z', 'Z');
 }
 
-function statusAdvice(status: number): string {
+function statusAdvice(status: number, credentialsSent: boolean): string {
+  if ((status === 401 || status === 403) && credentialsSent) {
+    return 'access denied with the credentials given. Check the token (Earth Data Hub tokens can be revoked or expire) and that it is for this store.';
+  }
   if (status === 401 || status === 403) {
-    return 'access denied. The store is private or needs credentials; use a public store or a signed URL.';
+    return 'access denied. The store is private or needs credentials: give a token (--token in the CLI, the Token field in the app) or put it in the URL as https://USER:TOKEN@host/..., as Earth Data Hub documents.';
   }
   if (status === 404) return 'nothing at this address. Check the URL (it should end at the store root, e.g. .../era5.zarr).';
   if (status === 429) return 'too many requests. Wait a while, then try again.';
@@ -453,12 +459,13 @@ function bytes(count: number): string {
   return `${count.toLocaleString('en-US')} bytes`;
 }
 
+/** A cause in words, with any URL in it redacted (a fetch error may quote the URL it was given). */
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) {
     const inner = cause.cause instanceof Error ? `: ${cause.cause.message}` : '';
-    return `${cause.message}${inner}`;
+    return redactText(`${cause.message}${inner}`);
   }
-  return String(cause);
+  return redactText(String(cause));
 }
 
 function listOrNone(names: readonly string[]): string {

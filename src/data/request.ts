@@ -4,6 +4,7 @@
 // message or a notice goes through redactUrl first.
 import { CancelledError, throwIfCancelled } from '../errors.ts';
 import { ConnectionLostError, HttpStatusError, RequestTimeoutError, StoreUnreachableError, type Tries } from './errors.ts';
+import { InFlightLimit } from './in-flight.ts';
 import { redactUrl } from './redact.ts';
 
 export interface RequestPolicy {
@@ -52,7 +53,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Bytes as they arrive and retries as they are decided, for this request only. */
   onEvent?: (event: RequestEvent) => void;
+  /** Headers to send, e.g. Authorization: never named in a message, a notice or a log. */
+  headers?: Readonly<Record<string, string>>;
 }
+
+/** Part of a body: `length` bytes from `offset`, or the last `suffixLength` bytes (zarrita's RangeQuery). */
+export type ByteRange = { offset: number; length: number } | { suffixLength: number };
 
 export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -73,29 +79,51 @@ export class RequestLayer {
   readonly policy: Readonly<RequestPolicy>;
   private readonly fetchImpl: FetchFunction;
   private readonly onRetry: ((notice: RetryNotice) => void) | undefined;
-  private readonly slots: Semaphore;
+  private readonly slots: InFlightLimit;
 
   constructor(options: RequestLayerOptions = {}) {
     this.policy = { ...DEFAULT_REQUEST_POLICY, ...options.policy };
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.onRetry = options.onRetry;
-    this.slots = new Semaphore(this.policy.concurrency);
+    // The one bound on work in flight (in-flight.ts), counting requests; chunk reads bound their bytes with it too.
+    this.slots = new InFlightLimit({ count: this.policy.concurrency, bytes: Number.POSITIVE_INFINITY });
   }
 
   /** The body at `url`; undefined for 404 (a missing key); a typed DataError for anything else that fails. */
   async get(url: string, options: RequestOptions = {}): Promise<Uint8Array | undefined> {
+    const outcome = await this.request(url, { method: 'GET' }, options);
+    return outcome.kind === 'body' ? outcome.bytes : undefined;
+  }
+
+  /**
+   * Part of the body at `url` (a Range request, as a shard's index and chunks are read); a server
+   * that ignores Range sends the whole body, which is then cut. Undefined for 404.
+   */
+  async getRange(url: string, range: ByteRange, options: RequestOptions = {}): Promise<Uint8Array | undefined> {
+    const header = 'suffixLength' in range ? `bytes=-${range.suffixLength}` : `bytes=${range.offset}-${range.offset + range.length - 1}`;
+    const outcome = await this.request(url, { method: 'GET', range: header }, options);
+    if (outcome.kind !== 'body') return undefined;
+    if (outcome.status === 206) return outcome.bytes;
+    return 'suffixLength' in range ? outcome.bytes.subarray(Math.max(0, outcome.bytes.length - range.suffixLength)) : outcome.bytes.subarray(range.offset, range.offset + range.length);
+  }
+
+  /** Whether `url` exists (a HEAD request, no body read): false for 404, a typed DataError for a failure. */
+  async exists(url: string, options: RequestOptions = {}): Promise<boolean> {
+    return (await this.request(url, { method: 'HEAD' }, options)).kind === 'body';
+  }
+
+  private async request(url: string, how: RequestHow, options: RequestOptions): Promise<{ kind: 'body'; bytes: Uint8Array; status: number } | { kind: 'missing' }> {
     const { signal, onEvent } = options;
     const shown = redactUrl(url);
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       throwIfCancelled(signal);
-      const outcome = await this.slots.run(() => this.tryOnce(url, shown, options), signal);
-      if (outcome.kind === 'body') return outcome.bytes;
-      if (outcome.kind === 'missing') return undefined;
+      const outcome = await this.slots.run(0, () => this.tryOnce(url, shown, how, options), signal);
+      if (outcome.kind !== 'failed') return outcome;
       const failure = outcome.failure;
       const tries: Tries = { count: attempt, elapsedMs: Date.now() - started };
       const delayMs = this.delayBefore(attempt + 1, failure);
-      if (delayMs === undefined) throw finalError(shown, failure, tries, this.policy);
+      if (delayMs === undefined) throw finalError(shown, failure, tries, this.policy, options.headers?.Authorization !== undefined);
       const notice: RetryNotice = { url: shown, reason: describeFailure(failure), attempt: attempt + 1, attempts: this.policy.attempts, delayMs };
       onEvent?.({ kind: 'retry', ...notice });
       this.onRetry?.(notice);
@@ -118,8 +146,9 @@ export class RequestLayer {
   private async tryOnce(
     url: string,
     shown: string,
-    { signal, onEvent }: RequestOptions,
-  ): Promise<{ kind: 'body'; bytes: Uint8Array } | { kind: 'missing' } | { kind: 'failed'; failure: TryFailure }> {
+    how: RequestHow,
+    { signal, onEvent, headers }: RequestOptions,
+  ): Promise<{ kind: 'body'; bytes: Uint8Array; status: number } | { kind: 'missing' } | { kind: 'failed'; failure: TryFailure }> {
     const { timeoutMs, minimumBytesPerSecond } = this.policy;
     const controller = new AbortController();
     const abort = () => controller.abort();
@@ -142,7 +171,7 @@ export class RequestLayer {
       idle = setTimeout(() => expire(), timeoutMs);
     };
     try {
-      const response = await this.fetchImpl(url, { signal: controller.signal });
+      const response = await this.fetchImpl(url, requestInit(how, headers, controller.signal));
       stage = 'body';
       progressed();
       if (response.status === 404) {
@@ -152,6 +181,10 @@ export class RequestLayer {
       if (!response.ok) {
         await response.body?.cancel().catch(() => undefined);
         return { kind: 'failed', failure: { kind: 'status', status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) } };
+      }
+      if (how.method === 'HEAD') {
+        await response.body?.cancel().catch(() => undefined);
+        return { kind: 'body', bytes: new Uint8Array(0), status: response.status };
       }
       const length = response.headers.get('content-length');
       expected = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
@@ -168,7 +201,7 @@ export class RequestLayer {
       if (expected !== undefined && bytes.byteLength < expected) {
         return { kind: 'failed', failure: { kind: 'network', cause: new Error('the answer ended early'), received, expected } };
       }
-      return { kind: 'body', bytes };
+      return { kind: 'body', bytes, status: response.status };
     } catch (error) {
       if (signal?.aborted) throw new CancelledError(`Reading ${shown}`);
       if (timedOut) return { kind: 'failed', failure: { kind: 'timeout', waitedMs: Date.now() - started, received, expected, stage } };
@@ -203,11 +236,29 @@ export function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(when) ? undefined : Math.max(0, when - Date.now());
 }
 
-function finalError(url: string, failure: TryFailure, tries: Tries, policy: Readonly<RequestPolicy>): Error {
+/** What a request does besides GET of the whole body. */
+interface RequestHow {
+  method: 'GET' | 'HEAD';
+  /** A Range header's value. */
+  range?: string;
+}
+
+/**
+ * The fetch options of a request. Credentials go in the Authorization header the store gives, never
+ * in the URL (fetch refuses user:password@ in a URL) nor as the browser's cookies (credentials:
+ * 'omit'): a store on another site sees the token and nothing else of this page's.
+ */
+function requestInit(how: RequestHow, headers: Readonly<Record<string, string>> | undefined, signal: AbortSignal): RequestInit {
+  const all: Record<string, string> = { ...headers };
+  if (how.range) all.Range = how.range;
+  return { method: how.method, headers: all, signal, credentials: 'omit', referrerPolicy: 'no-referrer' };
+}
+
+function finalError(url: string, failure: TryFailure, tries: Tries, policy: Readonly<RequestPolicy>, credentialsSent: boolean): Error {
   switch (failure.kind) {
     case 'status': {
       const waitAsked = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs ? failure.retryAfterMs : undefined;
-      return new HttpStatusError(url, failure.status, tries.count > 1 ? tries : undefined, waitAsked);
+      return new HttpStatusError(url, failure.status, tries.count > 1 ? tries : undefined, waitAsked, credentialsSent);
     }
     case 'timeout':
       return new RequestTimeoutError(url, failure.waitedMs, failure.received, failure.expected, failure.stage);
@@ -290,41 +341,4 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** At most `limit` tasks at once; a task waiting for its turn leaves the queue when `signal` aborts. */
-class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    if (this.active >= this.limit) await this.turn(signal);
-    else this.active += 1;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active -= 1;
-    }
-  }
-
-  /** Resolves when a finishing task hands its slot over (`active` stays counted for the new holder). */
-  private turn(signal: AbortSignal | undefined): Promise<void> {
-    throwIfCancelled(signal);
-    return new Promise((resolve, reject) => {
-      const wake = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        const index = this.waiting.indexOf(wake);
-        if (index >= 0) this.waiting.splice(index, 1);
-        reject(new CancelledError());
-      };
-      this.waiting.push(wake);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
 }

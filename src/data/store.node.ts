@@ -1,7 +1,7 @@
 // Node-only store access: local directories, and the one entry point that takes any address the CLI accepts.
 import { open, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseStoreAddress } from './address.ts';
+import { parseStoreAddress, type HttpAddress, type StoreCredentials } from './address.ts';
 import { throwIfCancelled } from '../errors.ts';
 import { NotZarrError } from './errors.ts';
 import type { RangeQuery } from 'zarrita';
@@ -52,21 +52,35 @@ async function missingAsUndefined<T>(read: () => Promise<T>): Promise<T | undefi
   }
 }
 
-/** Opens a store given by any address of src/data/address.ts: http(s), gs://, s3://, a local path or file:// URL. */
-export async function openSource(location: string, options: SourceOptions = {}): Promise<ZarrSource> {
+export interface OpenSourceOptions extends SourceOptions {
+  /** A token for an http(s) store whose URL holds no credentials of its own: sent as Authorization: Bearer. */
+  token?: string;
+}
+
+/**
+ * Opens a store given by any address of src/data/address.ts: http(s) (with credentials in the URL,
+ * or a token), gs://, s3://, a local path or file:// URL.
+ */
+export async function openSource(location: string, options: OpenSourceOptions = {}): Promise<ZarrSource> {
   const address = parseStoreAddress(location, 'filesystem');
-  if (address.kind === 'http') return openHttpSource(address.url, options);
-  return openZarrSource(await openReader(location), location, options);
+  if (address.kind === 'http') return openHttpSource(address.url, { signal: options.signal, credentials: credentialsOf(address, options) });
+  return openZarrSource(await openReader(location), location, { signal: options.signal });
 }
 
 /** The key-value reader behind any address of src/data/address.ts, for readers that build on keys (src/data/latent-store.ts). */
-export async function openReader(location: string): Promise<KeyValueReader> {
+export async function openReader(location: string, options: OpenSourceOptions = {}): Promise<KeyValueReader> {
   const address = parseStoreAddress(location, 'filesystem');
-  if (address.kind === 'http') return new HttpStore(address.url);
+  if (address.kind === 'http') return new HttpStore(address.url, undefined, credentialsOf(address, options));
   const root = resolve(address.path);
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new NotZarrError(location, 'there is no directory at this path');
   return new FileStore(root);
+}
+
+/** The URL's own credentials, else the token given. */
+function credentialsOf(address: HttpAddress, options: OpenSourceOptions): StoreCredentials | undefined {
+  if (address.credentials) return address.credentials;
+  return options.token ? { kind: 'bearer', token: options.token } : undefined;
 }
 
 function isNodeError(error: unknown): error is NodeJS.ErrnoException {

@@ -6,6 +6,8 @@ import * as zarr from 'zarrita';
 import { HttpStatusError, NotZarrError, UnsupportedEncodingError } from './errors.ts';
 import { declaredArray, SHAPE_LIMITS, withChunkIntegrity, type DeclaredArray } from './integrity.ts';
 import { parseMetadataJson, stringifyMetadataJson } from './metadata-json.ts';
+import { authorizationHeader, parseStoreAddress, type StoreCredentials } from './address.ts';
+import { redactUrl } from './redact.ts';
 import { defaultRequestLayer, type RequestLayer, type RequestEvent, type RequestOptions, type RetryNotice } from './request.ts';
 
 export type ZarrArray = zarr.Array<zarr.DataType, zarr.Readable>;
@@ -49,16 +51,33 @@ export function isMetadataKey(key: string): boolean {
  * value, per Zarr); any other failure that retries do not mend is a typed error.
  */
 export class HttpStore implements KeyValueReader {
+  /** The store's URL, without credentials. */
   readonly url: string;
+  private readonly headers: Readonly<Record<string, string>>;
   constructor(
     url: string,
     private readonly requests: RequestLayer = defaultRequestLayer(),
+    credentials?: StoreCredentials,
   ) {
-    this.url = url.endsWith('/') ? url : `${url}/`;
+    // A URL's own user:password@ are credentials too (address.ts takes them out the same way).
+    const address = parseStoreAddress(url, { pageUrl: url });
+    const given = credentials ?? address.credentials;
+    this.url = address.url.endsWith('/') ? address.url : `${address.url}/`;
+    this.headers = given ? { Authorization: authorizationHeader(given) } : {};
   }
 
   get(key: AbsoluteKey, options?: RequestOptions): Promise<Uint8Array | undefined> {
-    return this.requests.get(this.url + key.slice(1), options);
+    return this.requests.get(this.url + key.slice(1), { ...options, headers: this.headers });
+  }
+
+  /** Range requests: a sharded array's index and chunks, without its whole shard. */
+  getRange(key: AbsoluteKey, range: zarr.RangeQuery, options?: RequestOptions): Promise<Uint8Array | undefined> {
+    return this.requests.getRange(this.url + key.slice(1), range, { ...options, headers: this.headers });
+  }
+
+  /** A HEAD request: whether a chunk exists, without its bytes. */
+  has(key: AbsoluteKey, options?: RequestOptions): Promise<boolean> {
+    return this.requests.exists(this.url + key.slice(1), { ...options, headers: this.headers });
   }
 }
 
@@ -179,9 +198,12 @@ export interface ZarrSource {
   holdsData(array: ZarrArray, index: readonly number[], options?: { signal?: AbortSignal }): Promise<boolean>;
 }
 
-/** Opens an http(s) store through `requests` (the process's default request layer when left out). */
-export function openHttpSource(url: string, options: SourceOptions & { requests?: RequestLayer } = {}): Promise<ZarrSource> {
-  return openZarrSource(new HttpStore(url, options.requests), url, options);
+/**
+ * Opens an http(s) store through `requests` (the process's default request layer when left out),
+ * with credentials given apart or in the URL; its location (in every message) holds none.
+ */
+export function openHttpSource(url: string, options: SourceOptions & { requests?: RequestLayer; credentials?: StoreCredentials } = {}): Promise<ZarrSource> {
+  return openZarrSource(new HttpStore(url, options.requests, options.credentials), redactUrl(url), options);
 }
 
 export interface SourceOptions {
