@@ -9,13 +9,14 @@ beforeAll(async () => {
   await initNodeProbeBackend();
 });
 
-// 40 points on one feature: label 1 exactly where the feature is positive (separable), at two times.
+// 40 points on one feature: label 1 exactly where the feature is positive (separable), at two times,
+// each at its own place (no sample twice: the split plans refuse one in both train and test).
 const N = 40;
 const feature = Float32Array.from({ length: N }, (_, i) => (i % 2 === 0 ? 1 : -1) * (1 + (i % 5)));
 const labels = Uint8Array.from(feature, (value) => (value > 0 ? 1 : 0));
 const rows = {
   labels,
-  lat: Float64Array.from({ length: N }, (_, i) => 40 + (i % 10)),
+  lat: Float64Array.from({ length: N }, (_, i) => 40 + (i % 20)),
   lon: Float64Array.from({ length: N }, (_, i) => (i < N / 2 ? -10 : 20)),
   time: Int32Array.from({ length: N }, (_, i) => (i < N / 2 ? 0 : 1)),
   timeNames: ['t0', 't1'],

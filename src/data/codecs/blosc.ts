@@ -6,6 +6,7 @@
 // decoded chunk whole, and skip the blocks it does not need; numcodecs' WebAssembly Blosc holds the input
 // and the output in a heap of at most 2 GB, and copies the output once more.
 import { unzlibSync } from 'fflate';
+import { ProductError } from '../../errors.ts';
 import { lz4DecodeBlock, lz4EncodeBlock, lz4EncodeBound } from './lz4.ts';
 
 const HEADER_BYTES = 16;
@@ -21,18 +22,15 @@ const LZ4_FORMAT = 1;
 const MAX_SPLITS = 16;
 const MIN_SPLIT_VALUES = 128;
 
-export class BloscFrameError extends Error {
-  constructor(detail: string) {
-    super(detail);
-    this.name = 'BloscFrameError';
-  }
+export class BloscFrameError extends ProductError {
+  readonly kind = 'blosc-frame';
 }
 
 /** An inner compressor this decoder does not read (the caller may hand the frame to numcodecs instead). */
-export class BloscUnsupportedError extends Error {
+export class BloscUnsupportedError extends ProductError {
+  readonly kind = 'blosc-unsupported';
   constructor(readonly what: string) {
     super(`Blosc ${what} is not read block by block here`);
-    this.name = 'BloscUnsupportedError';
   }
 }
 

@@ -2,6 +2,7 @@
 // inside Blosc's frames (blosc.ts): a block is a run of sequences, each a token (literal length, match
 // length - 4), its literals, and a back-reference (2-byte offset, then the match); the last sequence
 // has literals only. Decoding writes into a caller's buffer, so a frame's blocks decode one by one.
+import { ProductError } from '../../errors.ts';
 
 const MIN_MATCH = 4;
 /** The last 5 bytes of a block are literals, and no match starts within its last 12 (the format's rules). */
@@ -10,10 +11,10 @@ const MATCH_FIND_LIMIT = 12;
 const HASH_BITS = 16;
 const MAX_OFFSET = 65535;
 
-export class Lz4FormatError extends Error {
+export class Lz4FormatError extends ProductError {
+  readonly kind = 'lz4-format';
   constructor(detail: string) {
     super(`not a valid LZ4 block: ${detail}`);
-    this.name = 'Lz4FormatError';
   }
 }
 
