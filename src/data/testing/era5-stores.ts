@@ -112,8 +112,10 @@ export class Era5TestStore extends MemoryStore {
   private make(key: string, name: string, coords: number[]): Promise<Uint8Array> {
     const array = this.arrays.get(name);
     if (!array) throw new Error(`no array ${name}`);
-    // A constant variable's chunks are all alike: made once.
-    const cacheKey = typeof array.spec.value === 'number' ? name : key;
+    // A constant variable's chunks are all alike, and alike across variables of the same value,
+    // chunk shape and compressor: made once (a 0.25-degree store of 70 MB chunks stays small).
+    const { value, chunks, compressor } = array.spec;
+    const cacheKey = typeof value === 'number' ? JSON.stringify([value, chunks, compressor]) : key;
     const known = this.made.get(cacheKey);
     if (known) return known;
     const made = encodeChunk(array.spec, this.fill(array.spec, array.shape, coords));
@@ -124,8 +126,10 @@ export class Era5TestStore extends MemoryStore {
   private fill(spec: VariableSpec, shape: number[], coords: number[]): Float32Array {
     const size = spec.chunks.reduce((a, b) => a * b, 1);
     // Past the array's edge a chunk holds the fill value.
-    const out = new Float32Array(size).fill(Number.NaN);
     const value = spec.value;
+    // One value everywhere, past the edge too: every chunk of the array is then the same bytes.
+    if (typeof value === 'number') return new Float32Array(size).fill(value);
+    const out = new Float32Array(size).fill(Number.NaN);
     const { time, levels, lat, lon } = this.spec;
     const rank = shape.length;
     // Each axis's values over the part of the chunk inside the array.
@@ -160,7 +164,7 @@ export class Era5TestStore extends MemoryStore {
       }
       for (let i = 0; i < axes[last].count; i++) {
         set(last, i);
-        out[offset + i] = typeof value === 'number' ? value : value(point.time, Number.isNaN(point.level) ? undefined : point.level, point.lat, point.lon);
+        out[offset + i] = value(point.time, Number.isNaN(point.level) ? undefined : point.level, point.lat, point.lon);
       }
       let d = last - 1;
       while (d >= 0 && ++index[d] === axes[d].count) index[d--] = 0;
