@@ -4,7 +4,7 @@ import { isCancelled } from '../errors.ts';
 import { decodeSelection } from '../state/selection-codec.ts';
 import { useExplorer } from '../state/store.ts';
 import type { StudyTime } from '../studies/study-time.ts';
-import { createEncoderClient } from '../workers/encoder-client.ts';
+import { createSourceClient } from '../workers/encoder-client.ts';
 import { createProbesClient } from '../workers/probes-client.ts';
 import { ExplorerViews } from './ExplorerViews.tsx';
 import { compareInApp } from './compare/compare-in-app.ts';
@@ -18,15 +18,15 @@ import { EncoderReadiness } from './EncoderReadiness.tsx';
 import { Notices } from './Notices.tsx';
 import { Progress } from './Progress.tsx';
 import { ResultsPanel } from './ResultsPanel.tsx';
-import { SetupPanel } from './SetupPanel.tsx';
-import { summariseStore, type StoreSummary } from './store-summary.ts';
+import { SetupPanel, sourceDraftOf, type SourceDraft } from './SetupPanel.tsx';
+import { summariseSource, type SourceSummary } from './store-summary.ts';
 import { permalink, startUrlSync } from './url-sync.ts';
 import { compareExtremesInApp } from './extremes/extremes-compare.ts';
 import type { ExtremesCompare } from './extremes/ExtremesCompareSection.tsx';
 import { runExtremesInApp, studyTimeCache } from './extremes/extremes-run.ts';
 import { useExtremes } from './extremes/extremes-store.ts';
 import { ExtremesMain, ExtremesSide } from './extremes/ExtremesPanels.tsx';
-import { storeLocation, type ViewSettings } from '../state/view-settings.ts';
+import { latentStoreLocation, storeLocation } from '../state/view-settings.ts';
 import { SweepPanel } from './sweep/SweepPanel.tsx';
 import { useSweepRunner } from './sweep/use-sweep-runner.ts';
 import './app.css';
@@ -39,8 +39,13 @@ function keepOrLatest(time: string | null, times: string[]): string | null {
   return times[times.length - 1] ?? null;
 }
 
+/** The model a latent store names in its attributes, when the source is one that does. */
+function storeModelOf(summary: SourceSummary | null): string | null {
+  return summary?.latents?.attributes.find((attribute) => attribute.name === 'Model')?.value ?? null;
+}
+
 export function App() {
-  const [summary, setSummary] = useState<StoreSummary | null>(null);
+  const [summary, setSummary] = useState<SourceSummary | null>(null);
   const [storeStatus, setStoreStatus] = useState<StoreStatus>('loading');
   const [models, setModels] = useState<ModelEntry[]>([]);
   const notify = useExplorer((state) => state.notify);
@@ -49,31 +54,35 @@ export function App() {
   const result = useExplorer((state) => state.result);
   const study = useExplorer((state) => state.settings.study);
   const [mainTab, setMainTab] = useState<'views' | 'sweep'>('views');
+  const latents = useExplorer((state) => state.settings.latents);
   const openRequest = useRef(0);
   const running = useRef<AbortController | null>(null);
-  const workers = useMemo(() => ({ encoder: createEncoderClient(), probes: createProbesClient(), cache: new LatentCache<StudyTime>() }), []);
+  const workers = useMemo(() => ({ source: createSourceClient(), probes: createProbesClient(), cache: new LatentCache<StudyTime>() }), []);
   const findNeighbours = useCallback<NeighbourSearch>((key, row, k) => workers.probes.neighbours(key, row, k), [workers]);
   const compareTools = useMemo<CompareTools>(
     () => ({
-      compare: (shown, baselines, context) => compareInApp(shown, useExplorer.getState().settings, baselines, { ...workers, models, storeTimes: summary?.times ?? [], ...context }),
+      compare: (shown, baselines, context) =>
+        compareInApp(shown, useExplorer.getState().settings, baselines, { ...workers, models, storeTimes: summary?.times ?? [], storeModel: storeModelOf(summary), ...context }),
       showFeatures: (modelResult, shown, features) => resultFromFeatures(modelResult, shown, features, useExplorer.getState().settings, workers.probes),
     }),
     [workers, models, summary],
   );
   const compareExtremes = useCallback<ExtremesCompare>(
-    (run, baselines, context) => compareExtremesInApp(run, useExplorer.getState().settings, baselines, { ...context, encoder: workers.encoder, probes: workers.probes, cache: studyTimeCache }),
+    (run, baselines, context) => compareExtremesInApp(run, useExplorer.getState().settings, baselines, { ...context, source: workers.source, probes: workers.probes, cache: studyTimeCache }),
     [workers],
   );
 
   /** Runs the study on the current settings; the previous result stays on screen until the new one is ready. */
   const run = useCallback(async () => {
     const state = useExplorer.getState();
-    const model = models.find((entry) => entry.id === state.settings.modelId);
-    if (!model) {
+    // A latent store needs no model: its latents are read.
+    const fromStore = state.settings.latents !== null;
+    const model = fromStore ? null : models.find((entry) => entry.id === state.settings.modelId);
+    if (model === undefined) {
       state.notify('error', 'No model', `The model ${state.settings.modelId ?? '(none)'} is not in models/; pick one from the list.`);
       return;
     }
-    if (model.unusable) {
+    if (model?.unusable) {
       state.notify('error', 'Model unusable', `${model.id} cannot run: ${model.unusable}. Pick another model from the list.`);
       return;
     }
@@ -81,14 +90,15 @@ export function App() {
     const controller = new AbortController();
     running.current = controller;
     state.setRunStatus('running');
-    state.setStages(initialStages());
+    state.setStages(initialStages(fromStore ? 'latent-store' : 'encoder'));
     try {
       if (state.settings.study === 'extremes') {
         const extremes = useExtremes.getState();
         const studied = await runExtremesInApp(state.settings, model, {
-          encoder: workers.encoder,
+          source: workers.source,
           probes: workers.probes,
           storeTimes: summary?.times ?? [],
+          storeModel: storeModelOf(summary),
           files: extremes.files,
           signal: controller.signal,
           onStage: (name, patch) => useExplorer.getState().updateStage(name, patch),
@@ -135,27 +145,35 @@ export function App() {
     }
   }, [models, workers, summary]);
 
-  /** Opens a store; only a store that opened replaces the current one, so a bad URL loses nothing. */
-  const openStore = useCallback(
-    async (location: string, staticStore: string | null, layout: ViewSettings['layout'], initial: boolean) => {
+  /** Opens a source; only one that opened replaces the current one, so a bad URL loses nothing. */
+  const openSource = useCallback(
+    async (draft: SourceDraft, initial: boolean) => {
       const request = ++openRequest.current;
-      for (const candidate of [location, staticStore]) {
-        const checked = candidate === null ? null : storeLocation.safeParse(candidate);
-        if (checked && !checked.success) {
-          notify('error', 'Could not open the store', `"${candidate}": ${checked.error.issues[0]?.message}.`);
-          return;
-        }
+      const checks = [
+        ...[draft.store, draft.staticStore].map((candidate) => (candidate === null ? null : storeLocation.safeParse(candidate))),
+        draft.latents === null ? null : latentStoreLocation.safeParse(draft.latents),
+      ];
+      const failed = checks.find((checked) => checked && !checked.success);
+      if (failed && !failed.success) {
+        notify('error', 'Could not open the store', `${failed.error.issues[0]?.message}.`);
+        return;
       }
       setStoreStatus('loading');
       try {
-        const opened = await summariseStore(location, staticStore, layout);
+        const opened = await summariseSource(draft);
         if (request !== openRequest.current) return;
         setSummary(opened);
         setStoreStatus('ready');
         const { settings } = useExplorer.getState();
-        updateSettings({ store: location, staticStore, layout, time: keepOrLatest(settings.time, opened.times) });
-        if (settings.time && !opened.times.includes(settings.time)) {
-          notify('warning', 'Time not in the store', `${settings.time} is not available in ${location}; showing ${keepOrLatest(null, opened.times)} instead.`);
+        updateSettings({ ...draft, time: keepOrLatest(settings.time, opened.times) });
+        const where = draft.latents ?? draft.store;
+        // A time of the other kind of source is no time of this one: no notice when switching.
+        const sameKind = (settings.latents === null) === (draft.latents === null);
+        if (sameKind && settings.time && !opened.times.includes(settings.time)) {
+          notify('warning', 'Time not in the store', `${settings.time} is not available in ${where}; showing ${keepOrLatest(null, opened.times)} instead.`);
+        }
+        if (opened.latents && opened.latents.timeNotices.length > 0) {
+          notify('warning', 'Irregular time axis', `The latent store's times are shown as they are, but ${opened.latents.timeNotices.join('; ')}. Check that each time labels the ERA5 pair it encodes.`);
         }
       } catch (error) {
         if (request !== openRequest.current) return;
@@ -207,7 +225,7 @@ export function App() {
     runOnOpen.current = settings.time !== null || settings.study === 'extremes';
     sweepOnOpen.current = settings.sweep !== null;
     if (settings.sweep) setMainTab('sweep');
-    void openStore(settings.store, settings.staticStore, settings.layout, true);
+    void openSource(sourceDraftOf(settings), true);
     listModels()
       .then((listed) => {
         setModels(listed);
@@ -224,7 +242,7 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <h1>Aurora Latent Explorer</h1>
-        {model && model.trained === false && (
+        {model && model.trained === false && latents === null && (
           <span className="badge untrained" title={model.description}>
             untrained encoder
           </span>
@@ -255,7 +273,7 @@ export function App() {
           summary={summary}
           storeStatus={storeStatus}
           models={models}
-          onOpenStore={(location, staticStore, layout) => void openStore(location, staticStore, layout, false)}
+          onOpenSource={(draft) => void openSource(draft, false)}
           onRun={() => void run()}
           onCancel={() => running.current?.abort()}
         />
@@ -274,7 +292,7 @@ export function App() {
             <div className="main-views">
               {/* One grid row for the encoder's readiness and the run's progress. */}
               <div className="run-status">
-                <EncoderReadiness encoder={workers.encoder} model={model} gridWidth={summary?.width ?? null} />
+                {latents === null && <EncoderReadiness encoder={workers.source} model={model} gridWidth={summary?.era5?.width ?? null} />}
                 <Progress />
               </div>
               {study === 'extremes' ? (
@@ -282,7 +300,7 @@ export function App() {
               ) : result ? (
                 <ExplorerViews result={result} />
               ) : (
-                <div className="empty-state">Pick a date and press Run to encode it and probe the latent space.</div>
+                <div className="empty-state">{latents === null ? 'Pick a date and press Run to encode it and probe the latent space.' : "Pick a date and press Run to read the store's latents and probe them."}</div>
               )}
             </div>
           )}

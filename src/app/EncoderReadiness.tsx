@@ -5,14 +5,14 @@ import { AURORA_LEVELS } from '../data/batch.ts';
 import { PRESETS } from '../encoder/config.ts';
 import { describeError } from '../describe-error.ts';
 import { isCancelled } from '../errors.ts';
-import type { PreparingEncoderClient } from '../workers/encoder-client.ts';
+import type { PreparingSourceClient } from '../workers/encoder-client.ts';
 import type { EncoderBackendChoice, EncoderReadiness as Readiness } from '../workers/encoder.worker.ts';
 import { workerModelSource, type ModelEntry } from './models.ts';
 
 type Status = { kind: 'loading' } | { kind: 'warming'; choice: EncoderBackendChoice } | { kind: 'ready'; readiness: Readiness } | { kind: 'failed'; message: string };
 
 /** Prepares `model` on the encoder worker whenever it changes; `gridWidth` (grid points) sizes the one-row warm-up tile. */
-export function EncoderReadiness({ encoder, model, gridWidth }: { encoder: PreparingEncoderClient; model: ModelEntry | undefined; gridWidth: number | null }) {
+export function EncoderReadiness({ encoder, model, gridWidth }: { encoder: PreparingSourceClient; model: ModelEntry | undefined; gridWidth: number | null }) {
   const [status, setStatus] = useState<Status | null>(null);
   useEffect(() => {
     if (!model || gridWidth === null) return;

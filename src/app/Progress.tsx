@@ -23,7 +23,9 @@ function describeStage(stage: StageProgress): string {
       ? `${formatBytes(stage.done)}${stage.total > stage.done ? ` of ~${formatBytes(stage.total)}` : ''}`
       : stage.unit === 'tiles'
         ? `${stage.done} / ${stage.total} tiles`
-        : `${stage.done} %`;
+        : stage.unit === 'chunks'
+          ? `${stage.done} / ${stage.total} chunks · ${formatBytes(stage.bytes ?? 0)}`
+          : `${stage.done} %`;
   const time = stage.milliseconds !== null ? ` · ${(stage.milliseconds / 1000).toFixed(2)} s` : '';
   return amount + time;
 }
@@ -39,9 +41,9 @@ export function Progress() {
         return (
           <div key={stage.name} className={`stage ${stage.status}`} data-stage={stage.name} data-status={stage.status}>
             <div>
-              <strong>{TITLES[stage.name]}</strong> · {describeStage(stage)}
+              <strong>{stage.title ?? TITLES[stage.name]}</strong> · {describeStage(stage)}
             </div>
-            <div className="bar" role="progressbar" aria-label={TITLES[stage.name]} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)}>
+            <div className="bar" role="progressbar" aria-label={stage.title ?? TITLES[stage.name]} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)}>
               <div style={{ width: `${fraction * 100}%` }} />
             </div>
           </div>

@@ -125,12 +125,14 @@ export function ResultsPanel({ result, findNeighbours, compareTools }: { result:
       <section className="panel-section" aria-label="Backends">
         <h2>Ran on</h2>
         <dl className="kv">
+          <dt>Latents</dt>
+          <dd data-testid="latent-source">{result.sourceName}</dd>
           <dt>Encoder</dt>
           <dd data-testid="encoder-backend">{result.encoderBackend}</dd>
           <dt>Probes (tfjs)</dt>
           <dd>{result.probeBackend}</dd>
-          {(['fetch', 'encode', 'pca', 'probe'] as const).map((stage) => (
-            <FragmentRow key={stage} label={stage === 'fetch' ? 'Fetch' : stage === 'encode' ? 'Encode' : stage === 'pca' ? 'PCA' : 'Probe fit'} value={result.times[stage]} />
+          {(result.modelId === null ? (['fetch', 'pca', 'probe'] as const) : (['fetch', 'encode', 'pca', 'probe'] as const)).map((stage) => (
+            <FragmentRow key={stage} label={stage === 'fetch' ? (result.modelId === null ? 'Read' : 'Fetch') : stage === 'encode' ? 'Encode' : stage === 'pca' ? 'PCA' : 'Probe fit'} value={result.times[stage]} />
           ))}
         </dl>
         {result.fallbackReason && <p className="store-status">{result.fallbackReason}</p>}
@@ -170,7 +172,7 @@ export function ResultsPanel({ result, findNeighbours, compareTools }: { result:
           <button
             type="button"
             aria-label="Export latents"
-            title="Aurora's encoder output: float32 (1, latent levels × patches, D), level-major then patch"
+            title="Aurora's encoder output: float32 (1, latent levels held × patches, D), level-major then patch (a latent store's run holds its level alone)"
             onClick={() => saveFile(`aurora-latents-${result.time.slice(0, 13)}.npy`, latentsNpy(result), 'application/octet-stream')}
           >
             Latents (.npy)

@@ -5,31 +5,47 @@ import { useEffect, useState } from 'react';
 import { useExplorer } from '../state/store.ts';
 import { LAYOUTS, type ViewSettings } from '../state/view-settings.ts';
 import { Calendar } from './Calendar.tsx';
+import { EXTREMES_NEED_ERA5 } from './extremes/extremes-run.ts';
 import { ExtremesSetup } from './extremes/ExtremesSetup.tsx';
 import type { ModelEntry } from './models.ts';
-import type { StoreSummary } from './store-summary.ts';
+import type { LatentStoreSummary, SourceSummary, StoreSummary } from './store-summary.ts';
 import { SplitFields } from './SplitFields.tsx';
 
+/** What the Data section opens: a latent store (with ERA5 beside it or not), or an ERA5 store to encode. */
+export type SourceDraft = Pick<ViewSettings, 'store' | 'staticStore' | 'layout' | 'latents' | 'latentsEra5'>;
+
+export function sourceDraftOf(settings: ViewSettings): SourceDraft {
+  return { store: settings.store, staticStore: settings.staticStore, layout: settings.layout, latents: settings.latents, latentsEra5: settings.latentsEra5 };
+}
+
 interface SetupPanelProps {
-  summary: StoreSummary | null;
+  summary: SourceSummary | null;
   storeStatus: 'loading' | 'ready' | 'failed';
   models: ModelEntry[];
-  onOpenStore(location: string, staticStore: string | null, layout: ViewSettings['layout']): void;
+  onOpenSource(draft: SourceDraft): void;
   onRun(): void;
   onCancel(): void;
 }
 
 const LEVEL_NAMES = ['Surface', 'Atmospheric latent level 1', 'Atmospheric latent level 2', 'Atmospheric latent level 3'];
 
-export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, onCancel }: SetupPanelProps) {
+type SourceKind = 'era5' | 'latents';
+
+export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, onCancel }: SetupPanelProps) {
   const settings = useExplorer((state) => state.settings);
   const runStatus = useExplorer((state) => state.runStatus);
   const updateSettings = useExplorer((state) => state.updateSettings);
+  const [kindDraft, setKindDraft] = useState<SourceKind>(settings.latents === null ? 'era5' : 'latents');
+  const [latentsDraft, setLatentsDraft] = useState(settings.latents ?? '');
+  const [besideDraft, setBesideDraft] = useState(settings.latentsEra5);
   const [storeDraft, setStoreDraft] = useState(settings.store);
   const [staticDraft, setStaticDraft] = useState(settings.staticStore ?? '');
   const [layoutDraft, setLayoutDraft] = useState(settings.layout);
 
-  // A permalink or a successful open changes the store: show it in the drafts.
+  // A permalink or a successful open changes the source: show it in the drafts.
+  useEffect(() => setKindDraft(settings.latents === null ? 'era5' : 'latents'), [settings.latents]);
+  useEffect(() => setLatentsDraft(settings.latents ?? ''), [settings.latents]);
+  useEffect(() => setBesideDraft(settings.latentsEra5), [settings.latentsEra5]);
   useEffect(() => setStoreDraft(settings.store), [settings.store]);
   useEffect(() => setStaticDraft(settings.staticStore ?? ''), [settings.staticStore]);
   useEffect(() => setLayoutDraft(settings.layout), [settings.layout]);
@@ -38,8 +54,13 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
   const times = summary?.times ?? [];
   const timeIndex = settings.time ? times.indexOf(settings.time) : -1;
   const extremes = settings.study === 'extremes';
+  const fromStore = settings.latents !== null;
+  // Study 2 needs 2 m temperature: over a latent store, from an ERA5 store beside it.
+  const extremesWithoutEra5 = extremes && fromStore && !settings.latentsEra5;
+  const levelCount = summary?.latents?.levelCount ?? LEVEL_NAMES.length;
   // Study 2 takes its times from its own list, not the date picker.
-  const runnable = !running && storeStatus === 'ready' && (extremes || settings.time !== null) && settings.modelId !== null;
+  const runnable = !running && storeStatus === 'ready' && (extremes || settings.time !== null) && (fromStore || settings.modelId !== null) && !extremesWithoutEra5;
+  const showEra5Fields = kindDraft === 'era5' || besideDraft;
 
   return (
     <aside className="setup-panel" aria-label="Set-up">
@@ -47,51 +68,83 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
         className="panel-section"
         onSubmit={(event) => {
           event.preventDefault();
-          onOpenStore(storeDraft.trim(), staticDraft.trim() === '' ? null : staticDraft.trim(), layoutDraft);
+          const latents = kindDraft === 'latents' ? latentsDraft.trim() : null;
+          onOpenSource({
+            store: storeDraft.trim(),
+            staticStore: staticDraft.trim() === '' ? null : staticDraft.trim(),
+            layout: layoutDraft,
+            latents,
+            latentsEra5: latents !== null && besideDraft,
+          });
         }}
       >
         <h2>Data</h2>
+        <div className="field-row" role="radiogroup" aria-label="Source of the latents">
+          <label className="field-toggle">
+            <input type="radio" name="source" aria-label="ERA5 + model" checked={kindDraft === 'era5'} onChange={() => setKindDraft('era5')} />
+            ERA5 + model
+          </label>
+          <label className="field-toggle">
+            <input type="radio" name="source" aria-label="Latent store" checked={kindDraft === 'latents'} onChange={() => setKindDraft('latents')} />
+            Latent store
+          </label>
+        </div>
+        {kindDraft === 'latents' && (
+          <>
+            <label className="field">
+              <span>Latent store URL (https, gs://, s3://)</span>
+              <input aria-label="Latent store URL" value={latentsDraft} placeholder="gs://bucket/path/latents.zarr" onChange={(event) => setLatentsDraft(event.target.value)} spellCheck={false} />
+            </label>
+            <label className="field-toggle" title="An ERA5 store over the same patches and times gives the inspector its inputs, study 2 its 2 m temperatures, and the Compare panel its untrained-encoder and raw-input baselines">
+              <input type="checkbox" aria-label="ERA5 store beside the latents" checked={besideDraft} onChange={(event) => setBesideDraft(event.target.checked)} />
+              ERA5 store beside the latents
+            </label>
+          </>
+        )}
+        {showEra5Fields && (
+          <>
+            <label className="field">
+              <span>{kindDraft === 'latents' ? 'ERA5 store URL' : 'Store URL'}</span>
+              <input aria-label="Store URL" value={storeDraft} onChange={(event) => setStoreDraft(event.target.value)} spellCheck={false} />
+            </label>
+          </>
+        )}
         <label className="field">
-          <span>Store URL</span>
-          <input aria-label="Store URL" value={storeDraft} onChange={(event) => setStoreDraft(event.target.value)} spellCheck={false} />
-        </label>
-        <label className="field">
-          <span>Static store URL (CDS layout)</span>
+          <span>{kindDraft === 'latents' ? 'Static store URL (land-sea mask; default the real ERA5 0.25° mask)' : 'Static store URL (CDS layout)'}</span>
           <input
             aria-label="Static store URL"
             value={staticDraft}
-            placeholder="same store"
+            placeholder={kindDraft === 'latents' && !besideDraft ? 'shipped ERA5 mask' : 'same store'}
             onChange={(event) => setStaticDraft(event.target.value)}
             spellCheck={false}
           />
         </label>
         <div className="field-row">
-          <label className="field">
-            <span>Layout</span>
-            <select aria-label="Layout" value={layoutDraft} onChange={(event) => setLayoutDraft(event.target.value as ViewSettings['layout'])}>
-              {LAYOUTS.map((layout) => (
-                <option key={layout} value={layout}>
-                  {layout === 'auto' ? 'detect' : layout === 'wb2' ? 'WeatherBench2' : 'CDS / Earth Data Hub'}
-                </option>
-              ))}
-            </select>
-          </label>
+          {showEra5Fields && (
+            <label className="field">
+              <span>Layout</span>
+              <select aria-label="Layout" value={layoutDraft} onChange={(event) => setLayoutDraft(event.target.value as ViewSettings['layout'])}>
+                {LAYOUTS.map((layout) => (
+                  <option key={layout} value={layout}>
+                    {layout === 'auto' ? 'detect' : layout === 'wb2' ? 'WeatherBench2' : 'CDS / Earth Data Hub'}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <button type="submit" aria-label="Open store" disabled={running}>
             Open
           </button>
         </div>
-        <p className="store-status" aria-live="polite">
+        <div className="store-status" aria-live="polite">
           {storeStatus === 'loading' && 'Opening the store…'}
-          {storeStatus === 'ready' && summary && (
-            <>
-              {summary.layoutName}, {summary.height} × {summary.width} grid, {summary.times.length} times
-              {summary.synthetic && <strong className="badge synthetic"> synthetic sample</strong>}
-            </>
-          )}
+          {storeStatus === 'ready' && summary?.latents && <LatentStoreFacts store={summary.latents} />}
+          {storeStatus === 'ready' && summary?.era5 && <Era5Facts store={summary.era5} beside={summary.latents !== null} />}
           {storeStatus === 'failed' && 'The store could not be opened; the previous one is still in use.'}
-        </p>
+        </div>
       </form>
 
+      {!fromStore && (
       <section className="panel-section">
         <h2>Model</h2>
         <label className="field">
@@ -113,6 +166,7 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
           </select>
         </label>
       </section>
+      )}
 
       {!extremes && (
         <section className="panel-section">
@@ -148,7 +202,7 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
             value={settings.level}
             onChange={(event) => updateSettings({ level: Number(event.target.value) as ViewSettings['level'] })}
           >
-            {LEVEL_NAMES.map((name, level) => (
+            {LEVEL_NAMES.slice(0, levelCount).map((name, level) => (
               <option key={name} value={level}>
                 {name}
               </option>
@@ -171,7 +225,12 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
         )}
       </section>
 
-      {extremes && <ExtremesSetup storeTimes={times} disabled={running} />}
+      {extremesWithoutEra5 && (
+        <p className="store-status" role="status">
+          {EXTREMES_NEED_ERA5}
+        </p>
+      )}
+      {extremes && !extremesWithoutEra5 && <ExtremesSetup storeTimes={times} disabled={running} />}
 
       <div className="run-buttons">
         <button type="button" className="primary" aria-label="Run" disabled={!runnable} onClick={onRun}>
@@ -182,5 +241,37 @@ export function SetupPanel({ summary, storeStatus, models, onOpenStore, onRun, o
         </button>
       </div>
     </aside>
+  );
+}
+
+function Era5Facts({ store, beside }: { store: StoreSummary; beside: boolean }) {
+  return (
+    <p>
+      {beside ? 'ERA5 beside: ' : ''}
+      {store.layoutName}, {store.height} × {store.width} grid, {store.times.length} times
+      {store.synthetic && <strong className="badge synthetic"> synthetic sample</strong>}
+    </p>
+  );
+}
+
+/** The latent store's shape and what it says of itself (model, checkpoint hash, source data), when it says it. */
+function LatentStoreFacts({ store }: { store: LatentStoreSummary }) {
+  return (
+    <div role="group" aria-label="Latent store facts">
+      <p>
+        Latent store, {store.rows} × {store.columns} patches, D = {store.embedDim}, {store.levelCount} latent level{store.levelCount === 1 ? '' : 's'}, {store.times.length} times
+      </p>
+      {store.attributes.length > 0 && (
+        <dl className="kv" aria-label="Store attributes">
+          {store.attributes.map((attribute) => (
+            <div key={attribute.name}>
+              <dt>{attribute.name}</dt>
+              <dd title={attribute.value}>{attribute.value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {store.timeNotices.length > 0 && <p className="warning">Irregular time axis: {store.timeNotices.join('; ')}. Times are shown as they are.</p>}
+    </div>
   );
 }

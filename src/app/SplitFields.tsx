@@ -1,11 +1,11 @@
 // The split picker of both studies' set-up: the kinds the study offers (studies/split.ts) and the
 // numbers of the kind chosen. The land-sea views show one train/test split, so a blocks split there
 // names its test fold; study 2 pools its folds.
-import { splitChoice, STUDY1_LONGITUDE_BAND, STUDY_SPLIT_KINDS, type SplitChoice, type SplitKind, type StudyName } from '../studies/split.ts';
+import { splitChoice, STUDY_SPLIT_KINDS, type SplitChoice, type SplitKind, type StudyName } from '../studies/split.ts';
 import { NumberField } from './NumberField.tsx';
 
 const KIND_TITLES: Record<SplitKind, string> = {
-  'lon-band': `Longitude band (test ${STUDY1_LONGITUDE_BAND.west}–${STUDY1_LONGITUDE_BAND.east}° E)`,
+  'lon-band': 'Longitude band (test west..east)',
   stratified: 'Stratified random 80/20',
   blocks: 'Spatial blocks k-fold',
   'leave-one-time-out': 'Leave one time out',

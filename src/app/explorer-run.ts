@@ -14,7 +14,8 @@ import { landSeaPatchLabels } from '../studies/land-sea.ts';
 import { singleSplit, type SplitChoice } from '../studies/split.ts';
 import { atLevel, levelMatrix, patchCount, type StudyPatches, type StudyTime } from '../studies/study-time.ts';
 import { LAND_SEA_SCHEME } from '../views/index.ts';
-import type { EncoderClient } from '../workers/encoder-client.ts';
+import type { SourceProgress } from '../studies/latent-source.ts';
+import type { SourceClient } from '../workers/encoder-client.ts';
 import type { ProbesClient } from '../workers/probes-client.ts';
 import type { LatentCache } from './latent-cache.ts';
 import type { ModelEntry } from './models.ts';
@@ -24,16 +25,37 @@ import { studyTimeFor } from './study-times.ts';
 export const PC_COUNT = 10;
 
 export interface RunContext {
-  encoder: EncoderClient;
+  source: SourceClient;
   probes: ProbesClient;
   cache: LatentCache<StudyTime>;
   signal: AbortSignal;
   onStage(name: StageName, patch: Partial<StageProgress>): void;
 }
 
-export function initialStages(): StageProgress[] {
-  const stage = (name: StageName, unit: string): StageProgress => ({ name, status: 'waiting', done: 0, total: 0, unit, milliseconds: null });
-  return [stage('fetch', 'bytes'), stage('encode', 'tiles'), stage('pca', '%'), stage('probe', '%')];
+/** The stages of a run: ERA5 fetched and encoded, or a latent store read; then PCA and the probe. */
+export function initialStages(source: 'encoder' | 'latent-store'): StageProgress[] {
+  const stage = (name: StageName, unit: string, title?: string): StageProgress => ({ name, status: 'waiting', done: 0, total: 0, unit, milliseconds: null, ...(title ? { title } : {}) });
+  const latents = source === 'encoder' ? [stage('fetch', 'bytes'), stage('encode', 'tiles')] : [stage('fetch', 'chunks', 'Read latents')];
+  return [...latents, stage('pca', '%'), stage('probe', '%')];
+}
+
+/** A source worker's progress as the run's stages: bytes fetched, then tiles encoded; or chunks read (and their bytes). */
+export function stageProgress(onStage: RunContext['onStage']): (progress: SourceProgress) => void {
+  let encodeStarted = false;
+  return (progress) => {
+    if (progress.stage === 'encode') {
+      if (!encodeStarted) {
+        encodeStarted = true;
+        onStage('fetch', { status: 'done' });
+        onStage('encode', { status: 'running' });
+      }
+      onStage('encode', { done: progress.tilesDone, total: progress.tilesTotal });
+    } else if (progress.estimatedTotalBytes === null) {
+      onStage('fetch', { done: progress.chunksRead, total: progress.chunksTotal, bytes: progress.bytesFetched });
+    } else if (!encodeStarted) {
+      onStage('fetch', { done: progress.bytesFetched, total: progress.estimatedTotalBytes });
+    }
+  };
 }
 
 let featuresCounter = 0;
@@ -86,22 +108,18 @@ export function fitFields(pcaResult: PcaResult, probe: SplitProbe, split: RowSpl
   };
 }
 
-export async function runExplorer(settings: ViewSettings, model: ModelEntry, context: RunContext): Promise<ExplorerResult> {
+/**
+ * Runs study 1 on the settings' time: `model` encoding the settings' ERA5, or (model null) the
+ * settings' latent store, of which only the level studied is read.
+ */
+export async function runExplorer(settings: ViewSettings, model: ModelEntry | null, context: RunContext): Promise<ExplorerResult> {
   const time = settings.time;
   if (!time) throw new Error('Pick a date before running.');
   const { signal, onStage } = context;
   onStage('fetch', { status: 'running' });
-  let encodeStarted = false;
-  const { studyTime, cost } = await studyTimeFor(settings, model, time, null, context, (stage, done, total) => {
-    if (stage === 'encode' && !encodeStarted) {
-      encodeStarted = true;
-      onStage('fetch', { status: 'done' });
-      onStage('encode', { status: 'running' });
-    }
-    onStage(stage, { done, total });
-  });
+  const { studyTime, cost } = await studyTimeFor(settings, model, { time, region: null, levels: model ? undefined : [settings.level] }, context, stageProgress(onStage));
   if (cost) {
-    onStage('fetch', { status: 'done', done: cost.bytesFetched, total: cost.bytesFetched, milliseconds: cost.fetchMilliseconds });
+    onStage('fetch', model ? { status: 'done', done: cost.bytesFetched, total: cost.bytesFetched, milliseconds: cost.fetchMilliseconds } : { status: 'done', bytes: cost.bytesFetched, milliseconds: cost.fetchMilliseconds });
     onStage('encode', { status: 'done', milliseconds: cost.encodeMilliseconds });
   } else {
     onStage('fetch', { status: 'cached' });
@@ -147,10 +165,11 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
   const fit = fitFields(pcaResult, probe, split);
   const grid = studyTime.patches.grid;
   return {
-    key: `${grid.lat.length}x${grid.lon.length}|${settings.store}|${time}|${model.hash}|${settings.level}`,
+    key: `${grid.lat.length}x${grid.lon.length}|${settings.latents ?? settings.store}|${time}|${model?.hash ?? 'store'}|${settings.level}`,
     time,
     level: settings.level,
-    modelId: model.id,
+    modelId: model?.id ?? null,
+    sourceName: model ? `${model.id} encoding ${settings.store}` : `latent store ${settings.latents}${settings.latentsEra5 ? `, ERA5 beside from ${settings.store}` : ''}`,
     shownFeatures: MODEL_FEATURES,
     centreLat,
     centreLon,
@@ -166,12 +185,12 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry, con
       ...fit.table,
       classNames: LAND_SEA_SCHEME.names,
     },
-    encoderBackend: cost?.backend ?? 'cached',
+    encoderBackend: cost?.backend ?? (model ? 'cached' : 'latent store'),
     probeBackend: probeBackend.name,
     fallbackReason: cost?.fallbackReason ?? null,
     times: {
       fetch: cost?.fetchMilliseconds ?? null,
-      encode: cost?.encodeMilliseconds ?? null,
+      encode: model ? (cost?.encodeMilliseconds ?? null) : null,
       pca: pcaMilliseconds,
       probe: probeMilliseconds,
     },

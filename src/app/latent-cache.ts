@@ -1,46 +1,18 @@
-// Latents of a (store, time, model, region) cached in memory and in IndexedDB, so that a second run
-// on the same inputs starts at PCA, even after a reload. The key names every input of the encoder.
-import type { ViewSettings } from '../state/view-settings.ts';
-import { resolveStoreUrl } from './store-summary.ts';
+// Study times cached in memory and in IndexedDB, so that a second run on the same inputs starts at
+// PCA, even after a reload. Keys are texts that name every input of the latents (study-times.ts).
 
 const DB_NAME = 'aurora-latent-explorer';
 const STORE_NAME = 'latents';
 /** Raised whenever the cached value's shape changes: an upgrade drops the entries of the old shape. */
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 const MEMORY_ENTRIES = 4;
-
-export interface LatentKey {
-  store: string;
-  staticStore: string | null;
-  layout: string;
-  time: string;
-  modelHash: string;
-  region: string;
-}
-
-/** The cache key of the latents of `time` in the settings' store, by the model with `modelHash`, over `region`. */
-export function latentKey(settings: Pick<ViewSettings, 'store' | 'staticStore' | 'layout'>, time: string, modelHash: string, region: string): LatentKey {
-  return {
-    store: resolveStoreUrl(settings.store),
-    staticStore: settings.staticStore ? resolveStoreUrl(settings.staticStore) : null,
-    layout: settings.layout,
-    time,
-    modelHash,
-    region,
-  };
-}
-
-export function latentKeyText(key: LatentKey): string {
-  return JSON.stringify([key.store, key.staticStore, key.layout, key.time, key.modelHash, key.region]);
-}
 
 /** A cache of structured-cloneable values: memory first (a few entries), then IndexedDB when the browser has it. */
 export class LatentCache<T> {
   private readonly memory = new Map<string, T>();
   private database: Promise<IDBDatabase | null> | null = null;
 
-  async get(key: LatentKey): Promise<T | undefined> {
-    const text = latentKeyText(key);
+  async get(text: string): Promise<T | undefined> {
     const remembered = this.memory.get(text);
     if (remembered) return remembered;
     const database = await this.open();
@@ -50,8 +22,7 @@ export class LatentCache<T> {
     return stored;
   }
 
-  async put(key: LatentKey, value: T): Promise<void> {
-    const text = latentKeyText(key);
+  async put(text: string, value: T): Promise<void> {
     this.remember(text, value);
     const database = await this.open();
     if (!database) return;

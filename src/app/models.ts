@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { presetForEmbedDim, type PresetName } from '../encoder/config.ts';
 import { untrainedModelName } from '../encoder/untrained.ts';
 import type { EncoderModelSource } from '../workers/encoder.worker.ts';
+import { resolveStoreUrl } from './store-summary.ts';
 
 // Only what the app shows and needs to pick baselines; the encoder validates the whole sidecar (src/encoder/model.ts) when it loads.
 const sidecarSummarySchema = z.object({
@@ -75,5 +76,5 @@ export function untrainedModelEntry(preset: PresetName, seed: number): ModelEntr
 
 /** What the encoder worker is sent: a file's URL made absolute, as the worker fetches from its own location. */
 export function workerModelSource(model: ModelEntry): EncoderModelSource {
-  return model.source.kind === 'file' ? { kind: 'file', url: new URL(model.source.url, window.location.href).href } : model.source;
+  return model.source.kind === 'file' ? { kind: 'file', url: resolveStoreUrl(model.source.url) } : model.source;
 }

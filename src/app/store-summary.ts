@@ -1,9 +1,15 @@
-// What the set-up panel shows about a store: its layout, grid and times. Opening a store reads only
-// metadata and coordinates, so it runs on the main thread; batches are read in the encoder worker.
-import { parseStoreAddress } from '../data/address.ts';
+// What the set-up panel shows about the source of the latents: an ERA5 store (its layout, grid and
+// times), or a latent store (its times as they are, levels, grid and what it says of itself) with the
+// ERA5 store beside it when one is given. Opening reads only metadata and coordinates, so it runs on
+// the main thread; latents and batches are read in the source worker.
+import { describeAddress, parseStoreAddress, type HttpAddress } from '../data/address.ts';
 import { listTimes, openEra5Dataset } from '../data/dataset.ts';
-import { openHttpSource } from '../data/store.ts';
+import { StoreUnreachableError } from '../data/errors.ts';
+import { openLatentStore } from '../data/latent-store.ts';
+import { HttpStore, openHttpSource } from '../data/store.ts';
+import { ProductError } from '../errors.ts';
 import type { ViewSettings } from '../state/view-settings.ts';
+import { describeStoreAttributes } from '../studies/latent-store-source.ts';
 
 export interface StoreSummary {
   location: string;
@@ -15,9 +21,49 @@ export interface StoreSummary {
   synthetic: boolean;
 }
 
-/** The URL a store address is read from (src/data/address.ts): paths on this site such as the embedded sample, gs:// and s3:// become https URLs. */
+export interface LatentStoreSummary {
+  /** As typed, with the URL it is read from when that differs (gs://, s3://). */
+  name: string;
+  url: string;
+  /** The store's times as they are (ISO UTC, store order): its labels may not match ERA5 pairs. */
+  times: string[];
+  /** Why its time axis looks irregular; empty when it does not. */
+  timeNotices: readonly string[];
+  /** 1 (surface) plus its atmospheric levels. */
+  levelCount: number;
+  embedDim: number;
+  /** Patch rows and columns. */
+  rows: number;
+  columns: number;
+  /** What it says of itself (model, checkpoint hash, source data), when it says it. */
+  attributes: Array<{ name: string; value: string }>;
+}
+
+/** The source of the latents as the set-up panel shows it. */
+export interface SourceSummary {
+  /** The ERA5 store encoded, or given beside the latent store; null when there is none. */
+  era5: StoreSummary | null;
+  latents: LatentStoreSummary | null;
+  /** The batch times a run can take: the latent store's, else the ERA5 store's. */
+  times: string[];
+}
+
+/** A browser may read a bucket's https endpoint only when the bucket allows it (CORS). */
+export class CrossOriginBlockedError extends ProductError {
+  readonly kind = 'cross-origin';
+  constructor(address: HttpAddress, cause: unknown) {
+    super(
+      `${address.typed} is read as ${address.url}, and its server did not let this page read it: it sent no CORS header ` +
+        `(Access-Control-Allow-Origin) for this site, or could not be reached. Open it with the CLI ` +
+        `('latent-explorer study land-sea --latents ${address.typed}'), or copy the store to a server that allows cross-origin requests and give that URL.`,
+      { cause },
+    );
+  }
+}
+
+/** Same-origin paths such as the embedded sample become absolute URLs; everything else is used as given. */
 export function resolveStoreUrl(location: string): string {
-  return parseStoreAddress(location, { pageUrl: globalThis.location?.href ?? 'http://localhost/' }).url;
+  return new URL(location, globalThis.location?.href ?? 'http://localhost/').href;
 }
 
 export function isoTime(date: Date): string {
@@ -37,4 +83,33 @@ export async function summariseStore(location: string, staticStore: string | nul
     times: listing.times.filter((_, i) => listing.hasPreviousStep[i]).map(isoTime),
     synthetic: source.attributes.synthetic === true,
   };
+}
+
+export async function summariseLatentStore(location: string): Promise<LatentStoreSummary> {
+  const address = parseStoreAddress(location, { pageUrl: globalThis.location?.href ?? 'http://localhost/' });
+  const name = describeAddress(address);
+  try {
+    const store = await openLatentStore(new HttpStore(address.url), name);
+    return {
+      name,
+      url: address.url,
+      times: store.times.map(isoTime),
+      timeNotices: store.timeNotices,
+      levelCount: store.latentLevels,
+      embedDim: store.embedDim,
+      rows: store.grid.lat.length / 4,
+      columns: store.patchIndices.length / (store.grid.lat.length / 4),
+      attributes: describeStoreAttributes(store.attributes),
+    };
+  } catch (error) {
+    if (error instanceof StoreUnreachableError && (address.scheme === 'gs' || address.scheme === 's3')) throw new CrossOriginBlockedError(address, error);
+    throw error;
+  }
+}
+
+/** The settings' source: the latent store with the ERA5 beside it when given, or the ERA5 store alone. */
+export async function summariseSource(settings: Pick<ViewSettings, 'store' | 'staticStore' | 'layout' | 'latents' | 'latentsEra5'>): Promise<SourceSummary> {
+  const latents = settings.latents === null ? null : await summariseLatentStore(settings.latents);
+  const era5 = latents === null || settings.latentsEra5 ? await summariseStore(settings.store, settings.staticStore, settings.layout) : null;
+  return { era5, latents, times: latents?.times ?? era5?.times ?? [] };
 }

@@ -1,60 +1,94 @@
-// The app's study times: from the latent cache, or read and encoded by the encoder worker (and then
-// cached), for every run and comparison of both studies. One key names every input of the encoder.
+// The app's study times: from the latent cache, or read by the source worker (and then cached), for
+// every run and comparison of both studies. The latents come from one of two sources (the settings'
+// latent store, or a model encoding the settings' ERA5), named in full by the cache key.
+import { describeAddress, parseStoreAddress } from '../data/address.ts';
+import { ERA5_STATIC_STORE_ON_SITE } from '../data/land-sea-mask.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
 import type { RegionBox, ViewSettings } from '../state/view-settings.ts';
 import type { StudyTime } from '../studies/study-time.ts';
-import type { EncoderClient } from '../workers/encoder-client.ts';
-import type { EncodeCost, EncodeProgressCallback } from '../workers/encoder.worker.ts';
-import { latentKey, type LatentCache } from './latent-cache.ts';
+import type { SourceClient } from '../workers/encoder-client.ts';
+import type { Era5Spec, ReadCost, ReadProgressCallback, SourceSpec } from '../workers/encoder.worker.ts';
+import type { LatentCache } from './latent-cache.ts';
 import { workerModelSource, type ModelEntry } from './models.ts';
-import { isoTime } from './store-summary.ts';
+import { isoTime, resolveStoreUrl } from './store-summary.ts';
 
 export interface StudyTimeContext {
-  encoder: EncoderClient;
+  source: SourceClient;
   cache: LatentCache<StudyTime>;
   signal: AbortSignal;
 }
 
-/** Where the ERA5 comes from. */
-export type Era5Settings = Pick<ViewSettings, 'store' | 'staticStore' | 'layout'>;
+/** Where the latents and ERA5 come from. */
+export type SourceSettings = Pick<ViewSettings, 'store' | 'staticStore' | 'layout' | 'latents' | 'latentsEra5'>;
+
+/** Whether the settings give ERA5 (encoded, or beside the latent store): its inputs, the raw patches, the encoder arms. */
+export const hasEra5 = (settings: SourceSettings): boolean => settings.latents === null || settings.latentsEra5;
 
 export function regionKey(region: RegionBox | null): string {
   return region ? `box:${region.south},${region.north},${region.west},${region.east}` : 'global';
 }
 
-/**
- * `time` encoded by `model` over `region` (the whole grid when null), with the raw input patches:
- * from the cache, or read and encoded by the worker and cached. `cost` is null when it came from the cache.
- */
-export async function studyTimeFor(
-  settings: Era5Settings,
-  model: ModelEntry,
-  time: string,
-  region: RegionBox | null,
-  context: StudyTimeContext,
-  onProgress?: EncodeProgressCallback,
-): Promise<{ studyTime: StudyTime; cost: EncodeCost | null }> {
-  const key = latentKey(settings, time, model.hash, regionKey(region));
-  const cached = await context.cache.get(key);
-  if (cached) return { studyTime: cached, cost: null };
-  const { studyTime, cost } = await context.encoder.encode(
-    {
-      store: key.store,
-      staticStore: key.staticStore,
-      layout: settings.layout === 'auto' ? null : settings.layout,
-      time,
-      model: workerModelSource(model),
-      region: region ? { kind: 'box', ...region } : undefined,
-      raw: true,
-    },
-    { signal: context.signal, onProgress },
-  );
-  await context.cache.put(key, studyTime);
-  return { studyTime, cost };
+function era5Spec(settings: SourceSettings): Era5Spec {
+  return {
+    store: resolveStoreUrl(settings.store),
+    staticStore: settings.staticStore ? resolveStoreUrl(settings.staticStore) : null,
+    layout: settings.layout === 'auto' ? null : settings.layout,
+  };
 }
 
-/** The raw input patches a study time was read with; the app always reads them with the latents. */
+/**
+ * What the source worker reads: `model` encoding the settings' ERA5, or (model null) the settings'
+ * latent store, with the ERA5 beside it when given. A static store gives the latent store's land-sea
+ * mask; without one, the ERA5 beside it does, else the shipped real ERA5 0.25-degree mask.
+ */
+export function sourceSpec(settings: SourceSettings, model: ModelEntry | null): SourceSpec {
+  if (model) return { kind: 'encoder', era5: era5Spec(settings), model: workerModelSource(model) };
+  if (settings.latents === null) throw new Error('No latent store is set: give its address under Data, or pick "ERA5 + model".');
+  const address = parseStoreAddress(settings.latents, { pageUrl: globalThis.location?.href ?? 'http://localhost/' });
+  const era5 = settings.latentsEra5 ? era5Spec(settings) : null;
+  const maskStore = settings.staticStore ? resolveStoreUrl(settings.staticStore) : era5 ? null : resolveStoreUrl(ERA5_STATIC_STORE_ON_SITE);
+  return { kind: 'latent-store', url: address.url, name: describeAddress(address), era5, maskStore };
+}
+
+/** The cache key of a source: what determines its latents (an encoder's weights by their hash, not their URL). */
+function sourceKey(spec: SourceSpec, model: ModelEntry | null): unknown {
+  return spec.kind === 'encoder' ? ['encoder', spec.era5, model?.hash] : ['latent-store', spec.url, spec.era5, spec.maskStore];
+}
+
+export interface StudyTimeRequest {
+  time: string;
+  /** The patches in a box; the whole grid when null. */
+  region: RegionBox | null;
+  /** The latent levels to read (default: every level of an encoder, the surface of a store). */
+  levels?: number[];
+}
+
+/**
+ * One time of the source (`model` encoding ERA5, or the latent store when null), with the raw input
+ * patches when there is ERA5: from the cache, or read by the worker and cached. `cost` is null when
+ * it came from the cache.
+ */
+export async function studyTimeFor(
+  settings: SourceSettings,
+  model: ModelEntry | null,
+  request: StudyTimeRequest,
+  context: StudyTimeContext,
+  onProgress?: ReadProgressCallback,
+): Promise<{ studyTime: StudyTime; cost: ReadCost | null }> {
+  const spec = sourceSpec(settings, model);
+  const key = JSON.stringify([sourceKey(spec, model), request.time, regionKey(request.region), request.levels ?? 'all']);
+  const cached = await context.cache.get(key);
+  if (cached) return { studyTime: cached, cost: null };
+  const read = await context.source.read(
+    { source: spec, time: request.time, levels: request.levels, region: request.region ?? undefined, raw: spec.kind === 'encoder' || spec.era5 !== null },
+    { signal: context.signal, onProgress },
+  );
+  await context.cache.put(key, read.studyTime);
+  return read;
+}
+
+/** The raw input patches a study time was read with; the app reads them whenever there is ERA5. */
 export function rawOf(time: StudyTime): FeatureMatrix {
-  if (!time.era5?.raw) throw new Error(`The raw input patches of ${isoTime(time.time)} were not read; run again.`);
+  if (!time.era5?.raw) throw new Error(`The raw input patches of ${isoTime(time.time)} were not read: the raw-input baseline needs an ERA5 store.`);
   return time.era5.raw;
 }

@@ -11,7 +11,6 @@ import {
   patchCentres,
   patchRowCol,
   patchIndex,
-  patchGridFromCentres,
 } from './geometry.ts';
 
 /** A regular grid: `rows` latitudes from 90 down in steps of `step`, longitudes 0 .. 360 - step. */
@@ -130,25 +129,6 @@ describe('patch centres, bounds and areas', () => {
     expect(centres.lon[356]).toBe(356.375);
     expect(patchCentre(band, 49 * 360 + 356)).toEqual({ lat: 40.625, lon: 356.375 });
     expect(() => patchCentre(band, 0)).toThrow(RangeError);
-  });
-});
-
-describe('patchGridFromCentres', () => {
-  it("rebuilds the 0.25-degree grid from a latent store's patch centres: the same grid points, hence the same bounds", () => {
-    const centres = patchCentres(grid025);
-    const rowLat = Float64Array.from({ length: 180 }, (_, row) => centres.lat[row * 360]);
-    const columnLon = centres.lon.slice(0, 360);
-    const rebuilt = patchGridFromCentres(rowLat, columnLon);
-    expect(rebuilt.lat).toEqual(grid025.lat);
-    expect(rebuilt.lon).toEqual(grid025.lon);
-    expect(patchBounds(rebuilt, 49 * 360 + 356)).toEqual(patchBounds(grid025, 49 * 360 + 356));
-  });
-
-  it('takes a single row the spacing of its columns, and refuses uneven or lone centres', () => {
-    const row = patchGridFromCentres(Float64Array.of(40.625), Float64Array.of(0.375, 1.375, 2.375));
-    expect(Array.from(row.lat)).toEqual([41, 40.75, 40.5, 40.25]);
-    expect(() => patchGridFromCentres(Float64Array.of(40.625, 39.625, 38), Float64Array.of(0.375, 1.375))).toThrow(/latitudes are not evenly spaced/);
-    expect(() => patchGridFromCentres(Float64Array.of(40.625), Float64Array.of(0.375))).toThrow(/no spacing/);
   });
 });
 

@@ -99,38 +99,6 @@ export function createPatchGrid(
   return { lat, lon, firstPatchRow: rowOffset / PATCH_SIZE, totalPatchRows: fullHeight / PATCH_SIZE };
 }
 
-/**
- * The patch grid whose patch centres are given, e.g. a latent store's `lat`/`lon` (each centre the mean
- * of its PATCH_SIZE grid points): the grid points are rebuilt at a quarter of the centres' spacing, so
- * that bounds and areas come from this one geometry. Latitudes strictly decreasing, longitudes strictly
- * increasing in [0, 360), each evenly spaced (within `tolerance` degrees). An axis of one centre takes
- * the other axis's spacing, as Aurora's grids are equal-angle.
- */
-export function patchGridFromCentres(centreLat: Float64Array, centreLon: Float64Array, tolerance = 1e-6): PatchGrid {
-  const spacing = (centres: Float64Array, name: string): number | null => {
-    if (centres.length < 2) return null;
-    const step = centres[1] - centres[0];
-    for (let i = 2; i < centres.length; i++) {
-      if (Math.abs(centres[i] - centres[i - 1] - step) > tolerance) {
-        throw new RangeError(`Patch grid: the patch ${name} are not evenly spaced (${centres[i - 1]} to ${centres[i]} after a step of ${step})`);
-      }
-    }
-    return step;
-  };
-  const latStep = spacing(centreLat, 'latitudes');
-  const lonStep = spacing(centreLon, 'longitudes');
-  if (latStep === null && lonStep === null) throw new RangeError('Patch grid: one patch centre gives no spacing');
-  const points = (centres: Float64Array, step: number): Float64Array => {
-    const pointStep = step / PATCH_SIZE;
-    return Float64Array.from({ length: centres.length * PATCH_SIZE }, (_, k) => {
-      const value = centres[Math.floor(k / PATCH_SIZE)] + ((k % PATCH_SIZE) - (PATCH_SIZE - 1) / 2) * pointStep;
-      // A grid starting at 0 E comes back a rounding hair below 0, outside [0, 360).
-      return Math.abs(value) < tolerance ? 0 : value;
-    });
-  };
-  return createPatchGrid(points(centreLat, latStep ?? -(lonStep as number)), points(centreLon, lonStep ?? -(latStep as number)));
-}
-
 export function patchColumns(grid: PatchGrid): number {
   return grid.lon.length / PATCH_SIZE;
 }
@@ -257,6 +225,14 @@ function longitudeSpacing(grid: PatchGrid): number {
 function isStrictlyMonotonic(values: Float64Array, sign: 1 | -1): boolean {
   for (let i = 1; i < values.length; i++) if ((values[i] - values[i - 1]) * sign <= 0) return false;
   return true;
+}
+
+/** A latitude-longitude box; longitudes in either convention, a west edge east of the east edge crossing 0/360. */
+export interface LatLonBox {
+  south: number;
+  north: number;
+  west: number;
+  east: number;
 }
 
 /** Great-circle distance (km) between two places on the sphere of radius EARTH_RADIUS_KM (haversine). */

@@ -83,6 +83,8 @@ const codecs: { [K in Key]: FieldCodec<K> } = {
   store: { param: 'store', format: (v) => v, parse: (t) => t },
   staticStore: { param: 'static', format: (v) => v, parse: optional },
   layout: { param: 'layout', format: (v) => v, parse: (t) => t },
+  latents: { param: 'latents', format: (v) => v, parse: optional },
+  latentsEra5: { param: 'beside', format: (v) => (v ? 'era5' : null), parse: (t) => (t === 'era5' ? true : t === 'none' ? false : t) },
   modelId: { param: 'model', format: (v) => v, parse: optional },
   modelHash: { param: 'hash', format: (v) => v, parse: optional },
   time: { param: 'time', format: (v) => v, parse: optional },

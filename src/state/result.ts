@@ -26,8 +26,10 @@ export interface ExplorerResult {
   key: string;
   time: string;
   level: number;
-  /** The model that encoded the latents (its id in models/). */
-  modelId: string;
+  /** The model that encoded the latents (its id in models/); null when they were read from a latent store. */
+  modelId: string | null;
+  /** Where the latents came from, in words: the model and its ERA5 store, or the latent store's address. */
+  sourceName: string;
   /** Whose features the PCA and the probe were fitted on: the model's, or a baseline's (Compare panel). */
   shownFeatures: ShownFeatures;
   table: PatchTable;

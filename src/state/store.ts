@@ -9,11 +9,15 @@ export type StageName = 'fetch' | 'encode' | 'pca' | 'probe';
 
 export interface StageProgress {
   name: StageName;
+  /** What the stage is called when its name says too little (e.g. fetch: reading a latent store). */
+  title?: string;
   status: 'waiting' | 'running' | 'done' | 'cached' | 'cancelled' | 'failed';
   /** Work done and in all, in the stage's own unit (bytes, tiles, iterations). */
   done: number;
   total: number;
   unit: string;
+  /** Bytes fetched so far, for a stage counted in chunks. */
+  bytes?: number;
   /** Wall-clock milliseconds of the stage, once it has ended. */
   milliseconds: number | null;
 }

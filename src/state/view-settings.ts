@@ -1,6 +1,7 @@
 // The part of the app state that a permalink carries: everything needed to reproduce a view.
 // One schema (zod) validates it both when it comes from a URL and when the UI changes it.
 import { z } from 'zod';
+import { parseStoreAddress } from '../data/address.ts';
 import { parseTimeSelection } from '../data/time-selection.ts';
 import { DEFAULT_MODEL_FILE } from '../encoder/untrained.ts';
 import { BASELINES } from '../studies/compare.ts';
@@ -29,6 +30,19 @@ export const storeLocation = z
       return false;
     }
   }, 'a store must be an http(s) URL or a path on this server');
+
+/** A latent store: an http(s) URL, gs:// or s3:// (read as the bucket's public https endpoint), or a path on this server. */
+export const latentStoreLocation = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const address = parseStoreAddress(value, { pageUrl: 'http://localhost/' });
+      return address.scheme !== 'path' || /^\/(?!\/)/.test(value.trim());
+    } catch {
+      return false;
+    }
+  }, 'a latent store must be an http(s) URL, gs://BUCKET/PATH, s3://BUCKET/PATH or a path on this server');
 
 const finite = z.number().finite();
 
@@ -111,6 +125,10 @@ export const viewSettingsSchema = z.object({
   store: storeLocation,
   staticStore: storeLocation.nullable(),
   layout: z.enum(LAYOUTS),
+  /** A latent store to read the latents from instead of encoding ERA5 (then `store` is ERA5 beside it only when latentsEra5). */
+  latents: latentStoreLocation.nullable(),
+  /** Whether the ERA5 store (store, staticStore, layout) is given beside the latent store, for its inputs and the encoder arms. */
+  latentsEra5: z.boolean(),
   modelId: z.string().regex(/^[\w.-]{1,200}\.onnx$/, 'a model id is the file name of an ONNX model in models/').nullable(),
   modelHash: z.string().regex(/^[0-9a-f]{8,64}$/).nullable(),
   time: z.iso.datetime({ offset: true }).nullable(),
@@ -167,6 +185,8 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   store: SAMPLE_STORE,
   staticStore: null,
   layout: 'auto',
+  latents: null,
+  latentsEra5: false,
   modelId: DEFAULT_MODEL,
   modelHash: null,
   time: null,

@@ -9,7 +9,6 @@ import { openSource } from '../data/store.node.ts';
 import { PRESETS } from '../encoder/config.ts';
 import { initialWeights } from '../encoder/init.ts';
 import { buildModel } from '../encoder/model.ts';
-import { createNodeSession } from '../encoder/session.node.ts';
 import { initNodeProbeBackend } from '../probes/backend.node.ts';
 import { featureMatrix, type FeatureMatrix } from '../probes/matrix.ts';
 import { seededRandom } from '../probes/random.ts';
@@ -19,7 +18,9 @@ import type { ProbeCard } from './compare-card.ts';
 import { compareLandSea, type ComparisonInputs } from './compare-studies.ts';
 import { compareArms, splitPlan, type Arm, type ComparisonTask } from './compare.ts';
 import { splitChoice } from './split.ts';
-import { collectStudyTimes, patchCount, type StudyTime } from './study-time.ts';
+import { readStudyTimes } from './latent-source.ts';
+import { nodeEncoderSource } from './sources.node.ts';
+import { patchCount, type StudyTime } from './study-time.ts';
 
 const SAMPLE_STORE = 'public/sample/era5-sample.zarr';
 const PRESET = 'aurora-0.25-small';
@@ -39,13 +40,12 @@ beforeAll(async () => {
   await initNodeProbeBackend();
   const config = PRESETS[PRESET];
   const model = buildModel('small-seed0', config, initialWeights(config, 0), { kind: 'untrained', preset: PRESET, seed: 0 }, 'test');
-  const session = await createNodeSession(model.onnx);
+  const source = await nodeEncoderSource(await openEra5Dataset(await openSource(SAMPLE_STORE)), { onnx: model.onnx, name: 'small-seed0', trained: false, config });
   try {
-    const dataset = await openEra5Dataset(await openSource(SAMPLE_STORE));
-    inputs = await collectStudyTimes(dataset, session, config, [STUDY1_TIME], { raw: {} });
+    inputs = await readStudyTimes(source, [STUDY1_TIME], { raw: {} });
     raw = inputs.map((input) => input.era5!.raw!);
   } finally {
-    await session.release();
+    await source.release();
   }
   const comparison: ComparisonInputs = { model: { name: 'small-seed0', trained: false, inputs }, untrained: [], raw: { name: `raw input (${RAW_SURFACE_FEATURES})`, features: raw }, level: 0 };
   const settings = { split: splitChoice('lon-band'), seeds: SEEDS };

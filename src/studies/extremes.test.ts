@@ -12,13 +12,14 @@ import { createPatchGrid, findPatch } from '../data/geometry.ts';
 import { HEATWAVE_TIMES } from '../data/sample/times.ts';
 import { openSource } from '../data/store.node.ts';
 import { readModel } from '../encoder/model-files.node.ts';
-import { createNodeSession } from '../encoder/session.node.ts';
 import { STUDY_PERCENTILE_TIME, type PercentileField } from '../percentiles/percentile-field.ts';
 import { readPercentileSources } from '../percentiles/sources.node.ts';
 import { initNodeProbeBackend } from '../probes/backend.node.ts';
 import { splitChoice } from './split.ts';
 import { EUROPE_REGION, extremesLabels, runExtremesStudy, type ExtremesResult } from './extremes.ts';
-import { collectStudyTimes, type StudyTime } from './study-time.ts';
+import { readStudyTimes } from './latent-source.ts';
+import { nodeEncoderSource } from './sources.node.ts';
+import type { StudyTime } from './study-time.ts';
 
 const run = promisify(execFile);
 const CLI = new URL('../../bin/latent-explorer.mjs', import.meta.url).pathname;
@@ -38,12 +39,12 @@ beforeAll(async () => {
   expect(await main(['init-model', '--preset', 'aurora-0.25-small', '--seed', '0', '--out', modelPath])).toBe(0);
   await initNodeProbeBackend();
   const model = await readModel(modelPath);
-  const session = await createNodeSession(model.onnx);
+  dataset = await openEra5Dataset(await openSource(SAMPLE_STORE));
+  const source = await nodeEncoderSource(dataset, { onnx: model.onnx, ...model.sidecar });
   try {
-    dataset = await openEra5Dataset(await openSource(SAMPLE_STORE));
-    inputs = await collectStudyTimes(dataset, session, model.sidecar.config, HEATWAVE_TIMES.slice(0, 4), { region: EUROPE_REGION });
+    inputs = await readStudyTimes(source, HEATWAVE_TIMES.slice(0, 4), { region: EUROPE_REGION });
   } finally {
-    await session.release();
+    await source.release();
   }
   percentiles = await readPercentileSources(SAMPLE_PERCENTILES, { time: STUDY_PERCENTILE_TIME });
   result = await runExtremesStudy(inputs, percentiles, { level: 0, split: splitChoice('stratified', 0) });

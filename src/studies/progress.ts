@@ -1,7 +1,8 @@
 // Progress and errors common to the studies.
 import { ProductError } from '../errors.ts';
 
-export type StudyStage = 'encode' | 'pca' | 'probe';
+/** 'read' a latent store, or 'encode' ERA5; then PCA and the probes. */
+export type StudyStage = 'read' | 'encode' | 'pca' | 'probe';
 
 export interface StudyProgress {
   stage: StudyStage;

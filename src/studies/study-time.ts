@@ -6,15 +6,12 @@
 import type { NormalisedBatch } from '../data/batch.ts';
 import type { Era5Dataset } from '../data/dataset.ts';
 import { createPatchGrid, patchBounds, type PatchBounds, type PatchGrid } from '../data/geometry.ts';
-import { loadBatch } from '../data/load-batch.ts';
-import type { EncoderConfig } from '../encoder/config.ts';
-import { encodeBatch, type EncoderSession, type EncodeResult, type Region } from '../encoder/runtime.ts';
-import { throwIfCancelled } from '../errors.ts';
+import type { EncodeResult } from '../encoder/runtime.ts';
 import { featureMatrix, type FeatureMatrix } from '../probes/matrix.ts';
 import { rawInputFeatures, type RawInputOptions } from './baselines.ts';
 import { kIndexLevelsFor, kIndexPatches } from './k-index.ts';
 import { summarisePatchInputs, type Era5PatchInputs } from './patch-inputs.ts';
-import { StudyInputError, type StudyProgress } from './progress.ts';
+import { StudyInputError } from './progress.ts';
 
 /** Where a study time's patches lie. */
 export interface StudyPatches {
@@ -109,10 +106,18 @@ export function levelMatrix(time: StudyTime, level: number): FeatureMatrix {
   return featureMatrix(time.latents.data.subarray(slot * count * d, (slot + 1) * count * d), count, d);
 }
 
-/** The time with only `level`'s latents, copied (e.g. to send to a worker while the original stays whole), and its ERA5 inputs left out unless kept. */
+/** The time with only `levels`' latents (each held), copied out, so that the original stays whole. */
+export function keepLevels(time: StudyTime, levels: readonly number[]): StudyTime {
+  const ordered = [...new Set(levels)].sort((a, b) => a - b);
+  const block = patchCount(time) * time.latents.embedDim;
+  const data = new Float32Array(ordered.length * block);
+  ordered.forEach((level, k) => data.set(levelMatrix(time, level).data, k * block));
+  return { ...time, latents: { ...time.latents, levels: ordered, data } };
+}
+
+/** The time with only `level`'s latents, copied (e.g. to send to a worker), and its ERA5 inputs left out unless kept. */
 export function atLevel(time: StudyTime, level: number, keep: { era5?: boolean } = {}): StudyTime {
-  const { data } = levelMatrix(time, level);
-  return { ...time, latents: { ...time.latents, levels: [level], data: data.slice() }, era5: keep.era5 ? time.era5 : null };
+  return { ...keepLevels(time, [level]), era5: keep.era5 ? time.era5 : null };
 }
 
 /** The rows' latent vectors at one latent level: row r is patch `patches[r]` of time `times[r]`. */
@@ -132,42 +137,4 @@ export function levelFeatures(inputs: readonly StudyTime[], level: number, times
     data.set(matrices[times[r]].data.subarray(offset, offset + d), r * d);
   }
   return featureMatrix(data, times.length, d);
-}
-
-export interface CollectOptions extends StudyTimeOptions {
-  /** Patches to encode; the whole grid when left out. */
-  region?: Extract<Region, { kind: 'box' }>;
-  signal?: AbortSignal;
-  onProgress?: (progress: StudyProgress) => void;
-}
-
-/** Reads and encodes each time, in order. */
-export async function collectStudyTimes(
-  dataset: Era5Dataset,
-  session: EncoderSession,
-  config: EncoderConfig,
-  times: readonly Date[],
-  options: CollectOptions = {},
-): Promise<StudyTime[]> {
-  if (times.length === 0) throw new StudyInputError('no times to encode: give at least one');
-  const { region, signal, onProgress } = options;
-  const out: StudyTime[] = [];
-  for (const [k, time] of times.entries()) {
-    throwIfCancelled(signal);
-    const label = time.toISOString().slice(0, 16);
-    const report = (part: number, message: string) => onProgress?.({ stage: 'encode', fraction: (k + part) / times.length, message: `${label}: ${message}` });
-    const batch = await loadBatch(dataset, time, {
-      // The box itself: only the chunks of its patches are read.
-      region,
-      signal,
-      onProgress: (p) => report((0.5 * p.chunksFetched) / Math.max(1, p.chunksTotal), `reading ${p.chunksFetched}/${p.chunksTotal} chunks`),
-    });
-    const encoded = await encodeBatch(session, config, batch, {
-      region,
-      signal,
-      onProgress: (p) => report(0.5 + (0.5 * p.donePatches) / Math.max(1, p.totalPatches), `encoding ${p.donePatches}/${p.totalPatches} patches`),
-    });
-    out.push(await studyTimeOf(dataset, batch, encoded, options, signal));
-  }
-  return out;
 }

@@ -1,61 +1,83 @@
-// The encoder's Web Worker: opens the store, reads and normalises the batch, and runs Aurora's
-// encoder tile by tile, so that the page stays responsive. One model session is kept per model URL.
+// The source worker: reads study times from a latent source off the page's thread. An ERA5 store's
+// batch is read and encoded by Aurora's encoder tile by tile (one model session kept, warmed up before
+// Run on a GPU); a latent store's chunks are decoded straight into float32, one latent level at a time.
 import * as Comlink from 'comlink';
-import { openEra5Dataset } from '../data/dataset.ts';
-import { loadBatch } from '../data/load-batch.ts';
-import { openHttpSource } from '../data/store.ts';
+import { openEra5Dataset, type Era5Dataset } from '../data/dataset.ts';
+import { readLandSeaMask } from '../data/land-sea-mask.ts';
+import { openLatentStore } from '../data/latent-store.ts';
+import { HttpStore, openHttpSource, type ZarrSource } from '../data/store.ts';
 import type { LayoutName } from '../data/layout.ts';
 import type { PresetName } from '../encoder/config.ts';
-import { parseSidecar } from '../encoder/model.ts';
-import { encodeBatch, warmUpSession, type EncoderSession, type Region } from '../encoder/runtime.ts';
+import { parseSidecar, type ModelSidecar } from '../encoder/model.ts';
+import { warmUpSession, type EncoderSession } from '../encoder/runtime.ts';
 import { createBrowserSession } from '../encoder/session.web.ts';
 import { buildUntrainedModel, untrainedModelName } from '../encoder/untrained.ts';
 import { throwIfCancelled } from '../errors.ts';
-import { studyTimeFromBatch, type StudyTime } from '../studies/study-time.ts';
+import { encoderSource } from '../studies/encoder-source.ts';
+import type { LatentSource, ReadOptions, SourceProgress } from '../studies/latent-source.ts';
+import { latentStoreSource } from '../studies/latent-store-source.ts';
+import type { StudyTime } from '../studies/study-time.ts';
 import { workerJobs } from './worker-jobs.ts';
 
-export interface EncodeRequest {
-  /** Absolute http(s) URLs. */
+/** An ERA5 store (absolute http(s) URLs), with its static store and layout when they are not detected. */
+export interface Era5Spec {
   store: string;
   staticStore: string | null;
   layout: LayoutName | null;
-  /** ISO UTC batch time. */
-  time: string;
-  model: EncoderModelSource;
-  /** Only the patches whose centres lie in the box are read and encoded; the whole grid when left out. */
-  region?: Extract<Region, { kind: 'box' }>;
-  /** Keep the raw normalised input patches (the Compare panel's raw baseline) with the latents. */
-  raw: boolean;
 }
 
 /** An ONNX file with its sidecar (an absolute URL), or the untrained control built here from Aurora's initialisation. */
 export type EncoderModelSource = { kind: 'file'; url: string } | { kind: 'untrained'; preset: PresetName; seed: number };
 
-/** What reading and encoding one time cost, and where it ran. */
-export interface EncodeCost {
+/** Where the latents come from (studies/latent-source.ts): ERA5 encoded by a model, or a latent store. */
+export type SourceSpec =
+  | { kind: 'encoder'; era5: Era5Spec; model: EncoderModelSource }
+  | {
+      kind: 'latent-store';
+      /** The URL it is read from, and the address as the person typed it (gs://, s3://), for messages. */
+      url: string;
+      name: string;
+      /** An ERA5 store beside the latents, for their inputs; null when there is none. */
+      era5: Era5Spec | null;
+      /** The store of the land-sea mask: a static store given, or the shipped ERA5 0.25-degree mask; null: the ERA5 store's own. */
+      maskStore: string | null;
+    };
+
+export interface ReadRequest {
+  source: SourceSpec;
+  /** ISO UTC batch time. */
+  time: string;
+  /** The latent levels to keep (default: all an encoder gives, the surface from a store). */
+  levels?: number[];
+  /** Only the patches whose centres lie in the box; the whole grid when left out. */
+  region?: ReadOptions['region'];
+  /** Keep the raw normalised input patches (the Compare panel's raw baseline) with the latents; needs ERA5. */
+  raw: boolean;
+}
+
+/** What reading one time cost, and where it ran. */
+export interface ReadCost {
+  /** The encoder's backend, or 'latent store'. */
   backend: string;
   /** Why the GPU was not used, when it was asked for and failed. */
   fallbackReason: string | null;
   bytesFetched: number;
   fetchMilliseconds: number;
-  /** Loading (or building) the model and encoding. */
+  /** Loading (or building) the model and encoding; 0 for a latent store. */
   encodeMilliseconds: number;
 }
 
-export interface EncodedStudyTime {
+export interface ReadStudyTime {
   studyTime: StudyTime;
-  cost: EncodeCost;
+  cost: ReadCost;
 }
 
-export type EncodeStage = 'fetch' | 'encode';
-
-/** Bytes fetched (of an estimate) while reading; tiles encoded while encoding, 0 of 1 while the model loads. */
-export type EncodeProgressCallback = (stage: EncodeStage, done: number, total: number) => void;
+export type ReadProgressCallback = (progress: SourceProgress) => void;
 
 interface LoadedModel {
   key: string;
   session: EncoderSession;
-  config: ReturnType<typeof parseSidecar>['config'];
+  sidecar: Pick<ModelSidecar, 'name' | 'trained' | 'config'>;
   /** Which backend runs it and why, in words. */
   backend: EncoderBackendChoice;
   /** The warm-up, once per session: running (a promise) or done. */
@@ -96,27 +118,29 @@ function modelFor(source: EncoderModelSource, signal: AbortSignal): Promise<Load
 let loading: { key: string; load: Promise<LoadedModel> } | null = null;
 
 async function loadModel(source: EncoderModelSource, key: string, signal: AbortSignal): Promise<LoadedModel> {
-  const { onnx, config } = source.kind === 'file' ? await fetchModel(source.url, signal) : untrainedModel(source.preset, source.seed);
+  const { onnx, sidecar } = source.kind === 'file' ? await fetchModel(source.url, signal) : untrainedModel(source.preset, source.seed);
   throwIfCancelled(signal);
   await loaded?.session.release();
   loaded = null;
+  // The open source encoded with the session released here.
+  if (opened?.encoder) opened = null;
   let backend: EncoderBackendChoice = { backend: 'unknown', why: '', gpu: false };
   const session = await createBrowserSession(onnx, {
     onFallback: (reason) => (fallbackReason = reason),
     onBackend: (name, why) => (backend = { backend: name, why, gpu: name.startsWith('WebGPU') }),
   });
-  loaded = { key, session, config, backend, warmUp: null };
+  loaded = { key, session, sidecar, backend, warmUp: null };
   return loaded;
 }
 
 async function fetchModel(url: string, signal: AbortSignal) {
   const [onnx, sidecarJson] = await Promise.all([fetchBytes(url, signal), fetchJson(`${url}.json`, signal)]);
-  return { onnx, config: parseSidecar(sidecarJson, `${url}.json`).config };
+  return { onnx, sidecar: parseSidecar(sidecarJson, `${url}.json`) };
 }
 
 function untrainedModel(preset: PresetName, seed: number) {
   const built = buildUntrainedModel(preset, seed, 'latent-explorer app');
-  return { onnx: built.onnx, config: built.sidecar.config };
+  return { onnx: built.onnx, sidecar: built.sidecar };
 }
 
 async function fetchBytes(url: string, signal: AbortSignal): Promise<Uint8Array> {
@@ -131,12 +155,49 @@ async function fetchJson(url: string, signal: AbortSignal): Promise<unknown> {
   return response.json();
 }
 
-/** The request's store, opened under the job's signal: a cancel stops its opening and every read. */
-async function openRequestDataset(request: EncodeRequest, signal: AbortSignal) {
-  const source = await openHttpSource(request.store, { signal });
-  const staticSource = request.staticStore ? await openHttpSource(request.staticStore, { signal }) : undefined;
-  const dataset = await openEra5Dataset(source, { layout: request.layout ?? undefined, staticSource });
-  return { dataset, bytesFetched: () => source.traffic.bytesFetched + (staticSource?.traffic.bytesFetched ?? 0) };
+/** The source of the latest spec, kept open: its metadata, coordinates and land fractions are read once. */
+let opened: { key: string; source: LatentSource; encoder: boolean; traffic: () => number } | null = null;
+
+/**
+ * The spec's ERA5 store. Opened with no job's signal: the source stays open for later jobs, and a
+ * signal given here would cancel every later read (each read takes its own job's signal).
+ */
+async function openEra5(spec: Era5Spec): Promise<{ dataset: Era5Dataset; sources: ZarrSource[] }> {
+  const source = await openHttpSource(spec.store);
+  const staticSource = spec.staticStore ? await openHttpSource(spec.staticStore) : undefined;
+  const dataset = await openEra5Dataset(source, { layout: spec.layout ?? undefined, staticSource });
+  return { dataset, sources: staticSource ? [source, staticSource] : [source] };
+}
+
+async function sourceFor(spec: SourceSpec, signal: AbortSignal): Promise<NonNullable<typeof opened>> {
+  const key = JSON.stringify(spec);
+  if (opened?.key === key) return opened;
+  const sources: ZarrSource[] = [];
+  let source: LatentSource;
+  if (spec.kind === 'encoder') {
+    const era5 = await openEra5(spec.era5);
+    sources.push(...era5.sources);
+    const model = await modelFor(spec.model, signal);
+    source = encoderSource({
+      dataset: era5.dataset,
+      model: model.sidecar,
+      session: async () => {
+        // One run at a time on a session: a warm-up still compiling finishes first.
+        await model.warmUp?.catch(() => undefined);
+        return model.session;
+      },
+    });
+  } else {
+    const store = await openLatentStore(new HttpStore(spec.url), spec.name);
+    sources.push(store.source);
+    const era5 = spec.era5 ? await openEra5(spec.era5) : null;
+    if (era5) sources.push(...era5.sources);
+    const landSeaMask = spec.maskStore === null ? null : await readLandSeaMask(await openHttpSource(spec.maskStore));
+    source = latentStoreSource({ store, name: spec.name, landSeaMask, era5: era5?.dataset });
+  }
+  throwIfCancelled(signal);
+  opened = { key, source, encoder: spec.kind === 'encoder', traffic: () => sources.reduce((total, zarrSource) => total + zarrSource.traffic.bytesFetched, 0) };
+  return opened;
 }
 
 const api = {
@@ -149,43 +210,40 @@ const api = {
       const prepared = await modelFor(model, signal);
       onChosen?.(prepared.backend);
       if (!prepared.backend.gpu) return { ...prepared.backend, warmUpMilliseconds: null };
-      prepared.warmUp ??= warmUpSession(prepared.session, prepared.config, tile.levelCount, tile.patches);
+      prepared.warmUp ??= warmUpSession(prepared.session, prepared.sidecar.config, tile.levelCount, tile.patches);
       const warmUpMilliseconds = await prepared.warmUp;
       // A failed self-check or GPU error in the warm-up moved the session to WASM: say so.
       return { backend: prepared.session.backend, why: fallbackReason ?? prepared.backend.why, gpu: prepared.session.backend.startsWith('WebGPU'), warmUpMilliseconds };
     });
   },
 
-  /** Reads one time (over the region's rows) and encodes its patches (the region's): a study time with what it cost. */
-  encode(jobId: string, request: EncodeRequest, onProgress?: EncodeProgressCallback): Promise<EncodedStudyTime> {
+  /** One time of a latent source (over the region's patches): a study time with what it cost. */
+  read(jobId: string, request: ReadRequest, onProgress?: ReadProgressCallback): Promise<ReadStudyTime> {
     return jobs.run(jobId, async (signal) => {
-      const { region } = request;
-      const fetchStart = performance.now();
-      const { dataset, bytesFetched: traffic } = await openRequestDataset(request, signal);
-      const batch = await loadBatch(dataset, new Date(request.time), {
-        region: region && { south: region.south, north: region.north },
+      const start = performance.now();
+      const { source, encoder, traffic } = await sourceFor(request.source, signal);
+      const bytesAtStart = traffic();
+      let encodeStart: number | null = null;
+      const studyTime = await source.read(new Date(request.time), {
+        levels: request.levels,
+        region: request.region,
+        raw: request.raw && {},
         signal,
-        onProgress: (progress) => onProgress?.('fetch', progress.bytesFetched, progress.estimatedTotalBytes),
+        onProgress: (progress) => {
+          if (progress.stage === 'encode') encodeStart ??= performance.now();
+          onProgress?.(progress);
+        },
       });
-      const bytesFetched = traffic();
-      onProgress?.('fetch', bytesFetched, bytesFetched);
-      const fetchMilliseconds = performance.now() - fetchStart;
-
-      // Loading (or building) the model is part of encoding.
-      const encodeStart = performance.now();
-      onProgress?.('encode', 0, 1);
-      const model = await modelFor(request.model, signal);
-      // One run at a time on a session: a warm-up still compiling finishes first.
-      await model.warmUp?.catch(() => undefined);
-      const encoded = await encodeBatch(model.session, model.config, batch, {
-        region,
-        signal,
-        onProgress: (progress) => onProgress?.('encode', progress.doneTiles, progress.totalTiles),
-      });
-      const studyTime = studyTimeFromBatch(batch, encoded, { raw: request.raw && {} });
-      const result: EncodedStudyTime = {
+      const end = performance.now();
+      const result: ReadStudyTime = {
         studyTime,
-        cost: { backend: encoded.backend, fallbackReason, bytesFetched, fetchMilliseconds, encodeMilliseconds: performance.now() - encodeStart },
+        cost: {
+          backend: encoder ? (loaded?.session.backend ?? 'encoder') : 'latent store',
+          fallbackReason: encoder ? fallbackReason : null,
+          bytesFetched: traffic() - bytesAtStart,
+          fetchMilliseconds: (encodeStart ?? end) - start,
+          encodeMilliseconds: encodeStart === null ? 0 : end - encodeStart,
+        },
       };
       const buffers = [studyTime.latents.data.buffer, ...(studyTime.era5?.raw ? [studyTime.era5.raw.data.buffer] : [])];
       return Comlink.transfer(result, buffers);
@@ -195,6 +253,6 @@ const api = {
   cancel: jobs.cancel,
 };
 
-export type EncoderWorkerApi = typeof api;
+export type SourceWorkerApi = typeof api;
 
 Comlink.expose(api);

@@ -138,6 +138,8 @@ const BASELINE_TITLES: Record<Baseline, string> = {
 };
 
 export interface CompareChoicesProps {
+  /** The baselines this run can have (a latent store with no ERA5 beside it has no encoder arms). */
+  offered: readonly Baseline[];
   chosen: readonly Baseline[];
   onChosen(baselines: Baseline[]): void;
   tuneC: boolean;
@@ -146,18 +148,24 @@ export interface CompareChoicesProps {
 }
 
 /** Which baselines to fit, and how each probe's C is set: the same controls for both studies. */
-export function CompareChoices({ chosen, onChosen, tuneC, onTuneC, disabled }: CompareChoicesProps) {
-  const toggle = (baseline: Baseline, on: boolean) => onChosen(BASELINES.filter((item) => (item === baseline ? on : chosen.includes(item))));
+export function CompareChoices({ offered, chosen, onChosen, tuneC, onTuneC, disabled }: CompareChoicesProps) {
+  const toggle = (baseline: Baseline, on: boolean) => onChosen(offered.filter((item) => (item === baseline ? on : chosen.includes(item))));
+  const missing = BASELINES.filter((baseline) => !offered.includes(baseline));
   return (
     <>
       <fieldset className="compare-baselines">
         <legend>Baselines</legend>
-        {BASELINES.map((baseline) => (
+        {offered.map((baseline) => (
           <label key={baseline}>
             <input type="checkbox" checked={chosen.includes(baseline)} disabled={disabled} onChange={(event) => toggle(baseline, event.target.checked)} />
             {BASELINE_TITLES[baseline]}
           </label>
         ))}
+        {missing.length > 0 && (
+          <p className="store-status">
+            {missing.map((baseline) => BASELINE_TITLES[baseline]).join(' and ')}: need ERA5 and a model; give an ERA5 store beside the latent store.
+          </p>
+        )}
       </fieldset>
       <label className="compare-tune" title="Each probe's C chosen among 0.001-10 by 3-fold spatial cross-validation on its own training rows (slower): a probe that cannot learn its labels then predicts the majority class">
         <input type="checkbox" checked={tuneC} disabled={disabled} onChange={(event) => onTuneC(event.target.checked)} />
@@ -165,4 +173,9 @@ export function CompareChoices({ chosen, onChosen, tuneC, onTuneC, disabled }: C
       </label>
     </>
   );
+}
+
+/** The baselines a run can have: the encoder arms need ERA5 (encoded, or beside a latent store). */
+export function offeredBaselines(era5: boolean): readonly Baseline[] {
+  return era5 ? BASELINES : BASELINES.filter((baseline) => baseline !== 'untrained' && baseline !== 'raw');
 }

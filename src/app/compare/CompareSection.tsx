@@ -5,11 +5,12 @@ import { useEffect, useRef, useState } from 'react';
 import { describeError } from '../../describe-error.ts';
 import { openingQuery } from '../../state/page-query.ts';
 import { useExplorer } from '../../state/store.ts';
+import { hasEra5 } from '../study-times.ts';
 import { MODEL_FEATURES, type ExplorerResult, type ShownFeatures } from '../../state/result.ts';
 import type { FeatureMatrix } from '../../probes/matrix.ts';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
 import type { AppComparison, CompareContext } from './compare-in-app.ts';
-import { CompareChoices, ComparePanel } from './ComparePanel.tsx';
+import { CompareChoices, ComparePanel, offeredBaselines } from './ComparePanel.tsx';
 import { useComparisonJob } from './use-comparison-job.ts';
 import { draftsOf, parseDrafts, RepeatFields, type RepeatDrafts, type RepeatSettings } from './RepeatFields.tsx';
 
@@ -32,6 +33,8 @@ let comparisonAskedByLink = (() => {
 
 export function CompareSection({ result, tools }: { result: ExplorerResult; tools: CompareTools }) {
   const saved = useExplorer((state) => state.settings.compare);
+  const era5 = useExplorer((state) => hasEra5(state.settings));
+  const offered = offeredBaselines(era5);
   const [chosen, setChosen] = useState<readonly Baseline[]>(saved.length > 0 ? saved : BASELINES);
   const [drafts, setDrafts] = useState<RepeatDrafts>(() => draftsOf(useExplorer.getState().settings));
   const [tuneC, setTuneC] = useState(() => useExplorer.getState().settings.compareTuneC);
@@ -109,8 +112,8 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
   }
 
   return (
-    <ComparePanel card={comparison?.card ?? null} running={job.running} status={job.status} notes={comparison?.notes} error={job.error} onRun={() => void run(chosen, drafts)}>
-      <CompareChoices chosen={chosen} onChosen={setChosen} tuneC={tuneC} onTuneC={setTuneC} disabled={job.running} />
+    <ComparePanel card={comparison?.card ?? null} running={job.running} status={job.status} notes={comparison?.notes} error={job.error} onRun={() => void run(chosen.filter((baseline) => offered.includes(baseline)), drafts)}>
+      <CompareChoices offered={offered} chosen={chosen.filter((baseline) => offered.includes(baseline))} onChosen={setChosen} tuneC={tuneC} onTuneC={setTuneC} disabled={job.running} />
       <RepeatFields fields={LAND_SEA_FIELDS} drafts={drafts} onDrafts={setDrafts} disabled={job.running} />
       <label className="field">
         <span>Scatter and globe from{switching ? ' (fitting…)' : ''}</span>

@@ -7,13 +7,13 @@ import { DEFAULT_VIEW_SETTINGS } from '../../state/view-settings.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { StudyTime } from '../../studies/study-time.ts';
 import { syntheticStudyTime } from '../../studies/testing/synthetic-time.ts';
-import type { EncoderClient } from '../../workers/encoder-client.ts';
+import type { SourceClient } from '../../workers/encoder-client.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { LandSeaCompareRequest } from '../../workers/probes.worker.ts';
 import { stubProbesClient } from '../../workers/testing/stub-probes-client.ts';
 import { LatentCache } from '../latent-cache.ts';
 import { untrainedModelEntry, type ModelEntry } from '../models.ts';
-import { resolveStoreUrl } from '../store-summary.ts';
+import { studyTimeFor } from '../study-times.ts';
 import { compareInApp, comparisonDates, MAX_APP_COMPARE_DATES } from './compare-in-app.ts';
 
 const TIME = '2022-08-07T06:00:00Z';
@@ -67,7 +67,7 @@ const result = {
   studyTime: runTime,
 } as unknown as ExplorerResult;
 
-const encoder: EncoderClient = { encode: () => Promise.reject(new Error('not used here')) };
+const source: SourceClient = { read: () => Promise.reject(new Error('not used here')) };
 
 function probesCapturing(requests: LandSeaCompareRequest[]): ProbesClient {
   return stubProbesClient({
@@ -78,12 +78,14 @@ function probesCapturing(requests: LandSeaCompareRequest[]): ProbesClient {
   });
 }
 
+/** Caches the study time as the app does, so that compareInApp finds it instead of asking the worker. */
 async function cacheLatents(cache: LatentCache<StudyTime>, model: ModelEntry, time: string, base: number): Promise<void> {
-  await cache.put({ store: resolveStoreUrl(DEFAULT_VIEW_SETTINGS.store), staticStore: null, layout: 'auto', time, modelHash: model.hash, region: 'global' }, encodedTime(time, base));
+  const cachingSource: SourceClient = { read: async () => ({ studyTime: encodedTime(time, base), cost: { backend: 'test', fallbackReason: null, bytesFetched: 0, fetchMilliseconds: 0, encodeMilliseconds: 0 } }) };
+  await studyTimeFor(DEFAULT_VIEW_SETTINGS, model, { time, region: null }, { source: cachingSource, cache, signal: new AbortController().signal });
 }
 
 const context = (models: ModelEntry[], cache: LatentCache<StudyTime>, requests: LandSeaCompareRequest[]) => ({
-  encoder,
+  source,
   probes: probesCapturing(requests),
   cache,
   models,

@@ -5,27 +5,29 @@
 import { parseTimeSelection, resolveTimeSelection } from '../../data/time-selection.ts';
 import type { FeatureMatrix } from '../../probes/matrix.ts';
 import type { ExplorerResult } from '../../state/result.ts';
-import type { ViewSettings } from '../../state/view-settings.ts';
+import type { RegionBox, ViewSettings } from '../../state/view-settings.ts';
 import type { Baseline } from '../../studies/compare.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { ComparisonInputs } from '../../studies/compare-studies.ts';
 import { atLevel, levelMatrix, patchCount, type StudyTime } from '../../studies/study-time.ts';
-import type { EncoderClient } from '../../workers/encoder-client.ts';
+import type { SourceClient } from '../../workers/encoder-client.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
-import { rawOf, studyTimeFor } from '../study-times.ts';
-import { untrainedBaselines } from './untrained-baselines.ts';
+import { hasEra5, rawOf, studyTimeFor } from '../study-times.ts';
+import { latentStoreModel, untrainedBaselines } from './untrained-baselines.ts';
 
 /** Each date is encoded by every arm in the browser: more belongs in `latent-explorer study --compare`. */
 export const MAX_APP_COMPARE_DATES = 12;
 
 export interface CompareContext {
-  encoder: EncoderClient;
+  source: SourceClient;
   probes: ProbesClient;
   cache: LatentCache<StudyTime>;
   models: readonly ModelEntry[];
+  /** The model a latent store names in its attributes, when the run's latents came from one that does. */
+  storeModel?: string | null;
   /** The store's times that can be encoded (ISO), which a date selection picks from. */
   storeTimes: readonly string[];
   signal: AbortSignal;
@@ -52,19 +54,42 @@ export function comparisonDates(viewTime: string, selection: string | null, stor
   return [...byInstant.keys()].sort((a, b) => a - b).map((instant) => byInstant.get(instant)!);
 }
 
+/** A box around a study time's patch centres (across 0/360 when they are): what an encoder reads to give the same patches. */
+export function boxAround(patches: StudyTime['patches']): RegionBox {
+  const lats = Array.from(patches.centreLat);
+  const lons = [...new Set(patches.centreLon)].sort((a, b) => a - b);
+  // The box's west edge follows the widest gap between neighbouring longitudes, wrapping through 360.
+  let west = lons[0];
+  let east = lons[lons.length - 1];
+  let widest = 360 - (east - west);
+  for (let k = 1; k < lons.length; k++) {
+    if (lons[k] - lons[k - 1] > widest) {
+      widest = lons[k] - lons[k - 1];
+      west = lons[k];
+      east = lons[k - 1];
+    }
+  }
+  return { south: lats.reduce((a, b) => Math.min(a, b), 90), north: lats.reduce((a, b) => Math.max(a, b), -90), west, east };
+}
+
 export async function compareInApp(result: ExplorerResult, settings: ViewSettings, baselines: readonly Baseline[], context: CompareContext): Promise<AppComparison> {
-  const model = context.models.find((entry) => entry.id === result.modelId);
-  if (!model) throw new Error(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
-  const { asked, untrained: untrainedModels, notes } = untrainedBaselines(model, settings.untrainedSeeds, baselines);
+  // The model under study: a model in models/ encoding ERA5, or (modelId null) the latent store's.
+  const model = result.modelId === null ? null : context.models.find((entry) => entry.id === result.modelId);
+  if (model === undefined) throw new Error(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
+  const studied = model ?? latentStoreModel(context.storeModel ?? null, result.studyTime.latents.embedDim);
+  const { asked, untrained: untrainedModels, notes } = untrainedBaselines(studied, settings.untrainedSeeds, baselines, hasEra5(settings));
   const { level } = result;
+  // Over a latent store, the encoders read the box around its patches, which gives the same patches.
+  const region = model ? null : boxAround(result.studyTime.patches);
 
   const times = comparisonDates(result.time, settings.compareDates, context.storeTimes);
-  const encode = async (entry: ModelEntry, time: string): Promise<StudyTime> => {
-    context.onStatus(`Encoding ${time.slice(0, 16)} with ${entry.id}…`);
-    const { studyTime } = await studyTimeFor(settings, entry, time, null, context, (stage, done, total) => {
-      if (total) context.onStatus(`Encoding ${time.slice(0, 16)} with ${entry.id}: ${stage} ${done} of ${total}`);
+  const read = async (entry: ModelEntry | null, time: string): Promise<StudyTime> => {
+    const what = `${time.slice(0, 16)} ${entry ? `with ${entry.id}` : 'of the latent store'}`;
+    context.onStatus(`${entry ? 'Encoding' : 'Reading'} ${what}…`);
+    const { studyTime } = await studyTimeFor(settings, entry, { time, region, levels: entry ? undefined : [level] }, context, (progress) => {
+      context.onStatus(progress.stage === 'encode' ? `Encoding ${what}: tile ${progress.tilesDone} of ${progress.tilesTotal}` : `Reading ${what}: ${progress.chunksRead} of ${progress.chunksTotal} chunks`);
     });
-    if (patchCount(studyTime) !== result.table.count) throw new Error(`${entry.id} encoded ${patchCount(studyTime)} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
+    if (patchCount(studyTime) !== result.table.count) throw new Error(`${entry?.id ?? 'The latent store'} gave ${patchCount(studyTime)} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
     return studyTime;
   };
 
@@ -72,15 +97,15 @@ export async function compareInApp(result: ExplorerResult, settings: ViewSetting
   const modelTimes: Array<StudyTime | string> = [];
   const raw: FeatureMatrix[] = [];
   for (const time of times) {
-    const studyTime = time === result.time ? result.studyTime : await encode(model, time);
+    const studyTime = time === result.time ? result.studyTime : await read(model, time);
     modelTimes.push(time === result.time ? result.featuresKey : atLevel(studyTime, level));
     if (asked.includes('raw')) raw.push(rawOf(studyTime));
   }
-  // Model by model, so that the encoder worker builds each untrained encoder once.
+  // Model by model, so that the source worker builds each untrained encoder once.
   const untrained: ComparisonInputs['untrained'][number][] = [];
   for (const entry of untrainedModels) {
     const encoded: StudyTime[] = [];
-    for (const time of times) encoded.push(atLevel(await encode(entry, time), level));
+    for (const time of times) encoded.push(atLevel(await read(entry, time), level));
     untrained.push({ name: entry.id, inputs: encoded });
   }
 
@@ -88,7 +113,7 @@ export async function compareInApp(result: ExplorerResult, settings: ViewSetting
   const card = await context.probes.compareLandSea(
     {
       inputs: {
-        model: { name: model.id.replace(/\.onnx$/, ''), trained: model.trained !== false, inputs: modelTimes },
+        model: { name: model ? model.id.replace(/\.onnx$/, '') : studied.label, trained: studied.trained !== false, inputs: modelTimes },
         untrained,
         raw: asked.includes('raw') ? { name: `raw input (${raw[0].cols} features)`, features: raw } : undefined,
         level,

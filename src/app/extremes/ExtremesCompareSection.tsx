@@ -6,8 +6,9 @@ import { useEffect, useRef, useState } from 'react';
 import { describeError } from '../../describe-error.ts';
 import { openingQuery } from '../../state/page-query.ts';
 import { useExplorer } from '../../state/store.ts';
+import { hasEra5 } from '../study-times.ts';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
-import { CompareChoices, ComparePanel } from '../compare/ComparePanel.tsx';
+import { CompareChoices, ComparePanel, offeredBaselines } from '../compare/ComparePanel.tsx';
 import { useComparisonJob, type ComparisonJobContext } from '../compare/use-comparison-job.ts';
 import { draftsOf, parseDrafts, RepeatFields, type RepeatDrafts, type RepeatSettings } from '../compare/RepeatFields.tsx';
 
@@ -29,6 +30,8 @@ export function ExtremesCompareSection({ run, compare: compareRun }: { run: Extr
   const saved = useExplorer((state) => state.settings.compare);
   const percentile = useExplorer((state) => state.settings.percentile);
   const updateSettings = useExplorer((state) => state.updateSettings);
+  const era5 = useExplorer((state) => hasEra5(state.settings));
+  const offered = offeredBaselines(era5);
   const [chosen, setChosen] = useState<readonly Baseline[]>(saved.length > 0 ? saved : BASELINES);
   const [tuneC, setTuneC] = useState(() => useExplorer.getState().settings.compareTuneC);
   const [drafts, setDrafts] = useState<RepeatDrafts>(() => draftsOf(useExplorer.getState().settings));
@@ -72,8 +75,8 @@ export function ExtremesCompareSection({ run, compare: compareRun }: { run: Extr
   const shown = comparison?.cards.find((entry) => entry.percentile === shownPercentile);
 
   return (
-    <ComparePanel card={shown?.card ?? null} running={job.running} status={job.status} notes={comparison?.notes} error={job.error} onRun={() => void compare(chosen, tuneC, drafts)}>
-      <CompareChoices chosen={chosen} onChosen={setChosen} tuneC={tuneC} onTuneC={setTuneC} disabled={job.running} />
+    <ComparePanel card={shown?.card ?? null} running={job.running} status={job.status} notes={comparison?.notes} error={job.error} onRun={() => void compare(chosen.filter((baseline) => offered.includes(baseline)), tuneC, drafts)}>
+      <CompareChoices offered={offered} chosen={chosen.filter((baseline) => offered.includes(baseline))} onChosen={setChosen} tuneC={tuneC} onTuneC={setTuneC} disabled={job.running} />
       <RepeatFields fields={EXTREMES_FIELDS} drafts={drafts} onDrafts={setDrafts} disabled={job.running} />
       <label className="field" title="Every percentile's probe is compared; this shows one, the same as the curve and the globe">
         <span>Percentile shown</span>

@@ -9,14 +9,14 @@ import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { ExtremesResult } from '../../studies/extremes.ts';
 import type { StudyTime } from '../../studies/study-time.ts';
 import { syntheticStudyTime } from '../../studies/testing/synthetic-time.ts';
-import type { EncoderClient } from '../../workers/encoder-client.ts';
-import type { EncodedStudyTime, EncodeRequest } from '../../workers/encoder.worker.ts';
+import type { SourceClient } from '../../workers/encoder-client.ts';
+import type { ReadRequest, ReadStudyTime } from '../../workers/encoder.worker.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { ExtremesCompareRequest } from '../../workers/probes.worker.ts';
 import { stubProbesClient } from '../../workers/testing/stub-probes-client.ts';
-import { latentKey, LatentCache } from '../latent-cache.ts';
+import { LatentCache } from '../latent-cache.ts';
 import { untrainedModelEntry, type ModelEntry } from '../models.ts';
-import { regionKey } from '../study-times.ts';
+import { studyTimeFor } from '../study-times.ts';
 import { compareExtremesInApp } from './extremes-compare.ts';
 import type { ExtremesRun, ExtremesRunSettings } from './extremes-store.ts';
 
@@ -28,6 +28,8 @@ const SETTINGS: ExtremesRunSettings = {
   store: DEFAULT_VIEW_SETTINGS.store,
   staticStore: null,
   layout: 'auto',
+  latents: null,
+  latentsEra5: false,
   region: DEFAULT_VIEW_SETTINGS.region,
   level: 0,
   extremesSplit: { kind: 'leave-one-time-out' },
@@ -59,21 +61,22 @@ function studyTime(time: string, value: number): StudyTime {
   });
 }
 
-const keyOf = (model: ModelEntry, time: string) => latentKey(SETTINGS, time, model.hash, regionKey(SETTINGS.region));
-
-/** The model's times as the run cached them: latents `base + t`, raw inputs `-(base + t)`. */
+/** The model's times as the run cached them (through the app's own path): latents `base + t`, raw inputs `-(base + t)`. */
 async function cacheRun(cache: LatentCache<StudyTime>, model: ModelEntry, base: number): Promise<void> {
-  for (const [t, time] of TIMES.entries()) await cache.put(keyOf(model, time), studyTime(time, base + t));
+  for (const [t, time] of TIMES.entries()) {
+    const cachingSource: SourceClient = { read: async () => ({ studyTime: studyTime(time, base + t), cost: { backend: 'test', fallbackReason: null, bytesFetched: 0, fetchMilliseconds: 0, encodeMilliseconds: 0 } }) };
+    await studyTimeFor(SETTINGS, model, { time, region: SETTINGS.region }, { source: cachingSource, cache, signal: new AbortController().signal });
+  }
 }
 
 /** Encodes any untrained encoder's time with latents 100 x (seed + 1) + t; records every request. */
-function encoderRecording(requests: EncodeRequest[]): EncoderClient {
+function encoderRecording(requests: ReadRequest[]): SourceClient {
   return {
-    encode: async (request) => {
+    read: async (request) => {
       requests.push(request);
-      const seed = request.model.kind === 'untrained' ? request.model.seed : -1;
+      const seed = request.source.kind === 'encoder' && request.source.model.kind === 'untrained' ? request.source.model.seed : -1;
       const t = TIMES.indexOf(request.time);
-      const encoded: EncodedStudyTime = {
+      const encoded: ReadStudyTime = {
         studyTime: studyTime(request.time, 100 * (seed + 1) + t),
         cost: { backend: 'wasm', fallbackReason: null, bytesFetched: 0, fetchMilliseconds: 0, encodeMilliseconds: 0 },
       };
@@ -98,6 +101,7 @@ const field = (percentile: number) => ({ percentile }) as PercentileField;
 function runOf(model: ModelEntry): ExtremesRun {
   return {
     result: {} as ExtremesResult,
+    embedDim: D,
     cellBounds: new Float32Array(0),
     cellCentres: new Float32Array(0),
     region: SETTINGS.region,
@@ -118,10 +122,10 @@ describe('compareExtremesInApp', () => {
   it("sends the run's cached latents and raw inputs, seed 0's untrained encoder over the run's times and region, and the run's split", async () => {
     const cache: LatentCache<StudyTime> = new LatentCache();
     await cacheRun(cache, aurora, 1);
-    const encoded: EncodeRequest[] = [];
+    const encoded: ReadRequest[] = [];
     const sent: ExtremesCompareRequest[] = [];
     const run = runOf(aurora);
-    const workers = { encoder: encoderRecording(encoded), probes: probesCapturing(sent), cache };
+    const workers = { source: encoderRecording(encoded), probes: probesCapturing(sent), cache };
     const comparison = await compareExtremesInApp(run, { compareSeeds: [0, 1], untrainedSeeds: null, compareTuneC: true }, ['untrained', 'raw', 'control'], { ...job(), ...workers });
 
     expect(comparison.notes).toEqual([]);
@@ -130,8 +134,8 @@ describe('compareExtremesInApp', () => {
       [95, 'extremes p95'],
     ]);
     // Only the untrained encoder was encoded, built by the worker from its preset and seed.
-    expect(encoded.map((request) => [request.time, request.model])).toEqual(TIMES.map((time) => [time, { kind: 'untrained', preset: 'aurora-0.25', seed: 0 }]));
-    expect(encoded[0].region).toEqual({ kind: 'box', ...SETTINGS.region });
+    expect(encoded.map((request) => [request.time, request.source.kind === 'encoder' && request.source.model])).toEqual(TIMES.map((time) => [time, { kind: 'untrained', preset: 'aurora-0.25', seed: 0 }]));
+    expect(encoded[0].region).toEqual(SETTINGS.region);
 
     const [request] = sent;
     expect(request.inputs.model.name).toBe('aurora');
@@ -153,17 +157,15 @@ describe('compareExtremesInApp', () => {
     expect(sent[1].settings.C).toBeUndefined();
   });
 
-  it('takes seed 1 for a model that is itself the untrained encoder of seed 0, and encodes again an entry cached without raw inputs', async () => {
+  it('takes seed 1 for a model that is itself the untrained encoder of seed 0', async () => {
     const seed0 = untrainedModelEntry('aurora-0.25', 0);
     const cache: LatentCache<StudyTime> = new LatentCache();
     await cacheRun(cache, seed0, 1);
-    // As cached before the raw inputs came with the latents.
-    await cache.put(keyOf(seed0, TIMES[1]), studyTime(TIMES[1], 2));
-    const encoded: EncodeRequest[] = [];
+    const encoded: ReadRequest[] = [];
     const sent: ExtremesCompareRequest[] = [];
-    const comparison = await compareExtremesInApp(runOf(seed0), noSeeds, ['untrained', 'raw'], { ...job(), encoder: encoderRecording(encoded), probes: probesCapturing(sent), cache });
+    const comparison = await compareExtremesInApp(runOf(seed0), noSeeds, ['untrained', 'raw'], { ...job(), source: encoderRecording(encoded), probes: probesCapturing(sent), cache });
 
-    expect(encoded.map((request) => [request.time, request.model])).toEqual(TIMES.map((time) => [time, { kind: 'untrained', preset: 'aurora-0.25', seed: 1 }]));
+    expect(encoded.map((request) => [request.time, request.source.kind === 'encoder' && request.source.model])).toEqual(TIMES.map((time) => [time, { kind: 'untrained', preset: 'aurora-0.25', seed: 1 }]));
     expect(sent[0].inputs.model.trained).toBe(false);
     expect(sent[0].inputs.untrained.map((entry) => entry.name)).toEqual(['aurora-0.25-untrained-seed1']);
     expect(comparison.notes.join(' ')).toMatch(/itself an untrained encoder/);
@@ -172,9 +174,9 @@ describe('compareExtremesInApp', () => {
   it('leaves the untrained baseline out, and says why, for a model of no Aurora preset', async () => {
     const cache: LatentCache<StudyTime> = new LatentCache();
     await cacheRun(cache, unknownWidth, 1);
-    const encoded: EncodeRequest[] = [];
+    const encoded: ReadRequest[] = [];
     const sent: ExtremesCompareRequest[] = [];
-    const comparison = await compareExtremesInApp(runOf(unknownWidth), noSeeds, ['untrained', 'shuffled'], { ...job(), encoder: encoderRecording(encoded), probes: probesCapturing(sent), cache });
+    const comparison = await compareExtremesInApp(runOf(unknownWidth), noSeeds, ['untrained', 'shuffled'], { ...job(), source: encoderRecording(encoded), probes: probesCapturing(sent), cache });
     expect(encoded).toEqual([]);
     expect(sent[0].settings.baselines).toEqual(['shuffled']);
     expect(sent[0].inputs.untrained).toEqual([]);
@@ -185,6 +187,6 @@ describe('compareExtremesInApp', () => {
     const cache = new LatentCache<StudyTime>();
     await cacheRun(cache, aurora, 1);
     const failing = probesCapturing([], () => Promise.reject(new Error('every one of the 6 points is below p99')));
-    await expect(compareExtremesInApp(runOf(aurora), noSeeds, ['raw'], { ...job(), encoder: encoderRecording([]), probes: failing, cache })).rejects.toThrow(/below p99/);
+    await expect(compareExtremesInApp(runOf(aurora), noSeeds, ['raw'], { ...job(), source: encoderRecording([]), probes: failing, cache })).rejects.toThrow(/below p99/);
   });
 });

@@ -8,17 +8,17 @@ import type { Baseline } from '../../studies/compare.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { ComparisonInputs } from '../../studies/compare-studies.ts';
 import type { StudyTime } from '../../studies/study-time.ts';
-import type { EncoderClient } from '../../workers/encoder-client.ts';
-import type { EncodeStage } from '../../workers/encoder.worker.ts';
+import type { SourceProgress } from '../../studies/latent-source.ts';
+import type { SourceClient } from '../../workers/encoder-client.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
-import { untrainedBaselines } from '../compare/untrained-baselines.ts';
+import { latentStoreModel, untrainedBaselines } from '../compare/untrained-baselines.ts';
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
-import { rawOf, studyTimeFor } from '../study-times.ts';
+import { hasEra5, rawOf, studyTimeFor } from '../study-times.ts';
 import type { ExtremesRun } from './extremes-store.ts';
 
 export interface ExtremesCompareContext {
-  encoder: EncoderClient;
+  source: SourceClient;
   probes: ProbesClient;
   /** The cache the study's runs fill, so that the model's times need no second encode. */
   cache: LatentCache<StudyTime>;
@@ -34,11 +34,11 @@ export interface ExtremesComparison {
   notes: string[];
 }
 
-function encodeStatus(model: ModelEntry, time: string, stage: EncodeStage, done: number, total: number): string {
-  const what = `${time.slice(0, 16)} with ${model.id}`;
-  if (stage === 'fetch') return `Reading ${what}…`;
-  // The worker reports one step of one while it loads (or, for an untrained encoder, builds) the model.
-  return total > 1 ? `Encoding ${what}: tile ${done} of ${total}` : `Loading ${model.id} to encode ${time.slice(0, 16)}…`;
+function readStatus(entry: ModelEntry | null, time: string, progress: SourceProgress): string {
+  const what = `${time.slice(0, 16)} ${entry ? `with ${entry.id}` : 'of the latent store'}`;
+  if (progress.stage === 'read') return `Reading ${what}…`;
+  // The worker reports one tile of one while it loads (or, for an untrained encoder, builds) the model.
+  return progress.tilesTotal > 1 ? `Encoding ${what}: tile ${progress.tilesDone} of ${progress.tilesTotal}` : `Loading ${entry?.id} to encode ${time.slice(0, 16)}…`;
 }
 
 /** The probe of every percentile of `run` beside `baselines`, on the run's rows, labels and split. */
@@ -50,28 +50,30 @@ export async function compareExtremesInApp(
 ): Promise<ExtremesComparison> {
   const { basis } = run;
   const { model } = basis;
-  const { asked, untrained, notes } = untrainedBaselines(model, settings.untrainedSeeds, baselines);
+  const level = basis.settings.level;
+  const studied = model ?? latentStoreModel(basis.storeModel ?? null, run.embedDim);
+  const { asked, untrained, notes } = untrainedBaselines(studied, settings.untrainedSeeds, baselines, hasEra5(basis.settings));
 
-  const encodeTimes = async (entry: ModelEntry): Promise<StudyTime[]> => {
-    const encoded: StudyTime[] = [];
+  // The run's times by `entry` (null: the latent store), each at the run's level.
+  const readTimes = async (entry: ModelEntry | null): Promise<StudyTime[]> => {
+    const read: StudyTime[] = [];
     for (const time of basis.times) {
       throwIfCancelled(context.signal);
-      context.onStatus(`Encoding ${time.slice(0, 16)} with ${entry.id}…`);
-      const { studyTime } = await studyTimeFor(basis.settings, entry, time, basis.settings.region, context, (stage, done, total) =>
-        context.onStatus(encodeStatus(entry, time, stage, done, total)),
-      );
-      encoded.push(studyTime);
+      context.onStatus(`${entry ? `Encoding ${time.slice(0, 16)} with ${entry.id}` : `Reading ${time.slice(0, 16)} of the latent store`}…`);
+      const request = { time, region: basis.settings.region, levels: entry ? undefined : [level] };
+      const { studyTime } = await studyTimeFor(basis.settings, entry, request, context, (progress) => context.onStatus(readStatus(entry, time, progress)));
+      read.push(studyTime);
     }
-    return encoded;
+    return read;
   };
 
-  const modelTimes = await encodeTimes(model);
+  const modelTimes = await readTimes(model);
   // Model by model, so that the encoder worker builds each untrained encoder once.
   const untrainedInputs: ComparisonInputs['untrained'][number][] = [];
-  for (const entry of untrained) untrainedInputs.push({ name: entry.id, inputs: await encodeTimes(entry) });
+  for (const entry of untrained) untrainedInputs.push({ name: entry.id, inputs: await readTimes(entry) });
   const raw = asked.includes('raw') ? modelTimes.map(rawOf) : [];
   const inputs: ComparisonInputs = {
-    model: { name: model.id.replace(/\.onnx$/, ''), trained: model.trained !== false, inputs: modelTimes },
+    model: { name: model ? model.id.replace(/\.onnx$/, '') : studied.label, trained: studied.trained !== false, inputs: modelTimes },
     untrained: untrainedInputs,
     raw: asked.includes('raw') ? { name: `raw input (${raw[0].cols} features)`, features: raw } : undefined,
     level: basis.settings.level,

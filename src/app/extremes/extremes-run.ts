@@ -8,12 +8,12 @@ import type { PercentileField } from '../../percentiles/percentile-field.ts';
 import type { StageName, StageProgress } from '../../state/store.ts';
 import type { ViewSettings } from '../../state/view-settings.ts';
 import type { StudyTime } from '../../studies/study-time.ts';
-import type { EncoderClient } from '../../workers/encoder-client.ts';
+import type { SourceClient } from '../../workers/encoder-client.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
 import { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
-import { studyTimeFor } from '../study-times.ts';
+import { hasEra5, studyTimeFor } from '../study-times.ts';
 import type { ExtremesRun, PercentileFiles } from './extremes-store.ts';
 import { rowGeometry } from './extremes-view.ts';
 import { percentilesBesideStore, readPercentileStore } from './percentile-source.ts';
@@ -21,13 +21,19 @@ import { percentilesBesideStore, readPercentileStore } from './percentile-source
 /** Region latents of study 2, apart from the land-sea study's whole-grid ones. */
 export const studyTimeCache = new LatentCache<StudyTime>();
 
+/** Why study 2 offers nothing over a latent store alone. */
+export const EXTREMES_NEED_ERA5 =
+  "Study 2 over a latent store takes its 2 m temperatures from an ERA5 store given beside it, and none is given: tick 'ERA5 store beside the latents' under Data and give one (either layout).";
+
 export interface ExtremesRunContext {
-  encoder: EncoderClient;
+  source: SourceClient;
   probes: ProbesClient;
   /** The store's batch times (ISO UTC, each with its previous step). */
   storeTimes: readonly string[];
   /** Picked NetCDF files; they replace the settings' percentile store. */
   files: PercentileFiles | null;
+  /** The model a latent store names in its attributes, when the times come from one that does. */
+  storeModel?: string | null;
   signal: AbortSignal;
   onStage(name: StageName, patch: Partial<StageProgress>): void;
 }
@@ -66,8 +72,10 @@ async function percentileFields(settings: ViewSettings, files: PercentileFiles |
   }
 }
 
-export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry, context: ExtremesRunContext): Promise<ExtremesRun> {
+/** Study 2 on the settings' times: `model` encoding the settings' ERA5, or (model null) the settings' latent store with ERA5 beside it. */
+export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry | null, context: ExtremesRunContext): Promise<ExtremesRun> {
   const { signal, onStage } = context;
+  if (!hasEra5(settings)) throw new Error(EXTREMES_NEED_ERA5);
   const times = extremesTimes(settings, context.storeTimes);
   checkTimes(times, context.storeTimes);
 
@@ -86,13 +94,14 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
   for (const [k, time] of times.entries()) {
     const callStart = performance.now();
     let encodeStart: number | null = null;
-    const { studyTime, cost } = await studyTimeFor(settings, model, time, settings.region, { encoder: context.encoder, cache: studyTimeCache, signal }, (stage, done, total) => {
-      if (stage === 'fetch') onStage('fetch', { done: bytes + done, total: bytes + Math.max(done, total) });
+    const request = { time, region: settings.region, levels: model ? undefined : [settings.level] };
+    const { studyTime, cost } = await studyTimeFor(settings, model, request, { source: context.source, cache: studyTimeCache, signal }, (progress) => {
+      if (progress.stage === 'read') onStage('fetch', { done: bytes + progress.bytesFetched, total: bytes + Math.max(progress.bytesFetched, progress.estimatedTotalBytes ?? 0) });
       else {
         // Only the first call sets the status: a late progress message must not undo 'done'.
         if (encodeStart === null) onStage('encode', { status: 'running' });
         encodeStart ??= performance.now();
-        onStage('encode', { unit: '%', total: 100, done: Math.round((100 * (k + done / Math.max(1, total))) / times.length) });
+        onStage('encode', { unit: '%', total: 100, done: Math.round((100 * (k + progress.tilesDone / Math.max(1, progress.tilesTotal))) / times.length) });
       }
     });
     inputs.push(studyTime);
@@ -117,8 +126,9 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
     {
       signal,
       onProgress: (progress) => {
-        if (finished) return;
-        const stage: StageName = progress.stage;
+        // The study reports its PCA and probes; its times are read already.
+        const stage = progress.stage;
+        if (finished || (stage !== 'pca' && stage !== 'probe')) return;
         if (stage === 'probe' && stageStart.pca !== undefined && stageStart.probe === undefined) {
           onStage('pca', { status: 'done', done: 100, milliseconds: performance.now() - stageStart.pca });
         }
@@ -133,6 +143,7 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
   const boundsOf = (time: number, patch: number) => patchBounds(inputs[time].patches.grid, inputs[time].patches.indices[patch]);
   return {
     result,
+    embedDim: inputs[0].latents.embedDim,
     ...rowGeometry(result, boundsOf),
     region: settings.region,
     percentileSource: percentiles.source,
@@ -140,9 +151,19 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
     probeBackend: probeBackend.name,
     fallbackReason,
     basis: {
-      settings: { store: settings.store, staticStore: settings.staticStore, layout: settings.layout, region: settings.region, level: settings.level, extremesSplit: settings.extremesSplit },
+      settings: {
+        store: settings.store,
+        staticStore: settings.staticStore,
+        layout: settings.layout,
+        latents: settings.latents,
+        latentsEra5: settings.latentsEra5,
+        region: settings.region,
+        level: settings.level,
+        extremesSplit: settings.extremesSplit,
+      },
       times,
       model,
+      storeModel: context.storeModel ?? null,
       fields: percentiles.fields,
     },
   };

@@ -9,19 +9,24 @@ import type { ModelEntry } from '../models.ts';
 import type { ExtremesColouring } from './extremes-view.ts';
 
 /** The settings a run of study 2 was made with, which its comparison must share. */
-export type ExtremesRunSettings = Pick<ViewSettings, 'store' | 'staticStore' | 'layout' | 'region' | 'level' | 'extremesSplit'>;
+export type ExtremesRunSettings = Pick<ViewSettings, 'store' | 'staticStore' | 'layout' | 'latents' | 'latentsEra5' | 'region' | 'level' | 'extremesSplit'>;
 
 /** What a comparison needs to add baselines to a run on screen: the run's own inputs (its times as the cache keys them, model, thresholds). */
 export interface ExtremesRunBasis {
   settings: ExtremesRunSettings;
   times: string[];
-  model: ModelEntry;
+  /** The model that encoded the times; null when they were read from a latent store. */
+  model: ModelEntry | null;
+  /** The model a latent store names in its attributes, when it names one. */
+  storeModel?: string | null;
   fields: PercentileField[];
 }
 
 /** A finished run of study 2 and what the views need beside it. */
 export interface ExtremesRun {
   result: ExtremesResult;
+  /** The latents' width, which tells the architecture of a latent store's untrained baselines. */
+  embedDim: number;
   /** Per row: cell bounds (count*4) and centres (count*2), longitudes in [0, 360). */
   cellBounds: Float32Array;
   cellCentres: Float32Array;

@@ -10,7 +10,7 @@ import { sweepCellInput, sweepTimeName, type SweepStudy } from '../../studies/sw
 import type { CellFit, SweepCell } from '../../studies/sweep.ts';
 import type { StudyTime } from '../../studies/study-time.ts';
 import type { SweepViewSettings, ViewSettings } from '../../state/view-settings.ts';
-import type { EncoderClient } from '../../workers/encoder-client.ts';
+import type { SourceClient } from '../../workers/encoder-client.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
@@ -21,7 +21,7 @@ import type { SweepCellCache } from './sweep-cache.ts';
 export const MAX_APP_SWEEP_CELLS = 400;
 
 export interface SweepAppContext {
-  encoder: EncoderClient;
+  source: SourceClient;
   probes: ProbesClient;
   latents: LatentCache<StudyTime>;
   cells: SweepCellCache;
@@ -43,16 +43,18 @@ export function sweepStoreTimes(selection: string, storeTimes: readonly string[]
 }
 
 /** The cell cache's key: everything that decides a cell's figures. */
-export function sweepCellKey(settings: ViewSettings, sweep: SweepViewSettings, modelHash: string, time: string, level: number): string {
-  return JSON.stringify([settings.store, settings.staticStore, settings.layout, modelHash, settings.study, settings.split, sweep.seeds, [...sweep.baselines].sort(), settings.areaWeights, time, level]);
+export function sweepCellKey(settings: ViewSettings, sweep: SweepViewSettings, sourceKey: string, time: string, level: number): string {
+  return JSON.stringify([settings.store, settings.staticStore, settings.layout, sourceKey, settings.study, settings.split, sweep.seeds, [...sweep.baselines].sort(), settings.areaWeights, time, level]);
 }
 
 export async function sweepInApp(settings: ViewSettings, context: SweepAppContext): Promise<SweepResult> {
   const sweep = settings.sweep;
   if (!sweep) throw new Error('No sweep is set up: choose its times and levels in the Sweep panel.');
   if (settings.study !== 'land-sea') throw new Error('The app sweeps the land-sea study; sweep the extremes study with the CLI: latent-explorer study extremes --sweep ...');
-  const model = context.models.find((entry) => entry.id === settings.modelId);
-  if (!model) throw new Error(`The model ${settings.modelId ?? '(none)'} is not in models/; pick one from the list.`);
+  // The settings' latent store (model null), or their model encoding the store's ERA5.
+  const model = settings.latents === null ? context.models.find((entry) => entry.id === settings.modelId) : null;
+  if (model === undefined) throw new Error(`The model ${settings.modelId ?? '(none)'} is not in models/; pick one from the list.`);
+  const source = model ? { name: model.id, key: model.hash } : { name: `latent store ${settings.latents}`, key: `latent store ${settings.latents}` };
   const storeTimes = sweepStoreTimes(sweep.times, context.storeTimes);
   if (storeTimes.length * sweep.levels.length > MAX_APP_SWEEP_CELLS) {
     throw new Error(`The sweep has ${storeTimes.length * sweep.levels.length} cells; the app sweeps at most ${MAX_APP_SWEEP_CELLS}. Pick fewer times, or run 'latent-explorer study land-sea --sweep --times ${sweep.times}'.`);
@@ -61,16 +63,17 @@ export async function sweepInApp(settings: ViewSettings, context: SweepAppContex
   const levels = [...sweep.levels].sort((a, b) => a - b);
   const plan: SweepPlan = { split: settings.split, seeds: sweep.seeds ?? undefined, baselines: sweep.baselines, areaWeights: settings.areaWeights, levels, transfer: sweep.transfer };
   const names = storeTimes.map((time) => sweepTimeName(new Date(time)));
-  context.onStart(names, levels, `land-sea, ${model.id}, ${describeSplit(settings.split)}${settings.areaWeights ? ', area-weighted' : ''}, ${settings.store}`);
+  context.onStart(names, levels, `land-sea, ${source.name}, ${describeSplit(settings.split)}${settings.areaWeights ? ', area-weighted' : ''}${model ? `, ${settings.store}` : ''}`);
 
-  const keyOf = (t: number, level: number) => sweepCellKey(settings, sweep, model.hash, storeTimes[t], level);
+  const keyOf = (t: number, level: number) => sweepCellKey(settings, sweep, source.key, storeTimes[t], level);
   const fromCache = new Set<string>();
   return context.probes.runSweep(
     { times: names, plan },
     {
       read: async (t, level) => {
-        // The latent cache keeps the time's levels in memory while the sweep reads them in turn.
-        const { studyTime } = await studyTimeFor(settings, model, storeTimes[t], null, { encoder: context.encoder, cache: context.latents, signal: context.signal });
+        // The latent cache keeps an encoded time's levels in memory while the sweep reads them in turn; a latent store reads the level alone.
+        const request = { time: storeTimes[t], region: null, levels: model ? undefined : [level] };
+        const { studyTime } = await studyTimeFor(settings, model, request, { source: context.source, cache: context.latents, signal: context.signal });
         const input = sweepCellInput(studyTime, level, study);
         // The cell's latents are a view of the cached time: move a copy.
         const x = { ...input.x, data: input.x.data.slice() };

@@ -5,7 +5,7 @@ import { describeError } from '../../describe-error.ts';
 import { isCancelled } from '../../errors.ts';
 import { useExplorer } from '../../state/store.ts';
 import type { StudyTime } from '../../studies/study-time.ts';
-import type { EncoderClient } from '../../workers/encoder-client.ts';
+import type { SourceClient } from '../../workers/encoder-client.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
@@ -14,7 +14,7 @@ import { sweepInApp } from './sweep-in-app.ts';
 import { useSweep } from './sweep-store.ts';
 
 export interface SweepWorkers {
-  encoder: EncoderClient;
+  source: SourceClient;
   probes: ProbesClient;
   cache: LatentCache<StudyTime>;
 }
@@ -29,7 +29,7 @@ export function useSweepRunner(workers: SweepWorkers, models: readonly ModelEntr
     const sweep = useSweep.getState();
     try {
       const result = await sweepInApp(useExplorer.getState().settings, {
-        encoder: workers.encoder,
+        source: workers.source,
         probes: workers.probes,
         latents: workers.cache,
         cells,

@@ -5,13 +5,13 @@ import { CliError } from '../errors.ts';
 import { throttledProgress } from './encode.ts';
 import { datasetNoteLines, openDatasetFromOptions, type StoreOptionValues } from '../store-options.ts';
 import type { Era5Dataset } from '../../data/dataset.ts';
-import type { EncoderConfig } from '../../encoder/config.ts';
 import { readModel } from '../../encoder/model-files.node.ts';
 import type { Region } from '../../encoder/runtime.ts';
-import { createNodeSession } from '../../encoder/session.node.ts';
 import { DEFAULT_UNTRAINED } from '../../encoder/untrained.ts';
+import { readStudyTimes } from '../../studies/latent-source.ts';
 import type { StudyProgress } from '../../studies/progress.ts';
-import { collectStudyTimes, type StudyTime, type StudyTimeOptions } from '../../studies/study-time.ts';
+import { nodeEncoderSource, type NodeModel } from '../../studies/sources.node.ts';
+import type { StudyTime, StudyTimeOptions } from '../../studies/study-time.ts';
 
 /** A study's progress on stderr, throttled. */
 export function progressPrinter(): (progress: StudyProgress) => void {
@@ -37,19 +37,19 @@ export async function openStudyDataset(stores: StoreOptionValues): Promise<Era5D
   return dataset;
 }
 
-/** Encodes `times` over `region` with onnxruntime-node (WASM when it cannot start); returns the inputs and the backend. */
+/** Encodes `times` over `region` with onnxruntime-node (WASM when it cannot start); returns the study times and the backend. */
 export async function encodeStudyTimes(
   dataset: Era5Dataset,
-  model: { onnx: Uint8Array; config: EncoderConfig },
+  model: NodeModel,
   times: readonly Date[],
   region: Extract<Region, { kind: 'box' }> | undefined,
   options: StudyTimeOptions = {},
 ): Promise<{ inputs: StudyTime[]; backend: string }> {
-  const session = await createNodeSession(model.onnx, { onFallback: (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`) });
+  const source = await nodeEncoderSource(dataset, model, (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`));
   try {
-    const inputs = await collectStudyTimes(dataset, session, model.config, times, { ...options, region, onProgress: progressPrinter() });
-    return { inputs, backend: session.backend };
+    const inputs = await readStudyTimes(source, times, { ...options, region, onProgress: progressPrinter() });
+    return { inputs, backend: source.backend };
   } finally {
-    await session.release();
+    await source.release();
   }
 }

@@ -159,7 +159,7 @@ async function encodeForComparison(values: CompareValues, context: StudyContext,
   const dataset = await openStudyDataset(context.stores);
   const times = resolveChosenTimes(context.times, dataset);
   const withRaw = baselines.includes('raw');
-  const { inputs } = await encodeStudyTimes(dataset, { onnx: model.onnx, config: model.sidecar.config }, times, context.region, {
+  const { inputs } = await encodeStudyTimes(dataset, { onnx: model.onnx, ...model.sidecar }, times, context.region, {
     raw: withRaw && { atmosphere: values['raw-atmosphere'] === true || kIndex },
     kIndex,
   });
@@ -172,7 +172,7 @@ async function encodeForComparison(values: CompareValues, context: StudyContext,
     for (const seed of parseSeeds(values['untrained-seeds'], 'untrained-seeds') ?? defaultUntrainedSeeds(modelSeed)) {
       const built = buildUntrainedModel(preset, seed, 'comparison');
       process.stderr.write(`untrained baseline ${built.sidecar.name}\n`);
-      untrained.push({ name: built.sidecar.name, inputs: (await encodeStudyTimes(dataset, { onnx: built.onnx, config: built.sidecar.config }, times, context.region)).inputs });
+      untrained.push({ name: built.sidecar.name, inputs: (await encodeStudyTimes(dataset, { onnx: built.onnx, ...built.sidecar }, times, context.region)).inputs });
     }
   }
   const rawName = `raw input (${raw[0]?.cols ?? RAW_SURFACE_FEATURES} features)`;

@@ -168,7 +168,7 @@ function parseCommon(values: StudyValues, study: StudyName): CommonOptions {
 async function encodeTimes(values: StudyValues, stores: StoreOptionValues, chosen: ChosenTimes, region: CommonOptions['region'], options: StudyTimeOptions = {}) {
   const model = await readStudyModel(values.model ?? DEFAULT_MODEL);
   const dataset = await openStudyDataset(stores);
-  const encoded = await encodeStudyTimes(dataset, { onnx: model.onnx, config: model.sidecar.config }, resolveChosenTimes(chosen, dataset), region, options);
+  const encoded = await encodeStudyTimes(dataset, { onnx: model.onnx, ...model.sidecar }, resolveChosenTimes(chosen, dataset), region, options);
   process.stderr.write(`encoded on ${encoded.backend}\n`);
   return { inputs: encoded.inputs, model: { name: model.sidecar.name, trained: model.sidecar.trained }, backend: encoded.backend, pressureLevels: dataset.batchLevels };
 }

@@ -1,6 +1,6 @@
 // Study times made by hand for tests: patches on a grid of centres (rows north to south, columns west
 // to east), latents given per level, and the land fraction and ERA5 inputs a test needs.
-import { patchGridFromCentres } from '../../data/geometry.ts';
+import { placePatches } from '../../data/latent-store.ts';
 import type { Era5PatchInputs } from '../patch-inputs.ts';
 import type { StudyTime } from '../study-time.ts';
 
@@ -22,18 +22,14 @@ export interface SyntheticTime {
 }
 
 export function syntheticStudyTime(spec: SyntheticTime): StudyTime {
-  const grid = patchGridFromCentres(Float64Array.from(spec.rowLat), Float64Array.from(spec.columnLon));
+  // Placed as a latent store's patch centres are: the one geometry of data/geometry.ts.
+  const { grid, patchIndices, centreLat, centreLon } = placePatches('synthetic', Float64Array.from(spec.rowLat), Float64Array.from(spec.columnLon));
   const count = spec.rowLat.length * spec.columnLon.length;
   const levels = spec.levels ?? [0];
   if (spec.latents.length !== levels.length * count * spec.embedDim) throw new Error(`${spec.latents.length} latent values for ${levels.length} levels of ${count} patches x ${spec.embedDim}`);
   return {
     time: new Date(spec.time),
-    patches: {
-      grid,
-      indices: Int32Array.from({ length: count }, (_, p) => p),
-      centreLat: Float64Array.from({ length: count }, (_, p) => spec.rowLat[Math.floor(p / spec.columnLon.length)]),
-      centreLon: Float64Array.from({ length: count }, (_, p) => spec.columnLon[p % spec.columnLon.length]),
-    },
+    patches: { grid, indices: patchIndices, centreLat, centreLon },
     latents: { levels, levelCount: spec.levelCount ?? Math.max(...levels) + 1, embedDim: spec.embedDim, data: spec.latents },
     landFraction: Float64Array.from(spec.landFraction ?? new Float64Array(count)),
     era5: spec.era5 ?? null,
