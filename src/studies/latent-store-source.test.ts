@@ -121,5 +121,6 @@ describe('a store written by our encode', () => {
       expect(read.landFraction).toEqual(onTheFly.landFraction);
       expect(read.era5).toEqual(onTheFly.era5);
     }
-  });
+    // Two encodes of the sample on a shared 2-core machine.
+  }, 300_000);
 });
