@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CancelledError, isCancelled, ProductError, throwIfCancelled, whileNotCancelled } from './errors.ts';
+import { cancellationPoint, CancelledError, isCancelled, MESSAGE_LOOK_INTERVAL_MS, ProductError, throwIfCancelled, whileNotCancelled } from './errors.ts';
 
 class ExampleError extends ProductError {
   readonly kind = 'example';
@@ -49,6 +49,44 @@ describe('whileNotCancelled', () => {
     await expect(whileNotCancelled(controller.signal, () => aborts++, async () => Promise.reject(new ExampleError('bad chunk')))).rejects.toBeInstanceOf(ExampleError);
     controller.abort();
     expect(aborts).toBe(0);
+  });
+});
+
+/** Holds the thread for `ms`, as a WASM session's run or a tight loop does: no message, timer or event runs meanwhile. */
+function holdThread(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until);
+}
+
+describe('cancellationPoint', () => {
+  it('sees a cancel that arrives as a task while work holds the thread, within one look interval', async () => {
+    const controller = new AbortController();
+    let abortedAtStep: number | null = null;
+    let step = 0;
+    // The cancel comes as a task (a worker's message is one), due after two steps.
+    setTimeout(() => {
+      controller.abort();
+      abortedAtStep = step;
+    }, 25);
+    const work = (async () => {
+      for (; step < 100; step++) {
+        holdThread(10);
+        await cancellationPoint(controller.signal);
+      }
+    })();
+    await expect(work).rejects.toBeInstanceOf(CancelledError);
+    // Awaiting promises alone would have run all 100 steps first (the timer needs a free thread).
+    expect(abortedAtStep).not.toBeNull();
+    expect(step).toBeLessThan(100);
+    expect(step - (abortedAtStep ?? 0)).toBeLessThanOrEqual(1);
+    expect(abortedAtStep).toBeLessThanOrEqual(Math.ceil(MESSAGE_LOOK_INTERVAL_MS / 10) + 3);
+  });
+
+  it('checks at once when the signal is already aborted, and costs nothing without a signal', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(cancellationPoint(controller.signal, 'The fit')).rejects.toThrow('The fit was cancelled.');
+    await expect(cancellationPoint(undefined)).resolves.toBeUndefined();
   });
 });
 

@@ -30,6 +30,26 @@ export function throwIfCancelled(signal: AbortSignal | undefined, what?: string)
   if (signal?.aborted) throw new CancelledError(what);
 }
 
+/** How long work may run between two looks at the thread's queued messages (cancellationPoint). */
+export const MESSAGE_LOOK_INTERVAL_MS = 50;
+let lastLook = 0;
+
+/**
+ * throwIfCancelled for long work in a worker, at each tile, chunk and solver iteration. A worker hears
+ * of a cancel as a message, and a message runs only when the thread is free of work: awaiting a
+ * resolved promise (tfjs's data(), a WASM session's run) does not free it. So every
+ * MESSAGE_LOOK_INTERVAL_MS this first lets queued messages run (one timer turn), then checks.
+ */
+export async function cancellationPoint(signal: AbortSignal | undefined, what?: string): Promise<void> {
+  throwIfCancelled(signal, what);
+  if (!signal) return;
+  const now = Date.now();
+  if (now - lastLook < MESSAGE_LOOK_INTERVAL_MS) return;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  lastLook = Date.now();
+  throwIfCancelled(signal, what);
+}
+
 /**
  * Runs `work` with `onAbort` called if `signal` aborts meanwhile (e.g. to tell a worker to stop its
  * job), and turns any failure after an abort into CancelledError, so that callers see one kind of

@@ -2,6 +2,8 @@
 // with the sidecar JSON the converter or init-model wrote next to it; and the untrained controls the
 // encoder worker builds in memory for the Compare panel's baseline.
 import { z } from 'zod';
+import { HttpStatusError } from '../data/errors.ts';
+import { defaultRequestLayer } from '../data/request.ts';
 import { presetForEmbedDim, type PresetName } from '../encoder/config.ts';
 import { untrainedModelName } from '../encoder/untrained.ts';
 import type { EncoderModelSource } from '../workers/encoder.worker.ts';
@@ -37,9 +39,11 @@ export interface ModelEntry {
 }
 
 export async function listModels(base = '/models/'): Promise<ModelEntry[]> {
-  const response = await fetch(`${base}index.json`);
-  if (!response.ok) throw new Error(`The model list ${base}index.json answered HTTP ${response.status}.`);
-  const listing = listingSchema.parse(await response.json());
+  // Through the request layer, as every store: a stuck or failing server is retried, then named.
+  const url = new URL(`${base}index.json`, globalThis.location?.href ?? 'http://localhost/').href;
+  const bytes = await defaultRequestLayer().get(url);
+  if (!bytes) throw new HttpStatusError(url, 404);
+  const listing = listingSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
   return listing.map(({ file, sha256, sidecar, unusable }) => {
     const trained = sidecar?.trained ?? null;
     const name = file.replace(/\.onnx$/, '');

@@ -114,7 +114,43 @@ describe('encoder on the tiny-global fixture', () => {
   it('stops when aborted', async () => {
     const controller = new AbortController();
     const run = encodeBatch(session, sidecar.config, batch, { tileRows: 1, signal: controller.signal, onTile: () => controller.abort() });
-    await expect(run).rejects.toThrow(/abort/i);
+    await expect(run).rejects.toThrow('The encode was cancelled.');
+  });
+
+  it("stops within a tile when the cancel comes as a message while each tile holds the thread (a browser WASM session's run)", async () => {
+    const controller = new AbortController();
+    const tileLatents = sidecar.config.latentLevels * sidecar.config.embedDim;
+    let tilesRun = 0;
+    let tilesAtAbort: number | null = null;
+    let totalTiles = 0;
+    // Answers at once like a WASM session in a worker, which runs the tile synchronously: no task can run meanwhile.
+    const blocking: EncoderSession = {
+      backend: 'blocking stand-in',
+      run: async (feeds) => {
+        const until = Date.now() + 30;
+        while (Date.now() < until);
+        tilesRun++;
+        return new Float32Array(feeds.patches * tileLatents);
+      },
+      release: async () => undefined,
+    };
+    const run = encodeBatch(blocking, sidecar.config, batch, {
+      tileRows: 1,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        totalTiles = progress.totalTiles;
+        if (progress.doneTiles !== 1) return;
+        // The page's cancel reaches a worker as a task, which runs only when the thread is free.
+        setTimeout(() => {
+          tilesAtAbort = tilesRun;
+          controller.abort();
+        }, 0);
+      },
+    });
+    await expect(run).rejects.toThrow('The encode was cancelled.');
+    expect(tilesAtAbort).not.toBeNull();
+    expect(tilesRun).toBe(tilesAtAbort);
+    expect(tilesRun).toBeLessThan(totalTiles);
   });
 
   it('rejects an empty region', async () => {

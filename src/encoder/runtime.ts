@@ -7,7 +7,7 @@ import type { EncoderConfig } from './config.ts';
 import { levelsEncoding, positionScaleEncoder, timeEncoding, type PositionScaleEncoder } from './fourier.ts';
 import { atmosFeatures, surfaceFeatures } from './graph.ts';
 import { patchifyInto, type PatchList } from './patchify.ts';
-import { ProductError } from '../errors.ts';
+import { cancellationPoint, ProductError } from '../errors.ts';
 
 /** A problem with the encoder's input or options; the message says what to change. */
 export class EncoderError extends ProductError {
@@ -118,7 +118,7 @@ export async function encodeBatch(session: EncoderSession, config: EncoderConfig
   // (a GPU, or onnxruntime-node's own threads, work meanwhile).
   let feeds = feeder.fill(tiles[0], 0);
   for (let t = 0; t < tiles.length; t++) {
-    options.signal?.throwIfAborted();
+    await cancellationPoint(options.signal, 'The encode');
     const { start, end } = tiles[t];
     const running = session.run(feeds);
     const next = t + 1 < tiles.length ? feeder.fill(tiles[t + 1], (t + 1) % 2) : null;

@@ -2,6 +2,7 @@
 // every call also listens for the worker's own error events and fails with a message that says so.
 import * as Comlink from 'comlink';
 import { ProductError } from '../errors.ts';
+import { installWorkerErrorTransfer } from './worker-errors.ts';
 
 export class WorkerCrashedError extends ProductError {
   readonly kind = 'worker-crashed';
@@ -17,6 +18,7 @@ export interface GuardedWorker<Api> {
 }
 
 export function guardedWorker<Api>(which: string, spawn: () => Worker): GuardedWorker<Api> {
+  installWorkerErrorTransfer();
   let worker = spawn();
   let remote = Comlink.wrap<Api>(worker);
   const restart = () => {

@@ -8,7 +8,7 @@
 // again exactly in float64; where the backend's scores disagree with those (a GPU kernel can be
 // wrong), every score is recomputed on the CPU and the result says so.
 import * as tf from '@tensorflow/tfjs';
-import { throwIfCancelled } from '../errors.ts';
+import { cancellationPoint } from '../errors.ts';
 import { ProbeInputError, type JobControl } from './job.ts';
 import type { FeatureMatrix } from './matrix.ts';
 import { smallestK } from './top-k.ts';
@@ -137,7 +137,7 @@ export class AnalogueIndex {
         const resident = this.resident[t];
         const chunkRows = resident ? x.rows : CHUNK_ROWS;
         for (let start = 0; start < x.rows; start += chunkRows) {
-          throwIfCancelled(control?.signal);
+          await cancellationPoint(control?.signal);
           const rows = Math.min(chunkRows, x.rows - start);
           // Per row: max over queries of x . q/|q| (cosine), or min over queries of |q|^2 - 2 x . q (distances).
           const reduced = tf.tidy(() => {

@@ -8,7 +8,7 @@
 // whose columns are shuffled independently (columnShuffled), which keeps every feature's
 // distribution and breaks only the pairing of rows.
 import { crossGram, weightedGram } from './gram.ts';
-import { throwIfCancelled } from '../errors.ts';
+import { cancellationPoint } from '../errors.ts';
 import { ProbeInputError, type JobControl } from './job.ts';
 import { featureMatrix, type FeatureMatrix } from './matrix.ts';
 import { seededRandom, shuffle } from './random.ts';
@@ -74,7 +74,7 @@ export async function ckaMatrix(a: readonly FeatureMatrix[], b: readonly Feature
   }
   const results = new Map<string, number>();
   for (const [pairKey, [x, y]] of pairs) {
-    throwIfCancelled(control?.signal);
+    await cancellationPoint(control?.signal);
     const px = prepared.get(x) as Prepared;
     const py = prepared.get(y) as Prepared;
     const cross = await crossGram(x, y, { centreX: px.mean, centreY: py.mean, control: step(`cross products ${results.size + 1} of ${pairs.size}`) });

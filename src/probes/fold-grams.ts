@@ -4,7 +4,7 @@
 // covariance. The probes start Newton from these (logreg.ts startGram) instead of each building its
 // own: a model probe and its baselines on shuffled labels and a control task share them.
 import { weightedGram, type Gram } from './gram.ts';
-import { throwIfCancelled } from '../errors.ts';
+import { cancellationPoint } from '../errors.ts';
 import type { JobControl } from './job.ts';
 import type { FeatureMatrix } from './matrix.ts';
 import { weightedMean } from './pca.ts';
@@ -34,7 +34,7 @@ export async function foldGrams(x: FeatureMatrix, tests: readonly ArrayLike<numb
   const grams: Gram[] = [];
   let done = 0;
   for (const rows of members) {
-    throwIfCancelled(control?.signal);
+    await cancellationPoint(control?.signal);
     const before = done;
     grams.push(await weightedGram(x, { centre, rowWeights, rowIndices: rows, control: { signal: control?.signal, onProgress: (fraction) => control?.onProgress?.((before + fraction * rows.length) / x.rows, 'Gram matrices') } }));
     done += rows.length;

@@ -12,7 +12,7 @@
 // Chunks also bound the extra memory, give float64 accumulation across chunks, and are the points
 // where progress is reported and cancellation is checked.
 import * as tf from '@tensorflow/tfjs';
-import { throwIfCancelled } from '../errors.ts';
+import { cancellationPoint } from '../errors.ts';
 import { ProbeInputError, type JobControl } from './job.ts';
 import type { FeatureMatrix } from './matrix.ts';
 
@@ -67,7 +67,7 @@ export async function weightedGram(x: FeatureMatrix, options: GramOptions = {}):
   // (x_i - c), column block by column block: block J (width s_J) is an r x s_J row-major matrix.
   const right = new Float32Array(Math.min(chunkRows, count) * d);
   for (let start = 0; start < count; start += chunkRows) {
-    throwIfCancelled(control?.signal);
+    await cancellationPoint(control?.signal);
     const rows = Math.min(chunkRows, count - start);
     // Tiles of TILE_ROWS rows: each column's writes to the transposed `left` fill whole cache lines.
     for (let tileStart = 0; tileStart < rows; tileStart += TILE_ROWS) {
@@ -150,7 +150,7 @@ export async function crossGram(x: FeatureMatrix, y: FeatureMatrix, options: Cro
   const left = new Float32Array(chunk * d1); // (x_i - cx), transposed: D1 x r
   const right = new Float32Array(chunk * d2); // (y_i - cy): r x D2
   for (let start = 0; start < count; start += chunkRows) {
-    throwIfCancelled(control?.signal);
+    await cancellationPoint(control?.signal);
     const rows = Math.min(chunkRows, count - start);
     for (let tileStart = 0; tileStart < rows; tileStart += TILE_ROWS) {
       const tileRows = Math.min(TILE_ROWS, rows - tileStart);

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { choleskyFactor, choleskySolve } from './cholesky.ts';
 import { weightedGram, type Gram } from './gram.ts';
-import { throwIfCancelled } from '../errors.ts';
+import { cancellationPoint } from '../errors.ts';
 import { ProbeInputError, type JobControl } from './job.ts';
 import { rowDot, type FeatureMatrix } from './matrix.ts';
 
@@ -113,7 +113,7 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     let atResolution = false;
     let iterations = 0;
     while (iterations < maxIterations) {
-      throwIfCancelled(control?.signal);
+      await cancellationPoint(control?.signal);
       if (small(gradient)) {
         if (exact) break;
         refine();
@@ -323,7 +323,7 @@ async function conjugateGradient(
   let rho = dot(residual, preconditioned);
   let iterations = 0;
   while (iterations < MAX_CG_ITERATIONS) {
-    throwIfCancelled(control?.signal);
+    await cancellationPoint(control?.signal);
     iterations++;
     const xSearch = await products.times(search.subarray(0, d));
     const weighted = new Float64Array(n);

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { symmetricEigen } from './eigen.ts';
 import { weightedGram } from './gram.ts';
-import { throwIfCancelled } from '../errors.ts';
+import { cancellationPoint, throwIfCancelled } from '../errors.ts';
 import { ProbeInputError, type JobControl } from './job.ts';
 import type { FeatureMatrix } from './matrix.ts';
 
@@ -141,7 +141,7 @@ export async function projectRows(
   const componentTensor = tf.tensor2d(transposed, [d, k]);
   try {
     for (let start = 0; start < x.rows; start += SCORE_CHUNK_ROWS) {
-      throwIfCancelled(control?.signal);
+      await cancellationPoint(control?.signal);
       const rows = Math.min(SCORE_CHUNK_ROWS, x.rows - start);
       for (let i = 0; i < rows; i++) {
         const offset = (start + i) * d;

@@ -8,7 +8,7 @@
 // too few blocks, or a block fold would leave an inner fit one class, the folds fall back to
 // stratified ones: a weaker guard against leakage beats stopping a whole comparison, and the result
 // says which folds were used. Only when a class has fewer rows than folds is there no fit at all.
-import { throwIfCancelled } from '../errors.ts';
+import { cancellationPoint } from '../errors.ts';
 import { ProbeInputError, type JobControl } from './job.ts';
 import { fitLogistic, predictLabels, predictProbabilities } from './logreg.ts';
 import { selectRows, type FeatureMatrix } from './matrix.ts';
@@ -97,7 +97,7 @@ export async function tuneC(x: FeatureMatrix, labels: ArrayLike<number>, positio
     }
     scoredFolds++;
     for (const [c, C] of grid.entries()) {
-      throwIfCancelled(options.control?.signal);
+      await cancellationPoint(options.control?.signal);
       const model = await fitLogistic(fitX, fitLabels, { C, sampleWeights: fitWeights, control: { signal: options.control?.signal } });
       const predicted = predictLabels(predictProbabilities(model, heldOutX));
       let right = 0;

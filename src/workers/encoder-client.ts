@@ -24,6 +24,8 @@ export interface SourceClient {
 export interface PreparingSourceClient extends SourceClient {
   /** Loads a model and, on a GPU, compiles its pipelines on a one-row tile, before any Run. */
   prepare(model: EncoderModelSource, tile: { patches: number; levelCount: number }, options?: CallOptions<(choice: EncoderBackendChoice) => void>): Promise<EncoderReadiness>;
+  /** The worker's jobs still running (its answer also says its thread is free). */
+  busyJobs(): Promise<string[]>;
 }
 
 let jobCounter = 0;
@@ -42,5 +44,6 @@ export function createSourceClient(): PreparingSourceClient {
   return {
     read: (request, { signal, onProgress } = {}) => job('read', signal, (remote, jobId) => remote.read(jobId, request, onProgress ? Comlink.proxy(onProgress) : undefined)),
     prepare: (model, tile, { signal, onProgress } = {}) => job('prepare', signal, (remote, jobId) => remote.prepare(jobId, model, tile, onProgress ? Comlink.proxy(onProgress) : undefined)),
+    busyJobs: () => worker.call((remote) => remote.busy()),
   };
 }

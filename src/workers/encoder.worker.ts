@@ -8,7 +8,8 @@ import { openLatentStore } from '../data/latent-store.ts';
 import { HttpStore, openHttpSource, type ZarrSource } from '../data/store.ts';
 import type { LayoutName } from '../data/layout.ts';
 import type { PresetName } from '../encoder/config.ts';
-import { parseSidecar, type ModelSidecar } from '../encoder/model.ts';
+import type { ModelSidecar } from '../encoder/model.ts';
+import { fetchModel } from '../encoder/model-fetch.ts';
 import { warmUpSession, type EncoderSession } from '../encoder/runtime.ts';
 import { createBrowserSession } from '../encoder/session.web.ts';
 import { buildUntrainedModel, untrainedModelName } from '../encoder/untrained.ts';
@@ -17,6 +18,7 @@ import { encoderSource } from '../studies/encoder-source.ts';
 import type { LatentSource, ReadOptions, SourceProgress } from '../studies/latent-source.ts';
 import { latentStoreSource } from '../studies/latent-store-source.ts';
 import type { StudyTime } from '../studies/study-time.ts';
+import { installWorkerErrorTransfer } from '../platform/worker-errors.ts';
 import { workerJobs } from './worker-jobs.ts';
 
 /** An ERA5 store (absolute http(s) URLs), with its static store and layout when they are not detected. */
@@ -99,6 +101,7 @@ export interface EncoderReadiness extends EncoderBackendChoice {
 let loaded: LoadedModel | null = null;
 /** The latest reason the GPU was given up for WASM, for the UI to show. */
 let fallbackReason: string | null = null;
+installWorkerErrorTransfer();
 const jobs = workerJobs();
 
 /** The session of `source`: one is kept, as a model's weights and session take hundreds of MB. */
@@ -118,7 +121,7 @@ function modelFor(source: EncoderModelSource, signal: AbortSignal): Promise<Load
 let loading: { key: string; load: Promise<LoadedModel> } | null = null;
 
 async function loadModel(source: EncoderModelSource, key: string, signal: AbortSignal): Promise<LoadedModel> {
-  const { onnx, sidecar } = source.kind === 'file' ? await fetchModel(source.url, signal) : untrainedModel(source.preset, source.seed);
+  const { onnx, sidecar } = source.kind === 'file' ? await fetchModel(source.url, { signal }) : untrainedModel(source.preset, source.seed);
   throwIfCancelled(signal);
   await loaded?.session.release();
   loaded = null;
@@ -133,26 +136,9 @@ async function loadModel(source: EncoderModelSource, key: string, signal: AbortS
   return loaded;
 }
 
-async function fetchModel(url: string, signal: AbortSignal) {
-  const [onnx, sidecarJson] = await Promise.all([fetchBytes(url, signal), fetchJson(`${url}.json`, signal)]);
-  return { onnx, sidecar: parseSidecar(sidecarJson, `${url}.json`) };
-}
-
 function untrainedModel(preset: PresetName, seed: number) {
   const built = buildUntrainedModel(preset, seed, 'latent-explorer app');
   return { onnx: built.onnx, sidecar: built.sidecar };
-}
-
-async function fetchBytes(url: string, signal: AbortSignal): Promise<Uint8Array> {
-  const response = await fetch(url, { signal });
-  if (!response.ok) throw new Error(`The model ${url} answered HTTP ${response.status}; is it in models/?`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-async function fetchJson(url: string, signal: AbortSignal): Promise<unknown> {
-  const response = await fetch(url, { signal });
-  if (!response.ok) throw new Error(`The model description ${url} answered HTTP ${response.status}.`);
-  return response.json();
 }
 
 /** The source of the latest spec, kept open: its metadata, coordinates and land fractions are read once. */
@@ -250,7 +236,11 @@ const api = {
     });
   },
 
+  /** Aborts a running job; it rejects with CancelledError. */
   cancel: jobs.cancel,
+
+  /** The jobs still running: an answer at all means the thread is free, an empty list that no job is left. */
+  busy: jobs.running,
 };
 
 export type SourceWorkerApi = typeof api;

@@ -34,6 +34,8 @@ export interface ProbesClient {
   /** Moves (transfers) a study time of one latent level into the worker; its features are that level's latents. */
   loadStudyTime(key: string, time: StudyTime): Promise<void>;
   releaseFeatures(key: string): Promise<void>;
+  /** The worker's jobs still running (its answer also says its thread is free). */
+  busyJobs(): Promise<string[]>;
   pca(request: PcaRequest, options?: CallOptions<ProgressCallback>): Promise<PcaResult>;
   fitProbe(request: ProbeRequest, options?: CallOptions<ProgressCallback>): Promise<SplitProbe>;
   neighbours(features: string, row: number, k: number): Promise<Neighbours>;
@@ -67,6 +69,7 @@ export function createProbesClient(): ProbesClient {
     loadFeatures: (key, features) => worker.call((remote) => remote.loadFeatures(key, Comlink.transfer(features.data, [features.data.buffer]), features.rows, features.cols)),
     loadStudyTime: (key, time) => worker.call((remote) => remote.loadStudyTime(key, Comlink.transfer(time, [time.latents.data.buffer]))),
     releaseFeatures: (key) => worker.call((remote) => remote.releaseFeatures(key)),
+    busyJobs: () => worker.call((remote) => remote.busy()),
     pca: (request, options = {}) => job('pca', options.signal, (remote, jobId) => remote.pca(jobId, request, proxy(options.onProgress))),
     fitProbe: (request, options = {}) => job('probe', options.signal, (remote, jobId) => remote.fitProbe(jobId, request, proxy(options.onProgress))),
     neighbours: (features, row, k) => worker.call((remote) => remote.neighbours(features, row, k)),

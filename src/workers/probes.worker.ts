@@ -18,6 +18,7 @@ import type { SplitChoice } from '../studies/split.ts';
 import { runSweep, type SkippedCell, type SweepPlan, type SweepProgress, type SweepResult } from '../studies/sweep-run.ts';
 import type { CellFit, SweepCell, SweepCellInput } from '../studies/sweep.ts';
 import { levelMatrix, type StudyTime } from '../studies/study-time.ts';
+import { installWorkerErrorTransfer } from '../platform/worker-errors.ts';
 import { workerJobs } from './worker-jobs.ts';
 
 export type ProgressCallback = (fraction: number, stage: string) => void;
@@ -82,6 +83,7 @@ export interface SweepCallbacks {
 const matrices = new Map<string, FeatureMatrix>();
 /** Study times of one latent level, whose features are that level's latents. */
 const studyTimes = new Map<string, StudyTime>();
+installWorkerErrorTransfer();
 const jobs = workerJobs();
 
 function studyTimeFor(key: string): StudyTime {
@@ -133,6 +135,9 @@ const api = {
 
   /** Aborts a running job; it rejects with CancelledError. */
   cancel: jobs.cancel,
+
+  /** The jobs still running: an answer at all means the thread is free, an empty list that no job is left. */
+  busy: jobs.running,
 
   async pca(jobId: string, request: PcaRequest, onProgress?: ProgressCallback): Promise<PcaResult> {
     const result = await job(jobId, (signal) =>

@@ -11,6 +11,8 @@ export interface WorkerJobs {
   /** Runs `work` as job `jobId`; a job already running under that id is aborted first. */
   run<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
   cancel(jobId: string): void;
+  /** The jobs running now: none once every call has settled (a cancelled one included). */
+  running(): string[];
 }
 
 export function workerJobs(): WorkerJobs {
@@ -27,5 +29,6 @@ export function workerJobs(): WorkerJobs {
       }
     },
     cancel: (jobId) => running.get(jobId)?.abort(),
+    running: () => [...running.keys()],
   };
 }

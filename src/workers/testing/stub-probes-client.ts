@@ -10,6 +10,7 @@ export function stubProbesClient(methods: Partial<ProbesClient>): ProbesClient {
     loadFeatures: unused,
     loadStudyTime: unused,
     releaseFeatures: unused,
+    busyJobs: unused,
     pca: unused,
     fitProbe: unused,
     neighbours: unused,
