@@ -4,27 +4,31 @@
 // store beside the latents); the permalink carries the source and reproduces the view. A gs:// store
 // whose server sends no CORS header is refused with a message that says so and names its https URL.
 import { expect, test, type Route } from '@playwright/test';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 
 const FIXTURE = 'test/fixtures/latent-store/europe';
 const reference = JSON.parse(readFileSync(join(FIXTURE, 'reference.json'), 'utf8')) as { per_time: Array<{ time: string; accuracy: number; n_test: number }> };
 
-/** Serves the fixture store at /e2e-fixtures/europe.zarr/, as a static server would (404 for a missing key). */
-async function serveStore(route: Route): Promise<void> {
-  const root = normalize(join(process.cwd(), FIXTURE, 'latents.zarr'));
-  const key = decodeURIComponent(new URL(route.request().url()).pathname.split('/europe.zarr/')[1] ?? '');
-  const path = normalize(join(root, key));
-  if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) {
-    await route.fulfill({ status: 404, body: 'not found' });
-    return;
-  }
-  await route.fulfill({ status: 200, body: readFileSync(path), contentType: 'application/octet-stream' });
+/** Serves the store in `directory` at /e2e-fixtures/NAME/, as a static server would (404 for a missing key). */
+function serveStore(directory: string, name: string) {
+  const root = normalize(directory);
+  return async (route: Route): Promise<void> => {
+    const key = decodeURIComponent(new URL(route.request().url()).pathname.split(`/${name}/`)[1] ?? '');
+    const path = normalize(join(root, key));
+    if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) {
+      await route.fulfill({ status: 404, body: 'not found' });
+      return;
+    }
+    await route.fulfill({ status: 200, body: readFileSync(path), contentType: 'application/octet-stream' });
+  };
 }
 
 test('reads a latent store, probes it as scikit-learn does, inspects a misclassified patch and restores the link', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.route('**/e2e-fixtures/europe.zarr/**', serveStore);
+  await page.route('**/e2e-fixtures/europe.zarr/**', serveStore(join(process.cwd(), FIXTURE, 'latents.zarr'), 'europe.zarr'));
   await page.goto('/');
   await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
 
@@ -76,6 +80,32 @@ test('reads a latent store, probes it as scikit-learn does, inspects a misclassi
   await page.getByRole('combobox', { name: 'Study' }).selectOption('extremes');
   await expect(page.getByRole('status').filter({ hasText: 'takes its 2 m temperatures from an ERA5 store given beside it' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeDisabled();
+});
+
+test('a store written by our encode, with its ERA5 beside it, gives the PCA and probe of encoding on the fly', async ({ page }) => {
+  test.setTimeout(420_000);
+  const directory = mkdtempSync(join(tmpdir(), 'e2e-latent-store-'));
+  const time = '2022-08-07T06:00:00Z';
+  execFileSync(process.execPath, ['bin/latent-explorer.mjs', 'encode', '--store', 'public/sample/era5-sample.zarr', '--time', time, '--model', 'models/aurora-0.25-untrained-seed0.onnx', '--out', join(directory, 'ours.zarr')], { stdio: 'ignore' });
+  await page.route('**/e2e-fixtures/ours.zarr/**', serveStore(join(directory, 'ours.zarr'), 'ours.zarr'));
+  const figures = async () => ({
+    metrics: await page.locator('[data-metric]').allTextContents(),
+    variance: await page.getByRole('region', { name: 'Explained variance' }).textContent(),
+  });
+
+  // Encoded on the fly, the default model on the sample, and the same from our store with the sample beside it.
+  await page.goto(`/?time=${time}`);
+  await expect(page.locator('[data-metric="accuracy"]')).toBeVisible({ timeout: 150_000 });
+  const onTheFly = await figures();
+  await page.goto(`/?latents=${encodeURIComponent('/e2e-fixtures/ours.zarr')}&beside=era5&time=${time}`);
+  await expect(page.getByTestId('latent-source')).toContainText('latent store /e2e-fixtures/ours.zarr', { timeout: 150_000 });
+  await expect(page.getByRole('group', { name: 'Latent store facts' })).toContainText('Model');
+  expect(await figures()).toEqual(onTheFly);
+
+  // With ERA5 beside the latents, the inspector shows the inputs.
+  await page.getByRole('list', { name: 'Misclassified list' }).getByRole('button').first().click();
+  await expect(page.getByRole('region', { name: 'Inspector' })).toContainText('Inputs (patch means)');
+  await page.screenshot({ path: 'test-results/screenshots/latent-store-ours.png' });
 });
 
 test('a gs:// latent store whose server sends no CORS header is refused with the https URL it was read as', async ({ page }) => {

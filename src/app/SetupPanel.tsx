@@ -1,7 +1,7 @@
 // The set-up panel: which store, model, time, level, study and split a run uses.
 // The store URL is edited as a draft and only replaces the current store once it has opened,
 // so a bad URL costs the user nothing.
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { useExplorer } from '../state/store.ts';
 import { LAYOUTS, type ViewSettings } from '../state/view-settings.ts';
 import { Calendar } from './Calendar.tsx';
@@ -259,15 +259,17 @@ function LatentStoreFacts({ store }: { store: LatentStoreSummary }) {
   return (
     <div role="group" aria-label="Latent store facts">
       <p>
-        Latent store, {store.rows} × {store.columns} patches, D = {store.embedDim}, {store.levelCount} latent level{store.levelCount === 1 ? '' : 's'}, {store.times.length} times
+        Latent store, {store.rows} × {store.columns} patches, D = {store.embedDim}, {store.levelCount} latent level{store.levelCount === 1 ? '' : 's'}, {store.times.length} time{store.times.length === 1 ? '' : 's'}
       </p>
       {store.attributes.length > 0 && (
         <dl className="kv" aria-label="Store attributes">
           {store.attributes.map((attribute) => (
-            <div key={attribute.name}>
+            <Fragment key={attribute.name}>
               <dt>{attribute.name}</dt>
-              <dd title={attribute.value}>{attribute.value}</dd>
-            </div>
+              <dd title={attribute.value} style={{ overflowWrap: 'anywhere' }}>
+                {attribute.value}
+              </dd>
+            </Fragment>
           ))}
         </dl>
       )}

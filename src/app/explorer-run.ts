@@ -39,21 +39,21 @@ export function initialStages(source: 'encoder' | 'latent-store'): StageProgress
   return [...latents, stage('pca', '%'), stage('probe', '%')];
 }
 
-/** A source worker's progress as the run's stages: bytes fetched, then tiles encoded; or chunks read (and their bytes). */
-export function stageProgress(onStage: RunContext['onStage']): (progress: SourceProgress) => void {
+/** A source worker's progress as the run's stages: bytes fetched, then tiles encoded; or a latent store's chunks read (and their bytes). */
+export function stageProgress(onStage: RunContext['onStage'], source: 'encoder' | 'latent-store'): (progress: SourceProgress) => void {
   let encodeStarted = false;
   return (progress) => {
-    if (progress.stage === 'encode') {
+    if (progress.stage === 'read' && source === 'latent-store') {
+      onStage('fetch', { done: progress.chunksRead, total: progress.chunksTotal, bytes: progress.bytesFetched });
+    } else if (progress.stage === 'encode') {
       if (!encodeStarted) {
         encodeStarted = true;
         onStage('fetch', { status: 'done' });
         onStage('encode', { status: 'running' });
       }
       onStage('encode', { done: progress.tilesDone, total: progress.tilesTotal });
-    } else if (progress.estimatedTotalBytes === null) {
-      onStage('fetch', { done: progress.chunksRead, total: progress.chunksTotal, bytes: progress.bytesFetched });
     } else if (!encodeStarted) {
-      onStage('fetch', { done: progress.bytesFetched, total: progress.estimatedTotalBytes });
+      onStage('fetch', { done: progress.bytesFetched, total: progress.estimatedTotalBytes ?? progress.bytesFetched });
     }
   };
 }
@@ -117,7 +117,7 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry | nu
   if (!time) throw new Error('Pick a date before running.');
   const { signal, onStage } = context;
   onStage('fetch', { status: 'running' });
-  const { studyTime, cost } = await studyTimeFor(settings, model, { time, region: null, levels: model ? undefined : [settings.level] }, context, stageProgress(onStage));
+  const { studyTime, cost } = await studyTimeFor(settings, model, { time, region: null, levels: model ? undefined : [settings.level] }, context, stageProgress(onStage, model ? 'encoder' : 'latent-store'));
   if (cost) {
     onStage('fetch', model ? { status: 'done', done: cost.bytesFetched, total: cost.bytesFetched, milliseconds: cost.fetchMilliseconds } : { status: 'done', bytes: cost.bytesFetched, milliseconds: cost.fetchMilliseconds });
     onStage('encode', { status: 'done', milliseconds: cost.encodeMilliseconds });

@@ -12,7 +12,7 @@ import { loadBatch } from '../data/load-batch.ts';
 import { throwIfCancelled } from '../errors.ts';
 import { rawInputFeatures } from './baselines.ts';
 import { kIndexLevelsFor, kIndexPatches } from './k-index.ts';
-import { levelsToKeep, type LatentSource, type LatentSourceFacts, type ReadOptions, type SourceProgress } from './latent-source.ts';
+import { levelsToKeep, type LatentSource, type LatentSourceFacts, type ReadOptions } from './latent-source.ts';
 import { summarisePatchInputs, type Era5PatchInputs } from './patch-inputs.ts';
 import { StudyInputError } from './progress.ts';
 import type { StudyPatches, StudyTime } from './study-time.ts';
@@ -69,19 +69,16 @@ export function latentStoreSource(options: LatentStoreSourceOptions): LatentSour
 
       let data: Float32Array | null = null;
       const bytesAtStart = store.traffic.bytesFetched;
+      let chunksRead = 0;
       for (const [k, level] of levels.entries()) {
         throwIfCancelled(read.signal);
         const block = await store.read(timeIndex, level, {
           signal: read.signal,
-          onProgress: (p) =>
-            read.onProgress?.({
-              stage: 'read',
-              bytesFetched: store.traffic.bytesFetched - bytesAtStart,
-              estimatedTotalBytes: null,
-              // Every level of a store is chunked alike.
-              chunksRead: k * p.chunksTotal + p.chunksRead,
-              chunksTotal: levels.length * p.chunksTotal,
-            }),
+          onProgress: (p) => {
+            // Every level of a store is chunked alike.
+            chunksRead = k * p.chunksTotal + p.chunksRead;
+            read.onProgress?.({ stage: 'read', bytesFetched: store.traffic.bytesFetched - bytesAtStart, estimatedTotalBytes: null, chunksRead, chunksTotal: levels.length * p.chunksTotal });
+          },
         });
         // One level of every patch is the block itself: no copy.
         if (levels.length === 1 && !rows) data = block;
@@ -91,7 +88,9 @@ export function latentStoreSource(options: LatentStoreSourceOptions): LatentSour
           else data.set(block, k * count * d);
         }
       }
-      const inputs = era5 ? await era5Inputs(era5, time, patches, read) : null;
+      // ERA5's chunks and bytes follow the latents' in the read's progress.
+      const latentsRead = { chunks: chunksRead, bytes: store.traffic.bytesFetched - bytesAtStart };
+      const inputs = era5 ? await era5Inputs(era5, time, patches, read, latentsRead) : null;
       let landFraction: Float64Array;
       if (landSeaMask) {
         maskFractions ??= patchLandFractions(store.grid, store.patchIndices, landSeaMask);
@@ -129,14 +128,24 @@ function pickPatches(patches: StudyPatches, rows: Int32Array): StudyPatches {
   };
 }
 
-/** ERA5's inputs over the latents' patches (and its land fractions): the batch of the same time over their rows, on the same patch grid. */
-async function era5Inputs(era5: Era5Dataset, time: Date, patches: StudyPatches, read: ReadOptions): Promise<{ era5: Era5PatchInputs; landFraction: Float64Array }> {
+/**
+ * ERA5's inputs over the latents' patches (and its land fractions): the batch of the same time over
+ * their rows, on the same patch grid. Its progress continues the latents' (`before`: what they read).
+ */
+async function era5Inputs(
+  era5: Era5Dataset,
+  time: Date,
+  patches: StudyPatches,
+  read: ReadOptions,
+  before: { chunks: number; bytes: number },
+): Promise<{ era5: Era5PatchInputs; landFraction: Float64Array }> {
   const south = patches.centreLat.reduce((a, b) => Math.min(a, b), 90);
   const north = patches.centreLat.reduce((a, b) => Math.max(a, b), -90);
   const batch = await loadBatch(era5, time, {
     region: { south, north },
     signal: read.signal,
-    onProgress: (p) => read.onProgress?.({ stage: 'read', bytesFetched: p.bytesFetched, estimatedTotalBytes: p.estimatedTotalBytes, chunksRead: p.chunksFetched, chunksTotal: p.chunksTotal } satisfies SourceProgress),
+    onProgress: (p) =>
+      read.onProgress?.({ stage: 'read', bytesFetched: before.bytes + p.bytesFetched, estimatedTotalBytes: null, chunksRead: before.chunks + p.chunksFetched, chunksTotal: before.chunks + p.chunksTotal }),
   });
   const grid = createPatchGrid(batch.lat, batch.lon, batch.rowOffset, batch.fullHeight);
   checkSameGrid(grid, patches.grid);

@@ -14,7 +14,8 @@ import { stubProbesClient } from '../../workers/testing/stub-probes-client.ts';
 import { LatentCache } from '../latent-cache.ts';
 import { untrainedModelEntry, type ModelEntry } from '../models.ts';
 import { studyTimeFor } from '../study-times.ts';
-import { compareInApp, comparisonDates, MAX_APP_COMPARE_DATES } from './compare-in-app.ts';
+import type { ReadRequest } from '../../workers/encoder.worker.ts';
+import { boxAround, compareInApp, comparisonDates, MAX_APP_COMPARE_DATES } from './compare-in-app.ts';
 
 const TIME = '2022-08-07T06:00:00Z';
 const LATER = '2022-08-07T18:00:00Z';
@@ -163,5 +164,56 @@ describe('compareInApp', () => {
 
   it("fails with a message when the run's model has left models/", async () => {
     await expect(compareInApp(result, DEFAULT_VIEW_SETTINGS, ['raw'], context([seed0], new LatentCache<StudyTime>(), []))).rejects.toThrow(/no longer in models/);
+  });
+});
+
+describe('compareInApp over a latent store', () => {
+  const WIDE = 512;
+  /** A latent store's time at the run's level alone, D = 512 (Aurora 0.25's width), with ERA5 inputs when given beside. */
+  const storeTime = (time: string, era5: boolean): StudyTime =>
+    syntheticStudyTime({
+      time,
+      // Patches of ERA5's 0.25-degree grid either side of 0 E.
+      rowLat: [10.625],
+      columnLon: [-0.625, 0.375, 1.375],
+      latents: new Float32Array(PATCHES * WIDE).fill(1),
+      embedDim: WIDE,
+      levels: [1],
+      levelCount: 4,
+      landFraction: [0, 1, 1],
+      era5: era5 ? { surface: new Float64Array(PATCHES * 8), elevation: new Float64Array(PATCHES), raw: featureMatrix(new Float32Array(PATCHES * 4), PATCHES, 4) } : null,
+    });
+  const storeResult = (era5: boolean) => {
+    const studyTime = storeTime(TIME, era5);
+    return { ...result, modelId: null, studyTime, centreLat: studyTime.patches.centreLat, centreLon: studyTime.patches.centreLon } as unknown as ExplorerResult;
+  };
+  const latents = { ...DEFAULT_VIEW_SETTINGS, latents: '/stores/europe.zarr' };
+
+  it('fits the label baselines alone without ERA5 beside the store, says why, and names the model the store names', async () => {
+    const requests: LandSeaCompareRequest[] = [];
+    const comparison = await compareInApp(storeResult(false), latents, ['untrained', 'raw', 'shuffled', 'control'], { ...context([], new LatentCache<StudyTime>(), requests), storeModel: 'aurora-0.25-pretrained' });
+    expect(requests[0].settings.baselines).toEqual(['shuffled', 'control']);
+    expect(requests[0].inputs.model).toMatchObject({ name: 'aurora-0.25-pretrained', trained: true, inputs: ['features-1'] });
+    expect(comparison.notes.join(' ')).toMatch(/untrained and raw baselines were left out: they need ERA5/);
+  });
+
+  it("with ERA5 beside, encodes the untrained encoder of the store's width over the box of its patches, across 0/360", async () => {
+    const reads: ReadRequest[] = [];
+    const encoding: SourceClient = {
+      read: async (request) => {
+        reads.push(request);
+        const encoded = storeTime(request.time, true);
+        return { studyTime: { ...encoded, latents: { ...encoded.latents, levels: [0, 1, 2, 3], data: new Float32Array(4 * PATCHES * WIDE).fill(2) } }, cost: { backend: 'test', fallbackReason: null, bytesFetched: 0, fetchMilliseconds: 0, encodeMilliseconds: 0 } };
+      },
+    };
+    const requests: LandSeaCompareRequest[] = [];
+    const run = storeResult(true);
+    await compareInApp(run, { ...latents, latentsEra5: true }, ['untrained', 'raw'], { ...context([], new LatentCache<StudyTime>(), requests), source: encoding });
+    expect(reads).toHaveLength(1);
+    expect(reads[0].source).toMatchObject({ kind: 'encoder', model: { kind: 'untrained', preset: 'aurora-0.25', seed: 0 } });
+    expect(reads[0].region).toEqual(boxAround(run.studyTime.patches));
+    expect(reads[0].region).toMatchObject({ west: 359.375, east: 1.375 });
+    expect(requests[0].inputs.untrained.map((arm) => arm.name)).toEqual(['aurora-0.25-untrained-seed0']);
+    expect(requests[0].inputs.raw?.features).toEqual([run.studyTime.era5?.raw]);
   });
 });

@@ -56,7 +56,7 @@ export function comparisonDates(viewTime: string, selection: string | null, stor
 
 /** A box around a study time's patch centres (across 0/360 when they are): what an encoder reads to give the same patches. */
 export function boxAround(patches: StudyTime['patches']): RegionBox {
-  const lats = Array.from(patches.centreLat);
+  const lats = patches.centreLat;
   const lons = [...new Set(patches.centreLon)].sort((a, b) => a - b);
   // The box's west edge follows the widest gap between neighbouring longitudes, wrapping through 360.
   let west = lons[0];

@@ -79,7 +79,8 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
   const times = extremesTimes(settings, context.storeTimes);
   checkTimes(times, context.storeTimes);
 
-  onStage('fetch', { status: 'running' });
+  // Several times read in turn: their bytes, whichever the source.
+  onStage('fetch', { status: 'running', unit: 'bytes' });
   const percentiles = await percentileFields(settings, context.files);
   throwIfCancelled(signal);
 
