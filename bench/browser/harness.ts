@@ -54,8 +54,11 @@ function baseConfig(): InlineConfig {
   };
 }
 
-/** Starts a server for the page; returns its origin and a stop function. */
-export async function serve(mode: ServeMode): Promise<{ origin: string; stop(): Promise<void> }> {
+/**
+ * Starts a server for the benchmark page, or for the app itself (`page` 'index.html': its production build, as
+ * users get it); returns its origin and a stop function.
+ */
+export async function serve(mode: ServeMode, page: string = PAGE): Promise<{ origin: string; stop(): Promise<void> }> {
   const port = await freePort();
   if (mode === 'dev') {
     const server = await createServer({ ...baseConfig(), server: { ...baseConfig().server, port, strictPort: true } });
@@ -63,8 +66,9 @@ export async function serve(mode: ServeMode): Promise<{ origin: string; stop(): 
     return { origin: `http://localhost:${port}`, stop: () => server.close() };
   }
   // logLevel 'error': the bundler's plugin-timing notes are not benchmark results.
-  await build({ ...baseConfig(), logLevel: 'error', build: { outDir: BUILD_DIR, emptyOutDir: true, rollupOptions: { input: join(ROOT, PAGE) } } });
-  const server = await preview({ ...baseConfig(), build: { outDir: BUILD_DIR }, preview: { port, strictPort: true } });
+  const outDir = page === PAGE ? BUILD_DIR : `${BUILD_DIR}-${page.replace(/\W+/g, '-')}`;
+  await build({ ...baseConfig(), logLevel: 'error', build: { outDir, emptyOutDir: true, rollupOptions: { input: join(ROOT, page) } } });
+  const server = await preview({ ...baseConfig(), build: { outDir }, preview: { port, strictPort: true } });
   return {
     origin: `http://localhost:${port}`,
     stop: () => new Promise<void>((done, fail) => server.httpServer.close((error) => (error ? fail(error) : done()))),
