@@ -13,9 +13,12 @@ import {
   GlobeView,
   longitudeBandRing,
   ScatterView,
+  type GlobeCamera,
   type RegionOutline,
+  type ScatterCamera,
   type SelectMode,
 } from '../views/index.ts';
+import { convertLongitude } from '../data/geometry.ts';
 
 type Axis = ViewSettings['xAxis'];
 
@@ -33,7 +36,15 @@ function axisValues(result: ExplorerResult, axis: Axis): { values: (i: number) =
   return { values: (i) => scores[i * pcCount + k], title: `PC${k + 1} (${share.toFixed(1)} % of variance)` };
 }
 
+/** The middle of the band from `west` to `east` degrees east (through 0/360 when east < west), in -180..180. */
+function bandMiddle(west: number, east: number): number {
+  const width = east >= west ? east - west : east + 360 - west;
+  return convertLongitude(west + width / 2, '-180..180');
+}
+
 const TEST_REGION_COLOUR = [255, 209, 102, 230] as const;
+/** A light tint, so that the test band reads at a glance and the cells' colours still read through it. */
+const TEST_REGION_FILL = [255, 209, 102, 34] as const;
 
 export function ExplorerViews({ result }: { result: ExplorerResult }) {
   const settings = useExplorer((state) => state.settings);
@@ -63,8 +74,12 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
   const outlines = useMemo<RegionOutline[]>(() => {
     const split = settings.split;
     if (split.kind !== 'lon-band') return [];
-    return [{ id: 'test-band', label: `Test region ${split.west}–${split.east}° E`, rings: [longitudeBandRing(split.west, split.east)], colour: TEST_REGION_COLOUR }];
+    return [
+      { id: 'test-band', label: `Test band ${split.west}–${split.east}° E`, rings: [longitudeBandRing(split.west, split.east)], colour: TEST_REGION_COLOUR, fill: TEST_REGION_FILL },
+    ];
   }, [settings.split]);
+  // A globe with no camera yet faces the test band: the patches the metrics and the misclassified list are about.
+  const homeLongitude = settings.split.kind === 'lon-band' ? bandMiddle(settings.split.west, settings.split.east) : undefined;
 
   // The URL follows the selection a moment later: compressing it is not part of the brush's 50 ms.
   useEffect(() => () => {
@@ -80,6 +95,9 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
     [setSelectionMask, updateSettings],
   );
   const onPickPatch = useCallback((index: number | null) => updateSettings({ selectedPatch: index }), [updateSettings]);
+  const onScatterCamera = useCallback((scatterView: ScatterCamera) => updateSettings({ scatterView }), [updateSettings]);
+  const onGlobeCamera = useCallback((globeView: GlobeCamera) => updateSettings({ globeView }), [updateSettings]);
+  const onFlatMapChange = useCallback((flatMap: boolean) => updateSettings({ flatMap }), [updateSettings]);
   const describe = useCallback((index: number) => describePatch(result.table, index), [result]);
   const fileName = `aurora-${result.time.slice(0, 13)}-level${result.level}`;
 
@@ -95,7 +113,7 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
           selectedPatch={settings.selectedPatch}
           hoveredPatch={hoveredPatch}
           camera={settings.scatterView}
-          onCameraChange={(scatterView) => updateSettings({ scatterView })}
+          onCameraChange={onScatterCamera}
           onPickPatch={onPickPatch}
           onSelect={onSelect}
           onHoverPatch={setHoveredPatch}
@@ -113,9 +131,10 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
           selectedPatch={settings.selectedPatch}
           hoveredPatch={hoveredPatch}
           camera={settings.globeView}
-          onCameraChange={(globeView) => updateSettings({ globeView })}
+          onCameraChange={onGlobeCamera}
           flatMap={settings.flatMap}
-          onFlatMapChange={(flatMap) => updateSettings({ flatMap })}
+          onFlatMapChange={onFlatMapChange}
+          homeLongitude={homeLongitude}
           outlines={outlines}
           onPickPatch={onPickPatch}
           onSelect={onSelect}

@@ -47,6 +47,28 @@ export interface ExplorerState {
   setResult(result: ExplorerResult): void;
 }
 
+/** Deep equality of settings values (plain data: numbers, strings, arrays and objects of them). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  const bKeys = Object.keys(b);
+  return aKeys.length === bKeys.length && aKeys.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+/**
+ * `next` with every field that equals the previous one's replaced by the previous object: the schema builds new
+ * objects on each update, and views memoise on identity (a camera move must not rebuild the test band's outline).
+ */
+function shareUnchanged(previous: ViewSettings, next: ViewSettings): ViewSettings {
+  const shared = { ...next } as Record<string, unknown>;
+  for (const key of Object.keys(shared)) {
+    const before = (previous as Record<string, unknown>)[key];
+    if (sameValue(before, shared[key])) shared[key] = before;
+  }
+  return shared as ViewSettings;
+}
+
 export const useExplorer = create<ExplorerState>()((set) => ({
   settings: DEFAULT_VIEW_SETTINGS,
   notices: [],
@@ -60,7 +82,7 @@ export const useExplorer = create<ExplorerState>()((set) => ({
     set((state) => {
       // The UI goes through the same schema as a permalink: an invalid value is refused with a notice.
       const checked = viewSettingsSchema.safeParse({ ...state.settings, ...patch });
-      if (checked.success) return { settings: checked.data };
+      if (checked.success) return { settings: shareUnchanged(state.settings, checked.data) };
       const issue = checked.error.issues[0];
       const notice = makeNotice('warning', `Invalid ${issue?.path.join('.') ?? 'setting'}`, issue?.message ?? 'The value was refused.');
       return { notices: [...state.notices.slice(-4), notice] };

@@ -1,9 +1,11 @@
 // The PCA scatter: every point as one binary-attribute ScatterplotLayer in an OrthographicView,
-// with HTML axes, zoom and pan, hover, click-to-inspect, and rectangle and lasso brushing.
+// with HTML axes, zoom and pan, hover, click-to-inspect, arrow keys, and rectangle and lasso brushing.
+// Picking runs on the CPU (point-index.ts) and the hovered and inspected points are SVG over the canvas,
+// so that a hover draws nothing in WebGL: with software WebGL a frame costs a tenth of a second or more.
 import { OrthographicView } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import DeckGL, { type DeckGLRef } from '@deck.gl/react';
-import { useCallback, useMemo, useRef, useState, type PointerEvent } from 'react';
+import { memo, useCallback, useMemo, useRef, useState, type PointerEvent, type RefObject } from 'react';
 import { createScatterAttributes, DEFAULT_HIGHLIGHT_STYLE, writeScatterAttributes, type HighlightStyle } from './attributes.ts';
 import type { Legend } from './colours.ts';
 import { saveDeckPng } from './export.ts';
@@ -15,16 +17,19 @@ import {
   formatTick,
   fromOrthographicViewState,
   makeFrame,
+  nextPointInDirection,
   niceTicks,
   screenToData,
   toOrthographicViewState,
   visibleData,
 } from './scatter-camera.ts';
+import { createPointIndex } from './point-index.ts';
 import { countSelected, rectangleFromCorners, selectInPolygon, selectInRectangle } from './selection.ts';
 import { Tooltip } from './Tooltip.tsx';
-import type { BrushTool, ScatterCamera, SelectionCallbacks, SelectMode, TooltipContent } from './types.ts';
+import type { BrushTool, Direction, ScatterCamera, SelectionCallbacks, SelectMode, TooltipContent } from './types.ts';
 import { gesturePath, useBrush, type BrushGesture, type BrushShape } from './use-brush.ts';
 import { useElementSize } from './use-element-size.ts';
+import { usePatchKeyboard } from './use-patch-keyboard.ts';
 import { usePatchPicking } from './use-patch-picking.ts';
 
 export interface ScatterViewProps extends SelectionCallbacks {
@@ -54,8 +59,8 @@ export interface ScatterViewProps extends SelectionCallbacks {
 /** Pixels of empty space around the data at zoom 0, so that edge points are not cut in half. */
 const FIT_PADDING = 14;
 const BACKGROUND = '#11151c';
-const INSPECTED_RING: [number, number, number, number] = [255, 255, 255, 255];
-const HOVER_RING: [number, number, number, number] = [255, 255, 255, 170];
+/** A pointer this many pixels from a point's centre is on it: a little more than its radius, to be easy to hit. */
+const PICK_RADIUS_PIXELS = 4;
 
 interface ScatterData {
   length: number;
@@ -84,7 +89,8 @@ export function ScatterView(props: ScatterViewProps) {
   const [tool, setTool] = useState<BrushTool>('pan');
 
   const extent = useMemo(() => dataExtent(xy), [xy]);
-  const camera = props.camera ?? fittedCamera(extent);
+  const fitted = useMemo(() => fittedCamera(extent), [extent]);
+  const camera = props.camera ?? fitted;
   const frame = useMemo(() => makeFrame(camera, extent, width, height, FIT_PADDING), [camera, extent, width, height]);
 
   // Geometry is uploaded once per xy; a brush or recolour swaps only the colour and radius wrappers.
@@ -104,30 +110,8 @@ export function ScatterView(props: ScatterViewProps) {
   }, [colours, selection, buffers, style]);
   const selectedCount = useMemo(() => countSelected(selection), [selection]);
 
-  const layers = useMemo(() => {
-    const pointAt = (index: number): [number, number] => [xy[2 * index], xy[2 * index + 1]];
-    const colourAt = (index: number): [number, number, number, number] => [
-      colours[4 * index],
-      colours[4 * index + 1],
-      colours[4 * index + 2],
-      255,
-    ];
-    const marker = (id: string, index: number | null, radius: number, ring: [number, number, number, number], lineWidth: number) =>
-      new ScatterplotLayer<number>({
-        id,
-        data: index === null || index >= count ? [] : [index],
-        getPosition: pointAt,
-        getFillColor: colourAt,
-        getLineColor: ring,
-        getRadius: radius,
-        radiusUnits: 'pixels',
-        stroked: true,
-        lineWidthUnits: 'pixels',
-        getLineWidth: lineWidth,
-        updateTriggers: { getPosition: xy, getFillColor: colours },
-        parameters: { depthCompare: 'always', depthWriteEnabled: false },
-      });
-    return [
+  const layers = useMemo(
+    () => [
       new ScatterplotLayer({
         id: 'points',
         data: {
@@ -138,19 +122,22 @@ export function ScatterView(props: ScatterViewProps) {
         dataComparator: sameScatterGeometry,
         updateTriggers: { getFillColor: styled.version, getRadius: styled.version },
         radiusUnits: 'pixels',
-        pickable: true,
         // A flat plot: later points draw over earlier ones, no depth test between equal-depth points.
         parameters: { depthCompare: 'always', depthWriteEnabled: false },
       }),
-      marker('hovered', hoveredPatch, 6, HOVER_RING, 1.5),
-      marker('inspected', selectedPatch, 7, INSPECTED_RING, 2.5),
-    ];
-  }, [count, positions, styled, xy, colours, hoveredPatch, selectedPatch]);
+    ],
+    [count, positions, styled],
+  );
 
   const view = useMemo(() => new OrthographicView({ id: 'scatter', flipY: false }), []);
   const controller = useMemo(
     () => ({ dragPan: tool === 'pan', dragRotate: false, touchRotate: false, doubleClickZoom: false, keyboard: false }),
     [tool],
+  );
+  const viewState = useMemo(() => toOrthographicViewState(frame), [frame]);
+  const onViewStateChange = useCallback(
+    (next: Parameters<typeof fromOrthographicViewState>[1]) => onCameraChange(fromOrthographicViewState(frame, next)),
+    [frame, onCameraChange],
   );
 
   const onBrushEnd = useCallback(
@@ -171,11 +158,42 @@ export function ScatterView(props: ScatterViewProps) {
   );
   const brush = useBrush(shapeFor, onBrushEnd);
 
-  const { hover, onHover, onPointerLeave, onClick } = usePatchPicking('points', onPickPatch, onHoverPatch);
+  const pointIndex = useMemo(() => createPointIndex(xy), [xy]);
+  const pick = useCallback(
+    (px: number, py: number) => {
+      const [x, y] = screenToData(frame, px, py);
+      const [x1, y1] = screenToData(frame, px + PICK_RADIUS_PIXELS, py - PICK_RADIUS_PIXELS);
+      return pointIndex.nearest(x, y, x1 - x, y1 - y);
+    },
+    [frame, pointIndex],
+  );
+  const picking = usePatchPicking(pick, onPickPatch, onHoverPatch);
+
+  const positionOf = useCallback(
+    (index: number): [number, number] | null => {
+      const [px, py] = dataToScreen(frame, xy[2 * index], xy[2 * index + 1]);
+      return px >= 0 && py >= 0 && px <= width && py <= height ? [px, py] : null;
+    },
+    [frame, xy, width, height],
+  );
+  const neighbour = useCallback(
+    (index: number, direction: Direction) => nextPointInDirection(frame, xy, index, direction),
+    [frame, xy],
+  );
+  const keyboard = usePatchKeyboard({
+    count,
+    start: () => selectedPatch ?? hoveredPatch ?? pick(width / 2, height / 2) ?? (count > 0 ? 0 : null),
+    neighbour,
+    positionOf,
+    reveal: (index) => onCameraChange({ ...camera, x: xy[2 * index], y: xy[2 * index + 1] }),
+    onPickPatch,
+    onHoverPatch,
+    describe: props.describe,
+  });
 
   const exportPng = useCallback(
     () =>
-      saveDeckPng(deckRef.current?.deck, `${props.fileName ?? 'pca-scatter'}.png`, BACKGROUND, [
+      saveDeckPng([deckRef.current?.deck], `${props.fileName ?? 'pca-scatter'}.png`, BACKGROUND, [
         { text: props.xTitle, x: width / 2, y: height - 8, align: 'center' },
         { text: props.yTitle, x: 16, y: height / 2, align: 'center', rotate: true },
       ]),
@@ -185,7 +203,15 @@ export function ScatterView(props: ScatterViewProps) {
   const visible = visibleData(frame);
   const xTicks = niceTicks(visible.xMin, visible.xMax, Math.max(2, Math.floor(width / 90)));
   const yTicks = niceTicks(visible.yMin, visible.yMax, Math.max(2, Math.floor(height / 60)));
-  const tooltip = hover && props.describe ? props.describe(hover.index) : null;
+  const shownHover = keyboard.hover ?? picking.hover;
+  const tooltip = shownHover && props.describe ? props.describe(shownHover.index) : null;
+  const marker = (index: number | null) => {
+    if (index === null || index >= count) return null;
+    const [cx, cy] = dataToScreen(frame, xy[2 * index], xy[2 * index + 1]);
+    return { cx, cy, fill: `rgb(${colours[4 * index]}, ${colours[4 * index + 1]}, ${colours[4 * index + 2]})` };
+  };
+  const hoveredMarker = marker(hoveredPatch);
+  const inspectedMarker = marker(selectedPatch);
 
   return (
     <section className="lv-view lv-scatter" aria-label="PCA scatter view">
@@ -232,18 +258,25 @@ export function ScatterView(props: ScatterViewProps) {
         </div>
         <div
           ref={canvasBox}
-          className={`lv-canvas${tool === 'pan' ? '' : ' lv-brushing'}`}
+          className={`lv-canvas${tool === 'pan' ? '' : ' lv-brushing'}${picking.hover ? ' lv-over-patch' : ''}`}
           role="img"
           aria-label="PCA scatter"
           data-point-count={count}
           data-selected-count={selectedCount}
           data-highlighted-count={styled.highlighted}
           data-inspected-patch={selectedPatch ?? ''}
-          onPointerDown={brush.onPointerDown}
-          onPointerMove={brush.onPointerMove}
+          onPointerDown={(event) => {
+            picking.onPointerDown(event);
+            brush.onPointerDown(event);
+          }}
+          onPointerMove={(event) => {
+            picking.onPointerMove(event);
+            brush.onPointerMove(event);
+          }}
           onPointerUp={brush.onPointerUp}
           onPointerCancel={brush.onPointerCancel}
-          onPointerLeave={onPointerLeave}
+          onPointerLeave={picking.onPointerLeave}
+          onClick={picking.onClick}
         >
           <svg className="lv-grid" width={width} height={height} aria-hidden="true">
             {xTicks.map((tick) => {
@@ -255,25 +288,29 @@ export function ScatterView(props: ScatterViewProps) {
               return <line key={`y${tick}`} x1={0} x2={width} y1={y} y2={y} />;
             })}
           </svg>
-          {width > 0 && (
-            <DeckGL
-              ref={deckRef}
-              views={view}
-              viewState={toOrthographicViewState(frame)}
-              onViewStateChange={({ viewState }) => onCameraChange(fromOrthographicViewState(frame, viewState))}
-              controller={controller}
-              layers={layers}
-              onHover={onHover}
-              onClick={onClick}
-              getCursor={({ isDragging, isHovering }) => (tool !== 'pan' ? 'crosshair' : isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab')}
-            />
-          )}
+          {width > 0 && <ScatterDeck deckRef={deckRef} view={view} viewState={viewState} layers={layers} controller={controller} onViewStateChange={onViewStateChange} />}
+          <svg className="lv-markers" width={width} height={height} aria-hidden="true">
+            {hoveredMarker && <circle className="lv-marker-hover" cx={hoveredMarker.cx} cy={hoveredMarker.cy} r={6} fill={hoveredMarker.fill} />}
+            {inspectedMarker && <circle className="lv-marker-inspected" cx={inspectedMarker.cx} cy={inspectedMarker.cy} r={7} fill={inspectedMarker.fill} />}
+          </svg>
           {brush.gesture && (
             <svg className="lv-brush" width={width} height={height} aria-hidden="true">
               <path d={gesturePath(brush.gesture)} />
             </svg>
           )}
-          {tooltip && hover && !brush.gesture && <Tooltip content={tooltip} x={hover.x} y={hover.y} width={width} height={height} />}
+          {tooltip && shownHover && !brush.gesture && <Tooltip content={tooltip} x={shownHover.x} y={shownHover.y} width={width} height={height} />}
+        </div>
+        <div
+          className="lv-keys"
+          tabIndex={0}
+          role="application"
+          aria-label="Scatter points: arrow keys move between points, Enter inspects, Escape leaves"
+          onKeyDown={keyboard.onKeyDown}
+          onBlur={keyboard.onBlur}
+        >
+          <span className="lv-visually-hidden" aria-live="polite">
+            {keyboard.announcement}
+          </span>
         </div>
         <div className="lv-axis lv-axis-x" aria-hidden="true">
           {xTicks.map((tick) => (
@@ -288,3 +325,26 @@ export function ScatterView(props: ScatterViewProps) {
     </section>
   );
 }
+
+interface ScatterDeckProps {
+  deckRef: RefObject<DeckGLRef | null>;
+  view: OrthographicView;
+  viewState: ReturnType<typeof toOrthographicViewState>;
+  layers: ScatterplotLayer[];
+  controller: Record<string, boolean>;
+  onViewStateChange: (viewState: Parameters<typeof fromOrthographicViewState>[1]) => void;
+}
+
+/** The deck, re-rendered only when its own props change: a hover or a tooltip never reaches deck.gl. */
+const ScatterDeck = memo(function ScatterDeck({ deckRef, view, viewState, layers, controller, onViewStateChange }: ScatterDeckProps) {
+  return (
+    <DeckGL
+      ref={deckRef}
+      views={view}
+      viewState={viewState}
+      onViewStateChange={({ viewState: next }) => onViewStateChange(next as Parameters<typeof fromOrthographicViewState>[1])}
+      controller={controller}
+      layers={layers}
+    />
+  );
+});

@@ -152,19 +152,20 @@ export interface PngCaption {
 }
 
 /**
- * A PNG of a WebGL canvas on an opaque background, with optional text drawn on top (axis titles, a date):
- * the canvas itself is transparent where nothing was drawn, and HTML overlays are not in it.
+ * A PNG of WebGL canvases stacked in order (the first at the bottom) on an opaque background, with optional text
+ * drawn on top (axis titles, a date): the canvases are transparent where nothing was drawn, and HTML overlays are not in them.
  */
-export async function canvasToPng(canvas: HTMLCanvasElement, background: string, captions: readonly PngCaption[] = []): Promise<Blob> {
+export async function canvasToPng(canvases: readonly HTMLCanvasElement[], background: string, captions: readonly PngCaption[] = []): Promise<Blob> {
+  const [base] = canvases;
   const out = document.createElement('canvas');
-  out.width = canvas.width;
-  out.height = canvas.height;
+  out.width = base.width;
+  out.height = base.height;
   const context = out.getContext('2d');
   if (!context) throw new Error('no 2D canvas context for the PNG export');
   context.fillStyle = background;
   context.fillRect(0, 0, out.width, out.height);
-  context.drawImage(canvas, 0, 0);
-  const scale = canvas.width / Math.max(1, canvas.clientWidth || canvas.width);
+  for (const canvas of canvases) context.drawImage(canvas, 0, 0);
+  const scale = base.width / Math.max(1, base.clientWidth || base.width);
   context.fillStyle = '#d7dde8';
   context.font = `${Math.round(12 * scale)}px system-ui, sans-serif`;
   for (const caption of captions) {
@@ -180,11 +181,15 @@ export async function canvasToPng(canvas: HTMLCanvasElement, background: string,
   );
 }
 
-/** Saves what `deck` shows as `fileName`, drawn on `background` with `captions`; nothing while it has no canvas yet. */
-export async function saveDeckPng(deck: Deck | undefined, fileName: string, background: string, captions: readonly PngCaption[] = []): Promise<void> {
-  const canvas = deck?.getCanvas();
-  if (!deck || !canvas) return;
-  // Draw now so that the drawing buffer holds this frame when it is read.
-  deck.redraw('export');
-  saveFile(fileName, await canvasToPng(canvas, background, captions));
+/** Saves what `decks` show, stacked in order, as `fileName` on `background` with `captions`; nothing while one has no canvas yet. */
+export async function saveDeckPng(decks: readonly (Deck | undefined)[], fileName: string, background: string, captions: readonly PngCaption[] = []): Promise<void> {
+  const canvases: HTMLCanvasElement[] = [];
+  for (const deck of decks) {
+    const canvas = deck?.getCanvas();
+    if (!deck || !canvas) return;
+    // Draw now so that the drawing buffer holds this frame when it is read.
+    deck.redraw('export');
+    canvases.push(canvas);
+  }
+  if (canvases.length > 0) saveFile(fileName, await canvasToPng(canvases, background, captions));
 }

@@ -136,12 +136,21 @@ export function basemapFromTopology(topology: WorldTopology): Basemap {
   return { coastlines, borders };
 }
 
-let basemapPromise: Promise<Basemap> | null = null;
+/** 'coarse' is Natural Earth 1:110m, enough for the whole globe; 'fine' is 1:50m, for a camera close in. */
+export type BasemapDetail = 'coarse' | 'fine';
 
-/** Natural Earth 1:50m, loaded on first use as a chunk of the app's own bundle: no request leaves the app. */
-export function loadBasemap(): Promise<Basemap> {
-  basemapPromise ??= import('world-atlas/countries-50m.json').then((module) =>
-    basemapFromTopology(module.default as unknown as WorldTopology),
-  );
-  return basemapPromise;
+const basemapPromises = new Map<BasemapDetail, Promise<Basemap>>();
+
+/**
+ * Natural Earth at `detail`, loaded on first use as a chunk of the app's own bundle: no request leaves the app.
+ * With software WebGL every line segment costs time in each frame, and 1:50m has ten times as many as 1:110m.
+ */
+export function loadBasemap(detail: BasemapDetail): Promise<Basemap> {
+  let promise = basemapPromises.get(detail);
+  if (!promise) {
+    const topology = detail === 'fine' ? import('world-atlas/countries-50m.json') : import('world-atlas/countries-110m.json');
+    promise = topology.then((module) => basemapFromTopology(module.default as unknown as WorldTopology));
+    basemapPromises.set(detail, promise);
+  }
+  return promise;
 }

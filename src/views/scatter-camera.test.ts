@@ -5,6 +5,7 @@ import {
   fittedCamera,
   fromOrthographicViewState,
   makeFrame,
+  nextPointInDirection,
   niceTicks,
   screenToData,
   toOrthographicViewState,
@@ -52,5 +53,25 @@ describe('niceTicks', () => {
     expect(niceTicks(-23, 47, 6)).toEqual([-20, -10, 0, 10, 20, 30, 40]);
     expect(niceTicks(0.1, 0.35, 5)).toEqual([0.1, 0.15, 0.2, 0.25, 0.3, 0.35]);
     expect(niceTicks(5, 5)).toEqual([]);
+  });
+});
+
+describe('nextPointInDirection', () => {
+  // Zoom 0 on base zooms 0: one data unit is one pixel, so data (x, y) is drawn at (100 + x, 100 - y).
+  const frame = { camera: { x: 0, y: 0, zoom: 0 }, width: 200, height: 200, baseZoomX: 0, baseZoomY: 0 };
+  // 0 at the centre; 1 right; 2 further right but in line; 3 up and a little right; 4 left; 5 down-right at 45+ degrees.
+  const xy = new Float32Array([0, 0, 10, 2, 30, 0, 3, 20, -8, 0, 10, -12]);
+
+  it('steps to the nearest point within 45 degrees of the arrow, counting sideways distance twice', () => {
+    expect(nextPointInDirection(frame, xy, 0, 'right')).toBe(1);
+    expect(nextPointInDirection(frame, xy, 0, 'left')).toBe(4);
+    expect(nextPointInDirection(frame, xy, 0, 'up')).toBe(3);
+    expect(nextPointInDirection(frame, xy, 1, 'right')).toBe(2);
+  });
+
+  it('finds nothing past the edge, and skips points more than 45 degrees off the arrow', () => {
+    expect(nextPointInDirection(frame, xy, 2, 'right')).toBeNull();
+    // Point 5 is 10 right and 12 down of 0: more down than right, so not to the right, and below.
+    expect(nextPointInDirection(frame, xy, 0, 'down')).toBe(5);
   });
 });

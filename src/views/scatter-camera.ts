@@ -2,7 +2,7 @@
 // turns it into deck.gl's OrthographicView state with separate x and y scales, since PC1 and a concept score can
 // differ in range by orders of magnitude.
 import type { Rectangle } from './selection.ts';
-import type { ScatterCamera } from './types.ts';
+import type { Direction, ScatterCamera } from './types.ts';
 
 export interface ScatterFrame {
   /** Camera plus the canvas size and the base scale that makes zoom 0 fit the data. */
@@ -123,4 +123,24 @@ export function formatTick(value: number): string {
   const magnitude = Math.abs(value);
   if (magnitude !== 0 && (magnitude >= 1e5 || magnitude < 1e-3)) return value.toExponential(1);
   return String(Number(value.toPrecision(6)));
+}
+
+/**
+ * The point nearest `index` on screen in `direction`: among those within 45 degrees of it, the one with the least
+ * distance, counting sideways distance twice so that a step goes straight where it can. Null at an edge.
+ */
+export function nextPointInDirection(frame: ScatterFrame, xy: Float32Array, index: number, direction: Direction): number | null {
+  const [x0, y0] = dataToScreen(frame, xy[2 * index], xy[2 * index + 1]);
+  let best: number | null = null;
+  let bestScore = Infinity;
+  for (let i = 0; i < xy.length >> 1; i++) {
+    if (i === index) continue;
+    const [x, y] = dataToScreen(frame, xy[2 * i], xy[2 * i + 1]);
+    const ahead = direction === 'right' ? x - x0 : direction === 'left' ? x0 - x : direction === 'down' ? y - y0 : y0 - y;
+    const aside = direction === 'right' || direction === 'left' ? Math.abs(y - y0) : Math.abs(x - x0);
+    if (!(ahead > 0) || aside > ahead) continue;
+    const score = ahead * ahead + 4 * aside * aside;
+    if (score < bestScore) [best, bestScore] = [i, score];
+  }
+  return best;
 }

@@ -9,6 +9,9 @@ export type ColourMode = 'label' | 'prediction' | 'outcome' | 'probability' | 'p
 /** How a new selection combines with the old one: shift held while brushing adds. */
 export type SelectMode = 'replace' | 'add';
 
+/** An arrow key's direction on screen, for stepping from patch to patch. */
+export type Direction = 'up' | 'down' | 'left' | 'right';
+
 /** Which gesture a drag on the scatter makes. */
 export type BrushTool = 'pan' | 'rectangle' | 'lasso';
 
@@ -36,6 +39,8 @@ export interface RegionOutline {
   label: string;
   rings: readonly LonLatRing[];
   colour: Rgba;
+  /** A translucent tint of the region over the cells, e.g. the test band; none without it. */
+  fill?: Rgba;
 }
 
 /** What a tooltip shows for one point. */

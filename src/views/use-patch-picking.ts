@@ -1,7 +1,7 @@
-// Hover, tooltip position and click for the points of one deck.gl layer: shared by both views, so that
-// a hover in either one reaches the store the same way (and only when the patch under the pointer changes).
-import type { PickingInfo } from '@deck.gl/core';
-import { useCallback, useRef, useState } from 'react';
+// Hover, tooltip position and click for the patches of one view, picked on the CPU (point-index.ts) from the
+// pointer's place in the element: shared by both views, so that a hover in either one reaches the store the same
+// way (and only when the patch under the pointer changes). No WebGL drawing or read-back happens on a hover.
+import { useCallback, useRef, useState, type MouseEvent, type PointerEvent } from 'react';
 
 export interface HoverState {
   index: number;
@@ -9,30 +9,60 @@ export interface HoverState {
   y: number;
 }
 
-export function usePatchPicking(layerId: string, onPickPatch: (index: number | null) => void, onHoverPatch?: (index: number | null) => void) {
+/** A press that moves more than this many pixels before its release is a drag (a pan or a brush), not a click. */
+const CLICK_SLOP_PIXELS = 4;
+
+function local(event: MouseEvent<HTMLElement>): [number, number] {
+  const box = event.currentTarget.getBoundingClientRect();
+  return [event.clientX - box.left, event.clientY - box.top];
+}
+
+/** `pick` says which patch is drawn at (x, y), in pixels of the element the handlers are on; null for none. */
+export function usePatchPicking(
+  pick: (x: number, y: number) => number | null,
+  onPickPatch: (index: number | null) => void,
+  onHoverPatch?: (index: number | null) => void,
+) {
   const [hover, setHover] = useState<HoverState | null>(null);
   const lastHovered = useRef<number | null>(null);
-  const patchOf = useCallback((info: PickingInfo) => (info.layer?.id === layerId && info.index >= 0 ? info.index : null), [layerId]);
+  const pressedAt = useRef<[number, number] | null>(null);
 
-  const onHover = useCallback(
-    (info: PickingInfo) => {
-      const index = patchOf(info);
-      setHover(index === null ? null : { index, x: info.x, y: info.y });
-      if (index !== lastHovered.current) {
-        lastHovered.current = index;
-        onHoverPatch?.(index);
-      }
+  const report = useCallback(
+    (index: number | null) => {
+      if (index === lastHovered.current) return;
+      lastHovered.current = index;
+      onHoverPatch?.(index);
     },
-    [patchOf, onHoverPatch],
+    [onHoverPatch],
+  );
+  const onPointerMove = useCallback(
+    (event: PointerEvent<HTMLElement>) => {
+      // While a button is down the pointer pans or brushes: no tooltip follows it.
+      if (event.buttons !== 0) return;
+      const [x, y] = local(event);
+      const index = pick(x, y);
+      setHover(index === null ? null : { index, x, y });
+      report(index);
+    },
+    [pick, report],
   );
   const onPointerLeave = useCallback(() => {
     setHover(null);
-    if (lastHovered.current !== null) {
-      lastHovered.current = null;
-      onHoverPatch?.(null);
-    }
-  }, [onHoverPatch]);
-  const onClick = useCallback((info: PickingInfo) => onPickPatch(patchOf(info)), [patchOf, onPickPatch]);
+    report(null);
+  }, [report]);
+  const onPointerDown = useCallback((event: PointerEvent<HTMLElement>) => {
+    pressedAt.current = local(event);
+  }, []);
+  const onClick = useCallback(
+    (event: MouseEvent<HTMLElement>) => {
+      const [x, y] = local(event);
+      const start = pressedAt.current;
+      pressedAt.current = null;
+      if (start && Math.hypot(x - start[0], y - start[1]) > CLICK_SLOP_PIXELS) return;
+      onPickPatch(pick(x, y));
+    },
+    [pick, onPickPatch],
+  );
 
-  return { hover, onHover, onPointerLeave, onClick };
+  return { hover, onPointerMove, onPointerLeave, onPointerDown, onClick };
 }
