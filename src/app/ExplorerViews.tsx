@@ -67,7 +67,8 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
   }, [result, settings.xAxis, settings.yAxis]);
 
   const { colours, legend } = useMemo(
-    () => computeColours({ mode: settings.colourBy, table: result.table, pcIndex: settings.colourPc - 1 }),
+    // Counted apart for the test set, as the metrics beside the views are.
+    () => computeColours({ mode: settings.colourBy, table: result.table, pcIndex: settings.colourPc - 1, testMask: result.isTest }),
     [result, settings.colourBy, settings.colourPc],
   );
 

@@ -49,6 +49,19 @@ describe('computeColours', () => {
     expect(legend.items.map((item) => item.count)).toEqual([1, 1, 1, 1]);
   });
 
+  it('counts the test set apart when given its mask, so that the legend can match the test-set metrics', () => {
+    // Outcomes: TP, FP, FN, TN, TP, TN; the test rows are 0, 2 and 3.
+    const { legend } = computeColours({
+      mode: 'outcome',
+      table: table({ count: 6, labels: new Uint8Array([1, 0, 1, 0, 1, 0]), predictions: new Uint8Array([1, 1, 0, 0, 1, 0]) }),
+      testMask: new Uint8Array([1, 0, 1, 1, 0, 0]),
+    });
+    // Correct negative, correct positive, false positive, false negative.
+    expect(legend.items.map((item) => [item.count, item.testCount])).toEqual([[2, 1], [2, 1], [1, 0], [1, 1]]);
+    const labels = computeColours({ mode: 'label', table: table({ count: 3, labels: new Uint8Array([0, 1, 7]) }), testMask: new Uint8Array([0, 1, 1]) }).legend;
+    expect(labels.items.map((item) => [item.label, item.count, item.testCount])).toEqual([['Sea', 1, 0], ['Land', 1, 1], ['unknown class', 1, 1]]);
+  });
+
   it('counts nested classes as positive from a chosen class', () => {
     const { legend } = computeColours({
       mode: 'outcome',

@@ -7,6 +7,8 @@ export interface LegendItem {
   colour: Rgba;
   /** Points of this class, for categorical legends. */
   count?: number;
+  /** Of `count`, the points in the test set, when the request named it (the rest are training points). */
+  testCount?: number;
 }
 
 export interface CategoricalLegend {
@@ -42,6 +44,8 @@ export interface ColourRequest {
   pcIndex?: number;
   /** In 'outcome' mode a label counts as positive when label >= this class (1 for land/sea; 2 for "p90 or above"). */
   positiveFromClass?: number;
+  /** 1 per test point: categorical legends then count the test set and the training set apart. */
+  testMask?: Uint8Array;
 }
 
 export interface ColourResult {
@@ -125,27 +129,41 @@ function missingLegend(title: string, what: string): CategoricalLegend {
   return { kind: 'categorical', title, items: [{ label: `no ${what} yet`, colour: MISSING_COLOUR }] };
 }
 
+/** Counts per class, of all points and of the test points when `testMask` is given. */
+class ClassCounts {
+  readonly all: number[];
+  readonly test: number[] | null;
+  constructor(classes: number, testMask: Uint8Array | undefined) {
+    this.all = new Array<number>(classes).fill(0);
+    this.test = testMask ? new Array<number>(classes).fill(0) : null;
+  }
+  add(k: number, isTest: boolean): void {
+    this.all[k]++;
+    if (this.test && isTest) this.test[k]++;
+  }
+  item(k: number, label: string, colour: Rgba): LegendItem {
+    return { label, colour, count: this.all[k], ...(this.test ? { testCount: this.test[k] } : {}) };
+  }
+}
+
 function colourClasses(
   classes: Uint8Array,
   count: number,
   scheme: ClassScheme,
   title: string,
   out: Uint8Array,
+  testMask: Uint8Array | undefined,
 ): CategoricalLegend {
-  const counts = new Array<number>(scheme.colours.length).fill(0);
-  let missing = 0;
+  const known = scheme.colours.length;
+  // The last count is the points of no known class.
+  const counts = new ClassCounts(known + 1, testMask);
   for (let i = 0; i < count; i++) {
     const k = classes[i];
-    if (k < scheme.colours.length) {
-      fill(out, i, scheme.colours[k]);
-      counts[k]++;
-    } else {
-      fill(out, i, MISSING_COLOUR);
-      missing++;
-    }
+    fill(out, i, k < known ? scheme.colours[k] : MISSING_COLOUR);
+    counts.add(Math.min(k, known), testMask?.[i] === 1);
   }
-  const items: LegendItem[] = scheme.names.map((label, k) => ({ label, colour: scheme.colours[k], count: counts[k] }));
-  if (missing > 0) items.push({ label: 'unknown class', colour: MISSING_COLOUR, count: missing });
+  const items = scheme.names.map((label, k) => counts.item(k, label, scheme.colours[k]));
+  if (counts.all[known] > 0) items.push(counts.item(known, 'unknown class', MISSING_COLOUR));
   return { kind: 'categorical', title, items };
 }
 
@@ -155,20 +173,17 @@ function colourOutcomes(
   count: number,
   positiveFromClass: number,
   out: Uint8Array,
+  testMask: Uint8Array | undefined,
 ): CategoricalLegend {
-  const counts = [0, 0, 0, 0];
+  const counts = new ClassCounts(4, testMask);
   for (let i = 0; i < count; i++) {
     const actual = labels[i] >= positiveFromClass;
     const predicted = predictions[i] >= 1;
     const outcome = actual === predicted ? (actual ? 1 : 0) : predicted ? 2 : 3;
     fill(out, i, OUTCOME_SCHEME.colours[outcome]);
-    counts[outcome]++;
+    counts.add(outcome, testMask?.[i] === 1);
   }
-  return {
-    kind: 'categorical',
-    title: 'Outcome',
-    items: OUTCOME_SCHEME.names.map((label, k) => ({ label, colour: OUTCOME_SCHEME.colours[k], count: counts[k] })),
-  };
+  return { kind: 'categorical', title: 'Outcome', items: OUTCOME_SCHEME.names.map((label, k) => counts.item(k, label, OUTCOME_SCHEME.colours[k])) };
 }
 
 /** Colours values with a ramp over [low, high]; NaN gets the missing colour. */
@@ -247,15 +262,15 @@ export function computeColours(request: ColourRequest, out?: Uint8Array): Colour
   switch (mode) {
     case 'label':
       if (!table.labels) break;
-      return { colours, legend: colourClasses(table.labels, count, scheme, 'Label', colours) };
+      return { colours, legend: colourClasses(table.labels, count, scheme, 'Label', colours, request.testMask) };
     case 'prediction':
       if (!table.predictions) break;
-      return { colours, legend: colourClasses(table.predictions, count, scheme, 'Prediction', colours) };
+      return { colours, legend: colourClasses(table.predictions, count, scheme, 'Prediction', colours, request.testMask) };
     case 'outcome':
       if (!table.labels || !table.predictions) break;
       return {
         colours,
-        legend: colourOutcomes(table.labels, table.predictions, count, request.positiveFromClass ?? 1, colours),
+        legend: colourOutcomes(table.labels, table.predictions, count, request.positiveFromClass ?? 1, colours, request.testMask),
       };
     case 'probability':
       if (!table.probabilities) break;
