@@ -79,7 +79,7 @@ export function App() {
     const fromStore = state.settings.latents !== null;
     const model = fromStore ? null : models.find((entry) => entry.id === state.settings.modelId);
     if (model === undefined) {
-      state.notify('error', 'No model', `The model ${state.settings.modelId ?? '(none)'} is not in models/; pick one from the list.`);
+      state.notify('error', 'No model', `The model ${state.settings.modelId ?? '(none)'} is not in models/; pick one from the list.`, { topic: 'link' });
       return;
     }
     if (model?.unusable) {
@@ -119,7 +119,7 @@ export function App() {
       try {
         selection = decodeSelection(latest.settings.selection, next.table.count);
       } catch (error) {
-        latest.notify('warning', 'Selection ignored', describeError(error));
+        latest.notify('warning', 'Selection ignored', describeError(error), { topic: 'link' });
         latest.updateSettings({ selection: '' });
       }
       if (latest.settings.selectedPatch !== null && latest.settings.selectedPatch >= next.table.count) latest.updateSettings({ selectedPatch: null });
@@ -260,14 +260,14 @@ export function App() {
             const link = permalink();
             navigator.clipboard
               .writeText(link)
-              .then(() => notify('info', 'Link copied', link))
+              // The link itself is in the address bar and on the clipboard: the notice only confirms, and goes.
+              .then(() => notify('info', 'Link copied', 'The link to this view is on the clipboard.', { transient: true }))
               .catch(() => notify('info', 'Copy this link', link));
           }}
         >
           Copy link
         </button>
       </header>
-      <Notices />
       <div className="app-body">
         <SetupPanel
           summary={summary}
@@ -290,6 +290,7 @@ export function App() {
             <SweepPanel onRun={() => void sweepRunner.run()} onCancel={sweepRunner.cancel} onOpen={openSweepCell} />
           ) : (
             <div className="main-views">
+              <Notices />
               {/* One grid row for the encoder's readiness and the run's progress. */}
               <div className="run-status">
                 {latents === null && <EncoderReadiness encoder={workers.source} model={model} gridWidth={summary?.era5?.width ?? null} />}

@@ -8,7 +8,8 @@ export function startUrlSync(): () => void {
   const { settings, notices } = queryToSettings(openingQuery());
   const store = useExplorer.getState();
   store.replaceSettings(settings);
-  for (const notice of notices) store.notify('warning', 'Part of the link was ignored', notice);
+  // One notice for the whole link, however many of its fields were bad.
+  for (const notice of notices) store.notify('warning', 'Part of the link was ignored', notice, { topic: 'link' });
 
   let written = openingQuery();
   return useExplorer.subscribe((state, previous) => {

@@ -1,7 +1,7 @@
 // The one zustand store. `settings` is what a permalink carries; everything else is derived or transient.
 // Views subscribe to the slices they use (useExplorer(selector)), so a brush does not re-render the set-up panel.
 import { create } from 'zustand';
-import { makeNotice, type Notice, type NoticeKind } from './notices.ts';
+import { addNotice, makeNotice, NOTICES_KEPT, type Notice, type NoticeKind, type NoticeOptions } from './notices.ts';
 import type { ExplorerResult } from './result.ts';
 import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type ViewSettings } from './view-settings.ts';
 
@@ -37,7 +37,7 @@ export interface ExplorerState {
 
   updateSettings(patch: Partial<ViewSettings>): void;
   replaceSettings(settings: ViewSettings): void;
-  notify(kind: NoticeKind, title: string, text: string): void;
+  notify(kind: NoticeKind, title: string, text: string, options?: NoticeOptions): void;
   dismissNotice(id: number): void;
   setRunStatus(status: RunStatus): void;
   setStages(stages: StageProgress[]): void;
@@ -85,16 +85,10 @@ export const useExplorer = create<ExplorerState>()((set) => ({
       if (checked.success) return { settings: shareUnchanged(state.settings, checked.data) };
       const issue = checked.error.issues[0];
       const notice = makeNotice('warning', `Invalid ${issue?.path.join('.') ?? 'setting'}`, issue?.message ?? 'The value was refused.');
-      return { notices: [...state.notices.slice(-4), notice] };
+      return { notices: [...state.notices, notice].slice(-NOTICES_KEPT) };
     }),
   replaceSettings: (settings) => set({ settings }),
-  notify: (kind, title, text) =>
-    set((state) => ({
-      // The same message twice in a row is shown once.
-      notices: state.notices.some((notice) => notice.title === title && notice.text === text)
-        ? state.notices
-        : [...state.notices.slice(-4), makeNotice(kind, title, text)],
-    })),
+  notify: (kind, title, text, options) => set((state) => ({ notices: addNotice(state.notices, kind, title, text, options) })),
   dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) })),
   setRunStatus: (runStatus) => set({ runStatus }),
   setStages: (stages) => set({ stages }),

@@ -90,7 +90,7 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
     const choice = featureChoicesOf(fitted).find((entry) => entry.shown.id === id);
     const store = useExplorer.getState();
     if (!choice) {
-      store.notify('warning', 'Features not shown', `The link shows the features "${id}", which this comparison did not fit; showing the model's.`);
+      store.notify('warning', 'Features not shown', `The link shows the features "${id}", which this comparison did not fit; showing the model's.`, { topic: 'link' });
       store.updateSettings({ shownFeatures: MODEL_FEATURES.id });
       return;
     }
