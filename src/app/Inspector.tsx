@@ -1,6 +1,6 @@
 // The inspector of one patch: where it is, what the probe made of it, its inputs at both steps,
 // and its nearest neighbours in latent space with where they are on the globe.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { greatCircleKm } from '../data/geometry.ts';
 import { useExplorer } from '../state/store.ts';
 import type { ExplorerResult } from '../state/result.ts';
@@ -27,6 +27,20 @@ export function Inspector({ result, index, findNeighbours }: { result: ExplorerR
   const [neighbourError, setNeighbourError] = useState<string | null>(null);
   const { table } = result;
   const { landFraction, era5 } = result.studyTime;
+  const section = useRef<HTMLElement>(null);
+
+  // A new patch brings the inspector into view in its scrolling panel, as little as it takes to show its top part,
+  // so that the list it was picked from stays in sight where it can.
+  useEffect(() => {
+    const element = section.current;
+    const panel = element?.closest('.side-panel');
+    if (!element || !panel) return;
+    const box = element.getBoundingClientRect();
+    const view = panel.getBoundingClientRect();
+    const wanted = Math.min(box.height, 0.6 * view.height);
+    if (box.top < view.top) panel.scrollBy({ top: box.top - view.top, behavior: 'smooth' });
+    else if (box.top + wanted > view.bottom) panel.scrollBy({ top: box.top + wanted - view.bottom, behavior: 'smooth' });
+  }, [index]);
 
   useEffect(() => {
     let current = true;
@@ -54,7 +68,7 @@ export function Inspector({ result, index, findNeighbours }: { result: ExplorerR
   const correct = table.labels?.[index] === table.predictions?.[index];
 
   return (
-    <section className="panel-section inspector" aria-label="Inspector">
+    <section ref={section} className="panel-section inspector" aria-label="Inspector">
       <h2>Patch {index}</h2>
       <dl className="kv">
         <dt>Centre</dt>
@@ -97,8 +111,10 @@ export function Inspector({ result, index, findNeighbours }: { result: ExplorerR
         <ul className="mis-list" aria-label="Nearest neighbours">
           {neighbours.map((neighbour) => (
             <li key={neighbour.row}>
-              <button type="button" aria-label={`Inspect neighbour ${neighbour.row}`} onClick={() => updateSettings({ selectedPatch: neighbour.row })}>
-                <span>{formatPlace(result.centreLat[neighbour.row], result.centreLon[neighbour.row])}</span>
+              <button type="button" title="Inspect this neighbour" data-patch={neighbour.row} onClick={() => updateSettings({ selectedPatch: neighbour.row })}>
+                <span>
+                  Patch {neighbour.row} · {formatPlace(result.centreLat[neighbour.row], result.centreLon[neighbour.row])}
+                </span>
                 <span>
                   {neighbour.km.toFixed(0)} km · d={neighbour.latentDistance.toFixed(2)}
                 </span>

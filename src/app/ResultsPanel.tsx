@@ -1,6 +1,7 @@
 // The right-hand panel: how the probe did (metrics against the majority baseline), the explained
 // variance, what ran where, the misclassified patches, and the inspector of the selected patch.
 import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useExplorer } from '../state/store.ts';
 import { MODEL_FEATURES, type ExplorerResult } from '../state/result.ts';
 import { COLOUR_MODES, SCATTER_AXES, type ViewSettings } from '../state/view-settings.ts';
@@ -19,8 +20,16 @@ const weightingMemory = new WeightingMemory();
 const AXIS_TITLES: Record<ViewSettings['xAxis'], string> = { pc1: 'PC1', pc2: 'PC2', pc3: 'PC3', pc4: 'PC4', concept: 'Concept score' };
 
 export function ResultsPanel({ result, findNeighbours, compareTools }: { result: ExplorerResult; findNeighbours: NeighbourSearch; compareTools: CompareTools }) {
-  const settings = useExplorer((state) => state.settings);
-  const selection = useExplorer((state) => state.selectionMask);
+  // Only the fields shown here: a camera move or a brush does not re-render the panel.
+  const settings = useExplorer(
+    useShallow((state) => ({
+      colourBy: state.settings.colourBy,
+      colourPc: state.settings.colourPc,
+      xAxis: state.settings.xAxis,
+      yAxis: state.settings.yAxis,
+      selectedPatch: state.settings.selectedPatch,
+    })),
+  );
   const updateSettings = useExplorer((state) => state.updateSettings);
   const misclassified = useMemo(() => misclassifiedOf(result), [result]);
   const weighting = useMemo(() => weightingMemory.record(result), [result]);
@@ -106,6 +115,42 @@ export function ResultsPanel({ result, findNeighbours, compareTools }: { result:
         </table>
       </section>
 
+      <section className="panel-section" aria-label="Misclassified patches">
+        <h2>
+          Misclassified test patches ({misclassified.length})
+        </h2>
+        <p className="store-status">
+          {landCalledSea} land called sea · {misclassified.length - landCalledSea} sea called land · most confident first
+        </p>
+        <ul className="mis-list" aria-label="Misclassified list">
+          {misclassified.map((row) => (
+            <li key={row.patch}>
+              <button
+                type="button"
+                className={row.patch === settings.selectedPatch ? 'active' : ''}
+                aria-current={row.patch === settings.selectedPatch ? 'true' : undefined}
+                title="Inspect this patch"
+                data-patch={row.patch}
+                data-centre-lat={row.centreLat}
+                data-centre-lon={row.centreLon360}
+                onClick={() => updateSettings({ selectedPatch: row.patch })}
+              >
+                <span>
+                  Patch {row.patch} · {formatPlace(row.centreLat, row.centreLon360)}
+                </span>
+                <span>
+                  {row.truth === 1 ? 'land called sea' : 'sea called land'} · p={row.probabilityLand.toFixed(2)}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      {settings.selectedPatch !== null && settings.selectedPatch < result.table.count && (
+        <Inspector result={result} index={settings.selectedPatch} findNeighbours={findNeighbours} />
+      )}
+
       <CompareSection result={result} tools={compareTools} />
 
       <section className="panel-section" aria-label="Explained variance">
@@ -138,52 +183,20 @@ export function ResultsPanel({ result, findNeighbours, compareTools }: { result:
         {result.fallbackReason && <p className="store-status">{result.fallbackReason}</p>}
       </section>
 
-      <section className="panel-section" aria-label="Misclassified patches">
-        <h2>
-          Misclassified test patches ({misclassified.length})
-        </h2>
-        <p className="store-status">
-          {landCalledSea} land called sea · {misclassified.length - landCalledSea} sea called land · most confident first
-        </p>
-        <ul className="mis-list" aria-label="Misclassified list">
-          {misclassified.map((row) => (
-            <li key={row.patch}>
-              <button
-                type="button"
-                className={row.patch === settings.selectedPatch ? 'active' : ''}
-                aria-label={`Inspect misclassified patch ${row.patch}`}
-                data-centre-lat={row.centreLat}
-                data-centre-lon={row.centreLon360}
-                onClick={() => updateSettings({ selectedPatch: row.patch })}
-              >
-                <span>{formatPlace(row.centreLat, row.centreLon360)}</span>
-                <span>
-                  {row.truth === 1 ? 'land called sea' : 'sea called land'} · p={row.probabilityLand.toFixed(2)}
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      </section>
-
       <section className="panel-section" aria-label="Exports">
         <h2>Export</h2>
         <div className="field-row">
           <button
             type="button"
-            aria-label="Export latents"
             title="Aurora's encoder output: float32 (1, latent levels held × patches, D), level-major then patch (a latent store's run holds its level alone)"
             onClick={() => saveFile(`aurora-latents-${result.time.slice(0, 13)}.npy`, latentsNpy(result), 'application/octet-stream')}
           >
-            Latents (.npy)
+            Export latents (.npy)
           </button>
-          <SelectionExports table={result.table} selection={selection} fileName={`aurora-${result.time.slice(0, 13)}-selected`} />
+          <ExportSelected result={result} />
         </div>
       </section>
 
-      {settings.selectedPatch !== null && settings.selectedPatch < result.table.count && (
-        <Inspector result={result} index={settings.selectedPatch} findNeighbours={findNeighbours} />
-      )}
     </aside>
   );
 }
@@ -211,4 +224,10 @@ function FragmentRow({ label, value }: { label: string; value: number | null }) 
       <dd>{value === null ? 'cached' : `${(value / 1000).toFixed(2)} s`}</dd>
     </>
   );
+}
+
+/** The selection's exports: the only part of the panel a brush changes. */
+function ExportSelected({ result }: { result: ExplorerResult }) {
+  const selection = useExplorer((state) => state.selectionMask);
+  return <SelectionExports table={result.table} selection={selection} fileName={`aurora-${result.time.slice(0, 13)}-selected`} />;
 }
