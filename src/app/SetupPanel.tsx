@@ -7,7 +7,7 @@ import { LAYOUTS, type ViewSettings } from '../state/view-settings.ts';
 import { Calendar } from './Calendar.tsx';
 import { EXTREMES_NEED_ERA5 } from './extremes/extremes-run.ts';
 import { ExtremesSetup } from './extremes/ExtremesSetup.tsx';
-import type { ModelEntry } from './models.ts';
+import { MODEL_KIND_TITLES, modelKind, type ModelEntry, type ModelKind } from './models.ts';
 import type { LatentStoreSummary, SourceSummary, StoreSummary } from './store-summary.ts';
 import { SplitFields } from './SplitFields.tsx';
 
@@ -61,6 +61,22 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
   // Study 2 takes its times from its own list, not the date picker.
   const runnable = !running && storeStatus === 'ready' && (extremes || settings.time !== null) && (fromStore || settings.modelId !== null) && !extremesWithoutEra5;
   const showEra5Fields = kindDraft === 'era5' || besideDraft;
+  // The fields and the source in use must not disagree silently (after a failed Open the old source stays).
+  const latentsWanted = kindDraft === 'latents' ? latentsDraft.trim() : null;
+  const notApplied =
+    storeStatus !== 'loading' &&
+    (latentsWanted !== settings.latents ||
+      (latentsWanted !== null && besideDraft !== settings.latentsEra5) ||
+      (showEra5Fields && (storeDraft.trim() !== settings.store || layoutDraft !== settings.layout)) ||
+      (staticDraft.trim() || null) !== settings.staticStore);
+  const backToSourceInUse = () => {
+    setKindDraft(settings.latents === null ? 'era5' : 'latents');
+    setLatentsDraft(settings.latents ?? '');
+    setBesideDraft(settings.latentsEra5);
+    setStoreDraft(settings.store);
+    setStaticDraft(settings.staticStore ?? '');
+    setLayoutDraft(settings.layout);
+  };
 
   return (
     <aside className="setup-panel" aria-label="Set-up">
@@ -136,6 +152,27 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
             Open
           </button>
         </div>
+        {notApplied && (
+          <p className="store-draft" role="status">
+            Not applied: the store in use is <code>{settings.latents ?? settings.store}</code>
+            {settings.latents && settings.latentsEra5 ? (
+              <>
+                {' '}
+                with ERA5 from <code>{settings.store}</code>
+              </>
+            ) : null}
+            {settings.staticStore ? (
+              <>
+                {' '}
+                and statics from <code>{settings.staticStore}</code>
+              </>
+            ) : null}
+            . Open applies these fields.{' '}
+            <button type="button" onClick={backToSourceInUse}>
+              Back to the store in use
+            </button>
+          </p>
+        )}
         <div className="store-status" aria-live="polite">
           {storeStatus === 'loading' && 'Opening the store…'}
           {storeStatus === 'ready' && summary?.latents && <LatentStoreFacts store={summary.latents} />}
@@ -144,28 +181,16 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
         </div>
       </form>
 
-      {!fromStore && (
-      <section className="panel-section">
-        <h2>Model</h2>
-        <label className="field">
-          <span>Model</span>
-          <select
-            aria-label="Model"
-            value={settings.modelId ?? ''}
-            onChange={(event) => {
-              const model = models.find((entry) => entry.id === event.target.value);
-              updateSettings({ modelId: event.target.value, modelHash: model?.hash ?? null });
-            }}
-          >
-            {models.length === 0 && <option value="">no models in models/</option>}
-            {models.map((model) => (
-              <option key={model.id} value={model.id} disabled={model.unusable !== null} title={model.unusable ?? model.description}>
-                {model.label}
-              </option>
-            ))}
-          </select>
-        </label>
-      </section>
+      {fromStore ? (
+        <section className="panel-section">
+          <h2>Model</h2>
+          <p className="model-kind">
+            <span className="badge kind-latent-store">{MODEL_KIND_TITLES['latent-store']}</span>
+            <span className="model-kind-note">The latents are read, not encoded: the store's attributes name the model that wrote them.</span>
+          </p>
+        </section>
+      ) : (
+        <ModelPicker models={models} modelId={settings.modelId} onPick={(model) => updateSettings({ modelId: model.id, modelHash: model.hash })} />
       )}
 
       {!extremes && (
@@ -173,21 +198,22 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
           <h2>Date</h2>
           <Calendar times={times} value={settings.time} onChange={(time) => updateSettings({ time })} disabled={running} />
           <div className="field-row">
+            {/* Named by what they show (the arrows are decoration); the title says what they do. */}
             <button
               type="button"
-              aria-label="Previous step"
+              title="The store's previous time step"
               disabled={running || timeIndex <= 0}
               onClick={() => updateSettings({ time: times[timeIndex - 1] })}
             >
-              ◂ −6 h
+              <span aria-hidden="true">◂ </span>−6 h
             </button>
             <button
               type="button"
-              aria-label="Next step"
+              title="The store's next time step"
               disabled={running || timeIndex < 0 || timeIndex >= times.length - 1}
               onClick={() => updateSettings({ time: times[timeIndex + 1] })}
             >
-              +6 h ▸
+              +6 h<span aria-hidden="true"> ▸</span>
             </button>
           </div>
         </section>
@@ -219,7 +245,7 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
         {!extremes && <SplitFields study="land-sea" label="Split" split={settings.split} onChange={(split) => updateSettings({ split })} />}
         {!extremes && (
           <label className="field-toggle" title="Weight each patch by cos(latitude) in PCA and the probe, so that every area of the Earth counts alike">
-            <input type="checkbox" aria-label="Area weights" checked={settings.areaWeights} onChange={(event) => updateSettings({ areaWeights: event.target.checked })} />
+            <input type="checkbox" checked={settings.areaWeights} onChange={(event) => updateSettings({ areaWeights: event.target.checked })} />
             Area weights (cos latitude)
           </label>
         )}
@@ -247,9 +273,11 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
 function Era5Facts({ store, beside }: { store: StoreSummary; beside: boolean }) {
   return (
     <p>
-      {beside ? 'ERA5 beside: ' : ''}
-      {store.layoutName}, {store.height} × {store.width} grid, {store.times.length} times
-      {store.synthetic && <strong className="badge synthetic"> synthetic sample</strong>}
+      <span>
+        {beside ? 'ERA5 beside: ' : ''}
+        {store.layoutName}, {store.height} × {store.width} grid, {store.times.length} times
+      </span>
+      {store.synthetic && <strong className="badge synthetic">synthetic sample</strong>}
     </p>
   );
 }
@@ -275,5 +303,68 @@ function LatentStoreFacts({ store }: { store: LatentStoreSummary }) {
       )}
       {store.timeNotices.length > 0 && <p className="warning">Irregular time axis: {store.timeNotices.join('; ')}. Times are shown as they are.</p>}
     </div>
+  );
+}
+/** A file's name without its extension: what a model is called in the picker. */
+const modelName = (model: ModelEntry) => model.id.replace(/\.onnx$/, '');
+
+const KIND_ORDER: readonly ModelKind[] = ['pretrained', 'untrained', 'latent-store', 'unknown'];
+
+/**
+ * The model picker, with the chosen model's kind as a badge beside it (a truncated option hid "UNTRAINED"), the
+ * models grouped by kind. A model the settings name but models/ lacks (from a link) is shown as missing, so that
+ * picking a real one is a change the select reports.
+ */
+function ModelPicker({ models, modelId, onPick }: { models: ModelEntry[]; modelId: string | null; onPick(model: ModelEntry): void }) {
+  const chosen = models.find((model) => model.id === modelId) ?? null;
+  const missing = modelId !== null && chosen === null && models.length > 0;
+  const kind = chosen ? modelKind(chosen) : null;
+  return (
+    <section className="panel-section">
+      <h2>Model</h2>
+      <label className="field">
+        <span>Model</span>
+        <select
+          aria-label="Model"
+          aria-describedby="model-kind"
+          value={modelId ?? ''}
+          onChange={(event) => {
+            const model = models.find((entry) => entry.id === event.target.value);
+            if (model) onPick(model);
+          }}
+        >
+          {models.length === 0 && <option value="">no models in models/</option>}
+          {(missing || (modelId === null && models.length > 0)) && (
+            <option value={modelId ?? ''} disabled>
+              {missing ? `${modelId} (not in models/)` : 'pick a model'}
+            </option>
+          )}
+          {KIND_ORDER.map((group) => {
+            const members = models.filter((model) => modelKind(model) === group);
+            return (
+              members.length > 0 && (
+                <optgroup key={group} label={MODEL_KIND_TITLES[group]}>
+                  {members.map((model) => (
+                    <option key={model.id} value={model.id} disabled={model.unusable !== null} title={model.unusable ?? model.description}>
+                      {modelName(model)}
+                      {model.unusable !== null ? ' (unusable)' : ''}
+                    </option>
+                  ))}
+                </optgroup>
+              )
+            );
+          })}
+        </select>
+      </label>
+      <p className="model-kind" id="model-kind" aria-live="polite">
+        {kind && (
+          <span className={`badge kind-${kind}`} title={chosen?.description}>
+            {MODEL_KIND_TITLES[kind]}
+          </span>
+        )}
+        {missing && <span className="badge kind-missing">not in models/: pick one</span>}
+        {kind === 'untrained' && <span className="model-kind-note">Aurora's architecture, no training: a control.</span>}
+      </p>
+    </section>
   );
 }

@@ -38,6 +38,23 @@ export interface ModelEntry {
   unusable: string | null;
 }
 
+/**
+ * What the latents a run shows come from: Aurora's architecture with no training (a control), trained weights,
+ * or a latent store written elsewhere (no encoder runs in the app); 'unknown' for a model without a sidecar.
+ */
+export type ModelKind = 'untrained' | 'pretrained' | 'latent-store' | 'unknown';
+
+export const MODEL_KIND_TITLES: Record<ModelKind, string> = {
+  untrained: 'untrained control',
+  pretrained: 'pretrained',
+  'latent-store': 'from a latent store',
+  unknown: 'no sidecar',
+};
+
+export function modelKind(model: ModelEntry): ModelKind {
+  return model.trained === null ? 'unknown' : model.trained ? 'pretrained' : 'untrained';
+}
+
 export async function listModels(base = '/models/'): Promise<ModelEntry[]> {
   // Through the request layer, as every store: a stuck or failing server is retried, then named.
   const url = new URL(`${base}index.json`, globalThis.location?.href ?? 'http://localhost/').href;
