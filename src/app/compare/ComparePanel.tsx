@@ -1,6 +1,6 @@
 // The Compare panel: the chosen model and its baselines side by side, one row each, accuracy as a bar
 // with the majority-class accuracy marked on it, so that a probe is read against what it must beat.
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
 import type { ArmSummary, ProbeCard, Spread } from '../../studies/compare-card.ts';
 import './compare.css';
@@ -19,7 +19,11 @@ function AccuracyBar({ accuracy, majority }: { accuracy: Spread; majority: Sprea
   );
 }
 
-function ArmRow({ arm }: { arm: ArmSummary }) {
+/**
+ * One arm's row. `full` adds the columns the side panel has no room for (D, ROC-AUC, C); the panel's table keeps
+ * the full names, wrapped, and the comparison itself.
+ */
+function ArmRow({ arm, full }: { arm: ArmSummary; full: boolean }) {
   // The control task is scored on held-out cells, where chance is expected.
   const accuracy = arm.heldOutCells?.accuracy ?? arm.accuracy;
   const majority = arm.heldOutCells?.majority ?? arm.majority;
@@ -29,17 +33,51 @@ function ArmRow({ arm }: { arm: ArmSummary }) {
         {arm.label}
         {!arm.converged && <span className="compare-warning"> (not converged)</span>}
       </th>
-      <td className="compare-number">{arm.features}</td>
+      {full && <td className="compare-number">{arm.features}</td>}
       <td>
         <AccuracyBar accuracy={accuracy} majority={majority} />
       </td>
       <td className="compare-number">{withSpread(accuracy)}</td>
       <td className="compare-number">{withSpread(majority)}</td>
-      <td className="compare-number">{arm.rocAuc.n > 0 ? arm.rocAuc.mean.toFixed(3) : '—'}</td>
-      <td className="compare-number" title="C per fitted probe">
-        {arm.C.map((c) => `${c.value}${arm.C.length > 1 ? ` ×${c.folds}` : ''}`).join(', ')}
-      </td>
+      {full && <td className="compare-number">{arm.rocAuc.n > 0 ? arm.rocAuc.mean.toFixed(3) : '—'}</td>}
+      {full && (
+        <td className="compare-number" title="C per fitted probe">
+          {arm.C.map((c) => `${c.value}${arm.C.length > 1 ? ` ×${c.folds}` : ''}`).join(', ')}
+        </td>
+      )}
     </tr>
+  );
+}
+
+function CompareTable({ card, full, name }: { card: ProbeCard; full: boolean; name: string }) {
+  return (
+    <table className={`compare-table${full ? ' compare-table-full' : ''}`} aria-label={name}>
+      <thead>
+        <tr>
+          <th scope="col">Features</th>
+          {full && <th scope="col">D</th>}
+          <th scope="col" title="Accuracy as a bar; the red line is the majority class's">vs majority</th>
+          <th scope="col">Accuracy</th>
+          <th scope="col">Majority</th>
+          {full && <th scope="col">ROC-AUC</th>}
+          {full && <th scope="col">C</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {card.arms.map((arm) => (
+          <ArmRow key={arm.arm} arm={arm} full={full} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function CardFacts({ card }: { card: ProbeCard }) {
+  return (
+    <p className="compare-facts">
+      {card.target}; {card.times.join(', ')}; level {card.level}; {card.split}; seeds {card.seeds.join(', ')}; n train {card.nTrain}, n test {card.nTest};{' '}
+      {percent(card.positiveRate)} positive{card.areaWeights ? '; cos-latitude weights' : ''}
+    </p>
   );
 }
 
@@ -74,12 +112,18 @@ export interface ComparePanelProps {
 
 export function ComparePanel({ card, running, error, status, notes = [], children, onRun }: ComparePanelProps) {
   const shuffledNote = card ? shuffledDeficitNote(card) : null;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const selectivity = card?.selectivity && (
+    <p className="compare-facts">
+      Selectivity (model − control on held-out cells): <strong className="compare-number">{withSpread(card.selectivity)}</strong>
+    </p>
+  );
   return (
     <section className="panel-section compare-panel" aria-label="Compare">
       <h2>Compare</h2>
       {children}
-      <button type="button" aria-label="Run comparison" onClick={onRun} disabled={running}>
-        {running ? 'Comparing…' : card ? 'Compare again' : 'Compare with baselines'}
+      <button type="button" onClick={onRun} disabled={running}>
+        {running ? 'Comparing…' : 'Run comparison'}
       </button>
       {running && status && (
         <p className="compare-facts" role="status">
@@ -94,36 +138,25 @@ export function ComparePanel({ card, running, error, status, notes = [], childre
       ))}
       {card && (
         <>
-          <p className="compare-facts">
-            {card.target}; {card.times.join(', ')}; level {card.level}; {card.split}; seeds {card.seeds.join(', ')}; n train {card.nTrain}, n test {card.nTest};{' '}
-            {percent(card.positiveRate)} positive{card.areaWeights ? '; cos-latitude weights' : ''}
-          </p>
-          <div className="compare-scroll">
-            <table className="compare-table" aria-label="Comparison">
-              <thead>
-                <tr>
-                  <th scope="col">Features</th>
-                  <th scope="col">D</th>
-                  <th scope="col" title="Accuracy as a bar; the red line is the majority class's">vs majority</th>
-                  <th scope="col">Accuracy</th>
-                  <th scope="col">Majority</th>
-                  <th scope="col">ROC-AUC</th>
-                  <th scope="col">C</th>
-                </tr>
-              </thead>
-              <tbody>
-                {card.arms.map((arm) => (
-                  <ArmRow key={arm.arm} arm={arm} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <CardFacts card={card} />
+          <CompareTable card={card} full={false} name="Comparison" />
+          <button type="button" className="compare-open" onClick={() => dialog.current?.showModal()}>
+            Full table (D, ROC-AUC, C)
+          </button>
           {shuffledNote && <p className="compare-facts compare-note">{shuffledNote}</p>}
-          {card.selectivity && (
-            <p className="compare-facts">
-              Selectivity (model − control on held-out cells): <strong>{withSpread(card.selectivity)}</strong>
-            </p>
-          )}
+          {selectivity}
+          <dialog ref={dialog} className="compare-dialog" aria-label="Comparison, every column">
+            <div className="compare-dialog-head">
+              <h2>Compare</h2>
+              <button type="button" onClick={() => dialog.current?.close()}>
+                Close
+              </button>
+            </div>
+            <CardFacts card={card} />
+            <CompareTable card={card} full name="Comparison, every column" />
+            {shuffledNote && <p className="compare-facts compare-note">{shuffledNote}</p>}
+            {selectivity}
+          </dialog>
         </>
       )}
     </section>
