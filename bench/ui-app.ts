@@ -184,7 +184,7 @@ export async function appInteractions(page: Page, origin: string, repeats: numbe
   record('colour-by change', colourings);
   const flatMaps: InteractionTiming[] = [];
   for (let k = 0; k < repeats; k++) {
-    flatMaps.push(await timed(page, ['click'], [{ kind: 'attribute-changed', selector: '[data-projection]', attribute: 'data-projection' }, { kind: 'new-canvas-drawn' }], () =>
+    flatMaps.push(await timed(page, ['click'], [{ kind: 'attribute-changed', selector: '[data-projection]', attribute: 'data-projection' }, { kind: 'canvases-drawn', selector: '.lv-globe' }], () =>
       page.getByRole('checkbox', { name: 'Flat map' }).click(),
     ));
   }

@@ -15,8 +15,8 @@ export type InteractionCondition =
   | { kind: 'text-changed'; selector: string }
   /** On every element matching `selector`, `attribute` differs from its value when armed. */
   | { kind: 'attribute-changed'; selector: string; attribute: string }
-  /** A canvas that was not in the page when armed has drawn with WebGL. */
-  | { kind: 'new-canvas-drawn' };
+  /** Every visible canvas inside `selector` has drawn with WebGL (a canvas made by the interaction, once it drew). */
+  | { kind: 'canvases-drawn'; selector: string };
 
 export interface InteractionTiming {
   /** Milliseconds from the input event to the DOM change (React's commit, with deck.gl's draw calls in it). */
@@ -66,7 +66,6 @@ export function installInteractionProbe(): void {
     inputTypes: string[];
     input: number | null;
     baseline: (string | null)[][];
-    canvases: Set<Element>;
     changed: number | null;
     painted: Promise<InteractionTiming>;
     check(): void;
@@ -96,20 +95,22 @@ export function installInteractionProbe(): void {
   window.interactionProbe = {
     arm(inputTypes, conditions) {
       const baseline = conditions.map(read);
-      const canvases = new Set<Element>(document.querySelectorAll('canvas'));
       let resolvePainted: (timing: InteractionTiming) => void = () => undefined;
       const painted = new Promise<InteractionTiming>((resolve) => (resolvePainted = resolve));
       const state: Armed = {
         inputTypes,
         input: null,
         baseline,
-        canvases,
         changed: null,
         painted,
         check() {
           if (state.changed !== null || state.input === null) return;
           const holds = conditions.every((condition, k) => {
-            if (condition.kind === 'new-canvas-drawn') return [...drawnCanvases].some((canvas) => canvas instanceof HTMLCanvasElement && !state.canvases.has(canvas));
+            if (condition.kind === 'canvases-drawn') {
+              return Array.from(document.querySelectorAll<HTMLCanvasElement>(`${condition.selector} canvas`))
+                .filter((canvas) => canvas.checkVisibility({ visibilityProperty: true }))
+                .every((canvas) => drawnCanvases.has(canvas));
+            }
             const now = read(condition);
             return now.length > 0 && now.every((value, i) => value !== state.baseline[k][i]);
           });

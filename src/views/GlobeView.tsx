@@ -10,7 +10,19 @@
 import { _GlobeView as DeckGlobeView, MapView, type View, type Viewport } from '@deck.gl/core';
 import { PathLayer, SolidPolygonLayer } from '@deck.gl/layers';
 import DeckGL, { type DeckGLRef } from '@deck.gl/react';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type RefObject } from 'react';
+import {
+  createRef,
+  memo,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type PointerEvent,
+  type ReactElement,
+  type RefObject,
+} from 'react';
 import {
   buildCellGeometry,
   createGlobeColours,
@@ -86,6 +98,9 @@ const GLOBE_RESOLUTION_DEGREES = 5;
 /** Zoom above the whole globe's at which Natural Earth's 1:50m line work replaces 1:110m. */
 const DETAIL_ZOOM_STEP = 1.5;
 const HOME_LONGITUDE = 10;
+type Projection = 'globe' | 'map';
+const PROJECTIONS: readonly Projection[] = ['globe', 'map'];
+const HIDDEN_DECKS = { visibility: 'hidden', pointerEvents: 'none' } as const;
 const HOME_LATITUDE = 20;
 
 /** A whole-earth polygon; on the globe deck.gl cuts it into a grid of facets that together make an opaque sphere. */
@@ -219,11 +234,15 @@ export function GlobeView(props: GlobeViewProps) {
   const style = props.highlightStyle ?? DEFAULT_HIGHLIGHT_STYLE;
   const count = cellBounds.length >> 2;
   const canvasBox = useRef<HTMLDivElement>(null);
-  const dataDeck = useRef<DeckGLRef>(null);
-  const lineDeck = useRef<DeckGLRef>(null);
+  // Per projection: the deck of cells below, the deck of lines above.
+  const decks = useRef({ globe: [createRef<DeckGLRef>(), createRef<DeckGLRef>()], map: [createRef<DeckGLRef>(), createRef<DeckGLRef>()] } as const);
+  // A projection's decks, once made, stay: a second toggle of the flat map costs nothing (a new deck compiles its
+  // shaders, seconds with software WebGL). The hidden projection keeps the element it last had, so it never redraws.
+  const shown = useRef<Partial<Record<Projection, ReactElement>>>({});
   const { width, height } = useElementSize(canvasBox);
   const [areaMode, setAreaMode] = useState(false);
 
+  const projection: Projection = flatMap ? 'map' : 'globe';
   const maxLatitude = flatMap ? MERCATOR_MAX_LATITUDE : 90;
   const home = { longitude: props.homeLongitude ?? HOME_LONGITUDE, latitude: HOME_LATITUDE };
   const camera = props.camera ?? { ...home, zoom: fittingZoom(flatMap, width, height, home.latitude) };
@@ -433,9 +452,18 @@ export function GlobeView(props: GlobeViewProps) {
     describe: props.describe,
   });
 
+  if (width > 0) {
+    shown.current[projection] = (
+      <>
+        <DeckCanvas deckRef={decks.current[projection][0]} view={view} viewState={viewState} layers={dataLayers} controller={false} />
+        <DeckCanvas deckRef={decks.current[projection][1]} view={view} viewState={viewState} layers={lineLayers} controller={controller} onViewStateChange={onDeckCamera} />
+      </>
+    );
+  }
+
   const exportPng = useCallback(
-    () => saveDeckPng([dataDeck.current?.deck, lineDeck.current?.deck], `${props.fileName ?? (flatMap ? 'map' : 'globe')}.png`, BACKGROUND),
-    [props.fileName, flatMap],
+    () => saveDeckPng(decks.current[projection].map((deck) => deck.current?.deck), `${props.fileName ?? projection}.png`, BACKGROUND),
+    [props.fileName, projection],
   );
 
   const shownHover = keyboard.hover ?? picking.hover;
@@ -481,7 +509,7 @@ export function GlobeView(props: GlobeViewProps) {
           data-selected-count={selectedCount}
           data-highlighted-count={styled.highlighted}
           data-inspected-patch={selectedPatch ?? ''}
-          data-projection={flatMap ? 'map' : 'globe'}
+          data-projection={projection}
           data-camera={`${camera.longitude.toFixed(2)},${camera.latitude.toFixed(2)},${camera.zoom.toFixed(2)}`}
           onPointerDown={(event) => {
             picking.onPointerDown(event);
@@ -496,13 +524,16 @@ export function GlobeView(props: GlobeViewProps) {
           onPointerLeave={picking.onPointerLeave}
           onClick={picking.onClick}
         >
-          {width > 0 && (
-            // GlobeView and MapView do not share a deck well (deck.gl documents glitches when switching): remount.
-            <div key={flatMap ? 'map' : 'globe'} className="lv-decks">
-              <DeckCanvas deckRef={dataDeck} view={view} viewState={viewState} layers={dataLayers} controller={false} />
-              <DeckCanvas deckRef={lineDeck} view={view} viewState={viewState} layers={lineLayers} controller={controller} onViewStateChange={onDeckCamera} />
-            </div>
-          )}
+          {width > 0 &&
+            PROJECTIONS.map(
+              (kind) =>
+                shown.current[kind] && (
+                  // GlobeView and MapView do not share a deck well (deck.gl documents glitches when switching): one each.
+                  <div key={kind} className="lv-decks" style={kind === projection ? undefined : HIDDEN_DECKS}>
+                    {shown.current[kind]}
+                  </div>
+                ),
+            )}
           <svg className="lv-markers" width={width} height={height} aria-hidden="true">
             {hoveredCell && (
               <g className="lv-marker-hover">
