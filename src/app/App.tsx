@@ -55,6 +55,7 @@ export function App() {
   const study = useExplorer((state) => state.settings.study);
   const [mainTab, setMainTab] = useState<'views' | 'sweep'>('views');
   const latents = useExplorer((state) => state.settings.latents);
+  const runStatus = useExplorer((state) => state.runStatus);
   const openRequest = useRef(0);
   const running = useRef<AbortController | null>(null);
   const workers = useMemo(() => ({ source: createSourceClient(), probes: createProbesClient(), cache: new LatentCache<StudyTime>() }), []);
@@ -104,6 +105,7 @@ export function App() {
           onStage: (name, patch) => useExplorer.getState().updateStage(name, patch),
         });
         extremes.setRun(studied);
+        useExplorer.getState().showResult();
         useExplorer.getState().setRunStatus('done');
         if (studied.fallbackReason) useExplorer.getState().notify('warning', 'Running on WASM', studied.fallbackReason);
         return;
@@ -126,6 +128,7 @@ export function App() {
       latest.setSelectionMask(selection);
       const previous = latest.result;
       latest.setResult(next);
+      latest.showResult();
       latest.setRunStatus('done');
       // The worker keeps one feature matrix per run; the one the screen no longer shows can go.
       if (previous && previous.featuresKey !== next.featuresKey) void workers.probes.releaseFeatures(previous.featuresKey);
@@ -287,22 +290,33 @@ export function App() {
             </button>
           </div>
           {mainTab === 'sweep' ? (
-            <SweepPanel onRun={() => void sweepRunner.run()} onCancel={sweepRunner.cancel} onOpen={openSweepCell} />
+            <div className="views-area">
+              <Notices />
+              <SweepPanel onRun={() => void sweepRunner.run()} onCancel={sweepRunner.cancel} onOpen={openSweepCell} />
+            </div>
           ) : (
             <div className="main-views">
-              <Notices />
               {/* One grid row for the encoder's readiness and the run's progress. */}
               <div className="run-status">
                 {latents === null && <EncoderReadiness encoder={workers.source} model={model} gridWidth={summary?.era5?.width ?? null} />}
                 <Progress />
               </div>
-              {study === 'extremes' ? (
-                <ExtremesMain />
-              ) : result ? (
-                <ExplorerViews result={result} />
-              ) : (
-                <div className="empty-state">{latents === null ? 'Pick a date and press Run to encode it and probe the latent space.' : "Pick a date and press Run to read the store's latents and probe them."}</div>
-              )}
+              <div className="views-area">
+                <Notices />
+                {study === 'extremes' ? (
+                  <ExtremesMain />
+                ) : result ? (
+                  <ExplorerViews result={result} />
+                ) : (
+                  <div className="empty-state">
+                    {runStatus === 'running'
+                      ? 'The views appear here when the run is done.'
+                      : latents === null
+                        ? 'Pick a date and press Run to encode it and probe the latent space.'
+                        : "Pick a date and press Run to read the store's latents and probe them."}
+                  </div>
+                )}
+              </div>
             </div>
           )}
         </main>

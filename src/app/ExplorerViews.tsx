@@ -2,6 +2,7 @@
 // the inspected patch and the hovered patch. Brushing either one selects in both.
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { encodeSelection } from '../state/selection-codec.ts';
+import { useRunDrawn } from './use-run-drawn.ts';
 import { useExplorer } from '../state/store.ts';
 import type { ExplorerResult } from '../state/result.ts';
 import type { ViewSettings } from '../state/view-settings.ts';
@@ -100,6 +101,7 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
   const onGlobeCamera = useCallback((globeView: GlobeCamera) => updateSettings({ globeView }), [updateSettings]);
   const onFlatMapChange = useCallback((flatMap: boolean) => updateSettings({ flatMap }), [updateSettings]);
   const describe = useCallback((index: number) => describePatch(result.table, index), [result]);
+  const { onScatterDrawn, onGlobeDrawn } = useRunDrawn(result);
   const fileName = `aurora-${result.time.slice(0, 13)}-level${result.level}`;
 
   return (
@@ -121,6 +123,7 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
           describe={describe}
           legend={legend}
           fileName={`${fileName}-scatter`}
+          onDrawn={onScatterDrawn}
         />
       </section>
       <section className="view-frame" aria-label="Globe">
@@ -143,6 +146,7 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
           describe={describe}
           legend={legend}
           fileName={`${fileName}-globe`}
+          onDrawn={onGlobeDrawn}
         />
       </section>
       <span hidden>{COLOUR_MODE_TITLES[settings.colourBy]}</span>

@@ -32,11 +32,11 @@ export interface RunContext {
   onStage(name: StageName, patch: Partial<StageProgress>): void;
 }
 
-/** The stages of a run: ERA5 fetched and encoded, or a latent store read; then PCA and the probe. */
+/** The stages of a run: ERA5 fetched and encoded, or a latent store read; then PCA, the probe, and the views drawing the result. */
 export function initialStages(source: 'encoder' | 'latent-store'): StageProgress[] {
   const stage = (name: StageName, unit: string, title?: string): StageProgress => ({ name, status: 'waiting', done: 0, total: 0, unit, milliseconds: null, ...(title ? { title } : {}) });
   const latents = source === 'encoder' ? [stage('fetch', 'bytes'), stage('encode', 'tiles')] : [stage('fetch', 'chunks', 'Read latents')];
-  return [...latents, stage('pca', '%'), stage('probe', '%')];
+  return [...latents, stage('pca', '%'), stage('probe', '%'), stage('draw', 'views')];
 }
 
 /** A source worker's progress as the run's stages: bytes fetched, then tiles encoded; or a latent store's chunks read (and their bytes). */
@@ -145,7 +145,8 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry | nu
     { signal, onProgress: (fraction) => onStage('pca', { done: Math.round(fraction * 100) }) },
   );
   const pcaMilliseconds = performance.now() - pcaStart;
-  onStage('pca', { status: 'done', done: 100, milliseconds: pcaMilliseconds });
+  // Ready, not done: its result shows with the run's (App marks it done then).
+  onStage('pca', { status: 'ready', done: 100, milliseconds: pcaMilliseconds });
 
   const labels = landSeaPatchLabels(studyTime);
   const split = viewSplit(settings.split, labels, centreLat, centreLon);
@@ -160,7 +161,7 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry | nu
     { signal, onProgress: (fraction) => onStage('probe', { done: Math.round(fraction * 100) }) },
   );
   const probeMilliseconds = performance.now() - probeStart;
-  onStage('probe', { status: 'done', done: 100, milliseconds: probeMilliseconds });
+  onStage('probe', { status: 'ready', done: 100, milliseconds: probeMilliseconds });
 
   const fit = fitFields(pcaResult, probe, split);
   const grid = studyTime.patches.grid;

@@ -5,13 +5,21 @@ import { addNotice, makeNotice, NOTICES_KEPT, type Notice, type NoticeKind, type
 import type { ExplorerResult } from './result.ts';
 import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type ViewSettings } from './view-settings.ts';
 
-export type StageName = 'fetch' | 'encode' | 'pca' | 'probe';
+/**
+ * A run's stages, in order, then the work that follows it on its own line: 'draw' is the views drawing the result,
+ * 'baselines' a comparison run after the views appeared.
+ */
+export type StageName = 'fetch' | 'encode' | 'pca' | 'probe' | 'draw' | 'baselines';
 
 export interface StageProgress {
   name: StageName;
   /** What the stage is called when its name says too little (e.g. fetch: reading a latent store). */
   title?: string;
-  status: 'waiting' | 'running' | 'done' | 'cached' | 'cancelled' | 'failed';
+  /**
+   * 'ready': computed, but its result is not on screen yet (it turns 'done' when it is: a bar never reads
+   * finished while the user still waits for what it made).
+   */
+  status: 'waiting' | 'running' | 'ready' | 'done' | 'cached' | 'cancelled' | 'failed';
   /** Work done and in all, in the stage's own unit (bytes, tiles, iterations). */
   done: number;
   total: number;
@@ -20,6 +28,10 @@ export interface StageProgress {
   bytes?: number;
   /** Wall-clock milliseconds of the stage, once it has ended. */
   milliseconds: number | null;
+  /** performance.now() when a stage timed on this thread began (the views' drawing). */
+  startedAt?: number;
+  /** What it is doing now, in words (a comparison's status). */
+  detail?: string;
 }
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -29,6 +41,8 @@ export interface ExplorerState {
   notices: Notice[];
   runStatus: RunStatus;
   stages: StageProgress[];
+  /** The study the stages are of: switching studies does not show the other one's progress. */
+  stagesStudy: ViewSettings['study'] | null;
   /** Selection over the current result's points (1 = selected); empty when nothing is loaded. */
   selectionMask: Uint8Array;
   hoveredPatch: number | null;
@@ -41,7 +55,12 @@ export interface ExplorerState {
   dismissNotice(id: number): void;
   setRunStatus(status: RunStatus): void;
   setStages(stages: StageProgress[]): void;
+  /** Changes a stage; a stage the run did not list (work after it) gets its own line at the end. */
   updateStage(name: StageName, patch: Partial<StageProgress>): void;
+  /** The result is on screen in the panels: computed stages are done, and the views start drawing it. */
+  showResult(): void;
+  /** The views have drawn the result. */
+  finishDrawing(): void;
   setSelectionMask(mask: Uint8Array): void;
   setHoveredPatch(patch: number | null): void;
   setResult(result: ExplorerResult): void;
@@ -74,6 +93,7 @@ export const useExplorer = create<ExplorerState>()((set) => ({
   notices: [],
   runStatus: 'idle',
   stages: [],
+  stagesStudy: null,
   selectionMask: new Uint8Array(0),
   hoveredPatch: null,
   result: null,
@@ -91,9 +111,27 @@ export const useExplorer = create<ExplorerState>()((set) => ({
   notify: (kind, title, text, options) => set((state) => ({ notices: addNotice(state.notices, kind, title, text, options) })),
   dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) })),
   setRunStatus: (runStatus) => set({ runStatus }),
-  setStages: (stages) => set({ stages }),
+  setStages: (stages) => set((state) => ({ stages, stagesStudy: state.settings.study })),
   updateStage: (name, patch) =>
-    set((state) => ({ stages: state.stages.map((stage) => (stage.name === name ? { ...stage, ...patch } : stage)) })),
+    set((state) => ({
+      stages: state.stages.some((stage) => stage.name === name)
+        ? state.stages.map((stage) => (stage.name === name ? { ...stage, ...patch } : stage))
+        : [...state.stages, { name, status: 'waiting', done: 0, total: 0, unit: '', milliseconds: null, ...patch }],
+    })),
+  showResult: () =>
+    set((state) => ({
+      stages: state.stages.map((stage) =>
+        stage.status === 'ready' ? { ...stage, status: 'done' } : stage.name === 'draw' ? { ...stage, status: 'running', startedAt: performance.now() } : stage,
+      ),
+    })),
+  finishDrawing: () =>
+    set((state) => (!state.stages.some((stage) => stage.name === 'draw' && stage.status === 'running') ? state : {
+      stages: state.stages.map((stage) =>
+        stage.name === 'draw' && stage.status === 'running'
+          ? { ...stage, status: 'done', done: 1, total: 1, milliseconds: stage.startedAt === undefined ? null : performance.now() - stage.startedAt }
+          : stage,
+      ),
+    })),
   setSelectionMask: (selectionMask) => set({ selectionMask }),
   setHoveredPatch: (hoveredPatch) => set({ hoveredPatch }),
   setResult: (result) => set({ result }),

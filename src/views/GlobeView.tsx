@@ -79,6 +79,8 @@ export interface GlobeViewProps extends SelectionCallbacks {
   legend?: Legend | null;
   highlightStyle?: HighlightStyle;
   fileName?: string;
+  /** Called after each frame the cells' deck draws (a run's result is on screen once it has been drawn). */
+  onDrawn?: () => void;
 }
 
 type Rgba4 = [number, number, number, number];
@@ -209,10 +211,11 @@ interface DeckCanvasProps {
   controller: boolean | Record<string, boolean>;
   /** Camera moves made with this deck's controller: the user's own. */
   onViewStateChange?: (camera: GlobeCamera) => void;
+  onAfterRender?: () => void;
 }
 
 /** One deck, re-rendered only when its own props change: a hover or a tooltip never reaches deck.gl. */
-const DeckCanvas = memo(function DeckCanvas({ deckRef, view, viewState, layers, controller, onViewStateChange }: DeckCanvasProps) {
+const DeckCanvas = memo(function DeckCanvas({ deckRef, view, viewState, layers, controller, onViewStateChange, onAfterRender }: DeckCanvasProps) {
   return (
     <DeckGL
       ref={deckRef}
@@ -220,6 +223,7 @@ const DeckCanvas = memo(function DeckCanvas({ deckRef, view, viewState, layers, 
       viewState={viewState}
       controller={controller}
       layers={layers as never}
+      onAfterRender={onAfterRender}
       onViewStateChange={({ viewState: next }) => {
         const { longitude, latitude, zoom } = next as GlobeCamera;
         onViewStateChange?.({ longitude: convertLongitude(longitude, '-180..180'), latitude, zoom });
@@ -455,7 +459,7 @@ export function GlobeView(props: GlobeViewProps) {
   if (width > 0) {
     shown.current[projection] = (
       <>
-        <DeckCanvas deckRef={decks.current[projection][0]} view={view} viewState={viewState} layers={dataLayers} controller={false} />
+        <DeckCanvas deckRef={decks.current[projection][0]} view={view} viewState={viewState} layers={dataLayers} controller={false} onAfterRender={props.onDrawn} />
         <DeckCanvas deckRef={decks.current[projection][1]} view={view} viewState={viewState} layers={lineLayers} controller={controller} onViewStateChange={onDeckCamera} />
       </>
     );

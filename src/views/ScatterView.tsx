@@ -54,6 +54,8 @@ export interface ScatterViewProps extends SelectionCallbacks {
   highlightStyle?: HighlightStyle;
   /** Base name of exported files. */
   fileName?: string;
+  /** Called after each frame deck.gl draws (a run's result is on screen once it has been drawn). */
+  onDrawn?: () => void;
 }
 
 /** Pixels of empty space around the data at zoom 0, so that edge points are not cut in half. */
@@ -288,7 +290,17 @@ export function ScatterView(props: ScatterViewProps) {
               return <line key={`y${tick}`} x1={0} x2={width} y1={y} y2={y} />;
             })}
           </svg>
-          {width > 0 && <ScatterDeck deckRef={deckRef} view={view} viewState={viewState} layers={layers} controller={controller} onViewStateChange={onViewStateChange} />}
+          {width > 0 && (
+            <ScatterDeck
+              deckRef={deckRef}
+              view={view}
+              viewState={viewState}
+              layers={layers}
+              controller={controller}
+              onViewStateChange={onViewStateChange}
+              onAfterRender={props.onDrawn}
+            />
+          )}
           <svg className="lv-markers" width={width} height={height} aria-hidden="true">
             {hoveredMarker && <circle className="lv-marker-hover" cx={hoveredMarker.cx} cy={hoveredMarker.cy} r={6} fill={hoveredMarker.fill} />}
             {inspectedMarker && <circle className="lv-marker-inspected" cx={inspectedMarker.cx} cy={inspectedMarker.cy} r={7} fill={inspectedMarker.fill} />}
@@ -333,10 +345,11 @@ interface ScatterDeckProps {
   layers: ScatterplotLayer[];
   controller: Record<string, boolean>;
   onViewStateChange: (viewState: Parameters<typeof fromOrthographicViewState>[1]) => void;
+  onAfterRender?: () => void;
 }
 
 /** The deck, re-rendered only when its own props change: a hover or a tooltip never reaches deck.gl. */
-const ScatterDeck = memo(function ScatterDeck({ deckRef, view, viewState, layers, controller, onViewStateChange }: ScatterDeckProps) {
+const ScatterDeck = memo(function ScatterDeck({ deckRef, view, viewState, layers, controller, onViewStateChange, onAfterRender }: ScatterDeckProps) {
   return (
     <DeckGL
       ref={deckRef}
@@ -345,6 +358,7 @@ const ScatterDeck = memo(function ScatterDeck({ deckRef, view, viewState, layers
       onViewStateChange={({ viewState: next }) => onViewStateChange(next as Parameters<typeof fromOrthographicViewState>[1])}
       controller={controller}
       layers={layers}
+      onAfterRender={onAfterRender}
     />
   );
 });

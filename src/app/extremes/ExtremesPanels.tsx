@@ -3,15 +3,21 @@
 import { useExtremes } from './extremes-store.ts';
 import type { ExtremesCompare } from './ExtremesCompareSection.tsx';
 import { ExtremesResultsPanel } from './ExtremesResultsPanel.tsx';
+import { useExplorer } from '../../state/store.ts';
 import { ExtremesViews } from './ExtremesViews.tsx';
 import './extremes.css';
 
 export function ExtremesMain() {
   const run = useExtremes((state) => state.run);
+  const running = useExplorer((state) => state.runStatus === 'running');
   return run ? (
     <ExtremesViews run={run} />
   ) : (
-    <div className="empty-state">Choose the times, the percentile thresholds and the region, then press Run to encode the region at each time and probe for extreme 2 m temperature.</div>
+    <div className="empty-state">
+      {running
+        ? 'The views appear here when the run is done.'
+        : 'Choose the times, the percentile thresholds and the region, then press Run to encode the region at each time and probe for extreme 2 m temperature.'}
+    </div>
   );
 }
 

@@ -6,6 +6,7 @@ import { convertLongitude } from '../../data/geometry.ts';
 import { useExplorer } from '../../state/store.ts';
 import { combineSelection, formatPlace, GlobeView, boxRing, ScatterView, type GlobeCamera, type RegionOutline, type ScatterCamera, type SelectMode, type TooltipContent } from '../../views/index.ts';
 import { useExtremes, type ExtremesRun } from './extremes-store.ts';
+import { useRunDrawn } from '../use-run-drawn.ts';
 import { colourRows, pickRows, rowsOfTime, testedProbabilities, type ExtremesColouring } from './extremes-view.ts';
 
 const REGION_COLOUR = [88, 166, 255, 230] as const;
@@ -30,6 +31,7 @@ export function ExtremesViews({ run }: { run: ExtremesRun }) {
   const { setTimeFilter, setColouring, setSelection, setHoveredRow, inspect } = useExtremes();
   const [scatterCamera, setScatterCamera] = useState<ScatterCamera | null>(null);
   const [globeCamera, setGlobeCamera] = useState<GlobeCamera>(() => regionCamera(run));
+  const { onScatterDrawn, onGlobeDrawn } = useRunDrawn(run);
 
   const probe = result.probes.find((candidate) => candidate.percentile === percentile) ?? result.probes[result.probes.length - 1];
   const rowCount = result.rows.time.length;
@@ -132,6 +134,7 @@ export function ExtremesViews({ run }: { run: ExtremesRun }) {
             describe={(index) => describeRow(scatterRows[index])}
             legend={scatterColours.legend}
             fileName={`${fileName}-scatter`}
+            onDrawn={onScatterDrawn}
           />
         </section>
         <section className="view-frame" aria-label="Globe">
@@ -153,6 +156,7 @@ export function ExtremesViews({ run }: { run: ExtremesRun }) {
             describe={(index) => describeRow(globeRows[index])}
             legend={globeColours.legend}
             fileName={`${fileName}-globe-${result.times[timeFilter ?? globeTime].toISOString().slice(0, 13)}`}
+            onDrawn={onGlobeDrawn}
           />
         </section>
       </div>

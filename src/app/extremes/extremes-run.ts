@@ -131,7 +131,7 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
         const stage = progress.stage;
         if (finished || (stage !== 'pca' && stage !== 'probe')) return;
         if (stage === 'probe' && stageStart.pca !== undefined && stageStart.probe === undefined) {
-          onStage('pca', { status: 'done', done: 100, milliseconds: performance.now() - stageStart.pca });
+          onStage('pca', { status: 'ready', done: 100, milliseconds: performance.now() - stageStart.pca });
         }
         stageStart[stage] ??= performance.now();
         onStage(stage, { status: 'running', unit: '%', total: 100, done: Math.round(progress.fraction * 100) });
@@ -139,7 +139,8 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
     },
   );
   finished = true;
-  onStage('probe', { status: 'done', done: 100, total: 100, milliseconds: stageStart.probe === undefined ? null : performance.now() - stageStart.probe });
+  // Ready, not done: the results show once the app has them (it marks them done then).
+  onStage('probe', { status: 'ready', done: 100, total: 100, milliseconds: stageStart.probe === undefined ? null : performance.now() - stageStart.probe });
   const probeBackend = await context.probes.backend();
   const boundsOf = (time: number, patch: number) => patchBounds(inputs[time].patches.grid, inputs[time].patches.indices[patch]);
   return {
