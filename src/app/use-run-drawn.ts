@@ -13,7 +13,8 @@ export function useRunDrawn(result: unknown): { onScatterDrawn: () => void; onGl
       const { views } = current;
       if (views.has(view)) return;
       views.add(view);
-      if (views.size === 2) useExplorer.getState().finishDrawing();
+      // deck.gl has issued its draw calls; the frame that shows them is on screen once the next one starts.
+      if (views.size === 2) requestAnimationFrame(() => requestAnimationFrame(() => useExplorer.getState().finishDrawing()));
     },
     [result],
   );

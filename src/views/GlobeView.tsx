@@ -223,7 +223,8 @@ const DeckCanvas = memo(function DeckCanvas({ deckRef, view, viewState, layers, 
       viewState={viewState}
       controller={controller}
       layers={layers as never}
-      onAfterRender={onAfterRender}
+      // deck.gl calls its own default when the prop is left out; undefined would replace it.
+      {...(onAfterRender ? { onAfterRender } : {})}
       onViewStateChange={({ viewState: next }) => {
         const { longitude, latitude, zoom } = next as GlobeCamera;
         onViewStateChange?.({ longitude: convertLongitude(longitude, '-180..180'), latitude, zoom });

@@ -358,7 +358,8 @@ const ScatterDeck = memo(function ScatterDeck({ deckRef, view, viewState, layers
       onViewStateChange={({ viewState: next }) => onViewStateChange(next as Parameters<typeof fromOrthographicViewState>[1])}
       controller={controller}
       layers={layers}
-      onAfterRender={onAfterRender}
+      // deck.gl calls its own default when the prop is left out; undefined would replace it.
+      {...(onAfterRender ? { onAfterRender } : {})}
     />
   );
 });
