@@ -76,6 +76,20 @@ test('reads a latent store, probes it as scikit-learn does, inspects a misclassi
   await expect(page.getByTestId('inspected-centre')).toHaveText(centre ?? '');
   await expect(page.getByRole('region', { name: 'Inspector' }).getByRole('heading', { name: `Patch ${patchName}` })).toBeVisible();
 
+  // Compare: shuffled labels and the control task on the store's latents (majority beside each); the
+  // untrained-encoder and raw-input arms need ERA5 beside the store, and are not offered.
+  const compare = page.getByRole('region', { name: 'Compare' });
+  await expect(compare).toContainText('need ERA5 and a model');
+  await expect(compare.getByRole('checkbox', { name: 'Untrained encoder' })).toHaveCount(0);
+  await compare.getByRole('button', { name: 'Run comparison' }).click();
+  const table = compare.getByRole('table', { name: 'Comparison' });
+  await expect(table).toBeVisible({ timeout: 120_000 });
+  await expect(table.locator('tr[data-arm]')).toHaveCount(3);
+  for (const arm of ['model', 'shuffled', 'control']) await expect(table.locator(`tr[data-arm="${arm}"]`)).toHaveCount(1);
+  await expect(table.getByRole('columnheader', { name: 'Majority', exact: true })).toBeVisible();
+  await table.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screenshots/latent-store-compare.png' });
+
   // Study 2 over a latent store alone says why it offers nothing.
   await page.getByRole('combobox', { name: 'Study' }).selectOption('extremes');
   await expect(page.getByRole('status').filter({ hasText: 'takes its 2 m temperatures from an ERA5 store given beside it' })).toBeVisible();
