@@ -6,6 +6,7 @@ import { throwIfCancelled } from '../errors.ts';
 import { StudyInputError } from './progress.ts';
 import { checkSweepSettings, fitSweepCell, type CellFit, type SweepCell, type SweepCellInput, type SweepSettings } from './sweep.ts';
 import { withDrift } from './sweep-drift.ts';
+import { levelName } from './sweep-table.ts';
 import { LevelTransfer } from './sweep-transfer.ts';
 
 /** Where a sweep's cells come from: a latent store, or ERA5 through an encoder, labelled by the study. */
@@ -31,6 +32,7 @@ export interface SweepProgress {
   level: number;
   /** Within the cell, 0..1. */
   fraction: number;
+  /** What is being done, naming the cell's time and level. */
   message: string;
 }
 
@@ -87,7 +89,7 @@ export async function runSweep(source: SweepSource, plan: SweepPlan, hooks: Swee
         // A cached cell needs its latents only for the transfer matrix's test rows.
         let input: SweepCellInput | undefined;
         if (!fit || matrix) {
-          report(0, 'reading latents');
+          report(0, `${time}, ${levelName(level)}: reading latents`);
           input = await source.read(t, level, signal);
           if (input.time !== time || input.level !== level) throw new Error(`asked for ${time}, level ${level}, the source gave ${input.time}, level ${input.level}`);
         }

@@ -3,6 +3,7 @@
 import { selectRows } from '../probes/matrix.ts';
 import type { PercentileField } from '../percentiles/percentile-field.ts';
 import { extremesLabels } from './extremes.ts';
+import { kIndexTimeLabels } from './k-index-study.ts';
 import { landSeaPatchLabels } from './land-sea.ts';
 import type { SweepSource } from './sweep-run.ts';
 import type { SweepCellInput } from './sweep.ts';
@@ -12,7 +13,9 @@ import { levelMatrix, type StudyTime } from './study-time.ts';
 export type SweepStudy =
   | { kind: 'land-sea' }
   /** 2 m temperature above the patch's threshold of one percentile, at the cell's time. */
-  | { kind: 'extremes'; field: PercentileField };
+  | { kind: 'extremes'; field: PercentileField }
+  /** K-index above a threshold (degrees C) at half the patch's points or more, at the cell's time. */
+  | { kind: 'k-index'; thresholdC: number };
 
 /** A time as a sweep names it: 'YYYY-MM-DDTHH:MM' (UTC). */
 export const sweepTimeName = (time: Date): string => time.toISOString().slice(0, 16);
@@ -29,6 +32,8 @@ export function sweepCellInput(time: StudyTime, level: number, study: SweepStudy
       const { rows, labelSets } = extremesLabels([time], [study.field]);
       return { time: name, level, x: selectRows(x, rows.patch), labels: labelSets[0], lat: rows.centreLat, lon: rows.centreLon };
     }
+    case 'k-index':
+      return { time: name, level, x, labels: kIndexTimeLabels(time, study.thresholdC), lat: time.patches.centreLat, lon: time.patches.centreLon };
   }
 }
 

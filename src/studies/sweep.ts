@@ -15,6 +15,7 @@ import { probeCard, type ArmSummary } from './compare-card.ts';
 import { compareArms, defaultSeeds, splitPlan, type ComparisonTask } from './compare.ts';
 import type { FoldProbe } from './evaluate.ts';
 import { describeSplit, type Fold, type RowFacts, type SplitChoice } from './split.ts';
+import { levelName } from './sweep-table.ts';
 import { StudyInputError, type StudyProgress } from './progress.ts';
 
 /** The baselines every cell can fit besides the majority class, which comes with every probe. */
@@ -138,7 +139,7 @@ export async function fitSweepCell(input: SweepCellInput, settings: SweepSetting
   let allRows: FoldGrams | undefined;
 
   const { plan, seeded } = splitPlan(settings.split);
-  const task: ComparisonTask = { name: `${input.time}, level ${input.level}`, labels, rows, sources: [{ arm: 'model', name: 'model', x }] };
+  const task: ComparisonTask = { name: `${input.time}, ${levelName(input.level)}`, labels, rows, sources: [{ arm: 'model', name: 'model', x }] };
   const runs = await compareArms([task], {
     plan,
     seededPlan: seeded,

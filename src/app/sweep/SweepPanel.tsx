@@ -126,7 +126,7 @@ export function SweepPanel({ onRun, onCancel, onOpen }: SweepPanelProps) {
       <div className="sweep-status" role="status" aria-live="polite">
         {running && progress && (
           <span>
-            cell {progress.cell} of {progress.cells}: {progress.time} UTC, {levelName(progress.level)} — {progress.message}
+            cell {progress.cell} of {progress.cells}: {progress.message}
           </span>
         )}
         {running && !progress && <span>starting…</span>}

@@ -24,6 +24,7 @@ import { K_INDEX_LATENT_LEVEL, K_INDEX_THRESHOLDS } from '../../studies/k-index.
 import { runKIndexStudy, type KIndexResult } from '../../studies/k-index-study.ts';
 import { COMPARE_OPTIONS, COMPARE_USAGE, parseChosenTimes, resolveChosenTimes, runStudyComparison, type ChosenTimes } from './study-compare.ts';
 import { encodeStudyTimes, openStudyDataset, progressPrinter, readStudyModel } from './study-common.ts';
+import { runStudySweep, SWEEP_OPTIONS, SWEEP_USAGE } from './study-sweep.ts';
 
 export const summary = 'Run study 1 (land-sea), 2 (extreme 2 m temperature) or 3 (K-index instability) headless';
 
@@ -87,6 +88,8 @@ Options:
 
 ${COMPARE_USAGE}
 
+${SWEEP_USAGE}
+
 Progress goes to stderr. Exit status 3 when a probe's solver did not converge (results still printed).`;
 
 const STUDIES: readonly StudyName[] = ['extremes', 'land-sea', 'k-index'];
@@ -113,6 +116,7 @@ const OPTIONS = {
   C: { type: 'string' },
   json: { type: 'boolean' },
   ...COMPARE_OPTIONS,
+  ...SWEEP_OPTIONS,
 } as const;
 
 type StudyValues = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
@@ -123,6 +127,9 @@ export async function run(args: string[]): Promise<number> {
   if (!STUDIES.includes(name as StudyName)) throw new CliError(`name a study: ${STUDIES.slice(0, -1).join(', ')} or ${STUDIES[STUDIES.length - 1]} (e.g. 'latent-explorer study extremes --store ...')`);
   if (extra.length > 0) throw new CliError(`unexpected argument '${extra[0]}'`);
   const study = name as StudyName;
+  if (values.sweep) return sweepStudy(values, study);
+  const sweepOnly = Object.keys(SWEEP_OPTIONS).find((option) => values[option as keyof StudyValues] !== undefined);
+  if (sweepOnly) throw new CliError(`--${sweepOnly} goes with --sweep (e.g. 'study ${study} --sweep --times every:4 --levels all')`);
   const forOther = STUDIES.flatMap((other) => STUDY_OPTIONS[other]).filter((option) => !STUDY_OPTIONS[study].includes(option));
   const misplaced = forOther.find((option) => values[option as keyof StudyValues] !== undefined);
   if (misplaced) throw new CliError(`--${misplaced} is not an option of 'study ${study}'`);
@@ -144,8 +151,41 @@ interface CommonOptions {
   region: Extract<Region, { kind: 'box' }> | undefined;
 }
 
-function parseCommon(values: StudyValues, study: StudyName): CommonOptions {
-  const store = requireString(values['surface-store'] ?? values.store, 'store');
+/** The study at every time and latent level of a sweep (study-sweep.ts); --times and --seeds serve every study there. */
+async function sweepStudy(values: StudyValues, study: StudyName): Promise<number> {
+  for (const option of ['compare', 'dates', 'untrained-seeds', 'baseline-features', 'raw-atmosphere', 'time', 'level'] as const) {
+    if (values[option] !== undefined) throw new CliError(`--${option} is not an option of a sweep: ${option === 'level' ? '--levels names its latent levels' : option === 'time' ? '--times names its times' : 'a sweep fits the cheap baselines on the model\'s latents (--baselines)'}`);
+  }
+  const forOther = (['percentiles', 'percentile-time', 'percentile', 'threshold'] as const).find(
+    (option) => values[option] !== undefined && !(option === 'threshold' ? study === 'k-index' : study === 'extremes'),
+  );
+  if (forOther) throw new CliError(`--${forOther} is not an option of 'study ${study}'`);
+  const latents = values.latents !== undefined;
+  // With --sweep, --levels names latent levels; the stores read every pressure level they have.
+  const common = parseCommon({ ...values, levels: undefined, store: values.store ?? (latents ? '' : undefined) }, study, latents);
+  const backend = await initNodeProbeBackend();
+  const percentiles =
+    study === 'extremes' && !latents
+      ? await readPercentileSources(values.percentiles ?? defaultPercentiles(common.store), { time: values['percentile-time'] === undefined ? STUDY_PERCENTILE_TIME : parseOneTime(values['percentile-time'], '--percentile-time') })
+      : undefined;
+  return runStudySweep(values, {
+    study,
+    stores: common.stores,
+    modelPath: values.model ?? DEFAULT_MODEL,
+    split: common.split,
+    C: common.C,
+    json: common.json,
+    region: common.region ?? (study === 'extremes' ? EUROPE_REGION : undefined),
+    areaWeights: values['area-weights'] === true,
+    controlCellDegrees: values['control-cell'] === undefined ? undefined : parseNumber(values['control-cell'], 'control-cell'),
+    percentiles,
+    thresholds: values.threshold === undefined ? undefined : parseThresholds(values.threshold),
+    probeBackend: backend.name,
+  });
+}
+
+function parseCommon(values: StudyValues, study: StudyName, storeOptional = false): CommonOptions {
+  const store = storeOptional ? (values['surface-store'] ?? values.store ?? '') : requireString(values['surface-store'] ?? values.store, 'store');
   const level = values.level === undefined ? (study === 'k-index' ? K_INDEX_LATENT_LEVEL : 0) : parseNumber(values.level, 'level');
   if (!(Number.isInteger(level) && level >= 0)) throw new CliError(`--level must be a whole number >= 0, got ${values.level}`);
   const kinds: readonly SplitKind[] = STUDY_SPLIT_KINDS[study];
