@@ -5,6 +5,7 @@ import type { PercentileField } from '../percentiles/percentile-field.ts';
 import { extremesLabels } from './extremes.ts';
 import { kIndexTimeLabels } from './k-index-study.ts';
 import { landSeaPatchLabels } from './land-sea.ts';
+import type { LatentSource, ReadOptions } from './latent-source.ts';
 import type { SweepSource } from './sweep-run.ts';
 import type { SweepCellInput } from './sweep.ts';
 import { levelMatrix, type StudyTime } from './study-time.ts';
@@ -35,6 +36,23 @@ export function sweepCellInput(time: StudyTime, level: number, study: SweepStudy
     case 'k-index':
       return { time: name, level, x, labels: kIndexTimeLabels(time, study.thresholdC), lat: time.patches.centreLat, lon: time.patches.centreLon };
   }
+}
+
+/**
+ * How a sweep reads a latent source: a latent store one time and level at a time (each read is one
+ * level's block); an encoder every level of a time at once, held while the sweep takes its levels in
+ * turn (the runner goes time by time), so that each time is encoded once.
+ */
+export function sweepReader(source: LatentSource, levels: readonly number[], options: Pick<ReadOptions, 'region' | 'kIndex'> = {}): (time: Date, level: number, signal?: AbortSignal) => Promise<StudyTime> {
+  let held: StudyTime | undefined;
+  return async (time, level, signal) => {
+    if (source.facts.kind !== 'encoder') return source.read(time, { ...options, levels: [level], signal });
+    if (held?.time.getTime() !== time.getTime()) {
+      held = undefined;
+      held = await source.read(time, { ...options, levels, signal });
+    }
+    return held;
+  };
 }
 
 /**

@@ -2,25 +2,18 @@
 // cell of a sweep (studies/sweep-run.ts), from a latent store (--latents) or ERA5 through an encoder
 // (--store, --model), printed as a table, --json or --csv; --transfer adds each level's time x time
 // matrix. The same cells the app's Sweep panel draws.
-import { resolve } from 'node:path';
 import { parseNumber, parseSeedList } from '../args.ts';
 import { CliError } from '../errors.ts';
-import { listTimes } from '../../data/dataset.ts';
-import { ERA5_STATIC_STORE, patchLandFractions, readLandSeaMask } from '../../data/land-sea-mask.ts';
-import { openLatentStore } from '../../data/latent-store.ts';
-import { openReader, openSource } from '../../data/store.node.ts';
 import { parseTimeSelection, resolveTimeSelection, TimeSelectionError } from '../../data/time-selection.ts';
 import type { Region } from '../../encoder/runtime.ts';
-import { createNodeSession } from '../../encoder/session.node.ts';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
-import { featureMatrix } from '../../probes/matrix.ts';
-import { landSeaPatchLabels } from '../../studies/land-sea.ts';
 import { describeSplit, type SplitChoice, type StudyName } from '../../studies/split.ts';
-import { runSweep, type SweepPlan, type SweepResult, type SweepSource } from '../../studies/sweep-run.ts';
-import { studySweepSource, sweepTimeName, type SweepStudy } from '../../studies/sweep-source.ts';
+import type { LatentSource } from '../../studies/latent-source.ts';
+import { openLatentStoreSource, nodeEncoderSource } from '../../studies/sources.node.ts';
+import { runSweep, type SweepPlan, type SweepResult } from '../../studies/sweep-run.ts';
+import { studySweepSource, sweepReader, type SweepStudy } from '../../studies/sweep-source.ts';
 import { levelName, SWEEP_COLUMNS, sweepCsv, sweepRecord } from '../../studies/sweep-table.ts';
 import { SWEEP_BASELINES, type SweepBaseline } from '../../studies/sweep.ts';
-import { collectStudyTimes, type StudyTime } from '../../studies/study-time.ts';
 import type { StoreOptionValues } from '../store-options.ts';
 import { throttledProgress } from './encode.ts';
 import { openStudyDataset, readStudyModel } from './study-common.ts';
@@ -44,8 +37,9 @@ export const SWEEP_USAGE = `Sweep (issue 14: time and depth), every study:
                    (|cos| of PC1 to the first time's, the mean latent norm's change)
   --times          the sweep's times, as a list or a rule (every:K, FROM..TO, every:K:FROM..TO); default every:1
   --levels         with --sweep: the latent levels, all (default) or a list of 0 (surface) and 1..3
-  --latents STORE  read the latents from a latent store in the study's layout (land-sea; land from the
-                   product's real ERA5 mask, or --static's) instead of encoding --store with --model
+  --latents STORE  read the latents from a latent store in the study's layout instead of encoding --store
+                   with --model; land from --static's mask, else --store's, else the product's real ERA5
+                   mask; extremes and k-index take their temperatures from --store beside the latents
   --baselines LIST shuffled,control (default both; 'none' for neither); the majority class is always there
   --seeds 0,1      repeat seeds (default: --seed); the band of ± sd is over seeds and the split's folds
   --transfer       also each level's time x time matrix: the probe fitted at one time tested at every other
@@ -124,50 +118,24 @@ function sweepStudy(values: SweepValues, context: SweepContext): SweepStudy {
   }
 }
 
-/** A latent store's cells, labelled land-sea from a land-sea mask: the shipped one, or --static's. */
-async function latentStoreSource(path: string, values: SweepValues, context: SweepContext): Promise<{ source: SweepSource; name: string }> {
-  const store = await openLatentStore(await openReader(path), path);
-  for (const notice of store.timeNotices) process.stderr.write(`note: ${notice}\n`);
-  const maskStore = context.stores.static ?? resolve(import.meta.dirname, '../../..', ERA5_STATIC_STORE);
-  const land = patchLandFractions(store.grid, store.patchIndices, await readLandSeaMask(await openSource(maskStore)));
-  const labels = landSeaPatchLabels({ landFraction: land });
-  const times = chooseTimes(values.times, store.times);
-  const names = times.map(sweepTimeName);
-  return {
-    name: `latent store ${path}`,
-    source: {
-      times: names,
-      async read(t, level, signal) {
-        const data = await store.read(store.timeIndex(times[t]), level, { signal });
-        return { time: names[t], level, x: featureMatrix(data, store.patchIndices.length, store.embedDim), labels, lat: store.centreLat, lon: store.centreLon };
-      },
-    },
-  };
-}
-
-/** ERA5 encoded by the model, a time at a time: the time encoded last is kept while its levels are swept. */
-async function encoderSource(values: SweepValues, context: SweepContext, study: SweepStudy, release: Array<() => Promise<void>>): Promise<{ source: SweepSource; name: string }> {
+/** The sweep's latent source: a latent store (with ERA5 beside it when --store is given), or ERA5 encoded by the model. */
+async function openSweepSource(values: SweepValues, context: SweepContext): Promise<LatentSource & { backend?: string }> {
+  const era5Given = (context.stores.store ?? context.stores['surface-store'] ?? '') !== '';
+  if (values.latents !== undefined) {
+    const era5 = era5Given ? await openStudyDataset(context.stores) : undefined;
+    if (context.study !== 'land-sea' && !era5) throw new CliError(`the ${context.study} study over a latent store needs ERA5 beside the latents: give --store`);
+    const source = await openLatentStoreSource(values.latents, { staticStore: context.stores.static, era5 });
+    for (const notice of source.timeNotices) process.stderr.write(`note: ${notice}\n`);
+    return source;
+  }
   const model = await readStudyModel(context.modelPath);
   const dataset = await openStudyDataset(context.stores);
-  const session = await createNodeSession(model.onnx, { onFallback: (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`) });
-  release.push(() => session.release());
-  const listing = listTimes(dataset);
-  const times = chooseTimes(values.times, listing.times.filter((_, i) => listing.hasPreviousStep[i]));
-  let held: StudyTime | undefined;
-  const read = async (time: Date) => {
-    if (held?.time.getTime() !== time.getTime()) {
-      held = undefined;
-      [held] = await collectStudyTimes(dataset, session, model.sidecar.config, [time], { region: context.region, kIndex: study.kind === 'k-index' });
-    }
-    return held;
-  };
-  return { name: `${model.sidecar.name}${model.sidecar.trained ? '' : ' (UNTRAINED)'} encoding ${context.stores.store ?? context.stores['surface-store']} on ${session.backend}`, source: studySweepSource(times, read, study) };
+  return nodeEncoderSource(dataset, { onnx: model.onnx, name: model.sidecar.name, trained: model.sidecar.trained, config: model.sidecar.config }, (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`));
 }
 
 export async function runStudySweep(values: SweepValues, context: SweepContext): Promise<number> {
   if (values.csv && context.json) throw new CliError('give --json or --csv, not both');
   if (values.csv && values.transfer) throw new CliError('--csv prints the cells alone: the transfer matrix comes with --json or the table');
-  if (values.latents !== undefined && context.study !== 'land-sea') throw new CliError(`--latents sweeps the land-sea study; the ${context.study} study needs ERA5 beside the latents: sweep --store with --model`);
   const study = sweepStudy(values, context);
   const plan: SweepPlan = {
     split: context.split,
@@ -179,9 +147,11 @@ export async function runStudySweep(values: SweepValues, context: SweepContext):
     levels: parseSweepLevels(values.levels),
     transfer: values.transfer === true,
   };
-  const release: Array<() => Promise<void>> = [];
+  const latent = await openSweepSource(values, context);
   try {
-    const { source, name } = values.latents !== undefined ? await latentStoreSource(values.latents, values, context) : await encoderSource(values, context, study, release);
+    const times = chooseTimes(values.times, latent.times);
+    const source = studySweepSource(times, sweepReader(latent, plan.levels, { region: context.region, kIndex: study.kind === 'k-index' }), study);
+    const name = `${latent.facts.name}${latent.backend ? ` on ${latent.backend}` : ''}`;
     process.stderr.write(`sweep: ${source.times.length} times x ${plan.levels.length} levels from ${name}\n`);
     const print = throttledProgress();
     const started = performance.now();
@@ -195,7 +165,7 @@ export async function runStudySweep(values: SweepValues, context: SweepContext):
     else process.stdout.write(sweepText(result, plan, context, name));
     return result.cells.every((cell) => cell.converged) ? 0 : 3;
   } finally {
-    for (const free of release) await free();
+    await latent.release();
   }
 }
 

@@ -164,8 +164,9 @@ async function sweepStudy(values: StudyValues, study: StudyName): Promise<number
   // With --sweep, --levels names latent levels; the stores read every pressure level they have.
   const common = parseCommon({ ...values, levels: undefined, store: values.store ?? (latents ? '' : undefined) }, study, latents);
   const backend = await initNodeProbeBackend();
+  if (latents && study !== 'land-sea' && common.store === '') throw new CliError(`the ${study} study over a latent store needs ERA5 beside the latents: give --store`);
   const percentiles =
-    study === 'extremes' && !latents
+    study === 'extremes'
       ? await readPercentileSources(values.percentiles ?? defaultPercentiles(common.store), { time: values['percentile-time'] === undefined ? STUDY_PERCENTILE_TIME : parseOneTime(values['percentile-time'], '--percentile-time') })
       : undefined;
   return runStudySweep(values, {
