@@ -13,7 +13,9 @@ test('an invalid sidecar makes its model unusable, not the model list', async ({
     await expect(page.getByRole('status').filter({ hasText: 'Model zz-broken.onnx is unusable' })).toContainText('zz-broken.onnx.json is not JSON');
     const model = page.getByRole('combobox', { name: 'Model' });
     await expect(model.locator('option', { hasText: 'zz-broken (unusable)' })).toBeDisabled();
-    await expect(model.locator('option', { hasText: 'aurora-0.25-untrained-seed0 (UNTRAINED control)' })).toBeEnabled();
+    // Models are grouped by kind; the untrained control keeps its own group and stays usable.
+    await expect(model.locator('optgroup', { has: page.locator('option', { hasText: 'aurora-0.25-untrained-seed0' }) })).toHaveAttribute('label', /untrained/i);
+    await expect(model.getByRole('option', { name: 'aurora-0.25-untrained-seed0', exact: true })).toBeEnabled();
     await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
     await page.screenshot({ path: 'test-results/screenshots/unusable-model.png' });
   } finally {
