@@ -7,12 +7,11 @@
 // redraws; above, the line work, which only a camera move redraws. With software WebGL a frame of coastlines
 // costs seconds, and a selection should not pay for it. Picking runs on the CPU (point-index.ts) and the hovered
 // and inspected cells are SVG over the canvases, so a hover draws nothing in WebGL.
-import { _GlobeView as DeckGlobeView, MapView, type View, type Viewport } from '@deck.gl/core';
+import { _GlobeView as DeckGlobeView, MapView, type Viewport } from '@deck.gl/core';
 import { PathLayer, SolidPolygonLayer } from '@deck.gl/layers';
-import DeckGL, { type DeckGLRef } from '@deck.gl/react';
+import type { DeckGLRef } from '@deck.gl/react';
 import {
   createRef,
-  memo,
   useCallback,
   useEffect,
   useMemo,
@@ -21,7 +20,6 @@ import {
   type KeyboardEvent,
   type PointerEvent,
   type ReactElement,
-  type RefObject,
 } from 'react';
 import {
   buildCellGeometry,
@@ -34,6 +32,7 @@ import {
 } from './attributes.ts';
 import type { Legend } from './colours.ts';
 import { convertLongitude } from '../data/geometry.ts';
+import { DeckCanvas } from './DeckCanvas.tsx';
 import { saveDeckPng } from './export.ts';
 import {
   densifyRing,
@@ -203,36 +202,6 @@ function cellPath(
   return { d: `M${points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join('L')}Z`, centre };
 }
 
-interface DeckCanvasProps {
-  deckRef: RefObject<DeckGLRef | null>;
-  view: View;
-  viewState: Record<string, number>;
-  layers: unknown[];
-  controller: boolean | Record<string, boolean>;
-  /** Camera moves made with this deck's controller: the user's own. */
-  onViewStateChange?: (camera: GlobeCamera) => void;
-  onAfterRender?: () => void;
-}
-
-/** One deck, re-rendered only when its own props change: a hover or a tooltip never reaches deck.gl. */
-const DeckCanvas = memo(function DeckCanvas({ deckRef, view, viewState, layers, controller, onViewStateChange, onAfterRender }: DeckCanvasProps) {
-  return (
-    <DeckGL
-      ref={deckRef}
-      views={view}
-      viewState={viewState}
-      controller={controller}
-      layers={layers as never}
-      // deck.gl calls its own default when the prop is left out; undefined would replace it.
-      {...(onAfterRender ? { onAfterRender } : {})}
-      onViewStateChange={({ viewState: next }) => {
-        const { longitude, latitude, zoom } = next as GlobeCamera;
-        onViewStateChange?.({ longitude: convertLongitude(longitude, '-180..180'), latitude, zoom });
-      }}
-    />
-  );
-});
-
 export function GlobeView(props: GlobeViewProps) {
   const { cellBounds, cellCentres, colours, selection, selectedPatch, hoveredPatch, flatMap } = props;
   const { onSelect, onPickPatch, onHoverPatch, onCameraChange } = props;
@@ -355,10 +324,12 @@ export function GlobeView(props: GlobeViewProps) {
   );
 
   const flight = useCameraFlight(camera, !flatMap, onCameraChange);
+  // Moves made with the deck's controller are the user's own.
   const onDeckCamera = useCallback(
-    (next: GlobeCamera) => {
+    (next: unknown) => {
+      const { longitude, latitude, zoom } = next as GlobeCamera;
       flight.userMoved();
-      onCameraChange(next);
+      onCameraChange({ longitude: convertLongitude(longitude, '-180..180'), latitude, zoom });
     },
     [flight, onCameraChange],
   );
@@ -461,7 +432,14 @@ export function GlobeView(props: GlobeViewProps) {
     shown.current[projection] = (
       <>
         <DeckCanvas deckRef={decks.current[projection][0]} view={view} viewState={viewState} layers={dataLayers} controller={false} onAfterRender={props.onDrawn} />
-        <DeckCanvas deckRef={decks.current[projection][1]} view={view} viewState={viewState} layers={lineLayers} controller={controller} onViewStateChange={onDeckCamera} />
+        <DeckCanvas
+          deckRef={decks.current[projection][1]}
+          view={view}
+          viewState={viewState}
+          layers={lineLayers}
+          controller={controller}
+          onViewStateChange={onDeckCamera}
+        />
       </>
     );
   }

@@ -4,10 +4,11 @@
 // so that a hover draws nothing in WebGL: with software WebGL a frame costs a tenth of a second or more.
 import { OrthographicView } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
-import DeckGL, { type DeckGLRef } from '@deck.gl/react';
-import { memo, useCallback, useMemo, useRef, useState, type PointerEvent, type RefObject } from 'react';
+import type { DeckGLRef } from '@deck.gl/react';
+import { useCallback, useMemo, useRef, useState, type PointerEvent } from 'react';
 import { createScatterAttributes, DEFAULT_HIGHLIGHT_STYLE, writeScatterAttributes, type HighlightStyle } from './attributes.ts';
 import type { Legend } from './colours.ts';
+import { DeckCanvas } from './DeckCanvas.tsx';
 import { saveDeckPng } from './export.ts';
 import { LegendView } from './Legend.tsx';
 import {
@@ -138,7 +139,7 @@ export function ScatterView(props: ScatterViewProps) {
   );
   const viewState = useMemo(() => toOrthographicViewState(frame), [frame]);
   const onViewStateChange = useCallback(
-    (next: Parameters<typeof fromOrthographicViewState>[1]) => onCameraChange(fromOrthographicViewState(frame, next)),
+    (next: unknown) => onCameraChange(fromOrthographicViewState(frame, next as Parameters<typeof fromOrthographicViewState>[1])),
     [frame, onCameraChange],
   );
 
@@ -291,7 +292,7 @@ export function ScatterView(props: ScatterViewProps) {
             })}
           </svg>
           {width > 0 && (
-            <ScatterDeck
+            <DeckCanvas
               deckRef={deckRef}
               view={view}
               viewState={viewState}
@@ -337,29 +338,3 @@ export function ScatterView(props: ScatterViewProps) {
     </section>
   );
 }
-
-interface ScatterDeckProps {
-  deckRef: RefObject<DeckGLRef | null>;
-  view: OrthographicView;
-  viewState: ReturnType<typeof toOrthographicViewState>;
-  layers: ScatterplotLayer[];
-  controller: Record<string, boolean>;
-  onViewStateChange: (viewState: Parameters<typeof fromOrthographicViewState>[1]) => void;
-  onAfterRender?: () => void;
-}
-
-/** The deck, re-rendered only when its own props change: a hover or a tooltip never reaches deck.gl. */
-const ScatterDeck = memo(function ScatterDeck({ deckRef, view, viewState, layers, controller, onViewStateChange, onAfterRender }: ScatterDeckProps) {
-  return (
-    <DeckGL
-      ref={deckRef}
-      views={view}
-      viewState={viewState}
-      onViewStateChange={({ viewState: next }) => onViewStateChange(next as Parameters<typeof fromOrthographicViewState>[1])}
-      controller={controller}
-      layers={layers}
-      // deck.gl calls its own default when the prop is left out; undefined would replace it.
-      {...(onAfterRender ? { onAfterRender } : {})}
-    />
-  );
-});
