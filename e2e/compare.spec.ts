@@ -41,6 +41,14 @@ test('compares the land-sea probe with its baselines on the same patches and spl
   await expect(compare).toContainText('Selectivity');
   await table.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/screenshots/compare-table.png' });
+  // Every column, with the full names, in a dialog as wide as the table needs.
+  await compare.getByRole('button', { name: /^Full table/ }).click();
+  const full = page.getByRole('dialog', { name: 'Comparison, every column' });
+  await expect(full.getByRole('columnheader', { name: 'ROC-AUC' })).toBeVisible();
+  await expect(full.locator('tr[data-arm="untrained"] th')).toContainText('aurora-0.25-untrained-seed1');
+  await page.screenshot({ path: 'test-results/screenshots/compare-full-table.png' });
+  await full.getByRole('button', { name: 'Close' }).click();
+  await expect(full).toBeHidden();
 
   // The scatter and the globe switch to the raw input patch's PCA and probe, the same patches, and back.
   const accuracy = page.locator('[data-metric="accuracy"]');

@@ -106,6 +106,12 @@ test('inspecting flies the globe to the patch, in view; the legend counts the te
   const inspector = page.getByRole('region', { name: 'Inspector' });
   await expect(inspector.getByRole('heading', { name: `Patch ${patch}` })).toBeInViewport();
   await page.screenshot({ path: 'test-results/screenshots/researcher-inspected.png' });
+  // The flat map draws the test band too.
+  await page.getByRole('checkbox', { name: 'Flat map' }).check();
+  await expect(globe(page)).toHaveAttribute('data-projection', 'map');
+  await page.getByRole('region', { name: 'Globe view' }).screenshot({ path: 'test-results/screenshots/researcher-flat-map.png' });
+  await page.getByRole('checkbox', { name: 'Flat map' }).uncheck();
+  await expect(globe(page)).toHaveAttribute('data-projection', 'globe');
 
   // Notices float: the views keep their box through a confirmation and an error.
   const views = page.locator('.views-grid');
