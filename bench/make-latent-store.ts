@@ -14,8 +14,8 @@ import { openLatentStoreForWriting } from '../src/data/latent-store-writer.node.
 import { openSource } from '../src/data/store.node.ts';
 import { selectPatches } from '../src/encoder/runtime.ts';
 import { seededRandom } from '../src/probes/random.ts';
+import { BENCH_LATENT_STORE } from './latent-store-path.ts';
 
-export const BENCH_LATENT_STORE = 'bench/results/latents-0.25deg.zarr';
 const LATENT_LEVELS = 4;
 /** Batch times of the store: 6-hourly from the study's land-sea sample. */
 const FIRST_TIME_MS = Date.UTC(2022, 7, 7, 6);

@@ -20,6 +20,8 @@ function startWorker(suite: BenchSuite): Worker {
       return new Worker(new URL('./encoder.worker.ts', import.meta.url), { type: 'module' });
     case 'analogues':
       return new Worker(new URL('./analogues.worker.ts', import.meta.url), { type: 'module' });
+    case 'sweep':
+      return new Worker(new URL('./sweep.worker.ts', import.meta.url), { type: 'module' });
   }
 }
 
@@ -27,7 +29,7 @@ function run(): Promise<PageOutcome> {
   const suite = params.get('suite');
   // The linked-views suite runs on the page itself and is driven by bench/ui.ts.
   if (suite === 'ui') return import('./ui-suite.tsx').then(() => ({ ok: false, message: 'the ui suite is driven by bench/ui.ts' }));
-  if (suite !== 'probes' && suite !== 'encoder' && suite !== 'analogues') return Promise.resolve({ ok: false, message: `unknown suite '${suite}'` });
+  if (suite !== 'probes' && suite !== 'encoder' && suite !== 'analogues' && suite !== 'sweep') return Promise.resolve({ ok: false, message: `unknown suite '${suite}'` });
   const environment = {
     userAgent: navigator.userAgent,
     crossOriginIsolated: self.crossOriginIsolated,

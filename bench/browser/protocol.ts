@@ -4,8 +4,9 @@ import { DEFAULT_MODEL_FILE } from '../../src/encoder/untrained.ts';
 import type { AnalogueTiming } from '../analogues-core.ts';
 import type { TimingResult } from '../encoder-timing.ts';
 import type { BenchTimings } from '../probes-core.ts';
+import type { SweepTiming } from '../sweep-core.ts';
 
-export type BenchSuite = 'probes' | 'encoder' | 'analogues';
+export type BenchSuite = 'probes' | 'encoder' | 'analogues' | 'sweep';
 
 /** The encoder suite's model: the app's default, in models/ (prepare-assets builds it). */
 export const BENCH_MODEL_FILE = DEFAULT_MODEL_FILE;
@@ -34,7 +35,13 @@ export interface AnaloguesBenchResult {
   timings: AnalogueTiming[];
 }
 
-export type BenchResult = ProbesBenchResult | EncoderBenchResult | AnaloguesBenchResult;
+export interface SweepBenchResult {
+  suite: 'sweep';
+  backend: string;
+  timing: SweepTiming;
+}
+
+export type BenchResult = ProbesBenchResult | EncoderBenchResult | AnaloguesBenchResult | SweepBenchResult;
 
 export type WorkerMessage = { kind: 'progress'; line: string } | { kind: 'done'; result: BenchResult } | { kind: 'failed'; message: string };
 
