@@ -1,6 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { modelsPlugin } from './scripts/vite-models-plugin.ts';
+import { linkLimitsPlugin } from './scripts/vite-link-limits-plugin.ts';
 import { pageQueryPlugin } from './scripts/vite-page-query-plugin.ts';
 
 // Threaded WASM (onnxruntime-web, tfjs-wasm) needs SharedArrayBuffer, which needs cross-origin isolation.
@@ -16,7 +17,7 @@ const e2e = process.env.E2E === '1';
 export default defineConfig({
   // 'mpa' disables the SPA fallback, so that a missing Zarr key is a 404 and not index.html with status 200.
   appType: 'mpa',
-  plugins: [pageQueryPlugin(), react(), modelsPlugin() as Plugin],
+  plugins: [pageQueryPlugin(), linkLimitsPlugin(), react(), modelsPlugin() as Plugin],
   server: {
     headers: crossOriginIsolation,
     hmr: e2e ? false : undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressLocation, authorizationHeader, describeAddress, parseStoreAddress } from './address.ts';
+import { addressLocation, authorizationHeader, describeAddress, isSitePath, parseStoreAddress } from './address.ts';
 import { redactText, redactUrl } from './redact.ts';
 import { StoreAddressError } from './errors.ts';
 
@@ -79,5 +79,20 @@ describe('store addresses', () => {
     expect(redactText('Request cannot be constructed from a URL that includes credentials: https://edh:t0k@host/x.zarr/.zmetadata')).toBe(
       'Request cannot be constructed from a URL that includes credentials: https://host/x.zarr/.zmetadata',
     );
+  });
+});
+
+describe('paths on this site', () => {
+  it('are paths only while a browser reads them on this site', () => {
+    expect(isSitePath('/sample/era5-sample.zarr')).toBe(true);
+    expect(isSitePath('/%2F%2Fevil.example/x.zarr')).toBe(true);
+    for (const elsewhere of ['/\\127.0.0.1:8123/x.zarr', '//127.0.0.1/x.zarr', '/\t/evil.example/x', '\\/evil.example/x', 'sample/x.zarr', 'http://x/y']) {
+      expect(isSitePath(elsewhere), elsewhere).toBe(false);
+    }
+  });
+
+  it('refuses an address without a scheme that a browser reads on another site, naming that site', () => {
+    expect(() => parseStoreAddress('/\\127.0.0.1:8123/era5.zarr', PAGE)).toThrow(/a browser reads it as http:\/\/127\.0\.0\.1:8123\/era5\.zarr on 127\.0\.0\.1:8123/);
+    expect(() => parseStoreAddress('//evil.example/x.zarr', PAGE)).toThrow(StoreAddressError);
   });
 });

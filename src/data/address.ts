@@ -85,11 +85,31 @@ export function parseStoreAddress(text: string, context: AddressContext): StoreA
     case 'file':
       if (context !== 'filesystem') throw new StoreAddressError(typed, 'it names a folder on your computer, which a web page cannot read', SERVE_ADVICE);
       return { kind: 'local', path: fileUrlPath(typed), scheme: 'file', typed };
-    case undefined:
+    case undefined: {
       if (context === 'filesystem') return { kind: 'local', path: typed, scheme: 'path', typed };
-      return { kind: 'http', url: new URL(typed, context.pageUrl).href, scheme: 'path', typed };
+      // Resolved as fetch resolves it: '/\\host', '//host' and a tab or newline inside '//' all leave the site.
+      const url = new URL(typed, context.pageUrl);
+      if (url.origin !== new URL(context.pageUrl).origin) {
+        throw new StoreAddressError(typed, `it has no scheme, so it would be a path on this site, but a browser reads it as ${redactUrl(url.href)} on ${url.host}; write that server's full http(s) URL if you mean it`);
+      }
+      return { kind: 'http', url: url.href, scheme: 'path', typed };
+    }
     default:
       throw new StoreAddressError(typed, `'${scheme}:' is not a store address this product reads`);
+  }
+}
+
+/**
+ * Whether `text` is a path on the page's own site as a browser resolves it: it starts with '/' and stays
+ * on the site's origin ('/\\127.0.0.1:8000/x', '//host/x' and encoded or whitespace variants do not).
+ */
+export function isSitePath(text: string): boolean {
+  if (!text.startsWith('/')) return false;
+  const site = 'http://site.invalid';
+  try {
+    return new URL(text, `${site}/`).origin === site;
+  } catch {
+    return false;
   }
 }
 

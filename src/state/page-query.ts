@@ -1,5 +1,5 @@
-// The query string the page was opened with: the one place that reads location.search (permalink.ts
-// turns it into settings). A part that decodeURIComponent cannot decode (a stray '%', as in ?x=1%, or
+// The query string the page was opened with: the one place that reads location.search and location.hash
+// (permalink.ts turns them into settings). A part that decodeURIComponent cannot decode (a stray '%', as in ?x=1%, or
 // bytes that are not UTF-8) has its '%' escaped and the address bar rewritten before anything else
 // runs, because code that reads the query at load with decodeURIComponent (tfjs does, for its flags)
 // throws on it and blanks the page; the permalink then drops the bad field with a notice. The app's
@@ -38,8 +38,22 @@ export function repairPageQuery(decodable: (query: string) => string): void {
 
 repairPageQuery(decodableQuery);
 const opening = typeof location === 'undefined' ? '' : location.search;
+// The fragment holds a link's long fields (permalink.ts); no library reads it, and no server sees it.
+const openingHash = typeof location === 'undefined' ? '' : location.hash;
 
 /** The query string the page was opened with (decodable, with its '?'). */
 export function openingQuery(): string {
   return opening;
+}
+
+/** The fragment the page was opened with (with its '#'). */
+export function openingFragment(): string {
+  return openingHash;
+}
+
+/** Every field of the link the page was opened with, query and fragment (a field in both is the fragment's). */
+export function openingLinkFields(): URLSearchParams {
+  const fields = new URLSearchParams(opening);
+  for (const [name, value] of new URLSearchParams(openingHash.replace(/^#/, ''))) fields.set(name, value);
+  return fields;
 }

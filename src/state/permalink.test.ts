@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { queryToSettings, settingsToQuery } from './permalink.ts';
+import { LINK_LIMITS } from './link-limits.ts';
+import { linkAddress, linkToSettings, queryToSettings, settingsToLink, settingsToQuery } from './permalink.ts';
 import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from './view-settings.ts';
 
 describe('permalink', () => {
-  it('leaves the default view out of the link', () => {
-    expect(settingsToQuery(DEFAULT_VIEW_SETTINGS)).toBe('');
+  it('leaves the default view out of the link, but for the model (and its hash once known)', () => {
+    expect(settingsToQuery(DEFAULT_VIEW_SETTINGS)).toBe(`model=${DEFAULT_VIEW_SETTINGS.modelId}`);
+    expect(settingsToQuery({ ...DEFAULT_VIEW_SETTINGS, modelHash: '0123456789abcdef' })).toBe(`model=${DEFAULT_VIEW_SETTINGS.modelId}&hash=0123456789abcdef`);
   });
 
   it('round-trips a full view', () => {
@@ -179,7 +181,7 @@ describe('permalink', () => {
       sweep: { times: 'every:2:2022-08-06..2022-08-07T06:00', levels: [0, 2], metric: 'f1', baselines: ['control'], seeds: [0, 1], transfer: true },
     };
     const query = settingsToQuery(view);
-    expect(decodeURIComponent(query)).toBe('sweep=times=every:2:2022-08-06..2022-08-07T06:00;levels=0,2;metric=f1;baselines=control;seeds=0,1;transfer=1');
+    expect(decodeURIComponent(query)).toContain('&sweep=times=every:2:2022-08-06..2022-08-07T06:00;levels=0,2;metric=f1;baselines=control;seeds=0,1;transfer=1');
     const parsed = queryToSettings(query);
     expect(parsed.notices).toEqual([]);
     expect(parsed.settings).toEqual(view);
@@ -212,5 +214,57 @@ describe('permalink', () => {
 
   it('ignores a link that is absurdly long', () => {
     expect(queryToSettings('x=' + 'a'.repeat(300_000)).notices[0]).toMatch(/ignored/);
+    expect(linkToSettings({ query: 'level=2', fragment: `sel=${'A'.repeat(LINK_LIMITS.totalChars)}` }).notices[0]).toMatch(/more than the 200,000 a view may use; it was ignored/);
+  });
+
+  it('puts a large selection in the fragment, which servers never see, and reads it back from there', () => {
+    const selection = 'A'.repeat(20_000);
+    const view: ViewSettings = { ...DEFAULT_VIEW_SETTINGS, time: '2022-08-07T06:00:00Z', level: 1, selection };
+    const parts = settingsToLink(view);
+    expect(parts.query).toBe(`model=${DEFAULT_VIEW_SETTINGS.modelId}&time=2022-08-07T06%3A00%3A00Z&level=1`);
+    expect(parts.fragment).toBe(`sel=${selection}`);
+    expect(linkAddress('http://localhost:5173/', parts)).toBe(`http://localhost:5173/?${parts.query}#${parts.fragment}`);
+    const parsed = linkToSettings({ query: `?${parts.query}`, fragment: `#${parts.fragment}` });
+    expect(parsed.notices).toEqual([]);
+    expect(parsed.settings).toEqual(view);
+    // An older link with the selection in its query still opens; a field in both parts is the fragment's.
+    expect(queryToSettings(`sel=${selection}`).settings.selection).toBe(selection);
+    expect(linkToSettings({ query: 'level=1', fragment: 'level=3' }).settings.level).toBe(3);
+  });
+
+  it('keeps the query short whatever the view holds: long fields go to the fragment', () => {
+    const view: ViewSettings = {
+      ...DEFAULT_VIEW_SETTINGS,
+      compareDates: Array.from({ length: 150 }, (_, day) => new Date(Date.UTC(2022, 0, 1 + day, 6)).toISOString().slice(0, 16)).join(','),
+      extremesTimes: Array.from({ length: 300 }, (_, hour) => new Date(Date.UTC(2022, 6, 1, 6 * hour)).toISOString().replace('.000Z', 'Z')),
+      selection: 'B'.repeat(150_000),
+    };
+    const parts = settingsToLink(view);
+    expect(parts.query.length).toBeLessThanOrEqual(LINK_LIMITS.queryChars);
+    expect(new URLSearchParams(parts.fragment).has('dates')).toBe(true);
+    expect(linkToSettings(parts).settings).toEqual(view);
+  });
+
+  it('never writes or reads a credential: user:password@ and signed queries are refused from a link, redacted if held', () => {
+    const withUser = linkToSettings({ query: `store=${encodeURIComponent('https://edh:s3cret@data.example.org/era5.zarr')}`, fragment: '' });
+    expect(withUser.settings.store).toBe(DEFAULT_VIEW_SETTINGS.store);
+    expect(withUser.notices[0]).toMatch(/"store".*a link never carries credentials/);
+    expect(withUser.notices[0]).not.toContain('s3cret');
+    const signed = linkToSettings({ query: `latents=${encodeURIComponent('https://bucket.example.org/l.zarr?X-Amz-Signature=abc123')}`, fragment: '' });
+    expect(signed.settings.latents).toBeNull();
+    expect(signed.notices[0]).not.toContain('abc123');
+    // Settings that somehow held one are written without it.
+    const held = { ...DEFAULT_VIEW_SETTINGS, percentileSource: 'https://x.example.org/p.zarr?token=t0k' } as ViewSettings;
+    expect(decodeURIComponent(settingsToQuery(held))).toContain('percentiles=https://x.example.org/p.zarr?token=REDACTED');
+  });
+
+  it('takes a path only when it stays on this site: backslashes, // and whitespace that lead elsewhere are refused', () => {
+    for (const sneaky of ['/\\127.0.0.1:8123/era5.zarr', '//127.0.0.1:8123/era5.zarr', '/\t/127.0.0.1/era5.zarr', '\\/evil.example/x.zarr']) {
+      const parsed = queryToSettings(`store=${encodeURIComponent(sneaky)}`);
+      expect(parsed.settings.store, sneaky).toBe(DEFAULT_VIEW_SETTINGS.store);
+      expect(parsed.notices, sneaky).toHaveLength(1);
+    }
+    // Encoded slashes stay in the path: a path on this site.
+    expect(queryToSettings(`store=${encodeURIComponent('/%2F%2F127.0.0.1/x.zarr')}`).settings.store).toBe('/%2F%2F127.0.0.1/x.zarr');
   });
 });

@@ -4,6 +4,9 @@
 import type { z } from 'zod';
 import { distinctTimes, repeatedTimesNotice, withoutRepeatedTimes } from '../data/time-selection.ts';
 import type { SplitChoice } from '../studies/split.ts';
+import { redactUrl } from '../data/redact.ts';
+import { FETCHED_FIELDS } from './link-origins.ts';
+import { LINK_LIMITS } from './link-limits.ts';
 import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type SweepViewSettings, type ViewSettings } from './view-settings.ts';
 
 type Key = keyof ViewSettings;
@@ -139,17 +142,50 @@ const codecs: { [K in Key]: FieldCodec<K> } = {
 const keys = Object.keys(codecs) as Key[];
 const paramToKey = new Map(keys.map((key) => [codecs[key].param, key]));
 
-/** Writes the settings that differ from the defaults, in a stable order. */
-export function settingsToQuery(settings: ViewSettings): string {
-  const params = new URLSearchParams();
+/** A link's state: the query (without '?') and the fragment (without '#'). */
+export interface LinkParts {
+  query: string;
+  fragment: string;
+}
+
+/** Fields written even at their default: a link names the model and its hash, which models/ may not hold later. */
+const ALWAYS_WRITTEN: ReadonlySet<Key> = new Set<Key>(['modelId', 'modelHash']);
+
+/**
+ * Writes the settings that differ from the defaults (and the model with its hash), in a stable order:
+ * short fields in the query, long ones (a selection) and whatever would make the query long in the
+ * fragment. A location is written redacted (redact.ts), so that no credential enters a link.
+ */
+export function settingsToLink(settings: ViewSettings): LinkParts {
+  const query = new URLSearchParams();
+  const fragment = new URLSearchParams();
+  let queryLength = 0;
   for (const key of keys) {
     const codec = codecs[key] as FieldCodec<Key>;
     const value = settings[key];
-    if (JSON.stringify(value) === JSON.stringify(DEFAULT_VIEW_SETTINGS[key])) continue;
-    const text = codec.format(value);
-    params.set(codec.param, text ?? '');
+    const isDefault = JSON.stringify(value) === JSON.stringify(DEFAULT_VIEW_SETTINGS[key]);
+    if (isDefault && !(ALWAYS_WRITTEN.has(key) && value !== null)) continue;
+    const formatted = codec.format(value) ?? '';
+    const text = key in FETCHED_FIELDS ? redactUrl(formatted) : formatted;
+    const encodedLength = new URLSearchParams({ [codec.param]: text }).toString().length + 1;
+    if (text.length > LINK_LIMITS.fieldChars || queryLength + encodedLength > LINK_LIMITS.queryChars) fragment.set(codec.param, text);
+    else {
+      query.set(codec.param, text);
+      queryLength += encodedLength;
+    }
   }
-  return params.toString();
+  return { query: query.toString(), fragment: fragment.toString() };
+}
+
+/** The query alone, for tests and old callers: the state settingsToLink puts in the query and the fragment, in one. */
+export function settingsToQuery(settings: ViewSettings): string {
+  const { query, fragment } = settingsToLink(settings);
+  return [query, fragment].filter((part) => part !== '').join('&');
+}
+
+/** A link's address: the page's, then '?query' and '#fragment' when they hold anything. */
+export function linkAddress(base: string, parts: LinkParts): string {
+  return `${base}${parts.query ? `?${parts.query}` : ''}${parts.fragment ? `#${parts.fragment}` : ''}`;
 }
 
 export interface ParsedPermalink {
@@ -158,24 +194,38 @@ export interface ParsedPermalink {
   notices: string[];
 }
 
-const MAX_QUERY_LENGTH = 262_144;
-
 /** Reads a query string (with or without '?'). Never throws: bad parts become notices. */
 export function queryToSettings(query: string): ParsedPermalink {
+  return linkToSettings({ query, fragment: '' });
+}
+
+/** Reads a link's query and fragment (with or without '?' and '#'); a field in both is the fragment's. Never throws. */
+export function linkToSettings(parts: LinkParts): ParsedPermalink {
   const notices: string[] = [];
   const settings: ViewSettings = { ...DEFAULT_VIEW_SETTINGS };
-  if (query.length > MAX_QUERY_LENGTH) {
-    return { settings, notices: [`The link is ${query.length} characters long, more than a view needs; it was ignored.`] };
+  const query = parts.query.startsWith('?') ? parts.query.slice(1) : parts.query;
+  const fragment = parts.fragment.startsWith('#') ? parts.fragment.slice(1) : parts.fragment;
+  const length = query.length + fragment.length;
+  if (length > LINK_LIMITS.totalChars) {
+    return { settings, notices: [`The link holds ${length.toLocaleString('en-GB')} characters, more than the ${LINK_LIMITS.totalChars.toLocaleString('en-GB')} a view may use; it was ignored.`] };
   }
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query);
-  } catch {
-    return { settings, notices: ['The link could not be read; the default view is shown.'] };
+  const fields = new Map<string, string>();
+  for (const text of [query, fragment]) {
+    let params: URLSearchParams;
+    try {
+      params = new URLSearchParams(text);
+    } catch {
+      return { settings, notices: ['The link could not be read; the default view is shown.'] };
+    }
+    for (const [param, value] of params) {
+      // A field named twice is read once, as last given.
+      fields.delete(param);
+      fields.set(param, value);
+    }
   }
   const shape = viewSettingsSchema.shape;
   const draft: Record<string, unknown> = settings;
-  for (const [param, text] of params) {
+  for (const [param, text] of fields) {
     const key = paramToKey.get(param);
     if (!key) {
       notices.push(`Ignored the unknown link field "${truncate(param)}".`);
@@ -188,7 +238,7 @@ export function queryToSettings(query: string): ParsedPermalink {
     if (result.success) {
       draft[key] = result.data;
       if (repeated.length > 0) notices.push(repeatedTimesNotice(`The link field "${param}"`, repeated));
-    } else notices.push(`Ignored the link field "${param}" (${truncate(text)}): ${result.error.issues[0]?.message ?? 'invalid'}.`);
+    } else notices.push(`Ignored the link field "${param}" (${truncate(redactUrl(text))}): ${result.error.issues[0]?.message ?? 'invalid'}.`);
   }
   return { settings, notices };
 }

@@ -36,6 +36,19 @@ export interface StageProgress {
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 
+/** How the latest run ended when it did not finish; the views keep the previous run and say so. */
+export interface RunEnd {
+  status: 'cancelled' | 'failed';
+  /** The stage it was in, by its title (e.g. "PCA"); null before any began. */
+  stage: string | null;
+  /** From Cancel to the busy worker's job ending; null for a failure. */
+  stopMilliseconds: number | null;
+  /** Jobs either worker still ran afterwards (none, unless something else is at work). */
+  busyJobs: string[];
+  /** Why it failed, in a few words (the notice has the whole message). */
+  reason: string | null;
+}
+
 export interface ExplorerState {
   settings: ViewSettings;
   notices: Notice[];
@@ -48,6 +61,9 @@ export interface ExplorerState {
   hoveredPatch: number | null;
   /** The latest finished run; kept while a new run goes, and when it fails. */
   result: ExplorerResult | null;
+  /** The set-up each study's views show (the settings their run was run with), by study. */
+  shown: Partial<Record<ViewSettings['study'], ViewSettings>>;
+  runEnd: RunEnd | null;
 
   updateSettings(patch: Partial<ViewSettings>): void;
   replaceSettings(settings: ViewSettings): void;
@@ -64,6 +80,9 @@ export interface ExplorerState {
   setSelectionMask(mask: Uint8Array): void;
   setHoveredPatch(patch: number | null): void;
   setResult(result: ExplorerResult): void;
+  /** A run of `settings.study` finished with these settings: its views show them. */
+  setShown(settings: ViewSettings): void;
+  setRunEnd(end: RunEnd | null): void;
 }
 
 /** Deep equality of settings values (plain data: numbers, strings, arrays and objects of them). */
@@ -97,6 +116,8 @@ export const useExplorer = create<ExplorerState>()((set) => ({
   selectionMask: new Uint8Array(0),
   hoveredPatch: null,
   result: null,
+  shown: {},
+  runEnd: null,
 
   updateSettings: (patch) =>
     set((state) => {
@@ -135,4 +156,6 @@ export const useExplorer = create<ExplorerState>()((set) => ({
   setSelectionMask: (selectionMask) => set({ selectionMask }),
   setHoveredPatch: (hoveredPatch) => set({ hoveredPatch }),
   setResult: (result) => set({ result }),
+  setShown: (settings) => set((state) => ({ shown: { ...state.shown, [settings.study]: settings } })),
+  setRunEnd: (runEnd) => set({ runEnd }),
 }));

@@ -1,7 +1,9 @@
 // The part of the app state that a permalink carries: everything needed to reproduce a view.
 // One schema (zod) validates it both when it comes from a URL and when the UI changes it.
 import { z } from 'zod';
-import { parseStoreAddress } from '../data/address.ts';
+import { isSitePath, parseStoreAddress } from '../data/address.ts';
+import { redactUrl } from '../data/redact.ts';
+import { LINK_LIMITS } from './link-limits.ts';
 import { parseTimeSelection } from '../data/time-selection.ts';
 import { DEFAULT_MODEL_FILE } from '../encoder/untrained.ts';
 import { BASELINES } from '../studies/compare.ts';
@@ -17,12 +19,19 @@ export const SCATTER_AXES = ['pc1', 'pc2', 'pc3', 'pc4', 'concept'] as const;
 /** Latent levels: 0 is the surface block, 1-3 the three atmospheric latent levels. */
 export const LATENT_LEVELS = [0, 1, 2, 3] as const;
 
-/** Store locations are http(s) URLs or same-origin absolute paths (the embedded sample); nothing else is fetched. */
+/** Credentials (user:password@, a signed URL's query) are held for the tab only, never in the settings a link carries. */
+const CREDENTIALS_REFUSED = 'a link never carries credentials (user:password@ or a signed query): give them in the store field of the set-up panel';
+
+/**
+ * Store locations are http(s) URLs or paths on this site (the embedded sample), a path as a browser
+ * resolves it (isSitePath: '/\\host' is another site); nothing else is fetched.
+ */
 export const storeLocation = z
   .string()
   .max(2048)
+  .refine((value) => redactUrl(value) === value, CREDENTIALS_REFUSED)
   .refine((value) => {
-    if (/^\/(?!\/)/.test(value)) return true;
+    if (isSitePath(value)) return true;
     try {
       const protocol = new URL(value).protocol;
       return protocol === 'http:' || protocol === 'https:';
@@ -35,10 +44,11 @@ export const storeLocation = z
 export const latentStoreLocation = z
   .string()
   .max(2048)
+  .refine((value) => redactUrl(value) === value, CREDENTIALS_REFUSED)
   .refine((value) => {
     try {
       const address = parseStoreAddress(value, { pageUrl: 'http://localhost/' });
-      return address.scheme !== 'path' || /^\/(?!\/)/.test(value.trim());
+      return address.scheme !== 'path' || isSitePath(value.trim());
     } catch {
       return false;
     }
@@ -141,7 +151,7 @@ export const viewSettingsSchema = z.object({
   xAxis: z.enum(SCATTER_AXES),
   yAxis: z.enum(SCATTER_AXES),
   /** Encoded with selection-codec; decoded once the number of points is known. */
-  selection: z.string().max(200_000).regex(/^[A-Za-z0-9_-]*$/),
+  selection: z.string().max(LINK_LIMITS.totalChars).regex(/^[A-Za-z0-9_-]*$/),
   selectedPatch: z.number().int().min(0).max(4 * 64_800 * 4).nullable(),
   scatterView: scatterViewSchema.nullable(),
   globeView: globeViewSchema.nullable(),
