@@ -26,12 +26,17 @@ import type { ExtremesCompare } from './extremes/ExtremesCompareSection.tsx';
 import { runExtremesInApp, studyTimeCache } from './extremes/extremes-run.ts';
 import { useExtremes } from './extremes/extremes-store.ts';
 import { ExtremesMain, ExtremesSide } from './extremes/ExtremesPanels.tsx';
-import { latentStoreLocation, storeLocation } from '../state/view-settings.ts';
+import { DEFAULT_VIEW_SETTINGS, latentStoreLocation, storeLocation, type ViewSettings } from '../state/view-settings.ts';
+import { offSiteLocations, offSiteQuestion } from '../state/link-origins.ts';
+import { LinkQuestion, type PendingQuestion } from './LinkQuestion.tsx';
+import { ShownBanner } from './ShownBanner.tsx';
+import { cancelledEnd, failedEnd } from './run-end.ts';
+import { modelHashQuestion } from './link-checks.ts';
 import { SweepPanel } from './sweep/SweepPanel.tsx';
 import { useSweepRunner } from './sweep/use-sweep-runner.ts';
 import './app.css';
 
-type StoreStatus = 'loading' | 'ready' | 'failed';
+type StoreStatus = 'asked' | 'loading' | 'ready' | 'failed';
 
 /** The time to show after opening a store: the one asked for if the store has it, else the latest. */
 function keepOrLatest(time: string | null, times: string[]): string | null {
@@ -58,6 +63,23 @@ export function App() {
   const runStatus = useExplorer((state) => state.runStatus);
   const openRequest = useRef(0);
   const running = useRef<AbortController | null>(null);
+  /** When Cancel was pressed for the run in flight, to tell how fast its work stopped. */
+  const cancelledAt = useRef<number | null>(null);
+  /** The store being opened, which Cancel stops too. */
+  const opening = useRef<AbortController | null>(null);
+  /** Questions about the link that opened the app, asked in turn; nothing is fetched or run for it until they are answered. */
+  const [questions, setQuestions] = useState<PendingQuestion[]>([]);
+  const question = questions[0] ?? null;
+  const ask = useCallback((asked: PendingQuestion) => {
+    const answered: PendingQuestion = {
+      ...asked,
+      answer: (yes) => {
+        setQuestions((waiting) => waiting.filter((entry) => entry !== answered));
+        asked.answer(yes);
+      },
+    };
+    setQuestions((waiting) => [...waiting, answered]);
+  }, []);
   const workers = useMemo(() => ({ source: createSourceClient(), probes: createProbesClient(), cache: new LatentCache<StudyTime>() }), []);
   const findNeighbours = useCallback<NeighbourSearch>((key, row, k) => workers.probes.neighbours(key, row, k), [workers]);
   const compareTools = useMemo<CompareTools>(
@@ -90,6 +112,10 @@ export function App() {
     running.current?.abort();
     const controller = new AbortController();
     running.current = controller;
+    cancelledAt.current = null;
+    // What the views will show if this run finishes: its set-up, with the weights' hash it ran.
+    const runSettings: ViewSettings = { ...state.settings, modelHash: model?.hash ?? state.settings.modelHash };
+    state.setRunEnd(null);
     state.setRunStatus('running');
     state.setStages(initialStages(fromStore ? 'latent-store' : 'encoder'));
     try {
@@ -105,6 +131,7 @@ export function App() {
           onStage: (name, patch) => useExplorer.getState().updateStage(name, patch),
         });
         extremes.setRun(studied);
+        useExplorer.getState().setShown(runSettings);
         useExplorer.getState().showResult();
         useExplorer.getState().setRunStatus('done');
         if (studied.fallbackReason) useExplorer.getState().notify('warning', 'Running on WASM', studied.fallbackReason);
@@ -128,6 +155,7 @@ export function App() {
       latest.setSelectionMask(selection);
       const previous = latest.result;
       latest.setResult(next);
+      latest.setShown(runSettings);
       latest.showResult();
       latest.setRunStatus('done');
       // The worker keeps one feature matrix per run; the one the screen no longer shows can go.
@@ -136,9 +164,15 @@ export function App() {
     } catch (error) {
       const latest = useExplorer.getState();
       if (isCancelled(error)) {
-        latest.setRunStatus('cancelled');
-        latest.setStages(latest.stages.map((stage) => (stage.status === 'running' || stage.status === 'waiting' ? { ...stage, status: 'cancelled' } : stage)));
+        const end = await cancelledEnd(latest.stages, cancelledAt.current, [workers.source, workers.probes]);
+        // A newer run replaced this one: it tells its own story.
+        if (running.current !== controller && running.current !== null) return;
+        const now = useExplorer.getState();
+        now.setRunEnd(end);
+        now.setRunStatus('cancelled');
+        now.setStages(now.stages.map((stage) => (stage.status === 'running' || stage.status === 'waiting' ? { ...stage, status: 'cancelled' } : stage)));
       } else {
+        latest.setRunEnd(failedEnd(latest.stages, describeError(error)));
         latest.setRunStatus('failed');
         latest.setStages(latest.stages.map((stage) => (stage.status === 'running' ? { ...stage, status: 'failed' } : stage)));
         latest.notify('error', 'The run failed', describeError(error));
@@ -162,8 +196,11 @@ export function App() {
         return;
       }
       setStoreStatus('loading');
+      opening.current?.abort();
+      const controller = new AbortController();
+      opening.current = controller;
       try {
-        const opened = await summariseSource(draft);
+        const opened = await summariseSource(draft, controller.signal);
         if (request !== openRequest.current) return;
         setSummary(opened);
         setStoreStatus('ready');
@@ -182,7 +219,10 @@ export function App() {
         if (request !== openRequest.current) return;
         // The previous store stays in use when there is one.
         setStoreStatus(initial || summary === null ? 'failed' : 'ready');
-        notify('error', 'Could not open the store', describeError(error));
+        if (isCancelled(error)) notify('info', 'Opening cancelled', `Stopped opening ${draft.latents ?? draft.store}.`);
+        else notify('error', 'Could not open the store', describeError(error));
+      } finally {
+        if (opening.current === controller) opening.current = null;
       }
     },
     [notify, updateSettings, summary],
@@ -196,7 +236,7 @@ export function App() {
   const sweepOnOpen = useRef(false);
   const sweepRunner = useSweepRunner(workers, models, summary?.times ?? []);
   useEffect(() => {
-    if (storeStatus !== 'ready' || models.length === 0) return;
+    if (storeStatus !== 'ready' || models.length === 0 || question !== null) return;
     if (sweepOnOpen.current) {
       sweepOnOpen.current = false;
       runOnOpen.current = false;
@@ -207,7 +247,7 @@ export function App() {
     runOnOpen.current = false;
     const { settings } = useExplorer.getState();
     if (settings.time || settings.study === 'extremes') void run();
-  }, [storeStatus, models, run, sweepRunner]);
+  }, [storeStatus, models, run, sweepRunner, question]);
 
   /** Opens a sweep's cell (a time of the store, a latent level) in the explorer views, with the same settings. */
   const openSweepCell = useCallback(
@@ -228,11 +268,48 @@ export function App() {
     runOnOpen.current = settings.time !== null || settings.study === 'extremes';
     sweepOnOpen.current = settings.sweep !== null;
     if (settings.sweep) setMainTab('sweep');
-    void openSource(sourceDraftOf(settings), true);
+    // A link that names a store on another site asks first, naming the host; declined, the sample opens.
+    const offSite = offSiteLocations(settings, window.location.href);
+    if (offSite.length === 0) void openSource(sourceDraftOf(settings), true);
+    else {
+      setStoreStatus('asked');
+      ask({
+        title: 'Fetch from another site?',
+        text: offSiteQuestion(offSite),
+        yes: `Fetch from ${[...new Set(offSite.map((location) => location.host))].join(', ')}`,
+        no: 'Use the sample store instead',
+        answer: (yes) => {
+          if (yes) return void openSource(sourceDraftOf(useExplorer.getState().settings), true);
+          const onSite = { store: DEFAULT_VIEW_SETTINGS.store, staticStore: null, latents: null, latentsEra5: false, percentileSource: null };
+          useExplorer.getState().updateSettings(onSite);
+          notify('info', 'Opened the sample store', `Nothing was fetched from ${offSite.map((location) => location.host).join(', ')}.`);
+          void openSource(sourceDraftOf(useExplorer.getState().settings), true);
+        },
+      });
+    }
     listModels()
       .then((listed) => {
         setModels(listed);
         for (const model of listed) if (model.unusable) notify('warning', `Model ${model.id} is unusable`, model.unusable);
+        // The link pins the model's weights by their hash: another file under the same name asks before it runs.
+        const hashCheck = modelHashQuestion(useExplorer.getState().settings, listed);
+        if (hashCheck.kind === 'adopt') useExplorer.getState().updateSettings({ modelHash: hashCheck.hash });
+        if (hashCheck.kind === 'mismatch') {
+          notify('warning', 'The model differs from the link', hashCheck.text);
+          ask({
+            title: 'Run another model than the link?',
+            text: hashCheck.text,
+            yes: 'Run with this model',
+            no: "Don't run",
+            answer: (yes) => {
+              if (yes) useExplorer.getState().updateSettings({ modelHash: hashCheck.hash });
+              else {
+                runOnOpen.current = false;
+                sweepOnOpen.current = false;
+              }
+            },
+          });
+        }
       })
       .catch((error: unknown) => notify('error', 'Could not list the models', describeError(error)));
     return stopSync;
@@ -271,6 +348,7 @@ export function App() {
           Copy link
         </button>
       </header>
+      {question && <LinkQuestion question={question} />}
       <div className="app-body">
         <SetupPanel
           summary={summary}
@@ -278,7 +356,11 @@ export function App() {
           models={models}
           onOpenSource={(draft) => void openSource(draft, false)}
           onRun={() => void run()}
-          onCancel={() => running.current?.abort()}
+          onCancel={() => {
+            if (running.current) cancelledAt.current = performance.now();
+            running.current?.abort();
+            opening.current?.abort();
+          }}
         />
         <main className="main-views">
           <div className="main-tabs" role="tablist" aria-label="Main views">
@@ -300,6 +382,7 @@ export function App() {
               <div className="run-status">
                 {latents === null && <EncoderReadiness encoder={workers.source} model={model} gridWidth={summary?.era5?.width ?? null} />}
                 <Progress />
+                <ShownBanner />
               </div>
               <div className="views-area">
                 <Notices />

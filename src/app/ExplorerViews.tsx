@@ -74,14 +74,15 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
   );
 
   const outlines = useMemo<RegionOutline[]>(() => {
-    const split = settings.split;
+    // The split the shown result was fitted on, not one picked since.
+    const split = result.split;
     if (split.kind !== 'lon-band') return [];
     return [
       { id: 'test-band', label: `Test band ${split.west}–${split.east}° E`, rings: [longitudeBandRing(split.west, split.east)], colour: TEST_REGION_COLOUR, fill: TEST_REGION_FILL },
     ];
-  }, [settings.split]);
+  }, [result.split]);
   // A globe with no camera yet faces the test band: the patches the metrics and the misclassified list are about.
-  const homeLongitude = settings.split.kind === 'lon-band' ? bandMiddle(settings.split.west, settings.split.east) : undefined;
+  const homeLongitude = result.split.kind === 'lon-band' ? bandMiddle(result.split.west, result.split.east) : undefined;
 
   // The URL follows the selection a moment later: compressing it is not part of the brush's 50 ms.
   useEffect(() => () => {

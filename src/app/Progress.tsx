@@ -85,3 +85,8 @@ export function Progress() {
     </div>
   );
 }
+
+/** A stage's name as its progress line shows it. */
+export function stageTitle(stage: StageProgress): string {
+  return stage.title ?? TITLES[stage.name];
+}

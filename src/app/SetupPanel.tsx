@@ -20,7 +20,8 @@ export function sourceDraftOf(settings: ViewSettings): SourceDraft {
 
 interface SetupPanelProps {
   summary: SourceSummary | null;
-  storeStatus: 'loading' | 'ready' | 'failed';
+  /** 'asked': a link's store waits for the answer to the question above (another site). */
+  storeStatus: 'asked' | 'loading' | 'ready' | 'failed';
   models: ModelEntry[];
   onOpenSource(draft: SourceDraft): void;
   onRun(): void;
@@ -65,6 +66,7 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
   const latentsWanted = kindDraft === 'latents' ? latentsDraft.trim() : null;
   const notApplied =
     storeStatus !== 'loading' &&
+    storeStatus !== 'asked' &&
     (latentsWanted !== settings.latents ||
       (latentsWanted !== null && besideDraft !== settings.latentsEra5) ||
       (showEra5Fields && (storeDraft.trim() !== settings.store || layoutDraft !== settings.layout)) ||
@@ -174,6 +176,7 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
           </p>
         )}
         <div className="store-status" aria-live="polite">
+          {storeStatus === 'asked' && 'Nothing opened yet: answer the question above.'}
           {storeStatus === 'loading' && 'Opening the store…'}
           {storeStatus === 'ready' && summary?.latents && <LatentStoreFacts store={summary.latents} />}
           {storeStatus === 'ready' && summary?.era5 && <Era5Facts store={summary.era5} beside={summary.latents !== null} />}
@@ -262,7 +265,7 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
         <button type="button" className="primary" aria-label="Run" disabled={!runnable} onClick={onRun}>
           Run
         </button>
-        <button type="button" aria-label="Cancel" disabled={!running} onClick={onCancel}>
+        <button type="button" aria-label="Cancel" disabled={!running && storeStatus !== 'loading'} onClick={onCancel}>
           Cancel
         </button>
       </div>

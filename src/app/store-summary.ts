@@ -70,9 +70,10 @@ export function isoTime(date: Date): string {
   return date.toISOString().replace('.000Z', 'Z');
 }
 
-export async function summariseStore(location: string, staticStore: string | null, layout: ViewSettings['layout']): Promise<StoreSummary> {
-  const source = await openHttpSource(resolveStoreUrl(location));
-  const staticSource = staticStore ? await openHttpSource(resolveStoreUrl(staticStore)) : undefined;
+/** Opens an ERA5 store's metadata and coordinates; `signal` (Cancel) stops the opening. */
+export async function summariseStore(location: string, staticStore: string | null, layout: ViewSettings['layout'], signal?: AbortSignal): Promise<StoreSummary> {
+  const source = await openHttpSource(resolveStoreUrl(location), { signal });
+  const staticSource = staticStore ? await openHttpSource(resolveStoreUrl(staticStore), { signal }) : undefined;
   const dataset = await openEra5Dataset(source, { layout: layout === 'auto' ? undefined : layout, staticSource });
   const listing = listTimes(dataset);
   return {
@@ -108,8 +109,8 @@ export async function summariseLatentStore(location: string): Promise<LatentStor
 }
 
 /** The settings' source: the latent store with the ERA5 beside it when given, or the ERA5 store alone. */
-export async function summariseSource(settings: Pick<ViewSettings, 'store' | 'staticStore' | 'layout' | 'latents' | 'latentsEra5'>): Promise<SourceSummary> {
+export async function summariseSource(settings: Pick<ViewSettings, 'store' | 'staticStore' | 'layout' | 'latents' | 'latentsEra5'>, signal?: AbortSignal): Promise<SourceSummary> {
   const latents = settings.latents === null ? null : await summariseLatentStore(settings.latents);
-  const era5 = latents === null || settings.latentsEra5 ? await summariseStore(settings.store, settings.staticStore, settings.layout) : null;
+  const era5 = latents === null || settings.latentsEra5 ? await summariseStore(settings.store, settings.staticStore, settings.layout, signal) : null;
   return { era5, latents, times: latents?.times ?? era5?.times ?? [] };
 }

@@ -3,7 +3,7 @@
 // a link that names one runs the comparison once its run is on screen.
 import { useEffect, useRef, useState } from 'react';
 import { describeError } from '../../describe-error.ts';
-import { openingQuery } from '../../state/page-query.ts';
+import { openingLinkFields } from '../../state/page-query.ts';
 import { useExplorer } from '../../state/store.ts';
 import { hasEra5 } from '../study-times.ts';
 import { MODEL_FEATURES, type ExplorerResult, type ShownFeatures } from '../../state/result.ts';
@@ -27,7 +27,7 @@ export interface CompareTools {
 
 /** Read once: only the link the page was opened with, on study 1, asks for a comparison without a click. */
 let comparisonAskedByLink = (() => {
-  const link = new URLSearchParams(openingQuery());
+  const link = openingLinkFields();
   return link.get('study') !== 'extremes' && link.has('compare');
 })();
 

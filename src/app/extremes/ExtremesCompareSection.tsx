@@ -4,7 +4,7 @@
 // comparison once its run is on screen.
 import { useEffect, useRef, useState } from 'react';
 import { describeError } from '../../describe-error.ts';
-import { openingQuery } from '../../state/page-query.ts';
+import { openingLinkFields } from '../../state/page-query.ts';
 import { useExplorer } from '../../state/store.ts';
 import { hasEra5 } from '../study-times.ts';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
@@ -19,7 +19,7 @@ import type { ExtremesRun } from './extremes-store.ts';
 
 /** Read once: only the link the page was opened with, on study 2, asks for a comparison without a click. */
 let comparisonAskedByLink = (() => {
-  const link = new URLSearchParams(openingQuery());
+  const link = openingLinkFields();
   return link.get('study') === 'extremes' && link.has('compare');
 })();
 

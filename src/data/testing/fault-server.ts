@@ -28,7 +28,12 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-export async function startFaultServer(directory: string): Promise<FaultServer> {
+export interface FaultServerOptions {
+  /** Let pages of any origin read it (Access-Control-Allow-Origin: *), as a store a browser opens must. */
+  cors?: boolean;
+}
+
+export async function startFaultServer(directory: string, options: FaultServerOptions = {}): Promise<FaultServer> {
   const faults = new Map<string, Fault>();
   const failures = new Map<string, number>();
   const requests: string[] = [];
@@ -36,6 +41,13 @@ export async function startFaultServer(directory: string): Promise<FaultServer> 
   const timers = new Set<ReturnType<typeof setInterval>>();
 
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
+    if (options.cors) {
+      response.setHeader('access-control-allow-origin', '*');
+      if (request.method === 'OPTIONS') {
+        response.writeHead(204, { 'access-control-allow-headers': '*', 'access-control-allow-methods': 'GET, HEAD' }).end();
+        return;
+      }
+    }
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname).replace(/^\/+/, '');
     requests.push(path);
     const fault = faults.get(path);
