@@ -14,7 +14,7 @@ import type {
   ReadStudyTime,
   SourceWorkerApi,
 } from './encoder.worker.ts';
-import type { CallOptions } from './worker-jobs.ts';
+import { type CallOptions, untilSettled } from './worker-jobs.ts';
 
 export interface SourceClient {
   read(request: ReadRequest, options?: CallOptions<ReadProgressCallback>): Promise<ReadStudyTime>;
@@ -32,18 +32,26 @@ let jobCounter = 0;
 
 export function createSourceClient(): PreparingSourceClient {
   const worker = guardedWorker<SourceWorkerApi>('encoder', () => new Worker(new URL('./encoder.worker.ts', import.meta.url), { type: 'module', name: 'encoder' }));
-  /** One job in the worker, which `signal` cancels there. */
-  const job = <T>(name: string, signal: AbortSignal | undefined, run: (remote: Comlink.Remote<SourceWorkerApi>, jobId: string) => Promise<T>): Promise<T> => {
+  /**
+   * One job in the worker, which `signal` cancels there; its progress is proxied and goes quiet once
+   * the job has settled (a report that lands after the answer is dropped).
+   */
+  const job = <T, A extends unknown[]>(
+    name: string,
+    { signal, onProgress }: CallOptions<(...args: A) => void>,
+    run: (remote: Comlink.Remote<SourceWorkerApi>, jobId: string, onProgress: ((...args: A) => void) | undefined) => Promise<T>,
+  ): Promise<T> => {
     const jobId = `${name}-${++jobCounter}`;
+    const progress = onProgress && untilSettled(onProgress);
     return whileNotCancelled(
       signal,
       () => void worker.call((remote) => remote.cancel(jobId)),
-      () => worker.call((remote) => run(remote, jobId)),
+      () => worker.call((remote) => run(remote, jobId, progress && Comlink.proxy(progress.report))).finally(() => progress?.settle()),
     );
   };
   return {
-    read: (request, { signal, onProgress } = {}) => job('read', signal, (remote, jobId) => remote.read(jobId, request, onProgress ? Comlink.proxy(onProgress) : undefined)),
-    prepare: (model, tile, { signal, onProgress } = {}) => job('prepare', signal, (remote, jobId) => remote.prepare(jobId, model, tile, onProgress ? Comlink.proxy(onProgress) : undefined)),
+    read: (request, options = {}) => job('read', options, (remote, jobId, onProgress) => remote.read(jobId, request, onProgress)),
+    prepare: (model, tile, options = {}) => job('prepare', options, (remote, jobId, onProgress) => remote.prepare(jobId, model, tile, onProgress)),
     busyJobs: () => worker.call((remote) => remote.busy()),
   };
 }

@@ -25,7 +25,7 @@ import type {
   SweepCallbacks,
   SweepRequest,
 } from './probes.worker.ts';
-import type { CallOptions } from './worker-jobs.ts';
+import { type CallOptions, untilSettled } from './worker-jobs.ts';
 
 export interface ProbesClient {
   backend(): Promise<ProbeBackendInfo>;
@@ -54,14 +54,21 @@ let jobCounter = 0;
 
 export function createProbesClient(): ProbesClient {
   const worker = guardedWorker<ProbesWorkerApi>('probes', () => new Worker(new URL('./probes.worker.ts', import.meta.url), { type: 'module', name: 'probes' }));
-  const proxy = <F extends (...args: never[]) => void>(callback: F | undefined) => (callback ? Comlink.proxy(callback) : undefined);
-  /** One job in the worker, which `signal` cancels there. */
-  const job = <T>(name: string, signal: AbortSignal | undefined, run: (remote: Comlink.Remote<ProbesWorkerApi>, jobId: string) => Promise<T>): Promise<T> => {
+  /**
+   * One job in the worker, which `signal` cancels there; its progress is proxied and goes quiet once
+   * the job has settled (a report that lands after the answer is dropped).
+   */
+  const job = <T, A extends unknown[] = never[]>(
+    name: string,
+    { signal, onProgress }: CallOptions<(...args: A) => void>,
+    run: (remote: Comlink.Remote<ProbesWorkerApi>, jobId: string, onProgress: ((...args: A) => void) | undefined) => Promise<T>,
+  ): Promise<T> => {
     const jobId = `${name}-${++jobCounter}`;
+    const progress = onProgress && untilSettled(onProgress);
     return whileNotCancelled(
       signal,
       () => void worker.call((remote) => remote.cancel(jobId)),
-      () => worker.call((remote) => run(remote, jobId)),
+      () => worker.call((remote) => run(remote, jobId, progress && Comlink.proxy(progress.report))).finally(() => progress?.settle()),
     );
   };
   return {
@@ -70,13 +77,13 @@ export function createProbesClient(): ProbesClient {
     loadStudyTime: (key, time) => worker.call((remote) => remote.loadStudyTime(key, Comlink.transfer(time, [time.latents.data.buffer]))),
     releaseFeatures: (key) => worker.call((remote) => remote.releaseFeatures(key)),
     busyJobs: () => worker.call((remote) => remote.busy()),
-    pca: (request, options = {}) => job('pca', options.signal, (remote, jobId) => remote.pca(jobId, request, proxy(options.onProgress))),
-    fitProbe: (request, options = {}) => job('probe', options.signal, (remote, jobId) => remote.fitProbe(jobId, request, proxy(options.onProgress))),
+    pca: (request, options = {}) => job('pca', options, (remote, jobId, onProgress) => remote.pca(jobId, request, onProgress)),
+    fitProbe: (request, options = {}) => job('probe', options, (remote, jobId, onProgress) => remote.fitProbe(jobId, request, onProgress)),
     neighbours: (features, row, k) => worker.call((remote) => remote.neighbours(features, row, k)),
-    runExtremes: (request, options = {}) => job('extremes', options.signal, (remote, jobId) => remote.runExtremes(jobId, request, proxy(options.onProgress))),
-    compareLandSea: (request, options = {}) => job('compare', options.signal, (remote, jobId) => remote.compareLandSea(jobId, request, proxy(options.onProgress))),
-    compareExtremes: (request, options = {}) => job('extremes-compare', options.signal, (remote, jobId) => remote.compareExtremes(jobId, request, proxy(options.onProgress))),
-    runSweep: (request, page, options = {}) => job('sweep', options.signal, (remote, jobId) => remote.runSweep(jobId, request, Comlink.proxy(page))),
+    runExtremes: (request, options = {}) => job('extremes', options, (remote, jobId, onProgress) => remote.runExtremes(jobId, request, onProgress)),
+    compareLandSea: (request, options = {}) => job('compare', options, (remote, jobId, onProgress) => remote.compareLandSea(jobId, request, onProgress)),
+    compareExtremes: (request, options = {}) => job('extremes-compare', options, (remote, jobId, onProgress) => remote.compareExtremes(jobId, request, onProgress)),
+    runSweep: (request, page, options = {}) => job('sweep', options, (remote, jobId) => remote.runSweep(jobId, request, Comlink.proxy(page))),
     terminate: () => worker.terminate(),
   };
 }

@@ -7,6 +7,24 @@ export interface CallOptions<Progress> {
   onProgress?: Progress;
 }
 
+/**
+ * A progress callback that goes quiet once its call has settled. Progress crosses from a worker on a
+ * Comlink proxy's own message port, so a report can land after the call's answer, and would otherwise
+ * turn a finished stage back into a running one (a bar stuck at 80 %). The clients wrap every call's
+ * progress in it, so no caller needs its own flag.
+ */
+export function untilSettled<A extends unknown[]>(report: (...args: A) => void): { report: (...args: A) => void; settle: () => void } {
+  let settled = false;
+  return {
+    report: (...args) => {
+      if (!settled) report(...args);
+    },
+    settle: () => {
+      settled = true;
+    },
+  };
+}
+
 export interface WorkerJobs {
   /** Runs `work` as job `jobId`; a job already running under that id is aborted first. */
   run<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;

@@ -117,11 +117,10 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
   }
   const allCached = encoded === 0;
   onStage('fetch', allCached ? { status: 'cached' } : { status: 'done', done: bytes, total: bytes, milliseconds: fetchMilliseconds });
-  onStage('encode', allCached ? { status: 'cached' } : { status: 'done', unit: '%', done: 100, total: 100, milliseconds: encodeMilliseconds });
+  // A latent store's times are read, not encoded: no encode line for it.
+  if (model) onStage('encode', allCached ? { status: 'cached' } : { status: 'done', unit: '%', done: 100, total: 100, milliseconds: encodeMilliseconds });
 
   const stageStart: Partial<Record<StageName, number>> = {};
-  // Progress crosses from the worker as messages, which may land after the result: those are dropped.
-  let finished = false;
   const result = await context.probes.runExtremes(
     { inputs, fields: percentiles.fields, level: settings.level, split: settings.extremesSplit },
     {
@@ -129,7 +128,7 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
       onProgress: (progress) => {
         // The study reports its PCA and probes; its times are read already.
         const stage = progress.stage;
-        if (finished || (stage !== 'pca' && stage !== 'probe')) return;
+        if (stage !== 'pca' && stage !== 'probe') return;
         if (stage === 'probe' && stageStart.pca !== undefined && stageStart.probe === undefined) {
           onStage('pca', { status: 'ready', done: 100, milliseconds: performance.now() - stageStart.pca });
         }
@@ -138,7 +137,6 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
       },
     },
   );
-  finished = true;
   // Ready, not done: the results show once the app has them (it marks them done then).
   onStage('probe', { status: 'ready', done: 100, total: 100, milliseconds: stageStart.probe === undefined ? null : performance.now() - stageStart.probe });
   const probeBackend = await context.probes.backend();
