@@ -329,7 +329,7 @@ export function App() {
         )}
         {result && (
           <span className="badge backend" title={`Probes: tfjs ${result.probeBackend}`}>
-            encoder: {result.encoderBackend}
+            {result.modelId === null ? 'latents: read from a store' : `encoder: ${result.encoderBackend}`}
           </span>
         )}
         <span className="spacer" />

@@ -173,7 +173,7 @@ export function ResultsPanel({ result, findNeighbours, compareTools }: { result:
           <dt>Latents</dt>
           <dd data-testid="latent-source">{result.sourceName}</dd>
           <dt>Encoder</dt>
-          <dd data-testid="encoder-backend">{result.encoderBackend}</dd>
+          <dd data-testid="encoder-backend">{result.modelId === null ? 'none: the latents were read' : result.encoderBackend}</dd>
           <dt>Probes (tfjs)</dt>
           <dd>{result.probeBackend}</dd>
           {(result.modelId === null ? (['fetch', 'pca', 'probe'] as const) : (['fetch', 'encode', 'pca', 'probe'] as const)).map((stage) => (

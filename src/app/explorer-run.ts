@@ -120,10 +120,11 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry | nu
   const { studyTime, cost } = await studyTimeFor(settings, model, { time, region: null, levels: model ? undefined : [settings.level] }, context, stageProgress(onStage, model ? 'encoder' : 'latent-store'));
   if (cost) {
     onStage('fetch', model ? { status: 'done', done: cost.bytesFetched, total: cost.bytesFetched, milliseconds: cost.fetchMilliseconds } : { status: 'done', bytes: cost.bytesFetched, milliseconds: cost.fetchMilliseconds });
-    onStage('encode', { status: 'done', milliseconds: cost.encodeMilliseconds });
+    // A latent store's run has no encode stage: naming one would add a line for work that never ran.
+    if (model) onStage('encode', { status: 'done', milliseconds: cost.encodeMilliseconds });
   } else {
     onStage('fetch', { status: 'cached' });
-    onStage('encode', { status: 'cached' });
+    if (model) onStage('encode', { status: 'cached' });
   }
   throwIfCancelled(signal);
 
