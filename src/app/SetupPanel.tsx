@@ -204,19 +204,20 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
             {/* Named by what they show (the arrows are decoration); the title says what they do. */}
             <button
               type="button"
-              title="The store's previous time step"
+              title="The store's previous time"
               disabled={running || timeIndex <= 0}
               onClick={() => updateSettings({ time: times[timeIndex - 1] })}
             >
-              <span aria-hidden="true">◂ </span>−6 h
+              <span aria-hidden="true">◂ </span>−{stepLabel(times, timeIndex - 1, timeIndex)}
             </button>
             <button
               type="button"
-              title="The store's next time step"
+              title="The store's next time"
               disabled={running || timeIndex < 0 || timeIndex >= times.length - 1}
               onClick={() => updateSettings({ time: times[timeIndex + 1] })}
             >
-              +6 h<span aria-hidden="true"> ▸</span>
+              +{stepLabel(times, timeIndex, timeIndex + 1)}
+              <span aria-hidden="true"> ▸</span>
             </button>
           </div>
         </section>
@@ -273,6 +274,17 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
   );
 }
 
+/**
+ * The gap between two of the store's times, as the step buttons name it: 6 h for ERA5's steps, but a
+ * latent store's times are shown as they are, and its next time may be hours or days away.
+ */
+function stepLabel(times: readonly string[], from: number, to: number): string {
+  if (from < 0 || to >= times.length) return '6 h';
+  const hours = (Date.parse(times[to]) - Date.parse(times[from])) / 3_600_000;
+  if (!Number.isFinite(hours) || hours <= 0) return 'step';
+  return hours % 24 === 0 && hours >= 48 ? `${hours / 24} d` : `${Number(hours.toFixed(2))} h`;
+}
+
 function Era5Facts({ store, beside }: { store: StoreSummary; beside: boolean }) {
   return (
     <p>
@@ -292,6 +304,10 @@ function LatentStoreFacts({ store }: { store: LatentStoreSummary }) {
       <p>
         Latent store, {store.rows} × {store.columns} patches, D = {store.embedDim}, {store.levelCount} latent level{store.levelCount === 1 ? '' : 's'}, {store.times.length} time{store.times.length === 1 ? '' : 's'}
       </p>
+      {store.atmosLevelLabels.length > 0 && (
+        // The picker counts atmospheric levels from 1 whatever the store calls them (0..2 in the study's, 1..3 in older ones of ours).
+        <p>Its atmospheric levels {store.atmosLevelLabels.join(', ')} are the picker's levels 1..{store.atmosLevelLabels.length}.</p>
+      )}
       {store.attributes.length > 0 && (
         <dl className="kv" aria-label="Store attributes">
           {store.attributes.map((attribute) => (

@@ -31,6 +31,8 @@ export interface LatentStoreSummary {
   timeNotices: readonly string[];
   /** 1 (surface) plus its atmospheric levels. */
   levelCount: number;
+  /** The store's own numbers for its atmospheric levels (0..2 in the study's stores, 1..3 in older ones of ours), in store order. */
+  atmosLevelLabels: readonly number[];
   embedDim: number;
   /** Patch rows and columns. */
   rows: number;
@@ -97,6 +99,7 @@ export async function summariseLatentStore(location: string): Promise<LatentStor
       times: store.times.map(isoTime),
       timeNotices: store.timeNotices,
       levelCount: store.latentLevels,
+      atmosLevelLabels: store.atmosLevelLabels,
       embedDim: store.embedDim,
       rows: store.grid.lat.length / 4,
       columns: store.patchIndices.length / (store.grid.lat.length / 4),
