@@ -2,7 +2,9 @@
 // opened as the source of the latents. Run goes straight to PCA and the probe, whose test accuracy is
 // scikit-learn's (reference.json); a misclassified patch is inspected (no ERA5 inputs without an ERA5
 // store beside the latents); the permalink carries the source and reproduces the view. A gs:// store
-// whose server sends no CORS header is refused with a message that says so and names its https URL.
+// whose server sends no CORS header is refused with a message that says so and names its https URL, and an
+// ERA5 store opened as latents with one that names what is missing. A store written by our encode gives
+// what encoding on the fly gives, in both studies; an irregular time axis is shown as it is, with a warning.
 import { expect, test, type Route } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
@@ -37,6 +39,8 @@ test('reads a latent store, probes it as scikit-learn does, inspects a misclassi
   await page.getByRole('button', { name: 'Open store' }).click();
   const facts = page.getByRole('group', { name: 'Latent store facts' });
   await expect(facts).toContainText('38 × 45 patches, D = 32, 4 latent levels, 3 times');
+  // The study's level numbering (0..2) mapped onto the picker's atmospheric levels.
+  await expect(facts).toContainText("Its atmospheric levels 0, 1, 2 are the picker's levels 1..3.");
   // No ERA5 store beside the latents: no model to pick, and study 2 says why it offers nothing.
   await expect(page.getByRole('combobox', { name: 'Model' })).toHaveCount(0);
 
@@ -54,6 +58,11 @@ test('reads a latent store, probes it as scikit-learn does, inspects a misclassi
   await expect(page.getByRole('img', { name: 'PCA scatter' })).toHaveAttribute('data-point-count', String(38 * 45));
   await expect(page.getByRole('group', { name: 'Run progress' })).toContainText('Read latents');
   await expect(page.getByRole('group', { name: 'Run progress' })).toContainText('chunks');
+  // Nothing was encoded, and every stage reads finished once the views are drawn.
+  await expect(page.getByRole('group', { name: 'Run progress' })).not.toContainText('Encode');
+  await expect(page.getByRole('group', { name: 'Run progress' })).toContainText('Views · drawn');
+  await expect(page.getByRole('group', { name: 'Run progress' })).toContainText('Probe fit · 100 %');
+  await expect(page.getByRole('banner')).toContainText('latents: read from a store');
   await expect(page.getByTestId('latent-source')).toContainText('latent store /e2e-fixtures/europe.zarr');
 
   // The most confidently misclassified test patch, inspected: its place and land fraction, no ERA5 inputs.
@@ -96,11 +105,13 @@ test('reads a latent store, probes it as scikit-learn does, inspects a misclassi
   await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeDisabled();
 });
 
-test('a store written by our encode, with its ERA5 beside it, gives the PCA and probe of encoding on the fly', async ({ page }) => {
-  test.setTimeout(420_000);
+test('a store written by our encode, with its ERA5 beside it, gives the PCA and probes of encoding on the fly, in both studies', async ({ page }) => {
+  test.setTimeout(600_000);
   const directory = mkdtempSync(join(tmpdir(), 'e2e-latent-store-'));
   const time = '2022-08-07T06:00:00Z';
-  execFileSync(process.execPath, ['bin/latent-explorer.mjs', 'encode', '--store', 'public/sample/era5-sample.zarr', '--time', time, '--model', 'models/aurora-0.25-untrained-seed0.onnx', '--out', join(directory, 'ours.zarr')], { stdio: 'ignore' });
+  // Two of study 2's heatwave times and study 1's time, in order (a store keeps its times as they are given).
+  const times = ['2022-07-14T12:00:00Z', '2022-07-14T18:00:00Z', time].join(',');
+  execFileSync(process.execPath, ['bin/latent-explorer.mjs', 'encode', '--store', 'public/sample/era5-sample.zarr', '--times', times, '--model', 'models/aurora-0.25-untrained-seed0.onnx', '--out', join(directory, 'ours.zarr')], { stdio: 'ignore' });
   await page.route('**/e2e-fixtures/ours.zarr/**', serveStore(join(directory, 'ours.zarr'), 'ours.zarr'));
   const figures = async () => ({
     metrics: await page.locator('[data-metric]').allTextContents(),
@@ -120,6 +131,46 @@ test('a store written by our encode, with its ERA5 beside it, gives the PCA and 
   await page.getByRole('list', { name: 'Misclassified list' }).getByRole('button').first().click();
   await expect(page.getByRole('region', { name: 'Inspector' })).toContainText('Inputs (patch means)');
   await page.screenshot({ path: 'test-results/screenshots/latent-store-ours.png' });
+
+  // Study 2 over the store takes its 2 m temperatures from the ERA5 beside it: the same table as encoding on the fly.
+  const studied = 'study=extremes&times=2022-07-14T12%2C2022-07-14T18';
+  const table = page.getByRole('table', { name: 'Per-percentile table' });
+  await page.goto(`/?${studied}`);
+  await expect(table).toBeVisible({ timeout: 150_000 });
+  const extremesOnTheFly = await table.textContent();
+  await page.goto(`/?latents=${encodeURIComponent('/e2e-fixtures/ours.zarr')}&beside=era5&${studied}`);
+  await expect(page.getByRole('group', { name: 'Run progress' })).toContainText('Read latents');
+  await expect(table).toBeVisible({ timeout: 150_000 });
+  expect(await table.textContent()).toEqual(extremesOnTheFly);
+  await expect(page.getByRole('group', { name: 'Run progress' })).not.toContainText('Encode');
+  await page.screenshot({ path: 'test-results/screenshots/latent-store-extremes.png' });
+});
+
+test("a latent store's irregular time axis is shown as it is, with a warning", async ({ page }) => {
+  // The Europe store with its last time moved 6 h later (2024-07-14 12:00): steps of 6 h, then 12 h. Its
+  // time chunks are Blosc frames stored as they are (a 16-byte header, then the int64 seconds).
+  const serve = serveStore(join(process.cwd(), FIXTURE, 'latents.zarr'), 'irregular.zarr');
+  await page.route('**/e2e-fixtures/irregular.zarr/**', async (route) => {
+    if (!route.request().url().endsWith('/time/2')) return serve(route);
+    const chunk = Buffer.from(readFileSync(join(FIXTURE, 'latents.zarr', 'time', '2')));
+    chunk.writeBigInt64LE(chunk.readBigInt64LE(16) + 21_600n, 16);
+    await route.fulfill({ status: 200, body: chunk, contentType: 'application/octet-stream' });
+  });
+  await page.goto('/');
+  await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
+  await page.getByRole('radio', { name: 'Latent store' }).check();
+  await page.getByRole('textbox', { name: 'Latent store URL' }).fill('/e2e-fixtures/irregular.zarr');
+  await page.getByRole('button', { name: 'Open store' }).click();
+  const facts = page.getByRole('group', { name: 'Latent store facts' });
+  await expect(facts).toContainText('Irregular time axis: the steps between its times vary (6 h to 12 h)');
+  await expect(page.getByRole('alert').or(page.getByRole('status')).filter({ hasText: 'Check that each time labels the ERA5 pair it encodes' }).first()).toBeVisible();
+  // The calendar offers the store's times as they are; the step buttons name the real gaps.
+  await page.getByRole('button', { name: '2024-07-14' }).click();
+  await expect(page.getByRole('combobox', { name: 'Time' }).getByRole('option')).toHaveText(['00:00', '12:00']);
+  await page.getByRole('combobox', { name: 'Time' }).selectOption({ label: '00:00' });
+  await expect(page.getByRole('button', { name: /^\+12 h/ })).toBeEnabled();
+  await expect(page.getByRole('button', { name: /^−6 h/ })).toBeEnabled();
+  await page.screenshot({ path: 'test-results/screenshots/latent-store-irregular.png' });
 });
 
 test('a gs:// latent store whose server sends no CORS header is refused with the https URL it was read as', async ({ page }) => {
@@ -136,5 +187,13 @@ test('a gs:// latent store whose server sends no CORS header is refused with the
   await expect(notice).toContainText('https://storage.googleapis.com/aurora-encoder-storage/encoder_embedding_20240713_20241821.zarr', { timeout: 60_000 });
   await expect(notice).toContainText('sent no CORS header');
   // The sample stays open: a bad address costs nothing.
+  await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
+
+  // An ERA5 store opened as a latent store: the typed error names what is missing and what it is.
+  await page.getByRole('textbox', { name: 'Latent store URL' }).fill('/sample/era5-sample.zarr');
+  await page.getByRole('button', { name: 'Open store' }).click();
+  const refused = page.getByRole('alert').filter({ hasText: 'is not a latent store' });
+  await expect(refused).toContainText("it has no 'surface_latent' (time, embed, lat, lon)");
+  await expect(refused).toContainText('It looks like an ERA5 store: open it as "ERA5 + model"');
   await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
 });
