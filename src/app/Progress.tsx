@@ -40,7 +40,7 @@ function describeStage(stage: StageProgress): string {
           ? `${stage.done} / ${stage.total} chunks · ${formatBytes(stage.bytes ?? 0)}`
           : // A stage still running has not finished, whatever its last report said.
             `${stage.status === 'running' ? Math.min(99, stage.done) : stage.done} %`;
-  return amount + time;
+  return amount + time + (stage.retried ? ` · ${stage.retried}` : '');
 }
 
 /** How far a stage's bar is filled: full only when its result is on screen. */

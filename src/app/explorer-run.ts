@@ -14,7 +14,7 @@ import { landSeaPatchLabels } from '../studies/land-sea.ts';
 import { singleSplit, type SplitChoice } from '../studies/split.ts';
 import { atLevel, levelMatrix, patchCount, type StudyPatches, type StudyTime } from '../studies/study-time.ts';
 import { LAND_SEA_SCHEME } from '../views/index.ts';
-import type { SourceProgress } from '../studies/latent-source.ts';
+import { describeRetries, type SourceProgress } from '../studies/latent-source.ts';
 import type { SourceClient } from '../workers/encoder-client.ts';
 import type { ProbesClient } from '../workers/probes-client.ts';
 import type { LatentCache } from './latent-cache.ts';
@@ -43,8 +43,9 @@ export function initialStages(source: 'encoder' | 'latent-store'): StageProgress
 export function stageProgress(onStage: RunContext['onStage'], source: 'encoder' | 'latent-store'): (progress: SourceProgress) => void {
   let encodeStarted = false;
   return (progress) => {
+    const retried = progress.stage === 'read' && progress.retries > 0 ? { retried: describeRetries(progress.retries, progress.lastRetry) } : {};
     if (progress.stage === 'read' && source === 'latent-store') {
-      onStage('fetch', { done: progress.chunksRead, total: progress.chunksTotal, bytes: progress.bytesFetched });
+      onStage('fetch', { done: progress.chunksRead, total: progress.chunksTotal, bytes: progress.bytesFetched, ...retried });
     } else if (progress.stage === 'encode') {
       if (!encodeStarted) {
         encodeStarted = true;
@@ -53,7 +54,7 @@ export function stageProgress(onStage: RunContext['onStage'], source: 'encoder' 
       }
       onStage('encode', { done: progress.tilesDone, total: progress.tilesTotal });
     } else if (!encodeStarted) {
-      onStage('fetch', { done: progress.bytesFetched, total: progress.estimatedTotalBytes ?? progress.bytesFetched });
+      onStage('fetch', { done: progress.bytesFetched, total: progress.estimatedTotalBytes ?? progress.bytesFetched, ...retried });
     }
   };
 }

@@ -26,6 +26,8 @@ export interface StageProgress {
   unit: string;
   /** Bytes fetched so far, for a stage counted in chunks. */
   bytes?: number;
+  /** Requests retried so far (a server that failed, then answered), in words: shown beside the stage's amount. */
+  retried?: string;
   /** Wall-clock milliseconds of the stage, once it has ended. */
   milliseconds: number | null;
   /** performance.now() when a stage timed on this thread began (the views' drawing). */

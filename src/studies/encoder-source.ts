@@ -43,7 +43,8 @@ export function encoderSource(options: EncoderSourceOptions): LatentSource {
         // The box itself: only the chunks of its patches are read.
         region,
         signal,
-        onProgress: (p) => onProgress?.({ stage: 'read', bytesFetched: p.bytesFetched, estimatedTotalBytes: p.estimatedTotalBytes, chunksRead: p.chunksFetched, chunksTotal: p.chunksTotal }),
+        onProgress: (p) =>
+          onProgress?.({ stage: 'read', bytesFetched: p.bytesFetched, estimatedTotalBytes: p.estimatedTotalBytes, chunksRead: p.chunksFetched, chunksTotal: p.chunksTotal, retries: p.retries, lastRetry: p.lastRetry ?? null }),
       });
       // Loading the model is part of encoding: 0 of 1 tiles until it is ready.
       onProgress?.({ stage: 'encode', tilesDone: 0, tilesTotal: 1 });

@@ -2,6 +2,7 @@
 // read a latent store (latent-store-source.ts). Either yields study times (study-time.ts); everything
 // after that is the same study, in the CLI (Node) and in the app (its source worker).
 import type { LatLonBox } from '../data/geometry.ts';
+import type { RetryNotice } from '../data/request.ts';
 import { throwIfCancelled } from '../errors.ts';
 import { StudyInputError, type StudyProgress } from './progress.ts';
 import type { StudyTime, StudyTimeOptions } from './study-time.ts';
@@ -22,9 +23,12 @@ export interface LatentSourceFacts {
   attributes: ReadonlyArray<{ name: string; value: string }>;
 }
 
-/** Progress of one read: bytes and chunks while reading (latents or ERA5), tiles while encoding. */
+/**
+ * Progress of one read: bytes and chunks while reading (latents or ERA5), with the requests retried so far
+ * and the latest retry's reason; tiles while encoding.
+ */
 export type SourceProgress =
-  | { stage: 'read'; bytesFetched: number; estimatedTotalBytes: number | null; chunksRead: number; chunksTotal: number }
+  | { stage: 'read'; bytesFetched: number; estimatedTotalBytes: number | null; chunksRead: number; chunksTotal: number; retries: number; lastRetry: RetryNotice | null }
   | { stage: 'encode'; tilesDone: number; tilesTotal: number };
 
 export interface ReadOptions extends StudyTimeOptions {
@@ -56,11 +60,24 @@ export function levelsToKeep(facts: Pick<LatentSourceFacts, 'levelCount'>, asked
   return levels;
 }
 
+/** Retried requests in words, e.g. "1 request retried (HTTP 500 for …/2m_temperature/19.0.0, try 2 of 3)". */
+export function describeRetries(retries: number, last: RetryNotice | null): string {
+  const which = last ? ` (${last.reason} for ${shortUrl(last.url)}, try ${last.attempt} of ${last.attempts})` : '';
+  return `${retries} request${retries === 1 ? '' : 's'} retried${which}`;
+}
+
+/** A URL's last three path parts (a chunk key and its variable): enough to say which request. */
+function shortUrl(url: string): string {
+  const parts = url.split('/');
+  return parts.length > 4 ? `…/${parts.slice(-3).join('/')}` : url;
+}
+
 /** One progress line for a study's reads: each time's share of the whole, in words. */
 export function describeSourceProgress(progress: SourceProgress): { part: number; message: string } {
   if (progress.stage === 'read') {
     const mb = (progress.bytesFetched / 1e6).toFixed(1);
-    return { part: (0.5 * progress.chunksRead) / Math.max(1, progress.chunksTotal), message: `reading ${progress.chunksRead}/${progress.chunksTotal} chunks, ${mb} MB` };
+    const retried = progress.retries > 0 ? `, ${describeRetries(progress.retries, progress.lastRetry)}` : '';
+    return { part: (0.5 * progress.chunksRead) / Math.max(1, progress.chunksTotal), message: `reading ${progress.chunksRead}/${progress.chunksTotal} chunks, ${mb} MB${retried}` };
   }
   return { part: 0.5 + (0.5 * progress.tilesDone) / Math.max(1, progress.tilesTotal), message: `encoding ${progress.tilesDone}/${progress.tilesTotal} tiles` };
 }

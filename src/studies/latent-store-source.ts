@@ -69,6 +69,7 @@ export function latentStoreSource(options: LatentStoreSourceOptions): LatentSour
 
       let data: Float32Array | null = null;
       const bytesAtStart = store.traffic.bytesFetched;
+      const retriesAtStart = store.traffic.retries;
       let chunksRead = 0;
       for (const [k, level] of levels.entries()) {
         throwIfCancelled(read.signal);
@@ -77,7 +78,16 @@ export function latentStoreSource(options: LatentStoreSourceOptions): LatentSour
           onProgress: (p) => {
             // Every level of a store is chunked alike.
             chunksRead = k * p.chunksTotal + p.chunksRead;
-            read.onProgress?.({ stage: 'read', bytesFetched: store.traffic.bytesFetched - bytesAtStart, estimatedTotalBytes: null, chunksRead, chunksTotal: levels.length * p.chunksTotal });
+            const retries = store.traffic.retries - retriesAtStart;
+            read.onProgress?.({
+              stage: 'read',
+              bytesFetched: store.traffic.bytesFetched - bytesAtStart,
+              estimatedTotalBytes: null,
+              chunksRead,
+              chunksTotal: levels.length * p.chunksTotal,
+              retries,
+              lastRetry: retries > 0 ? (store.traffic.lastRetry ?? null) : null,
+            });
           },
         });
         // One level of every patch is the block itself: no copy.
@@ -89,7 +99,7 @@ export function latentStoreSource(options: LatentStoreSourceOptions): LatentSour
         }
       }
       // ERA5's chunks and bytes follow the latents' in the read's progress.
-      const latentsRead = { chunks: chunksRead, bytes: store.traffic.bytesFetched - bytesAtStart };
+      const latentsRead = { chunks: chunksRead, bytes: store.traffic.bytesFetched - bytesAtStart, retries: store.traffic.retries - retriesAtStart };
       const inputs = era5 ? await era5Inputs(era5, time, patches, read, latentsRead) : null;
       let landFraction: Float64Array;
       if (landSeaMask) {
@@ -137,7 +147,7 @@ async function era5Inputs(
   time: Date,
   patches: StudyPatches,
   read: ReadOptions,
-  before: { chunks: number; bytes: number },
+  before: { chunks: number; bytes: number; retries: number },
 ): Promise<{ era5: Era5PatchInputs; landFraction: Float64Array }> {
   const south = patches.centreLat.reduce((a, b) => Math.min(a, b), 90);
   const north = patches.centreLat.reduce((a, b) => Math.max(a, b), -90);
@@ -145,7 +155,15 @@ async function era5Inputs(
     region: { south, north },
     signal: read.signal,
     onProgress: (p) =>
-      read.onProgress?.({ stage: 'read', bytesFetched: before.bytes + p.bytesFetched, estimatedTotalBytes: null, chunksRead: before.chunks + p.chunksFetched, chunksTotal: before.chunks + p.chunksTotal }),
+      read.onProgress?.({
+        stage: 'read',
+        bytesFetched: before.bytes + p.bytesFetched,
+        estimatedTotalBytes: null,
+        chunksRead: before.chunks + p.chunksFetched,
+        chunksTotal: before.chunks + p.chunksTotal,
+        retries: before.retries + p.retries,
+        lastRetry: p.lastRetry ?? null,
+      }),
   });
   const grid = createPatchGrid(batch.lat, batch.lon, batch.rowOffset, batch.fullHeight);
   checkSameGrid(grid, patches.grid);

@@ -17,6 +17,7 @@ import { hasEra5, studyTimeFor } from '../study-times.ts';
 import type { ExtremesRun, PercentileFiles } from './extremes-store.ts';
 import { rowGeometry } from './extremes-view.ts';
 import { percentilesBesideStore, readPercentileStore } from './percentile-source.ts';
+import { describeRetries } from '../../studies/latent-source.ts';
 
 /** Region latents of study 2, apart from the land-sea study's whole-grid ones. */
 export const studyTimeCache = new LatentCache<StudyTime>();
@@ -92,12 +93,21 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
   // Each time is read, then encoded: the stages' times add up those parts.
   let fetchMilliseconds = 0;
   let encodeMilliseconds = 0;
+  let retries = 0;
   for (const [k, time] of times.entries()) {
     const callStart = performance.now();
+    const retriesBefore = retries;
     let encodeStart: number | null = null;
     const request = { time, region: settings.region, levels: model ? undefined : [settings.level] };
     const { studyTime, cost } = await studyTimeFor(settings, model, request, { source: context.source, cache: studyTimeCache, signal }, (progress) => {
-      if (progress.stage === 'read') onStage('fetch', { done: bytes + progress.bytesFetched, total: bytes + Math.max(progress.bytesFetched, progress.estimatedTotalBytes ?? 0) });
+      if (progress.stage === 'read') {
+        retries = retriesBefore + progress.retries;
+        onStage('fetch', {
+          done: bytes + progress.bytesFetched,
+          total: bytes + Math.max(progress.bytesFetched, progress.estimatedTotalBytes ?? 0),
+          ...(retries > 0 ? { retried: describeRetries(retries, progress.lastRetry) } : {}),
+        });
+      }
       else {
         // Only the first call sets the status: a late progress message must not undo 'done'.
         if (encodeStart === null) onStage('encode', { status: 'running' });
