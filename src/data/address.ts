@@ -39,6 +39,28 @@ export function authorizationHeader(credentials: StoreCredentials): string {
   return `Basic ${btoa(Array.from(bytes, (byte) => String.fromCharCode(byte)).join(''))}`;
 }
 
+/**
+ * Credentials held for the servers of the stores a person gave (the app keeps them in the tab's memory):
+ * each store is sent only those of its own server (origin), never another's.
+ */
+export type ServerCredentials = ReadonlyArray<{ origin: string; credentials: StoreCredentials }>;
+
+/** The credentials held for the server of `url`, if any. */
+export function credentialsForUrl(url: string, held: ServerCredentials): StoreCredentials | undefined {
+  const origin = originOf(url);
+  return held.find((entry) => entry.origin === origin)?.credentials;
+}
+
+/** The origin of an http(s) URL (scheme, host, port), or null when it is not one. */
+export function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A store in a local directory (the CLI only). */
 export interface LocalAddress {
   kind: 'local';
