@@ -13,8 +13,11 @@ describe('permalink', () => {
     const view: ViewSettings = {
       ...DEFAULT_VIEW_SETTINGS,
       store: 'https://example.org/era5.zarr',
+      atmosStore: 'https://example.org/levels.zarr',
       staticStore: 'https://example.org/static.zarr',
       layout: 'cds',
+      variables: ['2t=t2m', 'atmos.z=geopotential'],
+      pressureLevels: [500, 850, 1000],
       modelHash: 'abcdef0123456789',
       time: '2022-08-07T06:00:00Z',
       level: 2,
@@ -266,5 +269,25 @@ describe('permalink', () => {
     }
     // Encoded slashes stay in the path: a path on this site.
     expect(queryToSettings(`store=${encodeURIComponent('/%2F%2F127.0.0.1/x.zarr')}`).settings.store).toBe('/%2F%2F127.0.0.1/x.zarr');
+  });
+
+  it('never carries credentials: a store address with user:password@ or a signed query is dropped, and not quoted', () => {
+    for (const store of ['https://edh:s3cr3t@data.earthdatahub.destine.eu/era5.zarr', 'https://bucket.s3.amazonaws.com/era5.zarr?X-Amz-Signature=s3cr3t']) {
+      const parsed = queryToSettings(new URLSearchParams({ store, atmos: store, static: store, latents: store }).toString());
+      expect(parsed.settings.store).toBe(DEFAULT_VIEW_SETTINGS.store);
+      expect(parsed.settings.atmosStore).toBeNull();
+      expect(parsed.settings.staticStore).toBeNull();
+      expect(parsed.settings.latents).toBeNull();
+      expect(parsed.notices.join(' ')).toMatch(/never carries credentials/);
+      expect(parsed.notices.join(' ')).not.toContain('s3cr3t');
+    }
+  });
+
+  it('drops a variable mapping or levels Aurora does not know', () => {
+    expect(queryToSettings('var=2t%3Dt2m,10u%3Du10').settings.variables).toEqual(['2t=t2m', '10u=u10']);
+    expect(queryToSettings('var=z%3Dgeopotential').settings.variables).toEqual([]);
+    expect(queryToSettings('var=2t%3Dt2m,2t%3Dtas').settings.variables).toEqual([]);
+    expect(queryToSettings('plevels=500,875').settings.pressureLevels).toBeNull();
+    expect(queryToSettings('plevels=1000,500').settings.pressureLevels).toEqual([1000, 500]);
   });
 });

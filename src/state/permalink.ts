@@ -84,8 +84,12 @@ function parseSweep(text: string): unknown {
 
 const codecs: { [K in Key]: FieldCodec<K> } = {
   store: { param: 'store', format: (v) => v, parse: (t) => t },
+  atmosStore: { param: 'atmos', format: (v) => v, parse: optional },
   staticStore: { param: 'static', format: (v) => v, parse: optional },
   layout: { param: 'layout', format: (v) => v, parse: (t) => t },
+  // Items joined by commas, as the CLI's --var items (a store's variable names hold none).
+  variables: { param: 'var', format: (v) => (v.length === 0 ? null : v.join(',')), parse: (t) => (t === '' ? [] : t.split(',')) },
+  pressureLevels: { param: 'plevels', format: (v) => (v ? v.join(',') : null), parse: (t) => (t === '' ? null : numberList(t)) },
   latents: { param: 'latents', format: (v) => v, parse: optional },
   latentsEra5: { param: 'beside', format: (v) => (v ? 'era5' : null), parse: (t) => (t === 'era5' ? true : t === 'none' ? false : t) },
   modelId: { param: 'model', format: (v) => v, parse: optional },

@@ -1,6 +1,7 @@
 // The one zustand store. `settings` is what a permalink carries; everything else is derived or transient.
 // Views subscribe to the slices they use (useExplorer(selector)), so a brush does not re-render the set-up panel.
 import { create } from 'zustand';
+import type { ServerCredentials } from '../data/address.ts';
 import { addNotice, makeNotice, NOTICES_KEPT, type Notice, type NoticeKind, type NoticeOptions } from './notices.ts';
 import type { ExplorerResult } from './result.ts';
 import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type ViewSettings } from './view-settings.ts';
@@ -66,6 +67,11 @@ export interface ExplorerState {
   /** The set-up each study's views show (the settings their run was run with), by study. */
   shown: Partial<Record<ViewSettings['study'], ViewSettings>>;
   runEnd: RunEnd | null;
+  /**
+   * Credentials for the stores' servers (a token, or user:password@ taken out of an address typed): in
+   * this tab's memory only, never in the settings, a link, a cache key, a notice or the console.
+   */
+  credentials: ServerCredentials;
 
   updateSettings(patch: Partial<ViewSettings>): void;
   replaceSettings(settings: ViewSettings): void;
@@ -85,6 +91,7 @@ export interface ExplorerState {
   /** A run of `settings.study` finished with these settings: its views show them. */
   setShown(settings: ViewSettings): void;
   setRunEnd(end: RunEnd | null): void;
+  setCredentials(credentials: ServerCredentials): void;
 }
 
 /** Deep equality of settings values (plain data: numbers, strings, arrays and objects of them). */
@@ -120,6 +127,7 @@ export const useExplorer = create<ExplorerState>()((set) => ({
   result: null,
   shown: {},
   runEnd: null,
+  credentials: [],
 
   updateSettings: (patch) =>
     set((state) => {
@@ -160,4 +168,5 @@ export const useExplorer = create<ExplorerState>()((set) => ({
   setResult: (result) => set({ result }),
   setShown: (settings) => set((state) => ({ shown: { ...state.shown, [settings.study]: settings } })),
   setRunEnd: (runEnd) => set({ runEnd }),
+  setCredentials: (credentials) => set({ credentials }),
 }));

@@ -2,9 +2,11 @@
 // One schema (zod) validates it both when it comes from a URL and when the UI changes it.
 import { z } from 'zod';
 import { isSitePath, parseStoreAddress } from '../data/address.ts';
+import { AURORA_LEVELS } from '../data/batch.ts';
 import { redactUrl } from '../data/redact.ts';
 import { LINK_LIMITS } from './link-limits.ts';
 import { parseTimeSelection } from '../data/time-selection.ts';
+import { parseVariableMapping } from '../data/variables.ts';
 import { DEFAULT_MODEL_FILE } from '../encoder/untrained.ts';
 import { BASELINES } from '../studies/compare.ts';
 import { SWEEP_METRICS } from '../studies/sweep-table.ts';
@@ -55,6 +57,16 @@ export const latentStoreLocation = z
   }, 'a latent store must be an http(s) URL, gs://BUCKET/PATH, s3://BUCKET/PATH or a path on this server');
 
 const finite = z.number().finite();
+
+/** Whether items are a variable mapping data/variables.ts reads (AURORA=NAME, each variable once). */
+function isVariableMapping(items: readonly string[]): boolean {
+  try {
+    parseVariableMapping(items);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A study's split: the one vocabulary (studies/split.ts), limited to the kinds the study offers. */
 function studySplitSchema(study: StudyName) {
@@ -132,9 +144,24 @@ export const sweepSettingsSchema = z.object({
 export type SweepViewSettings = z.infer<typeof sweepSettingsSchema>;
 
 export const viewSettingsSchema = z.object({
+  /** The ERA5 store: of every variable, or of the surface variables when `atmosStore` is given. */
   store: storeLocation,
+  /** A store of its own for the pressure-level variables (Earth Data Hub's pair); null: `store` has them. */
+  atmosStore: storeLocation.nullable(),
   staticStore: storeLocation.nullable(),
   layout: z.enum(LAYOUTS),
+  /** Store names of some of Aurora's variables, AURORA=NAME (the set-up panel's advanced fields, the CLI's --var). */
+  variables: z
+    .array(z.string().max(200).refine((item) => isVariableMapping([item]), "a variable name is AURORA=NAME for one of Aurora's variables, e.g. 2t=t2m"))
+    .max(24)
+    .refine(isVariableMapping, 'a variable is named twice'),
+  /** Pressure levels to encode (hPa), of Aurora's 13; null: every one of them the store has. */
+  pressureLevels: z
+    .array(z.union(AURORA_LEVELS.map((level) => z.literal(level))))
+    .min(1)
+    .max(AURORA_LEVELS.length)
+    .refine(distinct, 'a level is named twice')
+    .nullable(),
   /** A latent store to read the latents from instead of encoding ERA5 (then `store` is ERA5 beside it only when latentsEra5). */
   latents: latentStoreLocation.nullable(),
   /** Whether the ERA5 store (store, staticStore, layout) is given beside the latent store, for its inputs and the encoder arms. */
@@ -186,6 +213,19 @@ export const viewSettingsSchema = z.object({
 });
 export type ViewSettings = z.infer<typeof viewSettingsSchema>;
 
+/** The settings that say where ERA5 comes from and how it is read: what a latent cache key and a comparison share. */
+export const ERA5_SETTING_KEYS = ['store', 'atmosStore', 'staticStore', 'layout', 'variables', 'pressureLevels'] as const satisfies readonly (keyof ViewSettings)[];
+export type Era5Settings = Pick<ViewSettings, (typeof ERA5_SETTING_KEYS)[number]>;
+
+/** Where the latents come from: a latent store (with ERA5 beside it or not), or ERA5 to encode. */
+export const SOURCE_SETTING_KEYS = [...ERA5_SETTING_KEYS, 'latents', 'latentsEra5'] as const satisfies readonly (keyof ViewSettings)[];
+export type SourceSettings = Pick<ViewSettings, (typeof SOURCE_SETTING_KEYS)[number]>;
+
+/** The source part of some settings, field by field. */
+export function sourceSettingsOf(settings: SourceSettings): SourceSettings {
+  return Object.fromEntries(SOURCE_SETTING_KEYS.map((key) => [key, settings[key]])) as SourceSettings;
+}
+
 export const SAMPLE_STORE = '/sample/era5-sample.zarr';
 export const DEFAULT_MODEL = DEFAULT_MODEL_FILE;
 /** The study's geographic split: test on Australia and East Asia. */
@@ -193,8 +233,11 @@ export const STUDY_SPLIT: SplitChoice = splitChoice('lon-band');
 
 export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   store: SAMPLE_STORE,
+  atmosStore: null,
   staticStore: null,
   layout: 'auto',
+  variables: [],
+  pressureLevels: null,
   latents: null,
   latentsEra5: false,
   modelId: DEFAULT_MODEL,
