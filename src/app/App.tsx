@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ServerCredentials } from '../data/address.ts';
 import { describeError } from '../describe-error.ts';
 import { isCancelled } from '../errors.ts';
 import { decodeSelection } from '../state/selection-codec.ts';
@@ -18,7 +19,8 @@ import { EncoderReadiness } from './EncoderReadiness.tsx';
 import { Notices } from './Notices.tsx';
 import { Progress } from './Progress.tsx';
 import { ResultsPanel } from './ResultsPanel.tsx';
-import { SetupPanel, sourceDraftOf, type SourceDraft } from './SetupPanel.tsx';
+import { SetupPanel } from './SetupPanel.tsx';
+import { settingsOfFields, type SourceFields } from './store-draft.ts';
 import { summariseSource, type SourceSummary } from './store-summary.ts';
 import { permalink, startUrlSync } from './url-sync.ts';
 import { compareExtremesInApp } from './extremes/extremes-compare.ts';
@@ -26,7 +28,7 @@ import type { ExtremesCompare } from './extremes/ExtremesCompareSection.tsx';
 import { runExtremesInApp, studyTimeCache } from './extremes/extremes-run.ts';
 import { useExtremes } from './extremes/extremes-store.ts';
 import { ExtremesMain, ExtremesSide } from './extremes/ExtremesPanels.tsx';
-import { DEFAULT_VIEW_SETTINGS, latentStoreLocation, storeLocation, type ViewSettings } from '../state/view-settings.ts';
+import { DEFAULT_VIEW_SETTINGS, latentStoreLocation, sourceSettingsOf, storeLocation, type SourceSettings, type ViewSettings } from '../state/view-settings.ts';
 import { offSiteLocations, offSiteQuestion } from '../state/link-origins.ts';
 import { LinkQuestion, type PendingQuestion } from './LinkQuestion.tsx';
 import { ShownBanner } from './ShownBanner.tsx';
@@ -182,12 +184,29 @@ export function App() {
     }
   }, [models, workers, summary]);
 
-  /** Opens a source; only one that opened replaces the current one, so a bad URL loses nothing. */
+  /**
+   * Opens a source, from the set-up panel's fields or from settings (a link); only one that opened
+   * replaces the current one, so a bad URL loses nothing. Credentials the fields give (a token, or
+   * user:password@ in an address) join those the tab holds, in memory only, never in the settings.
+   */
   const openSource = useCallback(
-    async (draft: SourceDraft, initial: boolean) => {
+    async (from: { fields: SourceFields } | { settings: SourceSettings }, initial: boolean) => {
       const request = ++openRequest.current;
+      const held = useExplorer.getState().credentials;
+      let draft: SourceSettings;
+      let credentials: ServerCredentials = held;
+      try {
+        if ('fields' in from) {
+          const given = settingsOfFields(from.fields, globalThis.location.href);
+          draft = given.settings;
+          credentials = [...given.credentials, ...held.filter((entry) => !given.credentials.some((other) => other.origin === entry.origin))];
+        } else draft = from.settings;
+      } catch (error) {
+        notify('error', 'Could not open the store', describeError(error));
+        return;
+      }
       const checks = [
-        ...[draft.store, draft.staticStore].map((candidate) => (candidate === null ? null : storeLocation.safeParse(candidate))),
+        ...[draft.store, draft.atmosStore, draft.staticStore].map((candidate) => (candidate === null ? null : storeLocation.safeParse(candidate))),
         draft.latents === null ? null : latentStoreLocation.safeParse(draft.latents),
       ];
       const failed = checks.find((checked) => checked && !checked.success);
@@ -200,11 +219,12 @@ export function App() {
       const controller = new AbortController();
       opening.current = controller;
       try {
-        const opened = await summariseSource(draft, controller.signal);
+        const opened = await summariseSource(draft, credentials, controller.signal);
         if (request !== openRequest.current) return;
         setSummary(opened);
         setStoreStatus('ready');
-        const { settings } = useExplorer.getState();
+        const { settings, setCredentials } = useExplorer.getState();
+        setCredentials(credentials);
         updateSettings({ ...draft, time: keepOrLatest(settings.time, opened.times) });
         const where = draft.latents ?? draft.store;
         // A time of the other kind of source is no time of this one: no notice when switching.
@@ -270,7 +290,7 @@ export function App() {
     if (settings.sweep) setMainTab('sweep');
     // A link that names a store on another site asks first, naming the host; declined, the sample opens.
     const offSite = offSiteLocations(settings, window.location.href);
-    if (offSite.length === 0) void openSource(sourceDraftOf(settings), true);
+    if (offSite.length === 0) void openSource({ settings: sourceSettingsOf(settings) }, true);
     else {
       setStoreStatus('asked');
       ask({
@@ -279,11 +299,11 @@ export function App() {
         yes: `Fetch from ${[...new Set(offSite.map((location) => location.host))].join(', ')}`,
         no: 'Use the sample store instead',
         answer: (yes) => {
-          if (yes) return void openSource(sourceDraftOf(useExplorer.getState().settings), true);
-          const onSite = { store: DEFAULT_VIEW_SETTINGS.store, staticStore: null, latents: null, latentsEra5: false, percentileSource: null };
+          if (yes) return void openSource({ settings: sourceSettingsOf(useExplorer.getState().settings) }, true);
+          const onSite = { store: DEFAULT_VIEW_SETTINGS.store, atmosStore: null, staticStore: null, latents: null, latentsEra5: false, percentileSource: null };
           useExplorer.getState().updateSettings(onSite);
           notify('info', 'Opened the sample store', `Nothing was fetched from ${offSite.map((location) => location.host).join(', ')}.`);
-          void openSource(sourceDraftOf(useExplorer.getState().settings), true);
+          void openSource({ settings: sourceSettingsOf(useExplorer.getState().settings) }, true);
         },
       });
     }
@@ -354,7 +374,8 @@ export function App() {
           summary={summary}
           storeStatus={storeStatus}
           models={models}
-          onOpenSource={(draft) => void openSource(draft, false)}
+          onOpenSource={(fields) => void openSource({ fields }, false)}
+          onForgetCredentials={() => useExplorer.getState().setCredentials([])}
           onRun={() => void run()}
           onCancel={() => {
             if (running.current) cancelledAt.current = performance.now();

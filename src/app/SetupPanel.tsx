@@ -1,55 +1,58 @@
 // The set-up panel: which store, model, time, level, study and split a run uses.
-// The store URL is edited as a draft and only replaces the current store once it has opened,
-// so a bad URL costs the user nothing.
+// The store fields are edited as a draft and only replace the current source once it has opened,
+// so a bad URL costs the user nothing. A token typed here stays in the field and the tab's memory.
 import { Fragment, useEffect, useState } from 'react';
 import { useExplorer } from '../state/store.ts';
-import { LAYOUTS, type ViewSettings } from '../state/view-settings.ts';
+import { LAYOUTS, SOURCE_SETTING_KEYS, type ViewSettings } from '../state/view-settings.ts';
 import { Calendar } from './Calendar.tsx';
 import { EXTREMES_NEED_ERA5 } from './extremes/extremes-run.ts';
 import { ExtremesSetup } from './extremes/ExtremesSetup.tsx';
 import { MODEL_KIND_TITLES, modelKind, type ModelEntry, type ModelKind } from './models.ts';
+import { fieldsOf, settingsOfFields, type SourceFields } from './store-draft.ts';
 import type { LatentStoreSummary, SourceSummary, StoreSummary } from './store-summary.ts';
 import { SplitFields } from './SplitFields.tsx';
-
-/** What the Data section opens: a latent store (with ERA5 beside it or not), or an ERA5 store to encode. */
-export type SourceDraft = Pick<ViewSettings, 'store' | 'staticStore' | 'layout' | 'latents' | 'latentsEra5'>;
-
-export function sourceDraftOf(settings: ViewSettings): SourceDraft {
-  return { store: settings.store, staticStore: settings.staticStore, layout: settings.layout, latents: settings.latents, latentsEra5: settings.latentsEra5 };
-}
 
 interface SetupPanelProps {
   summary: SourceSummary | null;
   /** 'asked': a link's store waits for the answer to the question above (another site). */
   storeStatus: 'asked' | 'loading' | 'ready' | 'failed';
   models: ModelEntry[];
-  onOpenSource(draft: SourceDraft): void;
+  onOpenSource(fields: SourceFields): void;
+  /** Drops the credentials this tab holds for the stores' servers. */
+  onForgetCredentials(): void;
   onRun(): void;
   onCancel(): void;
 }
 
 const LEVEL_NAMES = ['Surface', 'Atmospheric latent level 1', 'Atmospheric latent level 2', 'Atmospheric latent level 3'];
 
-type SourceKind = 'era5' | 'latents';
+/** Whether the fields give the source in use (after a failed Open the old source stays). */
+function fieldsApplied(fields: Omit<SourceFields, 'token'>, settings: ViewSettings): boolean {
+  try {
+    const { settings: wanted } = settingsOfFields({ ...fields, token: '' }, globalThis.location.href);
+    return SOURCE_SETTING_KEYS.every((key) => JSON.stringify(wanted[key]) === JSON.stringify(settings[key]));
+  } catch {
+    return false;
+  }
+}
 
-export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, onCancel }: SetupPanelProps) {
+export function SetupPanel({ summary, storeStatus, models, onOpenSource, onForgetCredentials, onRun, onCancel }: SetupPanelProps) {
   const settings = useExplorer((state) => state.settings);
   const runStatus = useExplorer((state) => state.runStatus);
   const updateSettings = useExplorer((state) => state.updateSettings);
-  const [kindDraft, setKindDraft] = useState<SourceKind>(settings.latents === null ? 'era5' : 'latents');
-  const [latentsDraft, setLatentsDraft] = useState(settings.latents ?? '');
-  const [besideDraft, setBesideDraft] = useState(settings.latentsEra5);
-  const [storeDraft, setStoreDraft] = useState(settings.store);
-  const [staticDraft, setStaticDraft] = useState(settings.staticStore ?? '');
-  const [layoutDraft, setLayoutDraft] = useState(settings.layout);
+  const credentialHosts = useExplorer((state) => state.credentials.map((entry) => new URL(entry.origin).host).join(', '));
+  const [fields, setFields] = useState(() => fieldsOf(settings));
+  // Never filled from the settings, which do not hold it.
+  const [token, setToken] = useState('');
+  const edit = (patch: Partial<Omit<SourceFields, 'token'>>) => setFields((current) => ({ ...current, ...patch }));
 
-  // A permalink or a successful open changes the source: show it in the drafts.
-  useEffect(() => setKindDraft(settings.latents === null ? 'era5' : 'latents'), [settings.latents]);
-  useEffect(() => setLatentsDraft(settings.latents ?? ''), [settings.latents]);
-  useEffect(() => setBesideDraft(settings.latentsEra5), [settings.latentsEra5]);
-  useEffect(() => setStoreDraft(settings.store), [settings.store]);
-  useEffect(() => setStaticDraft(settings.staticStore ?? ''), [settings.staticStore]);
-  useEffect(() => setLayoutDraft(settings.layout), [settings.layout]);
+  // A permalink or a successful open changes the source: show it in the fields.
+  const { store, atmosStore, staticStore, layout, variables, pressureLevels, latents, latentsEra5 } = settings;
+  useEffect(
+    () => setFields(fieldsOf({ store, atmosStore, staticStore, layout, variables, pressureLevels, latents, latentsEra5 })),
+    // Settings keep an unchanged field's object, so the lists compare by identity.
+    [store, atmosStore, staticStore, layout, variables, pressureLevels, latents, latentsEra5],
+  );
 
   const running = runStatus === 'running';
   const times = summary?.times ?? [];
@@ -61,24 +64,9 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
   const levelCount = summary?.latents?.levelCount ?? LEVEL_NAMES.length;
   // Study 2 takes its times from its own list, not the date picker.
   const runnable = !running && storeStatus === 'ready' && (extremes || settings.time !== null) && (fromStore || settings.modelId !== null) && !extremesWithoutEra5;
-  const showEra5Fields = kindDraft === 'era5' || besideDraft;
-  // The fields and the source in use must not disagree silently (after a failed Open the old source stays).
-  const latentsWanted = kindDraft === 'latents' ? latentsDraft.trim() : null;
-  const notApplied =
-    storeStatus !== 'loading' &&
-    storeStatus !== 'asked' &&
-    (latentsWanted !== settings.latents ||
-      (latentsWanted !== null && besideDraft !== settings.latentsEra5) ||
-      (showEra5Fields && (storeDraft.trim() !== settings.store || layoutDraft !== settings.layout)) ||
-      (staticDraft.trim() || null) !== settings.staticStore);
-  const backToSourceInUse = () => {
-    setKindDraft(settings.latents === null ? 'era5' : 'latents');
-    setLatentsDraft(settings.latents ?? '');
-    setBesideDraft(settings.latentsEra5);
-    setStoreDraft(settings.store);
-    setStaticDraft(settings.staticStore ?? '');
-    setLayoutDraft(settings.layout);
-  };
+  const kind = fields.kind;
+  const showEra5Fields = kind === 'era5' || fields.latentsEra5;
+  const notApplied = storeStatus !== 'loading' && storeStatus !== 'asked' && !fieldsApplied(fields, settings);
 
   return (
     <aside className="setup-panel" aria-label="Set-up">
@@ -86,35 +74,28 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
         className="panel-section"
         onSubmit={(event) => {
           event.preventDefault();
-          const latents = kindDraft === 'latents' ? latentsDraft.trim() : null;
-          onOpenSource({
-            store: storeDraft.trim(),
-            staticStore: staticDraft.trim() === '' ? null : staticDraft.trim(),
-            layout: layoutDraft,
-            latents,
-            latentsEra5: latents !== null && besideDraft,
-          });
+          onOpenSource({ ...fields, token });
         }}
       >
         <h2>Data</h2>
         <div className="field-row" role="radiogroup" aria-label="Source of the latents">
           <label className="field-toggle">
-            <input type="radio" name="source" aria-label="ERA5 + model" checked={kindDraft === 'era5'} onChange={() => setKindDraft('era5')} />
+            <input type="radio" name="source" aria-label="ERA5 + model" checked={kind === 'era5'} onChange={() => edit({ kind: 'era5' })} />
             ERA5 + model
           </label>
           <label className="field-toggle">
-            <input type="radio" name="source" aria-label="Latent store" checked={kindDraft === 'latents'} onChange={() => setKindDraft('latents')} />
+            <input type="radio" name="source" aria-label="Latent store" checked={kind === 'latents'} onChange={() => edit({ kind: 'latents' })} />
             Latent store
           </label>
         </div>
-        {kindDraft === 'latents' && (
+        {kind === 'latents' && (
           <>
             <label className="field">
               <span>Latent store URL (https, gs://, s3://)</span>
-              <input aria-label="Latent store URL" value={latentsDraft} placeholder="gs://bucket/path/latents.zarr" onChange={(event) => setLatentsDraft(event.target.value)} spellCheck={false} />
+              <input aria-label="Latent store URL" value={fields.latents} placeholder="gs://bucket/path/latents.zarr" onChange={(event) => edit({ latents: event.target.value })} spellCheck={false} />
             </label>
             <label className="field-toggle" title="An ERA5 store over the same patches and times gives the inspector its inputs, study 2 its 2 m temperatures, and the Compare panel its untrained-encoder and raw-input baselines">
-              <input type="checkbox" aria-label="ERA5 store beside the latents" checked={besideDraft} onChange={(event) => setBesideDraft(event.target.checked)} />
+              <input type="checkbox" aria-label="ERA5 store beside the latents" checked={fields.latentsEra5} onChange={(event) => edit({ latentsEra5: event.target.checked })} />
               ERA5 store beside the latents
             </label>
           </>
@@ -122,26 +103,79 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
         {showEra5Fields && (
           <>
             <label className="field">
-              <span>{kindDraft === 'latents' ? 'ERA5 store URL' : 'Store URL'}</span>
-              <input aria-label="Store URL" value={storeDraft} onChange={(event) => setStoreDraft(event.target.value)} spellCheck={false} />
+              <span>{kind === 'latents' ? 'ERA5 store URL' : 'Store URL'}</span>
+              <input aria-label="Store URL" value={fields.store} onChange={(event) => edit({ store: event.target.value })} spellCheck={false} />
+            </label>
+            <label className="field">
+              <span>Atmospheric store URL (Earth Data Hub: pressure levels)</span>
+              <input aria-label="Atmospheric store URL" value={fields.atmosStore} placeholder="same store" onChange={(event) => edit({ atmosStore: event.target.value })} spellCheck={false} />
             </label>
           </>
         )}
         <label className="field">
-          <span>{kindDraft === 'latents' ? 'Static store URL (land-sea mask; default the real ERA5 0.25° mask)' : 'Static store URL (CDS layout)'}</span>
+          <span>{kind === 'latents' && !fields.latentsEra5 ? 'Static store URL (land-sea mask; default the real ERA5 0.25° mask)' : 'Static store URL'}</span>
           <input
             aria-label="Static store URL"
-            value={staticDraft}
-            placeholder={kindDraft === 'latents' && !besideDraft ? 'shipped ERA5 mask' : 'same store'}
-            onChange={(event) => setStaticDraft(event.target.value)}
+            value={fields.staticStore}
+            placeholder={kind === 'latents' && !fields.latentsEra5 ? 'shipped ERA5 mask' : "the store's, else the shipped ERA5 0.25° statics"}
+            onChange={(event) => edit({ staticStore: event.target.value })}
             spellCheck={false}
           />
         </label>
+        <label
+          className="field"
+          title="Sent as an Authorization header to the servers of the stores above (not to this site), and kept in this tab's memory only: never in a link, a cache or a message. A URL may carry its own, as Earth Data Hub documents: https://edh:TOKEN@host/..."
+        >
+          <span>Token (e.g. Earth Data Hub)</span>
+          <input
+            aria-label="Token"
+            type="password"
+            autoComplete="off"
+            value={token}
+            placeholder={credentialHosts ? `held for ${credentialHosts} (this tab only)` : 'none'}
+            onChange={(event) => setToken(event.target.value)}
+            spellCheck={false}
+          />
+        </label>
+        {credentialHosts && (
+          <p className="store-credentials">
+            Credentials held in this tab for {credentialHosts}.{' '}
+            <button
+              type="button"
+              onClick={() => {
+                setToken('');
+                onForgetCredentials();
+              }}
+            >
+              Forget them
+            </button>
+          </p>
+        )}
+        {showEra5Fields && (
+          <details className="advanced-store">
+            <summary>Advanced: variable names and pressure levels</summary>
+            <label className="field">
+              <span>Variable names (AURORA=NAME, one a line)</span>
+              <textarea
+                aria-label="Variable names"
+                rows={2}
+                value={fields.variables}
+                placeholder={'e.g. 2t=t2m\natmos.z=geopotential'}
+                onChange={(event) => edit({ variables: event.target.value })}
+                spellCheck={false}
+              />
+            </label>
+            <label className="field">
+              <span>Pressure levels (hPa)</span>
+              <input aria-label="Pressure levels" value={fields.pressureLevels} placeholder="all of Aurora's 13 the store has" onChange={(event) => edit({ pressureLevels: event.target.value })} spellCheck={false} />
+            </label>
+          </details>
+        )}
         <div className="field-row">
           {showEra5Fields && (
             <label className="field">
               <span>Layout</span>
-              <select aria-label="Layout" value={layoutDraft} onChange={(event) => setLayoutDraft(event.target.value as ViewSettings['layout'])}>
+              <select aria-label="Layout" value={fields.layout} onChange={(event) => edit({ layout: event.target.value as ViewSettings['layout'] })}>
                 {LAYOUTS.map((layout) => (
                   <option key={layout} value={layout}>
                     {layout === 'auto' ? 'detect' : layout === 'wb2' ? 'WeatherBench2' : 'CDS / Earth Data Hub'}
@@ -163,6 +197,12 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
                 with ERA5 from <code>{settings.store}</code>
               </>
             ) : null}
+            {settings.atmosStore && (settings.latents === null || settings.latentsEra5) ? (
+              <>
+                {' '}
+                and pressure levels from <code>{settings.atmosStore}</code>
+              </>
+            ) : null}
             {settings.staticStore ? (
               <>
                 {' '}
@@ -170,7 +210,7 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onRun, 
               </>
             ) : null}
             . Open applies these fields.{' '}
-            <button type="button" onClick={backToSourceInUse}>
+            <button type="button" onClick={() => setFields(fieldsOf(settings))}>
               Back to the store in use
             </button>
           </p>
@@ -286,14 +326,24 @@ function stepLabel(times: readonly string[], from: number, to: number): string {
 }
 
 function Era5Facts({ store, beside }: { store: StoreSummary; beside: boolean }) {
+  const levels = store.levels.length === 13 ? `all of Aurora's 13 (${store.levels.join(', ')} hPa)` : `${store.levels.join(', ')} hPa`;
   return (
-    <p>
-      <span>
-        {beside ? 'ERA5 beside: ' : ''}
-        {store.layoutName}, {store.height} × {store.width} grid, {store.times.length} times
-      </span>
-      {store.synthetic && <strong className="badge synthetic">synthetic sample</strong>}
-    </p>
+    <>
+      <p>
+        <span>
+          {beside ? 'ERA5 beside: ' : ''}
+          {store.layoutName}, {store.height} × {store.width} grid, {store.times.length} times{store.timesChecked ? ' with data' : ''}
+        </span>
+        {store.synthetic && <strong className="badge synthetic">synthetic sample</strong>}
+      </p>
+      <ul className="store-notes" aria-label="How the data are read">
+        {/* A note that names the levels left out says it all; else the levels encoded are named here. */}
+        {!store.notes.some((note) => note.startsWith('Pressure levels:')) && <li>Pressure levels encoded: {levels}.</li>}
+        {store.notes.map((note) => (
+          <li key={note}>{note}</li>
+        ))}
+      </ul>
+    </>
   );
 }
 

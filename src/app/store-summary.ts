@@ -2,13 +2,14 @@
 // times), or a latent store (its times as they are, levels, grid and what it says of itself) with the
 // ERA5 store beside it when one is given. Opening reads only metadata and coordinates, so it runs on
 // the main thread; latents and batches are read in the source worker.
-import { describeAddress, parseStoreAddress, type HttpAddress } from '../data/address.ts';
-import { listTimes, openEra5Dataset } from '../data/dataset.ts';
+import { credentialsForUrl, describeAddress, parseStoreAddress, type HttpAddress, type ServerCredentials } from '../data/address.ts';
+import { listUsableTimes } from '../data/dataset.ts';
+import { openEra5Source, siteDefaultStatics, type Era5SourceSpec } from '../data/era5-source.ts';
 import { StoreUnreachableError } from '../data/errors.ts';
 import { openLatentStore } from '../data/latent-store.ts';
-import { HttpStore, openHttpSource } from '../data/store.ts';
+import { HttpStore } from '../data/store.ts';
 import { ProductError } from '../errors.ts';
-import type { ViewSettings } from '../state/view-settings.ts';
+import type { Era5Settings, SourceSettings } from '../state/view-settings.ts';
 import { describeStoreAttributes } from '../studies/latent-store-source.ts';
 
 export interface StoreSummary {
@@ -16,9 +17,15 @@ export interface StoreSummary {
   layoutName: string;
   height: number;
   width: number;
-  /** Times that have their previous 6-hourly step, so that a batch can be built; ISO UTC. */
+  /** Times whose data exist with their previous 6-hourly step's, so that a batch can be built; ISO UTC. */
   times: string[];
+  /** Whether those times were told by their chunks' existence (else by the time axis alone). */
+  timesChecked: boolean;
   synthetic: boolean;
+  /** The pressure levels a batch encodes (hPa), in Aurora's order. */
+  levels: number[];
+  /** How the data are read where a person would not guess it: levels left out, where the static fields come from and at which time. */
+  notes: string[];
 }
 
 export interface LatentStoreSummary {
@@ -65,34 +72,51 @@ export class CrossOriginBlockedError extends ProductError {
 
 /** Same-origin paths such as the embedded sample become absolute URLs; everything else is used as given. */
 export function resolveStoreUrl(location: string): string {
-  return new URL(location, globalThis.location?.href ?? 'http://localhost/').href;
+  return new URL(location, pageUrl()).href;
+}
+
+function pageUrl(): string {
+  return globalThis.location?.href ?? 'http://localhost/';
+}
+
+/** The settings' ERA5 as the source worker opens it and a cache key names it: absolute URLs, never credentials. */
+export function era5Spec(settings: Era5Settings): Era5SourceSpec {
+  return {
+    store: resolveStoreUrl(settings.store),
+    atmosStore: settings.atmosStore ? resolveStoreUrl(settings.atmosStore) : null,
+    staticStore: settings.staticStore ? resolveStoreUrl(settings.staticStore) : null,
+    layout: settings.layout === 'auto' ? null : settings.layout,
+    variables: [...settings.variables],
+    levels: settings.pressureLevels ? [...settings.pressureLevels] : null,
+  };
 }
 
 export function isoTime(date: Date): string {
   return date.toISOString().replace('.000Z', 'Z');
 }
 
-/** Opens an ERA5 store's metadata and coordinates; `signal` (Cancel) stops the opening. */
-export async function summariseStore(location: string, staticStore: string | null, layout: ViewSettings['layout'], signal?: AbortSignal): Promise<StoreSummary> {
-  const source = await openHttpSource(resolveStoreUrl(location), { signal });
-  const staticSource = staticStore ? await openHttpSource(resolveStoreUrl(staticStore), { signal }) : undefined;
-  const dataset = await openEra5Dataset(source, { layout: layout === 'auto' ? undefined : layout, staticSource });
-  const listing = listTimes(dataset);
+/** The ERA5 stores of the settings: their layout, grid, the levels encoded, how they are read, and the times that hold data; `signal` (Cancel) stops the opening. */
+export async function summariseStore(settings: Era5Settings, credentials: ServerCredentials, signal?: AbortSignal): Promise<StoreSummary> {
+  const { dataset } = await openEra5Source(era5Spec(settings), { signal, credentials, defaultStatics: siteDefaultStatics(pageUrl(), signal) });
+  const listing = await listUsableTimes(dataset);
   return {
-    location,
+    location: settings.store,
     layoutName: dataset.layout.title,
     height: dataset.grid.lat.length,
     width: dataset.grid.lon.length,
-    times: listing.times.filter((_, i) => listing.hasPreviousStep[i]).map(isoTime),
-    synthetic: source.attributes.synthetic === true,
+    times: listing.times.filter((_, i) => listing.usable[i]).map(isoTime),
+    timesChecked: listing.checked,
+    synthetic: dataset.source.attributes.synthetic === true,
+    levels: [...dataset.batchLevels],
+    notes: [...dataset.notes],
   };
 }
 
-export async function summariseLatentStore(location: string): Promise<LatentStoreSummary> {
-  const address = parseStoreAddress(location, { pageUrl: globalThis.location?.href ?? 'http://localhost/' });
+export async function summariseLatentStore(location: string, credentials: ServerCredentials): Promise<LatentStoreSummary> {
+  const address = parseStoreAddress(location, { pageUrl: pageUrl() });
   const name = describeAddress(address);
   try {
-    const store = await openLatentStore(new HttpStore(address.url), name);
+    const store = await openLatentStore(new HttpStore(address.url, undefined, credentialsForUrl(address.url, credentials)), name);
     return {
       name,
       url: address.url,
@@ -112,8 +136,8 @@ export async function summariseLatentStore(location: string): Promise<LatentStor
 }
 
 /** The settings' source: the latent store with the ERA5 beside it when given, or the ERA5 store alone. */
-export async function summariseSource(settings: Pick<ViewSettings, 'store' | 'staticStore' | 'layout' | 'latents' | 'latentsEra5'>, signal?: AbortSignal): Promise<SourceSummary> {
-  const latents = settings.latents === null ? null : await summariseLatentStore(settings.latents);
-  const era5 = latents === null || settings.latentsEra5 ? await summariseStore(settings.store, settings.staticStore, settings.layout, signal) : null;
+export async function summariseSource(settings: SourceSettings, credentials: ServerCredentials, signal?: AbortSignal): Promise<SourceSummary> {
+  const latents = settings.latents === null ? null : await summariseLatentStore(settings.latents, credentials);
+  const era5 = latents === null || settings.latentsEra5 ? await summariseStore(settings, credentials, signal) : null;
   return { era5, latents, times: latents?.times ?? era5?.times ?? [] };
 }

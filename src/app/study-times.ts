@@ -4,13 +4,14 @@
 import { describeAddress, parseStoreAddress } from '../data/address.ts';
 import { ERA5_STATIC_STORE_ON_SITE } from '../data/land-sea-mask.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
-import type { RegionBox, ViewSettings } from '../state/view-settings.ts';
+import { useExplorer } from '../state/store.ts';
+import type { RegionBox, SourceSettings } from '../state/view-settings.ts';
 import type { StudyTime } from '../studies/study-time.ts';
 import type { SourceClient } from '../workers/encoder-client.ts';
-import type { Era5Spec, ReadCost, ReadProgressCallback, SourceSpec } from '../workers/encoder.worker.ts';
+import type { ReadCost, ReadProgressCallback, SourceSpec } from '../workers/encoder.worker.ts';
 import type { LatentCache } from './latent-cache.ts';
 import { workerModelSource, type ModelEntry } from './models.ts';
-import { isoTime, resolveStoreUrl } from './store-summary.ts';
+import { era5Spec, isoTime, resolveStoreUrl } from './store-summary.ts';
 
 export interface StudyTimeContext {
   source: SourceClient;
@@ -18,22 +19,11 @@ export interface StudyTimeContext {
   signal: AbortSignal;
 }
 
-/** Where the latents and ERA5 come from. */
-export type SourceSettings = Pick<ViewSettings, 'store' | 'staticStore' | 'layout' | 'latents' | 'latentsEra5'>;
-
 /** Whether the settings give ERA5 (encoded, or beside the latent store): its inputs, the raw patches, the encoder arms. */
 export const hasEra5 = (settings: SourceSettings): boolean => settings.latents === null || settings.latentsEra5;
 
 export function regionKey(region: RegionBox | null): string {
   return region ? `box:${region.south},${region.north},${region.west},${region.east}` : 'global';
-}
-
-function era5Spec(settings: SourceSettings): Era5Spec {
-  return {
-    store: resolveStoreUrl(settings.store),
-    staticStore: settings.staticStore ? resolveStoreUrl(settings.staticStore) : null,
-    layout: settings.layout === 'auto' ? null : settings.layout,
-  };
 }
 
 /**
@@ -80,7 +70,8 @@ export async function studyTimeFor(
   const cached = await context.cache.get(key);
   if (cached) return { studyTime: cached, cost: null };
   const read = await context.source.read(
-    { source: spec, time: request.time, levels: request.levels, region: request.region ?? undefined, raw: spec.kind === 'encoder' || spec.era5 !== null },
+    // The credentials from the tab's memory, beside the spec: the key above never holds them.
+    { source: spec, credentials: useExplorer.getState().credentials, time: request.time, levels: request.levels, region: request.region ?? undefined, raw: spec.kind === 'encoder' || spec.era5 !== null },
     { signal: context.signal, onProgress },
   );
   await context.cache.put(key, read.studyTime);

@@ -2,11 +2,11 @@
 // batch is read and encoded by Aurora's encoder tile by tile (one model session kept, warmed up before
 // Run on a GPU); a latent store's chunks are decoded straight into float32, one latent level at a time.
 import * as Comlink from 'comlink';
-import { openEra5Dataset, type Era5Dataset } from '../data/dataset.ts';
+import { credentialsForUrl, type ServerCredentials } from '../data/address.ts';
+import { openEra5Source, siteDefaultStatics, type Era5SourceSpec } from '../data/era5-source.ts';
 import { readLandSeaMask } from '../data/land-sea-mask.ts';
 import { openLatentStore } from '../data/latent-store.ts';
 import { HttpStore, openHttpSource, type ZarrSource } from '../data/store.ts';
-import type { LayoutName } from '../data/layout.ts';
 import type { PresetName } from '../encoder/config.ts';
 import type { ModelSidecar } from '../encoder/model.ts';
 import { fetchModel } from '../encoder/model-fetch.ts';
@@ -21,32 +21,28 @@ import type { StudyTime } from '../studies/study-time.ts';
 import { installWorkerErrorTransfer } from '../platform/worker-errors.ts';
 import { workerJobs } from './worker-jobs.ts';
 
-/** An ERA5 store (absolute http(s) URLs), with its static store and layout when they are not detected. */
-export interface Era5Spec {
-  store: string;
-  staticStore: string | null;
-  layout: LayoutName | null;
-}
-
 /** An ONNX file with its sidecar (an absolute URL), or the untrained control built here from Aurora's initialisation. */
 export type EncoderModelSource = { kind: 'file'; url: string } | { kind: 'untrained'; preset: PresetName; seed: number };
 
 /** Where the latents come from (studies/latent-source.ts): ERA5 encoded by a model, or a latent store. */
 export type SourceSpec =
-  | { kind: 'encoder'; era5: Era5Spec; model: EncoderModelSource }
+  | { kind: 'encoder'; era5: Era5SourceSpec; model: EncoderModelSource }
   | {
       kind: 'latent-store';
       /** The URL it is read from, and the address as the person typed it (gs://, s3://), for messages. */
       url: string;
       name: string;
       /** An ERA5 store beside the latents, for their inputs; null when there is none. */
-      era5: Era5Spec | null;
+      era5: Era5SourceSpec | null;
       /** The store of the land-sea mask: a static store given, or the shipped ERA5 0.25-degree mask; null: the ERA5 store's own. */
       maskStore: string | null;
     };
 
 export interface ReadRequest {
+  /** Where the latents come from: addresses without credentials (the latent cache keys on it). */
   source: SourceSpec;
+  /** For the Authorization header of the stores whose servers they are for; from the page's memory, never kept in a key. */
+  credentials: ServerCredentials;
   /** ISO UTC batch time. */
   time: string;
   /** The latent levels to keep (default: all an encoder gives, the surface from a store). */
@@ -141,27 +137,30 @@ function untrainedModel(preset: PresetName, seed: number) {
   return { onnx: built.onnx, sidecar: built.sidecar };
 }
 
-/** The source of the latest spec, kept open: its metadata, coordinates and land fractions are read once. */
-let opened: { key: string; source: LatentSource; encoder: boolean; traffic: () => number } | null = null;
+/**
+ * The source of the latest spec, kept open: its metadata, coordinates and land fractions are read once.
+ * It is opened again when the credentials change (its stores send them with every request).
+ */
+let opened: { key: string; credentials: ServerCredentials; source: LatentSource; encoder: boolean; traffic: () => number } | null = null;
 
 /**
- * The spec's ERA5 store. Opened with no job's signal: the source stays open for later jobs, and a
- * signal given here would cancel every later read (each read takes its own job's signal).
+ * The spec's ERA5 stores, with the product's statics when none of them has static fields. Opened with
+ * no job's signal: the source stays open for later jobs, and a signal given here would cancel every
+ * later read (each read takes its own job's signal).
  */
-async function openEra5(spec: Era5Spec): Promise<{ dataset: Era5Dataset; sources: ZarrSource[] }> {
-  const source = await openHttpSource(spec.store);
-  const staticSource = spec.staticStore ? await openHttpSource(spec.staticStore) : undefined;
-  const dataset = await openEra5Dataset(source, { layout: spec.layout ?? undefined, staticSource });
-  return { dataset, sources: staticSource ? [source, staticSource] : [source] };
+function openEra5(spec: Era5SourceSpec, credentials: ServerCredentials) {
+  return openEra5Source(spec, { credentials, defaultStatics: siteDefaultStatics(self.location.href) });
 }
 
-async function sourceFor(spec: SourceSpec, signal: AbortSignal): Promise<NonNullable<typeof opened>> {
+const sameCredentials = (a: ServerCredentials, b: ServerCredentials) => JSON.stringify(a) === JSON.stringify(b);
+
+async function sourceFor(spec: SourceSpec, credentials: ServerCredentials, signal: AbortSignal): Promise<NonNullable<typeof opened>> {
   const key = JSON.stringify(spec);
-  if (opened?.key === key) return opened;
+  if (opened?.key === key && sameCredentials(opened.credentials, credentials)) return opened;
   const sources: ZarrSource[] = [];
   let source: LatentSource;
   if (spec.kind === 'encoder') {
-    const era5 = await openEra5(spec.era5);
+    const era5 = await openEra5(spec.era5, credentials);
     sources.push(...era5.sources);
     const model = await modelFor(spec.model, signal);
     source = encoderSource({
@@ -174,15 +173,15 @@ async function sourceFor(spec: SourceSpec, signal: AbortSignal): Promise<NonNull
       },
     });
   } else {
-    const store = await openLatentStore(new HttpStore(spec.url), spec.name);
+    const store = await openLatentStore(new HttpStore(spec.url, undefined, credentialsForUrl(spec.url, credentials)), spec.name);
     sources.push(store.source);
-    const era5 = spec.era5 ? await openEra5(spec.era5) : null;
+    const era5 = spec.era5 ? await openEra5(spec.era5, credentials) : null;
     if (era5) sources.push(...era5.sources);
-    const landSeaMask = spec.maskStore === null ? null : await readLandSeaMask(await openHttpSource(spec.maskStore));
+    const landSeaMask = spec.maskStore === null ? null : await readLandSeaMask(await openHttpSource(spec.maskStore, { credentials: credentialsForUrl(spec.maskStore, credentials) }));
     source = latentStoreSource({ store, name: spec.name, landSeaMask, era5: era5?.dataset });
   }
   throwIfCancelled(signal);
-  opened = { key, source, encoder: spec.kind === 'encoder', traffic: () => sources.reduce((total, zarrSource) => total + zarrSource.traffic.bytesFetched, 0) };
+  opened = { key, credentials, source, encoder: spec.kind === 'encoder', traffic: () => sources.reduce((total, zarrSource) => total + zarrSource.traffic.bytesFetched, 0) };
   return opened;
 }
 
@@ -207,7 +206,7 @@ const api = {
   read(jobId: string, request: ReadRequest, onProgress?: ReadProgressCallback): Promise<ReadStudyTime> {
     return jobs.run(jobId, async (signal) => {
       const start = performance.now();
-      const { source, encoder, traffic } = await sourceFor(request.source, signal);
+      const { source, encoder, traffic } = await sourceFor(request.source, request.credentials, signal);
       const bytesAtStart = traffic();
       let encodeStart: number | null = null;
       const studyTime = await source.read(new Date(request.time), {

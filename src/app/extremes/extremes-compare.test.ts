@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
 import { featureMatrix } from '../../probes/matrix.ts';
-import { DEFAULT_VIEW_SETTINGS } from '../../state/view-settings.ts';
+import { DEFAULT_VIEW_SETTINGS, sourceSettingsOf } from '../../state/view-settings.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { ExtremesResult } from '../../studies/extremes.ts';
 import type { StudyTime } from '../../studies/study-time.ts';
@@ -25,11 +25,7 @@ const PATCHES = 3;
 const D = 2;
 const RAW = 4;
 const SETTINGS: ExtremesRunSettings = {
-  store: DEFAULT_VIEW_SETTINGS.store,
-  staticStore: null,
-  layout: 'auto',
-  latents: null,
-  latentsEra5: false,
+  ...sourceSettingsOf(DEFAULT_VIEW_SETTINGS),
   region: DEFAULT_VIEW_SETTINGS.region,
   level: 0,
   extremesSplit: { kind: 'leave-one-time-out' },

@@ -6,7 +6,7 @@ import { HEATWAVE_TIMES } from '../../data/sample/times.ts';
 import { throwIfCancelled } from '../../errors.ts';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
 import type { StageName, StageProgress } from '../../state/store.ts';
-import type { ViewSettings } from '../../state/view-settings.ts';
+import { sourceSettingsOf, type ViewSettings } from '../../state/view-settings.ts';
 import type { StudyTime } from '../../studies/study-time.ts';
 import type { SourceClient } from '../../workers/encoder-client.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
@@ -162,11 +162,7 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
     fallbackReason,
     basis: {
       settings: {
-        store: settings.store,
-        staticStore: settings.staticStore,
-        layout: settings.layout,
-        latents: settings.latents,
-        latentsEra5: settings.latentsEra5,
+        ...sourceSettingsOf(settings),
         region: settings.region,
         level: settings.level,
         extremesSplit: settings.extremesSplit,

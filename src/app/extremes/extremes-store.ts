@@ -4,12 +4,12 @@
 import { create } from 'zustand';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
 import type { ExtremesResult } from '../../studies/extremes.ts';
-import type { RegionBox, ViewSettings } from '../../state/view-settings.ts';
+import type { RegionBox, SourceSettings, ViewSettings } from '../../state/view-settings.ts';
 import type { ModelEntry } from '../models.ts';
 import type { ExtremesColouring } from './extremes-view.ts';
 
 /** The settings a run of study 2 was made with, which its comparison must share. */
-export type ExtremesRunSettings = Pick<ViewSettings, 'store' | 'staticStore' | 'layout' | 'latents' | 'latentsEra5' | 'region' | 'level' | 'extremesSplit'>;
+export type ExtremesRunSettings = SourceSettings & Pick<ViewSettings, 'region' | 'level' | 'extremesSplit'>;
 
 /** What a comparison needs to add baselines to a run on screen: the run's own inputs (its times as the cache keys them, model, thresholds). */
 export interface ExtremesRunBasis {

@@ -9,7 +9,7 @@ import type { SkippedCell, SweepPlan, SweepProgress, SweepResult } from '../../s
 import { sweepCellInput, sweepTimeName, type SweepStudy } from '../../studies/sweep-source.ts';
 import type { CellFit, SweepCell } from '../../studies/sweep.ts';
 import type { StudyTime } from '../../studies/study-time.ts';
-import type { SweepViewSettings, ViewSettings } from '../../state/view-settings.ts';
+import { ERA5_SETTING_KEYS, type SweepViewSettings, type ViewSettings } from '../../state/view-settings.ts';
 import type { SourceClient } from '../../workers/encoder-client.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { LatentCache } from '../latent-cache.ts';
@@ -44,7 +44,7 @@ export function sweepStoreTimes(selection: string, storeTimes: readonly string[]
 
 /** The cell cache's key: everything that decides a cell's figures. */
 export function sweepCellKey(settings: ViewSettings, sweep: SweepViewSettings, sourceKey: string, time: string, level: number): string {
-  return JSON.stringify([settings.store, settings.staticStore, settings.layout, sourceKey, settings.study, settings.split, sweep.seeds, [...sweep.baselines].sort(), settings.areaWeights, time, level]);
+  return JSON.stringify([ERA5_SETTING_KEYS.map((key) => settings[key]), sourceKey, settings.study, settings.split, sweep.seeds, [...sweep.baselines].sort(), settings.areaWeights, time, level]);
 }
 
 export async function sweepInApp(settings: ViewSettings, context: SweepAppContext): Promise<SweepResult> {
