@@ -1,5 +1,5 @@
 // Aurora's normalisation: x' = (x - location) / scale, with the figures of src/data/normalisation.json.
-import figures from './normalisation.json';
+import figures from './normalisation.json' with { type: 'json' };
 import type { AtmosphericVariable, StaticVariable, SurfaceVariable } from './batch.ts';
 
 export interface NormalisationFigures {

@@ -2,7 +2,7 @@
 // and the comparison of a batch against them.
 import { expect } from 'vitest';
 import { readNpyFile } from '../../io/npy.node.ts';
-import figures from '../normalisation.json';
+import figures from '../normalisation.json' with { type: 'json' };
 import { ATMOSPHERIC_VARIABLES, AURORA_LEVELS, STATIC_VARIABLES, SURFACE_VARIABLES, type NormalisedBatch } from '../batch.ts';
 
 export const FIXTURE = 'test/fixtures/aurora-encoder/tiny-global';
