@@ -51,6 +51,9 @@ function storeModelOf(summary: SourceSummary | null): string | null {
   return summary?.latents?.attributes.find((attribute) => attribute.name === 'Model')?.value ?? null;
 }
 
+/** The title of the notice a failed Open leaves; one that succeeds later dismisses them. */
+const OPEN_FAILED = 'Could not open the store';
+
 export function App() {
   const [summary, setSummary] = useState<SourceSummary | null>(null);
   const [storeStatus, setStoreStatus] = useState<StoreStatus>('loading');
@@ -202,7 +205,7 @@ export function App() {
           credentials = [...given.credentials, ...held.filter((entry) => !given.credentials.some((other) => other.origin === entry.origin))];
         } else draft = from.settings;
       } catch (error) {
-        notify('error', 'Could not open the store', describeError(error));
+        notify('error', OPEN_FAILED, describeError(error));
         return;
       }
       const checks = [
@@ -211,7 +214,7 @@ export function App() {
       ];
       const failed = checks.find((checked) => checked && !checked.success);
       if (failed && !failed.success) {
-        notify('error', 'Could not open the store', `${failed.error.issues[0]?.message}.`);
+        notify('error', OPEN_FAILED, `${failed.error.issues[0]?.message}.`);
         return;
       }
       setStoreStatus('loading');
@@ -223,8 +226,10 @@ export function App() {
         if (request !== openRequest.current) return;
         setSummary(opened);
         setStoreStatus('ready');
-        const { settings, setCredentials } = useExplorer.getState();
+        const { settings, setCredentials, notices, dismissNotice } = useExplorer.getState();
         setCredentials(credentials);
+        // A source now open answers the earlier failures to open one (a link's store before its token was typed).
+        for (const notice of notices) if (notice.title === OPEN_FAILED) dismissNotice(notice.id);
         updateSettings({ ...draft, time: keepOrLatest(settings.time, opened.times) });
         const where = draft.latents ?? draft.store;
         // A time of the other kind of source is no time of this one: no notice when switching.
@@ -240,7 +245,7 @@ export function App() {
         // The previous store stays in use when there is one.
         setStoreStatus(initial || summary === null ? 'failed' : 'ready');
         if (isCancelled(error)) notify('info', 'Opening cancelled', `Stopped opening ${draft.latents ?? draft.store}.`);
-        else notify('error', 'Could not open the store', describeError(error));
+        else notify('error', OPEN_FAILED, describeError(error));
       } finally {
         if (opening.current === controller) opening.current = null;
       }
