@@ -29,6 +29,10 @@ test('opens the Earth Data Hub pair with a token kept out of every link, cache k
   const single = `${server.url}/single.zarr`;
   const levels = `${server.url}/levels.zarr`;
   await page.goto(`/?${new URLSearchParams({ store: single, atmos: levels, time: '2022-08-07T06:00:00Z' })}`);
+  // Both stores are on another site: the page asks first, naming each.
+  const question = page.getByRole('alertdialog');
+  await expect(question).toContainText(`the ERA5 store ${single}, the atmospheric store ${levels}`);
+  await question.getByRole('button', { name: `Fetch from ${new URL(server.url).host}` }).click();
   const refused = page.getByRole('alert').filter({ hasText: 'Could not open the store' }).last();
   await expect(refused).toContainText('needs credentials: give a token');
 

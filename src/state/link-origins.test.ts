@@ -21,6 +21,10 @@ describe('stores off this site', () => {
     expect(offSiteLocations({ ...DEFAULT_VIEW_SETTINGS, store: 'http://localhost:5173/sample/era5-sample.zarr' }, PAGE)).toHaveLength(1);
     expect(offSiteLocations({ ...DEFAULT_VIEW_SETTINGS, store: 'https://localhost:4173/sample/era5-sample.zarr' }, PAGE)).toHaveLength(1);
     expect(offSiteLocations(DEFAULT_VIEW_SETTINGS, PAGE)).toEqual([]);
+    // Earth Data Hub's pressure levels are a store of their own.
+    expect(offSiteLocations({ ...DEFAULT_VIEW_SETTINGS, atmosStore: 'https://data.earthdatahub.destine.eu/era5/levels.zarr' }, PAGE)).toEqual([
+      { field: 'atmosStore', host: 'data.earthdatahub.destine.eu', url: 'https://data.earthdatahub.destine.eu/era5/levels.zarr' },
+    ]);
   });
 
   it('names each host once in the question, with what would be read there', () => {

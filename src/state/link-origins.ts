@@ -9,6 +9,7 @@ import type { ViewSettings } from './view-settings.ts';
 /** The settings fields that name somewhere to fetch from, with what each is, in words. */
 export const FETCHED_FIELDS = {
   store: 'ERA5 store',
+  atmosStore: 'atmospheric store',
   staticStore: 'static store',
   latents: 'latent store',
   percentileSource: 'percentile store',

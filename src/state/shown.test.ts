@@ -17,6 +17,8 @@ describe('what the views show against the set-up', () => {
     expect(describeChanges({ ...shown, modelId: 'aurora-0.25-pretrained.onnx', modelHash: 'fedcba9876543210' }, shown)).toBe(
       'Showing 2022-08-07 06:00, surface, model aurora-0.25-untrained-seed0 (sha256 0123456789ab…); Run to see model aurora-0.25-pretrained (sha256 fedcba987654…)',
     );
+    expect(describeChanges({ ...shown, pressureLevels: [500, 850] }, shown)).toBe("Showing 2022-08-07 06:00, surface, every one of Aurora's levels the store has; Run to see pressure levels 500, 850 hPa");
+    expect(setupChanges({ ...shown, atmosStore: 'https://example.org/levels.zarr', variables: ['2t=t2m'] }, shown)).toEqual(['atmosStore', 'variables']);
     expect(describeChanges({ ...shown, areaWeights: true }, shown)).toBe('Showing 2022-08-07 06:00, surface, equal weights; Run to see area-weighted');
   });
 

@@ -13,8 +13,11 @@ import type { ViewSettings } from './view-settings.ts';
  */
 export const SETUP_FIELDS = [
   'store',
+  'atmosStore',
   'staticStore',
   'layout',
+  'variables',
+  'pressureLevels',
   'latents',
   'latentsEra5',
   'modelId',
@@ -34,9 +37,9 @@ export type SetupField = (typeof SETUP_FIELDS)[number];
 
 /** The set-up fields each study's result depends on (the other study's are left alone). */
 const STUDY_FIELDS: Record<StudyName, ReadonlySet<SetupField>> = {
-  'land-sea': new Set(['store', 'staticStore', 'layout', 'latents', 'latentsEra5', 'modelId', 'modelHash', 'time', 'level', 'study', 'split', 'areaWeights']),
-  extremes: new Set(['store', 'staticStore', 'layout', 'latents', 'latentsEra5', 'modelId', 'modelHash', 'level', 'study', 'extremesTimes', 'percentileSource', 'region', 'extremesSplit']),
-  'k-index': new Set(['store', 'staticStore', 'layout', 'latents', 'latentsEra5', 'modelId', 'modelHash', 'level', 'study', 'extremesTimes']),
+  'land-sea': new Set(['store', 'atmosStore', 'staticStore', 'layout', 'variables', 'pressureLevels', 'latents', 'latentsEra5', 'modelId', 'modelHash', 'time', 'level', 'study', 'split', 'areaWeights']),
+  extremes: new Set(['store', 'atmosStore', 'staticStore', 'layout', 'variables', 'pressureLevels', 'latents', 'latentsEra5', 'modelId', 'modelHash', 'level', 'study', 'extremesTimes', 'percentileSource', 'region', 'extremesSplit']),
+  'k-index': new Set(['store', 'atmosStore', 'staticStore', 'layout', 'variables', 'pressureLevels', 'latents', 'latentsEra5', 'modelId', 'modelHash', 'level', 'study', 'extremesTimes']),
 };
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -79,6 +82,12 @@ export function describeSetupField(settings: ViewSettings, field: SetupField): s
       return `model ${modelName(settings)}`;
     case 'store':
       return `ERA5 store ${settings.store}`;
+    case 'atmosStore':
+      return settings.atmosStore ? `atmospheric store ${settings.atmosStore}` : 'no separate atmospheric store';
+    case 'variables':
+      return settings.variables.length > 0 ? `variables ${settings.variables.join(', ')}` : 'variables by their usual names';
+    case 'pressureLevels':
+      return settings.pressureLevels ? `pressure levels ${settings.pressureLevels.join(', ')} hPa` : "every one of Aurora's levels the store has";
     case 'staticStore':
       return settings.staticStore ? `static store ${settings.staticStore}` : 'no separate static store';
     case 'layout':
