@@ -1,7 +1,8 @@
 // The page of e2e/webgpu.spec.ts: the app's own WebGPU session code (onnxruntime-web's native WebGPU
 // EP, src/encoder/session.webgpu.ts) forced onto whatever adapter Chromium has (SwiftShader here),
-// run on one tile of the tiny-global fixture's patches repeated until patches x levels passes 65,535,
-// and compared with the output of Microsoft's encoder. Aurora's encoder never mixes patches (each is
+// run on one tile of the tiny-global fixture's patches repeated until patches x levels passes 65,535
+// (the band of its grid once, its patches gathered from it again and again), and compared with the
+// output of Microsoft's encoder. Aurora's encoder never mixes patches (each is
 // embedded by a Conv3d of stride = patch size, and the level aggregation runs on (batch x patches)
 // rows, aurora/model/encoder.py), so a repeated patch must give its own latents again.
 import * as nativeOrt from 'onnxruntime-web/webgpu';
@@ -45,7 +46,7 @@ async function fixtureFeeds(store: string, levelsCount: { value: number }): Prom
   const capture: EncoderSession = {
     backend: 'capture',
     async run(feeds) {
-      captured = { ...feeds, surfacePatches: feeds.surfacePatches.slice(), atmosPatches: feeds.atmosPatches.slice(), positionScale: feeds.positionScale.slice() };
+      captured = { ...feeds, surfaceBand: feeds.surfaceBand.slice(), atmosBand: feeds.atmosBand.slice(), bandPatches: feeds.bandPatches.slice(), scaleIndex: feeds.scaleIndex.slice() };
       return new Float32Array(feeds.patches * (feeds.levels.length / feeds.levelCount) * 4);
     },
     release: async () => undefined,
@@ -57,13 +58,11 @@ async function fixtureFeeds(store: string, levelsCount: { value: number }): Prom
   return captured;
 }
 
+/** The feeds' patches `copies` times over, gathered from the same band. */
 function repeatFeeds(feeds: GraphFeeds, copies: number): GraphFeeds {
-  const repeat = (data: Float32Array) => {
-    const out = new Float32Array(data.length * copies);
-    for (let copy = 0; copy < copies; copy++) out.set(data, copy * data.length);
-    return out;
-  };
-  return { ...feeds, patches: feeds.patches * copies, surfacePatches: repeat(feeds.surfacePatches), atmosPatches: repeat(feeds.atmosPatches), positionScale: repeat(feeds.positionScale) };
+  const bandPatches = new Int32Array(feeds.patches * copies);
+  for (let copy = 0; copy < copies; copy++) bandPatches.set(feeds.bandPatches, copy * feeds.patches);
+  return { ...feeds, patches: bandPatches.length, bandPatches };
 }
 
 window.checkWebGpuTile = async ({ model: modelUrl, store, expected: expectedUrl, copies }) => {
@@ -82,16 +81,15 @@ window.checkWebGpuTile = async ({ model: modelUrl, store, expected: expectedUrl,
   const session = await createWebGpuSession(model, { ort: nativeOrt, build: 'native', adapter: choice.adapter, config });
   const plan = session.tilePlan(levels.value);
   const started = performance.now();
-  const output = await session.run(big); // (patches, latent levels, D), patch-major
+  const output = await session.run(big); // (latent levels, patches, D), level-major like Aurora's
   const seconds = (performance.now() - started) / 1000;
   const d = config.embedDim;
-  const perPatch = config.latentLevels * d;
   let worst = 0;
   for (let k = 0; k < big.patches; k++) {
     const patch = k % one.patches;
     for (let level = 0; level < config.latentLevels; level++) {
       for (let i = 0; i < d; i++) {
-        const difference = Math.abs(output[k * perPatch + level * d + i] - expected[(level * one.patches + patch) * d + i]);
+        const difference = Math.abs(output[(level * big.patches + k) * d + i] - expected[(level * one.patches + patch) * d + i]);
         if (!(difference <= worst)) worst = Number.isNaN(difference) ? Number.POSITIVE_INFINITY : difference;
       }
     }

@@ -60,10 +60,10 @@ export function flopsPerPatch(config: EncoderConfig, levels: number): { graph: n
   // One Perceiver layer from context tokens: queries, keys, values, scores, weighted sum.
   const plainLayer = queries * d * inner + 2 * levels * d * inner + 2 * queries * levels * inner;
   const aurora = shared + levels * atmosFeatures * d + depth * plainLayer;
-  // Composed first layer: values and scores from the patches (+ one-hot levels), head weights
-  // repeated over their columns (K = heads), weighted sum over levels.
-  const composedFirst = levels * (atmosFeatures + levels) * (inner + queries * numHeads) + levels * queries * numHeads * inner + levels * queries * inner;
-  const laterLayers = depth > 1 ? levels * (atmosFeatures + levels) * d + (depth - 1) * plainLayer : 0;
+  // Composed first layer: values and scores from the patches, head weights repeated over their
+  // columns (K = heads), weighted sum over levels.
+  const composedFirst = levels * atmosFeatures * (inner + queries * numHeads) + levels * queries * numHeads * inner + levels * queries * inner;
+  const laterLayers = depth > 1 ? levels * atmosFeatures * d + (depth - 1) * plainLayer : 0;
   const graph = shared + composedFirst + laterLayers;
   return { graph: 2 * graph, aurora: 2 * aurora };
 }

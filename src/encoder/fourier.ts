@@ -94,51 +94,54 @@ export function patchRootArea(latMin: number, latMax: number, lonMin: number, lo
 }
 
 /**
- * Writes the position then scale encoding of patches (rows[k], cols[k]) of a grid into `out`
- * (rows.length, 2D): the layout the graph's `pos_scale_encoding` input takes.
+ * The position and scale encodings of a grid's patches as tables the graph gathers from (graph.ts):
+ * a patch row shares its latitude encoding and a column its longitude encoding; the scale encoding
+ * depends on the patch's area, which Aurora computes in float32 from its corners, so patches of one
+ * row may differ in its last bits (and the encoding with them, at these frequencies).
  */
-export type PositionScaleEncoder = (rows: ArrayLike<number>, cols: ArrayLike<number>, out: Float32Array) => void;
-
-/**
- * The position then scale encoder of `grid`'s patches at width `d`: the position encoding (D)
- * followed by the scale encoding (D). A patch row shares its latitude encoding, a column its
- * longitude encoding and patches of equal area their scale encoding: each is computed once for the
- * encoder's life (every tile of a batch) and copied.
- */
-export function positionScaleEncoder(grid: PatchGrid, d: number): PositionScaleEncoder {
-  if (d % 4 !== 0) throw new Error(`the position encoding needs D divisible by 4, got ${d}`);
-  const { lat, lon, patchSize: p } = grid;
-  const cached = (cache: Map<number, Float32Array>, key: number, width: number, value: () => number, range: readonly [number, number]) => {
-    let encoding = cache.get(key);
-    if (!encoding) {
-      encoding = new Float32Array(width);
-      expandInto(value(), width, range, encoding, 0);
-      cache.set(key, encoding);
-    }
-    return encoding;
-  };
-  const latitudes = new Map<number, Float32Array>();
-  const longitudes = new Map<number, Float32Array>();
-  const scales = new Map<number, Float32Array>();
-  return (rows, cols, out) => {
-    for (let k = 0; k < rows.length; k++) {
-      const top = rows[k] * p;
-      const left = cols[k] * p;
-      const base = k * 2 * d;
-      out.set(cached(latitudes, rows[k], d / 2, () => patchCentre(lat, top, p), WAVELENGTHS.position), base);
-      out.set(cached(longitudes, cols[k], d / 2, () => patchCentre(lon, left, p), WAVELENGTHS.position), base + d / 2);
-      // Latitudes decrease down the grid, longitudes increase along it.
-      const root = patchRootArea(lat[top + p - 1], lat[top], lon[left], lon[left + p - 1]);
-      out.set(cached(scales, root, d, () => root, WAVELENGTHS.scale), base + d);
-    }
-  };
+export interface GridEncodings {
+  /** (patch rows, D/2): each patch row's latitude encoding, the first half of the position encoding. */
+  latitude: Float32Array;
+  /** (patch columns, D/2): each column's longitude encoding, the second half. */
+  longitude: Float32Array;
+  /** (S, D): the scale encodings of each patch row in turn, each distinct one once within its row. */
+  scale: Float32Array;
+  /** (patch rows + 1): patch row r's scale encodings are rows scaleRowStart[r] .. scaleRowStart[r + 1] of `scale`. */
+  scaleRowStart: Int32Array;
+  /** (patch rows x patch columns), row-major: each patch's row of `scale`. */
+  scaleIndex: Int32Array;
 }
 
-/** positionScaleEncoding of the listed patches into a new array (rows.length, 2D). */
-export function positionScaleEncoding(grid: PatchGrid, rows: ArrayLike<number>, cols: ArrayLike<number>, d: number): Float32Array {
-  const out = new Float32Array(rows.length * 2 * d);
-  positionScaleEncoder(grid, d)(rows, cols, out);
-  return out;
+/** The encodings of every patch of `grid` at width `d`, computed once for all the tiles of a batch. */
+export function gridEncodings(grid: PatchGrid, d: number): GridEncodings {
+  if (d % 4 !== 0) throw new Error(`the position encoding needs D divisible by 4, got ${d}`);
+  const { lat, lon, patchSize: p } = grid;
+  const rows = lat.length / p;
+  const columns = lon.length / p;
+  const latitude = new Float32Array(rows * (d / 2));
+  for (let row = 0; row < rows; row++) expandInto(patchCentre(lat, row * p, p), d / 2, WAVELENGTHS.position, latitude, row * (d / 2));
+  const longitude = new Float32Array(columns * (d / 2));
+  for (let column = 0; column < columns; column++) expandInto(patchCentre(lon, column * p, p), d / 2, WAVELENGTHS.position, longitude, column * (d / 2));
+  const scaleRowStart = new Int32Array(rows + 1);
+  const scaleIndex = new Int32Array(rows * columns);
+  const roots: number[] = [];
+  for (let row = 0; row < rows; row++) {
+    const top = row * p;
+    const inRow = new Map<number, number>();
+    for (let column = 0; column < columns; column++) {
+      const left = column * p;
+      // Latitudes decrease down the grid, longitudes increase along it.
+      const root = patchRootArea(lat[top + p - 1], lat[top], lon[left], lon[left + p - 1]);
+      let index = inRow.get(root);
+      if (index === undefined) {
+        index = roots.push(root) - 1;
+        inRow.set(root, index);
+      }
+      scaleIndex[row * columns + column] = index;
+    }
+    scaleRowStart[row + 1] = roots.length;
+  }
+  return { latitude, longitude, scale: expandAll(roots, d, WAVELENGTHS.scale), scaleRowStart, scaleIndex };
 }
 
 /** Lead time then absolute time encodings, (1, 2D), the layout of the graph's `time_encoding` input. */
@@ -154,16 +157,18 @@ export const levelsEncoding = (levels: readonly number[], d: number): Float32Arr
 
 /** The four encodings separately, in Aurora's layouts, for comparisons with Aurora's own. */
 export function separateEncodings(grid: PatchGrid, time: Date, levels: readonly number[], d: number) {
-  const h = grid.lat.length / grid.patchSize;
-  const w = grid.lon.length / grid.patchSize;
-  const rows = Int32Array.from({ length: h * w }, (_, k) => Math.floor(k / w));
-  const cols = Int32Array.from({ length: h * w }, (_, k) => k % w);
-  const both = positionScaleEncoding(grid, rows, cols, d);
-  const position = new Float32Array(h * w * d);
-  const scale = new Float32Array(h * w * d);
-  for (let k = 0; k < h * w; k++) {
-    position.set(both.subarray(k * 2 * d, k * 2 * d + d), k * d);
-    scale.set(both.subarray(k * 2 * d + d, (k + 1) * 2 * d), k * d);
+  const tables = gridEncodings(grid, d);
+  const rows = grid.lat.length / grid.patchSize;
+  const columns = grid.lon.length / grid.patchSize;
+  const position = new Float32Array(rows * columns * d);
+  const scale = new Float32Array(rows * columns * d);
+  for (let row = 0; row < rows; row++) {
+    for (let column = 0; column < columns; column++) {
+      const k = row * columns + column;
+      position.set(tables.latitude.subarray(row * (d / 2), (row + 1) * (d / 2)), k * d);
+      position.set(tables.longitude.subarray(column * (d / 2), (column + 1) * (d / 2)), k * d + d / 2);
+      scale.set(tables.scale.subarray(tables.scaleIndex[k] * d, (tables.scaleIndex[k] + 1) * d), k * d);
+    }
   }
   const times = timeEncoding(time, d);
   return {

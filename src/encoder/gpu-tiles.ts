@@ -6,7 +6,8 @@
 //    build returned wrong latents, silently, at 8,192 patches x 13 levels = 106,496 rows and right ones
 //    at 5,041 x 13 = 65,533 (shared/docs/gpu-measurements.md, H100 and H200): this bound is why.
 // 2. Memory. The graph's largest tensor (graph.ts) must fit one storage-buffer binding
-//    (maxStorageBufferBindingSize) and one buffer (maxBufferSize).
+//    (maxStorageBufferBindingSize) and one buffer (maxBufferSize). A tile's input bands, whole patch
+//    rows, hold no more bytes than that tensor (runtime.ts maxBandRows).
 // The tile is the largest patch count that meets both; encodeBatch then cuts tiles of whole patch rows
 // within it.
 import type { EncoderConfig } from './config.ts';
@@ -42,7 +43,7 @@ export function largestTensorBytesPerPatch(config: EncoderConfig, levelCount: nu
   const inner = numHeads * headDim;
   const queries = latentLevels - 1;
   const perPatchValues = [
-    levelCount * (atmosFeatures(config) + levelCount), // atmospheric patch inputs
+    levelCount * atmosFeatures(config), // atmospheric patch inputs
     levelCount * queries * inner, // attention weights expanded, and weights x values
     levelCount * Math.max(inner, d), // values, context tokens
     queries * mlpHidden, // the level aggregation's MLP

@@ -1,32 +1,51 @@
 // Aurora's Perceiver3DEncoder as an ONNX graph (float32, opset 17) over a tile of N patches.
 // The graph never mixes patches, so any set of patches can be encoded in one run. Work that is the
 // same for every patch is done once, and linear maps are composed where that saves work:
-// - the Fourier encodings are inputs (fourier.ts); the patch embedding is a MatMul on patches
-//   extracted in TypeScript (patchify.ts);
+// - the graph cuts its patches itself from a band of whole patch rows of the grid (a transpose, no
+//   JavaScript per patch) and gathers each patch's Fourier encodings (fourier.ts) from per-row,
+//   per-column and per-area tables; the patch embedding is a MatMul on the patches;
 // - the first Perceiver layer's queries are the learned latents, the same for every patch, so its
 //   keys fold into one D x (queries*heads) matrix; and since the context tokens (patch embedding +
 //   level embedding) feed only that layer's keys and values, the patch embedding composes with the
-//   value and folded-key weights: values and scores come straight from the patches (K = 5*T*P*P + C
-//   instead of D). The level-embedding bias rides along as one-hot level columns of the patches.
+//   value and folded-key weights: values and scores come straight from the patches (K = 5*T*P*P
+//   instead of D), plus each level's row of the composed level bias.
 // - attention weights and values meet in a broadcast Mul + ReduceSum laid out so that no large
 //   tensor is ever transposed.
 import { ATMOS_CHANNELS, SURFACE_CHANNELS, type EncoderConfig } from './config.ts';
 import { GraphBuilder } from './onnx/builder.ts';
+import { DataType } from './onnx/proto.ts';
 import { getWeight, type EncoderWeights, type Tensor } from './weights.ts';
 
-/** Names and layouts of the graph's inputs and output; the runtime feeds them. */
+/**
+ * Names and layouts of the graph's inputs and output; the runtime feeds them. A band is R whole
+ * patch rows of the grid (R x P grid rows, every grid column W = P x patch columns); its patches are
+ * numbered row-major.
+ */
 export const GRAPH_IO = {
-  surfacePatches: 'surface_patches', // (N, 7*T*P*P): per patch, variables x history x P x P, Aurora's variable order
-  atmosPatches: 'atmos_patches', // (N, C, 5*T*P*P + C): per patch and level, then a one-hot of the level
-  positionScale: 'pos_scale_encoding', // (N, 2D): position encoding then scale encoding
+  surfaceBand: 'surface_band', // (7*T, R, P, W/P, P): each surface then static variable (Aurora's order) at each history step, statics repeated
+  atmosBand: 'atmos_band', // (C, 5*T, R, P, W/P, P): per pressure level, each atmospheric variable at each history step
+  bandPatches: 'band_patches', // (N) int32: the band's patches to encode, in the output's order
+  latitudeEncoding: 'latitude_encoding', // (R, D/2): each band row's latitude encoding (first half of the position encoding)
+  longitudeEncoding: 'longitude_encoding', // (W/P, D/2): each patch column's longitude encoding (second half)
+  scaleEncoding: 'scale_encoding', // (S, D): scale encodings
+  scaleIndex: 'scale_index', // (R*W/P) int32: each band patch's row of scale_encoding
   time: 'time_encoding', // (1, 2D): lead-time encoding then absolute-time encoding
   levels: 'levels_encoding', // (C, D)
-  latents: 'latents', // (N, latent_levels, D): per patch, surface level first
+  latents: 'latents', // (latent_levels, N, D): level-major (surface first), Aurora's output layout
 } as const;
 
-export const surfaceFeatures = (config: EncoderConfig): number => SURFACE_CHANNELS.length * config.historySize * config.patchSize ** 2;
-/** Features of one atmospheric patch before the one-hot level columns. */
-export const atmosFeatures = (config: EncoderConfig): number => ATMOS_CHANNELS.length * config.historySize * config.patchSize ** 2;
+/**
+ * The version of GRAPH_IO's layout, recorded in a model's metadata under GRAPH_INPUTS_KEY. Models
+ * without it were written before the graph cut its own patches (graph-upgrade.ts runs them).
+ */
+export const GRAPH_INPUTS_VERSION = '2';
+export const GRAPH_INPUTS_KEY = 'graph_inputs';
+
+export const surfaceFeatures = (config: Pick<EncoderConfig, 'patchSize' | 'historySize'>): number => SURFACE_CHANNELS.length * config.historySize * config.patchSize ** 2;
+/** Features of one atmospheric patch at one level. */
+export const atmosFeatures = (config: Pick<EncoderConfig, 'patchSize' | 'historySize'>): number => ATMOS_CHANNELS.length * config.historySize * config.patchSize ** 2;
+/** Float32 values of the two bands per band patch with `levelCount` levels. */
+export const bandValuesPerPatch = (config: EncoderConfig, levelCount: number): number => surfaceFeatures(config) + levelCount * atmosFeatures(config);
 
 /** (rows, cols) row-major -> (cols, rows): torch's Linear weight (out, in) as a MatMul right operand. */
 function transpose(tensor: Tensor): Float32Array {
@@ -50,6 +69,53 @@ function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number
 }
 
 const add = (a: Float32Array, b: Float32Array): Float32Array => a.map((value, i) => value + b[i]);
+
+/** What every tile's patches give the encoder proper: the graph's inputs, then each patch's inputs. */
+export interface PatchInputs {
+  /** (N, 7*T*P*P) */
+  surfacePatches: string;
+  /** (N, C, 5*T*P*P) */
+  atmosPatches: string;
+  /** (N, 2D): position encoding then scale encoding */
+  positionScale: string;
+  time: string;
+  levels: string;
+}
+
+/**
+ * Declares the graph's inputs (GRAPH_IO) and cuts each patch's inputs from them: a band's grid
+ * points transposed to one row per band patch (variable, step, row, column: the Conv3d kernel's
+ * order, patchify.ts), then the tile's patches gathered, with their encodings.
+ */
+export function patchInputsFromBands(g: GraphBuilder, config: EncoderConfig): PatchInputs {
+  const { embedDim: d, patchSize: p, historySize: t } = config;
+  const surfaceBand = g.input(GRAPH_IO.surfaceBand, [SURFACE_CHANNELS.length * t, 'band_rows', p, 'band_columns', p], 'surface and static variables of a band of whole patch rows, normalised');
+  const atmosBand = g.input(GRAPH_IO.atmosBand, ['levels', ATMOS_CHANNELS.length * t, 'band_rows', p, 'band_columns', p], 'atmospheric variables of the band at each pressure level, normalised');
+  const bandPatches = g.input(GRAPH_IO.bandPatches, ['patches'], "the band's patches to encode, row-major indices", DataType.INT32);
+  const latitude = g.input(GRAPH_IO.latitudeEncoding, ['band_rows', d / 2], "Fourier encoding of each band row's latitude");
+  const longitude = g.input(GRAPH_IO.longitudeEncoding, ['band_columns', d / 2], "Fourier encoding of each patch column's longitude");
+  const scale = g.input(GRAPH_IO.scaleEncoding, ['scales', d], 'Fourier encodings of patch areas');
+  const scaleIndex = g.input(GRAPH_IO.scaleIndex, ['band_patches'], "each band patch's row of scale_encoding", DataType.INT32);
+  const time = g.input(GRAPH_IO.time, [1, 2 * d], 'lead-time then absolute-time Fourier encoding');
+  const levels = g.input(GRAPH_IO.levels, ['levels', d], 'Fourier encoding of each pressure level');
+
+  // (channels, R, P, W/P, P) -> (R, W/P, channels, P, P) -> (R*W/P, channels*P*P): one row per band patch.
+  const bandRows = (band: string, perm: number[], name: string) =>
+    g.node('Flatten', [g.node('Transpose', [band], `${name}_transposed`, { perm })], `${name}_rows`, { axis: 2 });
+  const surfaceRows = bandRows(surfaceBand, [1, 3, 0, 2, 4], 'surface_band');
+  const atmosRows = bandRows(atmosBand, [2, 4, 0, 1, 3, 5], 'atmos_band');
+  const surfacePatches = g.node('Gather', [surfaceRows, bandPatches], 'surface_patches', { axis: 0 });
+  const atmosPatches = g.node('Reshape', [g.node('Gather', [atmosRows, bandPatches], 'atmos_patch_rows', { axis: 0 }), g.int64s('shape', [0, -1, atmosFeatures(config)])], 'atmos_patches');
+
+  // Position: every band patch's (latitude, longitude) encodings side by side, then the tile's patches.
+  const bandShape = g.node('Concat', [g.node('Shape', [latitude], 'band_rows_shape', { start: 0, end: 1 }), g.node('Shape', [longitude], 'band_columns_shape', { start: 0, end: 1 }), g.int64s('half_width', [d / 2])], 'band_encoding_shape', { axis: 0 });
+  const spread = (table: string, axis: number, name: string) => g.node('Expand', [g.node('Unsqueeze', [table, g.int64s('axes', [axis])], `${name}_unsqueezed`), bandShape], `${name}_spread`);
+  const bandPositions = g.node('Reshape', [g.node('Concat', [spread(latitude, 1, 'latitude'), spread(longitude, 0, 'longitude')], 'band_positions', { axis: 2 }), g.int64s('shape', [-1, d])], 'band_position_rows');
+  const position = g.node('Gather', [bandPositions, bandPatches], 'position_encoding', { axis: 0 });
+  const patchScale = g.node('Gather', [scale, g.node('Gather', [scaleIndex, bandPatches], 'patch_scale_index', { axis: 0 })], 'patch_scale_encoding', { axis: 0 });
+  const positionScale = g.node('Concat', [position, patchScale], 'pos_scale_encoding', { axis: 1 });
+  return { surfacePatches, atmosPatches, positionScale, time, levels };
+}
 
 export interface GraphMetadata {
   doc: string;
@@ -93,11 +159,7 @@ export function buildEncoderGraph(config: EncoderConfig, weights: EncoderWeights
     });
   const shape = (values: number[]) => g.int64s('shape', values);
 
-  const surfacePatches = g.input(GRAPH_IO.surfacePatches, ['patches', surfaceFeatures(config)], 'surface and static variables of each patch, normalised');
-  const atmosPatches = g.input(GRAPH_IO.atmosPatches, ['patches', 'levels', 'atmos_features'], 'atmospheric variables of each patch and level, normalised, then a one-hot of the level');
-  const positionScale = g.input(GRAPH_IO.positionScale, ['patches', 2 * d], 'position then scale Fourier encoding of each patch');
-  const time = g.input(GRAPH_IO.time, [1, 2 * d], 'lead-time then absolute-time Fourier encoding');
-  const levels = g.input(GRAPH_IO.levels, ['levels', d], 'Fourier encoding of each pressure level');
+  const { surfacePatches, atmosPatches, positionScale, time, levels } = patchInputsFromBands(g, config);
 
   // Surface: patch embedding (+ bias + surf_level_encoding), then x += LayerNorm(MLP(x)).
   const surfaceWeight = patchWeight(weights, 'surf_token_embeds', SURFACE_CHANNELS);
@@ -106,16 +168,15 @@ export function buildEncoderGraph(config: EncoderConfig, weights: EncoderWeights
   const surface = g.node('Add', [surface0, layerNorm(mlp(surface0, 'surf_mlp', 'surf_mlp'), 'surf_norm', 'surf_mlp_norm')], 'surface');
 
   // Atmosphere. Context token (n, c) = patch(n, c) . Wpe + levelBias(c), with levelBias =
-  // Linear_levels(levels encoding) + patch bias; as one MatMul: [patch, onehot(c)] . [Wpe; levelBias].
+  // Linear_levels(levels encoding) + patch bias.
   const features = atmosFeatures(config);
   const atmosWeight = patchWeight(weights, 'atmos_token_embeds', ATMOS_CHANNELS);
   const levelBias = g.node('Add', [linear(levels, 'atmos_levels_embed', 'levels_embed'), g.constant('atmos_patch_bias', [d], w('atmos_token_embeds.bias').data)], 'level_bias');
-  /** The map patch -> context token composed with a (D, width) matrix, applied to the patches. */
+  /** The map patch -> context token composed with a (D, width) matrix, applied to the patches: (N, C, width). */
   const fromPatches = (right: ArrayLike<number> | undefined, width: number, name: string) => {
     const patchPart = right ? Float32Array.from(matmul(atmosWeight, right, features, d, width)) : atmosWeight;
     const levelPart = right ? g.node('MatMul', [levelBias, g.constant(`${name}_right`, [d, width], Float32Array.from(right))], `${name}_level_rows`) : levelBias;
-    const combined = g.node('Concat', [g.constant(`${name}_patch_rows`, [features, width], patchPart), levelPart], `${name}_weight`, { axis: 0 });
-    return g.node('MatMul', [atmosPatches, combined], name);
+    return g.node('Add', [g.node('MatMul', [atmosPatches, g.constant(`${name}_patch_rows`, [features, width], patchPart)], `${name}_mm`), levelPart], name);
   };
 
   // Level aggregation (Perceiver resampler, post-norm residuals). Attention scores are laid out
@@ -161,17 +222,19 @@ export function buildEncoderGraph(config: EncoderConfig, weights: EncoderWeights
     latents = g.node('Add', [layerNorm(mlp(afterAttention, `${prefix}.1`, `${prefix}_mlp`), `${prefix}.3`, `${prefix}_ln2`), afterAttention], `${prefix}_res2`);
   }
 
-  // Stack (surface, latents) per patch as (N, latent_levels, D); add position + scale + time, shared by all levels.
-  const stacked = g.node('Concat', [g.node('Unsqueeze', [surface, g.int64s('axes', [1])], 'surface_level'), latents], 'stacked', { axis: 1 });
+  // Stack (surface, latents) level-major as (latent_levels, N, D), so that each level of a tile is
+  // one block of the result; add position + scale + time, shared by all levels.
+  const atmosLatents = g.node('Transpose', [latents], 'atmos_latents_by_level', { perm: [1, 0, 2] });
+  const stacked = g.node('Concat', [g.node('Unsqueeze', [surface, g.int64s('axes', [0])], 'surface_level'), atmosLatents], 'stacked', { axis: 0 });
   const positionScaleWeight = concatRows(transpose(w('pos_embed.weight')), transpose(w('scale_embed.weight')));
   const timeWeight = concatRows(transpose(w('lead_time_embed.weight')), transpose(w('absolute_time_embed.weight')));
   const positionScaleEmbed = g.node('Add', [g.node('MatMul', [positionScale, g.constant('pos_scale_weight', [2 * d, d], positionScaleWeight)], 'pos_scale_mm'), g.constant('pos_scale_bias', [d], add(w('pos_embed.bias').data, w('scale_embed.bias').data))], 'pos_scale_embed');
   const timeEmbed = g.node('Add', [g.node('MatMul', [time, g.constant('time_weight', [2 * d, d], timeWeight)], 'time_mm'), g.constant('time_bias', [d], add(w('lead_time_embed.bias').data, w('absolute_time_embed.bias').data))], 'time_embed');
-  const shared = g.node('Unsqueeze', [g.node('Add', [positionScaleEmbed, timeEmbed], 'patch_embed_shared_2d'), g.int64s('axes', [1])], 'patch_embed_shared');
+  const shared = g.node('Add', [positionScaleEmbed, timeEmbed], 'patch_embed_shared');
   const result = g.node('Add', [stacked, shared], GRAPH_IO.latents);
-  g.output(result, ['patches', latentLevels, d], 'encoder output: patches x latent levels (surface first) x D');
+  g.output(result, [latentLevels, 'patches', d], 'encoder output: latent levels (surface first) x patches x D');
 
-  return g.encode({ graphName: 'aurora_perceiver3d_encoder', doc: meta.doc, producer: 'aurora-latent-explorer', version: meta.version, metadata: meta.metadata });
+  return g.encode({ graphName: 'aurora_perceiver3d_encoder', doc: meta.doc, producer: 'aurora-latent-explorer', version: meta.version, metadata: { ...meta.metadata, [GRAPH_INPUTS_KEY]: GRAPH_INPUTS_VERSION } });
 }
 
 const concatRows = (a: Float32Array, b: Float32Array): Float32Array => {

@@ -4,9 +4,11 @@
 import type { NormalisedBatch } from '../data/batch.ts';
 import { createPatchGrid, longitudeInRange, patchCentres, patchColumns, type PatchGrid } from '../data/geometry.ts';
 import type { EncoderConfig } from './config.ts';
-import { levelsEncoding, positionScaleEncoder, timeEncoding, type PositionScaleEncoder } from './fourier.ts';
-import { atmosFeatures, surfaceFeatures } from './graph.ts';
-import { patchifyInto, type PatchList } from './patchify.ts';
+import { ATMOSPHERIC_VARIABLES, STATIC_VARIABLES, SURFACE_VARIABLES } from '../data/batch.ts';
+import { gridEncodings, levelsEncoding, timeEncoding, type GridEncodings } from './fourier.ts';
+import { largestTensorBytesPerPatch } from './gpu-tiles.ts';
+import { atmosFeatures, bandValuesPerPatch, surfaceFeatures } from './graph.ts';
+import type { PatchList } from './patchify.ts';
 import { cancellationPoint, ProductError } from '../errors.ts';
 
 /** A problem with the encoder's input or options; the message says what to change. */
@@ -14,13 +16,24 @@ export class EncoderError extends ProductError {
   readonly kind = 'encoder';
 }
 
-/** One run of the graph: the inputs of `patches` patches at `levelCount` pressure levels (graph.ts GRAPH_IO). */
+/**
+ * One run of the graph (graph.ts GRAPH_IO): `patches` patches of a band of `bandRows` whole patch rows
+ * of `bandColumns` patches of `patchSize` x `patchSize` grid points, at `levelCount` pressure levels.
+ */
 export interface GraphFeeds {
   patches: number;
   levelCount: number;
-  surfacePatches: Float32Array;
-  atmosPatches: Float32Array;
-  positionScale: Float32Array;
+  bandRows: number;
+  bandColumns: number;
+  patchSize: number;
+  surfaceBand: Float32Array;
+  atmosBand: Float32Array;
+  /** (patches): which patches of the band, row-major, in the output's order. */
+  bandPatches: Int32Array;
+  latitudeEncoding: Float32Array;
+  longitudeEncoding: Float32Array;
+  scaleEncoding: Float32Array;
+  scaleIndex: Int32Array;
   time: Float32Array;
   levels: Float32Array;
 }
@@ -37,8 +50,9 @@ export interface EncoderSession {
   /** Milliseconds spent inside onnxruntime's own run() so far, where the session counts them (benchmarks). */
   readonly runMilliseconds?: number;
   /**
-   * Runs the graph; returns latents (patches, latent_levels, D), graph.ts GRAPH_IO.latents. The feeds'
-   * arrays are the caller's to reuse once the returned promise settles, not before.
+   * Runs the graph; returns latents (latent_levels, patches, D), graph.ts GRAPH_IO.latents, in an
+   * array that is the caller's to keep. The feeds' arrays are the caller's to reuse once the returned
+   * promise settles, not before.
    */
   run(feeds: GraphFeeds): Promise<Float32Array>;
   release(): Promise<void>;
@@ -60,7 +74,7 @@ export interface EncodedTile {
   /** Position of the tile's first patch in the result's patch list. */
   offset: number;
   patchIndices: Int32Array;
-  /** (latent_levels, tile patches, D) */
+  /** (latent_levels, tile patches, D), the listener's to keep */
   latents: Float32Array;
 }
 
@@ -104,15 +118,17 @@ export async function encodeBatch(session: EncoderSession, config: EncoderConfig
   const selected = selectPatches(grid, options.region);
   checkColumnsHeld(batch, selected);
   const levelCount = batch.levels.length;
+  const columns = patchColumns(grid);
   // The session's own budget is asked again after every tile: a GPU session that fell back to WASM
   // takes WASM's tiles from then on.
   const budget = () => options.maxTilePatches ?? session.maxTilePatches?.(levelCount) ?? DEFAULT_MAX_TILE_PATCHES;
+  const plan = (rows: Int32Array, tilePatches: number) => planTiles(rows, options.tileRows, tilePatches, maxBandRows(config, levelCount, columns, tilePatches));
   let tileBudget = budget();
-  const tiles = planTiles(selected.rows, options.tileRows, tileBudget);
+  const tiles = plan(selected.rows, tileBudget);
   const { embedDim: d, latentLevels } = config;
   const total = selected.rows.length;
   const latents = new Float32Array(latentLevels * total * d);
-  const feeder = new TileFeeder(batch, config, selected);
+  const feeder = new TileFeeder(batch, config, selected, columns);
   options.onProgress?.({ donePatches: 0, totalPatches: total, doneTiles: 0, totalTiles: tiles.length });
   // Two sets of input buffers: the next tile's inputs are built while the session runs this one
   // (a GPU, or onnxruntime-node's own threads, work meanwhile).
@@ -125,22 +141,12 @@ export async function encodeBatch(session: EncoderSession, config: EncoderConfig
     const output = await running;
     const n = end - start;
     if (output.length !== latentLevels * n * d) throw new EncoderError(`the model returned ${output.length} values for ${n} patches; is it an encoder of this configuration?`);
-    // The graph is patch-major; the result, like Aurora's output, level-major.
-    for (let level = 0; level < latentLevels; level++) {
-      const base = (level * total + start) * d;
-      for (let k = 0; k < n; k++) latents.set(output.subarray((k * latentLevels + level) * d, (k * latentLevels + level + 1) * d), base + k * d);
-    }
-    if (options.onTile) {
-      // A copy only for listeners: at 0.25 degree the tiles' garbage would otherwise reach hundreds of MB.
-      const tileLatents = new Float32Array(latentLevels * n * d);
-      for (let level = 0; level < latentLevels; level++) {
-        tileLatents.set(latents.subarray((level * total + start) * d, (level * total + end) * d), level * n * d);
-      }
-      options.onTile({ offset: start, patchIndices: selected.indices.subarray(start, end), latents: tileLatents });
-    }
+    // The graph's output is level-major like the result: one block per level.
+    for (let level = 0; level < latentLevels; level++) latents.set(output.subarray(level * n * d, (level + 1) * n * d), (level * total + start) * d);
+    options.onTile?.({ offset: start, patchIndices: selected.indices.subarray(start, end), latents: output });
     if (next && budget() !== tileBudget) {
       tileBudget = budget();
-      const rest = planTiles(selected.rows.subarray(end), options.tileRows, tileBudget).map((tile) => ({ start: tile.start + end, end: tile.end + end }));
+      const rest = plan(selected.rows.subarray(end), tileBudget).map((tile) => ({ start: tile.start + end, end: tile.end + end }));
       tiles.splice(t + 1, tiles.length, ...rest);
       feeds = feeder.fill(tiles[t + 1], (t + 1) % 2);
     } else if (next) feeds = next;
@@ -153,10 +159,20 @@ export async function encodeBatch(session: EncoderSession, config: EncoderConfig
     patchIndices: selected.indices,
     centreLat: selected.centreLat,
     centreLon: selected.centreLon,
-    patchColumns: patchColumns(grid),
+    patchColumns: columns,
     totalPatchRows: grid.totalPatchRows,
     backend: session.backend,
   };
+}
+
+/**
+ * The most patch rows one tile's band may span: a tile of a sparse region (a box, a mask) still
+ * sends whole patch rows, whose bands must hold no more bytes than the tile's largest tensor would
+ * at `tilePatches` patches (which the tile budget, on a GPU, fits to the device's limits).
+ */
+export function maxBandRows(config: EncoderConfig, levelCount: number, columns: number, tilePatches: number): number {
+  const bandBytesPerRow = 4 * bandValuesPerPatch(config, levelCount) * columns;
+  return Math.max(1, Math.floor((tilePatches * largestTensorBytesPerPatch(config, levelCount)) / bandBytesPerRow));
 }
 
 /**
@@ -165,62 +181,114 @@ export async function encodeBatch(session: EncoderSession, config: EncoderConfig
  * shared/docs/gpu-measurements.md) and the self-check meets its CPU session. Returns the milliseconds.
  */
 export async function warmUpSession(session: EncoderSession, config: EncoderConfig, levelCount: number, patches: number): Promise<number> {
-  const d = config.embedDim;
+  const { embedDim: d, patchSize: p } = config;
   const started = performance.now();
   await session.run({
     patches,
     levelCount,
-    surfacePatches: new Float32Array(patches * surfaceFeatures(config)),
-    atmosPatches: new Float32Array(patches * levelCount * (atmosFeatures(config) + levelCount)),
-    positionScale: new Float32Array(patches * 2 * d),
+    bandRows: 1,
+    bandColumns: patches,
+    patchSize: p,
+    surfaceBand: new Float32Array(patches * surfaceFeatures(config)),
+    atmosBand: new Float32Array(patches * levelCount * atmosFeatures(config)),
+    bandPatches: Int32Array.from({ length: patches }, (_, k) => k),
+    latitudeEncoding: new Float32Array(d / 2),
+    longitudeEncoding: new Float32Array(patches * (d / 2)),
+    scaleEncoding: new Float32Array(d),
+    scaleIndex: new Int32Array(patches),
     time: new Float32Array(2 * d),
     levels: new Float32Array(levelCount * d),
   });
   return performance.now() - started;
 }
 
+interface BandBuffers {
+  surface: Float32Array;
+  atmos: Float32Array;
+  bandPatches: Int32Array;
+  scaleIndex: Int32Array;
+}
+
 /**
  * Builds each tile's graph inputs into buffers kept across tiles (two sets, for building one tile
- * while another runs): what is the same for every tile (time and level encodings, the one-hot level
- * columns, each patch row's and column's position encoding) is computed once.
+ * while another runs). A tile's band is a few contiguous runs of grid rows per variable, step and
+ * level, copied whole; the graph cuts the patches. What is the same for every tile (time and level
+ * encodings, the grid's encoding tables) is computed once, and a band's rows of the tables are views.
  */
 class TileFeeder {
-  private readonly slots: Array<{ surface: Float32Array; atmos: Float32Array; positionScale: Float32Array; patches: number }> = [];
+  private readonly slots: BandBuffers[] = [];
   private readonly time: Float32Array;
   private readonly levels: Float32Array;
-  private readonly encodePositions: PositionScaleEncoder;
-  private readonly surfaceWidth: number;
-  private readonly atmosWidth: number;
-  private readonly d: number;
+  private readonly encodings: GridEncodings;
+  /** The surface band's planes in order: each surface then static variable at each step (statics repeated). */
+  private readonly surfacePlanes: Array<{ data: Float32Array; offset: number }> = [];
+  /** The atmospheric band's planes in order: per level, each variable at each step. */
+  private readonly atmosPlanes: Array<{ data: Float32Array; offset: number }> = [];
+  private readonly rowValues: number;
 
   constructor(
     private readonly batch: NormalisedBatch,
     private readonly config: EncoderConfig,
     private readonly patches: PatchList,
+    private readonly columns: number,
   ) {
-    this.d = config.embedDim;
-    this.time = timeEncoding(batch.time, this.d);
-    this.levels = levelsEncoding(batch.levels, this.d);
-    this.encodePositions = positionScaleEncoder({ lat: batch.lat, lon: batch.lon, patchSize: config.patchSize }, this.d);
-    this.surfaceWidth = surfaceFeatures(config);
-    this.atmosWidth = batch.levels.length * (atmosFeatures(config) + batch.levels.length);
+    const d = config.embedDim;
+    this.time = timeEncoding(batch.time, d);
+    this.levels = levelsEncoding(batch.levels, d);
+    this.encodings = gridEncodings({ lat: batch.lat, lon: batch.lon, patchSize: config.patchSize }, d);
+    const plane = batch.lat.length * batch.lon.length;
+    const steps = config.historySize;
+    const c = batch.levels.length;
+    for (const name of SURFACE_VARIABLES) for (let step = 0; step < steps; step++) this.surfacePlanes.push({ data: batch.surface[name], offset: step * plane });
+    for (const name of STATIC_VARIABLES) for (let step = 0; step < steps; step++) this.surfacePlanes.push({ data: batch.static[name], offset: 0 });
+    for (let level = 0; level < c; level++) {
+      for (const name of ATMOSPHERIC_VARIABLES) for (let step = 0; step < steps; step++) this.atmosPlanes.push({ data: batch.atmos[name], offset: (step * c + level) * plane });
+    }
+    this.rowValues = config.patchSize * batch.lon.length;
   }
 
   fill(tile: { start: number; end: number }, slot: number): GraphFeeds {
     const n = tile.end - tile.start;
-    let buffers = this.slots[slot];
-    if (!buffers || buffers.patches < n) {
-      buffers = { surface: new Float32Array(n * this.surfaceWidth), atmos: new Float32Array(n * this.atmosWidth), positionScale: new Float32Array(n * 2 * this.d), patches: n };
-      this.slots[slot] = buffers;
-    }
     const rows = this.patches.rows.subarray(tile.start, tile.end);
     const cols = this.patches.cols.subarray(tile.start, tile.end);
-    const surfacePatches = buffers.surface.subarray(0, n * this.surfaceWidth);
-    const atmosPatches = buffers.atmos.subarray(0, n * this.atmosWidth);
-    const positionScale = buffers.positionScale.subarray(0, n * 2 * this.d);
-    patchifyInto(this.batch, this.config, { rows, cols }, surfacePatches, atmosPatches);
-    this.encodePositions(rows, cols, positionScale);
-    return { patches: n, levelCount: this.batch.levels.length, surfacePatches, atmosPatches, positionScale, time: this.time, levels: this.levels };
+    const first = rows[0];
+    const bandRows = rows[n - 1] - first + 1;
+    const bandPatchCount = bandRows * this.columns;
+    const bandPlane = bandRows * this.rowValues;
+    let buffers = this.slots[slot];
+    const needed = { surface: this.surfacePlanes.length * bandPlane, atmos: this.atmosPlanes.length * bandPlane };
+    if (!buffers || buffers.surface.length < needed.surface || buffers.atmos.length < needed.atmos || buffers.bandPatches.length < n || buffers.scaleIndex.length < bandPatchCount) {
+      buffers = { surface: new Float32Array(needed.surface), atmos: new Float32Array(needed.atmos), bandPatches: new Int32Array(n), scaleIndex: new Int32Array(bandPatchCount) };
+      this.slots[slot] = buffers;
+    }
+    const surfaceBand = buffers.surface.subarray(0, needed.surface);
+    const atmosBand = buffers.atmos.subarray(0, needed.atmos);
+    const bandStart = first * this.rowValues;
+    this.surfacePlanes.forEach(({ data, offset }, i) => surfaceBand.set(data.subarray(offset + bandStart, offset + bandStart + bandPlane), i * bandPlane));
+    this.atmosPlanes.forEach(({ data, offset }, i) => atmosBand.set(data.subarray(offset + bandStart, offset + bandStart + bandPlane), i * bandPlane));
+    const bandPatches = buffers.bandPatches.subarray(0, n);
+    for (let k = 0; k < n; k++) bandPatches[k] = (rows[k] - first) * this.columns + cols[k];
+    const { latitude, longitude, scale, scaleRowStart, scaleIndex: gridScaleIndex } = this.encodings;
+    const half = this.config.embedDim / 2;
+    const firstScale = scaleRowStart[first];
+    const scaleIndex = buffers.scaleIndex.subarray(0, bandPatchCount);
+    for (let k = 0; k < bandPatchCount; k++) scaleIndex[k] = gridScaleIndex[first * this.columns + k] - firstScale;
+    return {
+      patches: n,
+      levelCount: this.batch.levels.length,
+      bandRows,
+      bandColumns: this.columns,
+      patchSize: this.config.patchSize,
+      surfaceBand,
+      atmosBand,
+      bandPatches,
+      latitudeEncoding: latitude.subarray(first * half, (first + bandRows) * half),
+      longitudeEncoding: longitude,
+      scaleEncoding: scale.subarray(firstScale * 2 * half, scaleRowStart[first + bandRows] * 2 * half),
+      scaleIndex,
+      time: this.time,
+      levels: this.levels,
+    };
   }
 }
 
@@ -257,9 +325,8 @@ export function selectPatches(grid: PatchGrid, region: Region | undefined): Sele
   const centres = patchCentres(grid);
   const held = centres.lat.length;
   const first = grid.firstPatchRow * cols;
-  let keep: (local: number) => boolean;
-  if (!region) keep = () => true;
-  else if (region.kind === 'mask') {
+  let keep: ((local: number) => boolean) | null = null;
+  if (region?.kind === 'mask') {
     const expected = grid.totalPatchRows * cols;
     if (region.mask.length !== expected) throw new EncoderError(`the patch mask has ${region.mask.length} entries; the grid has ${expected} patches`);
     for (let index = 0; index < expected; index++) {
@@ -268,25 +335,33 @@ export function selectPatches(grid: PatchGrid, region: Region | undefined): Sele
       }
     }
     keep = (local) => region.mask[first + local] !== 0;
-  } else {
+  } else if (region) {
     const { south, north, west, east } = region;
     if (!(south <= north)) throw new EncoderError(`the region's south (${south}) is north of its north (${north})`);
     keep = (local) => centres.lat[local] >= south && centres.lat[local] <= north && longitudeInRange(centres.lon[local], west, east);
   }
-  const chosen: number[] = [];
-  for (let local = 0; local < held; local++) if (keep(local)) chosen.push(local);
-  if (chosen.length === 0) throw new EncoderError('the region holds no patch centres of this grid');
-  return {
-    rows: Int32Array.from(chosen, (local) => Math.floor(local / cols)),
-    cols: Int32Array.from(chosen, (local) => local % cols),
-    indices: Int32Array.from(chosen, (local) => first + local),
-    centreLat: Float64Array.from(chosen, (local) => centres.lat[local]),
-    centreLon: Float64Array.from(chosen, (local) => centres.lon[local]),
-  };
+  // Typed arrays and plain loops: a 0.25-degree globe has 64,800 patches.
+  const chosen = new Int32Array(held);
+  let count = 0;
+  for (let local = 0; local < held; local++) if (!keep || keep(local)) chosen[count++] = local;
+  if (count === 0) throw new EncoderError('the region holds no patch centres of this grid');
+  const selected = { rows: new Int32Array(count), cols: new Int32Array(count), indices: new Int32Array(count), centreLat: new Float64Array(count), centreLon: new Float64Array(count) };
+  for (let k = 0; k < count; k++) {
+    const local = chosen[k];
+    selected.rows[k] = Math.floor(local / cols);
+    selected.cols[k] = local % cols;
+    selected.indices[k] = first + local;
+    selected.centreLat[k] = centres.lat[local];
+    selected.centreLon[k] = centres.lon[local];
+  }
+  return selected;
 }
 
-/** Consecutive runs of the patch list: whole patch rows, at most `tileRows` rows and `maxPatches` patches each. */
-export function planTiles(rows: Int32Array, tileRows: number | undefined, maxPatches: number): Array<{ start: number; end: number }> {
+/**
+ * Consecutive runs of the patch list: whole patch rows, at most `tileRows` rows and `maxPatches`
+ * patches each, spanning at most `maxBandRows` patch rows from first to last.
+ */
+export function planTiles(rows: Int32Array, tileRows: number | undefined, maxPatches: number, maxBandRows = Number.POSITIVE_INFINITY): Array<{ start: number; end: number }> {
   if (tileRows !== undefined && !(Number.isInteger(tileRows) && tileRows >= 1)) throw new EncoderError(`tile rows must be a positive integer, got ${tileRows}`);
   if (!(Number.isInteger(maxPatches) && maxPatches >= 1)) throw new EncoderError(`patches per tile must be a positive integer, got ${maxPatches}`);
   const tiles: Array<{ start: number; end: number }> = [];
@@ -299,6 +374,7 @@ export function planTiles(rows: Int32Array, tileRows: number | undefined, maxPat
       let rowEnd = end;
       while (rowEnd < rows.length && rows[rowEnd] === row) rowEnd++;
       if (tileRows !== undefined && rowsInTile === tileRows) break;
+      if (end > start && row - rows[start] + 1 > maxBandRows) break;
       if (rowEnd - start > maxPatches) {
         // A row wider than the budget is split; otherwise the tile stops before this row.
         if (end === start) end = start + maxPatches;

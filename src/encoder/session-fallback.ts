@@ -48,24 +48,20 @@ export function samplePatches(patches: number, count: number): Int32Array {
   return Int32Array.from({ length: count }, (_, i) => Math.round((i * (patches - 1)) / (count - 1)));
 }
 
-/** The feeds of the listed patches of `feeds`, copied (the caller may reuse the tile's arrays later). */
+/** The feeds of the listed patches of `feeds` (the same bands: the caller keeps them until the run settles). */
 export function selectFeedPatches(feeds: GraphFeeds, patches: Int32Array): GraphFeeds {
-  const pick = (data: Float32Array) => {
-    const width = data.length / feeds.patches;
-    const out = new Float32Array(patches.length * width);
-    patches.forEach((patch, k) => out.set(data.subarray(patch * width, (patch + 1) * width), k * width));
-    return out;
-  };
-  return { ...feeds, patches: patches.length, surfacePatches: pick(feeds.surfacePatches), atmosPatches: pick(feeds.atmosPatches), positionScale: pick(feeds.positionScale) };
+  return { ...feeds, patches: patches.length, bandPatches: Int32Array.from(patches, (patch) => feeds.bandPatches[patch]) };
 }
 
-/** Feeds of patches [start, end) of `feeds`, as views. */
+/** Feeds of patches [start, end) of `feeds`. */
 function sliceFeeds(feeds: GraphFeeds, start: number, end: number): GraphFeeds {
-  const slice = (data: Float32Array) => {
-    const width = data.length / feeds.patches;
-    return data.subarray(start * width, end * width);
-  };
-  return { ...feeds, patches: end - start, surfacePatches: slice(feeds.surfacePatches), atmosPatches: slice(feeds.atmosPatches), positionScale: slice(feeds.positionScale) };
+  return { ...feeds, patches: end - start, bandPatches: feeds.bandPatches.subarray(start, end) };
+}
+
+/** Latent levels and width of a run's output (latent_levels, patches, D). */
+function outputShape(output: Float32Array, feeds: GraphFeeds): { levels: number; d: number } {
+  const d = feeds.levels.length / feeds.levelCount;
+  return { levels: output.length / (feeds.patches * d), d };
 }
 
 /** Runs `feeds` on `session` in runs of at most its own tile budget (a GPU-sized tile rerun on a CPU session). */
@@ -76,9 +72,10 @@ async function runWithinBudget(session: EncoderSession, feeds: GraphFeeds): Prom
   for (let start = 0; start < feeds.patches; start += budget) {
     const end = Math.min(feeds.patches, start + budget);
     const part = await session.run(sliceFeeds(feeds, start, end));
-    const perPatch = part.length / (end - start);
-    out ??= new Float32Array(feeds.patches * perPatch);
-    out.set(part, start * perPatch);
+    const { levels, d } = outputShape(part, { ...feeds, patches: end - start });
+    out ??= new Float32Array(levels * feeds.patches * d);
+    // Level-major: each level's rows of the part go to their place in that level's block.
+    for (let level = 0; level < levels; level++) out.set(part.subarray(level * (end - start) * d, (level + 1) * (end - start) * d), (level * feeds.patches + start) * d);
   }
   return out as Float32Array;
 }
@@ -103,16 +100,18 @@ export function withSelfCheck(gpu: EncoderSession, reference: () => Promise<Enco
       const sample = samplePatches(feeds.patches, SELF_CHECK_PATCHES);
       const sampleFeeds = selectFeedPatches(feeds, sample);
       const [output, expected] = await Promise.all([gpu.run(feeds), reference().then((session) => session.run(sampleFeeds))]);
-      const perPatch = output.length / feeds.patches;
+      const { levels, d } = outputShape(output, feeds);
       let worst = 0;
       let worstPatch = 0;
-      sample.forEach((patch, k) => {
-        for (let i = 0; i < perPatch; i++) {
-          const difference = Math.abs(output[patch * perPatch + i] - expected[k * perPatch + i]);
-          // NaN counts as the worst difference of all.
-          if (!(difference <= worst)) [worst, worstPatch] = [Number.isNaN(difference) ? Number.POSITIVE_INFINITY : difference, patch];
-        }
-      });
+      for (let level = 0; level < levels; level++) {
+        sample.forEach((patch, k) => {
+          for (let i = 0; i < d; i++) {
+            const difference = Math.abs(output[(level * feeds.patches + patch) * d + i] - expected[(level * sample.length + k) * d + i]);
+            // NaN counts as the worst difference of all.
+            if (!(difference <= worst)) [worst, worstPatch] = [Number.isNaN(difference) ? Number.POSITIVE_INFINITY : difference, patch];
+          }
+        });
+      }
       if (worst > SELF_CHECK_TOLERANCE) throw new GpuMismatchError(gpu.backend, (await reference()).backend, worst, worstPatch, feeds.patches, sample.length);
       largestChecked = feeds.patches;
       onChecked({ tilePatches: feeds.patches, checkedPatches: sample.length, maxAbsDifference: worst });

@@ -49,8 +49,11 @@ function stubGpu(rightUpTo: number, error: number, tilePatches: number, log: str
     async run(feeds: GraphFeeds) {
       log.push(`gpu ${feeds.patches}`);
       const output = await kernels.run(feeds);
-      const perPatch = output.length / feeds.patches;
-      for (let k = rightUpTo; k < feeds.patches; k++) for (let i = 0; i < perPatch; i++) output[k * perPatch + i] += error;
+      // (latent levels, patches, D): each level's rows of the patches from `rightUpTo` on.
+      const d = config.embedDim;
+      for (let level = 0; level < config.latentLevels; level++) {
+        for (let k = rightUpTo; k < feeds.patches; k++) for (let i = 0; i < d; i++) output[(level * feeds.patches + k) * d + i] += error;
+      }
       return output;
     },
     async release() {

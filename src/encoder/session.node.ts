@@ -1,6 +1,7 @@
 // Encoder sessions in Node: onnxruntime-node's CPU execution provider, or onnxruntime-web's WASM
 // backend when the native binding cannot load (or when asked for, e.g. to benchmark it).
 import { availableParallelism } from 'node:os';
+import { currentGraph } from './graph-upgrade.ts';
 import type { EncoderSession } from './runtime.ts';
 import { wrapSession } from './session-feeds.ts';
 
@@ -20,7 +21,7 @@ export async function createNodeSession(model: Uint8Array, options: NodeSessionO
   if (options.backend !== 'wasm') {
     try {
       const ort = await import('onnxruntime-node');
-      const session = await ort.InferenceSession.create(model, {
+      const session = await ort.InferenceSession.create(currentGraph(model), {
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',
         intraOpNumThreads: threads,
@@ -33,6 +34,6 @@ export async function createNodeSession(model: Uint8Array, options: NodeSessionO
   }
   const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = threads;
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(currentGraph(model), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
   return wrapSession(session, ort.Tensor, `onnxruntime-web WASM in Node, ${threads} threads`);
 }

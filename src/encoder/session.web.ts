@@ -3,6 +3,7 @@
 // WASM), WASM with threads otherwise. Any WebGPU failure, at creation or in a run (device lost, out
 // of memory, an unsupported op, latents that fail the self-check), falls back to WASM and says why.
 import * as ort from 'onnxruntime-web';
+import { currentGraph } from './graph-upgrade.ts';
 import type { EncoderSession } from './runtime.ts';
 import { describeError } from '../describe-error.ts';
 import { readModelConfig } from './model.ts';
@@ -35,7 +36,7 @@ function configureWasm(): number {
 
 export async function createWasmSession(model: Uint8Array): Promise<EncoderSession> {
   const threads = configureWasm();
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(currentGraph(model), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
   return wrapSession(session, ort.Tensor, `WASM (onnxruntime-web, ${threads} thread${threads === 1 ? '' : 's'})`);
 }
 

@@ -8,6 +8,7 @@ import type * as OrtWeb from 'onnxruntime-web';
 import { describeError } from '../describe-error.ts';
 import type { EncoderConfig } from './config.ts';
 import { gpuTilePatches, type GpuTileLimits, type GpuTilePlan } from './gpu-tiles.ts';
+import { currentGraph } from './graph-upgrade.ts';
 import type { EncoderSession } from './runtime.ts';
 import { GpuMismatchError, guardGpuSession, type SelfCheckResult } from './session-fallback.ts';
 import { wrapSession } from './session-feeds.ts';
@@ -76,7 +77,7 @@ export async function createWebGpuSession(model: Uint8Array, options: WebGpuSess
     // JSEP takes its device from env before its first session; the native EP takes it per session.
     if (build === 'jsep') (ort.env.webgpu as { device: unknown }).device = device;
     const provider = (build === 'native' ? { name: 'webgpu', device } : 'webgpu') as OrtWeb.InferenceSession.ExecutionProviderConfig;
-    session = await ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+    session = await ort.InferenceSession.create(currentGraph(model), { executionProviders: [provider], graphOptimizationLevel: 'all' });
   } catch (error) {
     device.destroy();
     throw error;

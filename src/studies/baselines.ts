@@ -64,18 +64,12 @@ function rawInputChunk(batch: NormalisedBatch, patchIndices: readonly number[], 
   const inputs = patchify(batch, PATCH_LAYOUT, { rows, cols });
   const n = patchIndices.length;
   if (!options.atmosphere) return featureMatrix(inputs.surface, n, RAW_SURFACE_FEATURES);
-  // patchify appends each level's one-hot (the encoder's level bias); the raw values leave it out.
-  const levels = batch.levels.length;
-  const perLevelIn = inputs.atmos.length / (n * levels);
-  const perLevel = perLevelIn - levels;
-  const width = RAW_SURFACE_FEATURES + levels * perLevel;
+  const atmosWidth = inputs.atmos.length / n;
+  const width = RAW_SURFACE_FEATURES + atmosWidth;
   const data = new Float32Array(n * width);
   for (let k = 0; k < n; k++) {
     data.set(inputs.surface.subarray(k * RAW_SURFACE_FEATURES, (k + 1) * RAW_SURFACE_FEATURES), k * width);
-    for (let level = 0; level < levels; level++) {
-      const from = (k * levels + level) * perLevelIn;
-      data.set(inputs.atmos.subarray(from, from + perLevel), k * width + RAW_SURFACE_FEATURES + level * perLevel);
-    }
+    data.set(inputs.atmos.subarray(k * atmosWidth, (k + 1) * atmosWidth), k * width + RAW_SURFACE_FEATURES);
   }
   return featureMatrix(data, n, width);
 }

@@ -1,6 +1,6 @@
 // A small builder for ONNX graphs: nodes get unique output names, float32 initializers are stored
 // as raw little-endian bytes.
-import { AttributeType, DataType, encodeModel, type AttributeMessage, type NodeMessage, type TensorMessage, type ValueInfoMessage } from './proto.ts';
+import { AttributeType, DataType, encodeModel, type AttributeMessage, type ModelMessage, type NodeMessage, type TensorMessage, type ValueInfoMessage } from './proto.ts';
 
 export type AttributeValue = number | string | number[] | { float: number };
 /** A dimension: a fixed extent or a named dynamic one. */
@@ -18,15 +18,21 @@ export class GraphBuilder {
   private readonly outputs: ValueInfoMessage[] = [];
   private readonly used = new Set<string>();
 
+  /** `prefix` starts every name but the inputs', so that the nodes can join another graph's. */
+  constructor(private readonly prefix = '') {}
+
   private unique(base: string): string {
-    let name = base;
-    for (let i = 1; this.used.has(name); i++) name = `${base}_${i}`;
+    let name = this.prefix + base;
+    for (let i = 1; this.used.has(name); i++) name = `${this.prefix}${base}_${i}`;
     this.used.add(name);
     return name;
   }
 
-  input(name: string, shape: Dim[], doc: string): string {
-    this.inputs.push(valueInfo(this.unique(name), shape, doc));
+  /** A graph input, named exactly `name` (float32 unless `elemType` says otherwise). */
+  input(name: string, shape: Dim[], doc: string, elemType: number = DataType.FLOAT): string {
+    if (this.used.has(name)) throw new Error(`internal: input ${name} declared twice`);
+    this.used.add(name);
+    this.inputs.push(valueInfo(name, shape, doc, elemType));
     return name;
   }
 
@@ -68,6 +74,11 @@ export class GraphBuilder {
     return output;
   }
 
+  /** The graph's parts so far, to join them to another graph. */
+  parts(): Pick<ModelMessage['graph'], 'node' | 'initializer' | 'input' | 'output'> {
+    return { node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs };
+  }
+
   encode(meta: { graphName: string; doc: string; producer: string; version: string; metadata: Record<string, string> }): Uint8Array {
     return encodeModel({
       irVersion: IR_VERSION,
@@ -81,13 +92,13 @@ export class GraphBuilder {
   }
 }
 
-function valueInfo(name: string, shape: Dim[], doc: string): ValueInfoMessage {
+function valueInfo(name: string, shape: Dim[], doc: string, elemType: number = DataType.FLOAT): ValueInfoMessage {
   return {
     name,
     docString: doc,
     type: {
       tensorType: {
-        elemType: DataType.FLOAT,
+        elemType,
         shape: { dim: shape.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })) },
       },
     },

@@ -81,7 +81,7 @@ const root = protobuf.Root.fromJSON({
 });
 
 /** TensorProto.DataType values used here. */
-export const DataType = { FLOAT: 1, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
 /** AttributeProto.AttributeType values used here. */
 export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7 } as const;
 
@@ -137,6 +137,11 @@ const ModelProto = root.lookupType('onnx.ModelProto');
 
 export function encodeModel(model: ModelMessage): Uint8Array {
   return ModelProto.encode(ModelProto.fromObject(model)).finish();
+}
+
+/** A model written with this schema, as plain objects (int64 fields as numbers, tensors' bytes as they are). */
+export function decodeModel(onnx: Uint8Array): ModelMessage {
+  return ModelProto.toObject(ModelProto.decode(onnx), { longs: Number, arrays: true }) as ModelMessage;
 }
 
 /** A model's metadata_props (ModelProto field 14), read without decoding its graph and weights. */
