@@ -2,8 +2,6 @@
 // source: ERA5 encoded by a model, or a latent store. A worker that crashes is replaced by a new one
 // and the call in flight fails with a message that says so; the view on screen is left as it was. A
 // call is cancelled by its AbortSignal (src/errors.ts whileNotCancelled: it then rejects with CancelledError).
-import * as Comlink from 'comlink';
-import { whileNotCancelled } from '../errors.ts';
 import { guardedWorker } from '../platform/guarded-worker.ts';
 import type {
   EncoderBackendChoice,
@@ -14,7 +12,7 @@ import type {
   ReadStudyTime,
   SourceWorkerApi,
 } from './encoder.worker.ts';
-import { type CallOptions, untilSettled } from './worker-jobs.ts';
+import { clientJob, type CallOptions } from './worker-jobs.ts';
 
 export interface SourceClient {
   read(request: ReadRequest, options?: CallOptions<ReadProgressCallback>): Promise<ReadStudyTime>;
@@ -28,30 +26,11 @@ export interface PreparingSourceClient extends SourceClient {
   busyJobs(): Promise<string[]>;
 }
 
-let jobCounter = 0;
-
 export function createSourceClient(): PreparingSourceClient {
   const worker = guardedWorker<SourceWorkerApi>('encoder', () => new Worker(new URL('./encoder.worker.ts', import.meta.url), { type: 'module', name: 'encoder' }));
-  /**
-   * One job in the worker, which `signal` cancels there; its progress is proxied and goes quiet once
-   * the job has settled (a report that lands after the answer is dropped).
-   */
-  const job = <T, A extends unknown[]>(
-    name: string,
-    { signal, onProgress }: CallOptions<(...args: A) => void>,
-    run: (remote: Comlink.Remote<SourceWorkerApi>, jobId: string, onProgress: ((...args: A) => void) | undefined) => Promise<T>,
-  ): Promise<T> => {
-    const jobId = `${name}-${++jobCounter}`;
-    const progress = onProgress && untilSettled(onProgress);
-    return whileNotCancelled(
-      signal,
-      () => void worker.call((remote) => remote.cancel(jobId)),
-      () => worker.call((remote) => run(remote, jobId, progress && Comlink.proxy(progress.report))).finally(() => progress?.settle()),
-    );
-  };
   return {
-    read: (request, options = {}) => job('read', options, (remote, jobId, onProgress) => remote.read(jobId, request, onProgress)),
-    prepare: (model, tile, options = {}) => job('prepare', options, (remote, jobId, onProgress) => remote.prepare(jobId, model, tile, onProgress)),
+    read: (request, options = {}) => clientJob(worker, 'read', options, (remote, jobId, onProgress) => remote.read(jobId, request, onProgress)),
+    prepare: (model, tile, options = {}) => clientJob(worker, 'prepare', options, (remote, jobId, onProgress) => remote.prepare(jobId, model, tile, onProgress)),
     busyJobs: () => worker.call((remote) => remote.busy()),
   };
 }

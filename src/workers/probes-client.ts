@@ -2,7 +2,6 @@
 // every long call cancelled by its AbortSignal (the one idiom of src/errors.ts: it then rejects with
 // CancelledError, whatever the worker was doing).
 import * as Comlink from 'comlink';
-import { whileNotCancelled } from '../errors.ts';
 import { guardedWorker } from '../platform/guarded-worker.ts';
 import type { ProbeBackendInfo } from '../probes/backend.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
@@ -25,7 +24,7 @@ import type {
   SweepCallbacks,
   SweepRequest,
 } from './probes.worker.ts';
-import { type CallOptions, untilSettled } from './worker-jobs.ts';
+import { clientJob, type CallOptions } from './worker-jobs.ts';
 
 export interface ProbesClient {
   backend(): Promise<ProbeBackendInfo>;
@@ -50,40 +49,21 @@ export interface ProbesClient {
   terminate(): void;
 }
 
-let jobCounter = 0;
-
 export function createProbesClient(): ProbesClient {
   const worker = guardedWorker<ProbesWorkerApi>('probes', () => new Worker(new URL('./probes.worker.ts', import.meta.url), { type: 'module', name: 'probes' }));
-  /**
-   * One job in the worker, which `signal` cancels there; its progress is proxied and goes quiet once
-   * the job has settled (a report that lands after the answer is dropped).
-   */
-  const job = <T, A extends unknown[] = never[]>(
-    name: string,
-    { signal, onProgress }: CallOptions<(...args: A) => void>,
-    run: (remote: Comlink.Remote<ProbesWorkerApi>, jobId: string, onProgress: ((...args: A) => void) | undefined) => Promise<T>,
-  ): Promise<T> => {
-    const jobId = `${name}-${++jobCounter}`;
-    const progress = onProgress && untilSettled(onProgress);
-    return whileNotCancelled(
-      signal,
-      () => void worker.call((remote) => remote.cancel(jobId)),
-      () => worker.call((remote) => run(remote, jobId, progress && Comlink.proxy(progress.report))).finally(() => progress?.settle()),
-    );
-  };
   return {
     backend: () => worker.call((remote) => remote.backend()),
     loadFeatures: (key, features) => worker.call((remote) => remote.loadFeatures(key, Comlink.transfer(features.data, [features.data.buffer]), features.rows, features.cols)),
     loadStudyTime: (key, time) => worker.call((remote) => remote.loadStudyTime(key, Comlink.transfer(time, [time.latents.data.buffer]))),
     releaseFeatures: (key) => worker.call((remote) => remote.releaseFeatures(key)),
     busyJobs: () => worker.call((remote) => remote.busy()),
-    pca: (request, options = {}) => job('pca', options, (remote, jobId, onProgress) => remote.pca(jobId, request, onProgress)),
-    fitProbe: (request, options = {}) => job('probe', options, (remote, jobId, onProgress) => remote.fitProbe(jobId, request, onProgress)),
+    pca: (request, options = {}) => clientJob(worker, 'pca', options, (remote, jobId, onProgress) => remote.pca(jobId, request, onProgress)),
+    fitProbe: (request, options = {}) => clientJob(worker, 'probe', options, (remote, jobId, onProgress) => remote.fitProbe(jobId, request, onProgress)),
     neighbours: (features, row, k) => worker.call((remote) => remote.neighbours(features, row, k)),
-    runExtremes: (request, options = {}) => job('extremes', options, (remote, jobId, onProgress) => remote.runExtremes(jobId, request, onProgress)),
-    compareLandSea: (request, options = {}) => job('compare', options, (remote, jobId, onProgress) => remote.compareLandSea(jobId, request, onProgress)),
-    compareExtremes: (request, options = {}) => job('extremes-compare', options, (remote, jobId, onProgress) => remote.compareExtremes(jobId, request, onProgress)),
-    runSweep: (request, page, options = {}) => job('sweep', options, (remote, jobId) => remote.runSweep(jobId, request, Comlink.proxy(page))),
+    runExtremes: (request, options = {}) => clientJob(worker, 'extremes', options, (remote, jobId, onProgress) => remote.runExtremes(jobId, request, onProgress)),
+    compareLandSea: (request, options = {}) => clientJob(worker, 'compare', options, (remote, jobId, onProgress) => remote.compareLandSea(jobId, request, onProgress)),
+    compareExtremes: (request, options = {}) => clientJob(worker, 'extremes-compare', options, (remote, jobId, onProgress) => remote.compareExtremes(jobId, request, onProgress)),
+    runSweep: (request, page, options = {}) => clientJob(worker, 'sweep', options, (remote, jobId) => remote.runSweep(jobId, request, Comlink.proxy(page))),
     terminate: () => worker.terminate(),
   };
 }

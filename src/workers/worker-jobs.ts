@@ -1,5 +1,9 @@
-// The worker side of cancellation: each long call runs as a job under the id its client chose, and
-// cancel(id) aborts that job's signal (the client side is whileNotCancelled, src/errors.ts).
+// Cancellation across the worker boundary. The worker side: each long call runs as a job under the id
+// its client chose, and cancel(id) aborts that job's signal. The client side (clientJob): the call's
+// AbortSignal sends that cancel (whileNotCancelled, src/errors.ts), and its progress is proxied.
+import * as Comlink from 'comlink';
+import { whileNotCancelled } from '../errors.ts';
+import type { GuardedWorker } from '../platform/guarded-worker.ts';
 
 /** How a long call to a worker is cancelled and what it reports meanwhile (the client side). */
 export interface CallOptions<Progress> {
@@ -23,6 +27,27 @@ export function untilSettled<A extends unknown[]>(report: (...args: A) => void):
       settled = true;
     },
   };
+}
+
+let jobCounter = 0;
+
+/**
+ * One job in a worker, called from the page: `signal` cancels it there (the call then rejects with
+ * CancelledError), and its progress is proxied and goes quiet once the job has settled.
+ */
+export function clientJob<Api extends { cancel(jobId: string): void }, T, A extends unknown[] = never[]>(
+  worker: GuardedWorker<Api>,
+  name: string,
+  { signal, onProgress }: CallOptions<(...args: A) => void>,
+  run: (remote: Comlink.Remote<Api>, jobId: string, onProgress: ((...args: A) => void) | undefined) => Promise<T>,
+): Promise<T> {
+  const jobId = `${name}-${++jobCounter}`;
+  const progress = onProgress && untilSettled(onProgress);
+  return whileNotCancelled(
+    signal,
+    () => void worker.call((remote) => remote.cancel(jobId)),
+    () => worker.call((remote) => run(remote, jobId, progress && Comlink.proxy(progress.report))).finally(() => progress?.settle()),
+  );
 }
 
 export interface WorkerJobs {
