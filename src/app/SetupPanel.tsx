@@ -319,7 +319,11 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onForge
  * latent store's times are shown as they are, and its next time may be hours or days away.
  */
 function stepLabel(times: readonly string[], from: number, to: number): string {
-  if (from < 0 || to >= times.length) return '6 h';
+  const last = times.length - 1;
+  if (last < 1) return '6 h';
+  // At either end the button is disabled; it names the store's nearest gap rather than a made-up one.
+  if (from < 0) [from, to] = [0, 1];
+  if (to > last) [from, to] = [last - 1, last];
   const hours = (Date.parse(times[to]) - Date.parse(times[from])) / 3_600_000;
   if (!Number.isFinite(hours) || hours <= 0) return 'step';
   return hours % 24 === 0 && hours >= 48 ? `${hours / 24} d` : `${Number(hours.toFixed(2))} h`;
