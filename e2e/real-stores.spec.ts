@@ -39,6 +39,9 @@ test('opens the Earth Data Hub pair with a token kept out of every link, cache k
   await expect(page.getByRole('textbox', { name: 'Atmospheric store URL' })).toHaveValue(levels);
   await page.getByLabel('Token', { exact: true }).fill(TOKEN);
   await page.getByRole('button', { name: 'Open store' }).click();
+  // The link's time runs as soon as its stores open: while the batch's chunks arrive, the bytes fetched
+  // are shown against the estimate made from the metadata before the first request.
+  await expect(page.getByRole('group', { name: 'Run progress' })).toContainText(/Fetch ERA5\W*[\d.]+ (B|kB|MB) of ~[\d.]+ (kB|MB)/);
   await expect(page.getByText(/CDS \/ Earth Data Hub \(GRIB short names\), 16 × 32 grid, \d+ times with data/)).toBeVisible();
   const notes = page.getByRole('list', { name: 'How the data are read' });
   await expect(notes).toContainText("Pressure levels encoded: all of Aurora's 13 (50, 100, 150, 200, 250, 300, 400, 500, 600, 700, 850, 925, 1000 hPa).");
@@ -47,7 +50,7 @@ test('opens the Earth Data Hub pair with a token kept out of every link, cache k
   await page.getByText('Advanced: variable names and pressure levels').click();
   await page.screenshot({ path: 'test-results/screenshots/edh-pair-setup.png' });
 
-  // The link's time runs as soon as its stores open; the failure to open them is answered and gone.
+  // The run ends with the views; the failure to open the stores is answered and gone.
   await expect(page.getByRole('region', { name: 'Metrics' })).toBeVisible({ timeout: 90_000 });
   await expect(refused).toBeHidden();
   await page.screenshot({ path: 'test-results/screenshots/edh-pair-run.png' });

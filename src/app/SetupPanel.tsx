@@ -117,7 +117,7 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onForge
           <input
             aria-label="Static store URL"
             value={fields.staticStore}
-            placeholder={kind === 'latents' && !fields.latentsEra5 ? 'shipped ERA5 mask' : "the store's, else the shipped ERA5 0.25° statics"}
+            placeholder={kind === 'latents' && !fields.latentsEra5 ? 'shipped ERA5 mask' : 'in the store, else shipped ERA5 0.25°'}
             onChange={(event) => edit({ staticStore: event.target.value })}
             spellCheck={false}
           />
