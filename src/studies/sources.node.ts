@@ -30,12 +30,14 @@ export interface StoreSourceOptions {
   staticStore?: string;
   /** An ERA5 store beside the latents, for their inputs (study 2's 2 m temperature, the raw input patches). */
   era5?: Era5Dataset;
+  /** A token for an http(s) store whose URL holds none (Authorization: Bearer), for the latent and static stores. */
+  token?: string;
 }
 
 /** The latent store at `location`; its land fractions from the static store given, else the ERA5 store's, else the shipped real ERA5 mask. */
 export async function openLatentStoreSource(location: string, options: StoreSourceOptions = {}): Promise<LatentSource> {
-  const store = await openLatentStore(await openReader(location), location);
+  const store = await openLatentStore(await openReader(location, { token: options.token }), location);
   const maskStore = options.staticStore ?? (options.era5 ? null : ERA5_STATIC_STORE);
-  const landSeaMask = maskStore === null ? null : await readLandSeaMask(await openSource(maskStore));
+  const landSeaMask = maskStore === null ? null : await readLandSeaMask(await openSource(maskStore, { token: options.staticStore ? options.token : undefined }));
   return latentStoreSource({ store, name: describeAddress(parseStoreAddress(location, 'filesystem')), landSeaMask, era5: options.era5 });
 }

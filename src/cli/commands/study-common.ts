@@ -8,7 +8,7 @@ import type { Era5Dataset } from '../../data/dataset.ts';
 import { readModel } from '../../encoder/model-files.node.ts';
 import type { Region } from '../../encoder/runtime.ts';
 import { DEFAULT_UNTRAINED } from '../../encoder/untrained.ts';
-import { readStudyTimes } from '../../studies/latent-source.ts';
+import { readStudyTimes, type LatentSourceFacts } from '../../studies/latent-source.ts';
 import type { StudyProgress } from '../../studies/progress.ts';
 import { nodeEncoderSource, type NodeModel } from '../../studies/sources.node.ts';
 import type { StudyTime, StudyTimeOptions } from '../../studies/study-time.ts';
@@ -44,11 +44,11 @@ export async function encodeStudyTimes(
   times: readonly Date[],
   region: Extract<Region, { kind: 'box' }> | undefined,
   options: StudyTimeOptions = {},
-): Promise<{ inputs: StudyTime[]; backend: string }> {
+): Promise<{ inputs: StudyTime[]; backend: string; facts: LatentSourceFacts }> {
   const source = await nodeEncoderSource(dataset, model, (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`));
   try {
     const inputs = await readStudyTimes(source, times, { ...options, region, onProgress: progressPrinter() });
-    return { inputs, backend: source.backend };
+    return { inputs, backend: source.backend, facts: source.facts };
   } finally {
     await source.release();
   }

@@ -86,7 +86,12 @@ export function parseChosenTimes(option: string, text: string): ChosenTimes {
 export function resolveChosenTimes(chosen: ChosenTimes, dataset: Era5Dataset): Date[] {
   const listing = listTimes(dataset);
   const choosable = chosen.selection.kind === 'list' ? listing.times : listing.times.filter((_, i) => listing.hasPreviousStep[i]);
-  return withOptionName(chosen.option, () => resolveTimeSelection(chosen.selection, choosable));
+  return resolveChosenAmong(chosen, choosable);
+}
+
+/** The chosen times among `available` (a latent source's, say); a usage mistake named by its option. */
+export function resolveChosenAmong(chosen: ChosenTimes, available: readonly Date[]): Date[] {
+  return withOptionName(chosen.option, () => resolveTimeSelection(chosen.selection, available));
 }
 
 /** A usage mistake in a time selection is the CLI's error, named by its option. */

@@ -4,24 +4,23 @@
 // matrix. The same cells the app's Sweep panel draws.
 import { parseNumber, parseSeedList } from '../args.ts';
 import { CliError } from '../errors.ts';
-import { parseTimeSelection, resolveTimeSelection, TimeSelectionError } from '../../data/time-selection.ts';
 import type { Region } from '../../encoder/runtime.ts';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
 import { describeSplit, type SplitChoice, type StudyName } from '../../studies/split.ts';
 import type { LatentSource } from '../../studies/latent-source.ts';
-import { openLatentStoreSource, nodeEncoderSource } from '../../studies/sources.node.ts';
+import { nodeEncoderSource } from '../../studies/sources.node.ts';
 import { runSweep, type SweepPlan, type SweepResult } from '../../studies/sweep-run.ts';
 import { studySweepSource, sweepReader, type SweepStudy } from '../../studies/sweep-source.ts';
 import { levelName, SWEEP_COLUMNS, sweepCsv, sweepRecord } from '../../studies/sweep-table.ts';
 import { SWEEP_BASELINES, type SweepBaseline } from '../../studies/sweep.ts';
 import type { StoreOptionValues } from '../store-options.ts';
+import { chooseSourceTimes, openStudyLatents } from '../latents.ts';
 import { throttledProgress } from './encode.ts';
 import { openStudyDataset, readStudyModel } from './study-common.ts';
 
 /** Options of the sweep, merged into the study command's option table. */
 export const SWEEP_OPTIONS = {
   sweep: { type: 'boolean' },
-  latents: { type: 'string' },
   baselines: { type: 'string' },
   transfer: { type: 'boolean' },
   csv: { type: 'boolean' },
@@ -48,6 +47,7 @@ export const SWEEP_USAGE = `Sweep (issue 14: time and depth), every study:
   --csv            one CSV row per cell instead of the table (--json: cells, skipped cells and matrices)`;
 
 export type SweepValues = { [K in keyof typeof SWEEP_OPTIONS]?: (typeof SWEEP_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string } & {
+  latents?: string;
   times?: string;
   levels?: string;
   seeds?: string;
@@ -92,15 +92,10 @@ export function parseSweepBaselines(text: string | undefined): SweepBaseline[] {
   return SWEEP_BASELINES.filter((baseline) => names.includes(baseline));
 }
 
-/** The sweep's times among `available` (the source's), each once, in time order. */
-function chooseTimes(text: string | undefined, available: readonly Date[]): Date[] {
-  try {
-    const picked = resolveTimeSelection(parseTimeSelection(text ?? 'every:1'), available);
-    return [...new Set(picked.map((time) => time.getTime()))].sort((a, b) => a - b).map((ms) => new Date(ms));
-  } catch (error) {
-    if (error instanceof TimeSelectionError) throw new CliError(`--times: ${error.message}`);
-    throw error;
-  }
+/** The sweep's times among the source's (default all), each once, in time order. */
+function chooseTimes(text: string | undefined, source: LatentSource): Date[] {
+  const picked = chooseSourceTimes(source, { times: text ?? 'every:1' });
+  return [...new Set(picked.map((time) => time.getTime()))].sort((a, b) => a - b).map((ms) => new Date(ms));
 }
 
 function sweepStudy(values: SweepValues, context: SweepContext): SweepStudy {
@@ -120,14 +115,7 @@ function sweepStudy(values: SweepValues, context: SweepContext): SweepStudy {
 
 /** The sweep's latent source: a latent store (with ERA5 beside it when --store is given), or ERA5 encoded by the model. */
 async function openSweepSource(values: SweepValues, context: SweepContext): Promise<LatentSource & { backend?: string }> {
-  const era5Given = (context.stores.store ?? context.stores['surface-store'] ?? '') !== '';
-  if (values.latents !== undefined) {
-    const era5 = era5Given ? await openStudyDataset(context.stores) : undefined;
-    if (context.study !== 'land-sea' && !era5) throw new CliError(`the ${context.study} study over a latent store needs ERA5 beside the latents: give --store`);
-    const source = await openLatentStoreSource(values.latents, { staticStore: context.stores.static, era5 });
-    for (const notice of source.timeNotices) process.stderr.write(`note: ${notice}\n`);
-    return source;
-  }
+  if (values.latents !== undefined) return openStudyLatents(values.latents, context.stores, context.study);
   const model = await readStudyModel(context.modelPath);
   const dataset = await openStudyDataset(context.stores);
   return nodeEncoderSource(dataset, { onnx: model.onnx, name: model.sidecar.name, trained: model.sidecar.trained, config: model.sidecar.config }, (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`));
@@ -149,7 +137,7 @@ export async function runStudySweep(values: SweepValues, context: SweepContext):
   };
   const latent = await openSweepSource(values, context);
   try {
-    const times = chooseTimes(values.times, latent.times);
+    const times = chooseTimes(values.times, latent);
     const source = studySweepSource(times, sweepReader(latent, plan.levels, { region: context.region, kIndex: study.kind === 'k-index' }), study);
     const name = `${latent.facts.name}${latent.backend ? ` on ${latent.backend}` : ''}`;
     process.stderr.write(`sweep: ${source.times.length} times x ${plan.levels.length} levels from ${name}\n`);
