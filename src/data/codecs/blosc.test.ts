@@ -1,6 +1,8 @@
 // Our block-by-block Blosc against c-blosc itself: numcodecs' WebAssembly build of c-blosc decodes our
 // frames, we decode its frames (every inner compressor we read, shuffled or not, split or not) and the
 // chunks xarray wrote (test/fixtures/latent-store), byte for byte.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import Blosc from 'numcodecs/blosc';
 import { describe, expect, it } from 'vitest';
@@ -94,5 +96,73 @@ describe('Blosc frames', () => {
     const frame = bloscEncodeLz4(samples.latents, { typesize: 8, shuffle: 1 });
     expect(() => openBloscFrame(frame.subarray(0, frame.length - 10))).toThrow(BloscFrameError);
     expect(() => openBloscFrame(frame.subarray(0, 10))).toThrow(/fewer than Blosc's 16-byte header/);
+  });
+});
+
+/**
+ * Frames from Debian's c-blosc (libblosc1, through python3-numcodecs on /usr/bin/python3, which the test
+ * command installs with python3-zarr): every inner compressor it has, no shuffle, byte and bit shuffle,
+ * its own block size and a small one, 4- and 8-byte values. Each frame is a line 'cname shuffle
+ * blocksize typesize base64'; the raw bytes are the first line.
+ */
+function debianCBloscFrames(): { raw: Uint8Array; frames: { cname: string; shuffle: number; blocksize: number; typesize: number; frame: Uint8Array }[] } | undefined {
+  if (!existsSync(PYTHON)) return undefined;
+  const script = [
+    'import base64, numpy, numcodecs',
+    'from numcodecs import Blosc',
+    'x = numpy.sin(numpy.arange(20011) / 50) + 0.01 * numpy.random.default_rng(0).standard_normal(20011)',
+    'raw = x.astype("<f8").tobytes()',
+    'print(base64.b64encode(raw).decode())',
+    'for cname in numcodecs.blosc.list_compressors():',
+    '  for shuffle in (0, 1, 2):',
+    '    for blocksize in (0, 4096):',
+    '      for typesize, dtype in ((8, "<f8"), (4, "<f4")):',
+    '        frame = Blosc(cname=cname, clevel=5, shuffle=shuffle, blocksize=blocksize).encode(numpy.frombuffer(raw[: len(raw) // typesize * typesize], dtype=dtype))',
+    '        print(cname, shuffle, blocksize, typesize, base64.b64encode(bytes(frame)).decode())',
+  ].join('\n');
+  const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (run.status !== 0) return undefined;
+  const [rawLine, ...lines] = run.stdout.trim().split('\n');
+  return {
+    raw: new Uint8Array(Buffer.from(rawLine, 'base64')),
+    frames: lines.map((line) => {
+      const [cname, shuffle, blocksize, typesize, frame] = line.split(' ');
+      return { cname, shuffle: Number(shuffle), blocksize: Number(blocksize), typesize: Number(typesize), frame: new Uint8Array(Buffer.from(frame, 'base64')) };
+    }),
+  };
+}
+
+const PYTHON = '/usr/bin/python3';
+const BLOCK_BY_BLOCK = new Set(['lz4', 'lz4hc', 'zlib']);
+
+describe("Debian's c-blosc (libblosc1 through python3-numcodecs)", () => {
+  const made = debianCBloscFrames();
+  it.skipIf(made === undefined)('its lz4, lz4hc and zlib frames decode block by block to its bytes; zstd, blosclz, snappy and bit shuffle get a typed error naming them, and numcodecs decodes them whole', async () => {
+    const { raw, frames } = made ?? { raw: new Uint8Array(0), frames: [] };
+    expect(new Set(frames.map((entry) => entry.cname))).toEqual(new Set(['blosclz', 'lz4', 'lz4hc', 'snappy', 'zlib', 'zstd']));
+    let blockByBlock = 0;
+    for (const { cname, shuffle, blocksize, typesize, frame } of frames) {
+      const what = `${cname} shuffle ${shuffle} blocksize ${blocksize} typesize ${typesize}`;
+      const expected = raw.subarray(0, raw.length - (raw.length % typesize));
+      // c-blosc stores a frame that does not compress as it is (whatever its compressor): read in place.
+      const stored = (frame[2] & 0x2) !== 0;
+      if (stored || (BLOCK_BY_BLOCK.has(cname) && shuffle !== 2)) {
+        expectSameBytes(decodeWhole(frame), expected, what);
+        blockByBlock += stored ? 0 : 1;
+        continue;
+      }
+      let error: unknown;
+      try {
+        openBloscFrame(frame);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, what).toBeInstanceOf(BloscUnsupportedError);
+      expect((error as Error).message, what).toContain(shuffle === 2 && BLOCK_BY_BLOCK.has(cname) ? 'bit shuffle' : cname);
+      // What the reader falls back to (zarrita's numcodecs), byte for byte; snappy is not in its build, and opening such a store is refused by name (store.ts).
+      if (cname !== 'snappy') expectSameBytes(await cBlosc().decode(frame), expected, `numcodecs: ${what}`);
+    }
+    // At least every byte-shuffled frame of the three (the unshuffled may be stored).
+    expect(blockByBlock).toBeGreaterThanOrEqual(12);
   });
 });
