@@ -68,3 +68,25 @@ test('sweeps the heatwave times at two levels, draws them, and opens a cell in t
   await expect(page.getByRole('img', { name: 'PCA scatter' })).toHaveAttribute('data-point-count', '4050');
   await page.screenshot({ path: 'test-results/screenshots/sweep-opened-cell.png' });
 });
+
+// Study 2 swept in the app: its region's patches at the percentile it shows, labelled at each time;
+// a time with one class is skipped with its reason, and the rest are drawn.
+test('sweeps study 2 over its region at its percentile', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto(`/?study=extremes&percentile=95&sweep=times=${TIMES};levels=0;metric=accuracy;baselines=shuffled`);
+  const panel = page.getByRole('region', { name: 'Sweep' });
+  await expect(panel.getByRole('status')).toContainText(/done: \d+ of 6 cells/, { timeout: 240_000 });
+  await expect(panel.getByRole('status')).toContainText('extremes, 95th percentile over');
+  const status = (await panel.getByRole('status').textContent()) ?? '';
+  const [, done] = /done: (\d+) of 6 cells/.exec(status)!;
+  const skipped = Number(/(\d+) skipped/.exec(status)?.[1] ?? 0);
+  expect(Number(done) + skipped).toBe(6);
+  expect(Number(done)).toBeGreaterThan(0);
+  const chart = panel.getByRole('img', { name: /^accuracy of each latent level/ });
+  await expect(chart).toHaveAttribute('data-lines', '1');
+  await expect(chart.locator('circle[data-cell]')).toHaveCount(Number(done));
+  // The heat map keeps a (dark) cell for each skipped one.
+  await expect(panel.locator('[data-heat-cell]')).toHaveCount(6);
+  if (skipped > 0) await expect(panel.getByRole('list', { name: 'Skipped cells' }).getByRole('listitem')).toHaveCount(skipped);
+  await page.screenshot({ path: 'test-results/screenshots/sweep-extremes.png' });
+});

@@ -280,7 +280,9 @@ export function App() {
       const storeTime = summary?.times.find((entry) => new Date(entry).getTime() === new Date(`${time}Z`).getTime());
       if (!storeTime) return;
       if (level !== 0 && level !== 1 && level !== 2 && level !== 3) return;
-      useExplorer.getState().updateSettings({ time: storeTime, level, selection: '', selectedPatch: null });
+      // Study 2 opens the cell's time alone (its run studies every time of its list).
+      const study2 = useExplorer.getState().settings.study === 'extremes' ? { extremesTimes: [storeTime] } : {};
+      useExplorer.getState().updateSettings({ time: storeTime, level, selection: '', selectedPatch: null, ...study2 });
       setMainTab('views');
       void run();
     },

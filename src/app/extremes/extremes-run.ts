@@ -62,7 +62,8 @@ function checkTimes(times: readonly string[], storeTimes: readonly string[]): vo
   }
 }
 
-async function percentileFields(settings: ViewSettings, files: PercentileFiles | null): Promise<{ fields: PercentileField[]; source: string }> {
+/** Study 2's percentile thresholds: the files picked in this tab, else the settings' store, else the one beside the ERA5 store. */
+export async function percentileFields(settings: ViewSettings, files: PercentileFiles | null): Promise<{ fields: PercentileField[]; source: string }> {
   if (files) return { fields: files.fields, source: files.names.join(', ') };
   const location = settings.percentileSource ?? percentilesBesideStore(settings.store);
   try {

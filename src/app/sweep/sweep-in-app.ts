@@ -1,10 +1,11 @@
-// The Sweep panel's sweep: the view's study, split, model and store over the sweep's times and levels.
+// The Sweep panel's sweep: the view's study (land-sea over the whole grid, or study 2 over its region
+// at its shown percentile), split, model and store over the sweep's times and levels.
 // The probes worker runs it (studies/sweep-run.ts) and asks the page for each cell: a finished cell
 // from the cell cache, or the time's latents from the latent cache or the encoder worker, one level
 // at a time moved into the worker. Cells go to the cache as they finish, so a closed tab loses none.
 import * as Comlink from 'comlink';
 import { parseTimeSelection, resolveTimeSelection } from '../../data/time-selection.ts';
-import { describeSplit } from '../../studies/split.ts';
+import { describeSplit, type SplitChoice } from '../../studies/split.ts';
 import type { SkippedCell, SweepPlan, SweepProgress, SweepResult } from '../../studies/sweep-run.ts';
 import { sweepCellInput, sweepTimeName, type SweepStudy } from '../../studies/sweep-source.ts';
 import type { CellFit, SweepCell } from '../../studies/sweep.ts';
@@ -14,7 +15,9 @@ import type { SourceClient } from '../../workers/encoder-client.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
-import { studyTimeFor } from '../study-times.ts';
+import { EXTREMES_NEED_ERA5, percentileFields, studyTimeCache } from '../extremes/extremes-run.ts';
+import type { PercentileFiles } from '../extremes/extremes-store.ts';
+import { hasEra5, regionKey, studyTimeFor } from '../study-times.ts';
 import type { SweepCellCache } from './sweep-cache.ts';
 
 /** Cells a sweep in the app may have: more belong in the CLI (`study land-sea --sweep`). */
@@ -26,6 +29,8 @@ export interface SweepAppContext {
   latents: LatentCache<StudyTime>;
   cells: SweepCellCache;
   models: readonly ModelEntry[];
+  /** Study 2's percentile files picked in this tab (they replace the settings' percentile store). */
+  percentileFiles: PercentileFiles | null;
   /** The store's times (ISO text, as the latent cache keys them). */
   storeTimes: readonly string[];
   signal: AbortSignal;
@@ -42,15 +47,45 @@ export function sweepStoreTimes(selection: string, storeTimes: readonly string[]
   return [...new Set(picked.map((time) => time.getTime()))].sort((a, b) => a - b).map((instant) => byInstant.get(instant)!);
 }
 
+/** The study a sweep in the app probes: the view's, with that study's own split (and study 2's shown percentile and region). */
+export interface AppSweepStudy {
+  study: SweepStudy;
+  split: SplitChoice;
+  /** The patches read: null the whole grid (land-sea), else study 2's region. */
+  region: ViewSettings['region'] | null;
+  /** The study in words, for the sweep's description. */
+  name: string;
+  /** What else decides a cell's labels (study 2: the percentile and where its thresholds came from). */
+  key: unknown[];
+}
+
+const describeRegion = ({ south, north, west, east }: ViewSettings['region']) => `${south}..${north}° N, ${west}..${east}° E`;
+
+async function appSweepStudy(settings: ViewSettings, files: PercentileFiles | null): Promise<AppSweepStudy> {
+  if (settings.study === 'land-sea') return { study: { kind: 'land-sea' }, split: settings.split, region: null, name: 'land-sea', key: [] };
+  if (!hasEra5(settings)) throw new Error(EXTREMES_NEED_ERA5);
+  const { fields, source } = await percentileFields(settings, files);
+  const field = fields.find((entry) => entry.percentile === settings.percentile);
+  if (!field) {
+    throw new Error(`The percentile thresholds of ${source} have no ${settings.percentile}th percentile to sweep; pick one of ${fields.map((entry) => entry.percentile).join(', ')} under study 2's percentile.`);
+  }
+  return {
+    study: { kind: 'extremes', field },
+    split: settings.extremesSplit,
+    region: settings.region,
+    name: `extremes, ${settings.percentile}th percentile over ${describeRegion(settings.region)}`,
+    key: [settings.percentile, source, regionKey(settings.region)],
+  };
+}
+
 /** The cell cache's key: everything that decides a cell's figures. */
-export function sweepCellKey(settings: ViewSettings, sweep: SweepViewSettings, sourceKey: string, time: string, level: number): string {
-  return JSON.stringify([ERA5_SETTING_KEYS.map((key) => settings[key]), sourceKey, settings.study, settings.split, sweep.seeds, [...sweep.baselines].sort(), settings.areaWeights, time, level]);
+export function sweepCellKey(settings: ViewSettings, sweep: SweepViewSettings, sourceKey: string, study: Pick<AppSweepStudy, 'split' | 'key'>, time: string, level: number): string {
+  return JSON.stringify([ERA5_SETTING_KEYS.map((key) => settings[key]), sourceKey, settings.study, study.split, ...study.key, sweep.seeds, [...sweep.baselines].sort(), settings.areaWeights, time, level]);
 }
 
 export async function sweepInApp(settings: ViewSettings, context: SweepAppContext): Promise<SweepResult> {
   const sweep = settings.sweep;
   if (!sweep) throw new Error('No sweep is set up: choose its times and levels in the Sweep panel.');
-  if (settings.study !== 'land-sea') throw new Error('The app sweeps the land-sea study; sweep the extremes study with the CLI: latent-explorer study extremes --sweep ...');
   // The settings' latent store (model null), or their model encoding the store's ERA5.
   const model = settings.latents === null ? context.models.find((entry) => entry.id === settings.modelId) : null;
   if (model === undefined) throw new Error(`The model ${settings.modelId ?? '(none)'} is not in models/; pick one from the list.`);
@@ -59,21 +94,24 @@ export async function sweepInApp(settings: ViewSettings, context: SweepAppContex
   if (storeTimes.length * sweep.levels.length > MAX_APP_SWEEP_CELLS) {
     throw new Error(`The sweep has ${storeTimes.length * sweep.levels.length} cells; the app sweeps at most ${MAX_APP_SWEEP_CELLS}. Pick fewer times, or run 'latent-explorer study land-sea --sweep --times ${sweep.times}'.`);
   }
-  const study: SweepStudy = { kind: 'land-sea' };
+  const appStudy = await appSweepStudy(settings, context.percentileFiles);
+  const { study, split } = appStudy;
   const levels = [...sweep.levels].sort((a, b) => a - b);
-  const plan: SweepPlan = { split: settings.split, seeds: sweep.seeds ?? undefined, baselines: sweep.baselines, areaWeights: settings.areaWeights, levels, transfer: sweep.transfer };
+  const plan: SweepPlan = { split, seeds: sweep.seeds ?? undefined, baselines: sweep.baselines, areaWeights: settings.areaWeights, levels, transfer: sweep.transfer };
   const names = storeTimes.map((time) => sweepTimeName(new Date(time)));
-  context.onStart(names, levels, `land-sea, ${source.name}, ${describeSplit(settings.split)}${settings.areaWeights ? ', area-weighted' : ''}${model ? `, ${settings.store}` : ''}`);
+  context.onStart(names, levels, `${appStudy.name}, ${source.name}, ${describeSplit(split)}${settings.areaWeights ? ', area-weighted' : ''}${model ? `, ${settings.store}` : ''}`);
 
-  const keyOf = (t: number, level: number) => sweepCellKey(settings, sweep, source.key, storeTimes[t], level);
+  const keyOf = (t: number, level: number) => sweepCellKey(settings, sweep, source.key, appStudy, storeTimes[t], level);
   const fromCache = new Set<string>();
   return context.probes.runSweep(
     { times: names, plan },
     {
       read: async (t, level) => {
         // The latent cache keeps an encoded time's levels in memory while the sweep reads them in turn; a latent store reads the level alone.
-        const request = { time: storeTimes[t], region: null, levels: model ? undefined : [level] };
-        const { studyTime } = await studyTimeFor(settings, model, request, { source: context.source, cache: context.latents, signal: context.signal });
+        // Study 2's region has a cache of its own, as its runs keep it.
+        const request = { time: storeTimes[t], region: appStudy.region, levels: model ? undefined : [level] };
+        const cache = appStudy.region ? studyTimeCache : context.latents;
+        const { studyTime } = await studyTimeFor(settings, model, request, { source: context.source, cache, signal: context.signal });
         const input = sweepCellInput(studyTime, level, study);
         // The cell's latents are a view of the cached time: move a copy.
         const x = { ...input.x, data: input.x.data.slice() };

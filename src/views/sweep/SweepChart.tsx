@@ -115,10 +115,15 @@ export const SweepChart = forwardRef<SVGSVGElement, SweepChartProps>(function Sw
               <text x={20} y={0} fill={CHART_TEXT}>
                 majority
               </text>
-              <line x1={82} x2={98} y1={-4} y2={-4} stroke={CHART_TEXT} strokeWidth={1.2} strokeDasharray="2 3" />
-              <text x={102} y={0} fill={CHART_TEXT}>
-                control task
-              </text>
+              {/* Only when a control task was fitted (the sweep may not ask for it). */}
+              {model.series.some((series) => series.control !== null) && (
+                <>
+                  <line x1={82} x2={98} y1={-4} y2={-4} stroke={CHART_TEXT} strokeWidth={1.2} strokeDasharray="2 3" />
+                  <text x={102} y={0} fill={CHART_TEXT}>
+                    control task
+                  </text>
+                </>
+              )}
             </g>
           )}
         </g>
