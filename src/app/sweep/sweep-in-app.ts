@@ -63,6 +63,8 @@ const describeRegion = ({ south, north, west, east }: ViewSettings['region']) =>
 
 async function appSweepStudy(settings: ViewSettings, files: PercentileFiles | null): Promise<AppSweepStudy> {
   if (settings.study === 'land-sea') return { study: { kind: 'land-sea' }, split: settings.split, region: null, name: 'land-sea', key: [] };
+  // Any other study (the K-index study, once the app has it) is the CLI's to sweep until the panel knows its labels.
+  if (settings.study !== 'extremes') throw new Error(`The Sweep panel sweeps the land-sea study and study 2; sweep this one with the CLI: latent-explorer study ${settings.study} --sweep --times RULE`);
   if (!hasEra5(settings)) throw new Error(EXTREMES_NEED_ERA5);
   const { fields, source } = await percentileFields(settings, files);
   const field = fields.find((entry) => entry.percentile === settings.percentile);
