@@ -4,6 +4,7 @@
 // issue 7 on it: the probes beside an untrained encoder, the raw input, shuffled labels and the
 // control task, and a link that reruns the comparison.
 import { expect, test } from '@playwright/test';
+import { earlyStages, watchEarlyStages } from './progress-watch.ts';
 
 const REMOVED = ['2022-07-28T12', '2022-07-28T18', '2022-07-19T12', '2022-07-19T18', '2019-06-28T12', '2019-06-28T18', '2019-06-29T12', '2019-06-29T18'];
 
@@ -24,6 +25,8 @@ test('runs the extreme-temperature study on two heatwave times', async ({ page }
   await expect(page.getByRole('combobox', { name: 'Percentile source' })).toHaveValue('beside');
   await expect(page.getByRole('textbox', { name: 'Region west' })).toHaveValue('-25');
 
+  // Issue 17: no stage reads finished before its result is on screen (the probe fit read 100 % 18 s early here).
+  await watchEarlyStages(page, '[aria-label="Per-percentile table"]');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
 
   // One row per percentile, each with a positive rate and the probe's metrics.
@@ -51,6 +54,9 @@ test('runs the extreme-temperature study on two heatwave times', async ({ page }
   await expect(classes).toContainText(['below p75', 'p75-89', 'p90-94', 'p95-98', 'p99+']);
   const counts = await legend.locator('.lv-count').allInnerTexts();
   expect(counts.reduce((sum, text) => sum + Number(text.replace(/,/g, '')), 0)).toBe(2 * regionPatches);
+  const progress = page.getByRole('group', { name: 'Run progress' });
+  await expect(progress.locator('[data-stage="draw"]')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  expect(await earlyStages(page)).toEqual([]);
   await page.screenshot({ path: 'test-results/screenshots/extremes.png' });
 
   // The time filter shows one time's patches in the scatter.

@@ -1,0 +1,30 @@
+// Issue 17: a stage of the progress bar reads finished (its status 'done', or "100 %") only once its result is
+// on screen. The watcher is installed before Run and records every moment that rule is broken.
+import type { Page } from '@playwright/test';
+
+/**
+ * Watches every change of the page from now on: a PCA or probe stage that reads finished while nothing matching
+ * `resultsSelector` is in the page, or the views' stage while fewer than two view canvases are, is recorded.
+ */
+export async function watchEarlyStages(page: Page, resultsSelector: string): Promise<void> {
+  await page.evaluate((results) => {
+    const seen: string[] = [];
+    (window as unknown as { earlyStages: string[] }).earlyStages = seen;
+    const resultsShown = () => document.querySelector(results) !== null;
+    const viewsShown = () => document.querySelectorAll('.lv-canvas canvas').length >= 2;
+    new MutationObserver(() => {
+      for (const stage of document.querySelectorAll<HTMLElement>('[data-stage]')) {
+        const name = stage.dataset.stage ?? '';
+        const finished = stage.dataset.status === 'done' || /\b100 %/.test(stage.textContent ?? '');
+        if (!finished) continue;
+        if ((name === 'pca' || name === 'probe') && !resultsShown()) seen.push(`${name} before the results`);
+        if (name === 'draw' && !viewsShown()) seen.push('draw before the views');
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  }, resultsSelector);
+}
+
+/** What the watcher saw finished too early (deduplicated); empty when the progress was honest. */
+export async function earlyStages(page: Page): Promise<string[]> {
+  return [...new Set(await page.evaluate(() => (window as unknown as { earlyStages: string[] }).earlyStages))];
+}
