@@ -4,6 +4,8 @@
 // full names; the store field says when it is not the store in use; everything is reachable by keyboard.
 // Screenshots of each panel go to test-results/screenshots/ for a person to look at.
 import { expect, test, type Page } from '@playwright/test';
+import { labelInNameMismatches } from './label-in-name.ts';
+import { earlyStages, watchEarlyStages } from './progress-watch.ts';
 import { runStudyTime, STUDY_TIME } from './sample.ts';
 
 const globe = (page: Page) => page.getByRole('img', { name: 'Globe of patches' });
@@ -27,23 +29,9 @@ test('progress is honest: no stage reads finished before its result is on screen
   test.setTimeout(300_000);
   await page.goto('/');
   await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
-  // Watch every change of the progress bar from before Run: a stage that reads finished (its status, or
-  // "100 %") while what it made is not on screen is recorded.
-  await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { earlyStages: string[] }).earlyStages = seen;
-    const resultsShown = () => document.querySelector('[aria-label="Metrics"]') !== null;
-    const viewsShown = () => document.querySelectorAll('.lv-canvas canvas').length >= 2;
-    new MutationObserver(() => {
-      for (const stage of document.querySelectorAll<HTMLElement>('[data-stage]')) {
-        const name = stage.dataset.stage ?? '';
-        const finished = stage.dataset.status === 'done' || /\b100 %/.test(stage.textContent ?? '');
-        if (!finished) continue;
-        if ((name === 'pca' || name === 'probe') && !resultsShown()) seen.push(`${name} before the results`);
-        if (name === 'draw' && !viewsShown()) seen.push('draw before the views');
-      }
-    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-  });
+  // Every change of the progress bar from before Run: a stage that reads finished while what it made is not
+  // on screen is recorded.
+  await watchEarlyStages(page, '[aria-label="Metrics"]');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   // The idle hint does not stay up during the run.
   await expect(page.getByText('Pick a date and press Run')).toHaveCount(0);
@@ -51,7 +39,7 @@ test('progress is honest: no stage reads finished before its result is on screen
   await expect(progress.locator('[data-stage="probe"]')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
   await expect(progress.locator('[data-stage="draw"]')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await expect(page.getByRole('region', { name: 'Metrics' })).toBeVisible();
-  expect(await page.evaluate(() => (window as unknown as { earlyStages: string[] }).earlyStages)).toEqual([]);
+  expect(await earlyStages(page)).toEqual([]);
   await progress.screenshot({ path: 'test-results/screenshots/researcher-progress.png' });
   // The other study shows none of this study's progress, and switching back shows it again.
   await page.getByRole('combobox', { name: 'Study' }).selectOption('extremes');
@@ -154,7 +142,7 @@ test('the model kind shows beside the picker, and a link naming a missing model 
   await page.getByRole('complementary', { name: 'Set-up' }).screenshot({ path: 'test-results/screenshots/researcher-model-badge.png' });
 });
 
-test('a keyboard alone reaches Run, the misclassified list, the inspector and the patches of the globe', async ({ page }) => {
+test('a keyboard alone reaches Run, the misclassified list, the inspector and the patches of the globe; names match what is shown', async ({ page }) => {
   test.setTimeout(300_000);
   await page.goto('/');
   await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
@@ -176,6 +164,8 @@ test('a keyboard alone reaches Run, the misclassified list, the inspector and th
   await expect(inspector.getByRole('heading', { name: `Patch ${patch}` })).toBeInViewport();
   await expect(inspector.getByRole('list', { name: 'Nearest neighbours' })).toBeVisible({ timeout: 60_000 });
   await tabUntil(() => inspector.evaluate((section) => section.contains(document.activeElement)), 20);
+  // Every control's accessible name holds the text it shows (the set-up, the views, the results and the inspector).
+  expect(await labelInNameMismatches(page)).toEqual([]);
 
   // The globe's patches: focus its keyboard region, step east, inspect what the tooltip names.
   await page.getByRole('application', { name: /^Globe patches/ }).focus();
@@ -188,4 +178,8 @@ test('a keyboard alone reaches Run, the misclassified list, the inspector and th
   await page.keyboard.press('Enter');
   await expect(globe(page)).toHaveAttribute('data-inspected-patch', stepped);
   await page.screenshot({ path: 'test-results/screenshots/researcher-keyboard.png' });
+  // The latent-store source's fields too (shown, not opened).
+  await page.getByRole('radio', { name: 'Latent store' }).check();
+  await page.getByRole('checkbox', { name: 'ERA5 store beside the latents' }).check();
+  expect(await labelInNameMismatches(page)).toEqual([]);
 });

@@ -104,7 +104,7 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onForge
           <>
             <label className="field">
               <span>{kind === 'latents' ? 'ERA5 store URL' : 'Store URL'}</span>
-              <input aria-label="Store URL" value={fields.store} onChange={(event) => edit({ store: event.target.value })} spellCheck={false} />
+              <input aria-label={kind === 'latents' ? 'ERA5 store URL' : 'Store URL'} value={fields.store} onChange={(event) => edit({ store: event.target.value })} spellCheck={false} />
             </label>
             <label className="field">
               <span>Atmospheric store URL (Earth Data Hub: pressure levels)</span>

@@ -116,7 +116,7 @@ export function CompareSection({ result, tools }: { result: ExplorerResult; tool
       <CompareChoices offered={offered} chosen={chosen.filter((baseline) => offered.includes(baseline))} onChosen={setChosen} tuneC={tuneC} onTuneC={setTuneC} disabled={job.running} />
       <RepeatFields fields={LAND_SEA_FIELDS} drafts={drafts} onDrafts={setDrafts} disabled={job.running} />
       <label className="field">
-        <span>Scatter and globe from{switching ? ' (fitting…)' : ''}</span>
+        <span>Features shown in the scatter and globe{switching ? ' (fitting…)' : ''}</span>
         <select aria-label="Features shown" value={result.shownFeatures.id} disabled={switching} onChange={(event) => void showFeatures(event.target.value)}>
           {featureChoices.map(({ shown }) => (
             <option key={shown.id} value={shown.id}>
