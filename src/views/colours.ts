@@ -72,6 +72,15 @@ export const EXTREME_TEMPERATURE_SCHEME: ClassScheme = {
   colours: [hexToRgba('#5d6d85'), hexToRgba('#ffe08a'), hexToRgba('#fdae61'), hexToRgba('#f46d43'), hexToRgba('#e8336f')],
 };
 
+/**
+ * Study 3's nested instability classes, as the study's figure draws them (K <= 20, K > 20, K > 35 in
+ * ever darker blues), lightened so that every class stands out on the dark views.
+ */
+export const K_INDEX_SCHEME: ClassScheme = {
+  names: ['K <= 20', 'K > 20', 'K > 35'],
+  colours: [hexToRgba('#4b5a70'), hexToRgba('#7fb2f0'), hexToRgba('#f0f4ff')],
+};
+
 /** Okabe-Ito colours, safe for the common colour-vision deficiencies; correct points recede so errors stand out. */
 /** Correct points stay muted (dark for negatives, sand for positives) so that the errors stand out. */
 export const OUTCOME_SCHEME: ClassScheme = {
@@ -84,7 +93,7 @@ const DIVERGING_PROBABILITY = ['#2166ac', '#67a9cf', '#d1e5f0', '#f2f2f2', '#fdd
   hexToRgba(hex),
 );
 /** Viridis, sampled: perceptually uniform and readable on a dark background. */
-const SEQUENTIAL_VIRIDIS = [
+export const SEQUENTIAL_VIRIDIS = [
   '#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725',
 ].map((hex) => hexToRgba(hex));
 /** PuOr, lightened at the ends so that both signs of a concept score stay visible on dark grey. */
@@ -327,4 +336,17 @@ export function legendGradientCss(legend: ContinuousLegend): string {
     (c, i) => `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${c[3] / 255}) ${((i / (legend.stops.length - 1)) * 100).toFixed(1)}%`,
   );
   return `linear-gradient(to right, ${parts.join(', ')})`;
+}
+
+/**
+ * Colours for an analogue search's scores: bright where a patch is most like the query (high cosine
+ * similarity, or short Euclidean distance), over the scores' robust range.
+ */
+export function analogueColours(scores: Float32Array, metric: 'cosine' | 'euclidean', out?: Uint8Array): ColourResult {
+  const count = scores.length;
+  const colours = out && out.length === count * 4 ? out : new Uint8Array(count * 4);
+  const domain = robustDomain(scores, 1, 0, count, 0.01, 0.999);
+  const stops = metric === 'cosine' ? SEQUENTIAL_VIRIDIS : [...SEQUENTIAL_VIRIDIS].reverse();
+  const title = metric === 'cosine' ? 'Cosine similarity to the query' : 'Distance to the query';
+  return { colours, legend: colourContinuous(scores, 1, 0, count, domain, stops, title, colours) };
 }

@@ -5,10 +5,14 @@ export { ScatterView, type ScatterViewProps } from './ScatterView.tsx';
 export { GlobeView, type GlobeViewProps } from './GlobeView.tsx';
 export { LegendView } from './Legend.tsx';
 export { SelectionExports, type SelectionExportsProps } from './SelectionExports.tsx';
+export { CkaHeatmap, formatCka, type CkaHeatmapProps } from './CkaHeatmap.tsx';
+export { AnalogueList, type AnalogueListItem, type AnalogueListProps } from './AnalogueList.tsx';
 export {
+  analogueColours,
   computeColours,
   COLOUR_MODE_TITLES,
   EXTREME_TEMPERATURE_SCHEME,
+  K_INDEX_SCHEME,
   LAND_SEA_SCHEME,
   OUTCOME_SCHEME,
   type ClassScheme,
