@@ -34,6 +34,10 @@ import { LinkQuestion, type PendingQuestion } from './LinkQuestion.tsx';
 import { ShownBanner } from './ShownBanner.tsx';
 import { cancelledEnd, failedEnd } from './run-end.ts';
 import { modelHashQuestion } from './link-checks.ts';
+import { compareKIndexInApp } from './kindex/kindex-compare.ts';
+import { runKIndexInApp } from './kindex/kindex-run.ts';
+import { useKIndex } from './kindex/kindex-store.ts';
+import { KIndexMain, KIndexSide, type KIndexCompare } from './kindex/KIndexPanels.tsx';
 import { SweepPanel } from './sweep/SweepPanel.tsx';
 import { useSweepRunner } from './sweep/use-sweep-runner.ts';
 import './app.css';
@@ -100,6 +104,11 @@ export function App() {
     [workers],
   );
 
+  const compareKIndex = useCallback<KIndexCompare>(
+    (run, baselines, context) => compareKIndexInApp(run, useExplorer.getState().settings, baselines, { ...context, source: workers.source, probes: workers.probes, cache: workers.cache }),
+    [workers],
+  );
+
   /** Runs the study on the current settings; the previous result stays on screen until the new one is ready. */
   const run = useCallback(async () => {
     const state = useExplorer.getState();
@@ -137,6 +146,22 @@ export function App() {
         });
         extremes.setRun(studied);
         useExplorer.getState().setShown(runSettings);
+        useExplorer.getState().showResult();
+        useExplorer.getState().setRunStatus('done');
+        if (studied.fallbackReason) useExplorer.getState().notify('warning', 'Running on WASM', studied.fallbackReason);
+        return;
+      }
+      if (state.settings.study === 'k-index') {
+        const studied = await runKIndexInApp(state.settings, model, {
+          source: workers.source,
+          probes: workers.probes,
+          cache: workers.cache,
+          storeTimes: summary?.times ?? [],
+          storeModel: storeModelOf(summary),
+          signal: controller.signal,
+          onStage: (name, patch) => useExplorer.getState().updateStage(name, patch),
+        });
+        useKIndex.getState().setRun(studied);
         useExplorer.getState().showResult();
         useExplorer.getState().setRunStatus('done');
         if (studied.fallbackReason) useExplorer.getState().notify('warning', 'Running on WASM', studied.fallbackReason);
@@ -271,7 +296,7 @@ export function App() {
     if (!runOnOpen.current) return;
     runOnOpen.current = false;
     const { settings } = useExplorer.getState();
-    if (settings.time || settings.study === 'extremes') void run();
+    if (settings.time || settings.study === 'extremes' || (settings.study === 'k-index' && settings.kIndexTimes)) void run();
   }, [storeStatus, models, run, sweepRunner, question]);
 
   /** Opens a sweep's cell (a time of the store, a latent level) in the explorer views, with the same settings. */
@@ -292,7 +317,7 @@ export function App() {
   useEffect(() => {
     const stopSync = startUrlSync();
     const { settings } = useExplorer.getState();
-    runOnOpen.current = settings.time !== null || settings.study === 'extremes';
+    runOnOpen.current = settings.time !== null || settings.study === 'extremes' || (settings.study === 'k-index' && settings.kIndexTimes !== null);
     sweepOnOpen.current = settings.sweep !== null;
     if (settings.sweep) setMainTab('sweep');
     // A link that names a store on another site asks first, naming the host; declined, the sample opens.
@@ -416,6 +441,8 @@ export function App() {
                 <Notices />
                 {study === 'extremes' ? (
                   <ExtremesMain />
+                ) : study === 'k-index' ? (
+                  <KIndexMain />
                 ) : result ? (
                   <ExplorerViews result={result} />
                 ) : (
@@ -431,7 +458,7 @@ export function App() {
             </div>
           )}
         </main>
-        {study === 'extremes' ? <ExtremesSide compare={compareExtremes} /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} compareTools={compareTools} /> : <aside className="side-panel" aria-label="Results" />}
+        {study === 'extremes' ? <ExtremesSide compare={compareExtremes} /> : study === 'k-index' ? <KIndexSide compare={compareKIndex} /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} compareTools={compareTools} /> : <aside className="side-panel" aria-label="Results" />}
       </div>
     </div>
   );

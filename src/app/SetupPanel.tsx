@@ -7,6 +7,9 @@ import { LAYOUTS, SOURCE_SETTING_KEYS, type ViewSettings } from '../state/view-s
 import { Calendar } from './Calendar.tsx';
 import { EXTREMES_NEED_ERA5 } from './extremes/extremes-run.ts';
 import { ExtremesSetup } from './extremes/ExtremesSetup.tsx';
+import { K_INDEX_NEEDS_ERA5, kIndexTimes } from './kindex/kindex-run.ts';
+import { KIndexSetup } from './kindex/KIndexSetup.tsx';
+import { K_INDEX_LATENT_LEVEL } from '../studies/k-index.ts';
 import { MODEL_KIND_TITLES, modelKind, type ModelEntry, type ModelKind } from './models.ts';
 import { fieldsOf, settingsOfFields, type SourceFields } from './store-draft.ts';
 import type { LatentStoreSummary, SourceSummary, StoreSummary } from './store-summary.ts';
@@ -58,12 +61,15 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onForge
   const times = summary?.times ?? [];
   const timeIndex = settings.time ? times.indexOf(settings.time) : -1;
   const extremes = settings.study === 'extremes';
+  const kIndex = settings.study === 'k-index';
+  const landSea = settings.study === 'land-sea';
   const fromStore = settings.latents !== null;
-  // Study 2 needs 2 m temperature: over a latent store, from an ERA5 store beside it.
-  const extremesWithoutEra5 = extremes && fromStore && !settings.latentsEra5;
+  // Studies 2 and 3 need ERA5 (2 m temperature; temperature and humidity aloft): over a latent store, from an ERA5 store beside it.
+  const withoutEra5 = !landSea && fromStore && !settings.latentsEra5;
   const levelCount = summary?.latents?.levelCount ?? LEVEL_NAMES.length;
-  // Study 2 takes its times from its own list, not the date picker.
-  const runnable = !running && storeStatus === 'ready' && (extremes || settings.time !== null) && (fromStore || settings.modelId !== null) && !extremesWithoutEra5;
+  // Study 2 takes its times from its own list, not the date picker; study 3 from its list or the date.
+  const hasTimes = extremes || (kIndex ? kIndexTimes(settings).length > 0 : settings.time !== null);
+  const runnable = !running && storeStatus === 'ready' && hasTimes && (fromStore || settings.modelId !== null) && !withoutEra5;
   const kind = fields.kind;
   const showEra5Fields = kind === 'era5' || fields.latentsEra5;
   const notApplied = storeStatus !== 'loading' && storeStatus !== 'asked' && !fieldsApplied(fields, settings);
@@ -281,13 +287,22 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onForge
         </label>
         <label className="field">
           <span>Study</span>
-          <select aria-label="Study" value={settings.study} onChange={(event) => updateSettings({ study: event.target.value as ViewSettings['study'] })}>
+          <select
+            aria-label="Study"
+            value={settings.study}
+            onChange={(event) => {
+              const study = event.target.value as ViewSettings['study'];
+              // Study 3 probes the first atmospheric latent level, as the study did.
+              updateSettings({ study, ...(study === 'k-index' && settings.level === 0 ? { level: K_INDEX_LATENT_LEVEL } : {}) });
+            }}
+          >
             <option value="land-sea">Land and sea</option>
             <option value="extremes">Extreme 2 m temperature</option>
+            <option value="k-index">K-index instability</option>
           </select>
         </label>
-        {!extremes && <SplitFields study="land-sea" label="Split" split={settings.split} onChange={(split) => updateSettings({ split })} />}
-        {!extremes && (
+        {landSea && <SplitFields study="land-sea" label="Split" split={settings.split} onChange={(split) => updateSettings({ split })} />}
+        {landSea && (
           <label className="field-toggle" title="Weight each patch by cos(latitude) in PCA and the probe, so that every area of the Earth counts alike">
             <input type="checkbox" checked={settings.areaWeights} onChange={(event) => updateSettings({ areaWeights: event.target.checked })} />
             Area weights (cos latitude)
@@ -295,12 +310,13 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onForge
         )}
       </section>
 
-      {extremesWithoutEra5 && (
+      {withoutEra5 && (
         <p className="store-status" role="status">
-          {EXTREMES_NEED_ERA5}
+          {extremes ? EXTREMES_NEED_ERA5 : K_INDEX_NEEDS_ERA5}
         </p>
       )}
-      {extremes && !extremesWithoutEra5 && <ExtremesSetup storeTimes={times} disabled={running} />}
+      {extremes && !withoutEra5 && <ExtremesSetup storeTimes={times} disabled={running} />}
+      {kIndex && !withoutEra5 && <KIndexSetup storeTimes={times} disabled={running} />}
 
       <div className="run-buttons">
         <button type="button" className="primary" aria-label="Run" disabled={!runnable} onClick={onRun}>

@@ -51,11 +51,14 @@ export interface StudyTimeRequest {
   region: RegionBox | null;
   /** The latent levels to read (default: every level of an encoder, the surface of a store). */
   levels?: number[];
+  /** Study 3's K-index of each patch too (needs ERA5). */
+  kIndex?: boolean;
 }
 
 /**
  * One time of the source (`model` encoding ERA5, or the latent store when null), with the raw input
- * patches when there is ERA5: from the cache, or read by the worker and cached. `cost` is null when
+ * patches when there is ERA5 (and the K-index when asked for): from the cache, or read by the worker
+ * and cached. `cost` is null when
  * it came from the cache.
  */
 export async function studyTimeFor(
@@ -68,10 +71,12 @@ export async function studyTimeFor(
   const spec = sourceSpec(settings, model);
   const key = JSON.stringify([sourceKey(spec, model), request.time, regionKey(request.region), request.levels ?? 'all']);
   const cached = await context.cache.get(key);
-  if (cached) return { studyTime: cached, cost: null };
+  // A time cached by another study may lack the K-index: it is read again, with it, and cached so.
+  if (cached && (!request.kIndex || cached.era5?.kIndex)) return { studyTime: cached, cost: null };
+  const era5 = spec.kind === 'encoder' || spec.era5 !== null;
   const read = await context.source.read(
     // The credentials from the tab's memory, beside the spec: the key above never holds them.
-    { source: spec, credentials: useExplorer.getState().credentials, time: request.time, levels: request.levels, region: request.region ?? undefined, raw: spec.kind === 'encoder' || spec.era5 !== null },
+    { source: spec, credentials: useExplorer.getState().credentials, time: request.time, levels: request.levels, region: request.region ?? undefined, raw: era5, kIndex: era5 && request.kIndex === true },
     { signal: context.signal, onProgress },
   );
   await context.cache.put(key, read.studyTime);

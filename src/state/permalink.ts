@@ -141,6 +141,10 @@ const codecs: { [K in Key]: FieldCodec<K> } = {
   },
   percentile: { param: 'percentile', format: (v) => String(v), parse: Number },
   extremesSplit: { param: 'esplit', format: formatSplit, parse: parseSplit },
+  kIndexTimes: { param: 'ktimes', format: (v) => (v ? formatTimes(v) : null), parse: (t) => (t === '' ? null : parseTimes(t)) },
+  kIndexThresholds: { param: 'kthresholds', format: (v) => v.join(','), parse: numberList },
+  kIndexShown: { param: 'kshown', format: (v) => String(v), parse: Number },
+  kIndexSplit: { param: 'ksplit', format: formatSplit, parse: parseSplit },
 };
 
 const keys = Object.keys(codecs) as Key[];
@@ -249,7 +253,7 @@ export function linkToSettings(parts: LinkParts): ParsedPermalink {
 
 /** A field's candidate value with each time once: the times of a study, and a comparison's listed dates. */
 function timesOnce(key: Key, value: unknown): { value: unknown; repeated: Date[] } {
-  if (key === 'extremesTimes' && Array.isArray(value)) {
+  if ((key === 'extremesTimes' || key === 'kIndexTimes') && Array.isArray(value)) {
     const texts = value.map(String);
     const dates = texts.map((text) => new Date(text));
     // distinctTimes keeps the first Date of each instant: its text is the one kept.

@@ -31,6 +31,9 @@ export const SETUP_FIELDS = [
   'percentileSource',
   'region',
   'extremesSplit',
+  'kIndexTimes',
+  'kIndexThresholds',
+  'kIndexSplit',
 ] as const satisfies ReadonlyArray<keyof ViewSettings>;
 
 export type SetupField = (typeof SETUP_FIELDS)[number];
@@ -39,7 +42,8 @@ export type SetupField = (typeof SETUP_FIELDS)[number];
 const STUDY_FIELDS: Record<StudyName, ReadonlySet<SetupField>> = {
   'land-sea': new Set(['store', 'atmosStore', 'staticStore', 'layout', 'variables', 'pressureLevels', 'latents', 'latentsEra5', 'modelId', 'modelHash', 'time', 'level', 'study', 'split', 'areaWeights']),
   extremes: new Set(['store', 'atmosStore', 'staticStore', 'layout', 'variables', 'pressureLevels', 'latents', 'latentsEra5', 'modelId', 'modelHash', 'level', 'study', 'extremesTimes', 'percentileSource', 'region', 'extremesSplit']),
-  'k-index': new Set(['store', 'atmosStore', 'staticStore', 'layout', 'variables', 'pressureLevels', 'latents', 'latentsEra5', 'modelId', 'modelHash', 'level', 'study', 'extremesTimes']),
+  // Study 3's times are the date above when none are listed.
+  'k-index': new Set(['store', 'atmosStore', 'staticStore', 'layout', 'variables', 'pressureLevels', 'latents', 'latentsEra5', 'modelId', 'modelHash', 'time', 'level', 'study', 'kIndexTimes', 'kIndexThresholds', 'kIndexSplit']),
 };
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -110,6 +114,12 @@ export function describeSetupField(settings: ViewSettings, field: SetupField): s
       return `region ${settings.region.south}..${settings.region.north}° N, ${settings.region.west}..${settings.region.east}° E`;
     case 'extremesSplit':
       return describeSplit(settings.extremesSplit);
+    case 'kIndexTimes':
+      return settings.kIndexTimes ? `${settings.kIndexTimes.length} times` : settings.time ? shortTime(settings.time) : 'no date';
+    case 'kIndexThresholds':
+      return `K > ${settings.kIndexThresholds.join(', ')} °C`;
+    case 'kIndexSplit':
+      return describeSplit(settings.kIndexSplit);
   }
 }
 
@@ -118,9 +128,12 @@ function sourceOf(settings: ViewSettings): string {
   return settings.latents ? `latent store ${settings.latents}` : modelName(settings);
 }
 
+/** The field that says when a study's result is of: a date, or its times. */
+const WHEN_FIELD: Record<StudyName, SetupField> = { 'land-sea': 'time', extremes: 'extremesTimes', 'k-index': 'kIndexTimes' };
+
 /** What the views show, for their caption and the exports: study, date (or times), level and source. */
 export function describeShown(shown: ViewSettings): string {
-  const when = shown.study === 'land-sea' ? describeSetupField(shown, 'time') : describeSetupField(shown, 'extremesTimes');
+  const when = describeSetupField(shown, WHEN_FIELD[shown.study]);
   return `${STUDY_TITLES[shown.study]} · ${when} · ${levelName(shown.level)} · ${sourceOf(shown)}`;
 }
 
@@ -132,7 +145,7 @@ export function describeChanges(current: ViewSettings, shown: ViewSettings): str
   const changes = setupChanges(current, shown);
   if (changes.length === 0) return null;
   // The time and level always name what is shown; a changed model is named once, not for its hash too.
-  const context: SetupField[] = shown.study === 'land-sea' ? ['time', 'level'] : ['extremesTimes', 'level'];
+  const context: SetupField[] = [WHEN_FIELD[shown.study], 'level'];
   const named = changes.filter((field) => !(field === 'modelHash' && changes.includes('modelId')));
   const showing = [...new Set([...context, ...named])].map((field) => describeSetupField(shown, field));
   const next = named.map((field) => describeSetupField(current, field));

@@ -12,10 +12,11 @@ import { BASELINES } from '../studies/compare.ts';
 import { SWEEP_METRICS } from '../studies/sweep-table.ts';
 import { SWEEP_BASELINES } from '../studies/sweep.ts';
 import { EUROPE_REGION } from '../studies/extremes.ts';
+import { K_INDEX_THRESHOLDS } from '../studies/k-index.ts';
 import { splitChoice, splitChoiceSchema, STUDY_SPLIT_KINDS, type SplitChoice, type SplitKind, type StudyName } from '../studies/split.ts';
 
 export const LAYOUTS = ['auto', 'wb2', 'cds'] as const;
-export const STUDIES = ['land-sea', 'extremes'] as const satisfies readonly StudyName[];
+export const STUDIES = ['land-sea', 'extremes', 'k-index'] as const satisfies readonly StudyName[];
 export const COLOUR_MODES = ['label', 'prediction', 'outcome', 'probability', 'pc', 'concept'] as const;
 export const SCATTER_AXES = ['pc1', 'pc2', 'pc3', 'pc4', 'concept'] as const;
 /** Latent levels: 0 is the surface block, 1-3 the three atmospheric latent levels. */
@@ -80,6 +81,7 @@ export const landSeaSplitSchema = studySplitSchema('land-sea').refine(
   'a spatial-blocks split in the views names the fold it tests',
 );
 export const extremesSplitSchema = studySplitSchema('extremes');
+export const kIndexSplitSchema = studySplitSchema('k-index');
 
 /** A latitude-longitude box; longitudes in either convention, a west edge east of the east edge crosses 0/360. */
 export const regionSchema = z
@@ -210,6 +212,17 @@ export const viewSettingsSchema = z.object({
   /** The percentile whose probe the globe and the precision-recall curve show. */
   percentile: z.number().int().min(1).max(99),
   extremesSplit: extremesSplitSchema,
+  /** Study 3's batch times (ISO UTC); null: the date chosen above. */
+  kIndexTimes: z.array(z.iso.datetime({ offset: true })).min(1).max(400).nullable(),
+  /** Study 3's K thresholds, degrees C, increasing (the study's 20 and 35 by default). */
+  kIndexThresholds: z
+    .array(finite.min(-100).max(100))
+    .min(1)
+    .max(6)
+    .refine((thresholds) => thresholds.every((threshold, k) => k === 0 || threshold > thresholds[k - 1]), 'the K thresholds must increase'),
+  /** The K threshold whose probe the views and the curve show. */
+  kIndexShown: finite.min(-100).max(100),
+  kIndexSplit: kIndexSplitSchema,
 });
 export type ViewSettings = z.infer<typeof viewSettingsSchema>;
 
@@ -268,4 +281,8 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   region: { south: EUROPE_REGION.south, north: EUROPE_REGION.north, west: EUROPE_REGION.west, east: EUROPE_REGION.east },
   percentile: 99,
   extremesSplit: splitChoice('stratified'),
+  kIndexTimes: null,
+  kIndexThresholds: [...K_INDEX_THRESHOLDS],
+  kIndexShown: K_INDEX_THRESHOLDS[0],
+  kIndexSplit: splitChoice('stratified'),
 };

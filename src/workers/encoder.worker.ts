@@ -51,6 +51,8 @@ export interface ReadRequest {
   region?: ReadOptions['region'];
   /** Keep the raw normalised input patches (the Compare panel's raw baseline) with the latents; needs ERA5. */
   raw: boolean;
+  /** Also compute study 3's K-index of each patch (from the store's relative humidity when it has some); needs ERA5. */
+  kIndex?: boolean;
 }
 
 /** What reading one time cost, and where it ran. */
@@ -213,6 +215,7 @@ const api = {
         levels: request.levels,
         region: request.region,
         raw: request.raw && {},
+        kIndex: request.kIndex,
         signal,
         onProgress: (progress) => {
           if (progress.stage === 'encode') encodeStart ??= performance.now();

@@ -10,11 +10,14 @@ import type { PcaResult } from '../probes/pca.ts';
 import type { SplitProbe } from '../probes/split-probe.ts';
 import type { ProbeCard } from '../studies/compare-card.ts';
 import type { ExtremesResult } from '../studies/extremes.ts';
+import type { KIndexResult } from '../studies/k-index-study.ts';
 import type { StudyTime } from '../studies/study-time.ts';
 import type { SweepResult } from '../studies/sweep-run.ts';
 import type {
   ExtremesCompareRequest,
   ExtremesRequest,
+  KIndexCompareRequest,
+  KIndexRequest,
   LandSeaCompareRequest,
   PcaRequest,
   ProbeRequest,
@@ -40,6 +43,10 @@ export interface ProbesClient {
   neighbours(features: string, row: number, k: number): Promise<Neighbours>;
   /** Study 2; the inputs are copied, not transferred, so that cached latents stay whole. */
   runExtremes(request: ExtremesRequest, options?: CallOptions<StudyProgressCallback>): Promise<ExtremesResult>;
+  /** Study 3; the inputs are copied, not transferred. */
+  runKIndex(request: KIndexRequest, options?: CallOptions<StudyProgressCallback>): Promise<KIndexResult>;
+  /** Study 3's probe cards, one per threshold; the inputs are copied, not transferred. */
+  compareKIndex(request: KIndexCompareRequest, options?: CallOptions<StudyProgressCallback>): Promise<ProbeCard[]>;
   /** Study 1's probe card; the times and features are copied, not transferred. */
   compareLandSea(request: LandSeaCompareRequest, options?: CallOptions<StudyProgressCallback>): Promise<ProbeCard>;
   /** Study 2's probe cards, one per percentile; the inputs are copied, not transferred. */
@@ -62,6 +69,8 @@ export function createProbesClient(): ProbesClient {
     neighbours: (features, row, k) => worker.call((remote) => remote.neighbours(features, row, k)),
     runExtremes: (request, options = {}) => clientJob(worker, 'extremes', options, (remote, jobId, onProgress) => remote.runExtremes(jobId, request, onProgress)),
     compareLandSea: (request, options = {}) => clientJob(worker, 'compare', options, (remote, jobId, onProgress) => remote.compareLandSea(jobId, request, onProgress)),
+    runKIndex: (request, options = {}) => clientJob(worker, 'k-index', options, (remote, jobId, onProgress) => remote.runKIndex(jobId, request, onProgress)),
+    compareKIndex: (request, options = {}) => clientJob(worker, 'k-index-compare', options, (remote, jobId, onProgress) => remote.compareKIndex(jobId, request, onProgress)),
     compareExtremes: (request, options = {}) => clientJob(worker, 'extremes-compare', options, (remote, jobId, onProgress) => remote.compareExtremes(jobId, request, onProgress)),
     runSweep: (request, page, options = {}) => clientJob(worker, 'sweep', options, (remote, jobId) => remote.runSweep(jobId, request, Comlink.proxy(page))),
     terminate: () => worker.terminate(),

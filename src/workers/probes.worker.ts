@@ -11,8 +11,9 @@ import { fitSplitProbe, type SplitProbe } from '../probes/split-probe.ts';
 import type { Split } from '../probes/splits.ts';
 import type { PercentileField } from '../percentiles/percentile-field.ts';
 import type { ProbeCard } from '../studies/compare-card.ts';
-import { compareExtremes, compareLandSea, type ComparisonInputs, type ComparisonSettings } from '../studies/compare-studies.ts';
+import { compareExtremes, compareKIndex, compareLandSea, type ComparisonInputs, type ComparisonSettings } from '../studies/compare-studies.ts';
 import { runExtremesStudy, type ExtremesResult } from '../studies/extremes.ts';
+import { runKIndexStudy, type KIndexResult } from '../studies/k-index-study.ts';
 import type { StudyProgress } from '../studies/progress.ts';
 import type { SplitChoice } from '../studies/split.ts';
 import { runSweep, type SkippedCell, type SweepPlan, type SweepProgress, type SweepResult } from '../studies/sweep-run.ts';
@@ -49,6 +50,14 @@ export interface ExtremesRequest {
   split: SplitChoice;
 }
 
+/** Study 3: times of one latent level with their K-index, the thresholds and the split. */
+export interface KIndexRequest {
+  inputs: StudyTime[];
+  level: number;
+  thresholds: number[];
+  split: SplitChoice;
+}
+
 /** A comparison's fitting settings, as they cross to the worker (no signal, no callback). */
 export type ComparisonRequestSettings = Omit<ComparisonSettings, 'signal' | 'onProgress'>;
 
@@ -78,6 +87,13 @@ export interface SweepCallbacks {
   onCell(cell: SweepCell, fit: CellFit): void;
   onSkipped(skipped: SkippedCell): void;
   onProgress(progress: SweepProgress): void;
+}
+
+/** Study 3's comparison: the run's times read by the model and each untrained encoder, its raw inputs and thresholds. */
+export interface KIndexCompareRequest {
+  inputs: ComparisonInputs;
+  thresholds: number[];
+  settings: ComparisonRequestSettings;
 }
 
 const matrices = new Map<string, FeatureMatrix>();
@@ -156,6 +172,16 @@ const api = {
   /** Study 2 on its times: thresholds, nested classes, PCA and one probe per percentile. */
   runExtremes(jobId: string, request: ExtremesRequest, onProgress?: StudyProgressCallback): Promise<ExtremesResult> {
     return job(jobId, (signal) => runExtremesStudy(request.inputs, request.fields, { level: request.level, split: request.split, signal, onProgress }));
+  },
+
+  /** Study 3 on its times: K-index labels at each threshold, nested classes, PCA and one probe per threshold. */
+  runKIndex(jobId: string, request: KIndexRequest, onProgress?: StudyProgressCallback): Promise<KIndexResult> {
+    return job(jobId, (signal) => runKIndexStudy(request.inputs, { level: request.level, thresholds: request.thresholds, split: request.split, signal, onProgress }));
+  },
+
+  /** Study 3's probe of every threshold beside its baselines on the same rows, labels and split: one card per threshold, ascending. */
+  compareKIndex(jobId: string, request: KIndexCompareRequest, onProgress?: StudyProgressCallback): Promise<ProbeCard[]> {
+    return job(jobId, (signal) => compareKIndex(request.inputs, request.thresholds, { ...request.settings, signal, onProgress }));
   },
 
   /** Study 1's probe beside its baselines on the same patches, labels and split: a probe card. */

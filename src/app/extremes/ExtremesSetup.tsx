@@ -4,7 +4,7 @@ import { useEffect, useState, type DragEvent } from 'react';
 import { describeError } from '../../describe-error.ts';
 import { useExplorer } from '../../state/store.ts';
 import { DEFAULT_VIEW_SETTINGS, type RegionBox } from '../../state/view-settings.ts';
-import { Calendar } from '../Calendar.tsx';
+import { TimeList } from '../TimeList.tsx';
 import { defaultExtremesTimes, extremesTimes } from './extremes-run.ts';
 import { useExtremes } from './extremes-store.ts';
 import { percentilesBesideStore, readPercentileFiles } from './percentile-source.ts';
@@ -27,54 +27,16 @@ export function ExtremesSetup({ storeTimes, disabled }: { storeTimes: string[]; 
 function TimesSection({ storeTimes, disabled }: { storeTimes: string[]; disabled: boolean }) {
   const settings = useExplorer((state) => state.settings);
   const updateSettings = useExplorer((state) => state.updateSettings);
-  const notify = useExplorer((state) => state.notify);
-  const [picked, setPicked] = useState<string | null>(null);
-  const times = extremesTimes(settings, storeTimes);
-  const available = new Set(storeTimes);
-
-  const remove = (time: string) => {
-    const rest = times.filter((other) => other !== time);
-    if (rest.length === 0) {
-      notify('warning', 'A time is needed', 'The study needs at least one time: add another before removing the last.');
-      return;
-    }
-    updateSettings({ extremesTimes: rest });
-  };
-
   return (
-    <section className="panel-section" aria-label="Study times">
-      <h2>Times ({times.length})</h2>
-      <ul className="time-chips" aria-label="Chosen times">
-        {times.map((time) => (
-          <li key={time} className={available.has(time) ? '' : 'missing'} title={available.has(time) ? undefined : 'not in this store'}>
-            <span>{time.slice(0, 16).replace('T', ' ')}</span>
-            <button type="button" aria-label={`Remove ${time}`} disabled={disabled} onClick={() => remove(time)}>
-              ×
-            </button>
-          </li>
-        ))}
-      </ul>
-      <Calendar times={storeTimes} value={picked} onChange={setPicked} disabled={disabled} />
-      <div className="field-row">
-        <button
-          type="button"
-          aria-label="Add time"
-          disabled={disabled || picked === null || times.includes(picked)}
-          onClick={() => picked && updateSettings({ extremesTimes: [...times, picked] })}
-        >
-          Add {picked ? picked.slice(0, 16).replace('T', ' ') : 'time'}
-        </button>
-        <button
-          type="button"
-          aria-label="Use the study's heatwave times"
-          disabled={disabled || settings.extremesTimes === null}
-          title={`The study's heatwave times that this store has (${defaultExtremesTimes(storeTimes).length})`}
-          onClick={() => updateSettings({ extremesTimes: null })}
-        >
-          Heatwave times
-        </button>
-      </div>
-    </section>
+    <TimeList
+      times={extremesTimes(settings, storeTimes)}
+      storeTimes={storeTimes}
+      onChange={(extremesTimes) => updateSettings({ extremesTimes })}
+      defaultLabel="Heatwave times"
+      defaultTitle={`The study's heatwave times that this store has (${defaultExtremesTimes(storeTimes).length})`}
+      isDefault={settings.extremesTimes === null}
+      disabled={disabled}
+    />
   );
 }
 

@@ -7,7 +7,8 @@ import { useExplorer } from '../../state/store.ts';
 import { combineSelection, formatPlace, GlobeView, boxRing, ScatterView, type GlobeCamera, type RegionOutline, type ScatterCamera, type SelectMode, type TooltipContent } from '../../views/index.ts';
 import { useExtremes, type ExtremesRun } from './extremes-store.ts';
 import { useRunDrawn } from '../use-run-drawn.ts';
-import { colourRows, pickRows, rowsOfTime, testedProbabilities, type ExtremesColouring } from './extremes-view.ts';
+import { pickRows, rowsOfTime, testedProbabilities } from '../label-sets/rows-view.ts';
+import { colourRows, type ExtremesColouring } from './extremes-view.ts';
 
 const REGION_COLOUR = [88, 166, 255, 230] as const;
 

@@ -15,7 +15,7 @@ import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
 import { hasEra5, studyTimeFor } from '../study-times.ts';
 import type { ExtremesRun, PercentileFiles } from './extremes-store.ts';
-import { rowGeometry } from './extremes-view.ts';
+import { rowGeometry } from '../label-sets/rows-view.ts';
 import { percentilesBesideStore, readPercentileStore } from './percentile-source.ts';
 import { describeRetries } from '../../studies/latent-source.ts';
 

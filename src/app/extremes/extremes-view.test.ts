@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtremesResult, PercentileProbe } from '../../studies/extremes.ts';
 import { EXTREME_TEMPERATURE_SCHEME, MISSING_COLOUR, OUTCOME_SCHEME } from '../../views/colours.ts';
-import { classColours, outcomeColours, pickRows, rowGeometry, rowsOfTime, testedProbabilities, tradeOffAt, UNTESTED_LABEL } from './extremes-view.ts';
+import { pickRows, rowGeometry, rowsOfTime, testedProbabilities, tradeOffAt, UNTESTED_LABEL } from '../label-sets/rows-view.ts';
+import { classColours, outcomeColours } from './extremes-view.ts';
 
 // Six rows over two times; the probe tested rows 1, 2, 4 and 5.
 const probe = {

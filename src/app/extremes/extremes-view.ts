@@ -1,73 +1,17 @@
-// What the extreme-temperature views draw, from a study result: which rows a time filter shows, the
-// rows' cells on the map, colours by nested class or by the probe's outcome at one percentile and
-// decision threshold, and the precision/recall trade-off at that threshold. Pure, so it is tested
-// without a browser.
-import { convertLongitude, type PatchBounds } from '../../data/geometry.ts';
-import { binaryMetrics, type BinaryMetrics } from '../../probes/metrics.ts';
+// What the extreme-temperature views draw, from a study result: colours by the study's nested
+// temperature classes or by the probe's outcome at one percentile and decision threshold, over the
+// rows a time filter shows (label-sets/rows-view.ts, shared with study 3).
 import type { ExtremesResult, PercentileProbe } from '../../studies/extremes.ts';
-import { EXTREME_TEMPERATURE_SCHEME, MISSING_COLOUR, OUTCOME_SCHEME, type CategoricalLegend, type Legend } from '../../views/colours.ts';
+import { EXTREME_TEMPERATURE_SCHEME, type CategoricalLegend, type Legend } from '../../views/colours.ts';
+import { classColours as nestedClassColours, outcomeColours as probeOutcomeColours, type RowsColouring } from '../label-sets/rows-view.ts';
 
-export type ExtremesColouring = 'class' | 'outcome';
-
-/** Cell bounds (south, north, west, east with longitudes in [0, 360)) and centres of every row, as the views take them. */
-export function rowGeometry(result: ExtremesResult, boundsOf: (time: number, patch: number) => PatchBounds): { cellBounds: Float32Array; cellCentres: Float32Array } {
-  const count = result.rows.time.length;
-  const cellBounds = new Float32Array(count * 4);
-  const cellCentres = new Float32Array(count * 2);
-  for (let r = 0; r < count; r++) {
-    const bounds = boundsOf(result.rows.time[r], result.rows.patch[r]);
-    cellBounds.set([bounds.south, bounds.north, convertLongitude(bounds.west, '0..360'), convertLongitude(bounds.east, '0..360')], r * 4);
-    cellCentres[2 * r] = convertLongitude(result.rows.centreLon[r], '0..360');
-    cellCentres[2 * r + 1] = result.rows.centreLat[r];
-  }
-  return { cellBounds, cellCentres };
-}
-
-/** Rows of one time (index into result.times), or every row when `time` is null; ascending. */
-export function rowsOfTime(result: ExtremesResult, time: number | null): Uint32Array {
-  const times = result.rows.time;
-  if (time === null) return Uint32Array.from({ length: times.length }, (_, r) => r);
-  const rows: number[] = [];
-  for (let r = 0; r < times.length; r++) if (times[r] === time) rows.push(r);
-  return Uint32Array.from(rows);
-}
-
-/** Picks `rows` of a per-row array with `stride` values per row. */
-export function pickRows<T extends Float32Array | Uint8Array>(values: T, rows: Uint32Array, stride: number): T {
-  const out = new (values.constructor as new (length: number) => T)(rows.length * stride);
-  for (let i = 0; i < rows.length; i++) out.set(values.subarray(rows[i] * stride, (rows[i] + 1) * stride), i * stride);
-  return out;
-}
-
-/** Each row's test probability of exceeding the probe's percentile; NaN for rows it trained on. */
-export function testedProbabilities(probe: PercentileProbe, rowCount: number): Float32Array {
-  const out = new Float32Array(rowCount).fill(Number.NaN);
-  probe.testRows.forEach((row, k) => (out[row] = probe.testProbabilities[k]));
-  return out;
-}
-
-/** The legend entry for rows the probe trained on: they have no honest prediction. */
-export const UNTESTED_LABEL = 'training row (not tested)';
-
-function fill(out: Uint8Array, index: number, colour: readonly number[]): void {
-  out.set(colour, index * 4);
-}
+export type ExtremesColouring = RowsColouring;
 
 /** Colours of `rows` by nested temperature class (the study's five-colour legend). */
 export function classColours(result: ExtremesResult, rows: Uint32Array): { colours: Uint8Array; legend: CategoricalLegend } {
-  const colours = new Uint8Array(rows.length * 4);
-  const counts = EXTREME_TEMPERATURE_SCHEME.names.map(() => 0);
-  rows.forEach((row, i) => {
-    const k = result.rows.temperatureClass[row];
-    fill(colours, i, EXTREME_TEMPERATURE_SCHEME.colours[k] ?? MISSING_COLOUR);
-    counts[k]++;
-  });
   // The study's names, but from the result: files may hold other percentiles than the study's four.
   const names = result.classNames.length === EXTREME_TEMPERATURE_SCHEME.names.length ? result.classNames : EXTREME_TEMPERATURE_SCHEME.names;
-  return {
-    colours,
-    legend: { kind: 'categorical', title: 'Nested temperature class', items: names.map((label, k) => ({ label, colour: EXTREME_TEMPERATURE_SCHEME.colours[k], count: counts[k] })) },
-  };
+  return nestedClassColours(result.rows.temperatureClass, names, EXTREME_TEMPERATURE_SCHEME, 'Nested temperature class', rows);
 }
 
 /**
@@ -75,24 +19,7 @@ export function classColours(result: ExtremesResult, rows: Uint32Array): { colou
  * not; rows the probe trained on are grey.
  */
 export function outcomeColours(probe: PercentileProbe, tested: Float32Array, rows: Uint32Array, threshold: number): { colours: Uint8Array; legend: CategoricalLegend } {
-  const colours = new Uint8Array(rows.length * 4);
-  const counts = [0, 0, 0, 0, 0];
-  rows.forEach((row, i) => {
-    const probability = tested[row];
-    if (Number.isNaN(probability)) {
-      fill(colours, i, MISSING_COLOUR);
-      counts[4]++;
-      return;
-    }
-    const actual = probe.labels[row] === 1;
-    const predicted = probability >= threshold;
-    const outcome = actual === predicted ? (actual ? 1 : 0) : predicted ? 2 : 3;
-    fill(colours, i, OUTCOME_SCHEME.colours[outcome]);
-    counts[outcome]++;
-  });
-  const items = OUTCOME_SCHEME.names.map((label, k) => ({ label, colour: OUTCOME_SCHEME.colours[k], count: counts[k] }));
-  if (counts[4] > 0) items.push({ label: UNTESTED_LABEL, colour: MISSING_COLOUR, count: counts[4] });
-  return { colours, legend: { kind: 'categorical', title: `Outcome above p${probe.percentile} at threshold ${threshold.toFixed(2)}`, items } };
+  return probeOutcomeColours(probe, tested, rows, threshold, `above p${probe.percentile}`);
 }
 
 export function colourRows(
@@ -104,11 +31,4 @@ export function colourRows(
   threshold: number,
 ): { colours: Uint8Array; legend: Legend } {
   return colouring === 'class' ? classColours(result, rows) : outcomeColours(probe, tested, rows, threshold);
-}
-
-/** The probe's metrics on its pooled test rows when it calls "above the percentile" from `threshold` on. */
-export function tradeOffAt(probe: PercentileProbe, threshold: number): BinaryMetrics {
-  const truth = Uint8Array.from(probe.testRows, (row) => probe.labels[row]);
-  const predicted = Uint8Array.from(probe.testProbabilities, (probability) => (probability >= threshold ? 1 : 0));
-  return binaryMetrics(truth, predicted, probe.testProbabilities);
 }

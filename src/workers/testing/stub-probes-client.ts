@@ -15,6 +15,8 @@ export function stubProbesClient(methods: Partial<ProbesClient>): ProbesClient {
     fitProbe: unused,
     neighbours: unused,
     runExtremes: unused,
+    runKIndex: unused,
+    compareKIndex: unused,
     compareLandSea: unused,
     compareExtremes: unused,
     runSweep: unused,

@@ -1,0 +1,91 @@
+// A comparison of a study that pools its run's times (studies 2 and 3): the model's times from the
+// cache the run filled (read again if they have left it), the untrained encoders' read through the
+// same path over the same times and region, and the raw input patches; the fit itself runs in the
+// probes worker, one probe card per label set.
+import { throwIfCancelled } from '../../errors.ts';
+import type { RegionBox, ViewSettings } from '../../state/view-settings.ts';
+import type { Baseline } from '../../studies/compare.ts';
+import type { ComparisonInputs } from '../../studies/compare-studies.ts';
+import type { SourceProgress } from '../../studies/latent-source.ts';
+import type { StudyTime } from '../../studies/study-time.ts';
+import type { SourceClient } from '../../workers/encoder-client.ts';
+import type { LatentCache } from '../latent-cache.ts';
+import type { ModelEntry } from '../models.ts';
+import { hasEra5, rawOf, studyTimeFor } from '../study-times.ts';
+import type { SourceSettings } from '../../state/view-settings.ts';
+import { latentStoreModel, untrainedBaselines } from './untrained-baselines.ts';
+
+export interface PooledCompareContext {
+  source: SourceClient;
+  /** The cache the study's runs fill, so that the model's times need no second read. */
+  cache: LatentCache<StudyTime>;
+  signal: AbortSignal;
+  /** What is being done now, in words, for the panel. */
+  onStatus(text: string): void;
+}
+
+/** The run a comparison adds baselines to: its source, times, region and level. */
+export interface PooledRunBasis {
+  settings: SourceSettings & Pick<ViewSettings, 'level'>;
+  region: RegionBox | null;
+  times: readonly string[];
+  /** The encoder of the run's times; null: a latent store, whose attributes may name a model. */
+  model: ModelEntry | null;
+  storeModel: string | null;
+  /** The latents' width, which tells the architecture of a latent store's untrained baselines. */
+  embedDim: number;
+  /** Study 3 labels by the K-index of the model's times. */
+  kIndex?: boolean;
+}
+
+function readStatus(entry: ModelEntry | null, time: string, progress: SourceProgress): string {
+  const what = `${time.slice(0, 16)} ${entry ? `with ${entry.id}` : 'of the latent store'}`;
+  if (progress.stage === 'read') return `Reading ${what}…`;
+  // The worker reports one tile of one while it loads (or, for an untrained encoder, builds) the model.
+  return progress.tilesTotal > 1 ? `Encoding ${what}: tile ${progress.tilesDone} of ${progress.tilesTotal}` : `Loading ${entry?.id} to encode ${time.slice(0, 16)}…`;
+}
+
+/**
+ * The comparison's inputs at the run's level: the model's times (with the K-index when the study labels
+ * by it), each untrained encoder's over the same times and patches, and the raw input patches; with
+ * the baselines that can be fitted and the notes the reader needs.
+ */
+export async function pooledComparisonInputs(
+  basis: PooledRunBasis,
+  untrainedSeeds: readonly number[] | null,
+  baselines: readonly Baseline[],
+  context: PooledCompareContext,
+): Promise<{ inputs: ComparisonInputs; asked: Baseline[]; notes: string[] }> {
+  const { model } = basis;
+  const level = basis.settings.level;
+  const studied = model ?? latentStoreModel(basis.storeModel, basis.embedDim);
+  const { asked, untrained, notes } = untrainedBaselines(studied, untrainedSeeds, baselines, hasEra5(basis.settings));
+
+  // The run's times by `entry` (null: the latent store), each at the run's level; labels come from the model's.
+  const readTimes = async (entry: ModelEntry | null, kIndex: boolean): Promise<StudyTime[]> => {
+    const read: StudyTime[] = [];
+    for (const time of basis.times) {
+      throwIfCancelled(context.signal);
+      context.onStatus(`${entry ? `Encoding ${time.slice(0, 16)} with ${entry.id}` : `Reading ${time.slice(0, 16)} of the latent store`}…`);
+      const request = { time, region: basis.region, levels: entry ? undefined : [level], kIndex };
+      const { studyTime } = await studyTimeFor(basis.settings, entry, request, context, (progress) => context.onStatus(readStatus(entry, time, progress)));
+      read.push(studyTime);
+    }
+    return read;
+  };
+  const modelTimes = await readTimes(model, basis.kIndex === true);
+  // Model by model, so that the source worker builds each untrained encoder once.
+  const untrainedInputs: ComparisonInputs['untrained'][number][] = [];
+  for (const entry of untrained) untrainedInputs.push({ name: entry.id, inputs: await readTimes(entry, false) });
+  const raw = asked.includes('raw') ? modelTimes.map(rawOf) : [];
+  return {
+    inputs: {
+      model: { name: model ? model.id.replace(/\.onnx$/, '') : studied.label, trained: studied.trained !== false, inputs: modelTimes },
+      untrained: untrainedInputs,
+      raw: asked.includes('raw') ? { name: `raw input (${raw[0].cols} features)`, features: raw } : undefined,
+      level,
+    },
+    asked,
+    notes,
+  };
+}
