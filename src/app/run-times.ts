@@ -7,6 +7,7 @@ import type { StudyTime } from '../studies/study-time.ts';
 import type { SourceClient } from '../workers/encoder-client.ts';
 import type { LatentCache } from './latent-cache.ts';
 import type { ModelEntry } from './models.ts';
+import { describeRetries } from '../studies/latent-source.ts';
 import { studyTimeFor, type StudyTimeRequest } from './study-times.ts';
 import type { SourceSettings } from '../state/view-settings.ts';
 
@@ -35,7 +36,8 @@ export async function readRunTimes(
   context: RunTimesContext,
 ): Promise<ReadTimes> {
   const { onStage } = context;
-  onStage('fetch', { status: 'running' });
+  // Several times read in turn: their bytes, whichever the source.
+  onStage('fetch', { status: 'running', unit: 'bytes' });
   const inputs: StudyTime[] = [];
   let bytes = 0;
   let read = 0;
@@ -43,12 +45,21 @@ export async function readRunTimes(
   let fallbackReason: string | null = null;
   let fetchMilliseconds = 0;
   let encodeMilliseconds = 0;
+  // Requests retried so far, over every time: the fetch line says so.
+  let retries = 0;
   for (const [k, request] of requests.entries()) {
     const callStart = performance.now();
+    const retriesBefore = retries;
     let encodeStart: number | null = null;
     const { studyTime, cost } = await studyTimeFor(settings, model, request, context, (progress) => {
-      if (progress.stage === 'read') onStage('fetch', { done: bytes + progress.bytesFetched, total: bytes + Math.max(progress.bytesFetched, progress.estimatedTotalBytes ?? 0) });
-      else {
+      if (progress.stage === 'read') {
+        retries = retriesBefore + progress.retries;
+        onStage('fetch', {
+          done: bytes + progress.bytesFetched,
+          total: bytes + Math.max(progress.bytesFetched, progress.estimatedTotalBytes ?? 0),
+          ...(retries > 0 ? { retried: describeRetries(retries, progress.lastRetry) } : {}),
+        });
+      } else {
         // Only the first call sets the status: a late progress message must not undo 'done'.
         if (encodeStart === null) onStage('encode', { status: 'running' });
         encodeStart ??= performance.now();
@@ -67,13 +78,15 @@ export async function readRunTimes(
   }
   const allCached = read === 0;
   onStage('fetch', allCached ? { status: 'cached' } : { status: 'done', done: bytes, total: bytes, milliseconds: fetchMilliseconds });
-  onStage('encode', allCached ? { status: 'cached' } : { status: 'done', unit: '%', done: 100, total: 100, milliseconds: encodeMilliseconds });
+  // A latent store's times are read, not encoded: no encode line for it.
+  if (model) onStage('encode', allCached ? { status: 'cached' } : { status: 'done', unit: '%', done: 100, total: 100, milliseconds: encodeMilliseconds });
   return { inputs, encoderBackend, fallbackReason };
 }
 
 /**
  * The PCA and probe stages of a study run in the probes worker: `study` gets a progress callback;
- * progress that lands after the result (it crosses as messages) is dropped.
+ * progress that lands after the result (it crosses as messages) is dropped. Both end 'ready': the app
+ * marks them done when it shows the result.
  */
 export async function withStudyStages<T>(onStage: RunTimesContext['onStage'], study: (onProgress: (progress: StudyProgress) => void) => Promise<T>): Promise<T> {
   const stageStart: Partial<Record<StageName, number>> = {};
@@ -83,12 +96,13 @@ export async function withStudyStages<T>(onStage: RunTimesContext['onStage'], st
     const stage = progress.stage;
     if (finished || (stage !== 'pca' && stage !== 'probe')) return;
     if (stage === 'probe' && stageStart.pca !== undefined && stageStart.probe === undefined) {
-      onStage('pca', { status: 'done', done: 100, milliseconds: performance.now() - stageStart.pca });
+      onStage('pca', { status: 'ready', done: 100, milliseconds: performance.now() - stageStart.pca });
     }
     stageStart[stage] ??= performance.now();
     onStage(stage, { status: 'running', unit: '%', total: 100, done: Math.round(progress.fraction * 100) });
   });
   finished = true;
-  onStage('probe', { status: 'done', done: 100, total: 100, milliseconds: stageStart.probe === undefined ? null : performance.now() - stageStart.probe });
+  // Ready, not done: the results show once the app has them (it marks them done then).
+  onStage('probe', { status: 'ready', done: 100, total: 100, milliseconds: stageStart.probe === undefined ? null : performance.now() - stageStart.probe });
   return result;
 }

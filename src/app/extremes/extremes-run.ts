@@ -13,11 +13,11 @@ import type { ProbesClient } from '../../workers/probes-client.ts';
 import { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
-import { hasEra5, studyTimeFor } from '../study-times.ts';
+import { hasEra5 } from '../study-times.ts';
+import { readRunTimes, withStudyStages } from '../run-times.ts';
 import type { ExtremesRun, PercentileFiles } from './extremes-store.ts';
 import { rowGeometry } from '../label-sets/rows-view.ts';
 import { percentilesBesideStore, readPercentileStore } from './percentile-source.ts';
-import { describeRetries } from '../../studies/latent-source.ts';
 
 /** Region latents of study 2, apart from the land-sea study's whole-grid ones. */
 export const studyTimeCache = new LatentCache<StudyTime>();
@@ -86,70 +86,12 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
   const percentiles = await percentileFields(settings, context.files);
   throwIfCancelled(signal);
 
-  const inputs: StudyTime[] = [];
-  let bytes = 0;
-  let encoded = 0;
-  let encoderBackend = 'cached';
-  let fallbackReason: string | null = null;
-  // Each time is read, then encoded: the stages' times add up those parts.
-  let fetchMilliseconds = 0;
-  let encodeMilliseconds = 0;
-  let retries = 0;
-  for (const [k, time] of times.entries()) {
-    const callStart = performance.now();
-    const retriesBefore = retries;
-    let encodeStart: number | null = null;
-    const request = { time, region: settings.region, levels: model ? undefined : [settings.level] };
-    const { studyTime, cost } = await studyTimeFor(settings, model, request, { source: context.source, cache: studyTimeCache, signal }, (progress) => {
-      if (progress.stage === 'read') {
-        retries = retriesBefore + progress.retries;
-        onStage('fetch', {
-          done: bytes + progress.bytesFetched,
-          total: bytes + Math.max(progress.bytesFetched, progress.estimatedTotalBytes ?? 0),
-          ...(retries > 0 ? { retried: describeRetries(retries, progress.lastRetry) } : {}),
-        });
-      }
-      else {
-        // Only the first call sets the status: a late progress message must not undo 'done'.
-        if (encodeStart === null) onStage('encode', { status: 'running' });
-        encodeStart ??= performance.now();
-        onStage('encode', { unit: '%', total: 100, done: Math.round((100 * (k + progress.tilesDone / Math.max(1, progress.tilesTotal))) / times.length) });
-      }
-    });
-    inputs.push(studyTime);
-    if (!cost) continue;
-    const end = performance.now();
-    fetchMilliseconds += (encodeStart ?? end) - callStart;
-    encodeMilliseconds += end - (encodeStart ?? end);
-    bytes += cost.bytesFetched;
-    encoded++;
-    encoderBackend = cost.backend;
-    fallbackReason = cost.fallbackReason;
-  }
-  const allCached = encoded === 0;
-  onStage('fetch', allCached ? { status: 'cached' } : { status: 'done', done: bytes, total: bytes, milliseconds: fetchMilliseconds });
-  // A latent store's times are read, not encoded: no encode line for it.
-  if (model) onStage('encode', allCached ? { status: 'cached' } : { status: 'done', unit: '%', done: 100, total: 100, milliseconds: encodeMilliseconds });
-
-  const stageStart: Partial<Record<StageName, number>> = {};
-  const result = await context.probes.runExtremes(
-    { inputs, fields: percentiles.fields, level: settings.level, split: settings.extremesSplit },
-    {
-      signal,
-      onProgress: (progress) => {
-        // The study reports its PCA and probes; its times are read already.
-        const stage = progress.stage;
-        if (stage !== 'pca' && stage !== 'probe') return;
-        if (stage === 'probe' && stageStart.pca !== undefined && stageStart.probe === undefined) {
-          onStage('pca', { status: 'ready', done: 100, milliseconds: performance.now() - stageStart.pca });
-        }
-        stageStart[stage] ??= performance.now();
-        onStage(stage, { status: 'running', unit: '%', total: 100, done: Math.round(progress.fraction * 100) });
-      },
-    },
+  const requests = times.map((time) => ({ time, region: settings.region, levels: model ? undefined : [settings.level] }));
+  const read = await readRunTimes(settings, model, requests, { source: context.source, cache: studyTimeCache, signal, onStage });
+  const { inputs, encoderBackend, fallbackReason } = read;
+  const result = await withStudyStages(onStage, (onProgress) =>
+    context.probes.runExtremes({ inputs, fields: percentiles.fields, level: settings.level, split: settings.extremesSplit }, { signal, onProgress }),
   );
-  // Ready, not done: the results show once the app has them (it marks them done then).
-  onStage('probe', { status: 'ready', done: 100, total: 100, milliseconds: stageStart.probe === undefined ? null : performance.now() - stageStart.probe });
   const probeBackend = await context.probes.backend();
   const boundsOf = (time: number, patch: number) => patchBounds(inputs[time].patches.grid, inputs[time].patches.indices[patch]);
   return {

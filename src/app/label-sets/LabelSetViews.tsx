@@ -17,6 +17,7 @@ import {
   type SelectMode,
   type TooltipContent,
 } from '../../views/index.ts';
+import { useRunDrawn } from '../use-run-drawn.ts';
 import type { RowsRun, RowsStore } from './rows-store.ts';
 import { classColours, outcomeColours, pickRows, rowsOfTime, testedProbabilities, type LabelSetProbe, type RowsColouring } from './rows-view.ts';
 
@@ -67,6 +68,7 @@ export function LabelSetViews<Run extends LabelSetRun>(props: LabelSetViewsProps
   const { setTimeFilter, setColouring, setSelection, setHoveredRow, inspect } = store();
   const [scatterCamera, setScatterCamera] = useState<ScatterCamera | null>(null);
   const [globeCamera, setGlobeCamera] = useState<GlobeCamera | null>(props.initialCamera);
+  const { onScatterDrawn, onGlobeDrawn } = useRunDrawn(run);
 
   const rowCount = result.rows.time.length;
   const tested = useMemo(() => testedProbabilities(probe, rowCount), [probe, rowCount]);
@@ -157,6 +159,7 @@ export function LabelSetViews<Run extends LabelSetRun>(props: LabelSetViewsProps
             describe={describe(scatterRows)}
             legend={scatterColours.legend}
             fileName={`${props.fileName}-scatter`}
+            onDrawn={onScatterDrawn}
           />
         </section>
         <section className="view-frame" aria-label="Globe">
@@ -178,6 +181,7 @@ export function LabelSetViews<Run extends LabelSetRun>(props: LabelSetViewsProps
             describe={describe(globeRows)}
             legend={globeColours.legend}
             fileName={`${props.fileName}-globe-${result.times[timeFilter ?? globeTime].toISOString().slice(0, 13)}`}
+            onDrawn={onGlobeDrawn}
           />
         </section>
       </div>
