@@ -142,7 +142,7 @@ test('the model kind shows beside the picker, and a link naming a missing model 
   await page.getByRole('complementary', { name: 'Set-up' }).screenshot({ path: 'test-results/screenshots/researcher-model-badge.png' });
 });
 
-test('a keyboard alone reaches Run, the misclassified list, the inspector and the patches of the globe; names match what is shown', async ({ page }) => {
+test('a keyboard alone reaches Run, the misclassified list, the inspector and the patches of both views; names match what is shown', async ({ page }) => {
   test.setTimeout(300_000);
   await page.goto('/');
   await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
@@ -178,6 +178,16 @@ test('a keyboard alone reaches Run, the misclassified list, the inspector and th
   await page.keyboard.press('Enter');
   await expect(globe(page)).toHaveAttribute('data-inspected-patch', stepped);
   await page.screenshot({ path: 'test-results/screenshots/researcher-keyboard.png' });
+  // The scatter's points the same way, read out for screen readers as the cursor moves.
+  const scatterKeys = page.getByRole('application', { name: /^Scatter points/ });
+  await scatterKeys.focus();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  const pointed = ((await tooltip.locator('strong').textContent()) ?? '').replace(/\D+/g, '');
+  await expect(scatterKeys).toContainText(`Patch ${pointed}`);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('img', { name: 'PCA scatter' })).toHaveAttribute('data-inspected-patch', pointed);
+  await expect(inspector.getByRole('heading', { name: `Patch ${pointed}` })).toBeVisible();
   // The latent-store source's fields too (shown, not opened).
   await page.getByRole('radio', { name: 'Latent store' }).check();
   await page.getByRole('checkbox', { name: 'ERA5 store beside the latents' }).check();
