@@ -90,3 +90,16 @@ test('sweeps study 2 over its region at its percentile', async ({ page }) => {
   if (skipped > 0) await expect(panel.getByRole('list', { name: 'Skipped cells' }).getByRole('listitem')).toHaveCount(skipped);
   await page.screenshot({ path: 'test-results/screenshots/sweep-extremes.png' });
 });
+
+// Study 3 swept in the app: every patch with its K-index, labelled at the threshold the study shows.
+test('sweeps study 3 at its shown K threshold', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/?study=k-index&kshown=20&sweep=times=2022-07-14T12:00..2022-07-14T18:00;levels=1;metric=accuracy;baselines=shuffled');
+  const panel = page.getByRole('region', { name: 'Sweep' });
+  await expect(panel.getByRole('status')).toContainText(/done: \d of 2 cells/, { timeout: 240_000 });
+  await expect(panel.getByRole('status')).toContainText('K-index, K > 20 °C');
+  const chart = panel.getByRole('img', { name: /^accuracy of each latent level/ });
+  await expect(chart).toHaveAttribute('data-lines', '1');
+  await expect(panel.locator('[data-heat-cell]')).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/screenshots/sweep-k-index.png' });
+});

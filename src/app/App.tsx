@@ -305,9 +305,10 @@ export function App() {
       const storeTime = summary?.times.find((entry) => new Date(entry).getTime() === new Date(`${time}Z`).getTime());
       if (!storeTime) return;
       if (level !== 0 && level !== 1 && level !== 2 && level !== 3) return;
-      // Study 2 opens the cell's time alone (its run studies every time of its list).
-      const study2 = useExplorer.getState().settings.study === 'extremes' ? { extremesTimes: [storeTime] } : {};
-      useExplorer.getState().updateSettings({ time: storeTime, level, selection: '', selectedPatch: null, ...study2 });
+      // Studies 2 and 3 open the cell's time alone (their runs study every time of their lists).
+      const study = useExplorer.getState().settings.study;
+      const times = study === 'extremes' ? { extremesTimes: [storeTime] } : study === 'k-index' ? { kIndexTimes: [storeTime] } : {};
+      useExplorer.getState().updateSettings({ time: storeTime, level, selection: '', selectedPatch: null, ...times });
       setMainTab('views');
       void run();
     },

@@ -1,5 +1,6 @@
-// The Sweep panel's sweep: the view's study (land-sea over the whole grid, or study 2 over its region
-// at its shown percentile), split, model and store over the sweep's times and levels.
+// The Sweep panel's sweep: the view's study (land-sea over the whole grid, study 2 over its region at
+// its shown percentile, or study 3 at its shown K threshold), split, model and store over the sweep's
+// times and levels.
 // The probes worker runs it (studies/sweep-run.ts) and asks the page for each cell: a finished cell
 // from the cell cache, or the time's latents from the latent cache or the encoder worker, one level
 // at a time moved into the worker. Cells go to the cache as they finish, so a closed tab loses none.
@@ -17,6 +18,7 @@ import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
 import { EXTREMES_NEED_ERA5, percentileFields, studyTimeCache } from '../extremes/extremes-run.ts';
 import type { PercentileFiles } from '../extremes/extremes-store.ts';
+import { K_INDEX_NEEDS_ERA5 } from '../kindex/kindex-run.ts';
 import { hasEra5, regionKey, studyTimeFor } from '../study-times.ts';
 import type { SweepCellCache } from './sweep-cache.ts';
 
@@ -47,12 +49,14 @@ export function sweepStoreTimes(selection: string, storeTimes: readonly string[]
   return [...new Set(picked.map((time) => time.getTime()))].sort((a, b) => a - b).map((instant) => byInstant.get(instant)!);
 }
 
-/** The study a sweep in the app probes: the view's, with that study's own split (and study 2's shown percentile and region). */
+/** The study a sweep in the app probes: the view's, with that study's own split (study 2's shown percentile and region, study 3's shown threshold). */
 export interface AppSweepStudy {
   study: SweepStudy;
   split: SplitChoice;
   /** The patches read: null the whole grid (land-sea), else study 2's region. */
   region: ViewSettings['region'] | null;
+  /** Read each time's K-index beside its latents (study 3). */
+  kIndex: boolean;
   /** The study in words, for the sweep's description. */
   name: string;
   /** What else decides a cell's labels (study 2: the percentile and where its thresholds came from). */
@@ -62,9 +66,13 @@ export interface AppSweepStudy {
 const describeRegion = ({ south, north, west, east }: ViewSettings['region']) => `${south}..${north}° N, ${west}..${east}° E`;
 
 async function appSweepStudy(settings: ViewSettings, files: PercentileFiles | null): Promise<AppSweepStudy> {
-  if (settings.study === 'land-sea') return { study: { kind: 'land-sea' }, split: settings.split, region: null, name: 'land-sea', key: [] };
-  // Any other study (the K-index study, once the app has it) is the CLI's to sweep until the panel knows its labels.
-  if (settings.study !== 'extremes') throw new Error(`The Sweep panel sweeps the land-sea study and study 2; sweep this one with the CLI: latent-explorer study ${settings.study} --sweep --times RULE`);
+  if (settings.study === 'land-sea') return { study: { kind: 'land-sea' }, split: settings.split, region: null, kIndex: false, name: 'land-sea', key: [] };
+  if (settings.study === 'k-index') {
+    if (!hasEra5(settings)) throw new Error(K_INDEX_NEEDS_ERA5);
+    // Every patch, with its K-index read beside the latents, labelled at the threshold the study shows.
+    const thresholdC = settings.kIndexShown;
+    return { study: { kind: 'k-index', thresholdC }, split: settings.kIndexSplit, region: null, kIndex: true, name: `K-index, K > ${thresholdC} °C`, key: [thresholdC] };
+  }
   if (!hasEra5(settings)) throw new Error(EXTREMES_NEED_ERA5);
   const { fields, source } = await percentileFields(settings, files);
   const field = fields.find((entry) => entry.percentile === settings.percentile);
@@ -75,6 +83,7 @@ async function appSweepStudy(settings: ViewSettings, files: PercentileFiles | nu
     study: { kind: 'extremes', field },
     split: settings.extremesSplit,
     region: settings.region,
+    kIndex: false,
     name: `extremes, ${settings.percentile}th percentile over ${describeRegion(settings.region)}`,
     key: [settings.percentile, source, regionKey(settings.region)],
   };
@@ -111,7 +120,7 @@ export async function sweepInApp(settings: ViewSettings, context: SweepAppContex
       read: async (t, level) => {
         // The latent cache keeps an encoded time's levels in memory while the sweep reads them in turn; a latent store reads the level alone.
         // Study 2's region has a cache of its own, as its runs keep it.
-        const request = { time: storeTimes[t], region: appStudy.region, levels: model ? undefined : [level] };
+        const request = { time: storeTimes[t], region: appStudy.region, levels: model ? undefined : [level], kIndex: appStudy.kIndex };
         const cache = appStudy.region ? studyTimeCache : context.latents;
         const { studyTime } = await studyTimeFor(settings, model, request, { source: context.source, cache, signal: context.signal });
         const input = sweepCellInput(studyTime, level, study);
