@@ -6,12 +6,22 @@
 // for a second, so that one interaction's leftovers are not charged to the next.
 import type { Locator, Page } from '@playwright/test';
 import { installInteractionProbe, type InteractionCondition, type InteractionTiming } from './browser/interaction-probe.ts';
+import { cpuSharePerSecond } from './process-cpu.ts';
 import { median, type Figure, type Target } from './summary.ts';
 
 const STUDY_LINK = '/?time=2022-08-07T06%3A00%3A00Z';
 const RESULT_TIMEOUT_MS = 180_000;
 const HOVER_TARGET: Target = { kind: 'max', limit: 100, source: 'issue 17' };
 const SELECTION_TARGET: Target = { kind: 'max', limit: 500, source: 'issue 17' };
+
+/** Seconds after a run during which the browser's CPU use is sampled. */
+const AFTER_RUN_SECONDS = 20;
+
+export interface AppBench {
+  series: InteractionSeries[];
+  /** The share of one core that this process's tree (Chromium, and the preview server) used in each second after the run's stages all read done. */
+  cpuAfterRun: number[];
+}
 
 export interface InteractionSeries {
   name: string;
@@ -106,11 +116,15 @@ async function drag(page: Page, path: { x: number; y: number }[]): Promise<void>
 }
 
 /** Runs the study on the sample in `origin` (a served production build of the app) and times each interaction `repeats` times. */
-export async function appInteractions(page: Page, origin: string, repeats: number, log: (line: string) => void): Promise<InteractionSeries[]> {
+export async function appInteractions(page: Page, origin: string, repeats: number, log: (line: string) => void): Promise<AppBench> {
   // As source text, with the `__name` helper that tsx's transpiled functions (this one and those given to page.evaluate) call.
   await page.addInitScript({ content: `globalThis.__name = (target) => target; (${installInteractionProbe.toString()})();` });
   await page.goto(`${origin}${STUDY_LINK}`);
   await page.getByRole('region', { name: 'Metrics' }).waitFor({ timeout: 600_000 });
+  // Issue 17: a core stayed busy for about 30 s after the bar said done. Once every stage reads done, how busy is the browser?
+  await page.locator('[data-stage="draw"][data-status="done"]').waitFor({ timeout: 600_000 });
+  const cpuAfterRun = await cpuSharePerSecond(process.pid, AFTER_RUN_SECONDS);
+  log(`  CPU after every stage reads done, share of a core each second: ${cpuAfterRun.map((share) => share.toFixed(2)).join(' ')}`);
   await settle(page);
   const series: InteractionSeries[] = [];
   const record = (name: string, timings: InteractionTiming[], target?: Target) => {
@@ -189,15 +203,17 @@ export async function appInteractions(page: Page, origin: string, repeats: numbe
     ));
   }
   record('flat map toggle', flatMaps);
-  return series;
+  return { series, cpuAfterRun };
 }
 
-export function interactionFigures(series: readonly InteractionSeries[], where: string): Figure[] {
-  return series.map(({ name, timings, target }) => ({
+export function interactionFigures({ series, cpuAfterRun }: AppBench, where: string): Figure[] {
+  const figures: Figure[] = series.map(({ name, timings, target }) => ({
     bench: 'ui',
     name: `${name}, to the painted frame, ${where}`,
     value: median(timings.map((t) => t.toPaint)),
     unit: 'ms',
     target,
   }));
+  figures.push({ bench: 'ui', name: `busiest second of the ${AFTER_RUN_SECONDS} s after every stage reads done, ${where}`, value: Math.max(...cpuAfterRun), unit: 'cores' });
+  return figures;
 }
