@@ -22,8 +22,17 @@ export class LatentCache<T> {
     return stored;
   }
 
-  async put(text: string, value: T): Promise<void> {
+  /**
+   * Remembers `value` at once and writes it to IndexedDB behind, never waited for: a study time of a
+   * 0.25-degree globe is 133 MB, whose write can take minutes, and never finished in Chromium's
+   * in-memory storage of a private context (npm run bench:latent-store: the run stalled after its read).
+   */
+  put(text: string, value: T): void {
     this.remember(text, value);
+    void this.persist(text, value);
+  }
+
+  private async persist(text: string, value: T): Promise<void> {
     const database = await this.open();
     if (!database) return;
     // Storage may be full or denied; the memory copy still serves this session.

@@ -79,7 +79,7 @@ export async function studyTimeFor(
     { source: spec, credentials: useExplorer.getState().credentials, time: request.time, levels: request.levels, region: request.region ?? undefined, raw: era5, kIndex: era5 && request.kIndex === true },
     { signal: context.signal, onProgress },
   );
-  await context.cache.put(key, read.studyTime);
+  context.cache.put(key, read.studyTime);
   return read;
 }
 
