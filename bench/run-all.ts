@@ -1,5 +1,5 @@
 // `npm run bench [-- --repeat 3]`: every benchmark in turn (the encoder in Node and in Chromium,
-// the probes, the linked views, the sweep), each printing its own report, then one table of the figures and
+// the probes, the linked views, the sweep, a full-size latent store), each printing its own report, then one table of the figures and
 // their targets. Benchmarks that use bench/summary.ts hand their figures over through
 // BENCH_SUMMARY_FILE; bench:encoder's lines and ui-core's JSON are read from their output.
 import { spawn } from 'node:child_process';
@@ -86,6 +86,7 @@ const steps: Step[] = [
   { title: 'linked views, Node', command: ['npx', 'tsx', 'bench/ui-core.ts', '--json'], parse: uiCoreFigures },
   { title: 'linked views, Chromium', command: ['npm', 'run', '--silent', 'bench:ui'] },
   { title: 'sweep, Chromium and CLI', command: ['npm', 'run', '--silent', 'bench:sweep'] },
+  { title: 'latent store, Chromium', command: ['npm', 'run', '--silent', 'bench:latent-store', '--', ...repeat] },
 ];
 
 function run(step: Step, summaryFile: string): Promise<{ code: number; output: string }> {
@@ -125,7 +126,7 @@ try {
   rmSync(folder, { recursive: true, force: true });
 }
 
-const order = ['encoder', 'probes', 'ui', 'sweep'];
+const order = ['encoder', 'probes', 'ui', 'sweep', 'latent-store'];
 figures.sort((a, b) => order.indexOf(a.bench) - order.indexOf(b.bench));
 console.log(`\n=== Summary (${started.toISOString()}, load average now ${loadavg().map((l) => l.toFixed(1)).join(' ')})\n`);
 console.log(formatFigureTable(figures));
