@@ -67,7 +67,7 @@ try {
       page.on('pageerror', (error) => console.error(`  page error: ${error.message}`));
       page.on('crash', () => console.error('  the page crashed'));
       page.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warning') console.error(`  console ${message.type()}: ${message.text().slice(0, 500)}`);
+        if (message.type() === 'error') console.error(`  console error: ${message.text().slice(0, 500)}`);
       });
       page.on('response', (response) => {
         if (response.status() >= 400) console.error(`  HTTP ${response.status()}: ${response.url()}`);
