@@ -13,6 +13,7 @@ import type { CompareTools } from './compare/CompareSection.tsx';
 import { resultFromFeatures } from './compare/feature-views.ts';
 import { initialStages, runExplorer } from './explorer-run.ts';
 import type { NeighbourSearch } from './Inspector.tsx';
+import type { FindAnalogues } from './analogues/analogues-in-app.ts';
 import { LatentCache } from './latent-cache.ts';
 import { listModels, type ModelEntry } from './models.ts';
 import { EncoderReadiness } from './EncoderReadiness.tsx';
@@ -38,6 +39,9 @@ import { compareKIndexInApp } from './kindex/kindex-compare.ts';
 import { runKIndexInApp } from './kindex/kindex-run.ts';
 import { useKIndex } from './kindex/kindex-store.ts';
 import { KIndexMain, KIndexSide, type KIndexCompare } from './kindex/KIndexPanels.tsx';
+import { cellScatters, similarityInApp } from './similarity/similarity-in-app.ts';
+import { SimilarityPanel, type SimilarityTools } from './similarity/SimilarityPanel.tsx';
+import { useSimilarity } from './similarity/similarity-store.ts';
 import { SweepPanel } from './sweep/SweepPanel.tsx';
 import { useSweepRunner } from './sweep/use-sweep-runner.ts';
 import './app.css';
@@ -67,7 +71,7 @@ export function App() {
   const modelId = useExplorer((state) => state.settings.modelId);
   const result = useExplorer((state) => state.result);
   const study = useExplorer((state) => state.settings.study);
-  const [mainTab, setMainTab] = useState<'views' | 'sweep'>('views');
+  const [mainTab, setMainTab] = useState<'views' | 'sweep' | 'similarity'>('views');
   const latents = useExplorer((state) => state.settings.latents);
   const runStatus = useExplorer((state) => state.runStatus);
   const openRequest = useRef(0);
@@ -91,6 +95,7 @@ export function App() {
   }, []);
   const workers = useMemo(() => ({ source: createSourceClient(), probes: createProbesClient(), cache: new LatentCache<StudyTime>() }), []);
   const findNeighbours = useCallback<NeighbourSearch>((key, row, k) => workers.probes.neighbours(key, row, k), [workers]);
+  const findAnalogues = useCallback<FindAnalogues>((search, signal) => workers.probes.searchAnalogues(search, { signal }), [workers]);
   const compareTools = useMemo<CompareTools>(
     () => ({
       compare: (shown, baselines, context) =>
@@ -107,6 +112,18 @@ export function App() {
   const compareKIndex = useCallback<KIndexCompare>(
     (run, baselines, context) => compareKIndexInApp(run, useExplorer.getState().settings, baselines, { ...context, source: workers.source, probes: workers.probes, cache: workers.cache }),
     [workers],
+  );
+
+  const similarityTools = useMemo<SimilarityTools>(
+    () => ({
+      compute: (shown, onStatus, signal) => similarityInApp(shown, useExplorer.getState().settings, { ...workers, models, storeModel: storeModelOf(summary), onStatus, signal }),
+      cell: (cell, signal) => {
+        const { similarity } = useSimilarity.getState();
+        if (!similarity) return Promise.reject(new Error('Compute the matrix first.'));
+        return cellScatters(similarity, cell, workers.probes, signal);
+      },
+    }),
+    [workers, models, summary],
   );
 
   /** Runs the study on the current settings; the previous result stays on screen until the new one is ready. */
@@ -424,8 +441,16 @@ export function App() {
             <button type="button" role="tab" aria-selected={mainTab === 'sweep'} onClick={() => setMainTab('sweep')}>
               Sweep
             </button>
+            <button type="button" role="tab" aria-selected={mainTab === 'similarity'} onClick={() => setMainTab('similarity')}>
+              Similarity
+            </button>
           </div>
-          {mainTab === 'sweep' ? (
+          {mainTab === 'similarity' ? (
+            <div className="views-area">
+              <Notices />
+              <SimilarityPanel result={study === 'land-sea' ? result : null} tools={similarityTools} />
+            </div>
+          ) : mainTab === 'sweep' ? (
             <div className="views-area">
               <Notices />
               <SweepPanel onRun={() => void sweepRunner.run()} onCancel={sweepRunner.cancel} onOpen={openSweepCell} />
@@ -459,7 +484,7 @@ export function App() {
             </div>
           )}
         </main>
-        {study === 'extremes' ? <ExtremesSide compare={compareExtremes} /> : study === 'k-index' ? <KIndexSide compare={compareKIndex} /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} compareTools={compareTools} /> : <aside className="side-panel" aria-label="Results" />}
+        {study === 'extremes' ? <ExtremesSide compare={compareExtremes} /> : study === 'k-index' ? <KIndexSide compare={compareKIndex} /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} findAnalogues={findAnalogues} compareTools={compareTools} /> : <aside className="side-panel" aria-label="Results" />}
       </div>
     </div>
   );

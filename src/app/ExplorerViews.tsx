@@ -3,10 +3,12 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { encodeSelection } from '../state/selection-codec.ts';
 import { useRunDrawn } from './use-run-drawn.ts';
+import { useAnalogues } from './analogues/analogues-store.ts';
 import { useExplorer } from '../state/store.ts';
 import type { ExplorerResult } from '../state/result.ts';
 import type { ViewSettings } from '../state/view-settings.ts';
 import {
+  analogueColours,
   COLOUR_MODE_TITLES,
   combineSelection,
   computeColours,
@@ -67,10 +69,15 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
     return { xy: positions, xTitle: x.title, yTitle: y.title };
   }, [result, settings.xAxis, settings.yAxis]);
 
+  const analogueSearch = useAnalogues((state) => (settings.analogues && state.resultKey === result.key ? state.search : null));
   const { colours, legend } = useMemo(
-    // Counted apart for the test set, as the metrics beside the views are.
-    () => computeColours({ mode: settings.colourBy, table: result.table, pcIndex: settings.colourPc - 1, testMask: result.isTest }),
-    [result, settings.colourBy, settings.colourPc],
+    () =>
+      analogueSearch
+        ? // While an analogue search is on, both views show every patch's similarity to the query.
+          analogueColours(analogueSearch.scores[0], analogueSearch.metric)
+        : // Counted apart for the test set, as the metrics beside the views are.
+          computeColours({ mode: settings.colourBy, table: result.table, pcIndex: settings.colourPc - 1, testMask: result.isTest }),
+    [result, settings.colourBy, settings.colourPc, analogueSearch],
   );
 
   const outlines = useMemo<RegionOutline[]>(() => {

@@ -9,6 +9,8 @@ import { writeNpy } from '../io/npy.ts';
 import { misclassifiedPatches } from '../studies/land-sea.ts';
 import { COLOUR_MODE_TITLES, formatPlace, SelectionExports } from '../views/index.ts';
 import { saveFile } from '../views/export.ts';
+import { AnaloguesSection } from './analogues/AnaloguesSection.tsx';
+import type { FindAnalogues } from './analogues/analogues-in-app.ts';
 import { CompareSection, type CompareTools } from './compare/CompareSection.tsx';
 import { Inspector, type NeighbourSearch } from './Inspector.tsx';
 import { WeightingMemory } from './weighting-effect.ts';
@@ -19,7 +21,17 @@ const points = (difference: number) => `${difference >= 0 ? '+' : '−'}${Math.a
 const weightingMemory = new WeightingMemory();
 const AXIS_TITLES: Record<ViewSettings['xAxis'], string> = { pc1: 'PC1', pc2: 'PC2', pc3: 'PC3', pc4: 'PC4', concept: 'Concept score' };
 
-export function ResultsPanel({ result, findNeighbours, compareTools }: { result: ExplorerResult; findNeighbours: NeighbourSearch; compareTools: CompareTools }) {
+export function ResultsPanel({
+  result,
+  findNeighbours,
+  findAnalogues,
+  compareTools,
+}: {
+  result: ExplorerResult;
+  findNeighbours: NeighbourSearch;
+  findAnalogues: FindAnalogues;
+  compareTools: CompareTools;
+}) {
   // Only the fields shown here: a camera move or a brush does not re-render the panel.
   const settings = useExplorer(
     useShallow((state) => ({
@@ -114,6 +126,8 @@ export function ResultsPanel({ result, findNeighbours, compareTools }: { result:
           </tbody>
         </table>
       </section>
+
+      <AnaloguesSection result={result} find={findAnalogues} />
 
       <section className="panel-section" aria-label="Misclassified patches">
         <h2>

@@ -13,11 +13,9 @@ import { ProbeInputError, type JobControl } from './job.ts';
 import type { FeatureMatrix } from './matrix.ts';
 import { smallestK } from './top-k.ts';
 
-export const ANALOGUE_METRICS = ['cosine', 'euclidean'] as const;
-export type AnalogueMetric = (typeof ANALOGUE_METRICS)[number];
-/** 'mean': similarity to the selection's mean latent; 'any': to the closest of the selected patches. */
-export const ANALOGUE_MODES = ['mean', 'any'] as const;
-export type AnalogueMode = (typeof ANALOGUE_MODES)[number];
+import { ANALOGUE_METRICS, ANALOGUE_MODES, type AnalogueMetric, type AnalogueMode } from './analogue-kinds.ts';
+
+export { ANALOGUE_METRICS, ANALOGUE_MODES, type AnalogueMetric, type AnalogueMode } from './analogue-kinds.ts';
 
 /** "Nearest to any" costs a product per selected patch: beyond this, the mean is the query to use. */
 export const MAX_ANY_QUERY_ROWS = 2048;

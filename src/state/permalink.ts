@@ -145,6 +145,14 @@ const codecs: { [K in Key]: FieldCodec<K> } = {
   kIndexThresholds: { param: 'kthresholds', format: (v) => v.join(','), parse: numberList },
   kIndexShown: { param: 'kshown', format: (v) => String(v), parse: Number },
   kIndexSplit: { param: 'ksplit', format: formatSplit, parse: parseSplit },
+  analogues: {
+    param: 'analogues',
+    format: (v) => (v ? `${v.mode},${v.metric}` : null),
+    parse: (t) => {
+      const [mode, metric] = t.split(',');
+      return { mode, metric };
+    },
+  },
 };
 
 const keys = Object.keys(codecs) as Key[];

@@ -8,6 +8,7 @@ import { LINK_LIMITS } from './link-limits.ts';
 import { parseTimeSelection } from '../data/time-selection.ts';
 import { parseVariableMapping } from '../data/variables.ts';
 import { DEFAULT_MODEL_FILE } from '../encoder/untrained.ts';
+import { ANALOGUE_METRICS, ANALOGUE_MODES } from '../probes/analogue-kinds.ts';
 import { BASELINES } from '../studies/compare.ts';
 import { SWEEP_METRICS } from '../studies/sweep-table.ts';
 import { SWEEP_BASELINES } from '../studies/sweep.ts';
@@ -223,6 +224,8 @@ export const viewSettingsSchema = z.object({
   /** The K threshold whose probe the views and the curve show. */
   kIndexShown: finite.min(-100).max(100),
   kIndexSplit: kIndexSplitSchema,
+  /** Study 1's analogue search of the selection (the query; in the link as sel): its mode and metric; null: none. */
+  analogues: z.object({ mode: z.enum(ANALOGUE_MODES), metric: z.enum(ANALOGUE_METRICS) }).nullable(),
 });
 export type ViewSettings = z.infer<typeof viewSettingsSchema>;
 
@@ -285,4 +288,5 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   kIndexThresholds: [...K_INDEX_THRESHOLDS],
   kIndexShown: K_INDEX_THRESHOLDS[0],
   kIndexSplit: splitChoice('stratified'),
+  analogues: null,
 };

@@ -3,6 +3,7 @@
 // CancelledError, whatever the worker was doing).
 import * as Comlink from 'comlink';
 import { guardedWorker } from '../platform/guarded-worker.ts';
+import type { AnalogueResult } from '../probes/analogues.ts';
 import type { ProbeBackendInfo } from '../probes/backend.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
 import type { Neighbours } from '../probes/neighbours.ts';
@@ -11,9 +12,11 @@ import type { SplitProbe } from '../probes/split-probe.ts';
 import type { ProbeCard } from '../studies/compare-card.ts';
 import type { ExtremesResult } from '../studies/extremes.ts';
 import type { KIndexResult } from '../studies/k-index-study.ts';
+import type { SimilarityMatrix } from '../studies/similarity.ts';
 import type { StudyTime } from '../studies/study-time.ts';
 import type { SweepResult } from '../studies/sweep-run.ts';
 import type {
+  AnalogueRequest,
   ExtremesCompareRequest,
   ExtremesRequest,
   KIndexCompareRequest,
@@ -23,6 +26,7 @@ import type {
   ProbeRequest,
   ProbesWorkerApi,
   ProgressCallback,
+  SimilarityRequest,
   StudyProgressCallback,
   SweepCallbacks,
   SweepRequest,
@@ -51,6 +55,10 @@ export interface ProbesClient {
   compareLandSea(request: LandSeaCompareRequest, options?: CallOptions<StudyProgressCallback>): Promise<ProbeCard>;
   /** Study 2's probe cards, one per percentile; the inputs are copied, not transferred. */
   compareExtremes(request: ExtremesCompareRequest, options?: CallOptions<StudyProgressCallback>): Promise<ProbeCard[]>;
+  /** Linear CKA of two sources' levels at one time; the study times are copied, not transferred. */
+  compareLevels(request: SimilarityRequest, options?: CallOptions<ProgressCallback>): Promise<SimilarityMatrix>;
+  /** An analogue search over features loaded under a key (its index stays in the worker until they go). */
+  searchAnalogues(request: AnalogueRequest, options?: { signal?: AbortSignal }): Promise<AnalogueResult>;
   /** A sweep; `page` reads its cells (transfer their latents) and hears of each as it finishes. */
   runSweep(request: SweepRequest, page: SweepCallbacks, options?: { signal?: AbortSignal }): Promise<SweepResult>;
   terminate(): void;
@@ -72,6 +80,8 @@ export function createProbesClient(): ProbesClient {
     runKIndex: (request, options = {}) => clientJob(worker, 'k-index', options, (remote, jobId, onProgress) => remote.runKIndex(jobId, request, onProgress)),
     compareKIndex: (request, options = {}) => clientJob(worker, 'k-index-compare', options, (remote, jobId, onProgress) => remote.compareKIndex(jobId, request, onProgress)),
     compareExtremes: (request, options = {}) => clientJob(worker, 'extremes-compare', options, (remote, jobId, onProgress) => remote.compareExtremes(jobId, request, onProgress)),
+    compareLevels: (request, options = {}) => clientJob(worker, 'similarity', options, (remote, jobId, onProgress) => remote.compareLevels(jobId, request, onProgress)),
+    searchAnalogues: (request, options = {}) => clientJob(worker, 'analogues', options, (remote, jobId) => remote.searchAnalogues(jobId, request)),
     runSweep: (request, page, options = {}) => clientJob(worker, 'sweep', options, (remote, jobId) => remote.runSweep(jobId, request, Comlink.proxy(page))),
     terminate: () => worker.terminate(),
   };

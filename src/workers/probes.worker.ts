@@ -19,6 +19,8 @@ import type { SplitChoice } from '../studies/split.ts';
 import { runSweep, type SkippedCell, type SweepPlan, type SweepProgress, type SweepResult } from '../studies/sweep-run.ts';
 import type { CellFit, SweepCell, SweepCellInput } from '../studies/sweep.ts';
 import { levelMatrix, type StudyTime } from '../studies/study-time.ts';
+import { AnalogueIndex, type AnalogueMetric, type AnalogueMode, type AnalogueResult } from '../probes/analogues.ts';
+import { compareLevels, studyTimeRepresentation, type SimilarityMatrix } from '../studies/similarity.ts';
 import { installWorkerErrorTransfer } from '../platform/worker-errors.ts';
 import { workerJobs } from './worker-jobs.ts';
 
@@ -96,7 +98,28 @@ export interface KIndexCompareRequest {
   settings: ComparisonRequestSettings;
 }
 
+/** Two sources' latents at one time (e.g. a model and its untrained control), compared level by level with linear CKA. */
+export interface SimilarityRequest {
+  a: { name: string; time: StudyTime };
+  b: { name: string; time: StudyTime };
+  /** The latent levels of each side to compare, every one of a's against every one of b's. */
+  levels: { a: number[]; b: number[] };
+  /** Seed of the column shuffles behind the noise floor. */
+  seed?: number;
+}
+
+/** An analogue search over the features loaded under a key: the query is some of its rows. */
+export interface AnalogueRequest {
+  features: string;
+  rows: Uint32Array;
+  mode: AnalogueMode;
+  metric: AnalogueMetric;
+  count?: number;
+}
+
 const matrices = new Map<string, FeatureMatrix>();
+/** The analogue index of each key searched, kept on the backend until its features go. */
+const analogueIndices = new Map<string, AnalogueIndex>();
 /** Study times of one latent level, whose features are that level's latents. */
 const studyTimes = new Map<string, StudyTime>();
 installWorkerErrorTransfer();
@@ -113,6 +136,20 @@ function matrixFor(key: string): FeatureMatrix {
   if (matrix) return matrix;
   const time = studyTimeFor(key);
   return levelMatrix(time, time.latents.levels[0]);
+}
+
+function forgetAnalogues(key: string): void {
+  analogueIndices.get(key)?.dispose();
+  analogueIndices.delete(key);
+}
+
+function analogueIndexFor(key: string): AnalogueIndex {
+  let index = analogueIndices.get(key);
+  if (!index) {
+    index = AnalogueIndex.create([matrixFor(key)]);
+    analogueIndices.set(key, index);
+  }
+  return index;
 }
 
 const resolveTimes = (times: ReadonlyArray<StudyTime | string>): StudyTime[] => times.map((time) => (typeof time === 'string' ? studyTimeFor(time) : time));
@@ -134,6 +171,7 @@ const api = {
   /** Keeps an (N, D) float32 matrix under `key`; transfer `data`'s buffer. Replaces any earlier one. */
   loadFeatures(key: string, data: Float32Array, rows: number, cols: number): void {
     studyTimes.delete(key);
+    forgetAnalogues(key);
     matrices.set(key, featureMatrix(data, rows, cols));
   },
 
@@ -141,10 +179,12 @@ const api = {
   loadStudyTime(key: string, time: StudyTime): void {
     if (time.latents.levels.length !== 1) throw new ProbeInputError(`a study time loaded here holds one latent level, not ${time.latents.levels.length}`);
     matrices.delete(key);
+    forgetAnalogues(key);
     studyTimes.set(key, time);
   },
 
   releaseFeatures(key: string): void {
+    forgetAnalogues(key);
     matrices.delete(key);
     studyTimes.delete(key);
   },
@@ -213,6 +253,25 @@ const api = {
         onProgress: (progress) => page.onProgress(progress),
       }),
     );
+  },
+
+  /** Linear CKA of each level of one source against each of the other's, with each row's shuffled noise floor. */
+  async compareLevels(jobId: string, request: SimilarityRequest, onProgress?: ProgressCallback): Promise<SimilarityMatrix> {
+    const result = await job(jobId, (signal) =>
+      compareLevels(studyTimeRepresentation(request.a.name, request.a.time), studyTimeRepresentation(request.b.name, request.b.time), request.levels, {
+        seed: request.seed,
+        control: control(signal, onProgress),
+      }),
+    );
+    return Comlink.transfer(result, [result.values.buffer, result.floor.buffer]);
+  },
+
+  /** Every row's similarity to the query rows (their mean, or the nearest of them) and the best matches outside them. */
+  async searchAnalogues(jobId: string, request: AnalogueRequest): Promise<AnalogueResult> {
+    const result = await job(jobId, (signal) =>
+      analogueIndexFor(request.features).search({ time: 0, rows: request.rows, mode: request.mode, metric: request.metric, count: request.count }, { signal }),
+    );
+    return Comlink.transfer(result, result.scores.map((scores) => scores.buffer));
   },
 
   /** The k rows nearest to `row` in latent space (Euclidean), nearest first. */

@@ -19,6 +19,8 @@ export function stubProbesClient(methods: Partial<ProbesClient>): ProbesClient {
     compareKIndex: unused,
     compareLandSea: unused,
     compareExtremes: unused,
+    compareLevels: unused,
+    searchAnalogues: unused,
     runSweep: unused,
     terminate: () => undefined,
     ...methods,

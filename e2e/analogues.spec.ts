@@ -1,0 +1,53 @@
+// Issue 15's analogue search on the sample: an area drawn on the map over the Sahara is the query (the
+// mean latent of its patches); every patch is scored by cosine similarity, both views are coloured by
+// it, and the ranked list puts desert land first; a match opens the inspector, and the link carries
+// the query (the selection) and the search's mode and metric.
+import { expect, test } from '@playwright/test';
+import { STUDY_TIME } from './sample.ts';
+
+test('finds the analogues of a Sahara area: desert land ranks first', async ({ page }) => {
+  test.setTimeout(240_000);
+  // The flat map centred on the central Sahara (15° E, 23° N), zoomed so that a 4° patch is about 45 pixels wide.
+  await page.goto(`/?time=${encodeURIComponent(STUDY_TIME)}&gv=15,23,3&map=flat`);
+  await expect(page.getByRole('region', { name: 'Metrics' })).toBeVisible({ timeout: 150_000 });
+  const globe = page.getByRole('img', { name: 'Globe of patches' });
+  await page.getByRole('button', { name: 'Area select' }).click();
+  const box = await globe.boundingBox();
+  if (!box) throw new Error('the globe has no box');
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x - 90, y - 70);
+  await page.mouse.down();
+  await page.mouse.move(x + 90, y + 70, { steps: 8 });
+  await page.mouse.up();
+  const selected = Number(await globe.getAttribute('data-selected-count'));
+  expect(selected).toBeGreaterThan(3);
+  expect(selected).toBeLessThan(40);
+
+  const section = page.getByRole('region', { name: 'Analogue search' });
+  await section.getByRole('button', { name: 'Find analogues of the selection' }).click();
+  const list = section.getByRole('region', { name: 'Analogues' });
+  await expect(list).toBeVisible();
+  const ranked = section.locator('[data-analogue-rank]');
+  await expect(ranked.first()).toBeVisible({ timeout: 60_000 });
+  await expect(section).toContainText(`mean latent of the ${selected} selected patches at 2022-08-07 06:00`);
+  // The five most similar patches outside the area are desert land like it: all land, in the northern subtropics.
+  const top = await ranked.evaluateAll((buttons) => buttons.slice(0, 5).map((button) => button.textContent ?? ''));
+  expect(top).toHaveLength(5);
+  for (const text of top) {
+    expect(text).toContain('land 1.00');
+    const lat = Number(/(\d+\.\d+)° N/.exec(text)?.[1]);
+    expect(lat).toBeGreaterThan(10);
+    expect(lat).toBeLessThan(40);
+  }
+  // Both views are coloured by the similarity to the query.
+  await expect(page.getByRole('figure', { name: 'Legend: Cosine similarity to the query' })).toHaveCount(2);
+  await list.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screenshots/analogues-sahara.png' });
+
+  // The best match opens the inspector, and the link carries the search.
+  await ranked.first().click();
+  const patch = /Patch (\d+)/.exec(top[0])?.[1] ?? '';
+  await expect(page.getByRole('region', { name: 'Inspector' })).toContainText(`Patch ${patch}`);
+  await expect(page).toHaveURL(/analogues=mean%2Ccosine/);
+  await expect(page).toHaveURL(/sel=/);
+});
