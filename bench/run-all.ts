@@ -87,6 +87,7 @@ const steps: Step[] = [
   { title: 'linked views, Chromium', command: ['npm', 'run', '--silent', 'bench:ui'] },
   { title: 'sweep, Chromium and CLI', command: ['npm', 'run', '--silent', 'bench:sweep'] },
   { title: 'latent store, Chromium', command: ['npm', 'run', '--silent', 'bench:latent-store', '--', ...repeat] },
+  { title: 'load: runs and cancels in one page, Chromium', command: ['npm', 'run', '--silent', 'bench:load'] },
 ];
 
 function run(step: Step, summaryFile: string): Promise<{ code: number; output: string }> {

@@ -1,0 +1,177 @@
+// `npm run bench:load [-- --runs 20 --cancels 10 --seed 1]` (issue 16, load): the production build in
+// Chromium, one page on the embedded sample. The land-sea study runs once, then `runs` more times to the
+// end and `cancels` times cancelled at a stage picked at random (fetch, encode, PCA or the probe fit),
+// stepping the date and the latent level before each, and the model when models/ lists several. The
+// memory of Chromium's processes (PSS, as the encoder benchmark measures it: bench/browser/memory.ts)
+// after the last run is compared with its level after the first; every cancelled run reports how long
+// its worker took to stop after Cancel and which worker jobs still ran afterwards (the run-end line).
+import { chromium, type Page } from '@playwright/test';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { CHROMIUM_PATH, serve } from './browser/harness.ts';
+import { chromiumProcesses } from './browser/memory.ts';
+import { median, recordFigures, targetRatio, type Figure } from './summary.ts';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '20' },
+    cancels: { type: 'string', default: '10' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const RUNS = Number(values.runs);
+const CANCELS = Number(values.cancels);
+const STAGES = ['fetch', 'encode', 'pca', 'probe'] as const;
+const RUN_TIMEOUT_MS = 600_000;
+const MEMORY_TARGET = { kind: 'max', limit: 1.15, source: 'issue 16' } as const;
+const CANCEL_TARGET = { kind: 'max', limit: 1_000, source: 'issue 16' } as const;
+
+/** A small seeded generator (LCG), so that a run of the benchmark repeats. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+interface RunOutcome {
+  /** 'done', 'cancelled' or 'failed', from the page. */
+  status: string;
+  /** The stage that was running when Cancel was pressed. */
+  cancelledIn: string | null;
+  stopMs: number | null;
+  busyJobs: number;
+  wallMs: number;
+}
+
+/** Presses Run and, when `cancelFrom` is given, Cancel as soon as that stage or a later one runs; resolves when Run is enabled again. */
+async function runOnce(page: Page, cancelFrom: string | null): Promise<RunOutcome> {
+  const started = Date.now();
+  const cancelledIn = await page.evaluate(
+    ({ cancelFrom, stages, timeoutMs }) =>
+      new Promise<string | null>((resolve, reject) => {
+        const run = document.querySelector<HTMLButtonElement>('button[aria-label="Run"]');
+        const cancel = document.querySelector<HTMLButtonElement>('button[aria-label="Cancel"]');
+        if (!run || !cancel) return reject(new Error('no Run or Cancel button'));
+        let running = false;
+        let cancelledIn: string | null = null;
+        const from = cancelFrom === null ? -1 : stages.indexOf(cancelFrom);
+        const check = () => {
+          if (run.disabled) running = true;
+          if (running && from >= 0 && cancelledIn === null) {
+            const stage = Array.from(document.querySelectorAll<HTMLElement>('[data-stage][data-status="running"]'))
+              .map((element) => element.dataset.stage ?? '')
+              .find((name) => stages.indexOf(name) >= from);
+            if (stage) {
+              cancelledIn = stage;
+              cancel.click();
+            }
+          }
+          if (running && !run.disabled) {
+            observer.disconnect();
+            clearTimeout(timer);
+            resolve(cancelledIn);
+          }
+        };
+        const observer = new MutationObserver(check);
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+        const timer = setTimeout(() => reject(new Error(`the run did not end within ${timeoutMs / 1000} s`)), timeoutMs);
+        run.click();
+        check();
+      }),
+    { cancelFrom, stages: [...STAGES] as string[], timeoutMs: RUN_TIMEOUT_MS },
+  );
+  const ended = page.getByRole('status', { name: 'Run ended' });
+  const status = (await ended.count()) > 0 ? ((await ended.getAttribute('data-status')) ?? 'ended') : 'done';
+  const stop = status === 'cancelled' ? await ended.getAttribute('data-stop-ms') : null;
+  const busy = status === 'cancelled' ? Number(await ended.getAttribute('data-busy-jobs')) : 0;
+  return { status, cancelledIn, stopMs: stop ? Number(stop) : null, busyJobs: busy, wallMs: Date.now() - started };
+}
+
+/** Chromium's memory after the page has been quiet a moment and its main thread collected garbage. */
+async function settledPssMiB(page: Page): Promise<number> {
+  await page.waitForTimeout(3_000);
+  await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
+  await page.waitForTimeout(1_000);
+  return chromiumProcesses().reduce((sum, process) => sum + process.pssMiB, 0);
+}
+
+let forward = true;
+
+/** Steps the set-up before a run: the next (or previous) time, the next latent level, the next model. */
+async function stepSetup(page: Page, k: number, models: string[]): Promise<string> {
+  // Through the store's times one way, then back the other way from its end.
+  const step = () => page.getByRole('button', { name: forward ? '+6 h' : '−6 h' });
+  if (!(await step().isEnabled())) forward = !forward;
+  await step().click();
+  const level = String(k % 4);
+  await page.getByRole('combobox', { name: 'Latent level' }).selectOption(level);
+  if (models.length > 1) await page.getByRole('combobox', { name: 'Model' }).selectOption(models[k % models.length]);
+  const time = await page.getByRole('combobox', { name: 'Time' }).inputValue();
+  return `${time} level ${level}${models.length > 1 ? ` ${models[k % models.length]}` : ''}`;
+}
+
+const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
+const server = await serve('preview', 'index.html');
+// --expose-gc: the page's main thread collects before each reading (its workers collect on their own).
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-background-networking', '--js-flags=--expose-gc'] });
+const figures: Figure[] = [];
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(RUN_TIMEOUT_MS);
+  // tsx compiles this file with esbuild's keepNames, which wraps the named functions of runOnce's page code in a
+  // __name helper that only exists in Node.
+  await page.addInitScript('globalThis.__name = (target) => target;');
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  console.log(`Load: ${RUNS} runs to the end and ${CANCELS} cancelled, one page, production build; load average ${load()}`);
+  await page.goto(`${server.origin}/?time=2022-08-07T06%3A00%3A00Z`);
+  await page.getByRole('region', { name: 'Metrics' }).waitFor({ timeout: RUN_TIMEOUT_MS });
+  await page.locator('[data-stage="draw"][data-status="done"]').waitFor();
+  const models = await page
+    .getByRole('combobox', { name: 'Model' })
+    .locator('option:not([disabled])')
+    .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value).filter((value) => value !== ''));
+  const afterFirst = await settledPssMiB(page);
+  const firstByProcess = chromiumProcesses().map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ');
+  console.log(`  after the first run: ${afterFirst.toFixed(0)} MiB PSS; models to switch between: ${models.length}`);
+
+  const next = random(Number(values.seed));
+  // The cancelled runs spread among the complete ones.
+  const plan = [...Array<boolean>(RUNS).fill(false), ...Array<boolean>(CANCELS).fill(true)].sort(() => next() - 0.5);
+  const outcomes: RunOutcome[] = [];
+  let peak = afterFirst;
+  for (const [k, cancelled] of plan.entries()) {
+    const setup = await stepSetup(page, k, models);
+    const cancelFrom = cancelled ? STAGES[Math.floor(next() * STAGES.length)] : null;
+    const outcome = await runOnce(page, cancelFrom);
+    outcomes.push(outcome);
+    const pss = chromiumProcesses().reduce((sum, process) => sum + process.pssMiB, 0);
+    peak = Math.max(peak, pss);
+    const stop = outcome.stopMs === null ? '' : `, stopped ${outcome.stopMs.toFixed(0)} ms after Cancel (in ${outcome.cancelledIn}), busy jobs ${outcome.busyJobs}`;
+    console.log(`  ${String(k + 1).padStart(2)} ${setup}: ${outcome.status} in ${(outcome.wallMs / 1000).toFixed(1)} s${stop}; PSS ${pss.toFixed(0)} MiB`);
+  }
+  const atEnd = await settledPssMiB(page);
+  const stops = outcomes.flatMap((outcome) => (outcome.stopMs === null ? [] : [outcome.stopMs]));
+  const busy = outcomes.reduce((sum, outcome) => sum + outcome.busyJobs, 0);
+  const failed = outcomes.filter((outcome) => outcome.status === 'failed').length;
+  const label = `${RUNS} runs + ${CANCELS} cancels, 1° sample, Chromium`;
+  figures.push({ bench: 'load', name: `PSS after / after the first run, ${label}`, value: atEnd / afterFirst, unit: 'x', target: MEMORY_TARGET });
+  if (stops.length > 0) {
+    figures.push({ bench: 'load', name: `Cancel to the worker's job ending, median, ${label}`, value: median(stops), unit: 'ms', target: CANCEL_TARGET });
+    figures.push({ bench: 'load', name: `Cancel to the worker's job ending, worst, ${label}`, value: Math.max(...stops), unit: 'ms', target: CANCEL_TARGET });
+  }
+  figures.push({ bench: 'load', name: `worker jobs still running after a cancel, ${label}`, value: busy, unit: 'jobs' });
+  const byProcess = chromiumProcesses().map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ');
+  console.log(`  after the last: ${atEnd.toFixed(0)} MiB PSS (${((100 * atEnd) / afterFirst).toFixed(0)} % of the level after the first run; peak ${peak.toFixed(0)} MiB); failed runs ${failed}`);
+  console.log(`  by process (MiB PSS): ${byProcess}; after the first run: ${firstByProcess}`);
+  for (const figure of figures) {
+    const ratio = targetRatio(figure);
+    console.log(`  ${figure.name}: ${figure.value.toFixed(2)} ${figure.unit}${ratio === undefined ? '' : `, ratio to target ${ratio.toFixed(2)}`}`);
+  }
+  console.log(`  load average after: ${load()}`);
+} finally {
+  await browser.close();
+  await server.stop();
+}
+recordFigures(figures);
