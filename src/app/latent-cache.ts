@@ -26,10 +26,11 @@ export class LatentCache<T> {
    * Remembers `value` at once and writes it to IndexedDB behind, never waited for: a study time of a
    * 0.25-degree globe is 133 MB, whose write can take minutes, and never finished in Chromium's
    * in-memory storage of a private context (npm run bench:latent-store: the run stalled after its read).
+   * `persist: false` keeps it in memory only.
    */
-  put(text: string, value: T): void {
+  put(text: string, value: T, options: { persist?: boolean } = {}): void {
     this.remember(text, value);
-    void this.persist(text, value);
+    if (options.persist ?? true) void this.persist(text, value);
   }
 
   private async persist(text: string, value: T): Promise<void> {
