@@ -13,7 +13,7 @@ const T2M = 'era5-sample.zarr/2m_temperature';
 
 let server: FaultServer;
 test.beforeAll(async () => {
-  server = await startFaultServer('public/sample', { cors: true });
+  server = await startFaultServer('public/sample', { cors: true, faultsOnReadsOnly: true });
 });
 test.afterAll(async () => server.close());
 

@@ -31,6 +31,11 @@ export interface FaultServer {
 export interface FaultServerOptions {
   /** Let pages of any origin read it (Access-Control-Allow-Origin: *), as a store a browser opens must. */
   cors?: boolean;
+  /**
+   * Answer HEAD requests (existence checks: data-span.ts) from the files, without the faults and unlogged, so
+   * that a test's faults hit the reads of data alone.
+   */
+  faultsOnReadsOnly?: boolean;
 }
 
 export async function startFaultServer(directory: string, options: FaultServerOptions = {}): Promise<FaultServer> {
@@ -49,6 +54,11 @@ export async function startFaultServer(directory: string, options: FaultServerOp
       }
     }
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname).replace(/^\/+/, '');
+    if (options.faultsOnReadsOnly && request.method === 'HEAD') {
+      const file = path.split('/').includes('..') ? undefined : await readFile(join(directory, ...path.split('/'))).catch(() => undefined);
+      response.writeHead(file ? 200 : 404, file ? { 'content-length': String(file.byteLength) } : {}).end();
+      return;
+    }
     requests.push(path);
     const fault = faults.get(path);
     if (fault?.kind === 'hang') return;
