@@ -1,7 +1,7 @@
 // Issue 15's analogue search on the sample: an area drawn on the map over the Sahara is the query (the
 // mean latent of its patches); every patch is scored by cosine similarity, both views are coloured by
 // it, and the ranked list puts desert land first; a match opens the inspector, and the link carries
-// the query (the selection) and the search's mode and metric.
+// the query (the selection) and the search's mode and metric; a second time of the sample is searched too.
 import { expect, test } from '@playwright/test';
 import { STUDY_TIME } from './sample.ts';
 
@@ -50,4 +50,12 @@ test('finds the analogues of a Sahara area: desert land ranks first', async ({ p
   await expect(page.getByRole('region', { name: 'Inspector' })).toContainText(`Patch ${patch}`);
   await expect(page).toHaveURL(/analogues=mean%2Ccosine/);
   await expect(page).toHaveURL(/sel=/);
+
+  // Across times: the sample's 12:00 is encoded and searched too; its matches name their time, and the link carries it.
+  await section.getByRole('textbox', { name: 'Analogue times' }).fill('2022-08-07T12:00:00Z');
+  await section.getByRole('textbox', { name: 'Analogue times' }).press('Enter');
+  await expect(ranked.filter({ hasText: '2022-08-07 12:00' }).first()).toBeVisible({ timeout: 90_000 });
+  await expect(page).toHaveURL(/analogues=mean%2Ccosine%2C2022-08-07T12%3A00%3A00Z/);
+  await list.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screenshots/analogues-two-times.png' });
 });

@@ -13,7 +13,7 @@ import type { CompareTools } from './compare/CompareSection.tsx';
 import { resultFromFeatures } from './compare/feature-views.ts';
 import { initialStages, runExplorer } from './explorer-run.ts';
 import type { NeighbourSearch } from './Inspector.tsx';
-import type { FindAnalogues } from './analogues/analogues-in-app.ts';
+import { findAnaloguesInApp, type FindAnalogues } from './analogues/analogues-in-app.ts';
 import { LatentCache } from './latent-cache.ts';
 import { listModels, type ModelEntry } from './models.ts';
 import { EncoderReadiness } from './EncoderReadiness.tsx';
@@ -95,7 +95,11 @@ export function App() {
   }, []);
   const workers = useMemo(() => ({ source: createSourceClient(), probes: createProbesClient(), cache: new LatentCache<StudyTime>() }), []);
   const findNeighbours = useCallback<NeighbourSearch>((key, row, k) => workers.probes.neighbours(key, row, k), [workers]);
-  const findAnalogues = useCallback<FindAnalogues>((search, signal) => workers.probes.searchAnalogues(search, { signal }), [workers]);
+  const findAnalogues = useCallback<FindAnalogues>(
+    (shown, search, signal) =>
+      findAnaloguesInApp(shown, search, { ...workers, settings: useExplorer.getState().shown['land-sea'] ?? useExplorer.getState().settings, models, storeTimes: summary?.times ?? [], signal }),
+    [workers, models, summary],
+  );
   const compareTools = useMemo<CompareTools>(
     () => ({
       compare: (shown, baselines, context) =>

@@ -69,7 +69,7 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
     return { xy: positions, xTitle: x.title, yTitle: y.title };
   }, [result, settings.xAxis, settings.yAxis]);
 
-  const analogueSearch = useAnalogues((state) => (settings.analogues && state.resultKey === result.key ? state.search : null));
+  const analogueSearch = useAnalogues((state) => (settings.analogues && state.resultKey === result.key ? (state.found?.search ?? null) : null));
   const { colours, legend } = useMemo(
     () =>
       analogueSearch

@@ -15,6 +15,17 @@ describe("the analogue search's permalink field", () => {
     expect(settingsToQuery({ ...settings, analogues: null })).not.toContain('analogues');
   });
 
+  it('round-trips the other times to search, whose list has commas of its own', () => {
+    const times = '2022-08-07T00:00:00Z,2022-08-07T12:00:00Z';
+    const settings = { ...DEFAULT_VIEW_SETTINGS, selection: 'AbC_-1', analogues: { mode: 'mean' as const, metric: 'cosine' as const, times } };
+    const parsed = queryToSettings(settingsToQuery(settings));
+    expect(parsed.notices).toEqual([]);
+    expect(parsed.settings.analogues).toEqual({ mode: 'mean', metric: 'cosine', times });
+    expect(queryToSettings('analogues=mean,cosine,every:2').settings.analogues).toEqual({ mode: 'mean', metric: 'cosine', times: 'every:2' });
+    // A selection that does not parse is dropped with a notice.
+    expect(queryToSettings('analogues=mean,cosine,every:x').notices).toHaveLength(1);
+  });
+
   it('drops an unknown mode or metric with a notice, keeping the rest', () => {
     const parsed = queryToSettings('level=2&analogues=median,cosine');
     expect(parsed.settings.analogues).toBeNull();

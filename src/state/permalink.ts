@@ -147,10 +147,11 @@ const codecs: { [K in Key]: FieldCodec<K> } = {
   kIndexSplit: { param: 'ksplit', format: formatSplit, parse: parseSplit },
   analogues: {
     param: 'analogues',
-    format: (v) => (v ? `${v.mode},${v.metric}` : null),
+    // MODE,METRIC[,TIMES]: the time selection last, since a list of times has commas of its own.
+    format: (v) => (v ? [v.mode, v.metric, ...(v.times === undefined ? [] : [v.times])].join(',') : null),
     parse: (t) => {
-      const [mode, metric] = t.split(',');
-      return { mode, metric };
+      const [mode, metric, ...times] = t.split(',');
+      return times.length === 0 ? { mode, metric } : { mode, metric, times: times.join(',') };
     },
   },
 };

@@ -224,8 +224,11 @@ export const viewSettingsSchema = z.object({
   /** The K threshold whose probe the views and the curve show. */
   kIndexShown: finite.min(-100).max(100),
   kIndexSplit: kIndexSplitSchema,
-  /** Study 1's analogue search of the selection (the query; in the link as sel): its mode and metric; null: none. */
-  analogues: z.object({ mode: z.enum(ANALOGUE_MODES), metric: z.enum(ANALOGUE_METRICS) }).nullable(),
+  /**
+   * Study 1's analogue search of the selection (the query; in the link as sel): its mode and metric, and
+   * the store's other times to search too (a time selection; absent: the run's time only); null: none.
+   */
+  analogues: z.object({ mode: z.enum(ANALOGUE_MODES), metric: z.enum(ANALOGUE_METRICS), times: timeSelectionText.optional() }).nullable(),
 });
 export type ViewSettings = z.infer<typeof viewSettingsSchema>;
 

@@ -115,6 +115,8 @@ export interface AnalogueRequest {
   mode: AnalogueMode;
   metric: AnalogueMetric;
   count?: number;
+  /** Other times to search too, each holding one latent level (that of the features); match.time k > 0 is others[k - 1]. */
+  others?: StudyTime[];
 }
 
 const matrices = new Map<string, FeatureMatrix>();
@@ -268,9 +270,18 @@ const api = {
 
   /** Every row's similarity to the query rows (their mean, or the nearest of them) and the best matches outside them. */
   async searchAnalogues(jobId: string, request: AnalogueRequest): Promise<AnalogueResult> {
-    const result = await job(jobId, (signal) =>
-      analogueIndexFor(request.features).search({ time: 0, rows: request.rows, mode: request.mode, metric: request.metric, count: request.count }, { signal }),
-    );
+    const query = { time: 0, rows: request.rows, mode: request.mode, metric: request.metric, count: request.count };
+    const others = request.others ?? [];
+    const result = await job(jobId, async (signal) => {
+      if (others.length === 0) return analogueIndexFor(request.features).search(query, { signal });
+      // Other times come with each search (from the app's latent cache): their index lives for this search only.
+      const index = AnalogueIndex.create([matrixFor(request.features), ...others.map((time) => levelMatrix(time, time.latents.levels[0]))]);
+      try {
+        return await index.search(query, { signal });
+      } finally {
+        index.dispose();
+      }
+    });
     return Comlink.transfer(result, result.scores.map((scores) => scores.buffer));
   },
 

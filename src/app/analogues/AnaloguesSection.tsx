@@ -2,15 +2,17 @@
 // The query is the selection (brushed on the scatter or drawn on the globe); while the search is on,
 // it follows the selection, colours both views by similarity and lists the best matches, a click on
 // one opening the inspector. The mode and metric go into the link, with the selection.
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { parseTimeSelection } from '../../data/time-selection.ts';
 import { describeError } from '../../describe-error.ts';
 import { isCancelled } from '../../errors.ts';
 import { ANALOGUE_METRICS, ANALOGUE_MODES, type AnalogueMetric, type AnalogueMode } from '../../probes/analogue-kinds.ts';
 import type { ExplorerResult } from '../../state/result.ts';
 import { useExplorer } from '../../state/store.ts';
 import { AnalogueList } from '../../views/index.ts';
-import { analogueItems, describeQuery, selectedRows, type FindAnalogues } from './analogues-in-app.ts';
+import { analogueItems, describeQuery, MAX_ANALOGUE_TIMES, selectedRows, type FindAnalogues } from './analogues-in-app.ts';
 import { useAnalogues } from './analogues-store.ts';
+import { isoTime } from '../store-summary.ts';
 
 const MODE_TITLES: Record<AnalogueMode, string> = { mean: 'Mean of the selection', any: 'Nearest to any selected' };
 const METRIC_TITLES: Record<AnalogueMetric, string> = { cosine: 'Cosine', euclidean: 'Euclidean' };
@@ -20,28 +22,43 @@ export function AnaloguesSection({ result, find }: { result: ExplorerResult; fin
   const selection = useExplorer((state) => state.selectionMask);
   const selectedPatch = useExplorer((state) => state.settings.selectedPatch);
   const updateSettings = useExplorer((state) => state.updateSettings);
-  const { search, running, error, queryRows, resultKey, set } = useAnalogues();
+  const { found, running, error, queryRows, resultKey, set } = useAnalogues();
   const rows = useMemo(() => selectedRows(selection.length === result.table.count ? selection : new Uint8Array(0)), [selection, result]);
 
   // The search follows the run, the selection, the mode and the metric while it is on.
   useEffect(() => {
     if (!analogues || rows.length === 0) {
-      set({ search: null, resultKey: null, running: false, error: null, queryRows: 0 });
+      set({ found: null, resultKey: null, running: false, error: null, queryRows: 0 });
       return;
     }
     const controller = new AbortController();
     set({ running: true, error: null });
-    find({ features: result.featuresKey, rows, mode: analogues.mode, metric: analogues.metric }, controller.signal)
-      .then((found) => set({ search: found, resultKey: result.key, queryRows: rows.length, running: false }))
+    find(result, { features: result.featuresKey, rows, mode: analogues.mode, metric: analogues.metric, times: analogues.times }, controller.signal)
+      .then((answer) => set({ found: answer, resultKey: result.key, queryRows: rows.length, running: false }))
       .catch((caught: unknown) => {
-        if (!isCancelled(caught)) set({ running: false, error: describeError(caught), search: null, resultKey: null });
+        if (!isCancelled(caught)) set({ running: false, error: describeError(caught), found: null, resultKey: null });
       });
     return () => controller.abort();
   }, [analogues, rows, result, find, set]);
 
-  const shown = search && resultKey === result.key ? search : null;
-  const items = useMemo(() => (shown ? analogueItems(result, shown) : []), [shown, result]);
-  const settings = analogues ?? { mode: 'mean' as const, metric: 'cosine' as const };
+  const shownFound = found && resultKey === result.key ? found : null;
+  const shown = shownFound?.search ?? null;
+  const items = useMemo(() => (shownFound ? analogueItems(result, shownFound) : []), [shownFound, result]);
+  const [draft, setDraft] = useState<NonNullable<typeof analogues>>({ mode: 'mean', metric: 'cosine' });
+  const settings = analogues ?? draft;
+  const commitTimes = (text: string) => {
+    const times = text.trim() === '' ? undefined : text.trim();
+    if (times === settings.times) return;
+    try {
+      if (times !== undefined) parseTimeSelection(times);
+    } catch (caught) {
+      useExplorer.getState().notify('error', 'Analogue times', describeError(caught));
+      return;
+    }
+    // Only a search that is on follows the new times; otherwise they wait for "Find analogues".
+    if (analogues) updateSettings({ analogues: { ...analogues, times } });
+    else setDraft({ ...draft, times });
+  };
 
   return (
     <section className="panel-section" aria-label="Analogue search">
@@ -69,6 +86,22 @@ export function AnaloguesSection({ result, find }: { result: ExplorerResult; fin
         </label>
       </div>
       <div className="field-row">
+        <label className="field">
+          <span>Other times</span>
+          <input
+            key={settings.times ?? ''}
+            aria-label="Analogue times"
+            defaultValue={settings.times ?? ''}
+            placeholder="the run's only; e.g. every:1"
+            title={`The store's times to search besides the run's (at most ${MAX_ANALOGUE_TIMES} in all): a list of ISO times, every:K, FROM..TO or every:K:FROM..TO`}
+            onBlur={(event) => commitTimes(event.currentTarget.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') commitTimes(event.currentTarget.value);
+            }}
+          />
+        </label>
+      </div>
+      <div className="field-row">
         {analogues ? (
           <button type="button" onClick={() => updateSettings({ analogues: null })}>
             Stop the search
@@ -93,13 +126,17 @@ export function AnaloguesSection({ result, find }: { result: ExplorerResult; fin
           {error}
         </p>
       )}
-      {analogues && shown && (
+      {analogues && shownFound && shown && (
         <AnalogueList
           items={items}
           metric={shown.metric}
           query={describeQuery(queryRows, shown.mode, result.time)}
           selectedKey={selectedPatch === null ? null : `0:${selectedPatch}`}
-          onPick={(index) => updateSettings({ selectedPatch: shown.matches[index].row })}
+          onPick={(index) => {
+            const match = shown.matches[index];
+            // A match at another time opens the inspector there once that time is run (the banner says so).
+            updateSettings(match.time === 0 ? { selectedPatch: match.row } : { time: isoTime(shownFound.times[match.time].time), selectedPatch: match.row });
+          }}
           notice={shown.backendAgreed ? undefined : "The backend's scores disagreed with exact ones; every score was recomputed on the CPU."}
         />
       )}

@@ -5,7 +5,14 @@ import type { AnalogueResult } from '../../probes/analogues.ts';
 import type { ExplorerResult } from '../../state/result.ts';
 import { PATCH_INPUT_COLUMNS } from '../../studies/patch-inputs.ts';
 import { syntheticStudyTime } from '../../studies/testing/synthetic-time.ts';
-import { analogueItems, describeQuery, selectedRows } from './analogues-in-app.ts';
+import { DEFAULT_VIEW_SETTINGS } from '../../state/view-settings.ts';
+import type { StudyTime } from '../../studies/study-time.ts';
+import type { SourceClient } from '../../workers/encoder-client.ts';
+import type { AnalogueRequest } from '../../workers/probes.worker.ts';
+import { LatentCache } from '../latent-cache.ts';
+import type { ModelEntry } from '../models.ts';
+import { studyTimeFor } from '../study-times.ts';
+import { analogueItems, describeQuery, findAnaloguesInApp, MAX_ANALOGUE_TIMES, otherAnalogueTimes, selectedRows } from './analogues-in-app.ts';
 
 describe('selectedRows', () => {
   it('lists the rows a mask selects, ascending', () => {
@@ -35,17 +42,84 @@ describe('analogueItems', () => {
     table: { count: 2, cellCentres: Float32Array.of(10, 22, 350, 22) },
   } as unknown as ExplorerResult;
   const search: AnalogueResult = { metric: 'cosine', mode: 'mean', scores: [new Float32Array(2)], backendAgreed: true, matches: [{ time: 0, row: 1, score: 0.9 }, { time: 0, row: 0, score: 0.5 }] };
+  const found = { search, times: [studyTime] };
 
   it("names each match's time, patch and place, its score, land fraction, 2 m temperature and elevation, best first", () => {
-    expect(analogueItems(result, search)).toEqual([
+    expect(analogueItems(result, found)).toEqual([
       { key: '0:1', time: '2022-08-07 06:00', place: 'Patch 1 · 22.00° N, 10.00° W', score: 0.9, detail: 'land 0.25 · 2 m T -3.0 °C · elevation 0 m' },
       { key: '0:0', time: '2022-08-07 06:00', place: 'Patch 0 · 22.00° N, 10.00° E', score: 0.5, detail: 'land 1.00 · 2 m T 41.3 °C · elevation 512 m' },
     ]);
   });
 
   it('says only the land fraction without ERA5 (a latent store alone)', () => {
-    const storeOnly = { ...result, studyTime: { ...studyTime, era5: null } } as ExplorerResult;
-    expect(analogueItems(storeOnly, search)[1].detail).toBe('land 1.00');
+    expect(analogueItems(result, { search, times: [{ ...studyTime, era5: null }] })[1].detail).toBe('land 1.00');
+  });
+
+  it("names a match at another time by that time, with that time's 2 m temperature", () => {
+    const laterSurface = surface.slice();
+    laterSurface[columns + now] = 273.15 + 7.5;
+    const later = { ...studyTime, time: new Date('2022-08-07T18:00:00Z'), era5: { surface: laterSurface, elevation: Float64Array.of(512.4, 0), raw: null } };
+    const acrossTimes = { ...search, scores: [new Float32Array(2), new Float32Array(2)], matches: [{ time: 1, row: 1, score: 0.95 }, { time: 0, row: 1, score: 0.9 }] };
+    const items = analogueItems(result, { search: acrossTimes, times: [studyTime, later] });
+    expect(items.map((item) => [item.key, item.time, item.detail])).toEqual([
+      ['1:1', '2022-08-07 18:00', 'land 0.25 · 2 m T 7.5 °C · elevation 0 m'],
+      ['0:1', '2022-08-07 06:00', 'land 0.25 · 2 m T -3.0 °C · elevation 0 m'],
+    ]);
+  });
+});
+
+describe('otherAnalogueTimes', () => {
+  const storeTimes = ['2022-08-07T00:00:00Z', '2022-08-07T06:00:00Z', '2022-08-07T12:00:00Z', '2022-08-07T18:00:00Z'];
+
+  it("is none without a selection, else the store's times it picks besides the run's, in time order", () => {
+    expect(otherAnalogueTimes('2022-08-07T06:00:00Z', undefined, storeTimes)).toEqual([]);
+    expect(otherAnalogueTimes('2022-08-07T06:00:00Z', 'every:1', storeTimes)).toEqual(['2022-08-07T00:00:00Z', '2022-08-07T12:00:00Z', '2022-08-07T18:00:00Z']);
+    // The run's instant is left out whatever form the selection writes it in.
+    expect(otherAnalogueTimes('2022-08-07T06:00:00Z', '2022-08-07T18:00,2022-08-07T06:00', storeTimes)).toEqual(['2022-08-07T18:00:00Z']);
+  });
+
+  it('says how many a selection picks when the app would search more than it does', () => {
+    const many = Array.from({ length: MAX_ANALOGUE_TIMES + 1 }, (_, k) => new Date(Date.UTC(2022, 7, 1, 6 * k)).toISOString());
+    expect(() => otherAnalogueTimes(many[0], 'every:1', many)).toThrow(new RegExp(`pick ${MAX_ANALOGUE_TIMES} besides the run's.*at most ${MAX_ANALOGUE_TIMES}`));
+  });
+});
+
+describe('findAnaloguesInApp', () => {
+  const RUN = '2022-08-07T06:00:00Z';
+  const LATER = '2022-08-07T18:00:00Z';
+  const model: ModelEntry = { id: 'aurora.onnx', label: 'aurora', trained: true, hash: '00000011', description: '', source: { kind: 'file', url: '/models/aurora.onnx' }, architecture: 'aurora-0.25', untrainedSeed: null, unusable: null };
+  /** Two levels of two patches, level 1 of patch p = base + p. */
+  const encoded = (time: string, base: number) =>
+    syntheticStudyTime({ time, rowLat: [10], columnLon: [5, 15], latents: Float32Array.of(0, 0, 0, 0, base, base, base + 1, base + 1), embedDim: 2, levels: [0, 1], landFraction: [0, 1] });
+  const run = encoded(RUN, 0);
+  const shown = { modelId: model.id, time: RUN, level: 1, featuresKey: 'features-1', table: { count: 2 }, studyTime: run } as unknown as ExplorerResult;
+  const answer: AnalogueResult = { metric: 'cosine', mode: 'mean', scores: [], matches: [], backendAgreed: true };
+
+  it("sends the other times the search names, from the cache, at the run's level, beside the run's key", async () => {
+    const cache = new LatentCache<StudyTime>();
+    const signal = new AbortController().signal;
+    const cachingSource: SourceClient = { read: async () => ({ studyTime: encoded(LATER, 10), cost: { backend: 'test', fallbackReason: null, bytesFetched: 0, fetchMilliseconds: 0, encodeMilliseconds: 0 } }) };
+    await studyTimeFor(DEFAULT_VIEW_SETTINGS, model, { time: LATER, region: null }, { source: cachingSource, cache, signal });
+    const requests: AnalogueRequest[] = [];
+    const context = {
+      source: { read: () => Promise.reject(new Error('not read: the time is cached')) },
+      cache,
+      signal,
+      settings: DEFAULT_VIEW_SETTINGS,
+      models: [model],
+      storeTimes: [RUN, '2022-08-07T12:00:00Z', LATER],
+      probes: { searchAnalogues: async (request: AnalogueRequest) => (requests.push(request), answer) },
+    };
+    const rows = Uint32Array.of(0);
+    const found = await findAnaloguesInApp(shown, { features: 'features-1', rows, mode: 'mean', metric: 'cosine', times: LATER }, context);
+    expect(found.search).toBe(answer);
+    expect(found.times.map((time) => time.time.toISOString())).toEqual(['2022-08-07T06:00:00.000Z', '2022-08-07T18:00:00.000Z']);
+    const [request] = requests;
+    expect(request.features).toBe('features-1');
+    expect(request.others?.map((time) => [time.latents.levels, Array.from(time.latents.data)])).toEqual([[[1], [10, 10, 11, 11]]]);
+    // Without times, the run's alone.
+    await findAnaloguesInApp(shown, { features: 'features-1', rows, mode: 'mean', metric: 'cosine' }, context);
+    expect(requests[1].others).toEqual([]);
   });
 });
 

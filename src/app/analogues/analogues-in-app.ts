@@ -1,22 +1,97 @@
 // Study 1's analogue search in the app: the selection on the scatter or the globe is the query (its
-// mean latent, or each of its patches), every patch of the run's time and level is scored against it
-// in the probes worker, and the best matches away from the selection are listed with their place and
-// what the run knows of them (land fraction, 2 m temperature, elevation).
+// mean latent, or each of its patches), every patch of the run's time and level, and of the store's
+// other times the search names, is scored against it in the probes worker, and the best matches away
+// from the selection are listed with their time, place and what is known of them (land fraction,
+// 2 m temperature, elevation).
+import { parseTimeSelection, resolveTimeSelection } from '../../data/time-selection.ts';
 import type { AnalogueMetric, AnalogueMode, AnalogueResult } from '../../probes/analogues.ts';
 import type { ExplorerResult } from '../../state/result.ts';
+import type { SourceSettings } from '../../state/view-settings.ts';
 import { PATCH_INPUT_COLUMNS } from '../../studies/patch-inputs.ts';
+import { atLevel, patchCount, type StudyTime } from '../../studies/study-time.ts';
 import { formatPlace, type AnalogueListItem } from '../../views/index.ts';
+import type { ProbesClient } from '../../workers/probes-client.ts';
+import { boxAround } from '../compare/compare-in-app.ts';
+import type { ModelEntry } from '../models.ts';
+import { isoTime } from '../store-summary.ts';
+import { studyTimeFor, type StudyTimeContext } from '../study-times.ts';
 
-/** The search's query and settings, as the probes worker takes them. */
+/** Times searched at once, the run's included: the issue's 8 times take about 0.4 s in the browser (README). */
+export const MAX_ANALOGUE_TIMES = 8;
+
+/** The search's query and settings. */
 export interface AnalogueSearch {
   /** The run's features key in the probes worker. */
   features: string;
   rows: Uint32Array;
   mode: AnalogueMode;
   metric: AnalogueMetric;
+  /** The store's other times to search too (a time selection); absent: the run's time only. */
+  times?: string;
 }
 
-export type FindAnalogues = (search: AnalogueSearch, signal: AbortSignal) => Promise<AnalogueResult>;
+/** A search's scores and matches, with the study time of each time searched (match.time indexes it; 0 is the run's). */
+export interface FoundAnalogues {
+  search: AnalogueResult;
+  times: readonly StudyTime[];
+}
+
+export type FindAnalogues = (result: ExplorerResult, search: AnalogueSearch, signal: AbortSignal) => Promise<FoundAnalogues>;
+
+export interface AnalogueContext extends StudyTimeContext {
+  probes: Pick<ProbesClient, 'searchAnalogues'>;
+  /** The run's source settings (its store or latent store), what other times are read from. */
+  settings: SourceSettings;
+  models: readonly ModelEntry[];
+  /** The store's times (ISO), which the search's time selection picks from. */
+  storeTimes: readonly string[];
+}
+
+/**
+ * Searches the run's time and the store's times that the search names: those come from the latent
+ * cache, or are read (encoded, or read from the latent store) and cached, then go to the probes
+ * worker beside the run's features, at the run's level.
+ */
+export async function findAnaloguesInApp(result: ExplorerResult, search: AnalogueSearch, context: AnalogueContext): Promise<FoundAnalogues> {
+  const model = result.modelId === null ? null : context.models.find((entry) => entry.id === result.modelId);
+  if (model === undefined) throw new Error(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
+  const others = await readOtherTimes(result, context.settings, model, otherAnalogueTimes(result.time, search.times, context.storeTimes), context);
+  const found = await context.probes.searchAnalogues(
+    { features: search.features, rows: search.rows, mode: search.mode, metric: search.metric, others: others.map((time) => atLevel(time, result.level)) },
+    { signal: context.signal },
+  );
+  return { search: found, times: [result.studyTime, ...others] };
+}
+
+/**
+ * The store's times that a selection picks besides the run's own (the same instant left out), in time
+ * order; none without a selection. Throws when the run's and these are more than MAX_ANALOGUE_TIMES.
+ */
+export function otherAnalogueTimes(viewTime: string, selection: string | undefined, storeTimes: readonly string[]): string[] {
+  if (selection === undefined) return [];
+  const view = new Date(viewTime).getTime();
+  const picked = resolveTimeSelection(parseTimeSelection(selection), storeTimes.map((time) => new Date(time))).filter((date) => date.getTime() !== view);
+  if (picked.length + 1 > MAX_ANALOGUE_TIMES) {
+    throw new Error(`The times pick ${picked.length} besides the run's; the app searches at most ${MAX_ANALOGUE_TIMES} times in all. Pick fewer.`);
+  }
+  return picked.sort((a, b) => a.getTime() - b.getTime()).map(isoTime);
+}
+
+/**
+ * The run's source at other times, the same patches (from the latent cache, or read and cached): the
+ * run's model encoding ERA5, or (modelId null) its latent store, at the run's level.
+ */
+export async function readOtherTimes(result: ExplorerResult, settings: SourceSettings, model: ModelEntry | null, times: readonly string[], context: StudyTimeContext): Promise<StudyTime[]> {
+  // Over a latent store, the box around the run's patches gives the same patches (as Compare reads them).
+  const region = model ? null : boxAround(result.studyTime.patches);
+  const read: StudyTime[] = [];
+  for (const time of times) {
+    const { studyTime } = await studyTimeFor(settings, model, { time, region, levels: model ? undefined : [result.level] }, context);
+    if (patchCount(studyTime) !== result.table.count) throw new Error(`${model?.id ?? 'The latent store'} gave ${patchCount(studyTime)} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
+    read.push(studyTime);
+  }
+  return read;
+}
 
 /** The selected rows of a mask, ascending. */
 export function selectedRows(mask: Uint8Array): Uint32Array {
@@ -30,12 +105,12 @@ export function selectedRows(mask: Uint8Array): Uint32Array {
 const SURFACE_COLUMNS = PATCH_INPUT_COLUMNS.length;
 const TEMPERATURE_NOW = PATCH_INPUT_COLUMNS.findIndex((column) => column.key === '2t@t');
 
-/** A match as the list shows it: its time and place, its score, and the run's facts about the patch. */
-export function analogueItems(result: ExplorerResult, search: AnalogueResult): AnalogueListItem[] {
-  const { studyTime, table } = result;
-  const time = result.time.slice(0, 16).replace('T', ' ');
-  return search.matches.map((match) => {
+/** A match as the list shows it: its time and place, its score, and what its study time knows of the patch. */
+export function analogueItems(result: ExplorerResult, found: FoundAnalogues): AnalogueListItem[] {
+  const { table } = result;
+  return found.search.matches.map((match) => {
     const row = match.row;
+    const studyTime = found.times[match.time];
     const facts = [`land ${studyTime.landFraction[row].toFixed(2)}`];
     const era5 = studyTime.era5;
     if (era5) {
@@ -44,7 +119,7 @@ export function analogueItems(result: ExplorerResult, search: AnalogueResult): A
     }
     return {
       key: `${match.time}:${row}`,
-      time,
+      time: isoTime(studyTime.time).slice(0, 16).replace('T', ' '),
       place: `Patch ${row} · ${formatPlace(table.cellCentres[2 * row + 1], table.cellCentres[2 * row])}`,
       score: match.score,
       detail: facts.join(' · '),

@@ -1,14 +1,15 @@
 // The analogue search on screen: of which run (its key) and selection, its scores and matches. The
 // search's mode and metric, and its query (the selection), are in the link (view-settings.ts).
 import { create } from 'zustand';
-import type { AnalogueResult } from '../../probes/analogues.ts';
+import type { FoundAnalogues } from './analogues-in-app.ts';
 
 export interface AnaloguesState {
   /** The run the scores are of; scores of another run are not shown. */
   resultKey: string | null;
   /** How many patches the query had. */
   queryRows: number;
-  search: AnalogueResult | null;
+  /** The scores and matches, with the study time of each time searched. */
+  found: FoundAnalogues | null;
   running: boolean;
   error: string | null;
   set(patch: Partial<Omit<AnaloguesState, 'set'>>): void;
@@ -17,7 +18,7 @@ export interface AnaloguesState {
 export const useAnalogues = create<AnaloguesState>()((set) => ({
   resultKey: null,
   queryRows: 0,
-  search: null,
+  found: null,
   running: false,
   error: null,
   set: (patch) => set(patch),
