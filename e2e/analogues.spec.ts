@@ -30,7 +30,7 @@ test('finds the analogues of a Sahara area: desert land ranks first', async ({ p
   const ranked = section.locator('[data-analogue-rank]');
   await expect(ranked.first()).toBeVisible({ timeout: 60_000 });
   await expect(section).toContainText(`mean latent of the ${selected} selected patches at 2022-08-07 06:00`);
-  // The five most similar patches outside the area are desert land like it: all land, in the northern subtropics.
+  // The five most similar patches outside the area are desert land like it: all land, in the northern subtropics, dry.
   const top = await ranked.evaluateAll((buttons) => buttons.slice(0, 5).map((button) => button.textContent ?? ''));
   expect(top).toHaveLength(5);
   for (const text of top) {
@@ -38,6 +38,8 @@ test('finds the analogues of a Sahara area: desert land ranks first', async ({ p
     const lat = Number(/(\d+\.\d+)° N/.exec(text)?.[1]);
     expect(lat).toBeGreaterThan(10);
     expect(lat).toBeLessThan(40);
+    // Dry aloft: 850 hPa specific humidity well below the moist tropics' 12-16 g/kg.
+    expect(Number(/q 850 hPa (\d+\.\d) g\/kg/.exec(text)?.[1])).toBeLessThan(8);
   }
   // Both views are coloured by the similarity to the query.
   await expect(page.getByRole('figure', { name: 'Legend: Cosine similarity to the query' })).toHaveCount(2);

@@ -169,10 +169,10 @@ async function era5Inputs(
   checkSameGrid(grid, patches.grid);
   const firstHeld = grid.firstPatchRow * patchColumns(grid);
   const held = Int32Array.from(patches.indices, (index) => index - firstHeld);
-  const { surface, elevation, landFraction } = summarisePatchInputs(batch, held);
+  const { surface, elevation, landFraction, humidity } = summarisePatchInputs(batch, held);
   const raw = read.raw === false || read.raw === undefined ? null : rawInputFeatures(batch, patches.indices, read.raw);
   const kIndex = read.kIndex ? kIndexPatches(await kIndexLevelsFor(era5, batch, read.signal), held) : undefined;
-  return { era5: { surface, elevation, raw, ...(kIndex ? { kIndex } : {}) }, landFraction };
+  return { era5: { surface, elevation, raw, ...(kIndex ? { kIndex } : {}), ...(humidity ? { humidity } : {}) }, landFraction };
 }
 
 function checkSameGrid(era5: PatchGrid, latents: PatchGrid): void {

@@ -1,6 +1,6 @@
 // Per-patch summaries of a batch's inputs, in physical units: what the labels are made of (the land
-// fraction, 2 m temperature) and what the inspector shows (2 m temperature, winds, msl at both steps,
-// elevation). Float64, as the labels' thresholds compare them, so that every front end labels alike.
+// fraction, 2 m temperature) and what the inspector and the analogue list show (2 m temperature, winds,
+// msl at both steps, elevation, 850 hPa specific humidity). Float64, as the labels' thresholds compare them, so that every front end labels alike.
 import type { NormalisedBatch, SurfaceVariable } from '../data/batch.ts';
 import { denormalise, normalisationKey, type NormalisationKey } from '../data/normalisation.ts';
 import { kelvinToCelsius } from '../percentiles/units.ts';
@@ -31,6 +31,17 @@ export interface Era5PatchInputs {
   raw: FeatureMatrix | null;
   /** Study 3's K-index of each patch (k-index.ts), when it was asked for. */
   kIndex?: KIndexPatches;
+  /** Specific humidity at HUMIDITY_LEVEL_HPA at the batch time, per patch; absent when the batch lacks that level (or the time was cached before it was read). */
+  humidity?: PatchHumidity;
+}
+
+/** The pressure level whose humidity describes a patch: low in the troposphere, yet above most land (1000 hPa lies below ground on plateaus). */
+export const HUMIDITY_LEVEL_HPA = 850;
+
+export interface PatchHumidity {
+  levelHpa: number;
+  /** Patch-mean specific humidity, g/kg. */
+  gramsPerKilogram: Float64Array;
 }
 
 const GRAVITY = 9.80665;
@@ -39,7 +50,10 @@ const GRAVITY = 9.80665;
  * Summaries of the batch's patches `patches` (positions among the patches the batch holds, row-major):
  * the land fraction (patch mean of the land-sea mask, 0..1) and the ERA5 inputs' table and elevation.
  */
-export function summarisePatchInputs(batch: NormalisedBatch, patches: ArrayLike<number>): { landFraction: Float64Array; surface: Float64Array; elevation: Float64Array } {
+export function summarisePatchInputs(
+  batch: NormalisedBatch,
+  patches: ArrayLike<number>,
+): { landFraction: Float64Array; surface: Float64Array; elevation: Float64Array; humidity: PatchHumidity | null } {
   const height = batch.lat.length;
   const width = batch.lon.length;
   const cells = height * width;
@@ -54,7 +68,17 @@ export function summarisePatchInputs(batch: NormalisedBatch, patches: ArrayLike<
     const means = physicalMeans(batch.surface[column.variable], column.step * cells, normalisationKey(column.variable));
     means.forEach((value, p) => (surface[p * columns + c] = value));
   });
+  // q is (T, C, H, W): the later step's plane at the humidity level.
+  const humidityLevel = batch.levels.indexOf(HUMIDITY_LEVEL_HPA);
+  const humidity =
+    humidityLevel < 0
+      ? null
+      : {
+          levelHpa: HUMIDITY_LEVEL_HPA,
+          gramsPerKilogram: physicalMeans(batch.atmos.q, (batch.levels.length + humidityLevel) * cells, normalisationKey('q', HUMIDITY_LEVEL_HPA)).map((q) => 1000 * q),
+        };
   return {
+    humidity,
     landFraction: physicalMeans(batch.static.lsm, 0, normalisationKey('lsm')),
     surface,
     elevation: physicalMeans(batch.static.z, 0, normalisationKey('z')).map((z) => z / GRAVITY),

@@ -58,13 +58,13 @@ export function studyTimeFromBatch(batch: NormalisedBatch, encoded: EncodeResult
   const grid = createPatchGrid(batch.lat, batch.lon, batch.rowOffset, batch.fullHeight);
   const firstHeld = grid.firstPatchRow * encoded.patchColumns;
   const held = Int32Array.from(encoded.patchIndices, (index) => index - firstHeld);
-  const { landFraction, surface, elevation } = summarisePatchInputs(batch, held);
+  const { landFraction, surface, elevation, humidity } = summarisePatchInputs(batch, held);
   return {
     time: batch.time,
     patches: { grid, indices: encoded.patchIndices, centreLat: encoded.centreLat, centreLon: encoded.centreLon },
     latents: { levels: Array.from({ length: encoded.latentLevels }, (_, level) => level), levelCount: encoded.latentLevels, embedDim: encoded.embedDim, data: encoded.latents },
     landFraction,
-    era5: { surface, elevation, raw: options.raw === false || options.raw === undefined ? null : rawInputFeatures(batch, encoded.patchIndices, options.raw) },
+    era5: { surface, elevation, ...(humidity ? { humidity } : {}), raw: options.raw === false || options.raw === undefined ? null : rawInputFeatures(batch, encoded.patchIndices, options.raw) },
   };
 }
 

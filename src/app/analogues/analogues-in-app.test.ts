@@ -55,6 +55,14 @@ describe('analogueItems', () => {
     expect(analogueItems(result, { search, times: [{ ...studyTime, era5: null }] })[1].detail).toBe('land 1.00');
   });
 
+  it("adds the patch's 850 hPa specific humidity when the time has it", () => {
+    const humid = { ...studyTime, era5: { surface, elevation: Float64Array.of(512.4, 0), raw: null, humidity: { levelHpa: 850, gramsPerKilogram: Float64Array.of(2.04, 11.96) } } };
+    expect(analogueItems(result, { search, times: [humid] }).map((item) => item.detail)).toEqual([
+      'land 0.25 · 2 m T -3.0 °C · elevation 0 m · q 850 hPa 12.0 g/kg',
+      'land 1.00 · 2 m T 41.3 °C · elevation 512 m · q 850 hPa 2.0 g/kg',
+    ]);
+  });
+
   it("names a match at another time by that time, with that time's 2 m temperature", () => {
     const laterSurface = surface.slice();
     laterSurface[columns + now] = 273.15 + 7.5;

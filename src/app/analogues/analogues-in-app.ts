@@ -2,7 +2,7 @@
 // mean latent, or each of its patches), every patch of the run's time and level, and of the store's
 // other times the search names, is scored against it in the probes worker, and the best matches away
 // from the selection are listed with their time, place and what is known of them (land fraction,
-// 2 m temperature, elevation).
+// 2 m temperature, elevation, 850 hPa specific humidity: none without ERA5).
 import { parseTimeSelection, resolveTimeSelection } from '../../data/time-selection.ts';
 import type { AnalogueMetric, AnalogueMode, AnalogueResult } from '../../probes/analogues.ts';
 import type { ExplorerResult } from '../../state/result.ts';
@@ -116,6 +116,7 @@ export function analogueItems(result: ExplorerResult, found: FoundAnalogues): An
     if (era5) {
       facts.push(`2 m T ${(era5.surface[row * SURFACE_COLUMNS + TEMPERATURE_NOW] - 273.15).toFixed(1)} °C`);
       facts.push(`elevation ${Math.round(era5.elevation[row])} m`);
+      if (era5.humidity) facts.push(`q ${era5.humidity.levelHpa} hPa ${era5.humidity.gramsPerKilogram[row].toFixed(1)} g/kg`);
     }
     return {
       key: `${match.time}:${row}`,
