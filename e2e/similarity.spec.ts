@@ -51,4 +51,10 @@ test("shows the CKA matrix of the default model against its untrained control, a
   expect(Number(selected)).toBeGreaterThan(0);
   await expect(rightPlot).toHaveAttribute('data-selected-count', selected ?? '');
   await page.screenshot({ path: 'test-results/screenshots/similarity-scatters.png', fullPage: true });
+
+  // The model's levels against each other (nothing to encode): a level against itself has CKA 1.
+  await panel.getByRole('button', { name: 'Compare its levels with each other' }).click();
+  await expect(panel.getByRole('figure', { name: /CKA matrix: aurora-0.25-untrained-seed0: its levels against each other/ })).toBeVisible({ timeout: 60_000 });
+  await expect(panel.getByRole('button', { name: 'aurora-0.25-untrained-seed0 surface against aurora-0.25-untrained-seed0 surface: CKA 1.000' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/similarity-levels.png' });
 });

@@ -120,7 +120,7 @@ export function App() {
 
   const similarityTools = useMemo<SimilarityTools>(
     () => ({
-      compute: (shown, onStatus, signal) => similarityInApp(shown, useExplorer.getState().settings, { ...workers, models, storeModel: storeModelOf(summary), onStatus, signal }),
+      compute: (shown, onStatus, signal, against) => similarityInApp(shown, useExplorer.getState().settings, { ...workers, models, storeModel: storeModelOf(summary), onStatus, signal }, against),
       cell: (cell, signal) => {
         const { similarity } = useSimilarity.getState();
         if (!similarity) return Promise.reject(new Error('Compute the matrix first.'));

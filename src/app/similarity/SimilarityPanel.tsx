@@ -1,5 +1,6 @@
-// The Similarity view: the run's model against its untrained control, every latent level of one
-// against every one of the other, as a CKA heat map with each row's shuffled noise floor. A cell opens
+// The Similarity view: the run's model against its untrained control (or its levels against each
+// other), every latent level of one against every one of the other, as a CKA heat map with each row's
+// shuffled noise floor. A cell opens
 // the two levels' PCA scatters side by side; their selection, inspected and hovered patch are the
 // explorer's, so that brushing one selects in the other (and on the globe).
 import { useCallback, useMemo, useRef, useState } from 'react';
@@ -8,12 +9,12 @@ import { isCancelled } from '../../errors.ts';
 import type { ExplorerResult } from '../../state/result.ts';
 import { useExplorer } from '../../state/store.ts';
 import { CkaHeatmap, combineSelection, computeColours, describePatch, ScatterView, type ScatterCamera, type SelectMode } from '../../views/index.ts';
-import type { AppSimilarity, CellScatters } from './similarity-in-app.ts';
+import type { AppSimilarity, CellScatters, SimilarityPair } from './similarity-in-app.ts';
 import { useSimilarity } from './similarity-store.ts';
 import './similarity.css';
 
 export interface SimilarityTools {
-  compute(result: ExplorerResult, onStatus: (text: string) => void, signal: AbortSignal): Promise<AppSimilarity>;
+  compute(result: ExplorerResult, onStatus: (text: string) => void, signal: AbortSignal, against: SimilarityPair): Promise<AppSimilarity>;
   cell(cell: readonly [number, number], signal: AbortSignal): Promise<CellScatters>;
 }
 
@@ -21,14 +22,14 @@ export function SimilarityPanel({ result, tools }: { result: ExplorerResult | nu
   const { status, progress, similarity, cell, scatters, error, set } = useSimilarity();
   const running = useRef<AbortController | null>(null);
 
-  const compute = useCallback(async () => {
+  const compute = useCallback(async (against: SimilarityPair) => {
     if (!result) return;
     running.current?.abort();
     const controller = new AbortController();
     running.current = controller;
     set({ status: 'running', progress: 'Starting…', error: null, cell: null, scatters: null });
     try {
-      const computed = await tools.compute(result, (text) => set({ progress: text }), controller.signal);
+      const computed = await tools.compute(result, (text) => set({ progress: text }), controller.signal, against);
       set({ status: 'done', progress: '', similarity: computed });
     } catch (caught) {
       set(isCancelled(caught) ? { status: 'idle', progress: 'Cancelled.' } : { status: 'failed', progress: '', error: describeError(caught) });
@@ -66,8 +67,11 @@ export function SimilarityPanel({ result, tools }: { result: ExplorerResult | nu
   return (
     <section className="similarity-panel" aria-label="Similarity">
       <div className="similarity-bar">
-        <button type="button" className="primary" disabled={status === 'running'} onClick={() => void compute()}>
+        <button type="button" className="primary" disabled={status === 'running'} onClick={() => void compute('control')}>
           Compare with the untrained control
+        </button>
+        <button type="button" disabled={status === 'running'} onClick={() => void compute('levels')}>
+          Compare its levels with each other
         </button>
         {status === 'running' && (
           <button type="button" onClick={() => running.current?.abort()}>
@@ -86,7 +90,7 @@ export function SimilarityPanel({ result, tools }: { result: ExplorerResult | nu
       {shown ? (
         <>
           <CkaHeatmap
-            title={`${shown.a.name} against ${shown.b.name} (untrained control), ${shown.time.slice(0, 16).replace('T', ' ')}`}
+            title={`${shown.against === 'control' ? `${shown.a.name} against ${shown.b.name} (untrained control)` : `${shown.a.name}: its levels against each other`}, ${shown.time.slice(0, 16).replace('T', ' ')}`}
             rowTitle={shown.a.name}
             columnTitle={shown.b.name}
             rowLabels={shown.matrix.rowLabels}
@@ -108,7 +112,7 @@ export function SimilarityPanel({ result, tools }: { result: ExplorerResult | nu
         status !== 'running' && (
           <p className="similarity-note">
             Linear CKA of every latent level of {result.modelId ?? 'the latent store'} at {result.time.slice(0, 16)} against every level of its untrained control (Aurora’s architecture, another seed), on the
-            same {result.table.count.toLocaleString('en')} patches. The untrained control is encoded in the browser.
+            same {result.table.count.toLocaleString('en')} patches. The untrained control is encoded in the browser. Or its levels each against each, at no encoding cost.
           </p>
         )
       )}

@@ -79,6 +79,24 @@ describe('similarityInApp', () => {
     expect(status.join(' ')).toMatch(/2 × 2 levels over 3 patches/);
   });
 
+  it("compares the run's levels with each other without encoding anything", async () => {
+    const requests: SimilarityRequest[] = [];
+    const probes = stubProbesClient({
+      compareLevels: async (request) => {
+        requests.push(request);
+        return matrix;
+      },
+    });
+    const context = { source: unusedSource, probes, cache: new LatentCache<StudyTime>(), models: [seed0], signal: new AbortController().signal, onStatus: () => undefined };
+    const similarity = await similarityInApp(result, DEFAULT_VIEW_SETTINGS, context, 'levels');
+    const [request] = requests;
+    expect(request.a).toEqual({ name: 'aurora-0.25-untrained-seed0', time: runTime });
+    expect(request.b).toEqual(request.a);
+    expect(request.levels).toEqual({ a: [0, 1], b: [0, 1] });
+    expect(similarity.against).toBe('levels');
+    expect(similarity.notes).toEqual([]);
+  });
+
   it('names the model and the patch counts when the control gives other patches', async () => {
     const cache = new LatentCache<StudyTime>();
     await cacheLatents(cache, untrainedModelEntry('aurora-0.25', 1), encodedTime(10, 4));

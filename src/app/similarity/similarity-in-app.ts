@@ -1,6 +1,6 @@
 // The Similarity view's orchestration: the run on screen (the model's latents at its time) against
 // its untrained control (Aurora's architecture with another seed, built in the browser) at the same
-// time and patches, every latent level of one against every one of the other, by linear CKA in the
+// time and patches, or against its own levels, every latent level of one against every one of the other, by linear CKA in the
 // probes worker with each row's shuffled noise floor; then, for a cell, the two levels' PCA scatters.
 import type { PcaResult } from '../../probes/pca.ts';
 import type { ExplorerResult } from '../../state/result.ts';
@@ -33,7 +33,11 @@ export interface SimilaritySide {
   time: StudyTime;
 }
 
+/** What the run's latents are compared with: its untrained control's, or its own levels each against each. */
+export type SimilarityPair = 'control' | 'levels';
+
 export interface AppSimilarity {
+  against: SimilarityPair;
   /** The run's time and the result it was computed for (its key). */
   resultKey: string;
   time: string;
@@ -45,11 +49,16 @@ export interface AppSimilarity {
   notes: string[];
 }
 
-/** The run's model against its untrained control, every level of one against every level of the other. */
-export async function similarityInApp(result: ExplorerResult, settings: ViewSettings, context: SimilarityContext): Promise<AppSimilarity> {
+/**
+ * The run's model against its untrained control ('control'), or its levels against each other ('levels',
+ * nothing to encode), every level of one side against every level of the other.
+ */
+export async function similarityInApp(result: ExplorerResult, settings: ViewSettings, context: SimilarityContext, against: SimilarityPair = 'control'): Promise<AppSimilarity> {
   const model = result.modelId === null ? null : context.models.find((entry) => entry.id === result.modelId);
   if (model === undefined) throw new Error(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
   const studied = model ?? latentStoreModel(context.storeModel ?? null, result.studyTime.latents.embedDim);
+  const run: SimilaritySide = { name: model ? model.id.replace(/\.onnx$/, '') : studied.label, time: result.studyTime };
+  if (against === 'levels') return compareSides(result, run, run, [], context, against);
   const { untrained, notes } = untrainedBaselines(studied, settings.untrainedSeeds, ['untrained'], hasEra5(settings));
   const control = untrained[0];
   if (!control) throw new Error(`There is no untrained control to compare ${studied.label} with: ${notes.join(' ') || 'give an ERA5 store beside the latent store'}.`);
@@ -61,15 +70,18 @@ export async function similarityInApp(result: ExplorerResult, settings: ViewSett
     if (progress.stage === 'encode') context.onStatus(`Encoding ${what}: tile ${progress.tilesDone} of ${progress.tilesTotal}`);
   });
   if (patchCount(controlTime) !== result.table.count) throw new Error(`${control.id} gave ${patchCount(controlTime)} patches at ${result.time.slice(0, 16)}, the run has ${result.table.count}.`);
-  const a: SimilaritySide = { name: model ? model.id.replace(/\.onnx$/, '') : studied.label, time: result.studyTime };
-  const b: SimilaritySide = { name: control.id, time: controlTime };
+  const kept = notes.filter((note) => !note.startsWith('Untrained seed'));
+  return compareSides(result, run, { name: control.id, time: controlTime }, kept, context, against);
+}
+
+async function compareSides(result: ExplorerResult, a: SimilaritySide, b: SimilaritySide, notes: string[], context: SimilarityContext, against: SimilarityPair): Promise<AppSimilarity> {
   const levels = { a: [...a.time.latents.levels], b: [...b.time.latents.levels] };
   context.onStatus(`Linear CKA of ${levels.a.length} × ${levels.b.length} levels over ${result.table.count.toLocaleString('en')} patches…`);
   const matrix = await context.probes.compareLevels(
     { a, b, levels },
     { signal: context.signal, onProgress: (fraction) => context.onStatus(`Linear CKA: ${Math.round(100 * fraction)} %`) },
   );
-  return { resultKey: result.key, time: result.time, a, b, levels, matrix, notes: notes.filter((note) => !note.startsWith('Untrained seed')) };
+  return { against, resultKey: result.key, time: result.time, a, b, levels, matrix, notes };
 }
 
 /** A cell's two scatters: the first two PCs of side a's level and of side b's, over the same patches. */
