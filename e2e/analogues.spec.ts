@@ -58,6 +58,9 @@ test('finds the analogues of a Sahara area: desert land ranks first', async ({ p
   await section.getByRole('textbox', { name: 'Analogue times' }).press('Enter');
   await expect(ranked.filter({ hasText: '2022-08-07 12:00' }).first()).toBeVisible({ timeout: 90_000 });
   await expect(page).toHaveURL(/analogues=mean%2Ccosine%2C2022-08-07T12%3A00%3A00Z/);
+  // The views step to 12:00's scores.
+  await section.getByRole('combobox', { name: 'Analogue scores shown' }).selectOption({ label: '2022-08-07 12:00' });
+  await expect(page.getByRole('figure', { name: 'Legend: Cosine similarity to the query' })).toHaveCount(2);
   await list.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/screenshots/analogues-two-times.png' });
 });

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { encodeSelection } from '../state/selection-codec.ts';
 import { useRunDrawn } from './use-run-drawn.ts';
+import { scoresAt } from './analogues/analogues-in-app.ts';
 import { useAnalogues } from './analogues/analogues-store.ts';
 import { useExplorer } from '../state/store.ts';
 import type { ExplorerResult } from '../state/result.ts';
@@ -69,15 +70,16 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
     return { xy: positions, xTitle: x.title, yTitle: y.title };
   }, [result, settings.xAxis, settings.yAxis]);
 
-  const analogueSearch = useAnalogues((state) => (settings.analogues && state.resultKey === result.key ? (state.found?.search ?? null) : null));
+  const analogueFound = useAnalogues((state) => (settings.analogues && state.resultKey === result.key ? state.found : null));
+  const analogueTime = useAnalogues((state) => state.shownTime);
   const { colours, legend } = useMemo(
     () =>
-      analogueSearch
-        ? // While an analogue search is on, both views show every patch's similarity to the query.
-          analogueColours(analogueSearch.scores[0], analogueSearch.metric)
+      analogueFound
+        ? // While an analogue search is on, both views show every patch's similarity to the query (at the time picked in the list's panel).
+          analogueColours(scoresAt(analogueFound, analogueTime), analogueFound.search.metric)
         : // Counted apart for the test set, as the metrics beside the views are.
           computeColours({ mode: settings.colourBy, table: result.table, pcIndex: settings.colourPc - 1, testMask: result.isTest }),
-    [result, settings.colourBy, settings.colourPc, analogueSearch],
+    [result, settings.colourBy, settings.colourPc, analogueFound, analogueTime],
   );
 
   const outlines = useMemo<RegionOutline[]>(() => {

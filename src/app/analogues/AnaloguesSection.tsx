@@ -22,7 +22,7 @@ export function AnaloguesSection({ result, find }: { result: ExplorerResult; fin
   const selection = useExplorer((state) => state.selectionMask);
   const selectedPatch = useExplorer((state) => state.settings.selectedPatch);
   const updateSettings = useExplorer((state) => state.updateSettings);
-  const { found, running, error, queryRows, resultKey, set } = useAnalogues();
+  const { found, shownTime, running, error, queryRows, resultKey, set } = useAnalogues();
   const rows = useMemo(() => selectedRows(selection.length === result.table.count ? selection : new Uint8Array(0)), [selection, result]);
 
   // The search follows the run, the selection, the mode and the metric while it is on.
@@ -34,7 +34,7 @@ export function AnaloguesSection({ result, find }: { result: ExplorerResult; fin
     const controller = new AbortController();
     set({ running: true, error: null });
     find(result, { features: result.featuresKey, rows, mode: analogues.mode, metric: analogues.metric, times: analogues.times }, controller.signal)
-      .then((answer) => set({ found: answer, resultKey: result.key, queryRows: rows.length, running: false }))
+      .then((answer) => set({ found: answer, resultKey: result.key, queryRows: rows.length, running: false, shownTime: 0 }))
       .catch((caught: unknown) => {
         if (!isCancelled(caught)) set({ running: false, error: describeError(caught), found: null, resultKey: null });
       });
@@ -125,6 +125,19 @@ export function AnaloguesSection({ result, find }: { result: ExplorerResult; fin
         <p className="store-status" role="alert">
           {error}
         </p>
+      )}
+      {analogues && shownFound && shown && shownFound.times.length > 1 && (
+        <label className="field">
+          <span>Views coloured at</span>
+          <select aria-label="Analogue scores shown" value={shownTime < shownFound.times.length ? shownTime : 0} onChange={(event) => set({ shownTime: Number(event.target.value) })}>
+            {shownFound.times.map((time, k) => (
+              <option key={k} value={k}>
+                {isoTime(time.time).slice(0, 16).replace('T', ' ')}
+                {k === 0 ? ' (the run)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
       )}
       {analogues && shownFound && shown && (
         <AnalogueList

@@ -12,7 +12,7 @@ import type { AnalogueRequest } from '../../workers/probes.worker.ts';
 import { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
 import { studyTimeFor } from '../study-times.ts';
-import { analogueItems, describeQuery, findAnaloguesInApp, MAX_ANALOGUE_TIMES, otherAnalogueTimes, selectedRows } from './analogues-in-app.ts';
+import { analogueItems, describeQuery, findAnaloguesInApp, MAX_ANALOGUE_TIMES, otherAnalogueTimes, scoresAt, selectedRows } from './analogues-in-app.ts';
 
 describe('selectedRows', () => {
   it('lists the rows a mask selects, ascending', () => {
@@ -128,6 +128,16 @@ describe('findAnaloguesInApp', () => {
     // Without times, the run's alone.
     await findAnaloguesInApp(shown, { features: 'features-1', rows, mode: 'mean', metric: 'cosine' }, context);
     expect(requests[1].others).toEqual([]);
+  });
+});
+
+describe('scoresAt', () => {
+  it("gives the scores of the time picked, or the run's when it is not one of the searched times", () => {
+    const [run, later] = [Float32Array.of(0.1), Float32Array.of(0.9)];
+    const found = { search: { metric: 'cosine', mode: 'mean', scores: [run, later], matches: [], backendAgreed: true } as AnalogueResult, times: [] };
+    expect(scoresAt(found, 1)).toBe(later);
+    expect(scoresAt(found, 0)).toBe(run);
+    expect(scoresAt(found, 5)).toBe(run);
   });
 });
 

@@ -128,6 +128,11 @@ export function analogueItems(result: ExplorerResult, found: FoundAnalogues): An
   });
 }
 
+/** The scores of the searched time `shown` (its index), or the run's when there is no such time. */
+export function scoresAt(found: FoundAnalogues, shown: number): Float32Array {
+  return found.search.scores[shown] ?? found.search.scores[0];
+}
+
 /** The query in words, e.g. 'mean latent of 42 selected patches at 2022-08-07 06:00'. */
 export function describeQuery(rows: number, mode: AnalogueMode, time: string): string {
   const patches = `${rows.toLocaleString('en')} selected patch${rows === 1 ? '' : 'es'}`;

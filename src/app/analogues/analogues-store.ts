@@ -10,6 +10,8 @@ export interface AnaloguesState {
   queryRows: number;
   /** The scores and matches, with the study time of each time searched. */
   found: FoundAnalogues | null;
+  /** Which searched time's scores colour the views (an index into found.times; 0 is the run's). */
+  shownTime: number;
   running: boolean;
   error: string | null;
   set(patch: Partial<Omit<AnaloguesState, 'set'>>): void;
@@ -19,6 +21,7 @@ export const useAnalogues = create<AnaloguesState>()((set) => ({
   resultKey: null,
   queryRows: 0,
   found: null,
+  shownTime: 0,
   running: false,
   error: null,
   set: (patch) => set(patch),
