@@ -33,7 +33,7 @@ import { DEFAULT_VIEW_SETTINGS, latentStoreLocation, sourceSettingsOf, storeLoca
 import { offSiteLocations, offSiteQuestion } from '../state/link-origins.ts';
 import { LinkQuestion, type PendingQuestion } from './LinkQuestion.tsx';
 import { ShownBanner } from './ShownBanner.tsx';
-import { cancelledEnd, failedEnd } from './run-end.ts';
+import { cancelledEnd, failedEnd, markCancel, type CancelMark } from './run-end.ts';
 import { modelHashQuestion } from './link-checks.ts';
 import { compareKIndexInApp } from './kindex/kindex-compare.ts';
 import { runKIndexInApp } from './kindex/kindex-run.ts';
@@ -77,7 +77,7 @@ export function App() {
   const openRequest = useRef(0);
   const running = useRef<AbortController | null>(null);
   /** When Cancel was pressed for the run in flight, to tell how fast its work stopped. */
-  const cancelledAt = useRef<number | null>(null);
+  const cancelMark = useRef<CancelMark | null>(null);
   /** The store being opened, which Cancel stops too. */
   const opening = useRef<AbortController | null>(null);
   /** Questions about the link that opened the app, asked in turn; nothing is fetched or run for it until they are answered. */
@@ -147,7 +147,7 @@ export function App() {
     running.current?.abort();
     const controller = new AbortController();
     running.current = controller;
-    cancelledAt.current = null;
+    cancelMark.current = null;
     // What the views will show if this run finishes: its set-up, with the weights' hash it ran.
     const runSettings: ViewSettings = { ...state.settings, modelHash: model?.hash ?? state.settings.modelHash };
     state.setRunEnd(null);
@@ -215,7 +215,7 @@ export function App() {
     } catch (error) {
       const latest = useExplorer.getState();
       if (isCancelled(error)) {
-        const end = await cancelledEnd(latest.stages, cancelledAt.current, [workers.source, workers.probes]);
+        const end = await cancelledEnd(latest.stages, cancelMark.current, [workers.source, workers.probes]);
         // A newer run replaced this one: it tells its own story.
         if (running.current !== controller && running.current !== null) return;
         const now = useExplorer.getState();
@@ -432,7 +432,7 @@ export function App() {
           onForgetCredentials={() => useExplorer.getState().setCredentials([])}
           onRun={() => void run()}
           onCancel={() => {
-            if (running.current) cancelledAt.current = performance.now();
+            if (running.current) cancelMark.current = markCancel(useExplorer.getState().stages);
             running.current?.abort();
             opening.current?.abort();
           }}

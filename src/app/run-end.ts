@@ -15,11 +15,26 @@ export function stageOfEnd(stages: readonly StageProgress[]): string | null {
   return stage ? stageTitle(stage) : null;
 }
 
-/** A cancelled run's end: `cancelledAt` is performance.now() at Cancel (null when something else aborted it). */
-export async function cancelledEnd(stages: readonly StageProgress[], cancelledAt: number | null, workers: readonly JobReporter[]): Promise<RunEnd> {
-  const stopMilliseconds = cancelledAt === null ? null : performance.now() - cancelledAt;
+/** When the user pressed Cancel (performance.now()) and the stage that was running then. */
+export interface CancelMark {
+  at: number;
+  stage: string | null;
+}
+
+/** The mark of a Cancel pressed now, during `stages`. */
+export function markCancel(stages: readonly StageProgress[]): CancelMark {
+  return { at: performance.now(), stage: stageOfEnd(stages) };
+}
+
+/**
+ * A cancelled run's end: `cancel` is the user's Cancel (null when something else aborted it). The stage is
+ * the one Cancel was pressed in: a stage that finished while the cancel travelled to the worker would
+ * otherwise name the next one.
+ */
+export async function cancelledEnd(stages: readonly StageProgress[], cancel: CancelMark | null, workers: readonly JobReporter[]): Promise<RunEnd> {
+  const stopMilliseconds = cancel === null ? null : performance.now() - cancel.at;
   const busy = await Promise.all(workers.map((worker) => worker.busyJobs().catch(() => ['(no answer)'])));
-  return { status: 'cancelled', stage: stageOfEnd(stages), stopMilliseconds, busyJobs: busy.flat(), reason: null };
+  return { status: 'cancelled', stage: cancel?.stage ?? stageOfEnd(stages), stopMilliseconds, busyJobs: busy.flat(), reason: null };
 }
 
 /** A failed run's end, with the first sentence of its message (the notice has the rest). */
