@@ -54,8 +54,8 @@ test('finds the analogues of a Sahara area: desert land ranks first', async ({ p
   await expect(page).toHaveURL(/sel=/);
 
   // Across times: the sample's 12:00 is encoded and searched too; its matches name their time, and the link carries it.
-  await section.getByRole('textbox', { name: 'Analogue times' }).fill('2022-08-07T12:00:00Z');
-  await section.getByRole('textbox', { name: 'Analogue times' }).press('Enter');
+  await section.getByRole('textbox', { name: 'Other times to search for analogues' }).fill('2022-08-07T12:00:00Z');
+  await section.getByRole('textbox', { name: 'Other times to search for analogues' }).press('Enter');
   await expect(ranked.filter({ hasText: '2022-08-07 12:00' }).first()).toBeVisible({ timeout: 90_000 });
   await expect(page).toHaveURL(/analogues=mean%2Ccosine%2C2022-08-07T12%3A00%3A00Z/);
   // The views step to 12:00's scores.

@@ -90,7 +90,7 @@ export function AnaloguesSection({ result, find }: { result: ExplorerResult; fin
           <span>Other times</span>
           <input
             key={settings.times ?? ''}
-            aria-label="Analogue times"
+            aria-label="Other times to search for analogues"
             defaultValue={settings.times ?? ''}
             placeholder="the run's only; e.g. every:1"
             title={`The store's times to search besides the run's (at most ${MAX_ANALOGUE_TIMES} in all): a list of ISO times, every:K, FROM..TO or every:K:FROM..TO`}
