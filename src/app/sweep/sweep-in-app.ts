@@ -136,7 +136,7 @@ export async function sweepInApp(settings: ViewSettings, context: SweepAppContex
       },
       onCell: (cell: SweepCell, fit: CellFit) => {
         const key = keyOf(names.indexOf(cell.time), cell.level);
-        if (!fromCache.has(key)) void context.cells.put(key, fit);
+        if (!fromCache.has(key)) context.cells.put(key, fit);
         context.onCell(cell, fromCache.has(key));
       },
       onSkipped: (skipped) => context.onSkipped(skipped),
