@@ -19,7 +19,7 @@ import type { LatentSource, ReadOptions, SourceProgress } from '../studies/laten
 import { latentStoreSource } from '../studies/latent-store-source.ts';
 import type { StudyTime } from '../studies/study-time.ts';
 import { installWorkerErrorTransfer } from '../platform/worker-errors.ts';
-import { workerJobs } from './worker-jobs.ts';
+import { deliveredProgress, workerJobs } from './worker-jobs.ts';
 
 /** An ONNX file with its sidecar (an absolute URL), or the untrained control built here from Aurora's initialisation. */
 export type EncoderModelSource = { kind: 'file'; url: string } | { kind: 'untrained'; preset: PresetName; seed: number };
@@ -206,6 +206,7 @@ const api = {
 
   /** One time of a latent source (over the region's patches): a study time with what it cost. */
   read(jobId: string, request: ReadRequest, onProgress?: ReadProgressCallback): Promise<ReadStudyTime> {
+    const { report, delivered } = deliveredProgress(onProgress);
     return jobs.run(jobId, async (signal) => {
       const start = performance.now();
       const { source, encoder, traffic } = await sourceFor(request.source, request.credentials, signal);
@@ -219,10 +220,11 @@ const api = {
         signal,
         onProgress: (progress) => {
           if (progress.stage === 'encode') encodeStart ??= performance.now();
-          onProgress?.(progress);
+          report?.(progress);
         },
       });
       const end = performance.now();
+      await delivered();
       const result: ReadStudyTime = {
         studyTime,
         cost: {

@@ -1,8 +1,8 @@
 import type * as Comlink from 'comlink';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CancelledError } from '../errors.ts';
 import type { GuardedWorker } from '../platform/guarded-worker.ts';
-import { clientJob, untilSettled } from './worker-jobs.ts';
+import { clientJob, deliveredProgress, untilSettled } from './worker-jobs.ts';
 
 describe('untilSettled', () => {
   it('passes progress on until its call settles, and drops what lands after', () => {
@@ -61,5 +61,51 @@ describe('clientJob', () => {
     const call = clientJob(worker, 'work', { signal: controller.signal }, (remote, jobId) => remote.work(jobId));
     await expect(call).rejects.toBeInstanceOf(CancelledError);
     expect(cancelled).toEqual([expect.stringMatching(/^work-\d+$/)]);
+  });
+});
+
+describe('deliveredProgress', () => {
+  it('holds the answer until the page has taken the last report', async () => {
+    const taken: number[] = [];
+    let acknowledge = (): void => {};
+    // The page's proxied callback: a report is taken when its promise resolves.
+    const page = (value: number) =>
+      new Promise<void>((resolve) => {
+        acknowledge = () => {
+          taken.push(value);
+          resolve();
+        };
+      });
+    const { report, delivered } = deliveredProgress(page);
+    report?.(1);
+    report?.(2);
+    let answered = false;
+    const answer = delivered().then(() => {
+      answered = true;
+    });
+    await Promise.resolve();
+    expect(answered).toBe(false);
+    acknowledge();
+    await answer;
+    expect(taken).toEqual([2]);
+    expect(answered).toBe(true);
+  });
+
+  it('answers after its limit when the page never takes the report', async () => {
+    vi.useFakeTimers();
+    try {
+      const { report, delivered } = deliveredProgress(() => new Promise<void>(() => {}));
+      report?.();
+      const answer = delivered();
+      await vi.advanceTimersByTimeAsync(1_000);
+      await expect(answer).resolves.toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('answers at once with no callback or no report', async () => {
+    await expect(deliveredProgress(undefined).delivered()).resolves.toBeUndefined();
+    await expect(deliveredProgress(() => Promise.resolve()).delivered()).resolves.toBeUndefined();
   });
 });

@@ -29,6 +29,39 @@ export function untilSettled<A extends unknown[]>(report: (...args: A) => void):
   };
 }
 
+/** How long a job's answer waits for the page to take its last progress report. */
+const PROGRESS_DELIVERY_LIMIT_MS = 1_000;
+
+/**
+ * The worker side of a call's progress: `report` forwards to the page's proxied callback, and
+ * `delivered()` waits (at most PROGRESS_DELIVERY_LIMIT_MS) until the page has taken the last report.
+ * A job awaits it before answering, so that the page sees every stage a job went through: progress
+ * crosses on its proxy's own port, and reports that landed after the answer were dropped by
+ * untilSettled, leaving a run's Encode stage at "0 / 0 tiles" and never 'running' (links.spec in CI).
+ * Reports on one port arrive in order, so the last one's acknowledgement covers all of them.
+ */
+export function deliveredProgress<A extends unknown[]>(onProgress: ((...args: A) => unknown) | undefined): { report: ((...args: A) => void) | undefined; delivered(): Promise<void> } {
+  let last: PromiseLike<unknown> | null = null;
+  return {
+    report:
+      onProgress &&
+      ((...args: A) => {
+        const acknowledged = onProgress(...args);
+        if (isPromiseLike(acknowledged)) last = acknowledged;
+      }),
+    async delivered() {
+      if (!last) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const limit = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, PROGRESS_DELIVERY_LIMIT_MS);
+      });
+      await Promise.race([Promise.resolve(last).then(() => undefined, () => undefined), limit]).finally(() => clearTimeout(timer));
+    },
+  };
+}
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> => typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+
 let jobCounter = 0;
 
 /**
