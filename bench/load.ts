@@ -1,10 +1,12 @@
-// `npm run bench:load [-- --runs 20 --cancels 10 --seed 1]` (issue 16, load): the production build in
+// `npm run bench:load [-- --runs 20 --cancels 10 --seed 1 --cancel-in encode]` (issue 16, load): the production build in
 // Chromium, one page on the embedded sample. The land-sea study runs once, then `runs` more times to the
 // end and `cancels` times cancelled at a stage picked at random (fetch, encode, PCA or the probe fit),
 // stepping the date and the latent level before each, and the model when models/ lists several. The
 // memory of Chromium's processes (PSS, as the encoder benchmark measures it: bench/browser/memory.ts)
 // after the last run is compared with its level after the first; every cancelled run reports how long
 // its worker took to stop after Cancel and which worker jobs still ran afterwards (the run-end line).
+// `--cancel-in STAGE` cancels every cancelled run in that stage (encode: the stage whose worker is ended
+// when a tile does not stop in time, so the run after it shows what loading the model again costs).
 import { chromium, type Page } from '@playwright/test';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -17,11 +19,14 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '20' },
     cancels: { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
+    'cancel-in': { type: 'string' },
   },
 });
 const RUNS = Number(values.runs);
 const CANCELS = Number(values.cancels);
 const STAGES = ['fetch', 'encode', 'pca', 'probe'] as const;
+const CANCEL_IN = values['cancel-in'];
+if (CANCEL_IN !== undefined && !(STAGES as readonly string[]).includes(CANCEL_IN)) throw new Error(`--cancel-in takes one of ${STAGES.join(', ')}`);
 const RUN_TIMEOUT_MS = 600_000;
 const MEMORY_TARGET = { kind: 'max', limit: 1.15, source: 'issue 16' } as const;
 const CANCEL_TARGET = { kind: 'max', limit: 1_000, source: 'issue 16' } as const;
@@ -42,20 +47,30 @@ interface RunOutcome {
   cancelledIn: string | null;
   stopMs: number | null;
   busyJobs: number;
+  /** The page's main thread's longest task (PerformanceObserver 'longtask') from Cancel to the run's end: a busy main thread delays the cancel itself. */
+  longestTaskAfterCancelMs: number | null;
   wallMs: number;
 }
 
 /** Presses Run and, when `cancelFrom` is given, Cancel as soon as that stage or a later one runs; resolves when Run is enabled again. */
 async function runOnce(page: Page, cancelFrom: string | null): Promise<RunOutcome> {
   const started = Date.now();
-  const cancelledIn = await page.evaluate(
+  const { cancelledIn, longestTaskAfterCancelMs } = await page.evaluate(
     ({ cancelFrom, stages, timeoutMs }) =>
-      new Promise<string | null>((resolve, reject) => {
+      new Promise<{ cancelledIn: string | null; longestTaskAfterCancelMs: number | null }>((resolve, reject) => {
         const run = document.querySelector<HTMLButtonElement>('button[aria-label="Run"]');
         const cancel = document.querySelector<HTMLButtonElement>('button[aria-label="Cancel"]');
         if (!run || !cancel) return reject(new Error('no Run or Cancel button'));
         let running = false;
         let cancelledIn: string | null = null;
+        let cancelledAt: number | null = null;
+        let longestTask: number | null = null;
+        const tasks = new PerformanceObserver((list) => {
+          for (const task of list.getEntries()) {
+            if (cancelledAt !== null && task.startTime + task.duration > cancelledAt) longestTask = Math.max(longestTask ?? 0, task.startTime + task.duration - Math.max(task.startTime, cancelledAt));
+          }
+        });
+        tasks.observe({ type: 'longtask' });
         const from = cancelFrom === null ? -1 : stages.indexOf(cancelFrom);
         const check = () => {
           if (run.disabled) running = true;
@@ -65,13 +80,19 @@ async function runOnce(page: Page, cancelFrom: string | null): Promise<RunOutcom
               .find((name) => stages.indexOf(name) >= from);
             if (stage) {
               cancelledIn = stage;
+              cancelledAt = performance.now();
+              longestTask = 0;
               cancel.click();
             }
           }
           if (running && !run.disabled) {
             observer.disconnect();
             clearTimeout(timer);
-            resolve(cancelledIn);
+            for (const task of tasks.takeRecords()) {
+              if (cancelledAt !== null && task.startTime + task.duration > cancelledAt) longestTask = Math.max(longestTask ?? 0, task.startTime + task.duration - Math.max(task.startTime, cancelledAt));
+            }
+            tasks.disconnect();
+            resolve({ cancelledIn, longestTaskAfterCancelMs: longestTask });
           }
         };
         const observer = new MutationObserver(check);
@@ -86,7 +107,7 @@ async function runOnce(page: Page, cancelFrom: string | null): Promise<RunOutcom
   const status = (await ended.count()) > 0 ? ((await ended.getAttribute('data-status')) ?? 'ended') : 'done';
   const stop = status === 'cancelled' ? await ended.getAttribute('data-stop-ms') : null;
   const busy = status === 'cancelled' ? Number(await ended.getAttribute('data-busy-jobs')) : 0;
-  return { status, cancelledIn, stopMs: stop ? Number(stop) : null, busyJobs: busy, wallMs: Date.now() - started };
+  return { status, cancelledIn, stopMs: stop ? Number(stop) : null, busyJobs: busy, longestTaskAfterCancelMs, wallMs: Date.now() - started };
 }
 
 /** Chromium's memory after the page has been quiet a moment and its main thread collected garbage. */
@@ -143,12 +164,13 @@ try {
   let peak = afterFirst;
   for (const [k, cancelled] of plan.entries()) {
     const setup = await stepSetup(page, k, models);
-    const cancelFrom = cancelled ? STAGES[Math.floor(next() * STAGES.length)] : null;
+    const picked = cancelled ? STAGES[Math.floor(next() * STAGES.length)] : null;
+    const cancelFrom = cancelled ? (CANCEL_IN ?? picked) : null;
     const outcome = await runOnce(page, cancelFrom);
     outcomes.push(outcome);
     const pss = chromiumProcesses().reduce((sum, process) => sum + process.pssMiB, 0);
     peak = Math.max(peak, pss);
-    const stop = outcome.stopMs === null ? '' : `, stopped ${outcome.stopMs.toFixed(0)} ms after Cancel (in ${outcome.cancelledIn}), busy jobs ${outcome.busyJobs}`;
+    const stop = outcome.stopMs === null ? '' : `, stopped ${outcome.stopMs.toFixed(0)} ms after Cancel (in ${outcome.cancelledIn}), busy jobs ${outcome.busyJobs}, main thread's longest task after Cancel ${outcome.longestTaskAfterCancelMs?.toFixed(0) ?? '-'} ms`;
     console.log(`  ${String(k + 1).padStart(2)} ${setup}: ${outcome.status} in ${(outcome.wallMs / 1000).toFixed(1)} s${stop}; PSS ${pss.toFixed(0)} MiB`);
   }
   const atEnd = await settledPssMiB(page);

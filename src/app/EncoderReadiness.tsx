@@ -27,7 +27,9 @@ export function EncoderReadiness({ encoder, model, gridWidth }: { encoder: Prepa
       )
       .then((readiness) => setStatus({ kind: 'ready', readiness }))
       .catch((error: unknown) => {
+        // A Cancel that ended the encoder worker (a tile that did not stop in time) ends this call too.
         if (!isCancelled(error)) setStatus({ kind: 'failed', message: describeError(error) });
+        else if (!controller.signal.aborted) setStatus({ kind: 'failed', message: 'the encoder was ended by a Cancel' });
       });
     return () => controller.abort();
   }, [encoder, model, gridWidth]);

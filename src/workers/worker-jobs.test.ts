@@ -35,6 +35,7 @@ function fakeWorker(answer: (jobId: string) => Promise<string>) {
   };
   const worker: GuardedWorker<FakeApi> = {
     call: (use) => use(remote as unknown as Comlink.Remote<FakeApi>),
+    replace: () => undefined,
     terminate: () => undefined,
   };
   return { worker, cancelled };

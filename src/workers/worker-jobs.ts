@@ -2,7 +2,7 @@
 // its client chose, and cancel(id) aborts that job's signal. The client side (clientJob): the call's
 // AbortSignal sends that cancel (whileNotCancelled, src/errors.ts), and its progress is proxied.
 import * as Comlink from 'comlink';
-import { whileNotCancelled } from '../errors.ts';
+import { CancelledError, whileNotCancelled } from '../errors.ts';
 import type { GuardedWorker } from '../platform/guarded-worker.ts';
 
 /** How a long call to a worker is cancelled and what it reports meanwhile (the client side). */
@@ -66,20 +66,33 @@ let jobCounter = 0;
 
 /**
  * One job in a worker, called from the page: `signal` cancels it there (the call then rejects with
- * CancelledError), and its progress is proxied and goes quiet once the job has settled.
+ * CancelledError), and its progress is proxied and goes quiet once the job has settled. With
+ * `replaceAfterMs`, a job that has not ended that long after its cancel (a tile's session.run cannot be
+ * interrupted) has its worker ended and replaced by a fresh one (GuardedWorker.replace), so that Cancel
+ * stops the work within a bound; the next job on it loads its model again.
  */
 export function clientJob<Api extends { cancel(jobId: string): void }, T, A extends unknown[] = never[]>(
   worker: GuardedWorker<Api>,
   name: string,
   { signal, onProgress }: CallOptions<(...args: A) => void>,
   run: (remote: Comlink.Remote<Api>, jobId: string, onProgress: ((...args: A) => void) | undefined) => Promise<T>,
+  { replaceAfterMs }: { replaceAfterMs?: number } = {},
 ): Promise<T> {
   const jobId = `${name}-${++jobCounter}`;
   const progress = onProgress && untilSettled(onProgress);
-  return whileNotCancelled(
-    signal,
-    () => void worker.call((remote) => remote.cancel(jobId)),
-    () => worker.call((remote) => run(remote, jobId, progress && Comlink.proxy(progress.report))).finally(() => progress?.settle()),
+  let replacing: ReturnType<typeof setTimeout> | undefined;
+  const cancel = () => {
+    // A worker ended meanwhile rejects this call too; the job is gone either way.
+    Promise.resolve(worker.call((remote) => remote.cancel(jobId))).catch(() => undefined);
+    if (replaceAfterMs !== undefined) replacing = setTimeout(() => worker.replace(new CancelledError()), replaceAfterMs);
+  };
+  return whileNotCancelled(signal, cancel, () =>
+    worker
+      .call((remote) => run(remote, jobId, progress && Comlink.proxy(progress.report)))
+      .finally(() => {
+        clearTimeout(replacing);
+        progress?.settle();
+      }),
   );
 }
 
