@@ -17,6 +17,7 @@ const STORE = join(EUROPE, 'latents.zarr');
 const SAMPLE_STORE = 'public/sample/era5-sample.zarr';
 const PYTHON = '/usr/bin/python3';
 
+/** One time of scikit-learn's reference.json. */
 interface ReferenceTime {
   time: string;
   n_train: number;
@@ -29,18 +30,10 @@ interface ReferenceTime {
   test_pred: number[];
 }
 
-interface LandSeaOutput {
+/** One time of `study land-sea --json`: the reference's fields, and more. */
+interface LandSeaOutput extends ReferenceTime {
   source: { kind: string; name: string };
-  time: string;
-  n_train: number;
-  n_test: number;
-  test_positives: number;
-  pca_explained_variance_ratio: number[];
-  accuracy: number;
-  precision: number;
-  recall: number;
   test_rows: number[];
-  test_pred: number[];
   misclassified: unknown[];
 }
 
