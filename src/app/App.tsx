@@ -27,7 +27,7 @@ import { permalink, startUrlSync } from './url-sync.ts';
 import { compareExtremesInApp } from './extremes/extremes-compare.ts';
 import type { ExtremesCompare } from './extremes/ExtremesCompareSection.tsx';
 import { runExtremesInApp, studyTimeCache } from './extremes/extremes-run.ts';
-import { useExtremes } from './extremes/extremes-store.ts';
+import { useExtremes, usePercentileFiles } from './extremes/extremes-store.ts';
 import { ExtremesMain, ExtremesSide } from './extremes/ExtremesPanels.tsx';
 import { DEFAULT_VIEW_SETTINGS, latentStoreLocation, sourceSettingsOf, storeLocation, type SourceSettings, type ViewSettings } from '../state/view-settings.ts';
 import { offSiteLocations, offSiteQuestion } from '../state/link-origins.ts';
@@ -155,17 +155,16 @@ export function App() {
     state.setStages(initialStages(fromStore ? 'latent-store' : 'encoder'));
     try {
       if (state.settings.study === 'extremes') {
-        const extremes = useExtremes.getState();
         const studied = await runExtremesInApp(state.settings, model, {
           source: workers.source,
           probes: workers.probes,
           storeTimes: summary?.times ?? [],
           storeModel: storeModelOf(summary),
-          files: extremes.files,
+          files: usePercentileFiles.getState().files,
           signal: controller.signal,
           onStage: (name, patch) => useExplorer.getState().updateStage(name, patch),
         });
-        extremes.setRun(studied);
+        useExtremes.getState().setRun(studied);
         useExplorer.getState().setShown(runSettings);
         useExplorer.getState().showResult();
         useExplorer.getState().setRunStatus('done');

@@ -1,10 +1,14 @@
 // The part of a run over several times that studies with label sets share: each time from the cache or
 // read by the source worker (encoded, or from a latent store), with the fetch and encode stages
 // reporting real numbers, then the study in the probes worker with its PCA and probe stages.
+import { patchBounds } from '../data/geometry.ts';
 import type { StageName, StageProgress } from '../state/store.ts';
+import type { StudyRows } from '../studies/label-sets.ts';
 import type { StudyProgress } from '../studies/progress.ts';
 import type { StudyTime } from '../studies/study-time.ts';
 import type { SourceClient } from '../workers/encoder-client.ts';
+import type { ProbesClient } from '../workers/probes-client.ts';
+import { rowGeometry } from './label-sets/rows-view.ts';
 import type { LatentCache } from './latent-cache.ts';
 import type { ModelEntry } from './models.ts';
 import { describeRetries } from '../studies/latent-source.ts';
@@ -23,6 +27,19 @@ export interface ReadTimes {
   /** 'cached' when every time came from the cache. */
   encoderBackend: string;
   fallbackReason: string | null;
+}
+
+/**
+ * Checks the run's times against the store before anything is fetched; the message says what to change
+ * (`none`: what to do when there are no times at all).
+ */
+export function checkRunTimes(times: readonly string[], storeTimes: readonly string[], none: string): void {
+  if (times.length === 0) throw new Error(`No times to study: ${none}`);
+  const available = new Set(storeTimes);
+  const missing = times.filter((time) => !available.has(time));
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the store (or lack the previous 6-hourly step); remove ${missing.length === 1 ? 'it' : 'them'} under Times.`);
+  }
 }
 
 /**
@@ -105,4 +122,17 @@ export async function withStudyStages<T>(onStage: RunTimesContext['onStage'], st
   // Ready, not done: the results show once the app has them (it marks them done then).
   onStage('probe', { status: 'ready', done: 100, total: 100, milliseconds: stageStart.probe === undefined ? null : performance.now() - stageStart.probe });
   return result;
+}
+
+/** What a finished run holds beside its result: the latents' width, each row's cell for the views, and where it ran. */
+export async function runFacts(result: { rows: StudyRows }, inputs: readonly StudyTime[], read: ReadTimes, probes: ProbesClient) {
+  const probeBackend = await probes.backend();
+  const boundsOf = (time: number, patch: number) => patchBounds(inputs[time].patches.grid, inputs[time].patches.indices[patch]);
+  return {
+    embedDim: inputs[0].latents.embedDim,
+    ...rowGeometry(result, boundsOf),
+    encoderBackend: read.encoderBackend,
+    probeBackend: probeBackend.name,
+    fallbackReason: read.fallbackReason,
+  };
 }

@@ -7,21 +7,15 @@ import { describeError } from '../../describe-error.ts';
 import { openingLinkFields } from '../../state/page-query.ts';
 import { useExplorer } from '../../state/store.ts';
 import { BASELINES, type Baseline } from '../../studies/compare.ts';
-import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { StudyName } from '../../studies/split.ts';
 import { hasEra5 } from '../study-times.ts';
 import { CompareChoices, ComparePanel, offeredBaselines } from './ComparePanel.tsx';
+import type { PooledComparison } from './pooled-comparison.ts';
 import { draftsOf, parseDrafts, RepeatFields, type RepeatDrafts, type RepeatSettings } from './RepeatFields.tsx';
 import { useComparisonJob, type ComparisonJobContext } from './use-comparison-job.ts';
 
 /** A pooled study compares its run's own times, so only the seeds can be set here. */
 const POOLED_FIELDS: ReadonlyArray<keyof RepeatSettings> = ['compareSeeds', 'untrainedSeeds'];
-
-/** One card per label set, by its key (a percentile, a K threshold). */
-export interface PooledComparison {
-  cards: Array<{ key: number; card: ProbeCard }>;
-  notes: string[];
-}
 
 /** Read once: the study whose link asked for a comparison without a click, if any. */
 let studyAskedByLink: string | null = (() => {
@@ -29,10 +23,13 @@ let studyAskedByLink: string | null = (() => {
   return link.has('compare') ? link.get('study') : null;
 })();
 
+/** The App's workers, bound: compares `run` with `baselines` under the view's settings. */
+export type PooledCompare<Run> = (run: Run, baselines: readonly Baseline[], context: ComparisonJobContext) => Promise<PooledComparison>;
+
 export interface PooledCompareSectionProps<Run> {
   study: StudyName;
   run: Run;
-  compare(run: Run, baselines: readonly Baseline[], context: ComparisonJobContext): Promise<PooledComparison>;
+  compare: PooledCompare<Run>;
   /** The run's label sets, the one shown, and how one is named ('p99', 'K > 35'). */
   keys: readonly number[];
   shown: number;

@@ -5,10 +5,15 @@
 import { throwIfCancelled } from '../../errors.ts';
 import type { RegionBox, ViewSettings } from '../../state/view-settings.ts';
 import type { Baseline } from '../../studies/compare.ts';
+import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { ComparisonInputs } from '../../studies/compare-studies.ts';
 import type { SourceProgress } from '../../studies/latent-source.ts';
+import type { SplitChoice } from '../../studies/split.ts';
 import type { StudyTime } from '../../studies/study-time.ts';
 import type { SourceClient } from '../../workers/encoder-client.ts';
+import type { ProbesClient } from '../../workers/probes-client.ts';
+import type { ComparisonRequestSettings, StudyProgressCallback } from '../../workers/probes.worker.ts';
+import type { CallOptions } from '../../workers/worker-jobs.ts';
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
 import { hasEra5, rawOf, studyTimeFor } from '../study-times.ts';
@@ -22,6 +27,18 @@ export interface PooledCompareContext {
   signal: AbortSignal;
   /** What is being done now, in words, for the panel. */
   onStatus(text: string): void;
+}
+
+/** A comparison's context with the probes worker that fits it. */
+export type PooledFitContext = PooledCompareContext & { probes: ProbesClient };
+
+/** The comparison's settings the user chooses in the panel. */
+export type PooledCompareSettings = Pick<ViewSettings, 'compareSeeds' | 'untrainedSeeds' | 'compareTuneC'>;
+
+/** One card per label set, by its key (a percentile, a K threshold), and what the reader must know of the arms. */
+export interface PooledComparison {
+  cards: Array<{ key: number; card: ProbeCard }>;
+  notes: string[];
 }
 
 /** The run a comparison adds baselines to: its source, times, region and level. */
@@ -88,4 +105,25 @@ export async function pooledComparisonInputs(
     asked,
     notes,
   };
+}
+
+/**
+ * The comparison's fit in the probes worker (`fit`, given the settings it takes, the cancel and the
+ * progress as status lines): one card per label set, ascending, as the run's `keys` (ascending) name them.
+ */
+export async function fitPooledCards(
+  keys: readonly number[],
+  split: SplitChoice,
+  settings: PooledCompareSettings,
+  asked: readonly Baseline[],
+  context: PooledCompareContext,
+  fit: (settings: ComparisonRequestSettings, options: CallOptions<StudyProgressCallback>) => Promise<ProbeCard[]>,
+): Promise<PooledComparison['cards']> {
+  context.onStatus('Fitting the probes…');
+  const cards = await fit(
+    { split, seeds: settings.compareSeeds ?? undefined, baselines: asked, C: settings.compareTuneC ? 'cv' : undefined },
+    { signal: context.signal, onProgress: (progress) => context.onStatus(`${progress.message} (${Math.round(100 * progress.fraction)} %)`) },
+  );
+  if (cards.length !== keys.length) throw new Error(`The comparison returned ${cards.length} probe cards for the run's ${keys.length} label sets.`);
+  return cards.map((card, k) => ({ key: keys[k], card }));
 }

@@ -6,7 +6,7 @@ import { useExplorer } from '../../state/store.ts';
 import { DEFAULT_VIEW_SETTINGS, type RegionBox } from '../../state/view-settings.ts';
 import { TimeList } from '../TimeList.tsx';
 import { defaultExtremesTimes, extremesTimes } from './extremes-run.ts';
-import { useExtremes } from './extremes-store.ts';
+import { useExtremes, usePercentileFiles } from './extremes-store.ts';
 import { percentilesBesideStore, readPercentileFiles } from './percentile-source.ts';
 import { SplitFields } from '../SplitFields.tsx';
 
@@ -44,8 +44,8 @@ function PercentileSourceSection({ disabled }: { disabled: boolean }) {
   const settings = useExplorer((state) => state.settings);
   const updateSettings = useExplorer((state) => state.updateSettings);
   const notify = useExplorer((state) => state.notify);
-  const files = useExtremes((state) => state.files);
-  const setFiles = useExtremes((state) => state.setFiles);
+  const files = usePercentileFiles((state) => state.files);
+  const setFiles = usePercentileFiles((state) => state.setFiles);
   const [mode, setMode] = useState<SourceMode>(files ? 'files' : settings.percentileSource ? 'url' : 'beside');
   const [urlDraft, setUrlDraft] = useState(settings.percentileSource ?? '');
   const [reading, setReading] = useState(false);

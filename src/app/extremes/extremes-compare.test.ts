@@ -125,7 +125,7 @@ describe('compareExtremesInApp', () => {
     const comparison = await compareExtremesInApp(run, { compareSeeds: [0, 1], untrainedSeeds: null, compareTuneC: true }, ['untrained', 'raw', 'control'], { ...job(), ...workers });
 
     expect(comparison.notes).toEqual([]);
-    expect(comparison.cards.map((entry) => [entry.percentile, entry.card.title])).toEqual([
+    expect(comparison.cards.map((entry) => [entry.key, entry.card.title])).toEqual([
       [75, 'extremes p75'],
       [95, 'extremes p95'],
     ]);

@@ -1,7 +1,6 @@
 // One run of study 2 in the explorer: the percentile thresholds, the region's latents of each time
 // (from the cache, or the encoder worker), then the study itself in the probes worker. Stages report
 // real numbers; the previous result stays on screen until this one is ready.
-import { patchBounds } from '../../data/geometry.ts';
 import { HEATWAVE_TIMES } from '../../data/sample/times.ts';
 import { throwIfCancelled } from '../../errors.ts';
 import type { PercentileField } from '../../percentiles/percentile-field.ts';
@@ -14,9 +13,8 @@ import { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
 import { hasEra5 } from '../study-times.ts';
-import { readRunTimes, withStudyStages } from '../run-times.ts';
+import { checkRunTimes, readRunTimes, runFacts, withStudyStages } from '../run-times.ts';
 import type { ExtremesRun, PercentileFiles } from './extremes-store.ts';
-import { rowGeometry } from '../label-sets/rows-view.ts';
 import { percentilesBesideStore, readPercentileStore } from './percentile-source.ts';
 
 /** Region latents of study 2, apart from the land-sea study's whole-grid ones. */
@@ -50,18 +48,6 @@ export function extremesTimes(settings: ViewSettings, storeTimes: readonly strin
   return settings.extremesTimes ?? defaultExtremesTimes(storeTimes);
 }
 
-/** Checks the times against the store before anything is fetched; the message says what to change. */
-function checkTimes(times: readonly string[], storeTimes: readonly string[]): void {
-  if (times.length === 0) {
-    throw new Error("No times to study: the store has none of the study's heatwave times. Add times from the calendar under Times.");
-  }
-  const available = new Set(storeTimes);
-  const missing = times.filter((time) => !available.has(time));
-  if (missing.length > 0) {
-    throw new Error(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the store (or lack the previous 6-hourly step); remove ${missing.length === 1 ? 'it' : 'them'} under Times.`);
-  }
-}
-
 /** Study 2's percentile thresholds: the files picked in this tab, else the settings' store, else the one beside the ERA5 store. */
 export async function percentileFields(settings: ViewSettings, files: PercentileFiles | null): Promise<{ fields: PercentileField[]; source: string }> {
   if (files) return { fields: files.fields, source: files.names.join(', ') };
@@ -79,7 +65,7 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
   const { signal, onStage } = context;
   if (!hasEra5(settings)) throw new Error(EXTREMES_NEED_ERA5);
   const times = extremesTimes(settings, context.storeTimes);
-  checkTimes(times, context.storeTimes);
+  checkRunTimes(times, context.storeTimes, "the store has none of the study's heatwave times. Add times from the calendar under Times.");
 
   // Several times read in turn: their bytes, whichever the source.
   onStage('fetch', { status: 'running', unit: 'bytes' });
@@ -88,21 +74,15 @@ export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry
 
   const requests = times.map((time) => ({ time, region: settings.region, levels: model ? undefined : [settings.level] }));
   const read = await readRunTimes(settings, model, requests, { source: context.source, cache: studyTimeCache, signal, onStage });
-  const { inputs, encoderBackend, fallbackReason } = read;
+  const { inputs } = read;
   const result = await withStudyStages(onStage, (onProgress) =>
     context.probes.runExtremes({ inputs, fields: percentiles.fields, level: settings.level, split: settings.extremesSplit }, { signal, onProgress }),
   );
-  const probeBackend = await context.probes.backend();
-  const boundsOf = (time: number, patch: number) => patchBounds(inputs[time].patches.grid, inputs[time].patches.indices[patch]);
   return {
     result,
-    embedDim: inputs[0].latents.embedDim,
-    ...rowGeometry(result, boundsOf),
+    ...(await runFacts(result, inputs, read, context.probes)),
     region: settings.region,
     percentileSource: percentiles.source,
-    encoderBackend,
-    probeBackend: probeBackend.name,
-    fallbackReason,
     basis: {
       settings: {
         ...sourceSettingsOf(settings),

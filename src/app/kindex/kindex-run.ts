@@ -1,14 +1,12 @@
 // One run of study 3 in the explorer: every patch of each time from the cache or the source worker
 // (encoded, or from a latent store with ERA5 beside it), with its K-index, then the study in the
 // probes worker on one latent level. The previous result stays on screen until this one is ready.
-import { patchBounds } from '../../data/geometry.ts';
 import type { KIndexResult } from '../../studies/k-index-study.ts';
 import { atLevel } from '../../studies/study-time.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { LabelSetRun } from '../label-sets/LabelSetViews.tsx';
-import { rowGeometry } from '../label-sets/rows-view.ts';
 import type { ModelEntry } from '../models.ts';
-import { readRunTimes, withStudyStages, type RunTimesContext } from '../run-times.ts';
+import { checkRunTimes, readRunTimes, runFacts, withStudyStages, type RunTimesContext } from '../run-times.ts';
 import { hasEra5 } from '../study-times.ts';
 import { sourceSettingsOf, type SourceSettings, type ViewSettings } from '../../state/view-settings.ts';
 
@@ -43,21 +41,11 @@ export function kIndexTimes(settings: Pick<ViewSettings, 'kIndexTimes' | 'time'>
   return settings.kIndexTimes ?? (settings.time ? [settings.time] : []);
 }
 
-/** Checks the times against the store before anything is fetched; the message says what to change. */
-function checkTimes(times: readonly string[], storeTimes: readonly string[]): void {
-  if (times.length === 0) throw new Error('No times to study: pick a date, or add times under Times.');
-  const available = new Set(storeTimes);
-  const missing = times.filter((time) => !available.has(time));
-  if (missing.length > 0) {
-    throw new Error(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the store (or lack the previous 6-hourly step); remove ${missing.length === 1 ? 'it' : 'them'} under Times.`);
-  }
-}
-
 /** Study 3 on the settings' times: `model` encoding the settings' ERA5, or (model null) the settings' latent store with ERA5 beside it. */
 export async function runKIndexInApp(settings: ViewSettings, model: ModelEntry | null, context: KIndexRunContext): Promise<KIndexRun> {
   if (!hasEra5(settings)) throw new Error(K_INDEX_NEEDS_ERA5);
   const times = kIndexTimes(settings);
-  checkTimes(times, context.storeTimes);
+  checkRunTimes(times, context.storeTimes, 'pick a date, or add times under Times.');
   // The whole grid, as study 1's run: with the cache study 1 uses, the two share their times.
   const requests = times.map((time) => ({ time, region: null, levels: model ? undefined : [settings.level], kIndex: true }));
   const read = await readRunTimes(settings, model, requests, context);
@@ -66,15 +54,9 @@ export async function runKIndexInApp(settings: ViewSettings, model: ModelEntry |
   const result = await withStudyStages(context.onStage, (onProgress) =>
     context.probes.runKIndex({ inputs, level: settings.level, thresholds: settings.kIndexThresholds, split: settings.kIndexSplit }, { signal: context.signal, onProgress }),
   );
-  const probeBackend = await context.probes.backend();
-  const boundsOf = (time: number, patch: number) => patchBounds(inputs[time].patches.grid, inputs[time].patches.indices[patch]);
   return {
     result,
-    embedDim: inputs[0].latents.embedDim,
-    ...rowGeometry(result, boundsOf),
-    encoderBackend: read.encoderBackend,
-    probeBackend: probeBackend.name,
-    fallbackReason: read.fallbackReason,
+    ...(await runFacts(result, inputs, read, context.probes)),
     basis: {
       settings: {
         ...sourceSettingsOf(settings),

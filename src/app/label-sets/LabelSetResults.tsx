@@ -1,11 +1,15 @@
 // Pieces of the results panel of a study with label sets (studies 2 and 3): one table row per label
 // set's probe (positive rate, accuracy, precision, recall, F1, ROC-AUC), the shown probe's
-// precision-recall curve with a decision-threshold slider, and the rows per nested class.
-import { useMemo } from 'react';
+// precision-recall curve with a decision-threshold slider, the rows per nested class, what ran where,
+// and the inspected row.
+import { useMemo, type ReactNode } from 'react';
 import type { ProbeEvaluation } from '../../studies/evaluate.ts';
+import type { StudyRows } from '../../studies/label-sets.ts';
 import { describeSplit, type SplitChoice } from '../../studies/split.ts';
+import { formatPlace } from '../../views/index.ts';
 import { PrCurve } from '../extremes/PrCurve.tsx';
-import { DEFAULT_DECISION_THRESHOLD } from './rows-store.ts';
+import { timeLabel } from './LabelSetViews.tsx';
+import { DEFAULT_DECISION_THRESHOLD, type RowsRun, type RowsStore } from './rows-store.ts';
 import { tradeOffAt, type LabelSetProbe } from './rows-view.ts';
 
 export const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(1)} %` : '—');
@@ -15,6 +19,29 @@ export const decimal = (value: number) => (Number.isFinite(value) ? value.toFixe
 export function splitDescription(split: SplitChoice, timeCount: number): string {
   const folds = split.kind === 'leave-one-time-out' ? `; ${timeCount} folds` : '';
   return `${describeSplit(split)}${'seed' in split ? `; seed ${split.seed}` : ''}${folds}`;
+}
+
+/** What the panel reads of a study's result: its rows over its times, split, level and classes. */
+export interface LabelSetResult {
+  times: Date[];
+  rows: StudyRows;
+  level: number;
+  split: SplitChoice;
+  classNames: string[];
+  classCounts: number[];
+}
+
+/** The probes section: how many rows over how many times, the split, then the table (`children`). */
+export function ProbesSection({ label, result, children }: { label: string; result: LabelSetResult; children: ReactNode }) {
+  return (
+    <section className="panel-section" aria-label={label}>
+      <h2>Probes on the test rows</h2>
+      <p className="store-status">
+        {result.rows.time.length} points ({result.times.length} times, level {result.level}); {splitDescription(result.split, result.times.length)}
+      </p>
+      {children}
+    </section>
+  );
 }
 
 export type TableProbe = ProbeEvaluation & { positiveRate: number };
@@ -110,17 +137,105 @@ export function TradeOff({ probe, name, positives, threshold, onThreshold }: Tra
   );
 }
 
-export function ClassCounts({ names, counts, total }: { names: readonly string[]; counts: readonly number[]; total: number }) {
+/** The rows per nested class, and what else the reader must know of them (`children`). */
+export function ClassesSection({ result, children }: { result: LabelSetResult; children?: ReactNode }) {
+  const total = result.rows.time.length;
   return (
-    <dl className="kv">
-      {names.map((name, k) => (
-        <div key={name} style={{ display: 'contents' }}>
-          <dt>{name}</dt>
-          <dd>
-            {counts[k]} ({percent(counts[k] / total)})
-          </dd>
-        </div>
-      ))}
-    </dl>
+    <section className="panel-section" aria-label="Class counts">
+      <h2>Classes</h2>
+      <dl className="kv">
+        {result.classNames.map((name, k) => (
+          <div key={name} style={{ display: 'contents' }}>
+            <dt>{name}</dt>
+            <dd>
+              {result.classCounts[k]} ({percent(result.classCounts[k] / total)})
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {children}
+    </section>
+  );
+}
+
+/** Where the run's encoder and probes ran, with more of the run's sources as `children` (<dt>/<dd> pairs). */
+export function BackendsSection({ run, children }: { run: { encoderBackend: string; probeBackend: string; fallbackReason: string | null }; children?: ReactNode }) {
+  return (
+    <section className="panel-section" aria-label="Backends">
+      <h2>Ran on</h2>
+      <dl className="kv">
+        <dt>Encoder</dt>
+        <dd>{run.encoderBackend}</dd>
+        <dt>Probes (tfjs)</dt>
+        <dd>{run.probeBackend}</dd>
+        {children}
+      </dl>
+      {run.fallbackReason && <p className="store-status">{run.fallbackReason}</p>}
+    </section>
+  );
+}
+
+export interface InspectedProbe {
+  key: number;
+  /** The label set, as the table's first column shows it ('p99', '35 °C'). */
+  name: string;
+  probe: LabelSetProbe;
+  /** The row's own cells of this label set between its name and label, e.g. its threshold. */
+  cells?: ReactNode;
+}
+
+export interface RowInspectorProps<Run extends RowsRun> {
+  store: RowsStore<Run>;
+  result: Pick<LabelSetResult, 'times' | 'rows'>;
+  /** The inspected row's facts after its time, as <dt>/<dd> pairs. */
+  facts(row: number): ReactNode;
+  /** The heads of the probes table: the label set's, its own cells', the label's and its probability's. */
+  heads: readonly string[];
+  probes(row: number): InspectedProbe[];
+}
+
+/** The inspected row, if any: its place, time and facts, and each probe's label and test probability on it. */
+export function RowInspector<Run extends RowsRun>({ store, result, facts, heads, probes }: RowInspectorProps<Run>) {
+  const row = store((state) => state.inspectedRow);
+  const inspect = store((state) => state.inspect);
+  if (row === null || row >= result.rows.time.length) return null;
+  return (
+    <section className="panel-section inspector" aria-label="Inspector">
+      <h2>
+        {formatPlace(result.rows.centreLat[row], result.rows.centreLon[row])}
+        <button type="button" className="close" aria-label="Close inspector" onClick={() => inspect(null)}>
+          ×
+        </button>
+      </h2>
+      <dl className="kv">
+        <dt>Time</dt>
+        <dd>{timeLabel(result.times[result.rows.time[row]])}</dd>
+        {facts(row)}
+      </dl>
+      <table className="metrics" aria-label="Thresholds and probes">
+        <thead>
+          <tr>
+            {heads.map((head, k) => (
+              <th key={k}>{head}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {probes(row).map(({ key, name, probe, cells }) => {
+            const k = probe.testRows.indexOf(row);
+            const probability = k < 0 ? null : probe.testProbabilities[k];
+            const wrong = probability !== null && probability >= DEFAULT_DECISION_THRESHOLD !== (probe.labels[row] === 1);
+            return (
+              <tr key={key}>
+                <th>{name}</th>
+                {cells}
+                <td>{probe.labels[row] === 1 ? 'yes' : 'no'}</td>
+                <td className={wrong ? 'wrong' : ''}>{probability === null ? 'trained on' : probability.toFixed(3)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
   );
 }

@@ -1,7 +1,8 @@
-// The linked views of a study with label sets over several times (study 3's thresholds): the PCA
-// scatter of every row over the times (or one time), and the globe at one time. Both colour by nested
-// class or by the shown probe's outcome at the decision threshold; brushing, hovering and inspecting
-// link them; the selected rows export as CSV and GeoJSON, and either view as a PNG.
+// The linked views of a study with label sets over several times (study 2's percentiles, study 3's K
+// thresholds): the PCA scatter of every row over the times (or one time), and the globe at one time.
+// Both colour by nested class or by the shown probe's outcome at the decision threshold; brushing,
+// hovering and inspecting link them; the selected rows export as CSV and GeoJSON, and either view as a
+// PNG.
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { PatchTable } from '../../state/patch-table.ts';
 import type { StudyRows } from '../../studies/label-sets.ts';
@@ -112,7 +113,15 @@ export function LabelSetViews<Run extends LabelSetRun>(props: LabelSetViewsProps
     },
     [rowCount, setSelection, store],
   );
-  const describe = (rows: Uint32Array) => (index: number) => describeRow(rows[index], tested[rows[index]]);
+  /** What links a view showing `rows` to the others: the inspected, hovered and brushed rows, and tooltips. */
+  const linkedTo = (rows: Uint32Array) => ({
+    selectedPatch: indexIn(rows, inspectedRow),
+    hoveredPatch: indexIn(rows, hoveredRow),
+    onPickPatch: (index: number | null) => inspect(index === null ? null : rows[index]),
+    onSelect: onSelectIn(rows),
+    onHoverPatch: (index: number | null) => setHoveredRow(index === null ? null : rows[index]),
+    describe: (index: number) => describeRow(rows[index], tested[rows[index]]),
+  });
   const ratio = (k: number) => ((result.pca.explainedVarianceRatio[k] ?? 0) * 100).toFixed(1);
 
   return (
@@ -149,14 +158,9 @@ export function LabelSetViews<Run extends LabelSetRun>(props: LabelSetViewsProps
             yTitle={`PC2 (${ratio(1)} % of variance)`}
             colours={scatterColours.colours}
             selection={scatterSelection}
-            selectedPatch={indexIn(scatterRows, inspectedRow)}
-            hoveredPatch={indexIn(scatterRows, hoveredRow)}
+            {...linkedTo(scatterRows)}
             camera={scatterCamera}
             onCameraChange={setScatterCamera}
-            onPickPatch={(index) => inspect(index === null ? null : scatterRows[index])}
-            onSelect={onSelectIn(scatterRows)}
-            onHoverPatch={(index) => setHoveredRow(index === null ? null : scatterRows[index])}
-            describe={describe(scatterRows)}
             legend={scatterColours.legend}
             fileName={`${props.fileName}-scatter`}
             onDrawn={onScatterDrawn}
@@ -168,17 +172,12 @@ export function LabelSetViews<Run extends LabelSetRun>(props: LabelSetViewsProps
             cellCentres={globeCells.centres}
             colours={globeColours.colours}
             selection={globeSelection}
-            selectedPatch={indexIn(globeRows, inspectedRow)}
-            hoveredPatch={indexIn(globeRows, hoveredRow)}
+            {...linkedTo(globeRows)}
             camera={globeCamera}
             onCameraChange={setGlobeCamera}
             flatMap={props.flatMap}
             onFlatMapChange={props.onFlatMapChange}
             outlines={props.outlines}
-            onPickPatch={(index) => inspect(index === null ? null : globeRows[index])}
-            onSelect={onSelectIn(globeRows)}
-            onHoverPatch={(index) => setHoveredRow(index === null ? null : globeRows[index])}
-            describe={describe(globeRows)}
             legend={globeColours.legend}
             fileName={`${props.fileName}-globe-${result.times[timeFilter ?? globeTime].toISOString().slice(0, 13)}`}
             onDrawn={onGlobeDrawn}

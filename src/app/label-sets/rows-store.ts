@@ -1,6 +1,6 @@
-// The transient state of a study with label sets in the explorer (study 3's; study 2 keeps the same
-// fields in its own store): its latest run, and how the views show it (time filter, colouring,
-// decision threshold, selection, hovered and inspected row).
+// The transient state of a study with label sets in the explorer (studies 2 and 3, a store each): its
+// latest run, and how the views show it (time filter, colouring, decision threshold, selection,
+// hovered and inspected row).
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type { RowsColouring } from './rows-view.ts';
 

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtremesResult, PercentileProbe } from '../../studies/extremes.ts';
 import { EXTREME_TEMPERATURE_SCHEME, MISSING_COLOUR, OUTCOME_SCHEME } from '../../views/colours.ts';
-import { pickRows, rowGeometry, rowsOfTime, testedProbabilities, tradeOffAt, UNTESTED_LABEL } from '../label-sets/rows-view.ts';
-import { classColours, outcomeColours } from './extremes-view.ts';
+import { classColours, outcomeColours, pickRows, rowGeometry, rowsOfTime, testedProbabilities, tradeOffAt, UNTESTED_LABEL } from './rows-view.ts';
 
 // Six rows over two times; the probe tested rows 1, 2, 4 and 5.
 const probe = {
@@ -26,7 +25,8 @@ const result = {
   probes: [probe],
 } as unknown as ExtremesResult;
 
-describe('extreme-temperature views', () => {
+// Study 2's rows: the label-set views are study 2's and study 3's.
+describe('label-set views', () => {
   it('shows every row or one time', () => {
     expect(Array.from(rowsOfTime(result, null))).toEqual([0, 1, 2, 3, 4, 5]);
     expect(Array.from(rowsOfTime(result, 1))).toEqual([3, 4, 5]);
@@ -40,7 +40,7 @@ describe('extreme-temperature views', () => {
   });
 
   it('colours by the five nested classes and counts them', () => {
-    const { colours, legend } = classColours(result, rowsOfTime(result, null));
+    const { colours, legend } = classColours(result.rows.temperatureClass, result.classNames, EXTREME_TEMPERATURE_SCHEME, 'Nested temperature class', rowsOfTime(result, null));
     expect(Array.from(colours.subarray(12, 16))).toEqual([...EXTREME_TEMPERATURE_SCHEME.colours[4]]);
     expect(legend.items.map((item) => item.count)).toEqual([2, 1, 1, 1, 1]);
   });
@@ -49,7 +49,7 @@ describe('extreme-temperature views', () => {
     const tested = testedProbabilities(probe, 6);
     expect(Number.isNaN(tested[0]) && Number.isNaN(tested[3])).toBe(true);
     const rows = rowsOfTime(result, null);
-    const atHalf = outcomeColours(probe, tested, rows, 0.5);
+    const atHalf = outcomeColours(probe, tested, rows, 0.5, 'above p90');
     // Row 1: positive called positive; row 2: negative called positive; row 4: positive missed; row 5: correct negative.
     expect(atHalf.legend.items.map((item) => [item.label, item.count])).toEqual([
       [OUTCOME_SCHEME.names[0], 1],
@@ -59,7 +59,7 @@ describe('extreme-temperature views', () => {
       [UNTESTED_LABEL, 2],
     ]);
     expect(Array.from(atHalf.colours.subarray(0, 4))).toEqual([...MISSING_COLOUR]);
-    const atLow = outcomeColours(probe, tested, rows, 0.2);
+    const atLow = outcomeColours(probe, tested, rows, 0.2, 'above p90');
     expect(atLow.legend.items[3].count).toBe(0);
   });
 

@@ -9,7 +9,7 @@ import type { SourceClient } from '../../workers/encoder-client.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
-import { useExtremes } from '../extremes/extremes-store.ts';
+import { usePercentileFiles } from '../extremes/extremes-store.ts';
 import { SweepCellCache } from './sweep-cache.ts';
 import { sweepInApp } from './sweep-in-app.ts';
 import { useSweep } from './sweep-store.ts';
@@ -35,7 +35,7 @@ export function useSweepRunner(workers: SweepWorkers, models: readonly ModelEntr
         latents: workers.cache,
         cells,
         models,
-        percentileFiles: useExtremes.getState().files,
+        percentileFiles: usePercentileFiles.getState().files,
         storeTimes,
         signal: controller.signal,
         onStart: (times, levels, description) => sweep.start(times, levels, description),
