@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useExplorer } from '../state/store.ts';
 import { Calendar } from './Calendar.tsx';
+import './time-list.css';
 
 export interface TimeListProps {
   /** The times in use (ISO UTC). */

@@ -9,7 +9,6 @@ import { BackendsSection, ClassesSection, LabelSetTable, ProbesSection, RowInspe
 import { LabelSetViews, timeLabel } from '../label-sets/LabelSetViews.tsx';
 import type { KIndexRun } from './kindex-run.ts';
 import { useKIndex } from './kindex-store.ts';
-import '../extremes/extremes.css';
 
 /** The App's workers, bound: compares a run of study 3 with baselines under the view's settings. */
 export type KIndexCompare = PooledCompare<KIndexRun>;

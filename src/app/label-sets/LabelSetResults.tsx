@@ -7,10 +7,11 @@ import type { ProbeEvaluation } from '../../studies/evaluate.ts';
 import type { StudyRows } from '../../studies/label-sets.ts';
 import { describeSplit, type SplitChoice } from '../../studies/split.ts';
 import { formatPlace } from '../../views/index.ts';
-import { PrCurve } from '../extremes/PrCurve.tsx';
 import { timeLabel } from './LabelSetViews.tsx';
+import { PrCurve } from './PrCurve.tsx';
 import { DEFAULT_DECISION_THRESHOLD, type RowsRun, type RowsStore } from './rows-store.ts';
 import { tradeOffAt, type LabelSetProbe } from './rows-view.ts';
+import './label-sets.css';
 
 export const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(1)} %` : '—');
 export const decimal = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : '—');
@@ -63,7 +64,7 @@ export interface LabelSetTableProps {
 export function LabelSetTable({ label, head, probes, shown, onShow, keyAttribute, showLabel }: LabelSetTableProps) {
   return (
     <>
-      <table className="metrics extremes-table" aria-label={label}>
+      <table className="metrics label-set-table" aria-label={label}>
         <thead>
           <tr>
             <th>{head}</th>

@@ -21,6 +21,7 @@ import {
 import { useRunDrawn } from '../use-run-drawn.ts';
 import type { RowsRun, RowsStore } from './rows-store.ts';
 import { classColours, outcomeColours, pickRows, rowsOfTime, testedProbabilities, type LabelSetProbe, type RowsColouring } from './rows-view.ts';
+import './label-sets.css';
 
 /** What the views need of a run: its rows, classes, PCA, and each row's cell. */
 export interface LabelSetRun extends RowsRun {
@@ -125,8 +126,8 @@ export function LabelSetViews<Run extends LabelSetRun>(props: LabelSetViewsProps
   const ratio = (k: number) => ((result.pca.explainedVarianceRatio[k] ?? 0) * 100).toFixed(1);
 
   return (
-    <div className="extremes-views">
-      <div className="extremes-toolbar" role="toolbar" aria-label={props.label}>
+    <div className="label-set-views">
+      <div className="label-set-toolbar" role="toolbar" aria-label={props.label}>
         <label className="field">
           <span>Time</span>
           <select aria-label="Time filter" value={timeFilter ?? 'all'} onChange={(event) => setTimeFilter(event.target.value === 'all' ? null : Number(event.target.value))}>
