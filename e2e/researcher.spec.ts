@@ -30,8 +30,8 @@ test('progress is honest: no stage reads finished before its result is on screen
   await page.goto('/');
   await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
   // Every change of the progress bar from before Run: a stage that reads finished while what it made is not
-  // on screen is recorded.
-  await watchEarlyStages(page, '[aria-label="Metrics"]');
+  // on screen is recorded. PCA's result (the explained variance, the views of its scatter) shows while the probe is fitted.
+  await watchEarlyStages(page, { pca: '[aria-label="Explained variance"]', probe: '[aria-label="Metrics"]' });
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   // The idle hint does not stay up during the run.
   await expect(page.getByText('Pick a date and press Run')).toHaveCount(0);

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ServerCredentials } from '../data/address.ts';
 import { describeError } from '../describe-error.ts';
 import { isCancelled } from '../errors.ts';
+import type { ExplorerPreview } from '../state/result.ts';
 import { decodeSelection } from '../state/selection-codec.ts';
 import { useExplorer } from '../state/store.ts';
 import type { StudyTime } from '../studies/study-time.ts';
@@ -12,6 +13,7 @@ import { compareInApp } from './compare/compare-in-app.ts';
 import type { CompareTools } from './compare/CompareSection.tsx';
 import { resultFromFeatures } from './compare/feature-views.ts';
 import { initialStages, runExplorer } from './explorer-run.ts';
+import { viewsDrawn } from './use-run-drawn.ts';
 import type { NeighbourSearch } from './Inspector.tsx';
 import { findAnaloguesInApp, type FindAnalogues } from './analogues/analogues-in-app.ts';
 import { LatentCache } from './latent-cache.ts';
@@ -19,6 +21,7 @@ import { listModels, type ModelEntry } from './models.ts';
 import { EncoderReadiness } from './EncoderReadiness.tsx';
 import { Notices } from './Notices.tsx';
 import { Progress } from './Progress.tsx';
+import { PreviewPanel } from './PreviewPanel.tsx';
 import { ResultsPanel } from './ResultsPanel.tsx';
 import { SetupPanel } from './SetupPanel.tsx';
 import { settingsOfFields, type SourceFields } from './store-draft.ts';
@@ -59,6 +62,26 @@ function storeModelOf(summary: SourceSummary | null): string | null {
   return summary?.latents?.attributes.find((attribute) => attribute.name === 'Model')?.value ?? null;
 }
 
+/**
+ * The selection for a run's `count` points: a permalink's selection applies to the run it describes; a new run
+ * keeps it only for the same points. Drops an inspected patch that is not one of them.
+ */
+function selectionFor(count: number): Uint8Array {
+  const state = useExplorer.getState();
+  let selection: Uint8Array = new Uint8Array(count);
+  try {
+    selection = decodeSelection(state.settings.selection, count);
+  } catch (error) {
+    state.notify('warning', 'Selection ignored', describeError(error), { topic: 'link' });
+    state.updateSettings({ selection: '' });
+  }
+  if (state.settings.selectedPatch !== null && state.settings.selectedPatch >= count) state.updateSettings({ selectedPatch: null });
+  return selection;
+}
+
+/** The longest a run waits for its PCA preview to be drawn before it fits its probe anyway. */
+const PREVIEW_DRAW_CAP_MS = 20_000;
+
 /** The title of the notice a failed Open leaves; one that succeeds later dismisses them. */
 const OPEN_FAILED = 'Could not open the store';
 
@@ -70,8 +93,14 @@ export function App() {
   const updateSettings = useExplorer((state) => state.updateSettings);
   const modelId = useExplorer((state) => state.settings.modelId);
   const result = useExplorer((state) => state.result);
+  const preview = useExplorer((state) => state.preview);
   const study = useExplorer((state) => state.settings.study);
   const [mainTab, setMainTab] = useState<'views' | 'sweep' | 'similarity'>('views');
+  /** The tab on screen, for a run in flight: its preview waits to be drawn only where the views show. */
+  const shownTab = useRef(mainTab);
+  useEffect(() => {
+    shownTab.current = mainTab;
+  }, [mainTab]);
   const latents = useExplorer((state) => state.settings.latents);
   const runStatus = useExplorer((state) => state.runStatus);
   const openRequest = useRef(0);
@@ -153,6 +182,8 @@ export function App() {
     state.setRunEnd(null);
     state.setRunStatus('running');
     state.setStages(initialStages(fromStore ? 'latent-store' : 'encoder'));
+    /** What the views showed before this run's preview replaced it: they show it again if the run does not finish. */
+    const before: { shown: { preview: ExplorerPreview; shown: ViewSettings | undefined; selection: Uint8Array } | null } = { shown: null };
     try {
       if (state.settings.study === 'extremes') {
         const studied = await runExtremesInApp(state.settings, model, {
@@ -191,20 +222,26 @@ export function App() {
         ...workers,
         signal: controller.signal,
         onStage: (name, patch) => useExplorer.getState().updateStage(name, patch),
+        onPreview: (preview) => {
+          const latest = useExplorer.getState();
+          before.shown = { preview, shown: latest.shown[runSettings.study], selection: latest.selectionMask };
+          latest.setSelectionMask(selectionFor(preview.table.count));
+          latest.setPreview(preview);
+          latest.setShown(runSettings);
+          // PCA's result is on screen: its stage reads done, and the views draw the preview.
+          latest.showResult();
+          // The probe is fitted once they have (views not on screen never draw).
+          const viewsShow = shownTab.current === 'views' && latest.settings.study === 'land-sea' && document.visibilityState === 'visible';
+          return viewsShow ? viewsDrawn(controller.signal, PREVIEW_DRAW_CAP_MS) : undefined;
+        },
       });
       const latest = useExplorer.getState();
-      // A permalink's selection applies to the run it describes; a new run keeps it only for the same points.
-      let selection: Uint8Array = new Uint8Array(next.table.count);
-      try {
-        selection = decodeSelection(latest.settings.selection, next.table.count);
-      } catch (error) {
-        latest.notify('warning', 'Selection ignored', describeError(error), { topic: 'link' });
-        latest.updateSettings({ selection: '' });
-      }
-      if (latest.settings.selectedPatch !== null && latest.settings.selectedPatch >= next.table.count) latest.updateSettings({ selectedPatch: null });
-      latest.setSelectionMask(selection);
+      // The preview set the selection for these points; a run that showed none sets it now.
+      if (!before.shown) latest.setSelectionMask(selectionFor(next.table.count));
+      before.shown = null;
       const previous = latest.result;
       latest.setResult(next);
+      latest.setPreview(null);
       latest.setShown(runSettings);
       latest.showResult();
       latest.setRunStatus('done');
@@ -229,6 +266,15 @@ export function App() {
       }
     } finally {
       if (running.current === controller) running.current = null;
+      // A run that ended after its preview (cancelled, failed or replaced by a newer run) gives the views back
+      // what they showed before, unless a newer run's preview replaced it (runExplorer released its features).
+      const shownBefore = before.shown;
+      const now = useExplorer.getState();
+      if (shownBefore && now.preview === shownBefore.preview) {
+        now.setPreview(null);
+        now.restoreShown(runSettings.study, shownBefore.shown);
+        now.setSelectionMask(shownBefore.selection);
+      }
     }
   }, [models, workers, summary]);
 
@@ -472,6 +518,8 @@ export function App() {
                   <ExtremesMain />
                 ) : study === 'k-index' ? (
                   <KIndexMain />
+                ) : preview ? (
+                  <ExplorerViews result={preview} />
                 ) : result ? (
                   <ExplorerViews result={result} />
                 ) : (
@@ -487,7 +535,7 @@ export function App() {
             </div>
           )}
         </main>
-        {study === 'extremes' ? <ExtremesSide compare={compareExtremes} /> : study === 'k-index' ? <KIndexSide compare={compareKIndex} /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} findAnalogues={findAnalogues} compareTools={compareTools} /> : <aside className="side-panel" aria-label="Results" />}
+        {study === 'extremes' ? <ExtremesSide compare={compareExtremes} /> : study === 'k-index' ? <KIndexSide compare={compareKIndex} /> : preview ? <PreviewPanel preview={preview} /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} findAnalogues={findAnalogues} compareTools={compareTools} /> : <aside className="side-panel" aria-label="Results" />}
       </div>
     </div>
   );

@@ -6,7 +6,7 @@ import { useRunDrawn } from './use-run-drawn.ts';
 import { scoresAt } from './analogues/analogues-in-app.ts';
 import { useAnalogues } from './analogues/analogues-store.ts';
 import { useExplorer } from '../state/store.ts';
-import type { ExplorerResult } from '../state/result.ts';
+import type { ExplorerPreview } from '../state/result.ts';
 import type { ViewSettings } from '../state/view-settings.ts';
 import {
   analogueColours,
@@ -27,11 +27,11 @@ import { convertLongitude } from '../data/geometry.ts';
 type Axis = ViewSettings['xAxis'];
 
 /** Values of one scatter axis, and its title with the share of variance a PC explains. */
-function axisValues(result: ExplorerResult, axis: Axis): { values: (i: number) => number; title: string } {
+function axisValues(result: ExplorerPreview, axis: Axis): { values: (i: number) => number; title: string } {
   const { table } = result;
   if (axis === 'concept') {
     const scores = table.conceptScores ?? new Float32Array(table.count);
-    return { values: (i) => scores[i], title: 'Concept score (probe direction)' };
+    return { values: (i) => scores[i], title: table.conceptScores ? 'Concept score (probe direction)' : 'Concept score (once the probe is fitted)' };
   }
   const k = Number(axis.slice(2)) - 1;
   const pcCount = table.pcCount ?? 0;
@@ -50,7 +50,11 @@ const TEST_REGION_COLOUR = [255, 209, 102, 230] as const;
 /** A light tint, so that the test band reads at a glance and the cells' colours still read through it. */
 const TEST_REGION_FILL = [255, 209, 102, 34] as const;
 
-export function ExplorerViews({ result }: { result: ExplorerResult }) {
+/** Colour modes that need the probe's fit: a preview (PCA done, probe still fitting) colours by label instead. */
+const PROBE_COLOUR_MODES: ReadonlySet<ViewSettings['colourBy']> = new Set(['prediction', 'outcome', 'probability', 'concept']);
+
+/** The views of a run's result, or of its preview while the probe is fitted. */
+export function ExplorerViews({ result }: { result: ExplorerPreview }) {
   const settings = useExplorer((state) => state.settings);
   const selection = useExplorer((state) => state.selectionMask);
   const hoveredPatch = useExplorer((state) => state.hoveredPatch);
@@ -72,14 +76,15 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
 
   const analogueFound = useAnalogues((state) => (settings.analogues && state.resultKey === result.key ? state.found : null));
   const analogueTime = useAnalogues((state) => state.shownTime);
+  const colourBy = result.table.predictions === undefined && PROBE_COLOUR_MODES.has(settings.colourBy) ? 'label' : settings.colourBy;
   const { colours, legend } = useMemo(
     () =>
       analogueFound
         ? // While an analogue search is on, both views show every patch's similarity to the query (at the time picked in the list's panel).
           analogueColours(scoresAt(analogueFound, analogueTime), analogueFound.search.metric)
         : // Counted apart for the test set, as the metrics beside the views are.
-          computeColours({ mode: settings.colourBy, table: result.table, pcIndex: settings.colourPc - 1, testMask: result.isTest }),
-    [result, settings.colourBy, settings.colourPc, analogueFound, analogueTime],
+          computeColours({ mode: colourBy, table: result.table, pcIndex: settings.colourPc - 1, testMask: result.isTest }),
+    [result, colourBy, settings.colourPc, analogueFound, analogueTime],
   );
 
   const outlines = useMemo<RegionOutline[]>(() => {
@@ -159,7 +164,7 @@ export function ExplorerViews({ result }: { result: ExplorerResult }) {
           onDrawn={onGlobeDrawn}
         />
       </section>
-      <span hidden>{COLOUR_MODE_TITLES[settings.colourBy]}</span>
+      <span hidden>{COLOUR_MODE_TITLES[colourBy]}</span>
     </div>
   );
 }

@@ -167,19 +167,7 @@ export function ResultsPanel({
 
       <CompareSection result={result} tools={compareTools} />
 
-      <section className="panel-section" aria-label="Explained variance">
-        <h2>Explained variance, first {result.explainedVarianceRatio.length} PCs</h2>
-        <div className="ev-bars">
-          {Array.from(result.explainedVarianceRatio, (ratio, k) => (
-            <div key={k} style={{ height: `${Math.max(2, (ratio / (result.explainedVarianceRatio[0] || 1)) * 100)}%` }} title={`PC${k + 1}: ${percent(ratio)}`} />
-          ))}
-        </div>
-        <div className="ev-labels">
-          {Array.from(result.explainedVarianceRatio, (ratio, k) => (
-            <span key={k}>{(ratio * 100).toFixed(1)}</span>
-          ))}
-        </div>
-      </section>
+      <ExplainedVariance ratios={result.explainedVarianceRatio} />
 
       <section className="panel-section" aria-label="Backends">
         <h2>Ran on</h2>
@@ -229,6 +217,25 @@ function latentsNpy(result: ExplorerResult): Blob {
   const { latents } = result.studyTime;
   const bytes = writeNpy({ data: latents.data, shape: [1, latents.levels.length * result.table.count, latents.embedDim] });
   return new Blob([bytes.slice().buffer], { type: 'application/octet-stream' });
+}
+
+/** The share of variance each PC explains, as bars: a run's PCA, shown as soon as it is done. */
+export function ExplainedVariance({ ratios }: { ratios: Float64Array }) {
+  return (
+    <section className="panel-section" aria-label="Explained variance">
+      <h2>Explained variance, first {ratios.length} PCs</h2>
+      <div className="ev-bars">
+        {Array.from(ratios, (ratio, k) => (
+          <div key={k} style={{ height: `${Math.max(2, (ratio / (ratios[0] || 1)) * 100)}%` }} title={`PC${k + 1}: ${percent(ratio)}`} />
+        ))}
+      </div>
+      <div className="ev-labels">
+        {Array.from(ratios, (ratio, k) => (
+          <span key={k}>{(ratio * 100).toFixed(1)}</span>
+        ))}
+      </div>
+    </section>
+  );
 }
 
 function FragmentRow({ label, value }: { label: string; value: number | null }) {

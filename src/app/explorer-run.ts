@@ -7,7 +7,7 @@ import { predictLabels } from '../probes/logreg.ts';
 import type { PcaResult } from '../probes/pca.ts';
 import type { SplitProbe } from '../probes/split-probe.ts';
 import type { Split as RowSplit } from '../probes/splits.ts';
-import { MODEL_FEATURES, type ExplorerResult } from '../state/result.ts';
+import { MODEL_FEATURES, type ExplorerPreview, type ExplorerResult } from '../state/result.ts';
 import type { StageName, StageProgress } from '../state/store.ts';
 import type { ViewSettings } from '../state/view-settings.ts';
 import { landSeaPatchLabels } from '../studies/land-sea.ts';
@@ -30,6 +30,11 @@ export interface RunContext {
   cache: LatentCache<StudyTime>;
   signal: AbortSignal;
   onStage(name: StageName, patch: Partial<StageProgress>): void;
+  /**
+   * The run's PCA, labels and split, as soon as PCA is done, for the views to draw while the probe is fitted;
+   * the fit starts once what it returns has resolved (the views have drawn them).
+   */
+  onPreview?(preview: ExplorerPreview): Promise<void> | void;
 }
 
 /** The stages of a run: ERA5 fetched and encoded, or a latent store read; then PCA, the probe, and the views drawing the result. */
@@ -85,10 +90,16 @@ export function areaWeightsFor(centreLat: Float64Array, on: boolean): Float64Arr
   return on ? Float64Array.from(centreLat, cosLatitudeWeight) : undefined;
 }
 
+/** 1 for each of `count` rows in the split's test set. */
+function testRowMask(split: RowSplit, count: number): Uint8Array {
+  const isTest = new Uint8Array(count);
+  for (const row of split.test) isTest[row] = 1;
+  return isTest;
+}
+
 /** What a PCA and a probe fit give a result: shared by a run and by a redraw from a baseline's features. */
 export function fitFields(pcaResult: PcaResult, probe: SplitProbe, split: RowSplit) {
-  const isTest = new Uint8Array(probe.probabilities.length);
-  for (const row of split.test) isTest[row] = 1;
+  const isTest = testRowMask(split, probe.probabilities.length);
   const probabilities = Float32Array.from(probe.probabilities);
   return {
     table: {
@@ -137,66 +148,88 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry | nu
   const featuresKey = `features-${++featuresCounter}`;
   // A copy of the level: the cached study time stays whole.
   await context.probes.loadStudyTime(featuresKey, atLevel(studyTime, settings.level));
-  const probeBackend = await context.probes.backend();
+  try {
+    const probeBackend = await context.probes.backend();
 
-  onStage('pca', { status: 'running', total: 100 });
-  const pcaStart = performance.now();
-  const areaWeights = areaWeightsFor(centreLat, settings.areaWeights);
-  const pcaResult = await context.probes.pca(
-    { features: featuresKey, components: Math.min(PC_COUNT, embedDim), weights: areaWeights },
-    { signal, onProgress: (fraction) => onStage('pca', { done: Math.round(fraction * 100) }) },
-  );
-  const pcaMilliseconds = performance.now() - pcaStart;
-  // Ready, not done: its result shows with the run's (App marks it done then).
-  onStage('pca', { status: 'ready', done: 100, milliseconds: pcaMilliseconds });
+    onStage('pca', { status: 'running', total: 100 });
+    const pcaStart = performance.now();
+    const areaWeights = areaWeightsFor(centreLat, settings.areaWeights);
+    const pcaResult = await context.probes.pca(
+      { features: featuresKey, components: Math.min(PC_COUNT, embedDim), weights: areaWeights },
+      { signal, onProgress: (fraction) => onStage('pca', { done: Math.round(fraction * 100) }) },
+    );
+    const pcaMilliseconds = performance.now() - pcaStart;
+    // Ready, not done: App marks it done when the preview below is on screen.
+    onStage('pca', { status: 'ready', done: 100, milliseconds: pcaMilliseconds });
 
-  const labels = landSeaPatchLabels(studyTime);
-  const split = viewSplit(settings.split, labels, centreLat, centreLon);
-  if (split.train.length === 0 || split.test.length === 0) {
-    throw new Error(`The split leaves ${split.train.length} training and ${split.test.length} test patches; choose another split.`);
-  }
-
-  onStage('probe', { status: 'running', total: 100 });
-  const probeStart = performance.now();
-  const probe = await context.probes.fitProbe(
-    { features: featuresKey, labels, split, rowWeights: areaWeights },
-    { signal, onProgress: (fraction) => onStage('probe', { done: Math.round(fraction * 100) }) },
-  );
-  const probeMilliseconds = performance.now() - probeStart;
-  onStage('probe', { status: 'ready', done: 100, milliseconds: probeMilliseconds });
-
-  const fit = fitFields(pcaResult, probe, split);
-  const grid = studyTime.patches.grid;
-  return {
-    key: `${grid.lat.length}x${grid.lon.length}|${settings.latents ?? settings.store}|${time}|${model?.hash ?? 'store'}|${settings.level}`,
-    time,
-    level: settings.level,
-    modelId: model?.id ?? null,
-    sourceName: model ? `${model.id} encoding ${settings.store}` : `latent store ${settings.latents}${settings.latentsEra5 ? `, ERA5 beside from ${settings.store}` : ''}`,
-    shownFeatures: MODEL_FEATURES,
-    centreLat,
-    centreLon,
-    studyTime,
-    areaWeights: settings.areaWeights,
-    split: settings.split,
-    ...fit,
-    table: {
+    const labels = landSeaPatchLabels(studyTime);
+    const split = viewSplit(settings.split, labels, centreLat, centreLon);
+    if (split.train.length === 0 || split.test.length === 0) {
+      throw new Error(`The split leaves ${split.train.length} training and ${split.test.length} test patches; choose another split.`);
+    }
+    const grid = studyTime.patches.grid;
+    const key = `${grid.lat.length}x${grid.lon.length}|${settings.latents ?? settings.store}|${time}|${model?.hash ?? 'store'}|${settings.level}`;
+    const pcaTable = {
       count,
       cellBounds: geometry.cellBounds,
       cellCentres: geometry.cellCentres,
       labels,
-      ...fit.table,
+      pcScores: pcaResult.scores,
+      pcCount: pcaResult.componentCount,
       classNames: LAND_SEA_SCHEME.names,
-    },
-    encoderBackend: cost?.backend ?? (model ? 'cached' : 'latent store'),
-    probeBackend: probeBackend.name,
-    fallbackReason: cost?.fallbackReason ?? null,
-    times: {
-      fetch: cost?.fetchMilliseconds ?? null,
-      encode: model ? (cost?.encodeMilliseconds ?? null) : null,
-      pca: pcaMilliseconds,
-      probe: probeMilliseconds,
-    },
-    featuresKey,
-  };
+    };
+    await context.onPreview?.({
+      key,
+      time,
+      level: settings.level,
+      table: pcaTable,
+      split: settings.split,
+      isTest: testRowMask(split, count),
+      trainCount: split.train.length,
+      testCount: split.test.length,
+      explainedVarianceRatio: pcaResult.explainedVarianceRatio,
+      featuresKey,
+    });
+    throwIfCancelled(signal);
+
+    onStage('probe', { status: 'running', total: 100 });
+    const probeStart = performance.now();
+    const probe = await context.probes.fitProbe(
+      { features: featuresKey, labels, split, rowWeights: areaWeights },
+      { signal, onProgress: (fraction) => onStage('probe', { done: Math.round(fraction * 100) }) },
+    );
+    const probeMilliseconds = performance.now() - probeStart;
+    onStage('probe', { status: 'ready', done: 100, milliseconds: probeMilliseconds });
+
+    const fit = fitFields(pcaResult, probe, split);
+    return {
+      key,
+      time,
+      level: settings.level,
+      modelId: model?.id ?? null,
+      sourceName: model ? `${model.id} encoding ${settings.store}` : `latent store ${settings.latents}${settings.latentsEra5 ? `, ERA5 beside from ${settings.store}` : ''}`,
+      shownFeatures: MODEL_FEATURES,
+      centreLat,
+      centreLon,
+      studyTime,
+      areaWeights: settings.areaWeights,
+      split: settings.split,
+      ...fit,
+      table: { ...pcaTable, ...fit.table },
+      encoderBackend: cost?.backend ?? (model ? 'cached' : 'latent store'),
+      probeBackend: probeBackend.name,
+      fallbackReason: cost?.fallbackReason ?? null,
+      times: {
+        fetch: cost?.fetchMilliseconds ?? null,
+        encode: model ? (cost?.encodeMilliseconds ?? null) : null,
+        pca: pcaMilliseconds,
+        probe: probeMilliseconds,
+      },
+      featuresKey,
+    };
+  } catch (error) {
+    // A run that does not finish leaves no features behind in the worker (a 0.25-degree level is 133 MB).
+    void context.probes.releaseFeatures(featuresKey).catch(() => undefined);
+    throw error;
+  }
 }

@@ -62,3 +62,9 @@ export interface ExplorerResult {
   /** Features key in the probes worker, for neighbour searches. */
   featuresKey: string;
 }
+
+/**
+ * What the views draw while the probe is still being fitted: the PCA, the labels and the split of a run, in the
+ * shape of its result (the probe's columns of `table` missing). The run's result replaces it when the fit ends.
+ */
+export type ExplorerPreview = Pick<ExplorerResult, 'key' | 'time' | 'level' | 'table' | 'split' | 'isTest' | 'trainCount' | 'testCount' | 'explainedVarianceRatio' | 'featuresKey'>;

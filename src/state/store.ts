@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 import type { ServerCredentials } from '../data/address.ts';
 import { addNotice, makeNotice, NOTICES_KEPT, type Notice, type NoticeKind, type NoticeOptions } from './notices.ts';
-import type { ExplorerResult } from './result.ts';
+import type { ExplorerPreview, ExplorerResult } from './result.ts';
 import { DEFAULT_VIEW_SETTINGS, viewSettingsSchema, type ViewSettings } from './view-settings.ts';
 
 /**
@@ -64,6 +64,8 @@ export interface ExplorerState {
   hoveredPatch: number | null;
   /** The latest finished run; kept while a new run goes, and when it fails. */
   result: ExplorerResult | null;
+  /** The run in flight's PCA, on screen in place of `result` while its probe is fitted; null otherwise. */
+  preview: ExplorerPreview | null;
   /** The set-up each study's views show (the settings their run was run with), by study. */
   shown: Partial<Record<ViewSettings['study'], ViewSettings>>;
   runEnd: RunEnd | null;
@@ -88,8 +90,11 @@ export interface ExplorerState {
   setSelectionMask(mask: Uint8Array): void;
   setHoveredPatch(patch: number | null): void;
   setResult(result: ExplorerResult): void;
+  setPreview(preview: ExplorerPreview | null): void;
   /** A run of `settings.study` finished with these settings: its views show them. */
   setShown(settings: ViewSettings): void;
+  /** What `study`'s views showed before a run that did not finish (undefined: nothing). */
+  restoreShown(study: ViewSettings['study'], previous: ViewSettings | undefined): void;
   setRunEnd(end: RunEnd | null): void;
   setCredentials(credentials: ServerCredentials): void;
 }
@@ -125,6 +130,7 @@ export const useExplorer = create<ExplorerState>()((set) => ({
   selectionMask: new Uint8Array(0),
   hoveredPatch: null,
   result: null,
+  preview: null,
   shown: {},
   runEnd: null,
   credentials: [],
@@ -166,7 +172,9 @@ export const useExplorer = create<ExplorerState>()((set) => ({
   setSelectionMask: (selectionMask) => set({ selectionMask }),
   setHoveredPatch: (hoveredPatch) => set({ hoveredPatch }),
   setResult: (result) => set({ result }),
+  setPreview: (preview) => set({ preview }),
   setShown: (settings) => set((state) => ({ shown: { ...state.shown, [settings.study]: settings } })),
+  restoreShown: (study, previous) => set((state) => ({ shown: { ...state.shown, [study]: previous } })),
   setRunEnd: (runEnd) => set({ runEnd }),
   setCredentials: (credentials) => set({ credentials }),
 }));

@@ -133,6 +133,14 @@ export function ScatterView(props: ScatterViewProps) {
   );
 
   const view = useMemo(() => new OrthographicView({ id: 'scatter', flipY: false }), []);
+  // The points of the last frame deck.gl drew (data-drawn-count): a test or benchmark waits for the points on
+  // screen, not for the data handed to deck.gl.
+  const [drawnCount, setDrawnCount] = useState(0);
+  const { onDrawn } = props;
+  const onAfterRender = useCallback(() => {
+    setDrawnCount(count);
+    onDrawn?.();
+  }, [count, onDrawn]);
   const controller = useMemo(
     () => ({ dragPan: tool === 'pan', dragRotate: false, touchRotate: false, doubleClickZoom: false, keyboard: false }),
     [tool],
@@ -265,6 +273,7 @@ export function ScatterView(props: ScatterViewProps) {
           role="img"
           aria-label="PCA scatter"
           data-point-count={count}
+          data-drawn-count={drawnCount}
           data-selected-count={selectedCount}
           data-highlighted-count={styled.highlighted}
           data-inspected-patch={selectedPatch ?? ''}
@@ -299,7 +308,7 @@ export function ScatterView(props: ScatterViewProps) {
               layers={layers}
               controller={controller}
               onViewStateChange={onViewStateChange}
-              onAfterRender={props.onDrawn}
+              onAfterRender={onAfterRender}
             />
           )}
           <svg className="lv-markers" width={width} height={height} aria-hidden="true">
