@@ -314,6 +314,23 @@ describe('latent stores in any dimension order, chunking, dtype and orientation'
     await expect(noEmbed).rejects.toThrow(LatentLayoutError);
   });
 
+  it('refuses a variable that does not name its dimensions, naming it and what is missing', async () => {
+    // As a writer that is not xarray may leave it: surface_latent without _ARRAY_DIMENSIONS, in its .zattrs and the consolidated metadata.
+    const memory = await syntheticStore();
+    const text = new TextDecoder();
+    const json = (key: string) => JSON.parse(text.decode(memory.entries.get(key))) as Record<string, unknown>;
+    const consolidated = json('.zmetadata') as { metadata: Record<string, Record<string, unknown>> };
+    delete consolidated.metadata['surface_latent/.zattrs']._ARRAY_DIMENSIONS;
+    const attributes = json('surface_latent/.zattrs');
+    delete attributes._ARRAY_DIMENSIONS;
+    memory.entries.set('.zmetadata', new TextEncoder().encode(JSON.stringify(consolidated)));
+    memory.entries.set('surface_latent/.zattrs', new TextEncoder().encode(JSON.stringify(attributes)));
+    const error = await openLatentStore(memory, 'unnamed-dims').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(LatentLayoutError);
+    expect((error as LatentLayoutError).kind).toBe('latent-layout');
+    expect((error as Error).message).toMatch(/^unnamed-dims is not in the study's latent-store layout: 'surface_latent' does not name its dimensions \(no _ARRAY_DIMENSIONS or dimension_names\)/);
+  });
+
   it('decodes CF time in any units and warns about an irregular time axis', async () => {
     const store = await openLatentStore(await syntheticStore({ timeValues: [0, 1_000, 1_003], timeUnits: 'minutes since 2024-07-13T18:00' }), 'odd-times');
     expect(store.times.map((time) => time.toISOString())).toEqual(['2024-07-13T18:00:00.000Z', '2024-07-14T10:40:00.000Z', '2024-07-14T10:43:00.000Z']);
