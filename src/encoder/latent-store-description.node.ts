@@ -5,6 +5,7 @@ import type { Era5Dataset } from '../data/dataset.ts';
 import { createPatchGrid } from '../data/geometry.ts';
 import type { LatentDtype, LatentStoreDescription } from '../data/latent-store-writer.ts';
 import { redactUrl } from '../data/redact.ts';
+import type { Precision } from './graph-float16.ts';
 import type { ModelSidecar } from './model.ts';
 import { PRODUCER_VERSION } from './model-files.node.ts';
 import { selectPatches, type Region } from './runtime.ts';
@@ -19,6 +20,8 @@ export interface LatentStoreProvenance {
   store: string;
   atmosStore?: string;
   staticStore?: string;
+  /** The encoder's precision asked for (encode --precision); float16 is recorded, float32 is the default. */
+  precision?: Precision;
 }
 
 export function describeLatentStore(
@@ -48,6 +51,7 @@ export function describeLatentStore(
       model_description: model.description,
       ...(model.source ? { checkpoint_file: model.source.file, checkpoint_sha256: model.source.sha256 } : {}),
       aurora_config: JSON.stringify(model.config),
+      ...(provenance.precision === 'float16' ? { encoder_precision: 'float16 variant (graph-float16.ts), checked against float32 on its first tile' } : {}),
       source_store: redactUrl(provenance.store),
       ...(provenance.atmosStore ? { atmospheric_store: redactUrl(provenance.atmosStore) } : {}),
       ...(provenance.staticStore ? { static_store: redactUrl(provenance.staticStore) } : {}),

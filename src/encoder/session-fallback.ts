@@ -26,10 +26,11 @@ export class GpuMismatchError extends ProductError {
     readonly patch: number,
     readonly tilePatches: number,
     readonly checkedPatches: number,
+    readonly tolerance = SELF_CHECK_TOLERANCE,
   ) {
     super(
       `${gpuBackend} returned wrong latents: on ${checkedPatches} of a ${tilePatches.toLocaleString('en')}-patch tile, checked against ${referenceBackend}, ` +
-        `they differ by up to ${formatDifference(maxAbsDifference)} (patch ${patch} of the tile; allowed ${SELF_CHECK_TOLERANCE.toExponential(0)})`,
+        `they differ by up to ${formatDifference(maxAbsDifference)} (patch ${patch} of the tile; allowed ${tolerance.toExponential(0)})`,
     );
   }
 }
@@ -82,10 +83,15 @@ async function runWithinBudget(session: EncoderSession, feeds: GraphFeeds): Prom
 
 /**
  * `gpu` with every tile larger than those checked before also run, for a sample of its patches, on the
- * session `reference()` resolves to, in parallel; a difference beyond SELF_CHECK_TOLERANCE rejects the
- * run with GpuMismatchError. `onChecked` hears every passed check.
+ * session `reference()` resolves to, in parallel; a difference beyond `tolerance` rejects the run with
+ * GpuMismatchError. `onChecked` hears every passed check.
  */
-export function withSelfCheck(gpu: EncoderSession, reference: () => Promise<EncoderSession>, onChecked: (result: SelfCheckResult) => void = () => undefined): EncoderSession {
+export function withSelfCheck(
+  gpu: EncoderSession,
+  reference: () => Promise<EncoderSession>,
+  onChecked: (result: SelfCheckResult) => void = () => undefined,
+  tolerance = SELF_CHECK_TOLERANCE,
+): EncoderSession {
   let largestChecked = 0;
   return {
     get backend() {
@@ -112,7 +118,7 @@ export function withSelfCheck(gpu: EncoderSession, reference: () => Promise<Enco
           }
         });
       }
-      if (worst > SELF_CHECK_TOLERANCE) throw new GpuMismatchError(gpu.backend, (await reference()).backend, worst, worstPatch, feeds.patches, sample.length);
+      if (worst > tolerance) throw new GpuMismatchError(gpu.backend, (await reference()).backend, worst, worstPatch, feeds.patches, sample.length, tolerance);
       largestChecked = feeds.patches;
       onChecked({ tilePatches: feeds.patches, checkedPatches: sample.length, maxAbsDifference: worst });
       return output;
@@ -154,6 +160,8 @@ export function withFallback(primary: EncoderSession, createFallback: () => Prom
 export interface GuardOptions {
   onFallback(error: unknown): void;
   onChecked?(result: SelfCheckResult): void;
+  /** Default SELF_CHECK_TOLERANCE; a float16 variant checked against float32 allows more (graph-float16.ts). */
+  tolerance?: number;
 }
 
 /**
@@ -163,7 +171,7 @@ export interface GuardOptions {
 export function guardGpuSession(gpu: EncoderSession, createCpu: () => Promise<EncoderSession>, options: GuardOptions): EncoderSession {
   let cpu: Promise<EncoderSession> | null = null;
   const cpuOnce = () => (cpu ??= createCpu());
-  const checked = withSelfCheck(gpu, cpuOnce, options.onChecked);
+  const checked = withSelfCheck(gpu, cpuOnce, options.onChecked, options.tolerance);
   const guarded = withFallback(checked, cpuOnce, options.onFallback);
   return {
     get backend() {

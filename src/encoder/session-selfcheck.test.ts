@@ -11,6 +11,7 @@ import { convertCheckpoint, readModel } from './model-files.node.ts';
 import { encodeBatch, type EncoderSession, type GraphFeeds } from './runtime.ts';
 import { GpuMismatchError, guardGpuSession, samplePatches, SELF_CHECK_TOLERANCE, type SelfCheckResult } from './session-fallback.ts';
 import { createNodeSession } from './session.node.ts';
+import { FLOAT16_TOLERANCE } from './graph-float16.ts';
 import { FIXTURE_CHECKPOINT, FIXTURE_HEADS, fixtureBatch, maxAbsDifference, readFixtureArray } from './test-fixture.node.ts';
 
 let dir: string;
@@ -137,6 +138,24 @@ describe('the GPU self-check', () => {
       expect((reasons[0] as GpuMismatchError).maxAbsDifference).toBeCloseTo(0.01, 4);
     } finally {
       await session.release();
+    }
+  });
+
+  it('holds a float16 variant to its own allowance: 0.01 off passes, 0.1 off moves to the float32 reference', async () => {
+    for (const [error, fallsBack] of [[0.01, false], [0.1, true]] as const) {
+      const log: string[] = [];
+      const reasons: unknown[] = [];
+      const checks: SelfCheckResult[] = [];
+      const session = guardGpuSession(stubGpu(0, error, 32, log), wasmReference(log), { tolerance: FLOAT16_TOLERANCE, onFallback: (reason) => reasons.push(reason), onChecked: (check) => checks.push(check) });
+      try {
+        const result = await encodeBatch(session, config, batch);
+        expect(maxAbsDifference(result.latents, expected)).toBeCloseTo(fallsBack ? 0 : error, 3);
+        expect(reasons.length).toBe(fallsBack ? 1 : 0);
+        if (fallsBack) expect((reasons[0] as GpuMismatchError).message).toMatch(/differ by up to 1\.0e-1 .*allowed 5e-2\)/);
+        else expect(checks[0].maxAbsDifference).toBeCloseTo(error, 3);
+      } finally {
+        await session.release();
+      }
     }
   });
 

@@ -122,6 +122,8 @@ export interface GuardedDawnOptions extends DawnSessionOptions {
   createCpu(): Promise<EncoderSession>;
   onFallback(reason: string): void;
   onChecked?(result: SelfCheckResult): void;
+  /** The self-check's allowance (default SELF_CHECK_TOLERANCE). */
+  tolerance?: number;
 }
 
 /** A Dawn session under the self-check and the fallback to `createCpu`'s session, as in the browser. */

@@ -1,6 +1,7 @@
 // Encoder sessions in Node: onnxruntime-node's CPU execution provider, or onnxruntime-web's WASM
 // backend when the native binding cannot load (or when asked for, e.g. to benchmark it).
 import { availableParallelism } from 'node:os';
+import { precisionLabel } from './graph-float16.ts';
 import { currentGraph } from './graph-upgrade.ts';
 import type { EncoderSession } from './runtime.ts';
 import { wrapSession } from './session-feeds.ts';
@@ -26,7 +27,7 @@ export async function createNodeSession(model: Uint8Array, options: NodeSessionO
         graphOptimizationLevel: 'all',
         intraOpNumThreads: threads,
       });
-      return wrapSession(session, ort.Tensor, `onnxruntime-node CPU, ${threads} threads`);
+      return wrapSession(session, ort.Tensor, `onnxruntime-node CPU, ${threads} threads${precisionLabel(model)}`);
     } catch (error) {
       if (options.backend === 'node-cpu') throw error;
       options.onFallback?.(error instanceof Error ? error.message : String(error));
@@ -35,5 +36,5 @@ export async function createNodeSession(model: Uint8Array, options: NodeSessionO
   const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = threads;
   const session = await ort.InferenceSession.create(currentGraph(model), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-  return wrapSession(session, ort.Tensor, `onnxruntime-web WASM in Node, ${threads} threads`);
+  return wrapSession(session, ort.Tensor, `onnxruntime-web WASM in Node, ${threads} threads${precisionLabel(model)}`);
 }

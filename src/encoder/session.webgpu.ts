@@ -8,6 +8,7 @@ import type * as OrtWeb from 'onnxruntime-web';
 import { describeError } from '../describe-error.ts';
 import type { EncoderConfig } from './config.ts';
 import { gpuTilePatches, type GpuTileLimits, type GpuTilePlan } from './gpu-tiles.ts';
+import { precisionLabel } from './graph-float16.ts';
 import { currentGraph } from './graph-upgrade.ts';
 import type { EncoderSession } from './runtime.ts';
 import { GpuMismatchError, guardGpuSession, type SelfCheckResult } from './session-fallback.ts';
@@ -71,7 +72,8 @@ export async function createWebGpuSession(model: Uint8Array, options: WebGpuSess
     if (typeof value === 'number') requiredLimits[name] = value;
   }
   // WebGPU's default limits (128 MiB bindings) would cut the tiles for nothing: ask for the adapter's.
-  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: [] });
+  // shader-f16 where the adapter has it, for float16 models (graph-float16.ts).
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: adapter.features.has('shader-f16') ? ['shader-f16'] : [] });
   let session: OrtWeb.InferenceSession;
   try {
     // JSEP takes its device from env before its first session; the native EP takes it per session.
@@ -83,7 +85,7 @@ export async function createWebGpuSession(model: Uint8Array, options: WebGpuSess
     throw error;
   }
   const tilePlan = (levelCount: number) => gpuTilePatches(device.limits, config, levelCount);
-  const wrapped = wrapSession(session, ort.Tensor, `WebGPU (onnxruntime-web ${WEBGPU_BUILD_NAMES[build]}, ${describeAdapter(adapter)})`, {
+  const wrapped = wrapSession(session, ort.Tensor, `WebGPU (onnxruntime-web ${WEBGPU_BUILD_NAMES[build]}, ${describeAdapter(adapter)})${precisionLabel(model)}`, {
     maxTilePatches: (levelCount) => tilePlan(levelCount).patches,
   });
   return {
@@ -107,6 +109,8 @@ export interface GuardedWebGpuOptions extends WebGpuSessionOptions {
   /** Why the encode left the GPU, in words with the figures. */
   onFallback(reason: string): void;
   onChecked?(result: SelfCheckResult): void;
+  /** The self-check's allowance (default SELF_CHECK_TOLERANCE). */
+  tolerance?: number;
 }
 
 /** Why a GPU session was given up, in words for the progress bar and the CLI. */
@@ -124,5 +128,6 @@ export async function guardedWebGpuSession(model: Uint8Array, options: GuardedWe
   return guardGpuSession(gpu, options.createCpu, {
     onFallback: (error) => options.onFallback(fallbackReason(error, options.cpuName)),
     onChecked: options.onChecked,
+    tolerance: options.tolerance,
   });
 }

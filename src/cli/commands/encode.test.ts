@@ -9,6 +9,7 @@ import { main } from '../main.ts';
 import { isNpyDtype, readNpy } from '../../io/npy.ts';
 import { FileStore } from '../../data/store.node.ts';
 import { FIXTURE_CHECKPOINT, FIXTURE_DIR, maxAbsDifference, readFixtureArray } from '../../encoder/test-fixture.node.ts';
+import { FLOAT16_FIXTURE_ERROR } from '../../encoder/graph-float16.ts';
 
 let dir: string;
 let model: string;
@@ -64,6 +65,44 @@ describe('latent-explorer encode', () => {
     expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00,2022-08-07T12:00', '--model', model, '--out', join(dir, 'y.npy')])).toBe(2);
     expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00', '--model', model, '--out', join(dir, 'y.csv')])).toBe(2);
     expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00', '--model', model, '--out', join(dir, 'y.npy'), '--backend', 'cuda'])).toBe(2);
+    expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00', '--model', model, '--out', join(dir, 'y.npy'), '--precision', 'bfloat16'])).toBe(2);
+  });
+
+  it('--precision float16 encodes with the float16 variant on each backend, prints its difference from float32 and why it is not the default', async () => {
+    const expected = (await readFixtureArray('expected/encoding.npy')).data;
+    for (const backend of ['cpu', 'wasm']) {
+      const out = join(dir, `float16-${backend}.npy`);
+      const lines: string[] = [];
+      const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
+      try {
+        expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00', '--model', model, '--out', out, '--backend', backend, '--precision', 'float16'])).toBe(0);
+      } finally {
+        spy.mockRestore();
+      }
+      const said = lines.join('');
+      expect(said).toMatch(/float16 is an option, not the default: on Aurora's tiny-global fixture its latents are 3\.2e-3 \(max abs\) off/);
+      expect(said).toMatch(/model tiny on .*, float16\n/);
+      const difference = /float16: max abs difference (\S+) against float32 on the CPU, on 32 patches of a 32-patch tile/.exec(said);
+      expect(Number(difference?.[1])).toBeGreaterThan(0);
+      expect(Number(difference?.[1])).toBeLessThanOrEqual(FLOAT16_FIXTURE_ERROR);
+      const array = readNpy(new Uint8Array(await readFile(out)));
+      if (!isNpyDtype(array, '<f4')) throw new Error(`expected float32, got ${array.dtype}`);
+      const error = maxAbsDifference(array.data, expected);
+      expect(error).toBeGreaterThan(1e-4);
+      expect(error).toBeLessThanOrEqual(FLOAT16_FIXTURE_ERROR);
+    }
+    // A latent store says its latents come from the float16 variant.
+    const store16 = join(dir, 'float16.zarr');
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['encode', '--store', store, '--time', '2022-08-07T06:00', '--model', model, '--out', store16, '--precision', 'float16'])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const attributes = JSON.parse(await readFile(join(store16, '.zattrs'), 'utf8')) as Record<string, unknown>;
+    expect(attributes.encoder_precision).toMatch(/^float16 variant/);
+    const float32Attributes = JSON.parse(await readFile(join(dir, 'latents.zarr', '.zattrs'), 'utf8')) as Record<string, unknown>;
+    expect(float32Attributes.encoder_precision).toBeUndefined();
   });
 
   it('--backend webgpu gives Aurora’s latents on a GPU (self-checked) or, without one, on the CPU and says why', async () => {

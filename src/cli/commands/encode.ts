@@ -14,8 +14,11 @@ import { describeLatentStore } from '../../encoder/latent-store-description.node
 import { readModel, sha256File } from '../../encoder/model-files.node.ts';
 import { encodeBatch, type EncoderSession, type Region } from '../../encoder/runtime.ts';
 import type { EncoderConfig } from '../../encoder/config.ts';
+import { DEFAULT_PRECISION_BOUND, FLOAT16, FLOAT16_FIXTURE_ERROR, FLOAT16_NOT_DEFAULT, FLOAT16_TOLERANCE, modelInPrecision, PRECISIONS, type Precision } from '../../encoder/graph-float16.ts';
+import { guardGpuSession, type SelfCheckResult } from '../../encoder/session-fallback.ts';
 import { createGuardedDawnSession, dawnAdapter } from '../../encoder/session.dawn.node.ts';
 import { createNodeSession } from '../../encoder/session.node.ts';
+import { describeError } from '../../describe-error.ts';
 
 export const summary = 'Encode ERA5 times with an ONNX encoder into latents (.npy or .zarr)';
 
@@ -24,6 +27,7 @@ export const usage = `Usage: latent-explorer encode --store URL|PATH [--atmos-st
                               (--time ISO[,ISO...] | --times RULE) [--region S,N,W,E] --model FILE
                               --out FILE.npy|DIR.zarr [--dtype float32|float64]
                               [--shard K/N | --shards N] [--backend cpu|webgpu|wasm]
+                              [--precision float32|float16]
 
 Reads the two history steps of each time from ERA5 Zarr stores, normalises them as Aurora
 does and runs the encoder (onnxruntime-node, WASM if the native runtime cannot load). Only
@@ -44,6 +48,12 @@ ${STORE_USAGE}
                the GPU's limits, its first tiles checked against the CPU (a mismatch or a GPU
                error moves the encode to the CPU, and says why); the CPU when there is no GPU;
                wasm: onnxruntime-web's WASM
+  --precision  float32 (default) or float16: the model's float16 variant (weights rounded to
+               float16, float16 arithmetic; on WebGPU it needs the adapter's shader-f16, else it
+               runs on the CPU). Its first tile is also run in float32 on the CPU and the max abs
+               difference printed; past ${FLOAT16_TOLERANCE} the encode continues in float32 on the CPU.
+               Not the default: on Aurora's tiny-global fixture it is ${FLOAT16_FIXTURE_ERROR.toExponential(1)} off Microsoft's
+               float32 encoding (onnxruntime's CPU), past the ${DEFAULT_PRECISION_BOUND.toExponential(0)} a default must meet.
   --out        FILE.npy: float32 (1, latent_levels * patches, D), Aurora's layout (one time only)
                DIR.zarr: a latent store in the study's layout, which xarray opens:
                surface_latent (time, embed, lat, lon) and atmos_latent (time, embed, level, lat,
@@ -102,22 +112,43 @@ export type EncodeBackend = (typeof ENCODE_BACKENDS)[number];
 
 const warn = (line: string) => process.stderr.write(`${line}\n`);
 
-/** The session `backend` names; webgpu without a usable GPU runs on the CPU, and says why. */
-export async function createEncodeSession(onnx: Uint8Array, config: EncoderConfig, backend: EncodeBackend): Promise<EncoderSession> {
-  const cpu = () => createNodeSession(onnx, { onFallback: (reason) => warn(`onnxruntime-node unavailable (${reason}); using WASM`) });
-  if (backend === 'wasm') return createNodeSession(onnx, { backend: 'wasm' });
-  if (backend === 'cpu') return cpu();
+/**
+ * The session `backend` names, in `precision`; webgpu without a usable GPU (for float16: without
+ * shader-f16) runs on the CPU, and says why. A float16 session is checked against float32 on the CPU
+ * (its first tile, as the GPU self-check does, within FLOAT16_TOLERANCE) and the figure is printed.
+ */
+export async function createEncodeSession(onnx: Uint8Array, config: EncoderConfig, backend: EncodeBackend, precision: Precision = 'float32'): Promise<EncoderSession> {
+  const cpu = (model = onnx) => createNodeSession(model, { onFallback: (reason) => warn(`onnxruntime-node unavailable (${reason}); using WASM`) });
+  const model = modelInPrecision(onnx, precision);
+  const float16 = precision === FLOAT16;
+  if (float16) warn(`--precision float16: ${FLOAT16_NOT_DEFAULT}`);
+  const onChecked = (check: SelfCheckResult) =>
+    warn(
+      float16
+        ? `float16: max abs difference ${check.maxAbsDifference.toExponential(1)} against float32 on the CPU, on ${check.checkedPatches} patches of a ${check.tilePatches}-patch tile (allowed ${FLOAT16_TOLERANCE})`
+        : `self-check: ${check.checkedPatches} patches of a ${check.tilePatches}-patch tile within ${check.maxAbsDifference.toExponential(1)} of the CPU`,
+    );
+  const onCpu = async () => {
+    const session = await (backend === 'wasm' ? createNodeSession(model, { backend: 'wasm' }) : cpu(model));
+    if (!float16) return session;
+    return guardGpuSession(session, () => cpu(), { tolerance: FLOAT16_TOLERANCE, onChecked, onFallback: (error) => warn(`${describeError(error)}; continuing in float32 on the CPU`) });
+  };
+  if (backend !== 'webgpu') return onCpu();
   const found = await dawnAdapter();
   if (found.gpu === null) {
     warn(`--backend webgpu: ${found.reason}; encoding on the CPU`);
-    return cpu();
+    return onCpu();
   }
   warn(`WebGPU adapter: ${found.gpu.description}`);
+  if (float16 && !found.gpu.adapter.features.has('shader-f16')) {
+    warn('--precision float16: the WebGPU adapter has no shader-f16; encoding the float16 variant on the CPU');
+    return onCpu();
+  }
   try {
-    return await createGuardedDawnSession(onnx, { config, createCpu: cpu, onFallback: warn, onChecked: (check) => warn(`self-check: ${check.checkedPatches} patches of a ${check.tilePatches}-patch tile within ${check.maxAbsDifference.toExponential(1)} of the CPU`) });
+    return await createGuardedDawnSession(model, { config, createCpu: () => cpu(), tolerance: float16 ? FLOAT16_TOLERANCE : undefined, onFallback: warn, onChecked });
   } catch (error) {
-    warn(`WebGPU could not start the encoder (${error instanceof Error ? error.message : String(error)}); encoding on the CPU`);
-    return cpu();
+    warn(`WebGPU could not start the encoder (${describeError(error)}); encoding on the CPU`);
+    return onCpu();
   }
 }
 
@@ -133,6 +164,7 @@ export async function run(args: string[]): Promise<number> {
     shard: { type: 'string' },
     shards: { type: 'string' },
     backend: { type: 'string', default: 'cpu' },
+    precision: { type: 'string', default: 'float32' },
   });
   if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}'`);
   if ((values.time === undefined) === (values.times === undefined)) throw new CliError('give the times to encode: --time ISO[,ISO...] or --times RULE (one of them)');
@@ -151,6 +183,8 @@ export async function run(args: string[]): Promise<number> {
 
   const backend = values.backend;
   if (!(ENCODE_BACKENDS as readonly string[]).includes(backend)) throw new CliError(`--backend must be one of ${ENCODE_BACKENDS.join(', ')}, got '${backend}'`);
+  const precision = values.precision;
+  if (!(PRECISIONS as readonly string[]).includes(precision)) throw new CliError(`--precision must be one of ${PRECISIONS.join(', ')}, got '${precision}'`);
   const model = await readModel(modelPath);
   const dataset = await openDatasetFromOptions(values);
   const times = resolveChosenTimes(chosen, dataset);
@@ -166,6 +200,7 @@ export async function run(args: string[]): Promise<number> {
           store: values['surface-store'] ?? values.store ?? '',
           atmosStore: values['atmos-store'],
           staticStore: values.static,
+          precision: precision as Precision,
         }),
       )
     : undefined;
@@ -175,7 +210,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${out}: shard ${shard.index}/${shard.count} (${shard.from}) has ${mine.length} of the store's ${times.length} times\n`);
   }
 
-  const session = await createEncodeSession(model.onnx, model.sidecar.config, backend as EncodeBackend);
+  const session = await createEncodeSession(model.onnx, model.sidecar.config, backend as EncodeBackend, precision as Precision);
   try {
     const trainedNote = model.sidecar.trained ? '' : ' (UNTRAINED control)';
     process.stderr.write(`model ${model.sidecar.name}${trainedNote} on ${session.backend}\n`);

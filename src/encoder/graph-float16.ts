@@ -1,0 +1,123 @@
+// The float16 variant of an encoder graph, for GPUs with WebGPU's `shader-f16`: every float32 weight
+// rounded to float16, and the graph computing in float16 between a Cast of each float input and a
+// Cast of its output back to float32, so that the runtime feeds it as it feeds the float32 graph.
+// Made from any model the runtime runs (graph-upgrade.ts first), so no model is converted twice.
+// An option, never the default: on Aurora's tiny-global fixture it is FLOAT16_FIXTURE_ERROR off
+// Microsoft's encoding, past the 1e-3 a default must meet (issue 13); where it runs, its first tile is
+// checked against float32 and the figure shown (the CLI's encode --precision, bench:encoder:gpu).
+import { GRAPH_IO } from './graph.ts';
+import { currentGraph } from './graph-upgrade.ts';
+import { AttributeType, DataType, decodeModel, encodeModel, readModelMetadata, type NodeMessage } from './onnx/proto.ts';
+
+/** The metadata key and value that mark a float16 variant. */
+export const PRECISION_KEY = 'precision';
+export const FLOAT16 = 'float16';
+
+export const PRECISIONS = ['float32', FLOAT16] as const;
+export type Precision = (typeof PRECISIONS)[number];
+
+/**
+ * Max abs difference between the float16 variant's latents and Microsoft's float32 encoding of the
+ * tiny-global fixture (its checkpoint converted by this version), on onnxruntime-node's CPU, which
+ * runs float16 nodes as float32 between casts back to float16: 3.16e-3, measured 2026-11-28
+ * (graph-float16.test.ts holds it as a bound).
+ */
+export const FLOAT16_FIXTURE_ERROR = 3.2e-3;
+
+/** The largest max abs error a default precision may have on the fixture (issue 13). */
+export const DEFAULT_PRECISION_BOUND = 1e-3;
+
+/**
+ * The float16 variant's allowance against float32 in the self-check: about ten times its error on
+ * onnxruntime's CPU (3.2e-3 on the fixture, 4.4e-3 on aurora-0.25's synthetic 1-degree globe, whose
+ * latents reach 6.4, where float16's spacing is 3.9e-3); a GPU that also accumulates in float16 may be
+ * a few times worse (not measured: no GPU), while a wrong kernel (7.9 off, seen) or a float16 overflow
+ * (Infinity) is far past it.
+ */
+export const FLOAT16_TOLERANCE = 0.05;
+
+/** Why float16 is not the default, with the fixture's figure. */
+export const FLOAT16_NOT_DEFAULT = `float16 is an option, not the default: on Aurora's tiny-global fixture its latents are ${FLOAT16_FIXTURE_ERROR.toExponential(1)} (max abs) off Microsoft's float32 encoding on onnxruntime's CPU, past the ${DEFAULT_PRECISION_BOUND.toExponential(0)} a default must meet`;
+
+/** `onnx` in `precision`: the model itself for float32, its float16 variant for float16. */
+export function modelInPrecision(onnx: Uint8Array, precision: Precision): Uint8Array {
+  return precision === FLOAT16 ? float16Graph(currentGraph(onnx)) : onnx;
+}
+
+/** ', float16' for a float16 variant, '' otherwise: the tail of a session's backend name. */
+export function precisionLabel(onnx: Uint8Array): string {
+  return readModelMetadata(onnx)[PRECISION_KEY] === FLOAT16 ? `, ${FLOAT16}` : '';
+}
+
+const float32 = new Float32Array(1);
+const bits = new Uint32Array(float32.buffer);
+
+/** IEEE 754 binary16 bits of `value`, rounded to nearest, ties to even (as a GPU's f32 -> f16 conversion). */
+export function float16Bits(value: number): number {
+  float32[0] = value;
+  const x = bits[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exponent = (x >>> 23) & 0xff;
+  const mantissa = x & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0); // Inf, NaN
+  const unbiased = exponent - 127;
+  if (unbiased > 15) return sign | 0x7c00; // overflow to Inf
+  if (unbiased >= -14) {
+    // Normal: keep 10 mantissa bits, round the 13 dropped ones to nearest even (a carry may raise the exponent).
+    const half = ((unbiased + 15) << 10) | (mantissa >>> 13);
+    const rest = mantissa & 0x1fff;
+    return sign | (half + (rest > 0x1000 || (rest === 0x1000 && (half & 1)) ? 1 : 0));
+  }
+  if (unbiased < -25) return sign; // underflow to zero
+  // Subnormal: the implicit bit joins the mantissa, shifted to exponent -14.
+  const full = mantissa | 0x800000;
+  const shift = -unbiased - 1;
+  const half = full >>> shift;
+  const rest = full & ((1 << shift) - 1);
+  const midpoint = 1 << (shift - 1);
+  return sign | (half + (rest > midpoint || (rest === midpoint && (half & 1)) ? 1 : 0));
+}
+
+function toFloat16Bytes(raw: Uint8Array): Uint8Array {
+  // A copy: protobufjs may hand out a view of a larger (Node Buffer pool) array at any offset.
+  const values = new Float32Array(Uint8Array.from(raw).buffer);
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = float16Bits(values[i]);
+  return new Uint8Array(out.buffer);
+}
+
+const cast = (input: string, output: string, to: number): NodeMessage => ({
+  name: `${output}/cast`,
+  opType: 'Cast',
+  input: [input],
+  output: [output],
+  attribute: [{ name: 'to', type: AttributeType.INT, i: to }],
+});
+
+/** The float16 variant of `onnx`, a model with GRAPH_IO's inputs and output (graph-upgrade.ts currentGraph). */
+export function float16Graph(onnx: Uint8Array): Uint8Array {
+  const model = decodeModel(onnx);
+  const graph = model.graph;
+  for (const tensor of graph.initializer) {
+    if (tensor.dataType !== DataType.FLOAT) continue;
+    if (!tensor.rawData) throw new Error(`internal: initializer ${tensor.name} has no raw data`);
+    tensor.dataType = DataType.FLOAT16;
+    tensor.rawData = toFloat16Bytes(tensor.rawData);
+  }
+  const renamed = new Map<string, string>();
+  const casts: NodeMessage[] = [];
+  for (const input of graph.input) {
+    if (input.type.tensorType.elemType !== DataType.FLOAT) continue;
+    renamed.set(input.name, `${input.name}/float16`);
+    casts.push(cast(input.name, `${input.name}/float16`, DataType.FLOAT16));
+  }
+  const output = GRAPH_IO.latents;
+  renamed.set(output, `${output}/float16`);
+  graph.node = [
+    ...casts,
+    ...graph.node.map((node) => ({ ...node, input: node.input.map((name) => renamed.get(name) ?? name), output: node.output.map((name) => renamed.get(name) ?? name) })),
+    cast(`${output}/float16`, output, DataType.FLOAT),
+  ];
+  model.metadataProps = [...model.metadataProps.filter((entry) => entry.key !== PRECISION_KEY), { key: PRECISION_KEY, value: FLOAT16 }];
+  return encodeModel(model);
+}
