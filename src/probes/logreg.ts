@@ -34,6 +34,11 @@ export interface LogisticOptions {
    * rows with other labels (baselines) share one.
    */
   startGram?: StartGram;
+  /**
+   * x's products, when probes fitted on the same rows share them (training-rows.ts; their owner
+   * disposes them); else made for this fit and disposed at its end.
+   */
+  products?: MatrixProducts;
   control?: JobControl;
 }
 
@@ -60,10 +65,21 @@ const DEFAULT_MAX_ITERATIONS = 100;
 const DEFAULT_TOLERANCE = 1e-10;
 /**
  * CG iterations after which the preconditioning Hessian is rebuilt at the next Newton step. One
- * rebuild costs about as much as 30 CG iterations (one Gram matrix against two matrix-vector
- * products each), and a Hessian from a few steps back still preconditions well.
+ * rebuild over every row costs about as much as FULL_REBUILD_CG_ITERATIONS (one Gram matrix against
+ * two matrix-vector products each), and a Hessian from a few steps back still preconditions well.
  */
 const REBUILD_PRECONDITIONER_AFTER = 20;
+const FULL_REBUILD_CG_ITERATIONS = 30;
+/** What factorising the D + 1 Hessian costs on its own, in CG iterations (at D = 512). */
+const FACTOR_CG_ITERATIONS = 3;
+/**
+ * The preconditioning Hessian leaves out the rows of least curvature as long as their summed
+ * c_i (|x_i|^2 + 1) stays below this: their part of the Hessian then has a norm below it, against
+ * the penalty's identity, so the preconditioned system's spread grows by about that fraction. Once
+ * a probe separates most rows, their curvature vanishes and the Hessian of the few rows left near
+ * the boundary costs a few CG iterations: it is then rebuilt at every step that CG found slow.
+ */
+const NEGLIGIBLE_CURVATURE = 1e-3;
 const MAX_CG_ITERATIONS = 250;
 const ARMIJO = 1e-4;
 const MAX_HALVINGS = 40;
@@ -78,7 +94,8 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
   const d = x.cols;
   validate(x, y, C);
   const weights = rowWeights(options.sampleWeights, y);
-  const products = new MatrixProducts(x);
+  if (options.products && options.products.x !== x) throw new ProbeInputError('logistic regression: the shared products are of another feature matrix');
+  const products = options.products ?? new MatrixProducts(x);
   try {
     const w = new Float64Array(d);
     let positives = 0;
@@ -109,6 +126,8 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     };
     let preconditioner: Float64Array | undefined;
     let rebuild = true;
+    let lastCgIterations = 0;
+    let rowSquares: Float64Array | undefined;
     // Set when the float64 loss can no longer show the decrease a step promises: that is the optimum.
     let atResolution = false;
     let iterations = 0;
@@ -119,11 +138,20 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
         refine();
         continue;
       }
-      if (!preconditioner && options.startGram) preconditioner = startingHessianFactor(options.startGram, C * sigmoid(b) * (1 - sigmoid(b)), total, d);
-      else if (rebuild || !preconditioner) preconditioner = await hessianFactor(x, curvature, control);
+      if (!preconditioner && options.startGram) {
+        preconditioner = startingHessianFactor(options.startGram, C * sigmoid(b) * (1 - sigmoid(b)), total, d);
+      } else if (!preconditioner || rebuild) {
+        preconditioner = await hessianFactor(x, curvature, curvedRows(curvature, (rowSquares ??= squaredRowNorms(x))), control);
+      } else if (lastCgIterations > FACTOR_CG_ITERATIONS + 1) {
+        // A Hessian of few rows costs less than the CG iterations a stale one would take.
+        const rows = curvedRows(curvature, (rowSquares ??= squaredRowNorms(x)));
+        const cost = FACTOR_CG_ITERATIONS + (FULL_REBUILD_CG_ITERATIONS * (rows?.length ?? n)) / n;
+        if (lastCgIterations - 1 > cost) preconditioner = await hessianFactor(x, curvature, rows, control);
+      }
       const forcing = Math.min(0.1, Math.sqrt(maxAbs(gradient) / gradientScale));
       const step = await conjugateGradient(products, curvature, gradient, preconditioner, forcing, control);
       rebuild = step.iterations > REBUILD_PRECONDITIONER_AFTER;
+      lastCgIterations = step.iterations;
       if (exact && belowLossResolution(loss, gradient, step)) {
         atResolution = true;
         break;
@@ -153,7 +181,7 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     const converged = exact && (small(gradient) || atResolution);
     return { coef: w, intercept: b, iterations, converged, loss, gradientMaxAbs: maxAbs(gradient) };
   } finally {
-    products.dispose();
+    if (!options.products) products.dispose();
   }
 }
 
@@ -246,9 +274,46 @@ function exactGradient(x: FeatureMatrix, residual: Float64Array, w: Float64Array
   return gradient;
 }
 
-/** Cholesky factor of the exact Hessian [[X^T D X + I, X^T D 1], [1^T D X, 1^T D 1]]. */
-async function hessianFactor(x: FeatureMatrix, curvature: Float64Array, control: JobControl | undefined): Promise<Float64Array> {
-  return factorHessian(await weightedGram(x, { rowWeights: curvature, control: { signal: control?.signal } }), x.cols);
+/** Cholesky factor of the Hessian [[X^T D X + I, X^T D 1], [1^T D X, 1^T D 1]] over `rows` (curvedRows). */
+async function hessianFactor(x: FeatureMatrix, curvature: Float64Array, rows: Uint32Array | undefined, control: JobControl | undefined): Promise<Float64Array> {
+  return factorHessian(await weightedGram(x, { rowWeights: curvature, rowIndices: rows, control: { signal: control?.signal } }), x.cols);
+}
+
+/** |x_i|^2 + 1 per row: the squared norm of the row with its intercept feature. */
+function squaredRowNorms(x: FeatureMatrix): Float64Array {
+  const out = new Float64Array(x.rows);
+  for (let i = 0; i < x.rows; i++) {
+    let squares = 1;
+    const offset = i * x.cols;
+    for (let j = 0; j < x.cols; j++) squares += x.data[offset + j] ** 2;
+    out[i] = squares;
+  }
+  return out;
+}
+
+/**
+ * The rows whose curvature the preconditioning Hessian keeps: all but those of least c_i (|x_i|^2 + 1)
+ * that together stay within NEGLIGIBLE_CURVATURE (see there); undefined when that leaves out none.
+ */
+function curvedRows(curvature: Float64Array, rowSquares: Float64Array): Uint32Array | undefined {
+  const mass = Float64Array.from(curvature, (c, i) => c * rowSquares[i]);
+  const sorted = mass.slice().sort();
+  // Every row of mass below `threshold` comes before it in `sorted`, so they sum to at most the limit.
+  let threshold = Number.POSITIVE_INFINITY;
+  let dropped = 0;
+  for (const value of sorted) {
+    dropped += value;
+    if (dropped > NEGLIGIBLE_CURVATURE) {
+      threshold = value;
+      break;
+    }
+  }
+  let kept = 0;
+  for (const value of mass) if (value >= threshold) kept++;
+  if (kept === mass.length) return undefined;
+  const rows = new Uint32Array(kept);
+  for (let i = 0, k = 0; i < mass.length; i++) if (mass[i] >= threshold) rows[k++] = i;
+  return rows;
 }
 
 /**
@@ -400,10 +465,10 @@ function lineSearch(
  * operand once per tensor and keeps it, so a product with the matrix second costs a fifth of one with
  * the matrix first (measured on 48,600 x 512: 12 ms against 30-70 ms per X v), for one more copy of X.
  */
-class MatrixProducts {
+export class MatrixProducts {
   private readonly matrix: tf.Tensor2D;
   private transposed: tf.Tensor2D | undefined;
-  constructor(private readonly x: FeatureMatrix) {
+  constructor(readonly x: FeatureMatrix) {
     this.matrix = tf.tensor2d(x.data, [x.rows, x.cols]);
   }
   async times(v: ArrayLike<number>): Promise<Float64Array> {

@@ -9,6 +9,7 @@ import { ProbeInputError, type JobControl } from '../probes/job.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
 import { majorityClass, probeScores, type ProbeScores } from '../probes/metrics.ts';
 import { foldGrams, type FoldGrams } from '../probes/fold-grams.ts';
+import { TrainingRows } from '../probes/training-rows.ts';
 import { tuneC } from '../probes/tune-c.ts';
 import { controlTask, DEFAULT_CONTROL_CELL_DEGREES, heldOutCellRows, shuffledLabels } from './baselines.ts';
 import { evaluateProbe, type FoldProbe, type ProbeEvaluation } from './evaluate.ts';
@@ -132,62 +133,69 @@ export async function compareArms(tasks: readonly ComparisonTask[], options: Com
   const totalFits = fitsPerTask * tasks.length;
   let fitsDone = 0;
   const runs: ArmRun[] = [];
-  for (const task of tasks) {
-    const model = task.sources.filter((source) => source.arm === 'model');
-    if (model.length !== 1) throw new StudyInputError(`task ${task.name} needs exactly one model feature set, has ${model.length}`);
-    const labelSource = task.sources.find((source) => source.arm === (options.labelFeatures ?? 'model'));
-    if (!labelSource) throw new StudyInputError(`the label baselines are to use the ${options.labelFeatures} features, which this comparison does not have; add that baseline`);
-    const weights = options.areaWeights ? Float64Array.from(task.rows.lat, cosLatitudeWeight) : undefined;
-    // One pass of Gram matrices per feature set and fold plan, shared by every arm fitted on them.
-    const grams = new Map<FeatureSource, FoldGrams>();
-    const gramsOf = async (source: FeatureSource, folds: Fold[]): Promise<FoldGrams> => {
-      let found = grams.get(source);
-      if (!found) {
-        found = await foldGrams(source.x, folds.map((fold) => fold.split.test), { rowWeights: weights, control: { signal: options.signal } });
-        grams.set(source, found);
-        options.onFoldGrams?.(source, found);
-      }
-      return found;
-    };
-    const fit = async (arm: Arm, source: FeatureSource, labels: Uint8Array, folds: Fold[], seed: number | null, cells?: Int32Array): Promise<ArmRun> => {
-      throwIfCancelled(options.signal);
-      const { train } = await gramsOf(source, folds);
-      // Inner folds dealt by the repeat seed; arms fitted once (seed null) deal them with 0.
-      const chooseC = async (trainRows: Uint32Array, control: JobControl) => {
-        try {
-          return (await tuneC(source.x, labels, task.rows, trainRows, { seed: seed ?? 0, rowWeights: weights, control })).C;
-        } catch (error) {
-          // Name the probe: a comparison fits dozens, and a rare class may starve only one of them.
-          if (error instanceof ProbeInputError) throw new StudyInputError(`${task.name}, ${arm}: ${error.message}; use a fixed C, or more dates or a larger region`);
-          throw error;
+  // The model's probe and the label baselines fit the same fold's rows in turn: one copy and one set of tensors for them.
+  const trainingRows = new TrainingRows();
+  try {
+    for (const task of tasks) {
+      const model = task.sources.filter((source) => source.arm === 'model');
+      if (model.length !== 1) throw new StudyInputError(`task ${task.name} needs exactly one model feature set, has ${model.length}`);
+      const labelSource = task.sources.find((source) => source.arm === (options.labelFeatures ?? 'model'));
+      if (!labelSource) throw new StudyInputError(`the label baselines are to use the ${options.labelFeatures} features, which this comparison does not have; add that baseline`);
+      const weights = options.areaWeights ? Float64Array.from(task.rows.lat, cosLatitudeWeight) : undefined;
+      // One pass of Gram matrices per feature set and fold plan, shared by every arm fitted on them.
+      const grams = new Map<FeatureSource, FoldGrams>();
+      const gramsOf = async (source: FeatureSource, folds: Fold[]): Promise<FoldGrams> => {
+        let found = grams.get(source);
+        if (!found) {
+          found = await foldGrams(source.x, folds.map((fold) => fold.split.test), { rowWeights: weights, control: { signal: options.signal } });
+          grams.set(source, found);
+          options.onFoldGrams?.(source, found);
         }
+        return found;
       };
-      const evaluation = await evaluateProbe(source.x, labels, folds, {
-        ...(C === 'cv' ? { chooseC } : { C }),
-        rowWeights: weights,
-        startGram: (k) => train[k],
-        control: {
-          signal: options.signal,
-          onProgress: (fraction, message) => options.onProgress?.({ stage: 'probe', fraction: (fitsDone + fraction) / totalFits, message: `${task.name}, ${arm}: ${message}` }),
-        },
-      });
-      fitsDone++;
-      return armRun({ arm, source, task, labels, folds, evaluation, seed, cells }, options.keepProbes ?? false);
-    };
-    for (const [k, seed] of options.seeds.entries()) {
-      const folds = options.plan(task.rows, seed);
-      // A seeded plan deals other folds for each seed: their Gram matrices too.
-      if (options.seededPlan) grams.clear();
-      if (options.seededPlan || k === 0) {
-        for (const source of task.sources) runs.push(await fit(source.arm, source, task.labels, folds, options.seededPlan ? seed : null));
-      }
-      if (options.labelBaselines.includes('shuffled')) runs.push(await fit('shuffled', labelSource, shuffledLabels(task.labels, seed), folds, seed));
-      if (options.labelBaselines.includes('control')) {
-        // Drawn over all the task's rows at once, so that a cell's label is the same at every date.
-        const control = controlTask(task.rows.lat, task.rows.lon, cellDegrees, seed);
-        runs.push(await fit('control', labelSource, control.labels, folds, seed, control.cells));
+      const fit = async (arm: Arm, source: FeatureSource, labels: Uint8Array, folds: Fold[], seed: number | null, cells?: Int32Array): Promise<ArmRun> => {
+        throwIfCancelled(options.signal);
+        const { train } = await gramsOf(source, folds);
+        // Inner folds dealt by the repeat seed; arms fitted once (seed null) deal them with 0.
+        const chooseC = async (trainRows: Uint32Array, control: JobControl) => {
+          try {
+            return (await tuneC(source.x, labels, task.rows, trainRows, { seed: seed ?? 0, rowWeights: weights, control })).C;
+          } catch (error) {
+            // Name the probe: a comparison fits dozens, and a rare class may starve only one of them.
+            if (error instanceof ProbeInputError) throw new StudyInputError(`${task.name}, ${arm}: ${error.message}; use a fixed C, or more dates or a larger region`);
+            throw error;
+          }
+        };
+        const evaluation = await evaluateProbe(source.x, labels, folds, {
+          ...(C === 'cv' ? { chooseC } : { C }),
+          rowWeights: weights,
+          startGram: (k) => train[k],
+          trainingRows,
+          control: {
+            signal: options.signal,
+            onProgress: (fraction, message) => options.onProgress?.({ stage: 'probe', fraction: (fitsDone + fraction) / totalFits, message: `${task.name}, ${arm}: ${message}` }),
+          },
+        });
+        fitsDone++;
+        return armRun({ arm, source, task, labels, folds, evaluation, seed, cells }, options.keepProbes ?? false);
+      };
+      for (const [k, seed] of options.seeds.entries()) {
+        const folds = options.plan(task.rows, seed);
+        // A seeded plan deals other folds for each seed: their Gram matrices too.
+        if (options.seededPlan) grams.clear();
+        if (options.seededPlan || k === 0) {
+          for (const source of task.sources) runs.push(await fit(source.arm, source, task.labels, folds, options.seededPlan ? seed : null));
+        }
+        if (options.labelBaselines.includes('shuffled')) runs.push(await fit('shuffled', labelSource, shuffledLabels(task.labels, seed), folds, seed));
+        if (options.labelBaselines.includes('control')) {
+          // Drawn over all the task's rows at once, so that a cell's label is the same at every date.
+          const control = controlTask(task.rows.lat, task.rows.lon, cellDegrees, seed);
+          runs.push(await fit('control', labelSource, control.labels, folds, seed, control.cells));
+        }
       }
     }
+  } finally {
+    trainingRows.dispose();
   }
   // A fit's own progress stops short of 1 when its solver needs few iterations: say the end.
   options.onProgress?.({ stage: 'probe', fraction: 1, message: `${runs.length} probes fitted` });

@@ -4,6 +4,7 @@
 import type { JobControl } from '../probes/job.ts';
 import { DEFAULT_C, fitLogistic, predictLabels, predictProbabilities, type LogisticModel, type LogisticOptions, type StartGram } from '../probes/logreg.ts';
 import { selectRows, type FeatureMatrix } from '../probes/matrix.ts';
+import { TrainingRows } from '../probes/training-rows.ts';
 import { binaryMetrics, classCounts, precisionRecallCurve, type BinaryMetrics, type PrecisionRecallCurve } from '../probes/metrics.ts';
 import { StudyInputError } from './progress.ts';
 import type { Fold } from './split.ts';
@@ -53,6 +54,8 @@ export interface EvaluateOptions extends Omit<LogisticOptions, 'sampleWeights' |
   chooseC?: (trainRows: Uint32Array, control: JobControl) => Promise<number>;
   /** Fold k's training rows' Gram matrix (with the row weights), when the caller has it (probes/fold-grams.ts). */
   startGram?: (fold: number) => StartGram | undefined;
+  /** Shared with other probes fitted on the same folds' rows (its owner disposes it); else one for this evaluation. */
+  trainingRows?: TrainingRows;
 }
 
 /** The share of a fold's progress that choosing its C takes, when a chooser is given. */
@@ -63,7 +66,17 @@ const CHOOSE_C_SHARE = 0.9;
  * the folds fitted (with one split, they are that split's).
  */
 export async function evaluateProbe(x: FeatureMatrix, labels: Uint8Array, folds: readonly Fold[], options: EvaluateOptions = {}): Promise<ProbeEvaluation> {
-  const { rowWeights, chooseC, startGram, ...logistic } = options;
+  const training = options.trainingRows ?? new TrainingRows();
+  try {
+    return await evaluateFolds(x, labels, folds, training, options);
+  } finally {
+    if (!options.trainingRows) training.dispose();
+  }
+}
+
+async function evaluateFolds(x: FeatureMatrix, labels: Uint8Array, folds: readonly Fold[], training: TrainingRows, options: EvaluateOptions): Promise<ProbeEvaluation> {
+  // What is left after these are the fit's own options.
+  const { rowWeights, chooseC, startGram, trainingRows, ...logistic } = options;
   if (rowWeights && rowWeights.length !== x.rows) throw new StudyInputError(`${rowWeights.length} row weights for ${x.rows} rows`);
   const testRows: number[] = [];
   const probabilities: number[] = [];
@@ -93,7 +106,8 @@ export async function evaluateProbe(x: FeatureMatrix, labels: Uint8Array, folds:
     const C = chooseC ? await chooseC(fold.split.train, foldControl(0, CHOOSE_C_SHARE)) : (logistic.C ?? DEFAULT_C);
     const control = options.control && foldControl(chooseC ? CHOOSE_C_SHARE : 0, 1);
     const sampleWeights = rowWeights && Float64Array.from(fold.split.train, (row) => rowWeights[row]);
-    const model = await fitLogistic(selectRows(x, fold.split.train), trainLabels, { ...logistic, C, sampleWeights, startGram: startGram?.(k), control });
+    const train = training.select(x, fold.split.train);
+    const model = await fitLogistic(train.x, trainLabels, { ...logistic, C, sampleWeights, startGram: startGram?.(k), products: train.products, control });
     const foldProbabilities = predictProbabilities(model, selectRows(x, fold.split.test));
     testRows.push(...fold.split.test);
     probabilities.push(...foldProbabilities);

@@ -121,14 +121,35 @@ export function openBloscFrame(frame: Uint8Array): BloscFrame {
   };
 }
 
+/** Whether typed arrays here hold their elements little-endian (as every browser and Node platform does). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** Blosc's byte shuffle undone: byte j of value i was at j * values + i; leftover bytes stay in place. */
 function unshuffle(source: Uint8Array, target: Uint8Array, typesize: number, size: number): void {
   const values = Math.floor(size / typesize);
-  for (let j = 0; j < typesize; j++) {
-    const from = j * values;
-    for (let i = 0, to = j; i < values; i++, to += typesize) target[to] = source[from + i];
+  if ((typesize === 4 || typesize === 8) && LITTLE_ENDIAN && target.byteOffset % 4 === 0) {
+    unshuffleWords(source, new Uint32Array(target.buffer, target.byteOffset, (values * typesize) / 4), values, typesize / 4);
+  } else {
+    for (let j = 0; j < typesize; j++) {
+      const from = j * values;
+      for (let i = 0, to = j; i < values; i++, to += typesize) target[to] = source[from + i];
+    }
   }
   for (let b = values * typesize; b < size; b++) target[b] = source[b];
+}
+
+/**
+ * The same for 4- and 8-byte values, a 32-bit word at a time: four bytes gathered from four of the
+ * byte planes make one word, so a 0.25-degree time's 265 MB of float64 take a quarter of the writes.
+ */
+function unshuffleWords(source: Uint8Array, target: Uint32Array, values: number, wordsPerValue: number): void {
+  for (let w = 0; w < wordsPerValue; w++) {
+    const plane = 4 * w * values;
+    for (let i = 0, to = w; i < values; i++, to += wordsPerValue) {
+      const at = plane + i;
+      target[to] = source[at] | (source[at + values] << 8) | (source[at + 2 * values] << 16) | (source[at + 3 * values] << 24);
+    }
+  }
 }
 
 function shuffleBytes(source: Uint8Array, target: Uint8Array, typesize: number): void {
