@@ -103,10 +103,20 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
     });
   // A missing chunk never gets here: the latent store's reader makes it an error (MissingChunkError).
   if (!bytes) throw damaged(new Error('no bytes'));
-  const cursor = new RunCursor(local, target, array.chunks);
+  // Runs along the chunk's last dimension whose values land far apart in `out` (each write its own
+  // cache line, as embed-major latents going to patch-major rows) are staged in storage order first,
+  // then copied with the dimension nearest in `out` innermost, so that the writes are contiguous.
+  const transposed = transposingDimension(local, target);
+  const staged = transposed === undefined ? undefined : new Float32Array(local.reduce((count, indices) => count * indices.length, 1));
+  const cursor = new RunCursor(local, staged ? storageTargets(local) : target, array.chunks);
+  const sink = staged ?? read.out;
+  const finish = () => {
+    if (staged) copyTransposed(staged, local, target, transposed!, read.out);
+  };
   if (encoding.compressor === 'none') {
     if (bytes.byteLength !== expected) throw wrongSize(bytes.byteLength);
-    cursor.scatter(0, valuesOf(bytes, encoding.bytesPerValue), read.out);
+    cursor.scatter(0, valuesOf(bytes, encoding.bytesPerValue), sink);
+    finish();
     return true;
   }
   let frame: ReturnType<typeof openBloscFrame>;
@@ -129,10 +139,71 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
       if (error instanceof BloscFrameError) throw damaged(error);
       throw error;
     }
-    cursor.scatter(first, valuesOf(block, encoding.bytesPerValue), read.out);
+    cursor.scatter(first, valuesOf(block, encoding.bytesPerValue), sink);
   }
   if (!cursor.done) throw damaged(new Error('its blocks end before the values the selection needs'));
+  finish();
   return true;
+}
+
+/** Step in `out` between consecutive selected indices of a dimension; Infinity for one index. */
+const destinationStep = (target: Float64Array): number => (target.length > 1 ? Math.abs(target[1] - target[0]) : Number.POSITIVE_INFINITY);
+
+/**
+ * The dimension whose consecutive indices land nearest each other in `out`, when it is not the last
+ * (whose runs are then scattered) and the last dimension's indices land further apart; else undefined.
+ */
+function transposingDimension(local: Int32Array[], target: Float64Array[]): number | undefined {
+  const last = local.length - 1;
+  let nearest = last;
+  for (let dim = 0; dim < last; dim++) if (destinationStep(target[dim]) < destinationStep(target[nearest])) nearest = dim;
+  return nearest !== last && destinationStep(target[last]) > 1 ? nearest : undefined;
+}
+
+/** Each selected index's place in the selection laid out in storage (C) order. */
+function storageTargets(local: Int32Array[]): Float64Array[] {
+  let stride = 1;
+  const targets: Float64Array[] = [];
+  for (let dim = local.length - 1; dim >= 0; dim--) {
+    const step = stride;
+    targets[dim] = Float64Array.from(local[dim], (_, k) => k * step);
+    stride *= local[dim].length;
+  }
+  return targets;
+}
+
+/**
+ * Copies the selection staged in storage order to its places in `out`, with dimension `inner` innermost:
+ * its values are read from as many streams as it has indices (a few hundred cache lines, each used again
+ * at the next index of the last dimension) and written one after the other.
+ */
+function copyTransposed(staged: Float32Array, local: Int32Array[], target: Float64Array[], inner: number, out: Float32Array): void {
+  if (staged.length === 0) return;
+  const rank = local.length;
+  const last = rank - 1;
+  const storageStride = storageTargets(local).map((targets, dim) => (local[dim].length > 1 ? targets[1] : 0));
+  const outer = Array.from({ length: last }, (_, dim) => dim).filter((dim) => dim !== inner);
+  const counter = new Int32Array(outer.length);
+  const innerTarget = target[inner];
+  const innerStride = storageStride[inner];
+  const innerCount = local[inner].length;
+  const lastTarget = target[last];
+  for (;;) {
+    let source = 0;
+    let destination = 0;
+    for (let k = 0; k < outer.length; k++) {
+      source += counter[k] * storageStride[outer[k]];
+      destination += target[outer[k]][counter[k]];
+    }
+    for (let j = 0; j < lastTarget.length; j++) {
+      const from = source + j;
+      const to = destination + lastTarget[j];
+      for (let i = 0; i < innerCount; i++) out[to + innerTarget[i]] = staged[from + i * innerStride];
+    }
+    let k = outer.length - 1;
+    while (k >= 0 && ++counter[k] === local[outer[k]].length) counter[k--] = 0;
+    if (k < 0) return;
+  }
 }
 
 /** The bytes as little-endian values, viewed in place when aligned (copied when not). */
