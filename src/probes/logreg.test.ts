@@ -51,6 +51,28 @@ describe('fitLogistic', () => {
     expect(pearsonCorrelation(scores, probabilities)).toBeGreaterThan(0.5);
   });
 
+  it('fits rows of the features in place exactly as on a copy of them, with sample weights', async () => {
+    const { x, y, testMask } = fixture;
+    const { train } = maskSplit(testMask);
+    // Shuffled, so that the rows' order is the list's, not the features'.
+    const random = seededRandom(7);
+    const rows = Uint32Array.from(train);
+    for (let i = rows.length - 1; i > 0; i--) {
+      const j = random.integer(i + 1);
+      [rows[i], rows[j]] = [rows[j], rows[i]];
+    }
+    const labels = Uint8Array.from(rows, (row) => y[row]);
+    const sampleWeights = Float64Array.from(rows, (row) => 0.5 + (row % 3));
+    const copied = await fitLogistic(selectRows(x, rows), labels, { sampleWeights });
+    const inPlace = await fitLogistic(x, labels, { sampleWeights, rows });
+    expect(inPlace).toEqual(copied);
+    // Labels the features separate: most rows' curvature becomes negligible and the Hessian keeps the others.
+    const separable = Uint8Array.from(rows, (row) => (x.data[row * x.cols] > 0 ? 1 : 0));
+    expect(await fitLogistic(x, separable, { rows, C: 100 })).toEqual(await fitLogistic(selectRows(x, rows), separable, { C: 100 }));
+    await expect(fitLogistic(x, Uint8Array.of(0, 1), { rows: [0, 0] })).rejects.toThrow(/row 0 is listed twice/);
+    await expect(fitLogistic(x, Uint8Array.of(0, 1), { rows: [0, x.rows] })).rejects.toThrow(ProbeInputError);
+  });
+
   it('stronger regularisation (smaller C) shrinks the coefficients', async () => {
     const { x, y, testMask } = fixture;
     const { train } = maskSplit(testMask);

@@ -14,7 +14,7 @@ import { choleskyFactor, choleskySolve } from './cholesky.ts';
 import { weightedGram, type Gram } from './gram.ts';
 import { cancellationPoint } from '../errors.ts';
 import { ProbeInputError, type JobControl } from './job.ts';
-import { rowDot, type FeatureMatrix } from './matrix.ts';
+import { rowDot, selectRows, type FeatureMatrix } from './matrix.ts';
 
 export interface LogisticOptions {
   /** Inverse regularisation strength, as scikit-learn's C. */
@@ -39,6 +39,12 @@ export interface LogisticOptions {
    * disposes them); else made for this fit and disposed at its end.
    */
   products?: MatrixProducts;
+  /**
+   * Fit on these rows of the features only, each once (labels and sample weights follow this list's order),
+   * with no copy of them held through the fit: the float64 steps read them in place, and tfjs takes its own
+   * copy (a 0.25-degree globe's training rows are 100 MB of float32).
+   */
+  rows?: ArrayLike<number>;
   control?: JobControl;
 }
 
@@ -90,12 +96,15 @@ const FLOAT32_GRADIENT_FLOOR = 1e-6;
 
 export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, options: LogisticOptions = {}): Promise<LogisticModel> {
   const { C = DEFAULT_C, maxIterations = DEFAULT_MAX_ITERATIONS, tolerance = DEFAULT_TOLERANCE, control } = options;
-  const n = x.rows;
+  const fitted = fittedRows(x, options.rows);
+  const n = fitted.count;
   const d = x.cols;
-  validate(x, y, C);
+  validate(n, y, C);
   const weights = rowWeights(options.sampleWeights, y);
-  if (options.products && options.products.x !== x) throw new ProbeInputError('logistic regression: the shared products are of another feature matrix');
-  const products = options.products ?? new MatrixProducts(x);
+  if (options.products && (options.products.x !== x || options.products.rows !== options.rows)) {
+    throw new ProbeInputError('logistic regression: the shared products are of other rows or another feature matrix');
+  }
+  const products = options.products ?? new MatrixProducts(x, options.rows);
   try {
     const w = new Float64Array(d);
     let positives = 0;
@@ -120,9 +129,9 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     const small = (g: Float64Array) => maxAbs(g) <= tolerance * gradientScale;
     const refine = () => {
       exact = true;
-      for (let i = 0; i < n; i++) z[i] = rowDot(x, i, w) + b;
+      for (let i = 0; i < n; i++) z[i] = rowDot(x, fitted.row(i), w) + b;
       loss = evaluate(z, y, weights, w, C, residual, curvature);
-      gradient = exactGradient(x, residual, w);
+      gradient = exactGradient(x, fitted, residual, w);
     };
     let preconditioner: Float64Array | undefined;
     let rebuild = true;
@@ -141,12 +150,12 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
       if (!preconditioner && options.startGram) {
         preconditioner = startingHessianFactor(options.startGram, C * sigmoid(b) * (1 - sigmoid(b)), total, d);
       } else if (!preconditioner || rebuild) {
-        preconditioner = await hessianFactor(x, curvature, curvedRows(curvature, (rowSquares ??= squaredRowNorms(x))), control);
+        preconditioner = await hessianFactor(x, fitted, curvature, curvedRows(curvature, (rowSquares ??= squaredRowNorms(x, fitted))), control);
       } else if (lastCgIterations > FACTOR_CG_ITERATIONS + 1) {
         // A Hessian of few rows costs less than the CG iterations a stale one would take.
-        const rows = curvedRows(curvature, (rowSquares ??= squaredRowNorms(x)));
+        const rows = curvedRows(curvature, (rowSquares ??= squaredRowNorms(x, fitted)));
         const cost = FACTOR_CG_ITERATIONS + (FULL_REBUILD_CG_ITERATIONS * (rows?.length ?? n)) / n;
-        if (lastCgIterations - 1 > cost) preconditioner = await hessianFactor(x, curvature, rows, control);
+        if (lastCgIterations - 1 > cost) preconditioner = await hessianFactor(x, fitted, curvature, rows, control);
       }
       const forcing = Math.min(0.1, Math.sqrt(maxAbs(gradient) / gradientScale));
       const step = await conjugateGradient(products, curvature, gradient, preconditioner, forcing, control);
@@ -198,8 +207,28 @@ export function predictLabels(probabilities: ArrayLike<number>, threshold = 0.5)
   return Uint8Array.from({ length: probabilities.length }, (_, i) => (probabilities[i] > threshold ? 1 : 0));
 }
 
-function validate(x: FeatureMatrix, y: ArrayLike<number>, C: number): void {
-  if (y.length !== x.rows) throw new ProbeInputError(`logistic regression: ${y.length} labels for ${x.rows} rows`);
+/** The rows a fit uses: its position i is row `row(i)` of the features. */
+interface FittedRows {
+  count: number;
+  row(position: number): number;
+  /** The rows listed; undefined when they are all the features' rows, in order. */
+  indices: ArrayLike<number> | undefined;
+}
+
+function fittedRows(x: FeatureMatrix, indices: ArrayLike<number> | undefined): FittedRows {
+  if (!indices) return { count: x.rows, row: (position) => position, indices };
+  const seen = new Uint8Array(x.rows);
+  for (let i = 0; i < indices.length; i++) {
+    const row = indices[i];
+    if (!(Number.isInteger(row) && row >= 0 && row < x.rows)) throw new ProbeInputError(`logistic regression: row ${row} is outside 0..${x.rows - 1}`);
+    if (seen[row]) throw new ProbeInputError(`logistic regression: row ${row} is listed twice among the rows to fit`);
+    seen[row] = 1;
+  }
+  return { count: indices.length, row: (position) => indices[position], indices };
+}
+
+function validate(rows: number, y: ArrayLike<number>, C: number): void {
+  if (y.length !== rows) throw new ProbeInputError(`logistic regression: ${y.length} labels for ${rows} rows`);
   if (!(C > 0 && Number.isFinite(C))) throw new ProbeInputError(`logistic regression: C must be a positive number, got ${C}`);
   let positives = 0;
   for (let i = 0; i < y.length; i++) {
@@ -261,12 +290,12 @@ async function objectiveGradient(products: MatrixProducts, residual: Float64Arra
 }
 
 /** The gradient in float64: X^T residual + w, and the residual's sum for the intercept. */
-function exactGradient(x: FeatureMatrix, residual: Float64Array, w: Float64Array): Float64Array {
+function exactGradient(x: FeatureMatrix, fitted: FittedRows, residual: Float64Array, w: Float64Array): Float64Array {
   const d = x.cols;
   const gradient = new Float64Array(d + 1);
-  for (let i = 0; i < x.rows; i++) {
+  for (let i = 0; i < fitted.count; i++) {
     const r = residual[i];
-    const offset = i * d;
+    const offset = fitted.row(i) * d;
     for (let j = 0; j < d; j++) gradient[j] += x.data[offset + j] * r;
   }
   for (let j = 0; j < d; j++) gradient[j] += w[j];
@@ -274,17 +303,25 @@ function exactGradient(x: FeatureMatrix, residual: Float64Array, w: Float64Array
   return gradient;
 }
 
-/** Cholesky factor of the Hessian [[X^T D X + I, X^T D 1], [1^T D X, 1^T D 1]] over `rows` (curvedRows). */
-async function hessianFactor(x: FeatureMatrix, curvature: Float64Array, rows: Uint32Array | undefined, control: JobControl | undefined): Promise<Float64Array> {
-  return factorHessian(await weightedGram(x, { rowWeights: curvature, rowIndices: rows, control: { signal: control?.signal } }), x.cols);
+/** Cholesky factor of the Hessian [[X^T D X + I, X^T D 1], [1^T D X, 1^T D 1]] over the fit's positions `rows` (curvedRows). */
+async function hessianFactor(x: FeatureMatrix, fitted: FittedRows, curvature: Float64Array, rows: Uint32Array | undefined, control: JobControl | undefined): Promise<Float64Array> {
+  let rowWeights = curvature;
+  let rowIndices: ArrayLike<number> | undefined = rows;
+  if (fitted.indices) {
+    // weightedGram takes rows of the features, weighted by their index there; each row is fitted once.
+    rowWeights = new Float64Array(x.rows);
+    for (let i = 0; i < fitted.count; i++) rowWeights[fitted.row(i)] = curvature[i];
+    rowIndices = rows ? Uint32Array.from(rows, (position) => fitted.row(position)) : fitted.indices;
+  }
+  return factorHessian(await weightedGram(x, { rowWeights, rowIndices, control: { signal: control?.signal } }), x.cols);
 }
 
-/** |x_i|^2 + 1 per row: the squared norm of the row with its intercept feature. */
-function squaredRowNorms(x: FeatureMatrix): Float64Array {
-  const out = new Float64Array(x.rows);
-  for (let i = 0; i < x.rows; i++) {
+/** |x_i|^2 + 1 per fitted row: the squared norm of the row with its intercept feature. */
+function squaredRowNorms(x: FeatureMatrix, fitted: FittedRows): Float64Array {
+  const out = new Float64Array(fitted.count);
+  for (let i = 0; i < fitted.count; i++) {
     let squares = 1;
-    const offset = i * x.cols;
+    const offset = fitted.row(i) * x.cols;
     for (let j = 0; j < x.cols; j++) squares += x.data[offset + j] ** 2;
     out[i] = squares;
   }
@@ -468,8 +505,17 @@ function lineSearch(
 export class MatrixProducts {
   private readonly matrix: tf.Tensor2D;
   private transposed: tf.Tensor2D | undefined;
-  constructor(readonly x: FeatureMatrix) {
-    this.matrix = tf.tensor2d(x.data, [x.rows, x.cols]);
+  private readonly rowCount: number;
+  /**
+   * Of `rows` of x when given (a copy of them made for tfjs, not kept here: it can go once tfjs holds its own),
+   * else of every row.
+   */
+  constructor(
+    readonly x: FeatureMatrix,
+    readonly rows?: ArrayLike<number>,
+  ) {
+    this.rowCount = rows ? rows.length : x.rows;
+    this.matrix = tf.tensor2d(rows ? selectRows(x, rows).data : x.data, [this.rowCount, x.cols]);
   }
   async times(v: ArrayLike<number>): Promise<Float64Array> {
     const transposed = (this.transposed ??= tf.transpose(this.matrix));
@@ -477,7 +523,7 @@ export class MatrixProducts {
     return this.read(product);
   }
   async transposedTimes(u: ArrayLike<number>): Promise<Float64Array> {
-    const product = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(u), [1, this.x.rows]), this.matrix));
+    const product = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(u), [1, this.rowCount]), this.matrix));
     return this.read(product);
   }
   dispose(): void {

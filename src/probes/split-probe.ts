@@ -3,7 +3,7 @@
 import { conceptScores, conceptVector } from './concept.ts';
 import { ProbeInputError, type JobControl } from './job.ts';
 import { fitLogistic, predictLabels, predictProbabilities, type LogisticModel } from './logreg.ts';
-import { selectRows, type FeatureMatrix } from './matrix.ts';
+import type { FeatureMatrix } from './matrix.ts';
 import { binaryMetrics, majorityBaselineAccuracy, type BinaryMetrics } from './metrics.ts';
 import type { Split } from './splits.ts';
 
@@ -34,7 +34,7 @@ export async function fitSplitProbe(x: FeatureMatrix, labels: Uint8Array, split:
   const trainLabels = Uint8Array.from(split.train, (row) => labels[row]);
   const testLabels = Uint8Array.from(split.test, (row) => labels[row]);
   const sampleWeights = rowWeights && Float64Array.from(split.train, (row) => rowWeights[row]);
-  const model = await fitLogistic(selectRows(x, split.train), trainLabels, { C: options.C, sampleWeights, control: options.control });
+  const model = await fitLogistic(x, trainLabels, { C: options.C, sampleWeights, rows: split.train, control: options.control });
   const probabilities = predictProbabilities(model, x);
   const testProbabilities = Float64Array.from(split.test, (row) => probabilities[row]);
   const testPredictions = predictLabels(testProbabilities);
