@@ -8,7 +8,9 @@
 // `--cancel-in STAGE` cancels every cancelled run in that stage (encode: the stage whose worker is ended
 // when a tile does not stop in time, so the run after it shows what loading the model again costs).
 import { chromium, type Page } from '@playwright/test';
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHROMIUM_PATH, serve } from './browser/harness.ts';
 import { chromiumProcesses } from './browser/memory.ts';
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     cancels: { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
     'cancel-in': { type: 'string' },
+    private: { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(values.runs);
@@ -118,12 +121,34 @@ async function settledPssMiB(page: Page): Promise<number> {
   return chromiumProcesses().reduce((sum, process) => sum + process.pssMiB, 0);
 }
 
+/**
+ * The page's own account of its memory (performance.measureUserAgentSpecificMemory, which a cross-origin isolated
+ * page has): bytes by realm, the window and each worker, so that a rise in the renderer can be placed.
+ */
+async function memoryByRealm(page: Page): Promise<string> {
+  const realms = await page.evaluate(async () => {
+    const measure = (performance as { measureUserAgentSpecificMemory?: () => Promise<{ breakdown: { bytes: number; attribution: { url: string; scope: string }[]; types: string[] }[] }> }).measureUserAgentSpecificMemory;
+    if (!measure) return null;
+    const result = await measure.call(performance);
+    const totals = new Map<string, number>();
+    for (const entry of result.breakdown) {
+      const where = entry.attribution.map((realm) => `${realm.scope} ${realm.url.replace(/^.*\//, '').replace(/\?.*$/, '')}`).join('+') || entry.types.join('+') || 'shared';
+      totals.set(where, (totals.get(where) ?? 0) + entry.bytes);
+    }
+    return [...totals].sort((a, b) => b[1] - a[1]);
+  });
+  if (!realms) return 'not measurable (the page is not cross-origin isolated)';
+  return realms.map(([where, bytes]) => `${where} ${(bytes / 2 ** 20).toFixed(0)}`).join(', ');
+}
+
 let forward = true;
 
 /** Steps the set-up before a run: the next (or previous) time, the next latent level, the next model. */
 async function stepSetup(page: Page, k: number, models: string[]): Promise<string> {
-  // Through the store's times one way, then back the other way from its end.
-  const step = () => page.getByRole('button', { name: forward ? '+6 h' : '−6 h' });
+  // Through the store's times one way, then back the other way from its end. The buttons are found by what they do:
+  // their names give the gap to the next time, which is not 6 h where the store's times jump (2022-08-06T06:00 follows
+  // 2022-07-28T18:00 in the sample), and a step found by '−6 h' there waited for ever.
+  const step = () => page.getByTitle(forward ? "The store's next time" : "The store's previous time");
   if (!(await step().isEnabled())) forward = !forward;
   await step().click();
   const level = String(k % 4);
@@ -136,16 +161,23 @@ async function stepSetup(page: Page, k: number, models: string[]): Promise<strin
 const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
 const server = await serve('preview', 'index.html');
 // --expose-gc: the page's main thread collects before each reading (its workers collect on their own).
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-background-networking', '--js-flags=--expose-gc'] });
+// A profile on disk, as a user's browser has: its IndexedDB and HTTP cache live on disk. `--private` measures a private
+// window's instead (Playwright's default context), where both live in the browser's memory: the latent cache's IndexedDB
+// copies (bounded, src/app/latent-cache.ts) then count as the browser process's memory.
+const launchArgs = ['--no-sandbox', '--disable-background-networking', '--js-flags=--expose-gc'];
+const profile = values.private ? null : mkdtempSync(join(tmpdir(), 'bench-load-profile-'));
+const browser = profile
+  ? await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: launchArgs, viewport: { width: 1440, height: 900 } })
+  : await chromium.launch({ executablePath: CHROMIUM_PATH, args: launchArgs });
 const figures: Figure[] = [];
 try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = 'newContext' in browser ? await browser.newPage({ viewport: { width: 1440, height: 900 } }) : await browser.newPage();
   page.setDefaultTimeout(RUN_TIMEOUT_MS);
   // tsx compiles this file with esbuild's keepNames, which wraps the named functions of runOnce's page code in a
   // __name helper that only exists in Node.
   await page.addInitScript('globalThis.__name = (target) => target;');
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  console.log(`Load: ${RUNS} runs to the end and ${CANCELS} cancelled, one page, production build; load average ${load()}`);
+  console.log(`Load: ${RUNS} runs to the end and ${CANCELS} cancelled, one page, production build, ${profile ? 'a profile on disk' : 'a private window'}; load average ${load()}`);
   await page.goto(`${server.origin}/?time=2022-08-07T06%3A00%3A00Z`);
   await page.getByRole('region', { name: 'Metrics' }).waitFor({ timeout: RUN_TIMEOUT_MS });
   await page.locator('[data-stage="draw"][data-status="done"]').waitFor();
@@ -156,6 +188,7 @@ try {
   const afterFirst = await settledPssMiB(page);
   const firstByProcess = chromiumProcesses().map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ');
   console.log(`  after the first run: ${afterFirst.toFixed(0)} MiB PSS; models to switch between: ${models.length}`);
+  console.log(`  the page's own account (MiB): ${await memoryByRealm(page)}`);
 
   const next = random(Number(values.seed));
   // The cancelled runs spread among the complete ones.
@@ -177,7 +210,7 @@ try {
   const stops = outcomes.flatMap((outcome) => (outcome.stopMs === null ? [] : [outcome.stopMs]));
   const busy = outcomes.reduce((sum, outcome) => sum + outcome.busyJobs, 0);
   const failed = outcomes.filter((outcome) => outcome.status === 'failed').length;
-  const label = `${RUNS} runs + ${CANCELS} cancels, 1° sample, Chromium`;
+  const label = `${RUNS} runs + ${CANCELS} cancels, 1° sample, Chromium${profile ? '' : ' (private window)'}`;
   figures.push({ bench: 'load', name: `PSS after / after the first run, ${label}`, value: atEnd / afterFirst, unit: 'x', target: MEMORY_TARGET });
   if (stops.length > 0) {
     figures.push({ bench: 'load', name: `Cancel to the worker's job ending, median, ${label}`, value: median(stops), unit: 'ms', target: CANCEL_TARGET });
@@ -187,6 +220,7 @@ try {
   const byProcess = chromiumProcesses().map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ');
   console.log(`  after the last: ${atEnd.toFixed(0)} MiB PSS (${((100 * atEnd) / afterFirst).toFixed(0)} % of the level after the first run; peak ${peak.toFixed(0)} MiB); failed runs ${failed}`);
   console.log(`  by process (MiB PSS): ${byProcess}; after the first run: ${firstByProcess}`);
+  console.log(`  the page's own account (MiB): ${await memoryByRealm(page)}`);
   for (const figure of figures) {
     const ratio = targetRatio(figure);
     console.log(`  ${figure.name}: ${figure.value.toFixed(2)} ${figure.unit}${ratio === undefined ? '' : `, ratio to target ${ratio.toFixed(2)}`}`);
@@ -195,5 +229,6 @@ try {
 } finally {
   await browser.close();
   await server.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
 }
 recordFigures(figures);

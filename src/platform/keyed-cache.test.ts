@@ -1,6 +1,6 @@
 // The cache never holds a run up: an IndexedDB that does not answer (a read queued behind a write that
 // never ends, as Chromium's private storage did in CI) is a miss after the lookup limit.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KeyedCache } from './keyed-cache.ts';
 
 /** An IndexedDB whose database opens but whose requests never answer. */
@@ -17,6 +17,52 @@ function silentIndexedDb(): IDBFactory {
       return opening;
     },
   } as unknown as IDBFactory;
+}
+
+/**
+ * An IndexedDB held in plain maps, enough of it for the cache: object stores created at an upgrade, and get, put,
+ * delete, getAll and getAllKeys answered a task later, as a browser answers them.
+ */
+function mapIndexedDb(): { factory: IDBFactory; stores: Map<string, Map<string, unknown>> } {
+  const stores = new Map<string, Map<string, unknown>>();
+  const answer = (compute: () => unknown): IDBRequest => {
+    const pending = {} as { result: unknown; onsuccess?: (event: Event) => void };
+    setTimeout(() => {
+      pending.result = compute();
+      pending.onsuccess?.(new Event('success'));
+    });
+    return pending as unknown as IDBRequest;
+  };
+  const objectStore = (name: string) => {
+    const entries = stores.get(name);
+    if (!entries) throw new Error(`no object store ${name}`);
+    return {
+      get: (key: string) => answer(() => entries.get(key)),
+      put: (value: unknown, key: string) => answer(() => entries.set(key, structuredClone(value))),
+      delete: (key: string) => answer(() => entries.delete(key)),
+      getAll: () => answer(() => [...entries.values()]),
+      getAllKeys: () => answer(() => [...entries.keys()]),
+    };
+  };
+  const database = {
+    objectStoreNames: { contains: (name: string) => stores.has(name) },
+    createObjectStore: (name: string) => stores.set(name, new Map()),
+    deleteObjectStore: (name: string) => stores.delete(name),
+    transaction: () => ({ objectStore }),
+  };
+  let opened = false;
+  const factory = {
+    open: () => {
+      const opening = { result: database } as unknown as IDBOpenDBRequest;
+      setTimeout(() => {
+        if (!opened) opening.onupgradeneeded?.call(opening, new Event('upgradeneeded') as IDBVersionChangeEvent);
+        opened = true;
+        opening.onsuccess?.call(opening, new Event('success'));
+      });
+      return opening;
+    },
+  } as unknown as IDBFactory;
+  return { factory, stores };
 }
 
 const options = { database: 'test', store: 'values', version: 1, memoryEntries: 2, lookupLimitMs: 30 };
@@ -41,6 +87,32 @@ describe('KeyedCache', () => {
     await expect(cache.get('c')).resolves.toBe('third');
     await expect(cache.get('b')).resolves.toBe('second');
     await expect(cache.get('a')).resolves.toBeUndefined();
+  });
+
+  it("keeps IndexedDB's values within the byte limit, deleting the least recently used first", async () => {
+    const { factory, stores } = mapIndexedDb();
+    Object.defineProperty(globalThis, 'indexedDB', { value: factory, configurable: true });
+    const bounded = { ...options, memoryEntries: 1, storedBytes: { limit: 10, sizeOf: (value: string) => value.length } };
+    const stored = () => [...(stores.get('values')?.keys() ?? [])].sort();
+    const first = new KeyedCache<string>(bounded);
+    first.put('a', 'aaaa');
+    await vi.waitFor(() => expect(stored()).toEqual(['a']));
+    first.put('b', 'bbbb');
+    await vi.waitFor(() => expect(stored()).toEqual(['a', 'b']));
+    // A later session (nothing in memory) finds 'a', which makes 'b' the least recently used.
+    const usedAt = (key: string) => (stores.get('values-sizes')?.get(key) as { usedAt: number }).usedAt;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const later = new KeyedCache<string>(bounded);
+    await expect(later.get('a')).resolves.toBe('aaaa');
+    await vi.waitFor(() => expect(usedAt('a')).toBeGreaterThan(usedAt('b')));
+    later.put('c', 'cccc');
+    await vi.waitFor(() => expect(stored()).toEqual(['a', 'c']));
+    expect([...(stores.get('values-sizes')?.keys() ?? [])].sort()).toEqual(['a', 'c']);
+    // A value over the limit stays in memory only, and stored ones stay.
+    later.put('d', 'd'.repeat(11));
+    await expect(later.get('d')).resolves.toBe('d'.repeat(11));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stored()).toEqual(['a', 'c']);
   });
 
   it('works in memory alone where there is no IndexedDB (Node)', async () => {

@@ -6,31 +6,51 @@
 // storage of a private context). A lookup that does not answer within `lookupLimitMs` is a miss, and the
 // caller computes the value again, which is always right.
 
-export interface KeyedCacheOptions {
+export interface KeyedCacheOptions<T> {
   /** The IndexedDB database and object store. */
   database: string;
   store: string;
-  /** Raised whenever the stored value's shape changes: an upgrade drops the entries of the old shape. */
+  /** Raised whenever the stored value's shape changes (or `storedBytes` is first given): an upgrade drops the entries of the old shape. */
   version: number;
   /** How many values memory keeps (least recently put dropped first). */
   memoryEntries: number;
+  /**
+   * The most bytes of values IndexedDB keeps, by `sizeOf`: the least recently used are deleted to make room, and a
+   * value larger than this stays in memory only. Unbounded when absent. A private window's IndexedDB lives in the
+   * browser's memory, and a session stepping through a store's times would otherwise keep every one of them there.
+   */
+  storedBytes?: { limit: number; sizeOf: (value: T) => number };
   /** How long a lookup waits for IndexedDB before it counts as a miss. */
   lookupLimitMs?: number;
 }
 
 const DEFAULT_LOOKUP_LIMIT_MS = 2_000;
 
+/** What the sizes store keeps of each stored value (under the same key), to choose what to delete. */
+interface StoredSize {
+  bytes: number;
+  /** When the value was last put or found (ms since the epoch). */
+  usedAt: number;
+}
+
 export class KeyedCache<T> {
   private readonly memory = new Map<string, T>();
   private database: Promise<IDBDatabase | null> | null = null;
+  /** The object store beside the values that holds their sizes, when IndexedDB's bytes are bounded. */
+  private readonly sizesStore: string | null;
 
-  constructor(private readonly options: KeyedCacheOptions) {}
+  constructor(private readonly options: KeyedCacheOptions<T>) {
+    this.sizesStore = options.storedBytes ? `${options.store}-sizes` : null;
+  }
 
   async get(key: string): Promise<T | undefined> {
     const remembered = this.memory.get(key);
     if (remembered !== undefined) return remembered;
     const stored = await withinLimit(this.lookUp(key), this.options.lookupLimitMs ?? DEFAULT_LOOKUP_LIMIT_MS);
-    if (stored !== undefined) this.remember(key, stored);
+    if (stored !== undefined) {
+      this.remember(key, stored);
+      void this.markUsed(key);
+    }
     return stored;
   }
 
@@ -47,10 +67,46 @@ export class KeyedCache<T> {
   }
 
   private async persist(key: string, value: T): Promise<void> {
+    const { store, storedBytes } = this.options;
+    const bytes = storedBytes?.sizeOf(value) ?? 0;
+    if (storedBytes && bytes > storedBytes.limit) return;
     const database = await this.open();
     if (!database) return;
     // Storage may be full or denied; the memory copy still serves this session.
-    await request(database.transaction(this.options.store, 'readwrite').objectStore(this.options.store).put(value, key)).catch(() => undefined);
+    try {
+      if (!storedBytes || !this.sizesStore) {
+        await request(database.transaction(store, 'readwrite').objectStore(store).put(value, key));
+        return;
+      }
+      // One transaction: the deletions that make room, the value and its size land together or not at all.
+      const transaction = database.transaction([store, this.sizesStore], 'readwrite');
+      const values = transaction.objectStore(store);
+      const sizes = transaction.objectStore(this.sizesStore);
+      const [keys, records] = await Promise.all([request<IDBValidKey[]>(sizes.getAllKeys()), request<StoredSize[]>(sizes.getAll())]);
+      const others = keys.map((storedKey, k) => ({ key: storedKey, ...records[k] })).filter((entry) => entry.key !== key);
+      others.sort((a, b) => a.usedAt - b.usedAt);
+      let total = others.reduce((sum, entry) => sum + entry.bytes, 0) + bytes;
+      for (const oldest of others) {
+        if (total <= storedBytes.limit) break;
+        values.delete(oldest.key);
+        sizes.delete(oldest.key);
+        total -= oldest.bytes;
+      }
+      sizes.put({ bytes, usedAt: Date.now() } satisfies StoredSize, key);
+      await request(values.put(value, key));
+    } catch {
+      // As above: not stored.
+    }
+  }
+
+  /** Records that `key`'s stored value was just used, so that it is deleted after the ones used longer ago. */
+  private async markUsed(key: string): Promise<void> {
+    if (!this.sizesStore) return;
+    const database = await this.open();
+    if (!database) return;
+    const sizes = database.transaction(this.sizesStore, 'readwrite').objectStore(this.sizesStore);
+    const record = await request<StoredSize | undefined>(sizes.get(key)).catch(() => undefined);
+    if (record) await request(sizes.put({ ...record, usedAt: Date.now() } satisfies StoredSize, key)).catch(() => undefined);
   }
 
   private remember(key: string, value: T): void {
@@ -61,14 +117,17 @@ export class KeyedCache<T> {
 
   private open(): Promise<IDBDatabase | null> {
     const { database, store, version } = this.options;
+    const stores = this.sizesStore ? [store, this.sizesStore] : [store];
     this.database ??=
       typeof indexedDB === 'undefined'
         ? Promise.resolve(null)
         : new Promise((resolve) => {
             const opening = indexedDB.open(database, version);
             opening.onupgradeneeded = () => {
-              if (opening.result.objectStoreNames.contains(store)) opening.result.deleteObjectStore(store);
-              opening.result.createObjectStore(store);
+              for (const name of stores) {
+                if (opening.result.objectStoreNames.contains(name)) opening.result.deleteObjectStore(name);
+                opening.result.createObjectStore(name);
+              }
             };
             opening.onsuccess = () => resolve(opening.result);
             opening.onerror = () => resolve(null);
@@ -91,4 +150,15 @@ function request<T>(req: IDBRequest): Promise<T> {
     req.onsuccess = () => resolve(req.result as T);
     req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
   });
+}
+
+/** The bytes of the typed arrays a value holds, however deep (what a value's structured clone mostly weighs). */
+export function heldBytes(value: unknown, seen = new Set<object>()): number {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return 0;
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  if (value instanceof ArrayBuffer) return value.byteLength;
+  let bytes = 0;
+  for (const inner of Object.values(value)) bytes += heldBytes(inner, seen);
+  return bytes;
 }
