@@ -1,8 +1,10 @@
 // Issue 16, fault tests in the app: the embedded sample served by a local server that misbehaves on
 // the chunks a test names. A 500 answered once is retried and the progress says so; a chunk of the
 // wrong size and a connection dropped midway fail the run with a notice naming the chunk, the views
-// keeping the last run and saying which; a hung request and a hung opening are cancelled. One run
-// completes (about a minute on two loaded cores); the failures come before encoding, in seconds.
+// keeping the last run and saying which; a hung request and a hung opening are cancelled; then, with the
+// app's "Wait for a server" at 2 s, a hung request, a slow one (1 byte/10 ms) and a hung opening are each
+// given up and named with the time waited. One run completes (about a minute on two loaded cores); the
+// failures come before encoding, in seconds.
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { startFaultServer, type FaultServer } from '../src/data/testing/fault-server.ts';
@@ -75,6 +77,33 @@ test("a store's server that fails: retried and shown, damage named, cancel works
   await expect(page.getByText('Opening the store…')).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Opening cancelled' })).toBeVisible();
+  await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
+
+  // With "Wait for a server" at 2 s (30 s by default), the stuck and slow servers below fail in seconds.
+  server.fault('era5-sample.zarr/.zmetadata', undefined);
+  await page.getByRole('spinbutton', { name: 'Wait for a server (s)' }).fill('2');
+
+  // 6. A server that never answers: the run fails, naming the URL and the time waited; nothing computed, the views keep the last run.
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(runFailure(page)).toContainText(`${T2M}/22.0.0 did not answer in 2.0 s`);
+  await expect(runEnded(page)).toHaveText(/^The run failed during Fetch ERA5: .*The views still show the previous run\.$/);
+  await expect(shown(page)).toContainText('2022-08-07 06:00 · surface');
+  await expect(page.getByRole('img', { name: 'PCA scatter' })).toHaveAttribute('data-point-count', String(PATCHES));
+
+  // 7. A server that sends one byte every 10 ms: given up once the chunk's time (2 s, and its length at 64 KB/s) has passed.
+  server.fault(`${T2M}/22.0.0`, { kind: 'slow', intervalMs: 10 });
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(runFailure(page)).toContainText(new RegExp(`${T2M}/22\\.0\\.0 sent [\\d,]+ bytes of [\\d,]+ bytes in \\d\\.\\d s and then too slowly or not at all`));
+  await expect(runEnded(page)).toHaveText(/^The run failed during Fetch ERA5: .*The views still show the previous run\.$/);
+  await expect(shown(page)).toContainText('2022-08-07 06:00 · surface');
+  await expect(page.getByRole('img', { name: 'PCA scatter' })).toHaveAttribute('data-point-count', String(PATCHES));
+  await page.screenshot({ path: 'test-results/screenshots/fault-slow-server.png' });
+
+  // 8. An opening that never answers: named after 2 s; the store in use stays.
+  server.fault('era5-sample.zarr/.zmetadata', { kind: 'hang' });
+  await page.getByRole('button', { name: 'Open store' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'era5-sample.zarr/.zmetadata did not answer in 2.0 s' })).toBeVisible();
   await expect(page.getByText(/180 × 360 grid/)).toBeVisible();
   await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
 });

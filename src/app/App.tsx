@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ServerCredentials } from '../data/address.ts';
+import { setDefaultRequestTimeout } from '../data/request.ts';
 import { describeError } from '../describe-error.ts';
 import { isCancelled } from '../errors.ts';
 import type { ExplorerPreview } from '../state/result.ts';
@@ -47,6 +48,7 @@ import { SimilarityPanel, type SimilarityTools } from './similarity/SimilarityPa
 import { useSimilarity } from './similarity/similarity-store.ts';
 import { SweepPanel } from './sweep/SweepPanel.tsx';
 import { useSweepRunner } from './sweep/use-sweep-runner.ts';
+import { requestTimeoutMs } from './study-times.ts';
 import './app.css';
 
 type StoreStatus = 'asked' | 'loading' | 'ready' | 'failed';
@@ -313,6 +315,8 @@ export function App() {
       const controller = new AbortController();
       opening.current = controller;
       try {
+        // The page's own requests (the store's metadata) wait as long as the setting says, as the worker's do.
+        setDefaultRequestTimeout(requestTimeoutMs(useExplorer.getState().settings));
         const opened = await summariseSource(draft, credentials, controller.signal);
         if (request !== openRequest.current) return;
         setSummary(opened);

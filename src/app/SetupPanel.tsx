@@ -4,7 +4,9 @@
 import { Fragment, useEffect, useState } from 'react';
 import { useExplorer } from '../state/store.ts';
 import { LAYOUTS, SOURCE_SETTING_KEYS, type ViewSettings } from '../state/view-settings.ts';
+import { DEFAULT_REQUEST_POLICY } from '../data/request.ts';
 import { Calendar } from './Calendar.tsx';
+import { NumberField } from './NumberField.tsx';
 import { EXTREMES_NEED_ERA5 } from './extremes/extremes-run.ts';
 import { ExtremesSetup } from './extremes/ExtremesSetup.tsx';
 import { K_INDEX_NEEDS_ERA5, kIndexTimes } from './kindex/kindex-run.ts';
@@ -229,6 +231,14 @@ export function SetupPanel({ summary, storeStatus, models, onOpenSource, onForge
           {storeStatus === 'failed' && 'The store could not be opened; the previous one is still in use.'}
         </div>
       </form>
+      <div className="field-row">
+        {/* Applies at once, outside the store's draft: the next request waits this long (a slow server, a hung one). */}
+        <NumberField
+          label="Wait for a server (s)"
+          value={settings.requestTimeoutS ?? DEFAULT_REQUEST_POLICY.timeoutMs / 1000}
+          onChange={(seconds) => updateSettings({ requestTimeoutS: Math.min(600, Math.max(1, Math.round(seconds))) })}
+        />
+      </div>
 
       {fromStore ? (
         <section className="panel-section">

@@ -3,9 +3,10 @@
 // latent store, or a model encoding the settings' ERA5), named in full by the cache key.
 import { describeAddress, parseStoreAddress } from '../data/address.ts';
 import { ERA5_STATIC_STORE_ON_SITE } from '../data/land-sea-mask.ts';
+import { DEFAULT_REQUEST_POLICY } from '../data/request.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
 import { useExplorer } from '../state/store.ts';
-import type { RegionBox, SourceSettings } from '../state/view-settings.ts';
+import type { RegionBox, SourceSettings, ViewSettings } from '../state/view-settings.ts';
 import type { StudyTime } from '../studies/study-time.ts';
 import type { SourceClient } from '../workers/encoder-client.ts';
 import type { ReadCost, ReadProgressCallback, SourceSpec } from '../workers/encoder.worker.ts';
@@ -55,6 +56,11 @@ export interface StudyTimeRequest {
   kIndex?: boolean;
 }
 
+/** The request layer's time limit of the settings ("Wait for a server"), milliseconds. */
+export function requestTimeoutMs(settings: Pick<ViewSettings, 'requestTimeoutS'>): number {
+  return settings.requestTimeoutS === null ? DEFAULT_REQUEST_POLICY.timeoutMs : settings.requestTimeoutS * 1000;
+}
+
 /** The most bytes of latents a study time read from a latent store may have to be written to IndexedDB. */
 const PERSISTED_LATENT_BYTES = 64 * 2 ** 20;
 
@@ -79,7 +85,7 @@ export async function studyTimeFor(
   const era5 = spec.kind === 'encoder' || spec.era5 !== null;
   const read = await context.source.read(
     // The credentials from the tab's memory, beside the spec: the key above never holds them.
-    { source: spec, credentials: useExplorer.getState().credentials, time: request.time, levels: request.levels, region: request.region ?? undefined, raw: era5, kIndex: era5 && request.kIndex === true },
+    { source: spec, credentials: useExplorer.getState().credentials, requestTimeoutMs: requestTimeoutMs(useExplorer.getState().settings), time: request.time, levels: request.levels, region: request.region ?? undefined, raw: era5, kIndex: era5 && request.kIndex === true },
     { signal: context.signal, onProgress },
   );
   // A large time read from a latent store stays in memory only: IndexedDB's copy of it raised the peak of a

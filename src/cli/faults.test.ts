@@ -75,7 +75,7 @@ describe('the CLI against a bad server', () => {
     const [encoded, inspected] = [await encode(out, '--timeout', '0.5'), await cli(['inspect', '--store', server.url, '--timeout=0.5'])];
     server.fault('.zmetadata', undefined);
     // The time waited is the 0.5 s allowed, or a little more on a busy machine.
-    const expected = `${server.url}/\\.zmetadata did not answer in \\d+(\\.\\d)? s\\. The server is stuck or very slow: try again later, or allow more time \\(CLI: --timeout SECONDS\\)\\.$`;
+    const expected = `${server.url}/\\.zmetadata did not answer in \\d+(\\.\\d)? s\\. The server is stuck or very slow: try again later, or allow more time \\(app: Wait for a server, under Data; CLI: --timeout SECONDS\\)\\.$`;
     expect(encoded.code).toBe(1);
     expect(reason(encoded)).toMatch(new RegExp(`^latent-explorer encode: ${expected}`));
     expect(inspected.code).toBe(1);

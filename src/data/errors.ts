@@ -101,7 +101,7 @@ export class RequestTimeoutError extends DataError {
       (stage === 'answer'
         ? `${url} did not answer in ${seconds(waitedMs)}. `
         : `${url} sent ${bytes(bytesReceived)}${bytesExpected === undefined ? '' : ` of ${bytes(bytesExpected)}`} in ${seconds(waitedMs)} and then too slowly or not at all. `) +
-        'The server is stuck or very slow: try again later, or allow more time (CLI: --timeout SECONDS).',
+        'The server is stuck or very slow: try again later, or allow more time (app: Wait for a server, under Data; CLI: --timeout SECONDS).',
     );
   }
 }

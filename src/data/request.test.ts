@@ -4,7 +4,7 @@ import { CancelledError } from '../errors.ts';
 import { ConnectionLostError, HttpStatusError, RequestTimeoutError, StoreUnreachableError } from './errors.ts';
 import { openEra5Dataset } from './dataset.ts';
 import { redactUrl } from './redact.ts';
-import { parseRetryAfter, RequestLayer, type RequestEvent, type RequestPolicy, type RetryNotice } from './request.ts';
+import { defaultRequestLayer, parseRetryAfter, RequestLayer, setDefaultRequestTimeout, type RequestEvent, type RequestPolicy, type RetryNotice } from './request.ts';
 import { openHttpSource } from './store.ts';
 import { FIXTURE } from './testing/fixture-batch.ts';
 import { startFaultServer, type FaultServer } from './testing/fault-server.ts';
@@ -217,5 +217,17 @@ describe('the request layer', () => {
   it('never names a credential in a URL', () => {
     expect(redactUrl('https://user:secret@example.org/era5.zarr/.zmetadata')).toBe('https://example.org/era5.zarr/.zmetadata');
     expect(redactUrl('https://example.org/era5.zarr')).toBe('https://example.org/era5.zarr');
+  });
+});
+
+describe('setDefaultRequestTimeout', () => {
+  it("gives the default layer the app's time limit, replacing it only when the limit changes", () => {
+    const before = defaultRequestLayer();
+    expect(setDefaultRequestTimeout(before.policy.timeoutMs)).toBe(false);
+    expect(defaultRequestLayer()).toBe(before);
+    expect(setDefaultRequestTimeout(2_000)).toBe(true);
+    expect(defaultRequestLayer().policy.timeoutMs).toBe(2_000);
+    expect(defaultRequestLayer().policy.attempts).toBe(before.policy.attempts);
+    expect(setDefaultRequestTimeout(before.policy.timeoutMs)).toBe(true);
   });
 });

@@ -227,6 +227,16 @@ export function setDefaultRequestLayer(layer: RequestLayer): void {
   defaultLayer = layer;
 }
 
+/**
+ * Gives this page's (or worker's) default layer the time limit `timeoutMs` (the app's "Wait for a server" setting);
+ * true when the layer was replaced. Stores keep the layer they were made with: a caller that holds stores opens them again.
+ */
+export function setDefaultRequestTimeout(timeoutMs: number): boolean {
+  if (defaultRequestLayer().policy.timeoutMs === timeoutMs) return false;
+  defaultLayer = new RequestLayer({ policy: { timeoutMs } });
+  return true;
+}
+
 /** Retry-After as milliseconds: delay-seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null): number | undefined {
   if (value === null) return undefined;

@@ -59,6 +59,14 @@ describe('permalink', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("carries the time a request waits for a server (wait, seconds), dropping one out of 1..600 with a notice", () => {
+    expect(queryToSettings(settingsToQuery({ ...DEFAULT_VIEW_SETTINGS, requestTimeoutS: 2 })).settings.requestTimeoutS).toBe(2);
+    expect(settingsToQuery(DEFAULT_VIEW_SETTINGS)).not.toContain('wait=');
+    const refused = queryToSettings('wait=0');
+    expect(refused.settings.requestTimeoutS).toBeNull();
+    expect(refused.notices.some((notice) => notice.includes('"wait"'))).toBe(true);
+  });
+
   it('accepts same-origin store paths and rejects other schemes', () => {
     expect(queryToSettings('store=/sample/other.zarr').settings.store).toBe('/sample/other.zarr');
     expect(queryToSettings('store=data:text/html,hi').notices).toHaveLength(1);

@@ -92,6 +92,7 @@ const codecs: { [K in Key]: FieldCodec<K> } = {
   pressureLevels: { param: 'plevels', format: (v) => (v ? v.join(',') : null), parse: (t) => (t === '' ? null : numberList(t)) },
   latents: { param: 'latents', format: (v) => v, parse: optional },
   latentsEra5: { param: 'beside', format: (v) => (v ? 'era5' : null), parse: (t) => (t === 'era5' ? true : t === 'none' ? false : t) },
+  requestTimeoutS: { param: 'wait', format: (v) => (v === null ? null : String(v)), parse: (t) => (t === '' ? null : Number(t)) },
   modelId: { param: 'model', format: (v) => v, parse: optional },
   modelHash: { param: 'hash', format: (v) => v, parse: optional },
   time: { param: 'time', format: (v) => v, parse: optional },

@@ -169,6 +169,8 @@ export const viewSettingsSchema = z.object({
   latents: latentStoreLocation.nullable(),
   /** Whether the ERA5 store (store, staticStore, layout) is given beside the latent store, for its inputs and the encoder arms. */
   latentsEra5: z.boolean(),
+  /** How long a request waits for a server's answer (and between two pieces of a body), seconds; null: the request layer's default (30 s). */
+  requestTimeoutS: z.number().int().min(1).max(600).nullable(),
   modelId: z.string().regex(/^[\w.-]{1,200}\.onnx$/, 'a model id is the file name of an ONNX model in models/').nullable(),
   modelHash: z.string().regex(/^[0-9a-f]{8,64}$/).nullable(),
   time: z.iso.datetime({ offset: true }).nullable(),
@@ -259,6 +261,7 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   pressureLevels: null,
   latents: null,
   latentsEra5: false,
+  requestTimeoutS: null,
   modelId: DEFAULT_MODEL,
   modelHash: null,
   time: null,

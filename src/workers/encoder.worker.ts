@@ -6,6 +6,7 @@ import { credentialsForUrl, type ServerCredentials } from '../data/address.ts';
 import { openEra5Source, siteDefaultStatics, type Era5SourceSpec } from '../data/era5-source.ts';
 import { readLandSeaMask } from '../data/land-sea-mask.ts';
 import { openLatentStore } from '../data/latent-store.ts';
+import { DEFAULT_REQUEST_POLICY, setDefaultRequestTimeout } from '../data/request.ts';
 import { HttpStore, openHttpSource, type ZarrSource } from '../data/store.ts';
 import type { PresetName } from '../encoder/config.ts';
 import type { ModelSidecar } from '../encoder/model.ts';
@@ -45,6 +46,8 @@ export interface ReadRequest {
   credentials: ServerCredentials;
   /** ISO UTC batch time. */
   time: string;
+  /** The request layer's time limit (the app's "Wait for a server"); not part of what the latents are, so not in `source`. */
+  requestTimeoutMs?: number;
   /** The latent levels to keep (default: all an encoder gives, the surface from a store). */
   levels?: number[];
   /** Only the patches whose centres lie in the box; the whole grid when left out. */
@@ -209,6 +212,8 @@ const api = {
     const { report, delivered } = deliveredProgress(onProgress);
     return jobs.run(jobId, async (signal) => {
       const start = performance.now();
+      // The open stores hold the layer they were made with: a new time limit opens them again.
+      if (setDefaultRequestTimeout(request.requestTimeoutMs ?? DEFAULT_REQUEST_POLICY.timeoutMs)) opened = null;
       const { source, encoder, traffic } = await sourceFor(request.source, request.credentials, signal);
       const bytesAtStart = traffic();
       let encodeStart: number | null = null;
