@@ -13,24 +13,15 @@ import type { SourceClient } from '../workers/encoder-client.ts';
 import { stubProbesClient } from '../workers/testing/stub-probes-client.ts';
 import { runExplorer } from './explorer-run.ts';
 import { LatentCache } from './latent-cache.ts';
-import type { ModelEntry } from './models.ts';
+import { untrainedModelEntry } from './models.ts';
 
 const TIME = '2022-08-07T06:00:00Z';
 /** One patch row at 10 deg N, every 10 degrees of longitude: some inside the study's test band, most outside. */
 const COLUMNS = 36;
 const D = 2;
 
-const model: ModelEntry = {
-  id: 'aurora-0.25-untrained-seed0.onnx',
-  label: 'aurora-0.25-untrained-seed0',
-  trained: false,
-  hash: '0123456789abcdef',
-  description: '',
-  source: { kind: 'file', url: '/models/aurora-0.25-untrained-seed0.onnx' },
-  architecture: 'aurora-0.25',
-  untrainedSeed: 0,
-  unusable: null,
-};
+/** The run's model: any entry does, as the stand-in source worker gives the latents. */
+const model = untrainedModelEntry('aurora-0.25', 0);
 
 const studyTime: StudyTime = syntheticStudyTime({
   time: TIME,
