@@ -2,8 +2,8 @@
 // (from the cache, or the encoder worker), then the study itself in the probes worker. Stages report
 // real numbers; the previous result stays on screen until this one is ready.
 import { HEATWAVE_TIMES } from '../../data/sample/times.ts';
-import { throwIfCancelled } from '../../errors.ts';
-import type { PercentileField } from '../../percentiles/percentile-field.ts';
+import { isCancelled, throwIfCancelled } from '../../errors.ts';
+import { PercentileSourceError, type PercentileField } from '../../percentiles/percentile-field.ts';
 import type { StageName, StageProgress } from '../../state/store.ts';
 import { sourceSettingsOf, type ViewSettings } from '../../state/view-settings.ts';
 import type { StudyTime } from '../../studies/study-time.ts';
@@ -55,8 +55,10 @@ export async function percentileFields(settings: ViewSettings, files: Percentile
   try {
     return { fields: await readPercentileStore(location), source: location };
   } catch (error) {
+    if (isCancelled(error)) throw error;
     const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`Could not read the percentile thresholds from ${location}: ${detail}. Give a percentile store URL or pick the NetCDF files under Percentiles.`);
+    // A typed error with the cause kept: the notice and the details tell a timeout from a missing store.
+    throw new PercentileSourceError(`Could not read the percentile thresholds from ${location}: ${detail}. Give a percentile store URL or pick the NetCDF files under Percentiles.`, { cause: error });
   }
 }
 
