@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeNpyFile } from '../io/npy.node.ts';
+import { readNpyFile, writeNpyFile } from '../io/npy.node.ts';
+import { isNpyDtype } from '../io/npy.ts';
 import { initNodeProbeBackend } from './backend.node.ts';
 import { ckaMatrix, columnShuffled, linearCka } from './cka.ts';
 import { crossGram } from './gram.ts';
@@ -164,6 +165,23 @@ describe('linear CKA', () => {
     const column = (m: FeatureMatrix, j: number) => Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j]).sort((p, q) => p - q);
     expect(column(shuffled, 3)).toEqual(column(small, 3));
     expect(Array.from(columnShuffled(small, 2).data)).toEqual(Array.from(shuffled.data));
+  });
+
+  it("finds the atmospheric levels of Microsoft's untrained encoder near-identical, as numpy does", async () => {
+    // Aurora's Perceiver3DEncoder with seeded random weights (the tiny-global fixture): tokens are
+    // (surface + 3 atmospheric latent levels) x 32 patches x 64, level-major. Expected values: numpy's
+    // ||Y^T X||_F^2 / (||X^T X||_F ||Y^T Y||_F) on the centred float64 levels. The app's Similarity tab
+    // tells readers why an untrained encoder's levels read CKA 1 (similarity-in-app.ts UNTRAINED_LEVELS_NOTE).
+    const encoding = await readNpyFile('test/fixtures/aurora-encoder/tiny-global/expected/encoding.npy');
+    if (!isNpyDtype(encoding, '<f4')) throw new Error(`the fixture's encoding is ${encoding.dtype}, not float32`);
+    const level = (index: number) => featureMatrix(encoding.data.slice(index * 32 * 64, (index + 1) * 32 * 64), 32, 64);
+    const numpy: [number, number, number][] = [
+      [0, 1, 0.4822895],
+      [1, 2, 0.9999701],
+      [1, 3, 0.9999503],
+      [2, 3, 0.9999334],
+    ];
+    for (const [i, j, expected] of numpy) expect(await linearCka(level(i), level(j))).toBeCloseTo(expected, 5);
   });
 
   it('refuses representations of different rows, and one without variance', async () => {

@@ -12,7 +12,7 @@ import { stubProbesClient } from '../../workers/testing/stub-probes-client.ts';
 import { LatentCache } from '../latent-cache.ts';
 import { untrainedModelEntry, type ModelEntry } from '../models.ts';
 import { studyTimeFor } from '../study-times.ts';
-import { cellScatters, similarityInApp } from './similarity-in-app.ts';
+import { cellScatters, similarityInApp, UNTRAINED_LEVELS_NOTE } from './similarity-in-app.ts';
 
 const TIME = '2022-08-07T06:00:00Z';
 const PATCHES = 3;
@@ -94,7 +94,8 @@ describe('similarityInApp', () => {
     expect(request.b).toEqual(request.a);
     expect(request.levels).toEqual({ a: [0, 1], b: [0, 1] });
     expect(similarity.against).toBe('levels');
-    expect(similarity.notes).toEqual([]);
+    // The model is untrained: the reader is told why its atmospheric levels read CKA ~1.
+    expect(similarity.notes).toEqual([UNTRAINED_LEVELS_NOTE]);
   });
 
   it('names the model and the patch counts when the control gives other patches', async () => {

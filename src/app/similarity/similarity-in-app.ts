@@ -50,6 +50,16 @@ export interface AppSimilarity {
 }
 
 /**
+ * Why an untrained encoder's atmospheric levels come out alike. Aurora aggregates the pressure levels with one
+ * learned query per latent level; at initialisation these queries are small random vectors, so all three attend
+ * to the levels almost equally. Microsoft's own Perceiver3DEncoder with seeded random weights does the same: its
+ * tiny-global encoding (test/fixtures/aurora-encoder) has atmospheric levels at linear CKA 0.99993-0.99997 with
+ * each other (numpy), which similarity-in-app.test.ts checks.
+ */
+export const UNTRAINED_LEVELS_NOTE =
+  "An untrained encoder's atmospheric levels are near copies of each other (CKA ≈ 1): Aurora's level aggregation starts from small random queries, which attend to the pressure levels almost alike. Microsoft's own encoder with random weights gives 0.9999 between them; only training separates the levels.";
+
+/**
  * The run's model against its untrained control ('control'), or its levels against each other ('levels',
  * nothing to encode), every level of one side against every level of the other.
  */
@@ -58,7 +68,7 @@ export async function similarityInApp(result: ExplorerResult, settings: ViewSett
   if (model === undefined) throw new Error(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
   const studied = model ?? latentStoreModel(context.storeModel ?? null, result.studyTime.latents.embedDim);
   const run: SimilaritySide = { name: model ? model.id.replace(/\.onnx$/, '') : studied.label, time: result.studyTime };
-  if (against === 'levels') return compareSides(result, run, run, [], context, against);
+  if (against === 'levels') return compareSides(result, run, run, studied.trained === false ? [UNTRAINED_LEVELS_NOTE] : [], context, against);
   const { untrained, notes } = untrainedBaselines(studied, settings.untrainedSeeds, ['untrained'], hasEra5(settings));
   const control = untrained[0];
   if (!control) throw new Error(`There is no untrained control to compare ${studied.label} with: ${notes.join(' ') || 'give an ERA5 store beside the latent store'}.`);
