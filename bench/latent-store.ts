@@ -139,10 +139,20 @@ async function openAndRun(page: Page, url: string, level: number): Promise<{ pca
   const seconds = () => (performance.now() - started) / 1000;
   try {
     const timeout = Number(values.timeout) * 1000;
-    await page.locator(`[aria-label="PCA scatter"][data-drawn-count="${PATCH_ROWS * PATCH_COLUMNS}"]`).waitFor({ timeout });
-    const pcaSeconds = seconds();
-    await page.locator('[data-metric="accuracy"]').waitFor({ timeout });
-    return { pcaSeconds, probeSeconds: seconds() };
+    // A run that fails (a store the page cannot read, a missing static field) ends the bench at once, not at the timeout.
+    const ended = page.locator('[aria-label="Run ended"][data-status="failed"]').waitFor({ timeout }).then(
+      async () => {
+        throw new Error(`the run failed: ${(await progress.innerText()).replace(/\s+/g, ' ')}`);
+      },
+      () => undefined,
+    );
+    const until = async (selector: string) => {
+      await Promise.race([page.locator(selector).waitFor({ timeout }), ended]);
+      return seconds();
+    };
+    const pcaSeconds = await until(`[aria-label="PCA scatter"][data-drawn-count="${PATCH_ROWS * PATCH_COLUMNS}"]`);
+    const probeSeconds = await until('[data-metric="accuracy"]');
+    return { pcaSeconds, probeSeconds };
   } finally {
     clearInterval(report);
   }
