@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PRECISION_BOUND, FLOAT16, FLOAT16_FIXTURE_ERROR, float16Bits, float16Graph, modelInPrecision, PRECISION_KEY, precisionLabel } from './graph-float16.ts';
+import { DEFAULT_PRECISION_BOUND, FLOAT16, FLOAT16_FIXTURE_ERROR, float16Bytes, float16Graph, modelInPrecision, PRECISION_KEY, precisionLabel } from './graph-float16.ts';
 import { GRAPH_IO } from './graph.ts';
 import { convertCheckpoint, readModel } from './model-files.node.ts';
 import { DataType, decodeModel, readModelMetadata } from './onnx/proto.ts';
@@ -28,7 +28,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('float16Bits', () => {
+describe('float16Bytes', () => {
   it('rounds as IEEE 754 binary16 does', () => {
     const cases: Array<[number, number]> = [
       [0, 0x0000],
@@ -50,9 +50,11 @@ describe('float16Bits', () => {
       [0.1, 0x2e66],
       [Number.POSITIVE_INFINITY, 0x7c00],
     ];
-    for (const [value, expected] of cases) expect(float16Bits(value).toString(16)).toBe(expected.toString(16));
-    expect(float16Bits(Number.NaN) & 0x7c00).toBe(0x7c00);
-    expect(float16Bits(Number.NaN) & 0x3ff).not.toBe(0);
+    const bits = new Uint16Array(float16Bytes(Float32Array.from(cases, ([value]) => value)).buffer);
+    expect([...bits].map((half) => half.toString(16))).toEqual(cases.map(([, expected]) => expected.toString(16)));
+    const [nan] = new Uint16Array(float16Bytes(Float32Array.of(Number.NaN)).buffer);
+    expect(nan & 0x7c00).toBe(0x7c00);
+    expect(nan & 0x3ff).not.toBe(0);
   });
 });
 

@@ -5,6 +5,7 @@
 // An option, never the default: on Aurora's tiny-global fixture it is FLOAT16_FIXTURE_ERROR off
 // Microsoft's encoding, past the 1e-3 a default must meet (issue 13); where it runs, its first tile is
 // checked against float32 and the figure shown (the CLI's encode --precision, bench:encoder:gpu).
+import { Float16Array } from '@petamoriken/float16';
 import { GRAPH_IO } from './graph.ts';
 import { currentGraph } from './graph-upgrade.ts';
 import { AttributeType, DataType, decodeModel, encodeModel, readModelMetadata, type NodeMessage } from './onnx/proto.ts';
@@ -49,41 +50,17 @@ export function precisionLabel(onnx: Uint8Array): string {
   return readModelMetadata(onnx)[PRECISION_KEY] === FLOAT16 ? `, ${FLOAT16}` : '';
 }
 
-const float32 = new Float32Array(1);
-const bits = new Uint32Array(float32.buffer);
-
-/** IEEE 754 binary16 bits of `value`, rounded to nearest, ties to even (as a GPU's f32 -> f16 conversion). */
-export function float16Bits(value: number): number {
-  float32[0] = value;
-  const x = bits[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exponent = (x >>> 23) & 0xff;
-  const mantissa = x & 0x7fffff;
-  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0); // Inf, NaN
-  const unbiased = exponent - 127;
-  if (unbiased > 15) return sign | 0x7c00; // overflow to Inf
-  if (unbiased >= -14) {
-    // Normal: keep 10 mantissa bits, round the 13 dropped ones to nearest even (a carry may raise the exponent).
-    const half = ((unbiased + 15) << 10) | (mantissa >>> 13);
-    const rest = mantissa & 0x1fff;
-    return sign | (half + (rest > 0x1000 || (rest === 0x1000 && (half & 1)) ? 1 : 0));
-  }
-  if (unbiased < -25) return sign; // underflow to zero
-  // Subnormal: the implicit bit joins the mantissa, shifted to exponent -14.
-  const full = mantissa | 0x800000;
-  const shift = -unbiased - 1;
-  const half = full >>> shift;
-  const rest = full & ((1 << shift) - 1);
-  const midpoint = 1 << (shift - 1);
-  return sign | (half + (rest > midpoint || (rest === midpoint && (half & 1)) ? 1 : 0));
+/**
+ * The IEEE 754 binary16 bytes of `values` (little-endian), rounded to nearest, ties to even, as a GPU's
+ * f32 -> f16 conversion; @petamoriken/float16 stands in for the Float16Array that Node 20 lacks.
+ */
+export function float16Bytes(values: Float32Array): Uint8Array {
+  return new Uint8Array(new Float16Array(values).buffer);
 }
 
 function toFloat16Bytes(raw: Uint8Array): Uint8Array {
   // A copy: protobufjs may hand out a view of a larger (Node Buffer pool) array at any offset.
-  const values = new Float32Array(Uint8Array.from(raw).buffer);
-  const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = float16Bits(values[i]);
-  return new Uint8Array(out.buffer);
+  return float16Bytes(new Float32Array(Uint8Array.from(raw).buffer));
 }
 
 const cast = (input: string, output: string, to: number): NodeMessage => ({
