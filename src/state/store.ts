@@ -79,6 +79,7 @@ export interface ExplorerState {
   replaceSettings(settings: ViewSettings): void;
   notify(kind: NoticeKind, title: string, text: string, options?: NoticeOptions): void;
   dismissNotice(id: number): void;
+  dismissAllNotices(): void;
   setRunStatus(status: RunStatus): void;
   setStages(stages: StageProgress[]): void;
   /** Changes a stage; a stage the run did not list (work after it) gets its own line at the end. */
@@ -147,6 +148,7 @@ export const useExplorer = create<ExplorerState>()((set) => ({
   replaceSettings: (settings) => set({ settings }),
   notify: (kind, title, text, options) => set((state) => ({ notices: addNotice(state.notices, kind, title, text, options) })),
   dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) })),
+  dismissAllNotices: () => set({ notices: [] }),
   setRunStatus: (runStatus) => set({ runStatus }),
   setStages: (stages) => set((state) => ({ stages, stagesStudy: state.settings.study })),
   updateStage: (name, patch) =>
