@@ -1,7 +1,8 @@
 // Issue 15's analogue search on the sample: an area drawn on the map over the Sahara is the query (the
 // mean latent of its patches); every patch is scored by cosine similarity, both views are coloured by
 // it, and the ranked list puts desert land first; a match opens the inspector, and the link carries
-// the query (the selection) and the search's mode and metric; a second time of the sample is searched too.
+// the query (the selection) and the search's mode and metric; a second time of the sample is searched too,
+// and a match there opens that time at once (from the latent cache), the search staying on screen.
 import { expect, test } from '@playwright/test';
 import { STUDY_TIME } from './sample.ts';
 
@@ -63,4 +64,23 @@ test('finds the analogues of a Sahara area: desert land ranks first', async ({ p
   await expect(page.getByRole('figure', { name: 'Legend: Cosine similarity to the query' })).toHaveCount(2);
   await list.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/screenshots/analogues-two-times.png' });
+
+  // A match at 12:00 opens that time at once, its latents from the cache (no encode), the inspector on the
+  // patch; the search carries over as it was: its query stays the 06:00 selection, its list the same.
+  const listed = await ranked.evaluateAll((buttons) => buttons.map((button) => button.textContent ?? ''));
+  const later = ranked.filter({ hasText: '2022-08-07 12:00' }).first();
+  const laterPatch = /Patch (\d+)/.exec((await later.textContent()) ?? '')?.[1] ?? '';
+  await later.click();
+  await expect(page.getByLabel('Shown', { exact: true })).toHaveAttribute('data-shown-time', /^2022-08-07T12:00/, { timeout: 90_000 });
+  await expect(page.locator('[data-stage="encode"]')).toHaveAttribute('data-status', 'cached');
+  await expect(page.getByRole('region', { name: 'Inspector' })).toContainText(`Patch ${laterPatch}`);
+  await expect(section).toContainText(`mean latent of the ${selected} selected patches at 2022-08-07 06:00`);
+  expect(await ranked.evaluateAll((buttons) => buttons.map((button) => button.textContent ?? ''))).toEqual(listed);
+  await expect(later).toHaveAttribute('aria-pressed', 'true');
+  // The views show 12:00's scores, the run's now.
+  await expect(section.getByRole('combobox', { name: 'Analogue scores shown' })).toContainText('2022-08-07 12:00 (the run)');
+  await expect(section.getByRole('combobox', { name: 'Analogue scores shown' })).toContainText('2022-08-07 06:00 (the query)');
+  await expect(page.getByRole('figure', { name: 'Legend: Cosine similarity to the query' })).toHaveCount(2);
+  await list.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screenshots/analogues-match-opened.png' });
 });

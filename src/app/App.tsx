@@ -385,6 +385,19 @@ export function App() {
     [summary, run],
   );
 
+  /**
+   * Opens an analogue match at another time: that time at the shown run's level (from the latent cache
+   * when the search read it), the inspector on the patch; the search carries over (AnaloguesSection).
+   */
+  const openAnalogueMatch = useCallback(
+    (time: string, patch: number) => {
+      const shownLevel = useExplorer.getState().shown['land-sea']?.level;
+      useExplorer.getState().updateSettings({ time, selectedPatch: patch, ...(shownLevel === undefined ? {} : { level: shownLevel }) });
+      void run();
+    },
+    [run],
+  );
+
   useEffect(() => {
     const stopSync = startUrlSync();
     const { settings } = useExplorer.getState();
@@ -539,7 +552,7 @@ export function App() {
             </div>
           )}
         </main>
-        {study === 'extremes' ? <ExtremesSide compare={compareExtremes} /> : study === 'k-index' ? <KIndexSide compare={compareKIndex} /> : preview ? <PreviewPanel preview={preview} /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} findAnalogues={findAnalogues} compareTools={compareTools} /> : <aside className="side-panel" aria-label="Results" />}
+        {study === 'extremes' ? <ExtremesSide compare={compareExtremes} /> : study === 'k-index' ? <KIndexSide compare={compareKIndex} /> : preview ? <PreviewPanel preview={preview} /> : result ? <ResultsPanel result={result} findNeighbours={findNeighbours} findAnalogues={findAnalogues} openAnalogueMatch={openAnalogueMatch} compareTools={compareTools} /> : <aside className="side-panel" aria-label="Results" />}
       </div>
     </div>
   );

@@ -9,7 +9,7 @@ import { writeNpy } from '../io/npy.ts';
 import { misclassifiedPatches } from '../studies/land-sea.ts';
 import { COLOUR_MODE_TITLES, formatPlace, SelectionExports } from '../views/index.ts';
 import { saveFile } from '../views/export.ts';
-import { AnaloguesSection } from './analogues/AnaloguesSection.tsx';
+import { AnaloguesSection, type OpenAnalogueMatch } from './analogues/AnaloguesSection.tsx';
 import type { FindAnalogues } from './analogues/analogues-in-app.ts';
 import { CompareSection, type CompareTools } from './compare/CompareSection.tsx';
 import { Inspector, type NeighbourSearch } from './Inspector.tsx';
@@ -25,11 +25,13 @@ export function ResultsPanel({
   result,
   findNeighbours,
   findAnalogues,
+  openAnalogueMatch,
   compareTools,
 }: {
   result: ExplorerResult;
   findNeighbours: NeighbourSearch;
   findAnalogues: FindAnalogues;
+  openAnalogueMatch: OpenAnalogueMatch;
   compareTools: CompareTools;
 }) {
   // Only the fields shown here: a camera move or a brush does not re-render the panel.
@@ -127,7 +129,7 @@ export function ResultsPanel({
         </table>
       </section>
 
-      <AnaloguesSection result={result} find={findAnalogues} />
+      <AnaloguesSection result={result} find={findAnalogues} openMatch={openAnalogueMatch} />
 
       <section className="panel-section" aria-label="Misclassified patches">
         <h2>

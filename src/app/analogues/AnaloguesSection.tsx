@@ -1,7 +1,8 @@
 // The Analogues section of study 1's results: "where else does the encoder see weather like this?".
 // The query is the selection (brushed on the scatter or drawn on the globe); while the search is on,
 // it follows the selection, colours both views by similarity and lists the best matches, a click on
-// one opening the inspector. The mode and metric go into the link, with the selection.
+// one opening the inspector: at another time, that time's run opens (from the latent cache) and the
+// search stays that of the query's time. The mode and metric go into the link, with the selection.
 import { useEffect, useMemo, useState } from 'react';
 import { parseTimeSelection } from '../../data/time-selection.ts';
 import { describeError } from '../../describe-error.ts';
@@ -10,31 +11,55 @@ import { ANALOGUE_METRICS, ANALOGUE_MODES, type AnalogueMetric, type AnalogueMod
 import type { ExplorerResult } from '../../state/result.ts';
 import { useExplorer } from '../../state/store.ts';
 import { AnalogueList } from '../../views/index.ts';
-import { analogueItems, describeQuery, MAX_ANALOGUE_TIMES, selectedRows, type FindAnalogues } from './analogues-in-app.ts';
+import {
+  analogueItems,
+  carriedRunIndex,
+  describeQuery,
+  MAX_ANALOGUE_TIMES,
+  openedMatch,
+  searchedTimeIndex,
+  searchSignature,
+  selectedRows,
+  type FindAnalogues,
+} from './analogues-in-app.ts';
 import { useAnalogues } from './analogues-store.ts';
 import { isoTime } from '../store-summary.ts';
 
 const MODE_TITLES: Record<AnalogueMode, string> = { mean: 'Mean of the selection', any: 'Nearest to any selected' };
 const METRIC_TITLES: Record<AnalogueMetric, string> = { cosine: 'Cosine', euclidean: 'Euclidean' };
 
-export function AnaloguesSection({ result, find }: { result: ExplorerResult; find: FindAnalogues }) {
+/** Opens a time of the store (ISO) in a run of the shown set-up, with the inspector on a patch. */
+export type OpenAnalogueMatch = (time: string, patch: number) => void;
+
+export function AnaloguesSection({ result, find, openMatch }: { result: ExplorerResult; find: FindAnalogues; openMatch: OpenAnalogueMatch }) {
   const analogues = useExplorer((state) => state.settings.analogues);
   const selection = useExplorer((state) => state.selectionMask);
   const selectedPatch = useExplorer((state) => state.settings.selectedPatch);
   const updateSettings = useExplorer((state) => state.updateSettings);
-  const { found, shownTime, running, error, queryRows, resultKey, set } = useAnalogues();
+  const { found, shownTime, running, error, queryRows, resultKey, signature, set } = useAnalogues();
   const rows = useMemo(() => selectedRows(selection.length === result.table.count ? selection : new Uint8Array(0)), [selection, result]);
 
   // The search follows the run, the selection, the mode and the metric while it is on.
   useEffect(() => {
     if (!analogues || rows.length === 0) {
-      set({ found: null, resultKey: null, running: false, error: null, queryRows: 0 });
+      set({ found: null, resultKey: null, signature: null, opening: null, running: false, error: null, queryRows: 0 });
+      return;
+    }
+    const search = { features: result.featuresKey, rows, mode: analogues.mode, metric: analogues.metric, times: analogues.times };
+    const asked = searchSignature(search);
+    const now = useAnalogues.getState();
+    // The same search of the same run is on screen (the panel shown again): nothing to redo.
+    if (now.found && now.resultKey === result.key && now.signature === asked) return;
+    // The run a match at another time opened: the search, its query at its own time, carries over as it is.
+    const carried = now.opening && carriedRunIndex(now.opening, result, asked);
+    if (now.opening && carried !== null) {
+      set({ found: now.opening.found, resultKey: result.key, signature: asked, opening: null, running: false, error: null, queryRows: rows.length, shownTime: carried });
       return;
     }
     const controller = new AbortController();
-    set({ running: true, error: null });
-    find(result, { features: result.featuresKey, rows, mode: analogues.mode, metric: analogues.metric, times: analogues.times }, controller.signal)
-      .then((answer) => set({ found: answer, resultKey: result.key, queryRows: rows.length, running: false, shownTime: 0 }))
+    set({ running: true, error: null, opening: null });
+    find(result, search, controller.signal)
+      .then((answer) => set({ found: answer, resultKey: result.key, signature: asked, queryRows: rows.length, running: false, shownTime: 0 }))
       .catch((caught: unknown) => {
         if (!isCancelled(caught)) set({ running: false, error: describeError(caught), found: null, resultKey: null });
       });
@@ -44,6 +69,8 @@ export function AnaloguesSection({ result, find }: { result: ExplorerResult; fin
   const shownFound = found && resultKey === result.key ? found : null;
   const shown = shownFound?.search ?? null;
   const items = useMemo(() => (shownFound ? analogueItems(result, shownFound) : []), [shownFound, result]);
+  // The run's time among those searched: the searched run's (0), or the one a match opened.
+  const runIndex = shownFound ? searchedTimeIndex(shownFound, result.time) : 0;
   const [draft, setDraft] = useState<NonNullable<typeof analogues>>({ mode: 'mean', metric: 'cosine' });
   const settings = analogues ?? draft;
   const commitTimes = (text: string) => {
@@ -133,7 +160,7 @@ export function AnaloguesSection({ result, find }: { result: ExplorerResult; fin
             {shownFound.times.map((time, k) => (
               <option key={k} value={k}>
                 {isoTime(time.time).slice(0, 16).replace('T', ' ')}
-                {k === 0 ? ' (the run)' : ''}
+                {k === runIndex ? ' (the run)' : k === 0 ? ' (the query)' : ''}
               </option>
             ))}
           </select>
@@ -143,12 +170,15 @@ export function AnaloguesSection({ result, find }: { result: ExplorerResult; fin
         <AnalogueList
           items={items}
           metric={shown.metric}
-          query={describeQuery(queryRows, shown.mode, result.time)}
-          selectedKey={selectedPatch === null ? null : `0:${selectedPatch}`}
+          query={describeQuery(queryRows, shown.mode, isoTime(shownFound.times[0].time))}
+          selectedKey={selectedPatch === null ? null : `${runIndex}:${selectedPatch}`}
           onPick={(index) => {
             const match = shown.matches[index];
-            // A match at another time opens the inspector there once that time is run (the banner says so).
-            updateSettings(match.time === 0 ? { selectedPatch: match.row } : { time: isoTime(shownFound.times[match.time].time), selectedPatch: match.row });
+            if (match.time === runIndex) return updateSettings({ selectedPatch: match.row });
+            // Another time: its run opens on the patch, and shows this search (not one of that time's selection).
+            const time = isoTime(shownFound.times[match.time].time);
+            if (signature !== null) set({ opening: openedMatch(result, shownFound, signature, time) });
+            openMatch(time, match.row);
           }}
           notice={shown.backendAgreed ? undefined : "The backend's scores disagreed with exact ones; every score was recomputed on the CPU."}
         />

@@ -6,13 +6,25 @@ import type { ExplorerResult } from '../../state/result.ts';
 import { PATCH_INPUT_COLUMNS } from '../../studies/patch-inputs.ts';
 import { syntheticStudyTime } from '../../studies/testing/synthetic-time.ts';
 import { DEFAULT_VIEW_SETTINGS } from '../../state/view-settings.ts';
-import type { StudyTime } from '../../studies/study-time.ts';
+import { atLevel, type StudyTime } from '../../studies/study-time.ts';
 import type { SourceClient } from '../../workers/encoder-client.ts';
 import type { AnalogueRequest } from '../../workers/probes.worker.ts';
 import { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
 import { studyTimeFor } from '../study-times.ts';
-import { analogueItems, describeQuery, findAnaloguesInApp, MAX_ANALOGUE_TIMES, otherAnalogueTimes, scoresAt, selectedRows } from './analogues-in-app.ts';
+import {
+  analogueItems,
+  carriedRunIndex,
+  describeQuery,
+  findAnaloguesInApp,
+  MAX_ANALOGUE_TIMES,
+  openedMatch,
+  otherAnalogueTimes,
+  scoresAt,
+  searchedTimeIndex,
+  searchSignature,
+  selectedRows,
+} from './analogues-in-app.ts';
 
 describe('selectedRows', () => {
   it('lists the rows a mask selects, ascending', () => {
@@ -128,6 +140,55 @@ describe('findAnaloguesInApp', () => {
     // Without times, the run's alone.
     await findAnaloguesInApp(shown, { features: 'features-1', rows, mode: 'mean', metric: 'cosine' }, context);
     expect(requests[1].others).toEqual([]);
+  });
+
+  it('reads a latent store\'s other times as a run of that time reads them: a match opened there runs from the cache', async () => {
+    const cache = new LatentCache<StudyTime>();
+    const signal = new AbortController().signal;
+    const settings = { ...DEFAULT_VIEW_SETTINGS, latents: '/latents/europe.zarr' };
+    const reads: unknown[] = [];
+    const cost = { backend: 'latent store', fallbackReason: null, bytesFetched: 0, fetchMilliseconds: 0, encodeMilliseconds: 0 };
+    const source: SourceClient = { read: async (request) => (reads.push(request), { studyTime: atLevel(encoded(LATER, 10), 1), cost }) };
+    const storeRun = { ...shown, modelId: null } as ExplorerResult;
+    const context = { source, cache, signal, settings, models: [], storeTimes: [RUN, LATER], probes: { searchAnalogues: async () => answer } };
+    await findAnaloguesInApp(storeRun, { features: 'features-1', rows: Uint32Array.of(0), mode: 'mean', metric: 'cosine', times: LATER }, context);
+    expect(reads).toHaveLength(1);
+    // runExplorer's request for that time: the whole store (no region), the run's level.
+    const opened = await studyTimeFor(settings, null, { time: LATER, region: null, levels: [1] }, { source, cache, signal });
+    expect(opened.cost).toBeNull();
+    expect(reads).toHaveLength(1);
+  });
+});
+
+describe('a match opened at another time', () => {
+  const RUN = '2022-08-07T06:00:00Z';
+  const LATER = '2022-08-07T12:00:00Z';
+  const time = (iso: string) => syntheticStudyTime({ time: iso, rowLat: [10], columnLon: [5, 15], latents: new Float32Array(4), embedDim: 2, landFraction: [0, 1] });
+  const search: AnalogueResult = { metric: 'cosine', mode: 'mean', scores: [Float32Array.of(1, 0.5), Float32Array.of(0.7, 0.9)], matches: [{ time: 1, row: 1, score: 0.9 }], backendAgreed: true };
+  const found = { search, times: [time(RUN), time(LATER)] };
+  const runAt = (iso: string, patch: Partial<ExplorerResult> = {}) => ({ key: iso, time: iso, level: 1, sourceName: 'aurora encoding /sample.zarr', table: { count: 2 }, ...patch }) as unknown as ExplorerResult;
+  const signature = searchSignature({ rows: Uint32Array.of(0), mode: 'mean', metric: 'cosine', times: LATER });
+  const opened = openedMatch(runAt(RUN), found, signature, LATER);
+
+  it('finds a searched time by its instant, whatever form it is written in', () => {
+    expect(searchedTimeIndex(found, '2022-08-07T12:00Z')).toBe(1);
+    expect(searchedTimeIndex(found, RUN)).toBe(0);
+    expect(searchedTimeIndex(found, '2022-08-07T18:00:00Z')).toBe(-1);
+  });
+
+  it("carries the search to that time's run: its index among the searched times, the query staying at its own time", () => {
+    expect(carriedRunIndex(opened, runAt(LATER), signature)).toBe(1);
+    // Back to the query's time from there.
+    expect(carriedRunIndex(openedMatch(runAt(LATER), found, signature, RUN), runAt(RUN), signature)).toBe(0);
+  });
+
+  it('searches again when the run is not the one the match asked for, or the search changed since', () => {
+    expect(carriedRunIndex(opened, runAt(RUN), signature)).toBeNull();
+    expect(carriedRunIndex(opened, runAt(LATER, { level: 2 }), signature)).toBeNull();
+    expect(carriedRunIndex(opened, runAt(LATER, { sourceName: 'aurora encoding /other.zarr' }), signature)).toBeNull();
+    expect(carriedRunIndex(opened, runAt(LATER, { table: { count: 3 } } as Partial<ExplorerResult>), signature)).toBeNull();
+    expect(carriedRunIndex(opened, runAt(LATER), searchSignature({ rows: Uint32Array.of(0, 1), mode: 'mean', metric: 'cosine', times: LATER }))).toBeNull();
+    expect(carriedRunIndex(opened, runAt(LATER), searchSignature({ rows: Uint32Array.of(0), mode: 'any', metric: 'cosine', times: LATER }))).toBeNull();
   });
 });
 

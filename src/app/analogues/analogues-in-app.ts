@@ -11,7 +11,6 @@ import { PATCH_INPUT_COLUMNS } from '../../studies/patch-inputs.ts';
 import { atLevel, patchCount, type StudyTime } from '../../studies/study-time.ts';
 import { formatPlace, type AnalogueListItem } from '../../views/index.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
-import { boxAround } from '../compare/compare-in-app.ts';
 import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
 import { studyTimeFor, type StudyTimeContext } from '../study-times.ts';
@@ -82,15 +81,55 @@ export function otherAnalogueTimes(viewTime: string, selection: string | undefin
  * run's model encoding ERA5, or (modelId null) its latent store, at the run's level.
  */
 export async function readOtherTimes(result: ExplorerResult, settings: SourceSettings, model: ModelEntry | null, times: readonly string[], context: StudyTimeContext): Promise<StudyTime[]> {
-  // Over a latent store, the box around the run's patches gives the same patches (as Compare reads them).
-  const region = model ? null : boxAround(result.studyTime.patches);
   const read: StudyTime[] = [];
   for (const time of times) {
-    const { studyTime } = await studyTimeFor(settings, model, { time, region, levels: model ? undefined : [result.level] }, context);
+    // Read as a run reads its time (runExplorer): the same patches, and the cache entry that a match opened at this time runs from.
+    const { studyTime } = await studyTimeFor(settings, model, { time, region: null, levels: model ? undefined : [result.level] }, context);
     if (patchCount(studyTime) !== result.table.count) throw new Error(`${model?.id ?? 'The latent store'} gave ${patchCount(studyTime)} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
     read.push(studyTime);
   }
   return read;
+}
+
+/** A search as asked (its query's rows, mode, metric and times): equal signatures ask the same thing of the same run. */
+export function searchSignature(search: Pick<AnalogueSearch, 'rows' | 'mode' | 'metric' | 'times'>): string {
+  return JSON.stringify([search.mode, search.metric, search.times ?? null, Array.from(search.rows)]);
+}
+
+/** Where `time` (ISO) is among a search's times; -1 when it was not searched. */
+export function searchedTimeIndex(found: FoundAnalogues, time: string): number {
+  const instant = new Date(time).getTime();
+  return found.times.findIndex((studyTime) => studyTime.time.getTime() === instant);
+}
+
+/** A match at another time being opened: the search it came from, and what the run it asks for must show to carry it. */
+export interface OpenedMatch {
+  /** The match's time (ISO). */
+  time: string;
+  /** The search's signature (searchSignature) and its answer. */
+  signature: string;
+  found: FoundAnalogues;
+  /** The searched run's level, source and patch count: the scores hold for a run with the same. */
+  level: number;
+  sourceName: string;
+  count: number;
+}
+
+export function openedMatch(result: ExplorerResult, found: FoundAnalogues, signature: string, time: string): OpenedMatch {
+  return { time, signature, found, level: result.level, sourceName: result.sourceName, count: result.table.count };
+}
+
+/**
+ * The index among the opened search's times of `result`, when it is the run the match asked for: its
+ * time, on the same source, level and patches, with the same search on (`signature`). Its query stays
+ * the selection at the time it was made, and its scores and matches hold as they are. Null otherwise
+ * (the search runs again, from this run).
+ */
+export function carriedRunIndex(opened: OpenedMatch, result: ExplorerResult, signature: string): number | null {
+  if (signature !== opened.signature || new Date(result.time).getTime() !== new Date(opened.time).getTime()) return null;
+  if (result.level !== opened.level || result.sourceName !== opened.sourceName || result.table.count !== opened.count) return null;
+  const index = searchedTimeIndex(opened.found, result.time);
+  return index < 0 ? null : index;
 }
 
 /** The selected rows of a mask, ascending. */

@@ -1,11 +1,15 @@
 // The analogue search on screen: of which run (its key) and selection, its scores and matches. The
 // search's mode and metric, and its query (the selection), are in the link (view-settings.ts).
 import { create } from 'zustand';
-import type { FoundAnalogues } from './analogues-in-app.ts';
+import type { FoundAnalogues, OpenedMatch } from './analogues-in-app.ts';
 
 export interface AnaloguesState {
-  /** The run the scores are of; scores of another run are not shown. */
+  /** The run the scores are shown with (the run searched, or one a match opened at another time); not shown with another run. */
   resultKey: string | null;
+  /** What the search on screen asked (searchSignature): the same search of the same run is not run again. */
+  signature: string | null;
+  /** A match at another time being opened: its run shows this search, not a new one. */
+  opening: OpenedMatch | null;
   /** How many patches the query had. */
   queryRows: number;
   /** The scores and matches, with the study time of each time searched. */
@@ -19,6 +23,8 @@ export interface AnaloguesState {
 
 export const useAnalogues = create<AnaloguesState>()((set) => ({
   resultKey: null,
+  signature: null,
+  opening: null,
   queryRows: 0,
   found: null,
   shownTime: 0,
