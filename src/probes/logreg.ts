@@ -5,7 +5,8 @@
 // function divided by C, which has the same optimum.
 //
 // Solver: truncated Newton with a backtracking line search. Each Newton system H s = -g is solved by
-// conjugate gradients whose Hessian-vector products cost two matrix-vector products (tfjs), and
+// conjugate gradients whose Hessian-vector products cost two matrix-vector products (tfjs, or in place
+// for a fit of some rows of the features: see `rows`), and
 // whose preconditioner is the Cholesky factor of an exact Hessian (a weighted Gram matrix, the one
 // expensive step). That Hessian is rebuilt only when CG needs many iterations, so most Newton steps
 // cost a handful of matrix-vector products while keeping Newton's quadratic convergence.
@@ -14,7 +15,7 @@ import { choleskyFactor, choleskySolve } from './cholesky.ts';
 import { weightedGram, type Gram } from './gram.ts';
 import { cancellationPoint } from '../errors.ts';
 import { ProbeInputError, type JobControl } from './job.ts';
-import { rowDot, selectRows, type FeatureMatrix } from './matrix.ts';
+import { rowDot, type FeatureMatrix } from './matrix.ts';
 
 export interface LogisticOptions {
   /** Inverse regularisation strength, as scikit-learn's C. */
@@ -41,8 +42,10 @@ export interface LogisticOptions {
   products?: MatrixProducts;
   /**
    * Fit on these rows of the features only, each once (labels and sample weights follow this list's order),
-   * with no copy of them held through the fit: the float64 steps read them in place, and tfjs takes its own
-   * copy (a 0.25-degree globe's training rows are 100 MB of float32).
+   * with no copy of them at all: every step reads them in place, the matrix-vector products too (InPlaceProducts),
+   * which then take about 3 times as long as tfjs's; tfjs's would hold two more copies of the rows (200 MB at a
+   * 0.25-degree globe's training rows). For a single fit, where memory counts more than time (the explorer's);
+   * probes fitted one after another on the same rows share tfjs's products instead (`products`).
    */
   rows?: ArrayLike<number>;
   control?: JobControl;
@@ -101,10 +104,10 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
   const d = x.cols;
   validate(n, y, C);
   const weights = rowWeights(options.sampleWeights, y);
-  if (options.products && (options.products.x !== x || options.products.rows !== options.rows)) {
-    throw new ProbeInputError('logistic regression: the shared products are of other rows or another feature matrix');
+  if (options.products && (options.products.x !== x || options.rows)) {
+    throw new ProbeInputError('logistic regression: the shared products are of another feature matrix, or of all its rows where only some are fitted');
   }
-  const products = options.products ?? new MatrixProducts(x, options.rows);
+  const products: RowProducts = options.products ?? (fitted.indices ? new InPlaceProducts(x, fitted) : new MatrixProducts(x));
   try {
     const w = new Float64Array(d);
     let positives = 0;
@@ -281,7 +284,7 @@ function evaluate(z: Float64Array, y: ArrayLike<number>, s: Float64Array, w: Flo
 }
 
 /** Gradient of the objective, length D + 1 (the intercept last). */
-async function objectiveGradient(products: MatrixProducts, residual: Float64Array, w: Float64Array): Promise<Float64Array> {
+async function objectiveGradient(products: RowProducts, residual: Float64Array, w: Float64Array): Promise<Float64Array> {
   const gradient = new Float64Array(w.length + 1);
   gradient.set(await products.transposedTimes(residual));
   for (let j = 0; j < w.length; j++) gradient[j] += w[j];
@@ -293,14 +296,29 @@ async function objectiveGradient(products: MatrixProducts, residual: Float64Arra
 function exactGradient(x: FeatureMatrix, fitted: FittedRows, residual: Float64Array, w: Float64Array): Float64Array {
   const d = x.cols;
   const gradient = new Float64Array(d + 1);
-  for (let i = 0; i < fitted.count; i++) {
-    const r = residual[i];
-    const offset = fitted.row(i) * d;
-    for (let j = 0; j < d; j++) gradient[j] += x.data[offset + j] * r;
-  }
+  gradient.set(rowsTransposedTimes(x, fitted, residual));
   for (let j = 0; j < d; j++) gradient[j] += w[j];
   gradient[d] = sum(residual);
   return gradient;
+}
+
+/** X^T u over the fitted rows, in float64, reading them in place. */
+function rowsTransposedTimes(x: FeatureMatrix, fitted: FittedRows, u: ArrayLike<number>): Float64Array {
+  const { data, cols: d } = x;
+  const out = new Float64Array(d);
+  let i = 0;
+  // Four rows to a pass over `out`: a quarter of its loads and stores (a third of the time at D = 512).
+  for (; i + 3 < fitted.count; i += 4) {
+    const [a, b, c, e] = [fitted.row(i) * d, fitted.row(i + 1) * d, fitted.row(i + 2) * d, fitted.row(i + 3) * d];
+    const [ua, ub, uc, ue] = [u[i], u[i + 1], u[i + 2], u[i + 3]];
+    for (let j = 0; j < d; j++) out[j] += data[a + j] * ua + data[b + j] * ub + data[c + j] * uc + data[e + j] * ue;
+  }
+  for (; i < fitted.count; i++) {
+    const offset = fitted.row(i) * d;
+    const r = u[i];
+    for (let j = 0; j < d; j++) out[j] += data[offset + j] * r;
+  }
+  return out;
 }
 
 /** Cholesky factor of the Hessian [[X^T D X + I, X^T D 1], [1^T D X, 1^T D 1]] over the fit's positions `rows` (curvedRows). */
@@ -406,7 +424,7 @@ interface NewtonStep {
 
 /** Preconditioned CG on H s = -g, to a residual of forcing * |g|. */
 async function conjugateGradient(
-  products: MatrixProducts,
+  products: RowProducts,
   curvature: Float64Array,
   gradient: Float64Array,
   factor: Float64Array,
@@ -496,33 +514,34 @@ function lineSearch(
   return undefined;
 }
 
+/** The solver's matrix-vector products over the fitted rows X: X v (length N) and X^T u (length D). */
+interface RowProducts {
+  times(v: Float64Array): Promise<Float64Array>;
+  transposedTimes(u: Float64Array): Promise<Float64Array>;
+  dispose(): void;
+}
+
 /**
  * X v and X^T u with tfjs, float32 inside, float64 outside. Both are row vector times matrix, u^T X
  * and v^T X^T, with X and its transpose held as tensors: tfjs's WASM backend packs a matMul's second
  * operand once per tensor and keeps it, so a product with the matrix second costs a fifth of one with
  * the matrix first (measured on 48,600 x 512: 12 ms against 30-70 ms per X v), for one more copy of X.
+ * X is then held four times in all (two tensors and their packings: 400 MB at 48,600 x 512).
  */
-export class MatrixProducts {
+export class MatrixProducts implements RowProducts {
   private readonly matrix: tf.Tensor2D;
   private transposed: tf.Tensor2D | undefined;
   private readonly rowCount: number;
-  /**
-   * Of `rows` of x when given (a copy of them made for tfjs, not kept here: it can go once tfjs holds its own),
-   * else of every row.
-   */
-  constructor(
-    readonly x: FeatureMatrix,
-    readonly rows?: ArrayLike<number>,
-  ) {
-    this.rowCount = rows ? rows.length : x.rows;
-    this.matrix = tf.tensor2d(rows ? selectRows(x, rows).data : x.data, [this.rowCount, x.cols]);
+  constructor(readonly x: FeatureMatrix) {
+    this.rowCount = x.rows;
+    this.matrix = tf.tensor2d(x.data, [this.rowCount, x.cols]);
   }
-  async times(v: ArrayLike<number>): Promise<Float64Array> {
+  async times(v: Float64Array): Promise<Float64Array> {
     const transposed = (this.transposed ??= tf.transpose(this.matrix));
     const product = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(v), [1, this.x.cols]), transposed));
     return this.read(product);
   }
-  async transposedTimes(u: ArrayLike<number>): Promise<Float64Array> {
+  async transposedTimes(u: Float64Array): Promise<Float64Array> {
     const product = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(u), [1, this.rowCount]), this.matrix));
     return this.read(product);
   }
@@ -535,6 +554,27 @@ export class MatrixProducts {
     tensor.dispose();
     return Float64Array.from(values);
   }
+}
+
+/**
+ * X v and X^T u over the fitted rows read where they are, in float64: no copy of them. At 48,600 x 512
+ * (a 0.25-degree globe's training rows) a product takes 30-40 ms against tfjs's 10 (2-core Xeon, load 5),
+ * and saves the 1 s of tfjs's packing and transpose at the first products.
+ */
+class InPlaceProducts implements RowProducts {
+  constructor(
+    private readonly x: FeatureMatrix,
+    private readonly fitted: FittedRows,
+  ) {}
+  async times(v: Float64Array): Promise<Float64Array> {
+    const out = new Float64Array(this.fitted.count);
+    for (let i = 0; i < out.length; i++) out[i] = rowDot(this.x, this.fitted.row(i), v);
+    return out;
+  }
+  async transposedTimes(u: Float64Array): Promise<Float64Array> {
+    return rowsTransposedTimes(this.x, this.fitted, u);
+  }
+  dispose(): void {}
 }
 
 function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
