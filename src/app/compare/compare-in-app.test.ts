@@ -98,6 +98,9 @@ const context = (models: ModelEntry[], cache: LatentCache<StudyTime>, requests: 
 /** The values of a time sent as a copy of one level (a string is the run's key in the worker). */
 const level1 = (time: StudyTime | string) => (typeof time === 'string' ? time : Array.from(time.latents.data));
 
+/** Node has no IndexedDB: memory stands in for it here, with room for every time a test caches (the app keeps one). */
+const cacheOfSeveral = () => new LatentCache<StudyTime>(8);
+
 describe('comparisonDates', () => {
   it("is the view's time alone, or with the store times the selection picks, in time order", () => {
     expect(comparisonDates(TIME, null, STORE_TIMES)).toEqual([TIME]);
@@ -114,7 +117,7 @@ describe('comparisonDates', () => {
 
 describe('compareInApp', () => {
   it("sends the run's key, the untrained encoder's level (seed 0 by default), the raw inputs and the split", async () => {
-    const cache = new LatentCache<StudyTime>();
+    const cache = cacheOfSeveral();
     const untrained = untrainedModelEntry('aurora-0.25', 0);
     await cacheLatents(cache, untrained, TIME, 10);
     const requests: LandSeaCompareRequest[] = [];
@@ -135,7 +138,7 @@ describe('compareInApp', () => {
   });
 
   it('takes seed 1 for a model that is itself the untrained encoder of seed 0, and says so', async () => {
-    const cache = new LatentCache<StudyTime>();
+    const cache = cacheOfSeveral();
     await cacheLatents(cache, untrainedModelEntry('aurora-0.25', 1), TIME, 20);
     const requests: LandSeaCompareRequest[] = [];
     const comparison = await compareInApp({ ...result, modelId: seed0.id }, DEFAULT_VIEW_SETTINGS, ['untrained', 'raw'], context([seed0], cache, requests));
@@ -145,9 +148,9 @@ describe('compareInApp', () => {
   });
 
   it('encodes the other dates with the model and every untrained seed, one probe per date', async () => {
-    const cache = new LatentCache<StudyTime>();
+    const cache = cacheOfSeveral();
     await cacheLatents(cache, aurora, LATER, 30);
-    // The cache keeps four entries in memory (and no IndexedDB here): one untrained seed fits.
+    // Memory stands in for IndexedDB here: the model's later date and one untrained seed's two dates are cached.
     for (const [t, time] of [TIME, LATER].entries()) await cacheLatents(cache, untrainedModelEntry('aurora-0.25', 2), time, 200 + 10 * t);
     const requests: LandSeaCompareRequest[] = [];
     const settings = { ...DEFAULT_VIEW_SETTINGS, compareDates: '2022-08-07T18:00', untrainedSeeds: [2], compareSeeds: [0, 1], compareTuneC: true };
@@ -163,7 +166,7 @@ describe('compareInApp', () => {
   });
 
   it("fails with a message when the run's model has left models/", async () => {
-    await expect(compareInApp(result, DEFAULT_VIEW_SETTINGS, ['raw'], context([seed0], new LatentCache<StudyTime>(), []))).rejects.toThrow(/no longer in models/);
+    await expect(compareInApp(result, DEFAULT_VIEW_SETTINGS, ['raw'], context([seed0], cacheOfSeveral(), []))).rejects.toThrow(/no longer in models/);
   });
 });
 
@@ -191,7 +194,7 @@ describe('compareInApp over a latent store', () => {
 
   it('fits the label baselines alone without ERA5 beside the store, says why, and names the model the store names', async () => {
     const requests: LandSeaCompareRequest[] = [];
-    const comparison = await compareInApp(storeResult(false), latents, ['untrained', 'raw', 'shuffled', 'control'], { ...context([], new LatentCache<StudyTime>(), requests), storeModel: 'aurora-0.25-pretrained' });
+    const comparison = await compareInApp(storeResult(false), latents, ['untrained', 'raw', 'shuffled', 'control'], { ...context([], cacheOfSeveral(), requests), storeModel: 'aurora-0.25-pretrained' });
     expect(requests[0].settings.baselines).toEqual(['shuffled', 'control']);
     expect(requests[0].inputs.model).toMatchObject({ name: 'aurora-0.25-pretrained', trained: true, inputs: ['features-1'] });
     expect(comparison.notes.join(' ')).toMatch(/untrained and raw baselines were left out: they need ERA5/);
@@ -208,7 +211,7 @@ describe('compareInApp over a latent store', () => {
     };
     const requests: LandSeaCompareRequest[] = [];
     const run = storeResult(true);
-    await compareInApp(run, { ...latents, latentsEra5: true }, ['untrained', 'raw'], { ...context([], new LatentCache<StudyTime>(), requests), source: encoding });
+    await compareInApp(run, { ...latents, latentsEra5: true }, ['untrained', 'raw'], { ...context([], cacheOfSeveral(), requests), source: encoding });
     expect(reads).toHaveLength(1);
     expect(reads[0].source).toMatchObject({ kind: 'encoder', model: { kind: 'untrained', preset: 'aurora-0.25', seed: 0 } });
     expect(reads[0].region).toEqual(boxAround(run.studyTime.patches));

@@ -114,9 +114,12 @@ const job = () => ({ signal: new AbortController().signal, onStatus: () => undef
 const values = (data: Float32Array) => Array.from(new Set(data));
 const noSeeds = { compareSeeds: null, untrainedSeeds: null, compareTuneC: false };
 
+/** Node has no IndexedDB: memory stands in for it here, with room for every time a test caches (the app keeps one). */
+const cacheOfSeveral = () => new LatentCache<StudyTime>(8);
+
 describe('compareExtremesInApp', () => {
   it("sends the run's cached latents and raw inputs, seed 0's untrained encoder over the run's times and region, and the run's split", async () => {
-    const cache: LatentCache<StudyTime> = new LatentCache();
+    const cache = cacheOfSeveral();
     await cacheRun(cache, aurora, 1);
     const encoded: ReadRequest[] = [];
     const sent: ExtremesCompareRequest[] = [];
@@ -155,7 +158,7 @@ describe('compareExtremesInApp', () => {
 
   it('takes seed 1 for a model that is itself the untrained encoder of seed 0', async () => {
     const seed0 = untrainedModelEntry('aurora-0.25', 0);
-    const cache: LatentCache<StudyTime> = new LatentCache();
+    const cache = cacheOfSeveral();
     await cacheRun(cache, seed0, 1);
     const encoded: ReadRequest[] = [];
     const sent: ExtremesCompareRequest[] = [];
@@ -168,7 +171,7 @@ describe('compareExtremesInApp', () => {
   });
 
   it('leaves the untrained baseline out, and says why, for a model of no Aurora preset', async () => {
-    const cache: LatentCache<StudyTime> = new LatentCache();
+    const cache = cacheOfSeveral();
     await cacheRun(cache, unknownWidth, 1);
     const encoded: ReadRequest[] = [];
     const sent: ExtremesCompareRequest[] = [];
@@ -180,7 +183,7 @@ describe('compareExtremesInApp', () => {
   });
 
   it("passes the worker's error on", async () => {
-    const cache = new LatentCache<StudyTime>();
+    const cache = cacheOfSeveral();
     await cacheRun(cache, aurora, 1);
     const failing = probesCapturing([], () => Promise.reject(new Error('every one of the 6 points is below p99')));
     await expect(compareExtremesInApp(runOf(aurora), noSeeds, ['raw'], { ...job(), source: encoderRecording([]), probes: failing, cache })).rejects.toThrow(/below p99/);
