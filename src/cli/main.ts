@@ -26,6 +26,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   probe: () => import('./commands/probe.ts'),
   study: () => import('./commands/study.ts'),
   similarity: () => import('./commands/similarity.ts'),
+  analogues: () => import('./commands/analogues.ts'),
 };
 
 async function loadCommand(name: string): Promise<CommandModule | undefined> {

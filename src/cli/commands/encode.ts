@@ -88,11 +88,11 @@ export function parseOneTime(value: string, option: string): Date {
   return times[0];
 }
 
-export function parseRegion(value: string | undefined): Extract<Region, { kind: 'box' }> | undefined {
+export function parseRegion(value: string | undefined, option = 'region'): Extract<Region, { kind: 'box' }> | undefined {
   if (value === undefined) return undefined;
-  const [south, north, west, east] = parseNumberList(value, 'region', 4);
-  if (south > north) throw new CliError(`--region: south (${south}) must not be north of north (${north})`);
-  if (south < -90 || north > 90) throw new CliError('--region: latitudes must lie in [-90, 90]');
+  const [south, north, west, east] = parseNumberList(value, option, 4);
+  if (south > north) throw new CliError(`--${option}: south (${south}) must not be north of north (${north})`);
+  if (south < -90 || north > 90) throw new CliError(`--${option}: latitudes must lie in [-90, 90]`);
   return { kind: 'box', south, north, west, east };
 }
 
