@@ -3,26 +3,11 @@
 // (Debian's python3-xarray, as study-latents.test.ts cross-checks scikit-learn), and its usage errors.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.ts';
+import { describe, expect, it } from 'vitest';
+import { cliInProcess as cli } from '../testing/cli-in-process.ts';
 
 const STORE = 'test/fixtures/latent-store/europe/latents.zarr';
 const PYTHON = '/usr/bin/python3';
-
-afterEach(() => vi.restoreAllMocks());
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 interface Match {
   time: string;

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.ts';
+import { cliInProcess as cli } from '../testing/cli-in-process.ts';
 import { openLatentStoreForWriting } from '../../data/latent-store-writer.node.ts';
 import { FIXTURE_CHECKPOINT, FIXTURE_HEADS } from '../../encoder/test-fixture.node.ts';
 import { EUROPE_REGION } from '../../studies/extremes.ts';
@@ -38,20 +38,6 @@ interface LandSeaOutput extends ReferenceTime {
 }
 
 afterEach(() => vi.restoreAllMocks());
-
-/** Runs the CLI in this process; returns its exit code and what it printed. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 describe('study land-sea --latents on the study-layout fixture, against scikit-learn', () => {
   it('matches PCA, accuracy and test predictions at every time (test band 30..45 E)', async () => {
