@@ -151,7 +151,9 @@ export function App() {
 
   const similarityTools = useMemo<SimilarityTools>(
     () => ({
-      compute: (shown, onStatus, signal, against) => similarityInApp(shown, useExplorer.getState().settings, { ...workers, models, storeModel: storeModelOf(summary), onStatus, signal }, against),
+      compute: (shown, onStatus, signal, against) =>
+        // The settings the result was run with: the source its other times are read from.
+        similarityInApp(shown, useExplorer.getState().shown['land-sea'] ?? useExplorer.getState().settings, { ...workers, models, storeModel: storeModelOf(summary), storeTimes: summary?.times ?? [], onStatus, signal }, against),
       cell: (cell, signal) => {
         const { similarity } = useSimilarity.getState();
         if (!similarity) return Promise.reject(new Error('Compute the matrix first.'));

@@ -30,6 +30,7 @@ import type {
   StudyProgressCallback,
   SweepCallbacks,
   SweepRequest,
+  TimesSimilarityRequest,
 } from './probes.worker.ts';
 import { clientJob, type CallOptions } from './worker-jobs.ts';
 
@@ -57,6 +58,8 @@ export interface ProbesClient {
   compareExtremes(request: ExtremesCompareRequest, options?: CallOptions<StudyProgressCallback>): Promise<ProbeCard[]>;
   /** Linear CKA of two sources' levels at one time; the study times are copied, not transferred. */
   compareLevels(request: SimilarityRequest, options?: CallOptions<ProgressCallback>): Promise<SimilarityMatrix>;
+  /** Linear CKA of one source's level at several times, each against each; the study times are copied, not transferred. */
+  compareTimes(request: TimesSimilarityRequest, options?: CallOptions<ProgressCallback>): Promise<SimilarityMatrix>;
   /** An analogue search over features loaded under a key (its index stays in the worker until they go). */
   searchAnalogues(request: AnalogueRequest, options?: { signal?: AbortSignal }): Promise<AnalogueResult>;
   /** A sweep; `page` reads its cells (transfer their latents) and hears of each as it finishes. */
@@ -81,6 +84,7 @@ export function createProbesClient(): ProbesClient {
     compareKIndex: (request, options = {}) => clientJob(worker, 'k-index-compare', options, (remote, jobId, onProgress) => remote.compareKIndex(jobId, request, onProgress)),
     compareExtremes: (request, options = {}) => clientJob(worker, 'extremes-compare', options, (remote, jobId, onProgress) => remote.compareExtremes(jobId, request, onProgress)),
     compareLevels: (request, options = {}) => clientJob(worker, 'similarity', options, (remote, jobId, onProgress) => remote.compareLevels(jobId, request, onProgress)),
+    compareTimes: (request, options = {}) => clientJob(worker, 'similarity', options, (remote, jobId, onProgress) => remote.compareTimes(jobId, request, onProgress)),
     searchAnalogues: (request, options = {}) => clientJob(worker, 'analogues', options, (remote, jobId) => remote.searchAnalogues(jobId, request)),
     runSweep: (request, page, options = {}) => clientJob(worker, 'sweep', options, (remote, jobId) => remote.runSweep(jobId, request, Comlink.proxy(page))),
     terminate: () => worker.terminate(),

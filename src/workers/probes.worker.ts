@@ -20,7 +20,7 @@ import { runSweep, type SkippedCell, type SweepPlan, type SweepProgress, type Sw
 import type { CellFit, SweepCell, SweepCellInput } from '../studies/sweep.ts';
 import { levelMatrix, type StudyTime } from '../studies/study-time.ts';
 import { AnalogueIndex, type AnalogueMetric, type AnalogueMode, type AnalogueResult } from '../probes/analogues.ts';
-import { compareLevels, studyTimeRepresentation, type SimilarityMatrix } from '../studies/similarity.ts';
+import { compareLevels, compareTimes, studyTimeRepresentation, type SimilarityMatrix } from '../studies/similarity.ts';
 import { installWorkerErrorTransfer } from '../platform/worker-errors.ts';
 import { workerJobs } from './worker-jobs.ts';
 
@@ -104,6 +104,16 @@ export interface SimilarityRequest {
   b: { name: string; time: StudyTime };
   /** The latent levels of each side to compare, every one of a's against every one of b's. */
   levels: { a: number[]; b: number[] };
+  /** Seed of the column shuffles behind the noise floor. */
+  seed?: number;
+}
+
+/** One source's latents at several times, compared time against time at one level with linear CKA. */
+export interface TimesSimilarityRequest {
+  name: string;
+  /** Each holds the level (it may hold only that one); the patches all the times have are compared. */
+  times: StudyTime[];
+  level: number;
   /** Seed of the column shuffles behind the noise floor. */
   seed?: number;
 }
@@ -265,6 +275,13 @@ const api = {
         control: control(signal, onProgress),
       }),
     );
+    return Comlink.transfer(result, [result.values.buffer, result.floor.buffer]);
+  },
+
+  /** Linear CKA of one level at each time against the same level at every other, with each row's shuffled noise floor. */
+  async compareTimes(jobId: string, request: TimesSimilarityRequest, onProgress?: ProgressCallback): Promise<SimilarityMatrix> {
+    const representations = request.times.map((time) => studyTimeRepresentation(request.name, time));
+    const result = await job(jobId, (signal) => compareTimes(representations, request.level, { seed: request.seed, control: control(signal, onProgress) }));
     return Comlink.transfer(result, [result.values.buffer, result.floor.buffer]);
   },
 

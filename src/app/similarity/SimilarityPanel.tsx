@@ -1,15 +1,15 @@
 // The Similarity view: the run's model against its untrained control (or its levels against each
-// other), every latent level of one against every one of the other, as a CKA heat map with each row's
-// shuffled noise floor. A cell opens
-// the two levels' PCA scatters side by side; their selection, inspected and hovered patch are the
-// explorer's, so that brushing one selects in the other (and on the globe).
+// other, or its level at several times each against each), as a CKA heat map with each row's shuffled
+// noise floor. A cell opens the PCA scatters of its row and its column side by side; their selection,
+// inspected and hovered patch are the explorer's, so that brushing one selects in the other (and on the globe).
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { describeError } from '../../describe-error.ts';
 import { isCancelled } from '../../errors.ts';
 import type { ExplorerResult } from '../../state/result.ts';
 import { useExplorer } from '../../state/store.ts';
+import { levelName } from '../../studies/similarity.ts';
 import { CkaHeatmap, combineSelection, computeColours, describePatch, ScatterView, type ScatterCamera, type SelectMode } from '../../views/index.ts';
-import type { AppSimilarity, CellScatters, SimilarityPair } from './similarity-in-app.ts';
+import { MAX_SIMILARITY_TIMES, type AppSimilarity, type CellScatters, type SimilarityPair } from './similarity-in-app.ts';
 import { useSimilarity } from './similarity-store.ts';
 import './similarity.css';
 
@@ -21,6 +21,7 @@ export interface SimilarityTools {
 export function SimilarityPanel({ result, tools }: { result: ExplorerResult | null; tools: SimilarityTools }) {
   const { status, progress, similarity, cell, scatters, error, set } = useSimilarity();
   const running = useRef<AbortController | null>(null);
+  const timesField = useRef<HTMLInputElement>(null);
 
   const compute = useCallback(async (against: SimilarityPair) => {
     if (!result) return;
@@ -43,7 +44,7 @@ export function SimilarityPanel({ result, tools }: { result: ExplorerResult | nu
       running.current?.abort();
       const controller = new AbortController();
       running.current = controller;
-      set({ cell: [row, column], scatters: null, progress: 'PCA of both levels…', error: null });
+      set({ cell: [row, column], scatters: null, progress: 'PCA of both sides…', error: null });
       try {
         set({ scatters: await tools.cell([row, column], controller.signal), progress: '' });
       } catch (caught) {
@@ -67,12 +68,27 @@ export function SimilarityPanel({ result, tools }: { result: ExplorerResult | nu
   return (
     <section className="similarity-panel" aria-label="Similarity">
       <div className="similarity-bar">
-        <button type="button" className="primary" disabled={status === 'running'} onClick={() => void compute('control')}>
+        <button type="button" className="primary" disabled={status === 'running'} onClick={() => void compute({ kind: 'control' })}>
           Compare with the untrained control
         </button>
-        <button type="button" disabled={status === 'running'} onClick={() => void compute('levels')}>
+        <button type="button" disabled={status === 'running'} onClick={() => void compute({ kind: 'levels' })}>
           Compare its levels with each other
         </button>
+        <span className="similarity-times">
+          <input
+            ref={timesField}
+            key={result.key}
+            aria-label="Times to compare"
+            defaultValue={runDay(result.time)}
+            title={`The store's times to compare with the run's (at most ${MAX_SIMILARITY_TIMES} in all): a list of ISO times, every:K, FROM..TO or every:K:FROM..TO. Each is encoded (or read) once and kept in the cache.`}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && status !== 'running') void compute({ kind: 'times', times: event.currentTarget.value });
+            }}
+          />
+          <button type="button" disabled={status === 'running'} onClick={() => void compute({ kind: 'times', times: timesField.current?.value ?? runDay(result.time) })}>
+            Compare its {levelName(result.level)} across these times
+          </button>
+        </span>
         {status === 'running' && (
           <button type="button" onClick={() => running.current?.abort()}>
             Cancel
@@ -90,9 +106,9 @@ export function SimilarityPanel({ result, tools }: { result: ExplorerResult | nu
       {shown ? (
         <>
           <CkaHeatmap
-            title={`${shown.against === 'control' ? `${shown.a.name} against ${shown.b.name} (untrained control)` : `${shown.a.name}: its levels against each other`}, ${shown.time.slice(0, 16).replace('T', ' ')}`}
-            rowTitle={shown.a.name}
-            columnTitle={shown.b.name}
+            title={shown.against === 'times' ? shown.title : `${shown.title}, ${shown.time.slice(0, 16).replace('T', ' ')}`}
+            rowTitle={shown.rowTitle}
+            columnTitle={shown.columnTitle}
             rowLabels={shown.matrix.rowLabels}
             columnLabels={shown.matrix.columnLabels}
             values={shown.matrix.values}
@@ -106,18 +122,25 @@ export function SimilarityPanel({ result, tools }: { result: ExplorerResult | nu
               {note}
             </p>
           ))}
-          {scatters ? <PairScatters result={result} scatters={scatters} /> : cell === null && <p className="similarity-note">Click a cell to see its two levels’ PCA scatters side by side, with linked selection.</p>}
+          {scatters ? <PairScatters result={result} scatters={scatters} /> : cell === null && <p className="similarity-note">Click a cell to see the PCA scatters of its row and its column side by side, with linked selection.</p>}
         </>
       ) : (
         status !== 'running' && (
           <p className="similarity-note">
             Linear CKA of every latent level of {result.modelId ?? 'the latent store'} at {result.time.slice(0, 16)} against every level of its untrained control (Aurora’s architecture, another seed), on the
-            same {result.table.count.toLocaleString('en')} patches. The untrained control is encoded in the browser. Or its levels each against each, at no encoding cost.
+            same {result.table.count.toLocaleString('en')} patches. The untrained control is encoded in the browser. Or its levels each against each, at no encoding cost. Or its{' '}
+            {levelName(result.level)} at the run’s time against the same level at the store’s other times, each against each (each time encoded or read once, then cached).
           </p>
         )
       )}
     </section>
   );
+}
+
+/** The store's times of the run's day, as a time selection: the times field's first value. */
+function runDay(time: string): string {
+  const day = time.slice(0, 10);
+  return `${day}..${day}T23:59`;
 }
 
 /** The first two PCs of a level, as the scatter's positions. */
@@ -148,13 +171,13 @@ function PairScatters({ result, scatters }: { result: ExplorerResult; scatters: 
   const onPickPatch = (index: number | null) => updateSettings({ selectedPatch: index });
   const describe = (index: number) => describePatch(result.table, index);
   const side = (which: 'a' | 'b') => {
-    const { title, pca } = scatters[which];
+    const { title, axisTitle, pca } = scatters[which];
     const share = (k: number) => `${((pca.explainedVarianceRatio[k] ?? 0) * 100).toFixed(1)} %`;
     return (
       <section className="view-frame" aria-label={`Scatter of ${title}`} key={which}>
         <ScatterView
           xy={positions[which]}
-          xTitle={`${title}: PC1 (${share(0)})`}
+          xTitle={`${axisTitle}: PC1 (${share(0)})`}
           yTitle={`PC2 (${share(1)})`}
           colours={colours}
           selection={selection}

@@ -1,19 +1,28 @@
 // The Similarity view's orchestration: the run on screen (the model's latents at its time) against
 // its untrained control (Aurora's architecture with another seed, built in the browser) at the same
-// time and patches, or against its own levels, every latent level of one against every one of the other, by linear CKA in the
-// probes worker with each row's shuffled noise floor; then, for a cell, the two levels' PCA scatters.
+// time and patches, or against its own levels, every latent level of one against every one of the
+// other; or the run's level at its time against the same level at the store's other times, each
+// against each. Linear CKA in the probes worker with each row's shuffled noise floor; then, for a
+// cell, the PCA scatters of its row and its column.
+import { parseTimeSelection, resolveTimeSelection } from '../../data/time-selection.ts';
 import type { PcaResult } from '../../probes/pca.ts';
 import type { ExplorerResult } from '../../state/result.ts';
 import type { ViewSettings } from '../../state/view-settings.ts';
+import { StudyInputError } from '../../studies/progress.ts';
 import { levelName, type SimilarityMatrix } from '../../studies/similarity.ts';
 import { atLevel, patchCount, type StudyTime } from '../../studies/study-time.ts';
 import type { SourceClient } from '../../workers/encoder-client.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
+import { readOtherTimes } from '../analogues/analogues-in-app.ts';
 import { boxAround } from '../compare/compare-in-app.ts';
 import { latentStoreModel, untrainedBaselines } from '../compare/untrained-baselines.ts';
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
+import { isoTime } from '../store-summary.ts';
 import { hasEra5, studyTimeFor } from '../study-times.ts';
+
+/** Times compared at once, the run's included: each is encoded (or read) like a run's, and kept in the latent cache. */
+export const MAX_SIMILARITY_TIMES = 8;
 
 export interface SimilarityContext {
   source: SourceClient;
@@ -22,28 +31,41 @@ export interface SimilarityContext {
   models: readonly ModelEntry[];
   /** The model a latent store names in its attributes, when the run's latents came from one that does. */
   storeModel?: string | null;
+  /** The store's times (ISO), which a time-against-time comparison picks from. */
+  storeTimes?: readonly string[];
   signal: AbortSignal;
   /** What is being done now, in words, for the panel. */
   onStatus(text: string): void;
 }
 
-/** One side of the comparison: its name and its latents at the run's time. */
-export interface SimilaritySide {
-  name: string;
+/** One row or column of the matrix: a source's latents at one time, and the latent level of them compared. */
+export interface SimilarityEntry {
+  /** The source and what of it, e.g. 'aurora-0.25-untrained-seed0 · surface'; its scatter's name. */
+  title: string;
+  /** What tells it from the other side of a cell, short enough for its scatter's axis, e.g. 'surface · 2022-08-07 12:00'. */
+  axisTitle: string;
   time: StudyTime;
+  level: number;
 }
 
-/** What the run's latents are compared with: its untrained control's, or its own levels each against each. */
-export type SimilarityPair = 'control' | 'levels';
+/**
+ * What the run's latents are compared with: its untrained control's; its own levels each against
+ * each; or its level at the store's times that `times` picks (a time selection, the run's time always in).
+ */
+export type SimilarityPair = { kind: 'control' } | { kind: 'levels' } | { kind: 'times'; times: string };
 
 export interface AppSimilarity {
-  against: SimilarityPair;
+  against: SimilarityPair['kind'];
   /** The run's time and the result it was computed for (its key). */
   resultKey: string;
   time: string;
-  a: SimilaritySide;
-  b: SimilaritySide;
-  levels: { a: number[]; b: number[] };
+  /** What the matrix compares, and what its rows and its columns are of. */
+  title: string;
+  rowTitle: string;
+  columnTitle: string;
+  /** One per row and per column of the matrix, in its order: a cell's two scatters are its row's and its column's. */
+  rows: SimilarityEntry[];
+  columns: SimilarityEntry[];
   matrix: SimilarityMatrix;
   /** What the reader must know, e.g. that the model is itself an untrained encoder. */
   notes: string[];
@@ -59,19 +81,30 @@ export interface AppSimilarity {
 export const UNTRAINED_LEVELS_NOTE =
   "An untrained encoder's atmospheric levels are near copies of each other (CKA ≈ 1): Aurora's level aggregation starts from small random queries, which attend to the pressure levels almost alike. Microsoft's own encoder with random weights gives 0.9999 between them; only training separates the levels.";
 
+/** One side of a level-against-level comparison: its name and its latents at the run's time. */
+interface SimilaritySide {
+  name: string;
+  time: StudyTime;
+}
+
 /**
  * The run's model against its untrained control ('control'), or its levels against each other ('levels',
- * nothing to encode), every level of one side against every level of the other.
+ * nothing to encode), every level of one side against every level of the other; or its level at several
+ * times ('times': the other times read like a run's, from the latent cache when they are there).
  */
-export async function similarityInApp(result: ExplorerResult, settings: ViewSettings, context: SimilarityContext, against: SimilarityPair = 'control'): Promise<AppSimilarity> {
+export async function similarityInApp(result: ExplorerResult, settings: ViewSettings, context: SimilarityContext, against: SimilarityPair = { kind: 'control' }): Promise<AppSimilarity> {
   const model = result.modelId === null ? null : context.models.find((entry) => entry.id === result.modelId);
-  if (model === undefined) throw new Error(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
+  if (model === undefined) throw new StudyInputError(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
   const studied = model ?? latentStoreModel(context.storeModel ?? null, result.studyTime.latents.embedDim);
   const run: SimilaritySide = { name: model ? model.id.replace(/\.onnx$/, '') : studied.label, time: result.studyTime };
-  if (against === 'levels') return compareSides(result, run, run, studied.trained === false ? [UNTRAINED_LEVELS_NOTE] : [], context, against);
+  if (against.kind === 'times') return compareRunTimes(result, settings, model, run.name, against.times, context);
+  if (against.kind === 'levels') {
+    const notes = studied.trained === false ? [UNTRAINED_LEVELS_NOTE] : [];
+    return compareSides(result, run, run, { title: `${run.name}: its levels against each other`, notes }, context, 'levels');
+  }
   const { untrained, notes } = untrainedBaselines(studied, settings.untrainedSeeds, ['untrained'], hasEra5(settings));
   const control = untrained[0];
-  if (!control) throw new Error(`There is no untrained control to compare ${studied.label} with: ${notes.join(' ') || 'give an ERA5 store beside the latent store'}.`);
+  if (!control) throw new StudyInputError(`There is no untrained control to compare ${studied.label} with: ${notes.join(' ') || 'give an ERA5 store beside the latent store'}.`);
   // Over a latent store, the encoder reads the box around its patches, which gives the same patches.
   const region = model ? null : boxAround(result.studyTime.patches);
   const what = `${result.time.slice(0, 16)} with ${control.id}`;
@@ -79,43 +112,104 @@ export async function similarityInApp(result: ExplorerResult, settings: ViewSett
   const { studyTime: controlTime } = await studyTimeFor(settings, control, { time: result.time, region }, context, (progress) => {
     if (progress.stage === 'encode') context.onStatus(`Encoding ${what}: tile ${progress.tilesDone} of ${progress.tilesTotal}`);
   });
-  if (patchCount(controlTime) !== result.table.count) throw new Error(`${control.id} gave ${patchCount(controlTime)} patches at ${result.time.slice(0, 16)}, the run has ${result.table.count}.`);
+  if (patchCount(controlTime) !== result.table.count) throw new StudyInputError(`${control.id} gave ${patchCount(controlTime)} patches at ${result.time.slice(0, 16)}, the run has ${result.table.count}.`);
   const kept = notes.filter((note) => !note.startsWith('Untrained seed'));
-  return compareSides(result, run, { name: control.id, time: controlTime }, kept, context, against);
+  return compareSides(result, run, { name: control.id, time: controlTime }, { title: `${run.name} against ${control.id} (untrained control)`, notes: kept }, context, 'control');
 }
 
-async function compareSides(result: ExplorerResult, a: SimilaritySide, b: SimilaritySide, notes: string[], context: SimilarityContext, against: SimilarityPair): Promise<AppSimilarity> {
+async function compareSides(
+  result: ExplorerResult,
+  a: SimilaritySide,
+  b: SimilaritySide,
+  described: { title: string; notes: string[] },
+  context: SimilarityContext,
+  against: SimilarityPair['kind'],
+): Promise<AppSimilarity> {
   const levels = { a: [...a.time.latents.levels], b: [...b.time.latents.levels] };
   context.onStatus(`Linear CKA of ${levels.a.length} × ${levels.b.length} levels over ${result.table.count.toLocaleString('en')} patches…`);
   const matrix = await context.probes.compareLevels(
     { a, b, levels },
     { signal: context.signal, onProgress: (fraction) => context.onStatus(`Linear CKA: ${Math.round(100 * fraction)} %`) },
   );
-  return { against, resultKey: result.key, time: result.time, a, b, levels, matrix, notes };
+  const entries = (side: SimilaritySide, of: number[]) =>
+    of.map((level) => {
+      const title = `${side.name} · ${levelName(level)}`;
+      return { title, axisTitle: title, time: side.time, level };
+    });
+  return { against, resultKey: result.key, time: result.time, ...described, rowTitle: a.name, columnTitle: b.name, rows: entries(a, levels.a), columns: entries(b, levels.b), matrix };
 }
 
-/** A cell's two scatters: the first two PCs of side a's level and of side b's, over the same patches. */
+/**
+ * The run's time and the store's times a selection picks (the run's time counted once), in time order.
+ * Throws when they are fewer than two or more than MAX_SIMILARITY_TIMES.
+ */
+export function similarityTimes(runTime: string, selection: string, storeTimes: readonly string[]): string[] {
+  const run = new Date(runTime).getTime();
+  const picked = resolveTimeSelection(parseTimeSelection(selection), storeTimes.map((time) => new Date(time))).filter((date) => date.getTime() !== run);
+  if (picked.length === 0) throw new StudyInputError(`The times '${selection}' pick none of the store's times besides the run's (${runTime.slice(0, 16)}): pick at least one other.`);
+  if (picked.length + 1 > MAX_SIMILARITY_TIMES) {
+    throw new StudyInputError(`The times pick ${picked.length} besides the run's; the app compares at most ${MAX_SIMILARITY_TIMES} times in all. Pick fewer, or run 'latent-explorer similarity --times ${selection}'.`);
+  }
+  return [new Date(run), ...picked].sort((p, q) => p.getTime() - q.getTime()).map(isoTime);
+}
+
+async function compareRunTimes(result: ExplorerResult, settings: ViewSettings, model: ModelEntry | null, name: string, selection: string, context: SimilarityContext): Promise<AppSimilarity> {
+  const times = similarityTimes(result.time, selection, context.storeTimes ?? []);
+  const run = new Date(result.time).getTime();
+  const others = times.filter((time) => new Date(time).getTime() !== run);
+  const read: StudyTime[] = [];
+  for (const [k, time] of others.entries()) {
+    // One at a time, so that the panel names the one being read (from the cache, it is at once).
+    context.onStatus(`${model ? 'Encoding' : 'Reading'} ${time.slice(0, 16)} (${k + 1} of ${others.length})…`);
+    read.push(...(await readOtherTimes(result, settings, model, [time], context)));
+  }
+  const byTime = [result.studyTime, ...read].sort((p, q) => p.time.getTime() - q.time.getTime());
+  const level = result.level;
+  context.onStatus(`Linear CKA of ${byTime.length} × ${byTime.length} times over ${result.table.count.toLocaleString('en')} patches…`);
+  const matrix = await context.probes.compareTimes(
+    { name, times: byTime.map((time) => atLevel(time, level)), level },
+    { signal: context.signal, onProgress: (fraction) => context.onStatus(`Linear CKA: ${Math.round(100 * fraction)} %`) },
+  );
+  const entries = byTime.map((time) => {
+    const at = isoTime(time.time).slice(0, 16);
+    return { title: `${name} · ${levelName(level)} · ${at}`, axisTitle: `${levelName(level)} · ${at.replace('T', ' ')}`, time, level };
+  });
+  return {
+    against: 'times',
+    resultKey: result.key,
+    time: result.time,
+    title: `${name} · ${levelName(level)}: time against time`,
+    rowTitle: name,
+    columnTitle: name,
+    rows: entries,
+    columns: entries,
+    matrix,
+    notes: [],
+  };
+}
+
+/** A cell's two scatters: the first two PCs of its row's latents and of its column's, over the same patches. */
 export interface CellScatters {
   cell: readonly [number, number];
-  a: { title: string; pca: PcaResult };
-  b: { title: string; pca: PcaResult };
+  a: { title: string; axisTitle: string; pca: PcaResult };
+  b: { title: string; axisTitle: string; pca: PcaResult };
 }
 
 let cellCounter = 0;
 
-/** The PCA of the two levels a cell compares (each in the probes worker, released after). */
-export async function cellScatters(similarity: AppSimilarity, cell: readonly [number, number], probes: ProbesClient, signal: AbortSignal): Promise<CellScatters> {
-  const side = async (of: SimilaritySide, level: number) => {
+/** The PCA of the two representations a cell compares (each in the probes worker, released after). */
+export async function cellScatters(similarity: Pick<AppSimilarity, 'rows' | 'columns'>, cell: readonly [number, number], probes: ProbesClient, signal: AbortSignal): Promise<CellScatters> {
+  const side = async (entry: SimilarityEntry) => {
     const key = `similarity-${++cellCounter}`;
-    await probes.loadStudyTime(key, atLevel(of.time, level));
+    await probes.loadStudyTime(key, atLevel(entry.time, entry.level));
     try {
       const pca = await probes.pca({ features: key, components: 2 }, { signal });
-      return { title: `${of.name} · ${levelName(level)}`, pca };
+      return { title: entry.title, axisTitle: entry.axisTitle, pca };
     } finally {
       void probes.releaseFeatures(key);
     }
   };
-  const a = await side(similarity.a, similarity.levels.a[cell[0]]);
-  const b = await side(similarity.b, similarity.levels.b[cell[1]]);
+  const a = await side(similarity.rows[cell[0]]);
+  const b = await side(similarity.columns[cell[1]]);
   return { cell, a, b };
 }

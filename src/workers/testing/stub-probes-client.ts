@@ -20,6 +20,7 @@ export function stubProbesClient(methods: Partial<ProbesClient>): ProbesClient {
     compareLandSea: unused,
     compareExtremes: unused,
     compareLevels: unused,
+    compareTimes: unused,
     searchAnalogues: unused,
     runSweep: unused,
     terminate: () => undefined,
