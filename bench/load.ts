@@ -1,20 +1,28 @@
 // `npm run bench:load [-- --runs 20 --cancels 10 --seed 1 --cancel-in encode]` (issue 16, load): the production build in
 // Chromium, one page on the embedded sample. The land-sea study runs once, then `runs` more times to the
 // end and `cancels` times cancelled at a stage picked at random (fetch, encode, PCA or the probe fit),
-// stepping the date and the latent level before each, and the model when models/ lists several. The
+// stepping the date, the latent level and the model before each. The models are those models/ lists; when it lists
+// one, the bench writes the default model's untrained control (seed 1, as `latent-explorer init-model` would) beside
+// it for the run and removes it afterwards, so that every run switches model. The
 // memory of Chromium's processes (PSS, as the encoder benchmark measures it: bench/browser/memory.ts)
 // after the last run is compared with its level after the first; every cancelled run reports how long
 // its worker took to stop after Cancel and which worker jobs still ran afterwards (the run-end line).
 // `--cancel-in STAGE` cancels every cancelled run in that stage (encode: the stage whose worker is ended
 // when a tile does not stop in time, so the run after it shows what loading the model again costs).
+// Diagnostics, written to bench/results/: `--heap-snapshot-after N` (the window's heap after the first run and after
+// run N, which found the latent cache's memory entries holding study times), `--cpu-profile` and `--trace` (each
+// cancelled run: what the page's main thread does after Cancel).
 import { chromium, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHROMIUM_PATH, serve } from './browser/harness.ts';
 import { chromiumProcesses } from './browser/memory.ts';
 import { median, recordFigures, targetRatio, type Figure } from './summary.ts';
+import { listModels } from '../scripts/vite-models-plugin.ts';
+import { initModel } from '../src/encoder/init-model.node.ts';
+import { DEFAULT_UNTRAINED, untrainedModelName } from '../src/encoder/untrained.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,8 +31,17 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'cancel-in': { type: 'string' },
     private: { type: 'boolean', default: false },
+    'heap-snapshot-after': { type: 'string' },
+    'cpu-profile': { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
   },
 });
+/** `--cpu-profile`: each cancelled run's window is profiled (DevTools' .cpuprofile in bench/results/), to see what the main thread does around Cancel. */
+const CPU_PROFILE = values['cpu-profile'];
+/** `--trace`: each cancelled run is traced (DevTools' timeline categories, a .json trace in bench/results/): layout, paint and scripts by task. */
+const TRACE = values.trace;
+/** `--heap-snapshot-after N`: the window's JavaScript heap is written to bench/results/ after the first run and after run N (Chrome DevTools' format), to find what holds memory. */
+const SNAPSHOT_AFTER = values['heap-snapshot-after'] === undefined ? null : Number(values['heap-snapshot-after']);
 const RUNS = Number(values.runs);
 const CANCELS = Number(values.cancels);
 const STAGES = ['fetch', 'encode', 'pca', 'probe'] as const;
@@ -50,6 +67,8 @@ interface RunOutcome {
   cancelledIn: string | null;
   stopMs: number | null;
   busyJobs: number;
+  /** The run-end line when a job was still running: it names the jobs. */
+  busyLine: string | null;
   /** The page's main thread's longest task (PerformanceObserver 'longtask') from Cancel to the run's end: a busy main thread delays the cancel itself. */
   longestTaskAfterCancelMs: number | null;
   wallMs: number;
@@ -110,7 +129,8 @@ async function runOnce(page: Page, cancelFrom: string | null): Promise<RunOutcom
   const status = (await ended.count()) > 0 ? ((await ended.getAttribute('data-status')) ?? 'ended') : 'done';
   const stop = status === 'cancelled' ? await ended.getAttribute('data-stop-ms') : null;
   const busy = status === 'cancelled' ? Number(await ended.getAttribute('data-busy-jobs')) : 0;
-  return { status, cancelledIn, stopMs: stop ? Number(stop) : null, busyJobs: busy, longestTaskAfterCancelMs, wallMs: Date.now() - started };
+  const busyLine = busy > 0 ? await ended.textContent() : null;
+  return { status, cancelledIn, stopMs: stop ? Number(stop) : null, busyJobs: busy, busyLine, longestTaskAfterCancelMs, wallMs: Date.now() - started };
 }
 
 /** Chromium's memory after the page has been quiet a moment and its main thread collected garbage. */
@@ -141,6 +161,59 @@ async function memoryByRealm(page: Page): Promise<string> {
   return realms.map(([where, bytes]) => `${where} ${(bytes / 2 ** 20).toFixed(0)}`).join(', ');
 }
 
+/** bench/results/, made when missing. */
+function resultsDirectory(): string {
+  const directory = join(import.meta.dirname, 'results');
+  mkdirSync(directory, { recursive: true });
+  return directory;
+}
+
+/** Runs `work` with the window's CPU profiler on and writes its profile to bench/results/NAME.cpuprofile. */
+async function profiled<T>(page: Page, name: string, work: () => Promise<T>): Promise<T> {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Profiler.enable');
+  await session.send('Profiler.setSamplingInterval', { interval: 1_000 });
+  await session.send('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.send('Profiler.stop');
+    writeFileSync(join(resultsDirectory(), `${name}.cpuprofile`), JSON.stringify(profile));
+    await session.detach();
+  }
+}
+
+/** Runs `work` under a DevTools timeline trace of the page and writes its events to bench/results/NAME.json. */
+async function traced<T>(page: Page, name: string, work: () => Promise<T>): Promise<T> {
+  const session = await page.context().newCDPSession(page);
+  const events: unknown[] = [];
+  session.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+  const complete = new Promise<void>((done) => session.once('Tracing.tracingComplete', () => done()));
+  await session.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing,v8.execute', transferMode: 'ReportEvents' });
+  try {
+    return await work();
+  } finally {
+    await session.send('Tracing.end');
+    await complete;
+    writeFileSync(join(resultsDirectory(), `${name}.json`), JSON.stringify({ traceEvents: events }));
+    await session.detach();
+  }
+}
+
+/** Writes the window's JavaScript heap (after a collection) to bench/results/NAME.heapsnapshot through the DevTools protocol. */
+async function writeHeapSnapshot(page: Page, name: string): Promise<string> {
+  const path = join(resultsDirectory(), `${name}.heapsnapshot`);
+  const file = createWriteStream(path);
+  const session = await page.context().newCDPSession(page);
+  session.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => file.write(chunk));
+  await session.send('HeapProfiler.enable');
+  await session.send('HeapProfiler.collectGarbage');
+  await session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  await session.detach();
+  await new Promise<void>((done, fail) => file.end((error?: Error | null) => (error ? fail(error) : done())));
+  return path;
+}
+
 let forward = true;
 
 /** Steps the set-up before a run: the next (or previous) time, the next latent level, the next model. */
@@ -159,6 +232,17 @@ async function stepSetup(page: Page, k: number, models: string[]): Promise<strin
 }
 
 const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
+
+/** models/'s path of the control the bench writes when models/ lists a single usable model, or null when it lists several. */
+async function writeSecondModel(): Promise<string | null> {
+  if (listModels().filter((model) => model.unusable === undefined).length > 1) return null;
+  const out = join(import.meta.dirname, '..', 'models', `${untrainedModelName(DEFAULT_UNTRAINED.preset, DEFAULT_UNTRAINED.seed + 1)}.onnx`);
+  if (existsSync(out)) return null;
+  await initModel({ preset: DEFAULT_UNTRAINED.preset, seed: DEFAULT_UNTRAINED.seed + 1, out });
+  return out;
+}
+
+const secondModel = await writeSecondModel();
 const server = await serve('preview', 'index.html');
 // --expose-gc: the page's main thread collects before each reading (its workers collect on their own).
 // A profile on disk, as a user's browser has: its IndexedDB and HTTP cache live on disk. `--private` measures a private
@@ -189,6 +273,7 @@ try {
   const firstByProcess = chromiumProcesses().map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ');
   console.log(`  after the first run: ${afterFirst.toFixed(0)} MiB PSS; models to switch between: ${models.length}`);
   console.log(`  the page's own account (MiB): ${await memoryByRealm(page)}`);
+  if (SNAPSHOT_AFTER !== null) console.log(`  heap snapshot: ${await writeHeapSnapshot(page, 'load-heap-after-first')}`);
 
   const next = random(Number(values.seed));
   // The cancelled runs spread among the complete ones.
@@ -199,12 +284,18 @@ try {
     const setup = await stepSetup(page, k, models);
     const picked = cancelled ? STAGES[Math.floor(next() * STAGES.length)] : null;
     const cancelFrom = cancelled ? (CANCEL_IN ?? picked) : null;
-    const outcome = await runOnce(page, cancelFrom);
+    const run = () => runOnce(page, cancelFrom);
+    const outcome =
+      cancelFrom === null ? await run() : CPU_PROFILE ? await profiled(page, `load-cancel-${k + 1}`, run) : TRACE ? await traced(page, `load-cancel-${k + 1}`, run) : await run();
     outcomes.push(outcome);
     const pss = chromiumProcesses().reduce((sum, process) => sum + process.pssMiB, 0);
     peak = Math.max(peak, pss);
-    const stop = outcome.stopMs === null ? '' : `, stopped ${outcome.stopMs.toFixed(0)} ms after Cancel (in ${outcome.cancelledIn}), busy jobs ${outcome.busyJobs}, main thread's longest task after Cancel ${outcome.longestTaskAfterCancelMs?.toFixed(0) ?? '-'} ms`;
+    const stop = outcome.stopMs === null ? '' : `, stopped ${outcome.stopMs.toFixed(0)} ms after Cancel (in ${outcome.cancelledIn}), busy jobs ${outcome.busyJobs}${outcome.busyLine ? ` ("${outcome.busyLine}")` : ''}, main thread's longest task after Cancel ${outcome.longestTaskAfterCancelMs?.toFixed(0) ?? '-'} ms`;
     console.log(`  ${String(k + 1).padStart(2)} ${setup}: ${outcome.status} in ${(outcome.wallMs / 1000).toFixed(1)} s${stop}; PSS ${pss.toFixed(0)} MiB`);
+    if (SNAPSHOT_AFTER === k + 1) {
+      console.log(`  the page's own account (MiB): ${await memoryByRealm(page)}`);
+      console.log(`  heap snapshot: ${await writeHeapSnapshot(page, `load-heap-after-${k + 1}`)}`);
+    }
   }
   const atEnd = await settledPssMiB(page);
   const stops = outcomes.flatMap((outcome) => (outcome.stopMs === null ? [] : [outcome.stopMs]));
@@ -230,5 +321,6 @@ try {
   await browser.close();
   await server.stop();
   if (profile) rmSync(profile, { recursive: true, force: true });
+  if (secondModel) for (const path of [secondModel, `${secondModel}.json`]) rmSync(path, { force: true });
 }
 recordFigures(figures);
