@@ -276,6 +276,39 @@ describe('latent stores in any dimension order, chunking, dtype and orientation'
     await expect(store.read(0, 0)).rejects.toThrow(MissingChunkError);
   });
 
+  it('reads one level of a many-block Blosc chunk in ranges of the blocks that hold it, and whole from a server that ignores Range', async () => {
+    // 8 x 16 patches: one embed's level is 1 KB of float64, four Blosc blocks of 256 bytes.
+    const lat = Array.from({ length: 8 }, (_, r) => 88.5 - 4 * r);
+    const lon = Array.from({ length: 16 }, (_, c) => 1.5 + 4 * c);
+    const memory = await syntheticStore({ lat, lon, chunks: { time: 1 }, compressor: { id: 'blosc', cname: 'lz4', clevel: 5, shuffle: 1, blocksize: 256 } });
+    const chunkBytes = (key: string) => memory.entries.get(key)?.byteLength ?? 0;
+    const ranged = await openLatentStore(memory, 'ranged');
+    const opened = ranged.traffic.bytesFetched;
+    expect(await ranged.read(1, 2)).toEqual(expectedBlock(1, 2, 8, 16));
+    expect(ranged.traffic.bytesFetched - opened).toBeLessThan(chunkBytes('atmos_latent/1.0.0.0.0') / 2);
+    expect(await ranged.read(0, 0)).toEqual(expectedBlock(0, 0, 8, 16));
+    const whole = await openLatentStore({ get: (key) => memory.get(key) }, 'whole');
+    expect(await whole.read(1, 2)).toEqual(expectedBlock(1, 2, 8, 16));
+
+    const server = createServer((request, response) => {
+      const key = (request.url ?? '/').replace(/^\/store/, '') as AbsoluteKey;
+      void memory.get(key).then((bytes) => (bytes ? response.writeHead(200).end(bytes) : response.writeHead(404).end('Not found')));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/store`;
+      const served = await openLatentStore(await openReader(url), url);
+      const start = served.traffic.bytesFetched;
+      expect(await served.read(1, 3)).toEqual(expectedBlock(1, 3, 8, 16));
+      // The first chunk came whole to a range read, and then whole once more; later chunks come whole at once.
+      expect(served.traffic.bytesFetched - start).toBe(2 * chunkBytes('atmos_latent/1.0.0.0.0'));
+      expect(await served.read(0, 1)).toEqual(expectedBlock(0, 1, 8, 16));
+      expect(served.traffic.bytesFetched - start).toBe(2 * chunkBytes('atmos_latent/1.0.0.0.0') + chunkBytes('atmos_latent/0.0.0.0.0'));
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('names a chunk cut short, and computes nothing from it', async () => {
     const memory = await syntheticStore({ chunks: { time: 1 } });
     const key = 'surface_latent/1.0.0.0';

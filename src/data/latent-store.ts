@@ -16,7 +16,7 @@ import { regularStep } from './grid.ts';
 import { readSelection, streamedEncoding, type StreamedEncoding } from './latent-chunks.ts';
 import { axisOfDimension } from './layout.ts';
 import type { RequestOptions } from './request.ts';
-import { isMetadataKey, isRecord, openZarrSource, type AbsoluteKey, type KeyValueReader, type Traffic, type ZarrArray, type ZarrSource } from './store.ts';
+import { isMetadataKey, isRecord, openZarrSource, sliceRange, type AbsoluteKey, type KeyValueReader, type Traffic, type ZarrArray, type ZarrSource } from './store.ts';
 
 export const SURFACE_LATENT = 'surface_latent';
 export const ATMOS_LATENT = 'atmos_latent';
@@ -88,9 +88,11 @@ export interface LatentStore {
  */
 export async function openLatentStore(reader: KeyValueReader, location: string): Promise<LatentStore> {
   const source = await openZarrSource(new MissingChunksAreErrors(reader, location), location);
-  const surface = await openLatentVariable(source, SURFACE_LATENT, ['time', 'embed', 'latitude', 'longitude']);
+  // Chunks are read in ranges of their wanted blocks where the reader reads ranges (latent-chunks.ts).
+  const ranges = reader.getRange !== undefined;
+  const surface = await openLatentVariable(source, SURFACE_LATENT, ['time', 'embed', 'latitude', 'longitude'], ranges);
   if (!surface) throw new NotLatentStoreError(location, SURFACE_LATENT, source.arrayNames ?? []);
-  const atmos = await openLatentVariable(source, ATMOS_LATENT, ['time', 'embed', 'level', 'latitude', 'longitude']);
+  const atmos = await openLatentVariable(source, ATMOS_LATENT, ['time', 'embed', 'level', 'latitude', 'longitude'], ranges);
   if (atmos) checkSameAxes(location, surface, atmos);
 
   const coordinate = async (role: Role) => readCoordinate(source, surface.dims[surface.position[role]], role);
@@ -158,6 +160,13 @@ class MissingChunksAreErrors implements KeyValueReader {
     if (bytes === undefined && !isMetadataKey(key)) throw new MissingChunkError(this.location, key.slice(1));
     return bytes;
   }
+
+  /** Part of a chunk (latent-chunks.ts reads a large one's blocks in ranges where the inner reader reads ranges). */
+  async getRange(key: AbsoluteKey, range: zarr.RangeQuery, options?: RequestOptions): Promise<Uint8Array | undefined> {
+    const bytes = this.inner.getRange ? await this.inner.getRange(key, range, options) : await this.inner.get(key, options).then((whole) => whole && sliceRange(whole, range));
+    if (bytes === undefined && !isMetadataKey(key)) throw new MissingChunkError(this.location, key.slice(1));
+    return bytes;
+  }
 }
 
 interface LatentVariable {
@@ -170,7 +179,7 @@ interface LatentVariable {
   position: Record<Role, number>;
 }
 
-async function openLatentVariable(source: ZarrSource, name: string, needed: readonly Role[]): Promise<LatentVariable | undefined> {
+async function openLatentVariable(source: ZarrSource, name: string, needed: readonly Role[], ranges: boolean): Promise<LatentVariable | undefined> {
   // Read block by block (latent-chunks.ts): the study's one chunk per time is 796 MB for the atmosphere.
   const array = await source.openArray(name, { chunks: 'blockwise' });
   if (!array) return undefined;
@@ -193,7 +202,7 @@ async function openLatentVariable(source: ZarrSource, name: string, needed: read
   if (missing.length > 0) {
     throw new LatentLayoutError(source.location, `'${name}' has dimensions (${dims.join(', ')}), with no ${missing.join(' or ')} dimension`);
   }
-  return { name, array, encoding: await streamedEncoding(array), dims, position: position as Record<Role, number> };
+  return { name, array, encoding: await streamedEncoding(array, { ranges }), dims, position: position as Record<Role, number> };
 }
 
 function roleOfDimension(dim: string): Role | undefined {

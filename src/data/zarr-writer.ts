@@ -89,7 +89,7 @@ async function compress(config: CompressorConfig, raw: Uint8Array, typesize: num
     case 'blosc': {
       // Blosc with LZ4 in TypeScript (codecs/blosc.ts): any chunk size (numcodecs' WebAssembly heap stops
       // at 2 GB, under two copies of a 0.25-degree chunk of float64 latents) and the values' own width.
-      if (config.cname === 'lz4' && config.shuffle !== 2) return bloscEncodeLz4(raw, { typesize, shuffle: config.shuffle === 0 ? 0 : 1 });
+      if (config.cname === 'lz4' && config.shuffle !== 2) return bloscEncodeLz4(raw, { typesize, shuffle: config.shuffle === 0 ? 0 : 1, blocksize: config.blocksize > 0 ? config.blocksize : undefined });
       // numcodecs.js shuffles with a fixed item size of 4 bytes: still lossless for other widths.
       const { default: Blosc } = await import('numcodecs/blosc');
       return Blosc.fromConfig(config).encode(raw);

@@ -9,7 +9,9 @@ import { unzlibSync } from 'fflate';
 import { ProductError } from '../../errors.ts';
 import { lz4DecodeBlock, lz4EncodeBlock, lz4EncodeBound } from './lz4.ts';
 
-const HEADER_BYTES = 16;
+/** Bytes of a frame's header. */
+export const BLOSC_HEADER_BYTES = 16;
+const HEADER_BYTES = BLOSC_HEADER_BYTES;
 const FLAG_SHUFFLE = 0x1;
 const FLAG_MEMCPYED = 0x2;
 const FLAG_BITSHUFFLE = 0x4;
@@ -42,6 +44,8 @@ export interface BloscFrame {
   blocks: number;
   /** Bytes of block `index` once decoded (the last may be shorter). */
   blockBytes(index: number): number;
+  /** Where block `index`'s compressed bytes lie in the frame: [start, end). */
+  blockExtent(index: number): { start: number; end: number };
   /**
    * Block `index` decoded, in a buffer of the frame's own (valid until the next call) or, when the
    * frame is stored uncompressed, a view of the frame's bytes.
@@ -49,39 +53,85 @@ export interface BloscFrame {
   decodeBlock(index: number): Uint8Array;
 }
 
+/** Bytes of a frame's part that its `bytesAt` hands out: from `offset` on. */
+export interface BloscFramePart {
+  offset: number;
+  bytes: Uint8Array;
+}
+
 /** Reads a frame's header and block starts; throws BloscFrameError when they are not a frame's. */
 export function openBloscFrame(frame: Uint8Array): BloscFrame {
-  if (frame.byteLength < HEADER_BYTES) throw new BloscFrameError(`${frame.byteLength} bytes are fewer than Blosc's 16-byte header`);
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  const version = frame[0];
-  const flags = frame[2];
-  const typesize = frame[3];
-  const nbytes = view.getInt32(4, true);
-  const blocksize = view.getInt32(8, true);
-  const cbytes = view.getInt32(12, true);
+  const whole = { offset: 0, bytes: frame };
+  return openBloscFrameParts(frame, () => whole, frame.byteLength);
+}
+
+/**
+ * How many bytes from a frame's start hold its header and block starts (what openBloscFrameParts needs
+ * first), from its first 16 bytes; throws BloscFrameError when they are not a frame's header.
+ */
+export function bloscIndexBytes(head: Uint8Array): number {
+  const { flags, nbytes, blocksize } = readBloscHeader(head);
+  if (flags & FLAG_MEMCPYED || nbytes === 0) return HEADER_BYTES;
+  return HEADER_BYTES + 4 * Math.ceil(nbytes / blocksize);
+}
+
+/**
+ * A frame read in parts (a chunk of hundreds of MB read by range requests, its blocks wanted alone):
+ * `index` is its first bloscIndexBytes bytes or more; `partAt(offset)` the part the caller read that
+ * holds the bytes at `offset` (blockExtent says which bytes a block needs). A part shorter than the
+ * frame's header promises is a frame cut short (BloscFrameError). `frameBytes`: the frame's length,
+ * when known (a frame read whole), checked against its header's.
+ */
+export function openBloscFrameParts(index: Uint8Array, partAt: (offset: number) => BloscFramePart, frameBytes?: number): BloscFrame {
+  const { flags, typesize, nbytes, blocksize, cbytes, version } = readBloscHeader(index);
   if (version < 1 || version > 2 || flags & FLAG_FUTURE) throw new BloscFrameError(`format version ${version} (flags ${flags}) is not Blosc 1's`);
-  if (cbytes !== frame.byteLength) throw new BloscFrameError(`the header says ${cbytes} bytes, the chunk has ${frame.byteLength}: it is cut short or padded`);
+  if (frameBytes !== undefined && cbytes !== frameBytes) throw new BloscFrameError(`the header says ${cbytes} bytes, the chunk has ${frameBytes}: it is cut short or padded`);
   if (nbytes < 0 || typesize < 1) throw new BloscFrameError(`its header declares ${nbytes} bytes of ${typesize}-byte values`);
-  if (nbytes === 0) return { typesize, nbytes, blocksize: 0, blocks: 0, blockBytes: () => 0, decodeBlock: () => new Uint8Array(0) };
+  if (nbytes === 0) return { typesize, nbytes, blocksize: 0, blocks: 0, blockBytes: () => 0, blockExtent: () => ({ start: HEADER_BYTES, end: HEADER_BYTES }), decodeBlock: () => new Uint8Array(0) };
   if (blocksize <= 0) throw new BloscFrameError(`its block size is ${blocksize}`);
   const blocks = Math.ceil(nbytes / blocksize);
   const blockBytes = (index: number) => (index === blocks - 1 ? nbytes - index * blocksize : blocksize);
+  /** `length` bytes at `offset` of the frame, from the part that holds them. */
+  const bytesAt = (offset: number, length: number): Uint8Array => {
+    if (offset + length > cbytes) throw new BloscFrameError(`bytes ${offset}..${offset + length} lie past the frame's ${cbytes}`);
+    const part = partAt(offset);
+    const from = offset - part.offset;
+    if (from < 0 || from + length > part.bytes.byteLength) throw new BloscFrameError(`the frame's ${cbytes} bytes end before byte ${offset + length}: it is cut short`);
+    return part.bytes.subarray(from, from + length);
+  };
 
   if (flags & FLAG_MEMCPYED) {
     if (cbytes !== nbytes + HEADER_BYTES) throw new BloscFrameError(`a stored (uncompressed) frame of ${nbytes} bytes has ${cbytes}`);
-    return { typesize, nbytes, blocksize, blocks, blockBytes, decodeBlock: (index) => frame.subarray(HEADER_BYTES + index * blocksize, HEADER_BYTES + index * blocksize + blockBytes(index)) };
+    const blockExtent = (index: number) => ({ start: HEADER_BYTES + index * blocksize, end: HEADER_BYTES + index * blocksize + blockBytes(index) });
+    return { typesize, nbytes, blocksize, blocks, blockBytes, blockExtent, decodeBlock: (index) => bytesAt(HEADER_BYTES + index * blocksize, blockBytes(index)) };
   }
   const format = (flags & 0xe0) >> 5;
   if (format !== LZ4_FORMAT && FORMATS[format] !== 'zlib') throw new BloscUnsupportedError(`with ${FORMATS[format] ?? `compressor format ${format}`}`);
   const shuffle = flags & FLAG_SHUFFLE && typesize > 1;
   if (flags & FLAG_BITSHUFFLE && blocksize >= typesize && !shuffle) throw new BloscUnsupportedError('bit shuffle');
-  if (HEADER_BYTES + 4 * blocks > cbytes) throw new BloscFrameError(`${blocks} block starts do not fit in ${cbytes} bytes`);
+  const startsEnd = HEADER_BYTES + 4 * blocks;
+  if (startsEnd > cbytes) throw new BloscFrameError(`${blocks} block starts do not fit in ${cbytes} bytes`);
+  if (index.byteLength < startsEnd) throw new RangeError(`a frame's first ${startsEnd} bytes hold its block starts; ${index.byteLength} were given`);
+  const starts = new DataView(index.buffer, index.byteOffset, startsEnd);
+  const startOf = (block: number) => starts.getInt32(HEADER_BYTES + 4 * block, true);
   const splittable = !(flags & FLAG_DONT_SPLIT) && typesize <= MAX_SPLITS && blocksize / typesize >= MIN_SPLIT_VALUES;
   const decoded = new Uint8Array(blocksize);
   const shuffled = shuffle ? new Uint8Array(blocksize) : decoded;
   const inflate = (source: Uint8Array, target: Uint8Array) => {
     if (format === LZ4_FORMAT) return lz4DecodeBlock(source, target);
     return unzlibSync(source, { out: target }).length;
+  };
+  // A block ends where the next block in the frame starts (Blosc's threads may write blocks out of order).
+  let ends: Int32Array | undefined;
+  const blockExtent = (block: number) => {
+    if (!ends) {
+      const order = Int32Array.from({ length: blocks }, (_, k) => k).sort((a, b) => startOf(a) - startOf(b));
+      ends = new Int32Array(blocks);
+      order.forEach((k, rank) => {
+        ends![k] = rank + 1 < blocks ? startOf(order[rank + 1]) : cbytes;
+      });
+    }
+    return { start: startOf(block), end: ends[block] };
   };
 
   return {
@@ -90,18 +140,20 @@ export function openBloscFrame(frame: Uint8Array): BloscFrame {
     blocksize,
     blocks,
     blockBytes,
+    blockExtent,
     decodeBlock(index) {
       if (!(index >= 0 && index < blocks)) throw new RangeError(`block ${index} of ${blocks}`);
       const size = blockBytes(index);
       const streams = splittable && size === blocksize ? typesize : 1;
       const streamBytes = size / streams;
-      let at = view.getInt32(HEADER_BYTES + 4 * index, true);
+      let at = startOf(index);
       for (let k = 0; k < streams; k++) {
-        if (at < HEADER_BYTES + 4 * blocks || at + 4 > cbytes) throw new BloscFrameError(`block ${index} starts at ${at}, outside the frame`);
-        const compressed = view.getInt32(at, true);
+        if (at < startsEnd || at + 4 > cbytes) throw new BloscFrameError(`block ${index} starts at ${at}, outside the frame`);
+        const lengthBytes = bytesAt(at, 4);
+        const compressed = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 4).getInt32(0, true);
         at += 4;
         if (compressed < 0 || at + compressed > cbytes) throw new BloscFrameError(`block ${index} declares ${compressed} bytes past the frame's end`);
-        const source = frame.subarray(at, at + compressed);
+        const source = bytesAt(at, compressed);
         const target = shuffled.subarray(k * streamBytes, (k + 1) * streamBytes);
         if (compressed === streamBytes) target.set(source);
         else {
@@ -119,6 +171,13 @@ export function openBloscFrame(frame: Uint8Array): BloscFrame {
       return decoded.subarray(0, size);
     },
   };
+}
+
+/** A frame's 16-byte header: its fields (cbytes: the frame's own length); BloscFrameError when there are fewer bytes. */
+export function readBloscHeader(head: Uint8Array) {
+  if (head.byteLength < HEADER_BYTES) throw new BloscFrameError(`${head.byteLength} bytes are fewer than Blosc's 16-byte header`);
+  const view = new DataView(head.buffer, head.byteOffset, HEADER_BYTES);
+  return { version: head[0], flags: head[2], typesize: head[3], nbytes: view.getInt32(4, true), blocksize: view.getInt32(8, true), cbytes: view.getInt32(12, true) };
 }
 
 /** Whether typed arrays here hold their elements little-endian (as every browser and Node platform does). */

@@ -40,9 +40,17 @@ export async function startStoreServer(stores: Record<string, KeyValueReader>, o
       const exists = store.has ? await store.has(key) : (await store.get(key)) !== undefined;
       return void response.writeHead(exists ? 200 : 404).end();
     }
+    const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
+    if (range && range[1] !== '' && range[2] !== '' && store.getRange && store.has) {
+      // A part of a large value (a latent chunk's blocks) read alone, as a file server reads it.
+      if (!(await store.has(key))) return void response.writeHead(404).end('not found');
+      const [from, to] = [Number(range[1]), Number(range[2])];
+      const part = (await store.getRange(key, { offset: from, length: to - from + 1 })) ?? new Uint8Array(0);
+      response.writeHead(206, { 'content-length': String(part.byteLength), 'content-range': `bytes ${from}-${from + part.byteLength - 1}/*` });
+      return void response.end(part);
+    }
     const body = await store.get(key);
     if (!body) return void response.writeHead(404).end('not found');
-    const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
     if (range) {
       const [from, to] = range[1] === '' ? [Math.max(0, body.length - Number(range[2])), body.length - 1] : [Number(range[1]), range[2] === '' ? body.length - 1 : Math.min(Number(range[2]), body.length - 1)];
       const part = body.subarray(from, to + 1);
