@@ -151,6 +151,7 @@ export function App() {
 
   const similarityTools = useMemo<SimilarityTools>(
     () => ({
+      models,
       compute: (shown, onStatus, signal, against) =>
         // The settings the result was run with: the source its other times are read from.
         similarityInApp(shown, useExplorer.getState().shown['land-sea'] ?? useExplorer.getState().settings, { ...workers, models, storeModel: storeModelOf(summary), storeTimes: summary?.times ?? [], onStatus, signal }, against),

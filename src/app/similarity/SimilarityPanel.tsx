@@ -9,11 +9,14 @@ import type { ExplorerResult } from '../../state/result.ts';
 import { useExplorer } from '../../state/store.ts';
 import { levelName } from '../../studies/similarity.ts';
 import { CkaHeatmap, combineSelection, computeColours, describePatch, ScatterView, type ScatterCamera, type SelectMode } from '../../views/index.ts';
+import type { ModelEntry } from '../models.ts';
 import { MAX_SIMILARITY_TIMES, type AppSimilarity, type CellScatters, type SimilarityPair } from './similarity-in-app.ts';
 import { useSimilarity } from './similarity-store.ts';
 import './similarity.css';
 
 export interface SimilarityTools {
+  /** The models of models/ (a run's is left out of the choice of another). */
+  models: readonly ModelEntry[];
   compute(result: ExplorerResult, onStatus: (text: string) => void, signal: AbortSignal, against: SimilarityPair): Promise<AppSimilarity>;
   cell(cell: readonly [number, number], signal: AbortSignal): Promise<CellScatters>;
 }
@@ -22,6 +25,7 @@ export function SimilarityPanel({ result, tools }: { result: ExplorerResult | nu
   const { status, progress, similarity, cell, scatters, error, set } = useSimilarity();
   const running = useRef<AbortController | null>(null);
   const timesField = useRef<HTMLInputElement>(null);
+  const [otherModel, setOtherModel] = useState<string>('');
 
   const compute = useCallback(async (against: SimilarityPair) => {
     if (!result) return;
@@ -74,7 +78,8 @@ export function SimilarityPanel({ result, tools }: { result: ExplorerResult | nu
         <button type="button" disabled={status === 'running'} onClick={() => void compute({ kind: 'levels' })}>
           Compare its levels with each other
         </button>
-        <span className="similarity-times">
+        <OtherModelPicker result={result} models={tools.models} picked={otherModel} onPick={setOtherModel} disabled={status === 'running'} onCompare={(modelId) => void compute({ kind: 'model', modelId })} />
+        <span className="similarity-group">
           <input
             ref={timesField}
             key={result.key}
@@ -128,12 +133,47 @@ export function SimilarityPanel({ result, tools }: { result: ExplorerResult | nu
         status !== 'running' && (
           <p className="similarity-note">
             Linear CKA of every latent level of {result.modelId ?? 'the latent store'} at {result.time.slice(0, 16)} against every level of its untrained control (Aurora’s architecture, another seed), on the
-            same {result.table.count.toLocaleString('en')} patches. The untrained control is encoded in the browser. Or its levels each against each, at no encoding cost. Or its{' '}
+            same {result.table.count.toLocaleString('en')} patches. The untrained control is encoded in the browser. Or against another model of models/, encoded the same way
+            {result.modelId === null ? ' from the ERA5 beside the latent store' : ''}. Or its levels each against each, at no encoding cost. Or its{' '}
             {levelName(result.level)} at the run’s time against the same level at the store’s other times, each against each (each time encoded or read once, then cached).
           </p>
         )
       )}
     </section>
+  );
+}
+
+/**
+ * Another model of models/ to compare the run with, encoding the same time on the same patches: over a
+ * latent store's run, any model (a latent store against an encoding); over an encoding, any but its own.
+ */
+function OtherModelPicker(props: { result: ExplorerResult; models: readonly ModelEntry[]; picked: string; onPick(id: string): void; disabled: boolean; onCompare(modelId: string): void }) {
+  const { result, models, picked, onPick, disabled, onCompare } = props;
+  const choices = models.filter((model) => model.unusable === null && model.id !== result.modelId);
+  const chosen = choices.find((model) => model.id === picked) ?? choices[0];
+  const what = result.modelId === null ? 'the latent store' : result.modelId.replace(/\.onnx$/, '');
+  return (
+    <span className="similarity-group">
+      <select aria-label="Another model to compare with" value={chosen?.id ?? ''} disabled={disabled || !chosen} onChange={(event) => onPick(event.currentTarget.value)}>
+        {chosen ? (
+          choices.map((model) => (
+            <option key={model.id} value={model.id}>
+              {model.label}
+            </option>
+          ))
+        ) : (
+          <option value="">no other model in models/</option>
+        )}
+      </select>
+      <button
+        type="button"
+        disabled={disabled || !chosen}
+        title={`Encodes the run's time with the model picked, on the same patches, and compares every level of ${what} with every level of it.`}
+        onClick={() => chosen && onCompare(chosen.id)}
+      >
+        Compare with this model
+      </button>
+    </span>
   );
 }
 

@@ -4,11 +4,13 @@ import { describe, expect, it } from 'vitest';
 import type { ExplorerResult } from '../../state/result.ts';
 import { DEFAULT_VIEW_SETTINGS } from '../../state/view-settings.ts';
 import type { SimilarityMatrix } from '../../studies/similarity.ts';
-import type { StudyTime } from '../../studies/study-time.ts';
+import { atLevel, type StudyTime } from '../../studies/study-time.ts';
 import { syntheticStudyTime } from '../../studies/testing/synthetic-time.ts';
 import type { SourceClient } from '../../workers/encoder-client.ts';
 import type { PcaRequest, SimilarityRequest, TimesSimilarityRequest } from '../../workers/probes.worker.ts';
+import type { ReadRequest } from '../../workers/encoder.worker.ts';
 import { stubProbesClient } from '../../workers/testing/stub-probes-client.ts';
+import { boxAround } from '../compare/compare-in-app.ts';
 import { LatentCache } from '../latent-cache.ts';
 import { untrainedModelEntry, type ModelEntry } from '../models.ts';
 import { studyTimeFor } from '../study-times.ts';
@@ -108,6 +110,65 @@ describe('similarityInApp', () => {
     const context = { source: unusedSource, probes: stubProbesClient({}), cache, models: [seed0], signal: new AbortController().signal, onStatus: () => undefined };
     await expect(similarityInApp(result, DEFAULT_VIEW_SETTINGS, context)).rejects.toThrow('aurora-0.25-untrained-seed1 gave 4 patches at 2022-08-07T06:00, the run has 3.');
     await expect(similarityInApp(result, DEFAULT_VIEW_SETTINGS, { ...context, models: [] })).rejects.toThrow(/no longer in models/);
+  });
+});
+
+describe('similarity against another model', () => {
+  const pretrained: ModelEntry = { ...seed0, id: 'aurora-0.25-pretrained.onnx', label: 'aurora-0.25-pretrained', trained: true, hash: 'fedcba9876543210', untrainedSeed: null, source: { kind: 'file', url: '/models/aurora-0.25-pretrained.onnx' } };
+
+  it("compares every level of the run's model with every level of another model's encoding of the same time", async () => {
+    const cache = new LatentCache<StudyTime>();
+    await cacheLatents(cache, pretrained, encodedTime(40));
+    const requests: SimilarityRequest[] = [];
+    const probes = stubProbesClient({
+      compareLevels: async (request) => {
+        requests.push(request);
+        return matrix;
+      },
+    });
+    const context = { source: unusedSource, probes, cache, models: [seed0, pretrained], signal: new AbortController().signal, onStatus: () => undefined };
+    const similarity = await similarityInApp(result, DEFAULT_VIEW_SETTINGS, context, { kind: 'model', modelId: pretrained.id });
+    const [request] = requests;
+    expect(request.a).toEqual({ name: 'aurora-0.25-untrained-seed0', time: runTime });
+    expect(request.b.name).toBe('aurora-0.25-pretrained');
+    expect(request.b.time.latents.data[0]).toBe(40);
+    expect(similarity.against).toBe('model');
+    expect(similarity.title).toBe('aurora-0.25-untrained-seed0 against aurora-0.25-pretrained (two models)');
+    expect(similarity.columns.map((entry) => entry.title)).toEqual(['aurora-0.25-pretrained · surface', 'aurora-0.25-pretrained · atmos 1']);
+  });
+
+  it("encodes a latent store's run with a model from the ERA5 beside it, over the box of the store's patches", async () => {
+    const reads: ReadRequest[] = [];
+    const source: SourceClient = {
+      read: async (request) => {
+        reads.push(request);
+        return { studyTime: encodedTime(50), cost: { backend: 'test', fallbackReason: null, bytesFetched: 0, fetchMilliseconds: 0, encodeMilliseconds: 0 } };
+      },
+    };
+    const requests: SimilarityRequest[] = [];
+    const probes = stubProbesClient({
+      compareLevels: async (request) => {
+        requests.push(request);
+        return matrix;
+      },
+    });
+    // The store's run holds its one level.
+    const storeTime = atLevel(runTime, 0);
+    const storeRun = { ...result, modelId: null, studyTime: storeTime } as unknown as ExplorerResult;
+    const settings = { ...DEFAULT_VIEW_SETTINGS, latents: '/latents/europe.zarr', latentsEra5: true };
+    const context = { source, probes, cache: new LatentCache<StudyTime>(), models: [pretrained], storeModel: 'aurora-0.25-pretrained', signal: new AbortController().signal, onStatus: () => undefined };
+    const similarity = await similarityInApp(storeRun, settings, context, { kind: 'model', modelId: pretrained.id });
+    expect(reads).toHaveLength(1);
+    expect(reads[0].source.kind).toBe('encoder');
+    expect(reads[0].time).toBe(TIME);
+    expect(reads[0].region).toEqual(boxAround(storeTime.patches));
+    expect(requests[0].a.name).toBe('aurora-0.25-pretrained');
+    expect(requests[0].levels).toEqual({ a: [0], b: [0, 1] });
+    expect(similarity.title).toBe('aurora-0.25-pretrained against aurora-0.25-pretrained (a latent store against an encoding)');
+
+    // Without ERA5 beside the store there is nothing to encode: the reader is told what to give.
+    await expect(similarityInApp(storeRun, { ...settings, latentsEra5: false }, context, { kind: 'model', modelId: pretrained.id })).rejects.toThrow('needs ERA5: give an ERA5 store beside the latent store');
+    await expect(similarityInApp(storeRun, settings, context, { kind: 'model', modelId: 'gone.onnx' })).rejects.toThrow('The model gone.onnx is no longer in models/');
   });
 });
 

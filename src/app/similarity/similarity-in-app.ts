@@ -1,7 +1,7 @@
-// The Similarity view's orchestration: the run on screen (the model's latents at its time) against
-// its untrained control (Aurora's architecture with another seed, built in the browser) at the same
-// time and patches, or against its own levels, every latent level of one against every one of the
-// other; or the run's level at its time against the same level at the store's other times, each
+// The Similarity view's orchestration: the run on screen (the model's or the latent store's latents at
+// its time) against its untrained control (Aurora's architecture with another seed, built in the
+// browser) or another model of models/, encoded at the same time on the same patches, or against its
+// own levels, every latent level of one against every one of the other; or the run's level at its time against the same level at the store's other times, each
 // against each. Linear CKA in the probes worker with each row's shuffled noise floor; then, for a
 // cell, the PCA scatters of its row and its column.
 import { parseTimeSelection, resolveTimeSelection } from '../../data/time-selection.ts';
@@ -49,10 +49,11 @@ export interface SimilarityEntry {
 }
 
 /**
- * What the run's latents are compared with: its untrained control's; its own levels each against
- * each; or its level at the store's times that `times` picks (a time selection, the run's time always in).
+ * What the run's latents are compared with: its untrained control's; another model's of models/ (`modelId`);
+ * its own levels each against each; or its level at the store's times that `times` picks (a time
+ * selection, the run's time always in).
  */
-export type SimilarityPair = { kind: 'control' } | { kind: 'levels' } | { kind: 'times'; times: string };
+export type SimilarityPair = { kind: 'control' } | { kind: 'model'; modelId: string } | { kind: 'levels' } | { kind: 'times'; times: string };
 
 export interface AppSimilarity {
   against: SimilarityPair['kind'];
@@ -88,33 +89,54 @@ interface SimilaritySide {
 }
 
 /**
- * The run's model against its untrained control ('control'), or its levels against each other ('levels',
- * nothing to encode), every level of one side against every level of the other; or its level at several
- * times ('times': the other times read like a run's, from the latent cache when they are there).
+ * The run's model against its untrained control ('control') or another model of models/ ('model': on a
+ * latent store's run, that model encoding the ERA5 beside the store), or its levels against each other
+ * ('levels', nothing to encode), every level of one side against every level of the other; or its level
+ * at several times ('times': the other times read like a run's, from the latent cache when they are there).
  */
 export async function similarityInApp(result: ExplorerResult, settings: ViewSettings, context: SimilarityContext, against: SimilarityPair = { kind: 'control' }): Promise<AppSimilarity> {
   const model = result.modelId === null ? null : context.models.find((entry) => entry.id === result.modelId);
   if (model === undefined) throw new StudyInputError(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
   const studied = model ?? latentStoreModel(context.storeModel ?? null, result.studyTime.latents.embedDim);
-  const run: SimilaritySide = { name: model ? model.id.replace(/\.onnx$/, '') : studied.label, time: result.studyTime };
+  const run: SimilaritySide = { name: model ? modelName(model) : studied.label, time: result.studyTime };
   if (against.kind === 'times') return compareRunTimes(result, settings, model, run.name, against.times, context);
   if (against.kind === 'levels') {
     const notes = studied.trained === false ? [UNTRAINED_LEVELS_NOTE] : [];
     return compareSides(result, run, run, { title: `${run.name}: its levels against each other`, notes }, context, 'levels');
   }
+  if (against.kind === 'model') {
+    const other = context.models.find((entry) => entry.id === against.modelId);
+    if (!other) throw new StudyInputError(`The model ${against.modelId} is no longer in models/; pick another from the list.`);
+    if (other.unusable) throw new StudyInputError(`${other.id} cannot run: ${other.unusable}. Pick another model from the list.`);
+    if (!hasEra5(settings)) throw new StudyInputError(`Comparing the latent store with ${modelName(other)} encodes the run's time, which needs ERA5: give an ERA5 store beside the latent store.`);
+    const encoded = await encodedSide(result, settings, model === null, other, context);
+    const what = model ? 'two models' : 'a latent store against an encoding';
+    return compareSides(result, run, encoded, { title: `${run.name} against ${encoded.name} (${what})`, notes: [] }, context, 'model');
+  }
   const { untrained, notes } = untrainedBaselines(studied, settings.untrainedSeeds, ['untrained'], hasEra5(settings));
   const control = untrained[0];
   if (!control) throw new StudyInputError(`There is no untrained control to compare ${studied.label} with: ${notes.join(' ') || 'give an ERA5 store beside the latent store'}.`);
-  // Over a latent store, the encoder reads the box around its patches, which gives the same patches.
-  const region = model ? null : boxAround(result.studyTime.patches);
-  const what = `${result.time.slice(0, 16)} with ${control.id}`;
+  const encoded = await encodedSide(result, settings, model === null, control, context);
+  const kept = notes.filter((note) => !note.startsWith('Untrained seed'));
+  return compareSides(result, run, encoded, { title: `${run.name} against ${control.id} (untrained control)`, notes: kept }, context, 'control');
+}
+
+const modelName = (model: ModelEntry): string => model.id.replace(/\.onnx$/, '');
+
+/**
+ * `model` encoding the run's time on the same patches: the settings' ERA5 over a run's encoding, or the
+ * ERA5 beside the latent store over a store's run (then the box around the store's patches, which gives
+ * the same patches); from the latent cache when it is there.
+ */
+async function encodedSide(result: ExplorerResult, settings: ViewSettings, fromStore: boolean, model: ModelEntry, context: SimilarityContext): Promise<SimilaritySide> {
+  const region = fromStore ? boxAround(result.studyTime.patches) : null;
+  const what = `${result.time.slice(0, 16)} with ${model.id}`;
   context.onStatus(`Encoding ${what}…`);
-  const { studyTime: controlTime } = await studyTimeFor(settings, control, { time: result.time, region }, context, (progress) => {
+  const { studyTime } = await studyTimeFor(settings, model, { time: result.time, region }, context, (progress) => {
     if (progress.stage === 'encode') context.onStatus(`Encoding ${what}: tile ${progress.tilesDone} of ${progress.tilesTotal}`);
   });
-  if (patchCount(controlTime) !== result.table.count) throw new StudyInputError(`${control.id} gave ${patchCount(controlTime)} patches at ${result.time.slice(0, 16)}, the run has ${result.table.count}.`);
-  const kept = notes.filter((note) => !note.startsWith('Untrained seed'));
-  return compareSides(result, run, { name: control.id, time: controlTime }, { title: `${run.name} against ${control.id} (untrained control)`, notes: kept }, context, 'control');
+  if (patchCount(studyTime) !== result.table.count) throw new StudyInputError(`${model.id} gave ${patchCount(studyTime)} patches at ${result.time.slice(0, 16)}, the run has ${result.table.count}.`);
+  return { name: modelName(model), time: studyTime };
 }
 
 async function compareSides(
