@@ -146,7 +146,7 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry | nu
   const { centreLat, centreLon } = studyTime.patches;
   const geometry = cellGeometry(studyTime.patches);
   const featuresKey = `features-${++featuresCounter}`;
-  // A copy of the level: the cached study time stays whole.
+  // The level alone: shared with the cached study time when that is shared memory, else a copy (the cached one stays whole).
   await context.probes.loadStudyTime(featuresKey, atLevel(studyTime, settings.level));
   try {
     const probeBackend = await context.probes.backend();

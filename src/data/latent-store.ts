@@ -17,6 +17,7 @@ import { readSelection, streamedEncoding, type StreamedEncoding } from './latent
 import { axisOfDimension } from './layout.ts';
 import type { RequestOptions } from './request.ts';
 import { isMetadataKey, isRecord, openZarrSource, sliceRange, type AbsoluteKey, type KeyValueReader, type Traffic, type ZarrArray, type ZarrSource } from './store.ts';
+import { shareableFloat32Array } from '../platform/shared-memory.ts';
 
 export const SURFACE_LATENT = 'surface_latent';
 export const ATMOS_LATENT = 'atmos_latent';
@@ -422,7 +423,8 @@ async function readLatentBlock(
   options: LatentReadOptions,
 ): Promise<Float32Array> {
   const { array, position } = variable;
-  const out = new Float32Array(placement.rows * placement.columns * embedDim);
+  // In shared memory where the context can share it: the page's cache and the probes worker then hold one copy of it.
+  const out = shareableFloat32Array(placement.rows * placement.columns * embedDim);
   const roleAt = (dim: number): Role | undefined => (Object.keys(position) as Role[]).find((role) => position[role] === dim);
   const selected = array.shape.map((_, dim) => {
     const role = roleAt(dim);

@@ -115,6 +115,19 @@ describe('KeyedCache', () => {
     expect(stored()).toEqual(['a', 'c']);
   });
 
+  it('writes arrays in shared memory to IndexedDB as ordinary copies (it stores no shared memory), and keeps the shared value in memory', async () => {
+    const { factory, stores } = mapIndexedDb();
+    Object.defineProperty(globalThis, 'indexedDB', { value: factory, configurable: true });
+    const cache = new KeyedCache<{ data: Float32Array }>(options);
+    const value = { data: new Float32Array(new SharedArrayBuffer(8)).fill(2) };
+    cache.put('shared', value);
+    await vi.waitFor(() => expect(stores.get('values')?.has('shared')).toBe(true));
+    const stored = stores.get('values')?.get('shared') as { data: Float32Array };
+    expect(stored.data.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(Array.from(stored.data)).toEqual([2, 2]);
+    await expect(cache.get('shared')).resolves.toBe(value);
+  });
+
   it('works in memory alone where there is no IndexedDB (Node)', async () => {
     const cache = new KeyedCache<number>(options);
     cache.put('x', 1, { persist: false });

@@ -5,6 +5,7 @@
 // in progress, and a 133 MB study time's write can take minutes or never end (Chromium's in-memory
 // storage of a private context). A lookup that does not answer within `lookupLimitMs` is a miss, and the
 // caller computes the value again, which is always right.
+import { withoutSharedMemory } from './shared-memory.ts';
 
 export interface KeyedCacheOptions<T> {
   /** The IndexedDB database and object store. */
@@ -72,10 +73,12 @@ export class KeyedCache<T> {
     if (storedBytes && bytes > storedBytes.limit) return;
     const database = await this.open();
     if (!database) return;
+    // IndexedDB stores no shared memory: a copy of such arrays is written.
+    const storable = withoutSharedMemory(value);
     // Storage may be full or denied; the memory copy still serves this session.
     try {
       if (!storedBytes || !this.sizesStore) {
-        await request(database.transaction(store, 'readwrite').objectStore(store).put(value, key));
+        await request(database.transaction(store, 'readwrite').objectStore(store).put(storable, key));
         return;
       }
       // One transaction: the deletions that make room, the value and its size land together or not at all.
@@ -93,7 +96,7 @@ export class KeyedCache<T> {
         total -= oldest.bytes;
       }
       sizes.put({ bytes, usedAt: Date.now() } satisfies StoredSize, key);
-      await request(values.put(value, key));
+      await request(values.put(storable, key));
     } catch {
       // As above: not stored.
     }

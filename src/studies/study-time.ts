@@ -12,6 +12,7 @@ import { rawInputFeatures, type RawInputOptions } from './baselines.ts';
 import { kIndexLevelsFor, kIndexPatches } from './k-index.ts';
 import { summarisePatchInputs, type Era5PatchInputs } from './patch-inputs.ts';
 import { StudyInputError } from './progress.ts';
+import { isShared } from '../platform/shared-memory.ts';
 
 /** Where a study time's patches lie. */
 export interface StudyPatches {
@@ -115,9 +116,15 @@ export function keepLevels(time: StudyTime, levels: readonly number[]): StudyTim
   return { ...time, latents: { ...time.latents, levels: ordered, data } };
 }
 
-/** The time with only `level`'s latents, copied (e.g. to send to a worker), and its ERA5 inputs left out unless kept. */
+/**
+ * The time with only `level`'s latents, and its ERA5 inputs left out unless kept. The latents are copied (so that
+ * sending them to a worker leaves the original whole), unless they are shared memory holding that level alone
+ * (shared-memory.ts): a worker sent them then shares them with the original.
+ */
 export function atLevel(time: StudyTime, level: number, keep: { era5?: boolean } = {}): StudyTime {
-  return { ...keepLevels(time, [level]), era5: keep.era5 ? time.era5 : null };
+  const { latents } = time;
+  const shared = latents.levels.length === 1 && latents.levels[0] === level && isShared(latents.data.buffer);
+  return { ...(shared ? time : keepLevels(time, [level])), era5: keep.era5 ? time.era5 : null };
 }
 
 /** The rows' latent vectors at one latent level: row r is patch `patches[r]` of time `times[r]`. */

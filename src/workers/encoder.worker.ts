@@ -21,6 +21,7 @@ import { latentStoreSource } from '../studies/latent-store-source.ts';
 import type { StudyTime } from '../studies/study-time.ts';
 import { installWorkerErrorTransfer } from '../platform/worker-errors.ts';
 import { deliveredProgress, workerJobs } from './worker-jobs.ts';
+import { transferable } from '../platform/shared-memory.ts';
 
 /** An ONNX file with its sidecar (an absolute URL), or the untrained control built here from Aurora's initialisation. */
 export type EncoderModelSource = { kind: 'file'; url: string } | { kind: 'untrained'; preset: PresetName; seed: number };
@@ -241,7 +242,7 @@ const api = {
         },
       };
       const buffers = [studyTime.latents.data.buffer, ...(studyTime.era5?.raw ? [studyTime.era5.raw.data.buffer] : [])];
-      return Comlink.transfer(result, buffers);
+      return Comlink.transfer(result, transferable(buffers));
     });
   },
 

@@ -33,12 +33,13 @@ import type {
   TimesSimilarityRequest,
 } from './probes.worker.ts';
 import { clientJob, type CallOptions } from './worker-jobs.ts';
+import { transferable } from '../platform/shared-memory.ts';
 
 export interface ProbesClient {
   backend(): Promise<ProbeBackendInfo>;
   /** Moves (transfers) the matrix's data into the worker: the caller's array is detached afterwards. */
   loadFeatures(key: string, features: FeatureMatrix): Promise<void>;
-  /** Moves (transfers) a study time of one latent level into the worker; its features are that level's latents. */
+  /** Moves (transfers) a study time of one latent level into the worker, or shares it when its latents are shared memory; its features are that level's latents. */
   loadStudyTime(key: string, time: StudyTime): Promise<void>;
   releaseFeatures(key: string): Promise<void>;
   /** The worker's jobs still running (its answer also says its thread is free). */
@@ -72,7 +73,7 @@ export function createProbesClient(): ProbesClient {
   return {
     backend: () => worker.call((remote) => remote.backend()),
     loadFeatures: (key, features) => worker.call((remote) => remote.loadFeatures(key, Comlink.transfer(features.data, [features.data.buffer]), features.rows, features.cols)),
-    loadStudyTime: (key, time) => worker.call((remote) => remote.loadStudyTime(key, Comlink.transfer(time, [time.latents.data.buffer]))),
+    loadStudyTime: (key, time) => worker.call((remote) => remote.loadStudyTime(key, Comlink.transfer(time, transferable([time.latents.data.buffer])))),
     releaseFeatures: (key) => worker.call((remote) => remote.releaseFeatures(key)),
     busyJobs: () => worker.call((remote) => remote.busy()),
     pca: (request, options = {}) => clientJob(worker, 'pca', options, (remote, jobId, onProgress) => remote.pca(jobId, request, onProgress)),
