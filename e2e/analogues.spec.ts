@@ -77,6 +77,8 @@ test('finds the analogues of a Sahara area: desert land ranks first', async ({ p
   await expect(section).toContainText(`mean latent of the ${selected} selected patches at 2022-08-07 06:00`);
   expect(await ranked.evaluateAll((buttons) => buttons.map((button) => button.textContent ?? ''))).toEqual(listed);
   await expect(later).toHaveAttribute('aria-pressed', 'true');
+  // The link names the query's time, so that it reopens this search (the selection at 06:00), not one at 12:00.
+  await expect(page).toHaveURL(/analogues=mean%2Ccosine%2Cat%3A2022-08-07T06%3A00%3A00Z%2C2022-08-07T12/);
   // The views show 12:00's scores, the run's now.
   await expect(section.getByRole('combobox', { name: 'Analogue scores shown' })).toContainText('2022-08-07 12:00 (the run)');
   await expect(section.getByRole('combobox', { name: 'Analogue scores shown' })).toContainText('2022-08-07 06:00 (the query)');

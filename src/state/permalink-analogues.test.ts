@@ -26,6 +26,18 @@ describe("the analogue search's permalink field", () => {
     expect(queryToSettings('analogues=mean,cosine,every:x').notices).toHaveLength(1);
   });
 
+  it("round-trips the query's time (a match opened at another time) before the times to search", () => {
+    const analogues = { mode: 'mean' as const, metric: 'cosine' as const, at: '2022-08-07T06:00:00Z', times: '2022-08-07T00:00:00Z,2022-08-07T12:00:00Z' };
+    const settings = { ...DEFAULT_VIEW_SETTINGS, time: '2022-08-07T12:00:00Z', selection: 'AbC_-1', analogues };
+    const query = settingsToQuery(settings);
+    expect(query).toContain('analogues=mean%2Ccosine%2Cat%3A2022-08-07T06%3A00%3A00Z%2C2022-08-07T00');
+    const parsed = queryToSettings(query);
+    expect(parsed.notices).toEqual([]);
+    expect(parsed.settings.analogues).toEqual(analogues);
+    expect(queryToSettings('analogues=any,euclidean,at:2022-08-07T06:00:00Z').settings.analogues).toEqual({ mode: 'any', metric: 'euclidean', at: '2022-08-07T06:00:00Z' });
+    expect(queryToSettings('analogues=any,euclidean,at:yesterday').notices).toHaveLength(1);
+  });
+
   it('drops an unknown mode or metric with a notice, keeping the rest', () => {
     const parsed = queryToSettings('level=2&analogues=median,cosine');
     expect(parsed.settings.analogues).toBeNull();

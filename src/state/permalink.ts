@@ -82,6 +82,9 @@ function parseSweep(text: string): unknown {
   };
 }
 
+/** Marks the analogue query's time in the link's analogues field (no time selection starts with it). */
+const ANALOGUE_AT = 'at:';
+
 const codecs: { [K in Key]: FieldCodec<K> } = {
   store: { param: 'store', format: (v) => v, parse: (t) => t },
   atmosStore: { param: 'atmos', format: (v) => v, parse: optional },
@@ -148,11 +151,12 @@ const codecs: { [K in Key]: FieldCodec<K> } = {
   kIndexSplit: { param: 'ksplit', format: formatSplit, parse: parseSplit },
   analogues: {
     param: 'analogues',
-    // MODE,METRIC[,TIMES]: the time selection last, since a list of times has commas of its own.
-    format: (v) => (v ? [v.mode, v.metric, ...(v.times === undefined ? [] : [v.times])].join(',') : null),
+    // MODE,METRIC[,at:QUERY_TIME][,TIMES]: the time selection last, since a list of times has commas of its own.
+    format: (v) => (v ? [v.mode, v.metric, ...(v.at === undefined ? [] : [`${ANALOGUE_AT}${v.at}`]), ...(v.times === undefined ? [] : [v.times])].join(',') : null),
     parse: (t) => {
-      const [mode, metric, ...times] = t.split(',');
-      return times.length === 0 ? { mode, metric } : { mode, metric, times: times.join(',') };
+      const [mode, metric, ...rest] = t.split(',');
+      const at = rest[0]?.startsWith(ANALOGUE_AT) ? rest.shift()?.slice(ANALOGUE_AT.length) : undefined;
+      return { mode, metric, ...(at === undefined ? {} : { at }), ...(rest.length === 0 ? {} : { times: rest.join(',') }) };
     },
   },
 };

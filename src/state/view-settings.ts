@@ -227,10 +227,13 @@ export const viewSettingsSchema = z.object({
   kIndexShown: finite.min(-100).max(100),
   kIndexSplit: kIndexSplitSchema,
   /**
-   * Study 1's analogue search of the selection (the query; in the link as sel): its mode and metric, and
-   * the store's other times to search too (a time selection; absent: the run's time only); null: none.
+   * Study 1's analogue search of the selection (the query; in the link as sel): its mode and metric, the
+   * store's other times to search too (a time selection; absent: the run's time only), and the query's
+   * time when it is not the run's (a match opened at another time keeps its query); null: none.
    */
-  analogues: z.object({ mode: z.enum(ANALOGUE_MODES), metric: z.enum(ANALOGUE_METRICS), times: timeSelectionText.optional() }).nullable(),
+  analogues: z
+    .object({ mode: z.enum(ANALOGUE_MODES), metric: z.enum(ANALOGUE_METRICS), times: timeSelectionText.optional(), at: z.iso.datetime({ offset: true }).optional() })
+    .nullable(),
 });
 export type ViewSettings = z.infer<typeof viewSettingsSchema>;
 

@@ -127,6 +127,8 @@ export interface AnalogueRequest {
   count?: number;
   /** Other times to search too, each holding one latent level (that of the features); match.time k > 0 is others[k - 1]. */
   others?: StudyTime[];
+  /** Which time the query's rows are of (0, the default: the features'; k > 0: others[k - 1]). */
+  queryTime?: number;
 }
 
 const matrices = new Map<string, FeatureMatrix>();
@@ -287,7 +289,7 @@ const api = {
 
   /** Every row's similarity to the query rows (their mean, or the nearest of them) and the best matches outside them. */
   async searchAnalogues(jobId: string, request: AnalogueRequest): Promise<AnalogueResult> {
-    const query = { time: 0, rows: request.rows, mode: request.mode, metric: request.metric, count: request.count };
+    const query = { time: request.queryTime ?? 0, rows: request.rows, mode: request.mode, metric: request.metric, count: request.count };
     const others = request.others ?? [];
     const result = await job(jobId, async (signal) => {
       if (others.length === 0) return analogueIndexFor(request.features).search(query, { signal });

@@ -20,6 +20,7 @@ import {
   searchedTimeIndex,
   searchSignature,
   selectedRows,
+  withQueryAt,
   type FindAnalogues,
 } from './analogues-in-app.ts';
 import { useAnalogues } from './analogues-store.ts';
@@ -45,16 +46,23 @@ export function AnaloguesSection({ result, find, openMatch }: { result: Explorer
       set({ found: null, resultKey: null, signature: null, opening: null, running: false, error: null, queryRows: 0 });
       return;
     }
-    const search = { features: result.featuresKey, rows, mode: analogues.mode, metric: analogues.metric, times: analogues.times };
-    const asked = searchSignature(search);
+    const search = { features: result.featuresKey, rows, mode: analogues.mode, metric: analogues.metric, times: analogues.times, at: analogues.at };
+    const asked = searchSignature(search, result.time);
     const now = useAnalogues.getState();
     // The same search of the same run is on screen (the panel shown again): nothing to redo.
     if (now.found && now.resultKey === result.key && now.signature === asked) return;
-    // The run a match at another time opened: the search, its query at its own time, carries over as it is.
-    const carried = now.opening && carriedRunIndex(now.opening, result, asked);
-    if (now.opening && carried !== null) {
-      set({ found: now.opening.found, resultKey: result.key, signature: asked, opening: null, running: false, error: null, queryRows: rows.length, shownTime: carried });
-      return;
+    // The run a match at another time opened: the search, its query at its own time, carries over as it
+    // is, and the link names the query's time (a link reopened searches the same query).
+    if (now.opening) {
+      const { queryAt } = now.opening;
+      const carriedAsked = searchSignature({ ...search, at: search.at ?? queryAt }, result.time);
+      const carried = carriedRunIndex(now.opening, result, carriedAsked);
+      if (carried !== null) {
+        set({ found: now.opening.found, resultKey: result.key, signature: carriedAsked, opening: null, running: false, error: null, queryRows: rows.length, shownTime: carried });
+        const at = new Date(queryAt).getTime() === new Date(result.time).getTime() ? undefined : queryAt;
+        if (at !== analogues.at) updateSettings({ analogues: withQueryAt(analogues, at) });
+        return;
+      }
     }
     const controller = new AbortController();
     set({ running: true, error: null, opening: null });
@@ -64,7 +72,7 @@ export function AnaloguesSection({ result, find, openMatch }: { result: Explorer
         if (!isCancelled(caught)) set({ running: false, error: describeError(caught), found: null, resultKey: null });
       });
     return () => controller.abort();
-  }, [analogues, rows, result, find, set]);
+  }, [analogues, rows, result, find, set, updateSettings]);
 
   const shownFound = found && resultKey === result.key ? found : null;
   const shown = shownFound?.search ?? null;
@@ -160,7 +168,7 @@ export function AnaloguesSection({ result, find, openMatch }: { result: Explorer
             {shownFound.times.map((time, k) => (
               <option key={k} value={k}>
                 {isoTime(time.time).slice(0, 16).replace('T', ' ')}
-                {k === runIndex ? ' (the run)' : k === 0 ? ' (the query)' : ''}
+                {k === runIndex ? ' (the run)' : k === shownFound.queryTime ? ' (the query)' : ''}
               </option>
             ))}
           </select>
@@ -170,7 +178,7 @@ export function AnaloguesSection({ result, find, openMatch }: { result: Explorer
         <AnalogueList
           items={items}
           metric={shown.metric}
-          query={describeQuery(queryRows, shown.mode, isoTime(shownFound.times[0].time))}
+          query={describeQuery(queryRows, shown.mode, isoTime(shownFound.times[shownFound.queryTime].time))}
           selectedKey={selectedPatch === null ? null : `${runIndex}:${selectedPatch}`}
           onPick={(index) => {
             const match = shown.matches[index];

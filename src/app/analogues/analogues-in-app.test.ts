@@ -24,6 +24,7 @@ import {
   searchedTimeIndex,
   searchSignature,
   selectedRows,
+  withQueryAt,
 } from './analogues-in-app.ts';
 
 describe('selectedRows', () => {
@@ -54,7 +55,7 @@ describe('analogueItems', () => {
     table: { count: 2, cellCentres: Float32Array.of(10, 22, 350, 22) },
   } as unknown as ExplorerResult;
   const search: AnalogueResult = { metric: 'cosine', mode: 'mean', scores: [new Float32Array(2)], backendAgreed: true, matches: [{ time: 0, row: 1, score: 0.9 }, { time: 0, row: 0, score: 0.5 }] };
-  const found = { search, times: [studyTime] };
+  const found = { search, times: [studyTime], queryTime: 0 };
 
   it("names each match's time, patch and place, its score, land fraction, 2 m temperature and elevation, best first", () => {
     expect(analogueItems(result, found)).toEqual([
@@ -64,12 +65,12 @@ describe('analogueItems', () => {
   });
 
   it('says only the land fraction without ERA5 (a latent store alone)', () => {
-    expect(analogueItems(result, { search, times: [{ ...studyTime, era5: null }] })[1].detail).toBe('land 1.00');
+    expect(analogueItems(result, { search, times: [{ ...studyTime, era5: null }], queryTime: 0 })[1].detail).toBe('land 1.00');
   });
 
   it("adds the patch's 850 hPa specific humidity when the time has it", () => {
     const humid = { ...studyTime, era5: { surface, elevation: Float64Array.of(512.4, 0), raw: null, humidity: { levelHpa: 850, gramsPerKilogram: Float64Array.of(2.04, 11.96) } } };
-    expect(analogueItems(result, { search, times: [humid] }).map((item) => item.detail)).toEqual([
+    expect(analogueItems(result, { search, times: [humid], queryTime: 0 }).map((item) => item.detail)).toEqual([
       'land 0.25 · 2 m T -3.0 °C · elevation 0 m · q 850 hPa 12.0 g/kg',
       'land 1.00 · 2 m T 41.3 °C · elevation 512 m · q 850 hPa 2.0 g/kg',
     ]);
@@ -80,7 +81,7 @@ describe('analogueItems', () => {
     laterSurface[columns + now] = 273.15 + 7.5;
     const later = { ...studyTime, time: new Date('2022-08-07T18:00:00Z'), era5: { surface: laterSurface, elevation: Float64Array.of(512.4, 0), raw: null } };
     const acrossTimes = { ...search, scores: [new Float32Array(2), new Float32Array(2)], matches: [{ time: 1, row: 1, score: 0.95 }, { time: 0, row: 1, score: 0.9 }] };
-    const items = analogueItems(result, { search: acrossTimes, times: [studyTime, later] });
+    const items = analogueItems(result, { search: acrossTimes, times: [studyTime, later], queryTime: 0 });
     expect(items.map((item) => [item.key, item.time, item.detail])).toEqual([
       ['1:1', '2022-08-07 18:00', 'land 0.25 · 2 m T 7.5 °C · elevation 0 m'],
       ['0:1', '2022-08-07 06:00', 'land 0.25 · 2 m T -3.0 °C · elevation 0 m'],
@@ -96,6 +97,12 @@ describe('otherAnalogueTimes', () => {
     expect(otherAnalogueTimes('2022-08-07T06:00:00Z', 'every:1', storeTimes)).toEqual(['2022-08-07T00:00:00Z', '2022-08-07T12:00:00Z', '2022-08-07T18:00:00Z']);
     // The run's instant is left out whatever form the selection writes it in.
     expect(otherAnalogueTimes('2022-08-07T06:00:00Z', '2022-08-07T18:00,2022-08-07T06:00', storeTimes)).toEqual(['2022-08-07T18:00:00Z']);
+  });
+
+  it("adds the query's time when it is another than the run's, once", () => {
+    expect(otherAnalogueTimes('2022-08-07T12:00:00Z', undefined, storeTimes, '2022-08-07T06:00:00Z')).toEqual(['2022-08-07T06:00:00Z']);
+    expect(otherAnalogueTimes('2022-08-07T12:00:00Z', 'every:1', storeTimes, '2022-08-07T06:00Z')).toEqual(['2022-08-07T00:00:00Z', '2022-08-07T06:00:00Z', '2022-08-07T18:00:00Z']);
+    expect(otherAnalogueTimes('2022-08-07T06:00:00Z', undefined, storeTimes, '2022-08-07T06:00:00Z')).toEqual([]);
   });
 
   it('says how many a selection picks when the app would search more than it does', () => {
@@ -137,9 +144,16 @@ describe('findAnaloguesInApp', () => {
     const [request] = requests;
     expect(request.features).toBe('features-1');
     expect(request.others?.map((time) => [time.latents.levels, Array.from(time.latents.data)])).toEqual([[[1], [10, 10, 11, 11]]]);
+    expect(request.queryTime).toBe(0);
+    expect(found.queryTime).toBe(0);
     // Without times, the run's alone.
     await findAnaloguesInApp(shown, { features: 'features-1', rows, mode: 'mean', metric: 'cosine' }, context);
     expect(requests[1].others).toEqual([]);
+    // A query at another time (a match opened there): that time is searched too, and the query's rows are of it.
+    const atLater = await findAnaloguesInApp(shown, { features: 'features-1', rows, mode: 'mean', metric: 'cosine', at: LATER }, context);
+    expect(requests[2].others).toHaveLength(1);
+    expect(requests[2].queryTime).toBe(1);
+    expect(atLater.queryTime).toBe(1);
   });
 
   it('reads a latent store\'s other times as a run of that time reads them: a match opened there runs from the cache', async () => {
@@ -165,9 +179,9 @@ describe('a match opened at another time', () => {
   const LATER = '2022-08-07T12:00:00Z';
   const time = (iso: string) => syntheticStudyTime({ time: iso, rowLat: [10], columnLon: [5, 15], latents: new Float32Array(4), embedDim: 2, landFraction: [0, 1] });
   const search: AnalogueResult = { metric: 'cosine', mode: 'mean', scores: [Float32Array.of(1, 0.5), Float32Array.of(0.7, 0.9)], matches: [{ time: 1, row: 1, score: 0.9 }], backendAgreed: true };
-  const found = { search, times: [time(RUN), time(LATER)] };
+  const found = { search, times: [time(RUN), time(LATER)], queryTime: 0 };
   const runAt = (iso: string, patch: Partial<ExplorerResult> = {}) => ({ key: iso, time: iso, level: 1, sourceName: 'aurora encoding /sample.zarr', table: { count: 2 }, ...patch }) as unknown as ExplorerResult;
-  const signature = searchSignature({ rows: Uint32Array.of(0), mode: 'mean', metric: 'cosine', times: LATER });
+  const signature = searchSignature({ rows: Uint32Array.of(0), mode: 'mean', metric: 'cosine', times: LATER }, RUN);
   const opened = openedMatch(runAt(RUN), found, signature, LATER);
 
   it('finds a searched time by its instant, whatever form it is written in', () => {
@@ -182,20 +196,28 @@ describe('a match opened at another time', () => {
     expect(carriedRunIndex(openedMatch(runAt(LATER), found, signature, RUN), runAt(RUN), signature)).toBe(0);
   });
 
+  it("names the query's time, and carries it in the search's settings only when it is not the run's", () => {
+    expect(opened.queryAt).toBe(RUN);
+    expect(withQueryAt({ mode: 'mean', metric: 'cosine' }, RUN)).toEqual({ mode: 'mean', metric: 'cosine', at: RUN });
+    expect(withQueryAt({ mode: 'mean', metric: 'cosine', at: RUN }, undefined)).toEqual({ mode: 'mean', metric: 'cosine' });
+    // A query at the run's time asks the same as one that names it.
+    expect(searchSignature({ rows: Uint32Array.of(0), mode: 'mean', metric: 'cosine', times: LATER, at: '2022-08-07T06:00Z' }, LATER)).toBe(signature);
+  });
+
   it('searches again when the run is not the one the match asked for, or the search changed since', () => {
     expect(carriedRunIndex(opened, runAt(RUN), signature)).toBeNull();
     expect(carriedRunIndex(opened, runAt(LATER, { level: 2 }), signature)).toBeNull();
     expect(carriedRunIndex(opened, runAt(LATER, { sourceName: 'aurora encoding /other.zarr' }), signature)).toBeNull();
     expect(carriedRunIndex(opened, runAt(LATER, { table: { count: 3 } } as Partial<ExplorerResult>), signature)).toBeNull();
-    expect(carriedRunIndex(opened, runAt(LATER), searchSignature({ rows: Uint32Array.of(0, 1), mode: 'mean', metric: 'cosine', times: LATER }))).toBeNull();
-    expect(carriedRunIndex(opened, runAt(LATER), searchSignature({ rows: Uint32Array.of(0), mode: 'any', metric: 'cosine', times: LATER }))).toBeNull();
+    expect(carriedRunIndex(opened, runAt(LATER), searchSignature({ rows: Uint32Array.of(0, 1), mode: 'mean', metric: 'cosine', times: LATER }, RUN))).toBeNull();
+    expect(carriedRunIndex(opened, runAt(LATER), searchSignature({ rows: Uint32Array.of(0), mode: 'any', metric: 'cosine', times: LATER }, RUN))).toBeNull();
   });
 });
 
 describe('scoresAt', () => {
   it("gives the scores of the time picked, or the run's when it is not one of the searched times", () => {
     const [run, later] = [Float32Array.of(0.1), Float32Array.of(0.9)];
-    const found = { search: { metric: 'cosine', mode: 'mean', scores: [run, later], matches: [], backendAgreed: true } as AnalogueResult, times: [] };
+    const found = { search: { metric: 'cosine', mode: 'mean', scores: [run, later], matches: [], backendAgreed: true } as AnalogueResult, times: [], queryTime: 0 };
     expect(scoresAt(found, 1)).toBe(later);
     expect(scoresAt(found, 0)).toBe(run);
     expect(scoresAt(found, 5)).toBe(run);

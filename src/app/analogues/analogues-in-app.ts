@@ -6,7 +6,7 @@
 import { parseTimeSelection, resolveTimeSelection } from '../../data/time-selection.ts';
 import type { AnalogueMetric, AnalogueMode, AnalogueResult } from '../../probes/analogues.ts';
 import type { ExplorerResult } from '../../state/result.ts';
-import type { SourceSettings } from '../../state/view-settings.ts';
+import type { SourceSettings, ViewSettings } from '../../state/view-settings.ts';
 import { PATCH_INPUT_COLUMNS } from '../../studies/patch-inputs.ts';
 import { atLevel, patchCount, type StudyTime } from '../../studies/study-time.ts';
 import { formatPlace, type AnalogueListItem } from '../../views/index.ts';
@@ -14,6 +14,9 @@ import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
 import { studyTimeFor, type StudyTimeContext } from '../study-times.ts';
+
+/** The analogue search's settings (in the link). */
+type AnalogueSettings = NonNullable<ViewSettings['analogues']>;
 
 /** Times searched at once, the run's included: the issue's 8 times take about 0.4 s in the browser (README). */
 export const MAX_ANALOGUE_TIMES = 8;
@@ -27,12 +30,16 @@ export interface AnalogueSearch {
   metric: AnalogueMetric;
   /** The store's other times to search too (a time selection); absent: the run's time only. */
   times?: string;
+  /** The query's time (ISO) when it is not the run's: the selection's patches at that time are the query. */
+  at?: string;
 }
 
 /** A search's scores and matches, with the study time of each time searched (match.time indexes it; 0 is the run's). */
 export interface FoundAnalogues {
   search: AnalogueResult;
   times: readonly StudyTime[];
+  /** Which of the times the query is at (0: the run's). */
+  queryTime: number;
 }
 
 export type FindAnalogues = (result: ExplorerResult, search: AnalogueSearch, signal: AbortSignal) => Promise<FoundAnalogues>;
@@ -54,22 +61,26 @@ export interface AnalogueContext extends StudyTimeContext {
 export async function findAnaloguesInApp(result: ExplorerResult, search: AnalogueSearch, context: AnalogueContext): Promise<FoundAnalogues> {
   const model = result.modelId === null ? null : context.models.find((entry) => entry.id === result.modelId);
   if (model === undefined) throw new Error(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
-  const others = await readOtherTimes(result, context.settings, model, otherAnalogueTimes(result.time, search.times, context.storeTimes), context);
+  const others = await readOtherTimes(result, context.settings, model, otherAnalogueTimes(result.time, search.times, context.storeTimes, search.at), context);
+  const times = [result.studyTime, ...others];
+  const queryTime = search.at === undefined ? 0 : Math.max(0, searchedTimeIndex({ times }, search.at));
   const found = await context.probes.searchAnalogues(
-    { features: search.features, rows: search.rows, mode: search.mode, metric: search.metric, others: others.map((time) => atLevel(time, result.level)) },
+    { features: search.features, rows: search.rows, mode: search.mode, metric: search.metric, others: others.map((time) => atLevel(time, result.level)), queryTime },
     { signal: context.signal },
   );
-  return { search: found, times: [result.studyTime, ...others] };
+  return { search: found, times, queryTime };
 }
 
 /**
- * The store's times that a selection picks besides the run's own (the same instant left out), in time
- * order; none without a selection. Throws when the run's and these are more than MAX_ANALOGUE_TIMES.
+ * The store's times that a selection picks besides the run's own (the same instant left out), with the
+ * query's time when it is another, in time order; none without either. Throws when the run's and these
+ * are more than MAX_ANALOGUE_TIMES.
  */
-export function otherAnalogueTimes(viewTime: string, selection: string | undefined, storeTimes: readonly string[]): string[] {
-  if (selection === undefined) return [];
+export function otherAnalogueTimes(viewTime: string, selection: string | undefined, storeTimes: readonly string[], queryTime?: string): string[] {
   const view = new Date(viewTime).getTime();
-  const picked = resolveTimeSelection(parseTimeSelection(selection), storeTimes.map((time) => new Date(time))).filter((date) => date.getTime() !== view);
+  const selected = selection === undefined ? [] : resolveTimeSelection(parseTimeSelection(selection), storeTimes.map((time) => new Date(time)));
+  const withQuery = queryTime === undefined ? selected : [...selected, new Date(queryTime)];
+  const picked = [...new Map(withQuery.map((date) => [date.getTime(), date])).values()].filter((date) => date.getTime() !== view);
   if (picked.length + 1 > MAX_ANALOGUE_TIMES) {
     throw new Error(`The times pick ${picked.length} besides the run's; the app searches at most ${MAX_ANALOGUE_TIMES} times in all. Pick fewer.`);
   }
@@ -91,13 +102,16 @@ export async function readOtherTimes(result: ExplorerResult, settings: SourceSet
   return read;
 }
 
-/** A search as asked (its query's rows, mode, metric and times): equal signatures ask the same thing of the same run. */
-export function searchSignature(search: Pick<AnalogueSearch, 'rows' | 'mode' | 'metric' | 'times'>): string {
-  return JSON.stringify([search.mode, search.metric, search.times ?? null, Array.from(search.rows)]);
+/**
+ * A search as asked of a run at `runTime` (its query's rows, time, mode and metric, and the times
+ * searched): equal signatures ask the same thing.
+ */
+export function searchSignature(search: Pick<AnalogueSearch, 'rows' | 'mode' | 'metric' | 'times' | 'at'>, runTime: string): string {
+  return JSON.stringify([search.mode, search.metric, search.times ?? null, new Date(search.at ?? runTime).getTime(), Array.from(search.rows)]);
 }
 
 /** Where `time` (ISO) is among a search's times; -1 when it was not searched. */
-export function searchedTimeIndex(found: FoundAnalogues, time: string): number {
+export function searchedTimeIndex(found: Pick<FoundAnalogues, 'times'>, time: string): number {
   const instant = new Date(time).getTime();
   return found.times.findIndex((studyTime) => studyTime.time.getTime() === instant);
 }
@@ -106,6 +120,8 @@ export function searchedTimeIndex(found: FoundAnalogues, time: string): number {
 export interface OpenedMatch {
   /** The match's time (ISO). */
   time: string;
+  /** The query's time (ISO), which stays the query's in the opened run. */
+  queryAt: string;
   /** The search's signature (searchSignature) and its answer. */
   signature: string;
   found: FoundAnalogues;
@@ -116,7 +132,7 @@ export interface OpenedMatch {
 }
 
 export function openedMatch(result: ExplorerResult, found: FoundAnalogues, signature: string, time: string): OpenedMatch {
-  return { time, signature, found, level: result.level, sourceName: result.sourceName, count: result.table.count };
+  return { time, queryAt: isoTime(found.times[found.queryTime].time), signature, found, level: result.level, sourceName: result.sourceName, count: result.table.count };
 }
 
 /**
@@ -130,6 +146,12 @@ export function carriedRunIndex(opened: OpenedMatch, result: ExplorerResult, sig
   if (result.level !== opened.level || result.sourceName !== opened.sourceName || result.table.count !== opened.count) return null;
   const index = searchedTimeIndex(opened.found, result.time);
   return index < 0 ? null : index;
+}
+
+/** The search's settings with its query at `at` (ISO), or at the run's time when `at` is undefined. */
+export function withQueryAt(analogues: AnalogueSettings, at: string | undefined): AnalogueSettings {
+  const { mode, metric, times } = analogues;
+  return { mode, metric, ...(times === undefined ? {} : { times }), ...(at === undefined ? {} : { at }) };
 }
 
 /** The selected rows of a mask, ascending. */
