@@ -1,6 +1,6 @@
 // The sweep runner's bookkeeping on a small synthetic source: cells from a cache are not read or
-// refitted, a cell the study cannot fit is told and skipped, a cancelled sweep has handed out what
-// it finished.
+// refitted, the next cell is read while one is fitted, a cell the study cannot fit is told and
+// skipped, a cancelled sweep has handed out what it finished.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../errors.ts';
 import { initNodeProbeBackend } from '../probes/backend.node.ts';
@@ -43,6 +43,14 @@ describe('runSweep', () => {
     const again = await runSweep(source(reads), PLAN, { cached: (time, level) => (time === TIMES[1] ? undefined : fits.get(`${time} ${level}`)) });
     expect(reads).toEqual([`${TIMES[1]} 0`, `${TIMES[1]} 1`]);
     expect(again.cells).toEqual(fresh.cells);
+  });
+
+  it('reads the next cell while fitting one, never more than one ahead', async () => {
+    const events: string[] = [];
+    await runSweep(source(events), PLAN, { onCell: (cell) => void events.push(`fitted ${cell.time} ${cell.level}`) });
+    const [a, b, c] = TIMES;
+    expect(events.slice(0, 7)).toEqual([`${a} 0`, `${a} 1`, `fitted ${a} 0`, `${b} 0`, `fitted ${a} 1`, `${b} 1`, `fitted ${b} 0`]);
+    expect(events.slice(-3)).toEqual([`${c} 1`, `fitted ${c} 0`, `fitted ${c} 1`]);
   });
 
   it('tells and skips a cell the study cannot fit, and goes on', async () => {

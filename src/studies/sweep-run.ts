@@ -1,7 +1,8 @@
 // Runs a sweep cell by cell, time by time and, within a time, level by level: one time's latents at
-// one level are read, fitted and let go before the next are read, so that memory holds one cell (an
-// encoder source keeps the time it encoded until its levels are read; with the transfer matrix, every
-// cell's test rows are kept). Cells are handed out as they finish; a cancelled sweep keeps them.
+// one level are read at a time, and let go after their fit. The next cell is read while one is fitted
+// (read-ahead), so memory holds two cells at most (an encoder source keeps the time it encoded until
+// its levels are read; with the transfer matrix, every cell's test rows are kept). Cells are handed
+// out as they finish; a cancelled sweep keeps them.
 import { throwIfCancelled } from '../errors.ts';
 import { StudyInputError } from './progress.ts';
 import { checkSweepSettings, fitSweepCell, type CellFit, type SweepCell, type SweepCellInput, type SweepSettings } from './sweep.ts';
@@ -78,36 +79,54 @@ export async function runSweep(source: SweepSource, plan: SweepPlan, hooks: Swee
   // Per level: its first time's fit (the drift's reference) and its transfer matrix.
   const firsts = new Map<number, CellFit>();
   const matrices = new Map(plan.levels.map((level) => [level, plan.transfer ? new LevelTransfer(source.times, plan) : null]));
-  for (const [t, time] of source.times.entries()) {
-    for (const [l, level] of plan.levels.entries()) {
+  const cellAt = (k: number) => ({ t: Math.floor(k / plan.levels.length), level: plan.levels[k % plan.levels.length] });
+  // A cell's cached fit, and its latents when it needs them (not cached, or the transfer matrix's test rows).
+  const acquire = async (k: number): Promise<{ fit: CellFit | undefined; input: SweepCellInput | undefined }> => {
+    const { t, level } = cellAt(k);
+    const time = source.times[t];
+    const fit = await hooks.cached?.(time, level);
+    if (fit && !matrices.get(level)) return { fit, input: undefined };
+    const input = await source.read(t, level, signal);
+    if (input.time !== time || input.level !== level) throw new Error(`asked for ${time}, level ${level}, the source gave ${input.time}, level ${input.level}`);
+    return { fit, input };
+  };
+  // The next cell is read while this one is fitted (read-ahead: the app reads in the page's workers,
+  // so the read takes the other core); it waits, settled, for its turn.
+  const started = (k: number) => {
+    const acquired = acquire(k);
+    acquired.catch(() => undefined); // handled at its turn (or left when the sweep stops first)
+    return acquired;
+  };
+  let next = total > 0 ? started(0) : undefined;
+  for (let k = 0; k < total; k++) {
+    const { t, level } = cellAt(k);
+    const time = source.times[t];
+    throwIfCancelled(signal, 'The sweep');
+    const cell = k + 1;
+    const report = (fraction: number, message: string) => hooks.onProgress?.({ cell, cells: total, time, level, fraction, message });
+    const matrix = matrices.get(level)!;
+    const acquired = next!;
+    let fit: CellFit;
+    try {
+      report(0, `${time}, ${levelName(level)}: reading latents`);
+      const { fit: cachedFit, input } = await acquired;
       throwIfCancelled(signal, 'The sweep');
-      const cell = t * plan.levels.length + l + 1;
-      const report = (fraction: number, message: string) => hooks.onProgress?.({ cell, cells: total, time, level, fraction, message });
-      const matrix = matrices.get(level)!;
-      let fit = await hooks.cached?.(time, level);
-      try {
-        // A cached cell needs its latents only for the transfer matrix's test rows.
-        let input: SweepCellInput | undefined;
-        if (!fit || matrix) {
-          report(0, `${time}, ${levelName(level)}: reading latents`);
-          input = await source.read(t, level, signal);
-          if (input.time !== time || input.level !== level) throw new Error(`asked for ${time}, level ${level}, the source gave ${input.time}, level ${input.level}`);
-        }
-        fit ??= await fitSweepCell(input!, plan, { signal, onProgress: (progress) => report(0.1 + 0.9 * progress.fraction, progress.message) });
-        if (matrix) matrix.add(t, fit, input!);
-      } catch (error) {
-        // A cell the study cannot fit (one class at this time, say) is told and left out; the sweep goes on.
-        if (!(error instanceof StudyInputError)) throw error;
-        skipped.push({ time, level, reason: error.message });
-        await hooks.onSkipped?.(skipped[skipped.length - 1]);
-        continue;
-      }
-      const first = firsts.get(level) ?? fit;
-      firsts.set(level, first);
-      const withDriftCell = withDrift(fit, first);
-      cells.push(withDriftCell);
-      await hooks.onCell?.(withDriftCell, fit);
+      next = k + 1 < total ? started(k + 1) : undefined;
+      fit = cachedFit ?? (await fitSweepCell(input!, plan, { signal, onProgress: (progress) => report(0.1 + 0.9 * progress.fraction, progress.message) }));
+      if (matrix) matrix.add(t, fit, input!);
+    } catch (error) {
+      // A cell the study cannot fit (one class at this time, say) is told and left out; the sweep goes on.
+      if (!(error instanceof StudyInputError)) throw error;
+      next ??= k + 1 < total ? started(k + 1) : undefined;
+      skipped.push({ time, level, reason: error.message });
+      await hooks.onSkipped?.(skipped[skipped.length - 1]);
+      continue;
     }
+    const first = firsts.get(level) ?? fit;
+    firsts.set(level, first);
+    const withDriftCell = withDrift(fit, first);
+    cells.push(withDriftCell);
+    await hooks.onCell?.(withDriftCell, fit);
   }
   const transfer = plan.transfer ? plan.levels.map((level) => ({ level, times: source.times, accuracy: matrices.get(level)!.rows() })) : null;
   return { cells, skipped, transfer };
