@@ -185,7 +185,7 @@ export function App() {
     // What the views will show if this run finishes: its set-up, with the weights' hash it ran.
     const runSettings: ViewSettings = { ...state.settings, modelHash: model?.hash ?? state.settings.modelHash };
     state.setRunEnd(null);
-    state.setRunStatus('running');
+    state.setRunStatus('running', runSettings);
     state.setStages(initialStages(fromStore ? 'latent-store' : 'encoder'));
     /** What the views showed before this run's preview replaced it: they show it again if the run does not finish. */
     const before: { shown: { preview: ExplorerPreview; shown: ViewSettings | undefined; selection: Uint8Array } | null } = { shown: null };

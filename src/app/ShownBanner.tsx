@@ -18,7 +18,8 @@ export function ShownBanner() {
   const shown = useExplorer((state) => state.shown[state.settings.study]);
   const runEnd = useExplorer((state) => state.runEnd);
   const running = useExplorer((state) => state.runStatus === 'running');
-  const changes = shown ? describeChanges(settings, shown) : null;
+  const runSettings = useExplorer((state) => state.runSettings);
+  const changes = shown ? describeChanges(settings, shown, runSettings) : null;
   if (!shown && !runEnd) return null;
   return (
     <div className="shown-banner">

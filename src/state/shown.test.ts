@@ -22,6 +22,13 @@ describe('what the views show against the set-up', () => {
     expect(describeChanges({ ...shown, areaWeights: true }, shown)).toBe('Showing 2022-08-07 06:00, surface, equal weights; Run to see area-weighted');
   });
 
+  it('says a run of the new set-up is in flight, until the set-up changes again', () => {
+    const next: ViewSettings = { ...shown, time: '2022-08-08T06:00:00Z' };
+    expect(describeChanges(next, shown, next)).toBe('Showing 2022-08-07 06:00, surface; running 2022-08-08 06:00');
+    expect(describeChanges(next, shown, { ...next, modelHash: 'fedcba9876543210' })).toBe('Showing 2022-08-07 06:00, surface; running 2022-08-08 06:00');
+    expect(describeChanges({ ...next, level: 2 }, shown, next)).toBe('Showing 2022-08-07 06:00, surface; Run to see 2022-08-08 06:00, atmos 2');
+  });
+
   it("ignores the other study's set-up", () => {
     expect(setupChanges({ ...shown, percentile: 95, extremesTimes: ['2022-07-14T12:00:00Z'] }, shown)).toEqual([]);
   });

@@ -139,9 +139,10 @@ export function describeShown(shown: ViewSettings): string {
 
 /**
  * The banner over views whose set-up has changed since they were run: "Showing 2022-08-07 06:00,
- * surface; Run to see 2022-08-08 06:00". Null when the set-up is what is shown.
+ * surface; Run to see 2022-08-08 06:00", or "…; running 2022-08-08 06:00" while a run of the current
+ * set-up is in flight (`running`, its set-up). Null when the set-up is what is shown.
  */
-export function describeChanges(current: ViewSettings, shown: ViewSettings): string | null {
+export function describeChanges(current: ViewSettings, shown: ViewSettings, running: ViewSettings | null = null): string | null {
   const changes = setupChanges(current, shown);
   if (changes.length === 0) return null;
   // The time and level always name what is shown; a changed model is named once, not for its hash too.
@@ -149,5 +150,7 @@ export function describeChanges(current: ViewSettings, shown: ViewSettings): str
   const named = changes.filter((field) => !(field === 'modelHash' && changes.includes('modelId')));
   const showing = [...new Set([...context, ...named])].map((field) => describeSetupField(shown, field));
   const next = named.map((field) => describeSetupField(current, field));
-  return `Showing ${showing.join(', ')}; Run to see ${next.join(', ')}`;
+  // The run's set-up carries the hash of the weights it loaded; the current one may not know it yet.
+  const coming = running !== null && setupChanges(current, running).every((field) => field === 'modelHash');
+  return `Showing ${showing.join(', ')}; ${coming ? 'running' : 'Run to see'} ${next.join(', ')}`;
 }

@@ -56,6 +56,8 @@ export interface ExplorerState {
   settings: ViewSettings;
   notices: Notice[];
   runStatus: RunStatus;
+  /** The set-up of the run in flight (null when none is): the banner says it is coming rather than "Run to see". */
+  runSettings: ViewSettings | null;
   stages: StageProgress[];
   /** The study the stages are of: switching studies does not show the other one's progress. */
   stagesStudy: ViewSettings['study'] | null;
@@ -80,7 +82,8 @@ export interface ExplorerState {
   notify(kind: NoticeKind, title: string, text: string, options?: NoticeOptions): void;
   dismissNotice(id: number): void;
   dismissAllNotices(): void;
-  setRunStatus(status: RunStatus): void;
+  /** A run's status; a run starting gives its set-up, which is kept until it ends. */
+  setRunStatus(status: RunStatus, runSettings?: ViewSettings): void;
   setStages(stages: StageProgress[]): void;
   /** Changes a stage; a stage the run did not list (work after it) gets its own line at the end. */
   updateStage(name: StageName, patch: Partial<StageProgress>): void;
@@ -126,6 +129,7 @@ export const useExplorer = create<ExplorerState>()((set) => ({
   settings: DEFAULT_VIEW_SETTINGS,
   notices: [],
   runStatus: 'idle',
+  runSettings: null,
   stages: [],
   stagesStudy: null,
   selectionMask: new Uint8Array(0),
@@ -149,7 +153,7 @@ export const useExplorer = create<ExplorerState>()((set) => ({
   notify: (kind, title, text, options) => set((state) => ({ notices: addNotice(state.notices, kind, title, text, options) })),
   dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) })),
   dismissAllNotices: () => set({ notices: [] }),
-  setRunStatus: (runStatus) => set({ runStatus }),
+  setRunStatus: (runStatus, runSettings) => set({ runStatus, runSettings: runStatus === 'running' ? (runSettings ?? null) : null }),
   setStages: (stages) => set((state) => ({ stages, stagesStudy: state.settings.study })),
   updateStage: (name, patch) =>
     set((state) => ({
