@@ -70,8 +70,19 @@ test('finds the analogues of a Sahara area: desert land ranks first', async ({ p
   const listed = await ranked.evaluateAll((buttons) => buttons.map((button) => button.textContent ?? ''));
   const later = ranked.filter({ hasText: '2022-08-07 12:00' }).first();
   const laterPatch = /Patch (\d+)/.exec((await later.textContent()) ?? '')?.[1] ?? '';
+  // Every text the set-up banner takes while the match's run goes (it may pass too fast to poll).
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { bannerTexts: string[] }).bannerTexts = seen;
+    new MutationObserver(() => {
+      const text = document.querySelector('.setup-changed')?.textContent;
+      if (text && seen.at(-1) !== text) seen.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
   await later.click();
   await expect(page.getByLabel('Shown', { exact: true })).toHaveAttribute('data-shown-time', /^2022-08-07T12:00/, { timeout: 90_000 });
+  // While its run went, the banner said it was coming rather than asking for Run.
+  expect(await page.evaluate(() => (window as unknown as { bannerTexts: string[] }).bannerTexts)).toEqual(['Showing 2022-08-07 06:00, surface; running 2022-08-07 12:00']);
   await expect(page.locator('[data-stage="encode"]')).toHaveAttribute('data-status', 'cached');
   await expect(page.getByRole('region', { name: 'Inspector' })).toContainText(`Patch ${laterPatch}`);
   await expect(section).toContainText(`mean latent of the ${selected} selected patches at 2022-08-07 06:00`);
