@@ -111,8 +111,9 @@ export function sourceJson(facts: LatentSourceFacts) {
   };
 }
 
-/** What every text output says of its source, first. */
+/** What every text output says of its source, first. An encoder's name already names its model. */
 export function sourceLine(facts: LatentSourceFacts): string {
+  if (facts.kind === 'encoder') return `Source: ${facts.name}\n`;
   const model = facts.model ? `${facts.model.name}${facts.model.trained === false ? ' (UNTRAINED)' : ''}` : 'not named by the store';
   return `Source: ${facts.name} (model ${model})\n`;
 }
