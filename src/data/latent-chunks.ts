@@ -50,6 +50,8 @@ export interface SelectionRead {
   traffic: Readonly<Traffic>;
   signal?: AbortSignal;
   onChunk?: (chunksRead: number, chunksTotal: number, bytesFetched: number) => void;
+  /** Values staged at once at most for a transposed copy (STAGED_VALUES; tests set fewer, to cut blocks across bands). */
+  stagedValues?: number;
 }
 
 /** Reads every chunk holding the selection into `out`. */
@@ -143,20 +145,11 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
     });
   // A missing chunk never gets here: the latent store's reader makes it an error (MissingChunkError).
   if (!bytes) throw damaged(new Error('no bytes'));
-  // Runs along the chunk's last dimension whose values land far apart in `out` (each write its own
-  // cache line, as embed-major latents going to patch-major rows) are staged in storage order first,
-  // then copied with the dimension nearest in `out` innermost, so that the writes are contiguous.
-  const transposed = transposingDimension(local, target);
-  const staged = transposed === undefined ? undefined : new Float32Array(local.reduce((count, indices) => count * indices.length, 1));
-  const cursor = new RunCursor(local, staged ? storageTargets(local) : target, array.chunks);
-  const sink = staged ?? read.out;
-  const finish = () => {
-    if (staged) copyTransposed(staged, local, target, transposed!, read.out);
-  };
+  const bands = new SelectionBands(local, target, array.chunks, read.out, read.stagedValues ?? STAGED_VALUES);
   if (encoding.compressor === 'none') {
     if (bytes.byteLength !== expected) throw wrongSize(bytes.byteLength);
-    cursor.scatter(0, valuesOf(bytes, encoding.bytesPerValue), sink);
-    finish();
+    bands.scatter(0, valuesOf(bytes, encoding.bytesPerValue));
+    bands.finish();
     return true;
   }
   let frame: ReturnType<typeof openBloscFrame>;
@@ -178,7 +171,7 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
   if (frame.nbytes !== expected) throw wrongSize(frame.nbytes);
   if (frame.blocksize % encoding.bytesPerValue !== 0) return false;
   const valuesPerBlock = frame.blocksize / encoding.bytesPerValue;
-  const spans = inRanges ? frameSpans(frame, cursor.wantedBlocks(valuesPerBlock, frame.blocks)) : [{ first: 0, last: frame.blocks - 1, start: 0, end: bytes.byteLength }];
+  const spans = inRanges ? frameSpans(frame, new RunCursor(local, target, array.chunks).wantedBlocks(valuesPerBlock, frame.blocks)) : [{ first: 0, last: frame.blocks - 1, start: 0, end: bytes.byteLength }];
   const fetched = inRanges ? spans.map(() => undefined as Promise<Uint8Array | undefined> | undefined) : [];
   const fetch = (k: number) => {
     if (k >= spans.length || fetched[k]) return;
@@ -194,7 +187,7 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
       part = { offset: span.start, bytes: partBytes ?? new Uint8Array(0) };
     }
     for (let index = span.first; index <= span.last; index++) {
-      if (!cursor.wants(index * valuesPerBlock + frame.blockBytes(index) / encoding.bytesPerValue)) continue;
+      if (!bands.wants(index * valuesPerBlock + frame.blockBytes(index) / encoding.bytesPerValue)) continue;
       let block: Uint8Array;
       try {
         block = frame.decodeBlock(index);
@@ -202,11 +195,11 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
         if (error instanceof BloscFrameError) throw damaged(error);
         throw error;
       }
-      cursor.scatter(index * valuesPerBlock, valuesOf(block, encoding.bytesPerValue), sink);
+      bands.scatter(index * valuesPerBlock, valuesOf(block, encoding.bytesPerValue));
     }
   }
-  if (!cursor.done) throw damaged(new Error('its blocks end before the values the selection needs'));
-  finish();
+  if (!bands.done) throw damaged(new Error('its blocks end before the values the selection needs'));
+  bands.finish();
   return true;
 }
 
@@ -229,6 +222,99 @@ function frameSpans(frame: BloscFrame, wanted: Uint8Array): FrameSpan[] {
     }
   }
   return spans;
+}
+
+/**
+ * Values staged at once at most (4 MB of float32): 16 embed planes of the 0.25-degree grid, so that a
+ * band writes one 64-byte cache line of each patch's row.
+ */
+const STAGED_VALUES = 1 << 20;
+
+/**
+ * Where a chunk's values go, in storage order. Runs along the chunk's last dimension whose values land
+ * far apart in `out` (each write its own cache line, as embed-major latents going to patch-major rows)
+ * are staged in storage order first, then copied with the dimension nearest in `out` innermost, so that
+ * the writes are contiguous. They are staged a band at a time (a few indices of the selection's first
+ * dimension with more than one: embed planes in the study's layout), so that no more than a few MB of
+ * the chunk is ever held twice; a block that straddles two bands goes to both.
+ */
+class SelectionBands {
+  /** The dimension copied innermost, or undefined: values are scattered straight into `out`. */
+  private readonly transposed: number | undefined;
+  /** The dimension cut into bands, and how many of its indices a band takes. */
+  private readonly banded: number;
+  private readonly bandLength: number;
+  private readonly staging: Float32Array | undefined;
+  private band = 0;
+  private bandLocal: Int32Array[];
+  private bandTarget: Float64Array[];
+  private cursor: RunCursor;
+
+  constructor(
+    private readonly local: Int32Array[],
+    private readonly target: Float64Array[],
+    private readonly chunkShape: readonly number[],
+    private readonly out: Float32Array,
+    stagedValues: number,
+  ) {
+    this.transposed = transposingDimension(local, target);
+    const banded = local.findIndex((indices) => indices.length > 1);
+    this.banded = banded < 0 ? 0 : banded;
+    if (this.transposed === undefined) {
+      this.bandLength = local[this.banded].length;
+      this.staging = undefined;
+    } else {
+      const valuesPerIndex = local.reduce((count, indices, dim) => (dim > this.banded ? count * indices.length : count), 1);
+      this.bandLength = Math.min(local[this.banded].length, Math.max(1, Math.floor(stagedValues / valuesPerIndex)));
+      this.staging = new Float32Array(valuesPerIndex * this.bandLength);
+    }
+    [this.bandLocal, this.bandTarget, this.cursor] = this.openBand();
+  }
+
+  /** Whether every band is written but for the last one's copy (finish). */
+  get done(): boolean {
+    return this.cursor.done && this.isLastBand();
+  }
+
+  /** Whether a block ending before value `end` holds any value still wanted. */
+  wants(end: number): boolean {
+    return this.cursor.wants(end);
+  }
+
+  /** Puts the wanted values among `values` (the chunk's values from `first` on) in place, band after band. */
+  scatter(first: number, values: Float32Array | Float64Array): void {
+    for (;;) {
+      this.cursor.scatter(first, values, this.staging ?? this.out);
+      if (!this.cursor.done || this.isLastBand()) return;
+      // The rest of these values may belong to the next band.
+      this.copyBand();
+      this.band += 1;
+      [this.bandLocal, this.bandTarget, this.cursor] = this.openBand();
+    }
+  }
+
+  /** Copies the last band to `out`. */
+  finish(): void {
+    this.copyBand();
+  }
+
+  private isLastBand(): boolean {
+    return (this.band + 1) * this.bandLength >= this.local[this.banded].length;
+  }
+
+  private openBand(): [Int32Array[], Float64Array[], RunCursor] {
+    const from = this.band * this.bandLength;
+    const to = from + this.bandLength;
+    const bandLocal = this.local.map((indices, dim) => (dim === this.banded ? indices.subarray(from, to) : indices));
+    const bandTarget = this.target.map((targets, dim) => (dim === this.banded ? targets.subarray(from, to) : targets));
+    return [bandLocal, bandTarget, new RunCursor(bandLocal, this.staging ? storageTargets(bandLocal) : bandTarget, this.chunkShape)];
+  }
+
+  private copyBand(): void {
+    if (!this.staging || this.transposed === undefined) return;
+    const values = this.bandLocal.reduce((count, indices) => count * indices.length, 1);
+    copyTransposed(this.staging.subarray(0, values), this.bandLocal, this.bandTarget, this.transposed, this.out);
+  }
 }
 
 /** Step in `out` between consecutive selected indices of a dimension; Infinity for one index. */
