@@ -124,6 +124,21 @@ describe('fitLogistic', () => {
     await expect(fitLogistic(trainX, trainY, { startGram: other })).rejects.toThrow(/another set of rows/);
   });
 
+  it('reaches the same optimum from a neighbouring probe (a warm start) in fewer iterations', async () => {
+    const { x, y, testMask } = fixture;
+    const { train } = maskSplit(testMask);
+    const trainX = selectRows(x, train);
+    const trainY = Uint8Array.from(train, (row) => y[row]);
+    const cold = await fitLogistic(trainX, trainY);
+    // A neighbour: the same rows but a tenth of them, as a probe at the next time sees other latents.
+    const some = train.filter((_, i) => i % 10 !== 0);
+    const neighbour = await fitLogistic(selectRows(x, some), Uint8Array.from(some, (row) => y[row]));
+    const warm = await fitLogistic(trainX, trainY, { start: neighbour });
+    expectSameOptimum(warm, cold);
+    expect(warm.iterations).toBeLessThan(cold.iterations);
+    await expect(fitLogistic(trainX, trainY, { start: { coef: new Float64Array(3), intercept: 0 } })).rejects.toThrow(/a start of 3 coefficients/);
+  });
+
   it('rejects labels that are not 0/1 or only one class', async () => {
     const x = featureMatrix(Float32Array.of(1, 2, 3), 3, 1);
     await expect(fitLogistic(x, [0, 2, 1])).rejects.toThrow(ProbeInputError);

@@ -48,6 +48,12 @@ export interface LogisticOptions {
    * probes fitted one after another on the same rows share tfjs's products instead (`products`).
    */
   rows?: ArrayLike<number>;
+  /**
+   * Start Newton here instead of at w = 0 (e.g. the same probe fitted at a neighbouring time): the
+   * optimum is unique, so only the path to it changes. Convergence is still judged against the
+   * gradient at w = 0, as a cold start judges it.
+   */
+  start?: Pick<LogisticModel, 'coef' | 'intercept'>;
   control?: JobControl;
 }
 
@@ -121,6 +127,8 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     const z = new Float64Array(n).fill(b);
     const residual = new Float64Array(n);
     const curvature = new Float64Array(n);
+    const start = options.start;
+    if (start && start.coef.length !== d) throw new ProbeInputError(`logistic regression: a start of ${start.coef.length} coefficients for ${d} features`);
     // Phase one takes gradients from tfjs's float32 products, whose rounding puts a floor under the
     // gradient (about 1e-8 of its initial size). When the gradient stops falling, phase two refines:
     // logits and gradients in float64 from the float32 features, as scikit-learn computes them, so
@@ -129,6 +137,14 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     let loss = evaluate(z, y, weights, w, C, residual, curvature);
     let gradient = await objectiveGradient(products, residual, w);
     const gradientScale = 1 + maxAbs(gradient);
+    if (start) {
+      w.set(start.coef);
+      b = start.intercept;
+      const xw = await products.times(w);
+      for (let i = 0; i < n; i++) z[i] = xw[i] + b;
+      loss = evaluate(z, y, weights, w, C, residual, curvature);
+      gradient = await objectiveGradient(products, residual, w);
+    }
     const small = (g: Float64Array) => maxAbs(g) <= tolerance * gradientScale;
     const refine = () => {
       exact = true;
@@ -150,7 +166,7 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
         refine();
         continue;
       }
-      if (!preconditioner && options.startGram) {
+      if (!preconditioner && options.startGram && !start) {
         preconditioner = startingHessianFactor(options.startGram, C * sigmoid(b) * (1 - sigmoid(b)), total, d);
       } else if (!preconditioner || rebuild) {
         preconditioner = await hessianFactor(x, fitted, curvature, curvedRows(curvature, (rowSquares ??= squaredRowNorms(x, fitted))), control);

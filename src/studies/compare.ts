@@ -78,6 +78,11 @@ export interface CompareOptions {
   areaWeights?: boolean;
   /** Keep each fold's fitted probe in the runs (ArmRun.probes). */
   keepProbes?: boolean;
+  /**
+   * Where an arm's fold probe starts its Newton iterations (seed null: an arm fitted once), e.g. the
+   * same probe fitted at a neighbouring time; undefined: at w = 0. The optimum is the same either way.
+   */
+  startProbes?: (arm: Arm, seed: number | null, fold: number) => FoldProbe | undefined;
   /** Called with the Gram matrices of each feature set's folds as they are computed (e.g. for a PCA of the same rows). */
   onFoldGrams?: (source: FeatureSource, grams: FoldGrams) => void;
   signal?: AbortSignal;
@@ -170,6 +175,7 @@ export async function compareArms(tasks: readonly ComparisonTask[], options: Com
           ...(C === 'cv' ? { chooseC } : { C }),
           rowWeights: weights,
           startGram: (k) => train[k],
+          startProbe: options.startProbes && ((k) => options.startProbes!(arm, seed, k)),
           trainingRows,
           control: {
             signal: options.signal,

@@ -44,7 +44,7 @@ export interface ProbeEvaluation extends SplitSizes {
   converged: boolean;
 }
 
-export interface EvaluateOptions extends Omit<LogisticOptions, 'sampleWeights' | 'startGram'> {
+export interface EvaluateOptions extends Omit<LogisticOptions, 'sampleWeights' | 'startGram' | 'start'> {
   /** A weight per row of x (e.g. cos latitude for equal-area probes); each fold fits with its training rows' weights. */
   rowWeights?: ArrayLike<number>;
   /**
@@ -54,6 +54,8 @@ export interface EvaluateOptions extends Omit<LogisticOptions, 'sampleWeights' |
   chooseC?: (trainRows: Uint32Array, control: JobControl) => Promise<number>;
   /** Fold k's training rows' Gram matrix (with the row weights), when the caller has it (probes/fold-grams.ts). */
   startGram?: (fold: number) => StartGram | undefined;
+  /** Where fold k's Newton starts (logreg.ts `start`), e.g. the same probe fitted at a neighbouring time; else w = 0. */
+  startProbe?: (fold: number) => FoldProbe | undefined;
   /** Shared with other probes fitted on the same folds' rows (its owner disposes it); else one for this evaluation. */
   trainingRows?: TrainingRows;
 }
@@ -76,7 +78,7 @@ export async function evaluateProbe(x: FeatureMatrix, labels: Uint8Array, folds:
 
 async function evaluateFolds(x: FeatureMatrix, labels: Uint8Array, folds: readonly Fold[], training: TrainingRows, options: EvaluateOptions): Promise<ProbeEvaluation> {
   // What is left after these are the fit's own options.
-  const { rowWeights, chooseC, startGram, trainingRows, ...logistic } = options;
+  const { rowWeights, chooseC, startGram, startProbe, trainingRows, ...logistic } = options;
   if (rowWeights && rowWeights.length !== x.rows) throw new StudyInputError(`${rowWeights.length} row weights for ${x.rows} rows`);
   const testRows: number[] = [];
   const probabilities: number[] = [];
@@ -107,7 +109,7 @@ async function evaluateFolds(x: FeatureMatrix, labels: Uint8Array, folds: readon
     const control = options.control && foldControl(chooseC ? CHOOSE_C_SHARE : 0, 1);
     const sampleWeights = rowWeights && Float64Array.from(fold.split.train, (row) => rowWeights[row]);
     const train = training.select(x, fold.split.train);
-    const model = await fitLogistic(train.x, trainLabels, { ...logistic, C, sampleWeights, startGram: startGram?.(k), products: train.products, control });
+    const model = await fitLogistic(train.x, trainLabels, { ...logistic, C, sampleWeights, startGram: startGram?.(k), start: startProbe?.(k), products: train.products, control });
     const foldProbabilities = predictProbabilities(model, selectRows(x, fold.split.test));
     testRows.push(...fold.split.test);
     probabilities.push(...foldProbabilities);

@@ -78,6 +78,8 @@ export async function runSweep(source: SweepSource, plan: SweepPlan, hooks: Swee
   const skipped: SkippedCell[] = [];
   // Per level: its first time's fit (the drift's reference) and its transfer matrix.
   const firsts = new Map<number, CellFit>();
+  // Per level: the latest time's fit, where the next time's probes start (fitSweepCell warmFrom).
+  const latest = new Map<number, CellFit>();
   const matrices = new Map(plan.levels.map((level) => [level, plan.transfer ? new LevelTransfer(source.times, plan) : null]));
   const cellAt = (k: number) => ({ t: Math.floor(k / plan.levels.length), level: plan.levels[k % plan.levels.length] });
   // A cell's cached fit, and its latents when it needs them (not cached, or the transfer matrix's test rows).
@@ -112,7 +114,7 @@ export async function runSweep(source: SweepSource, plan: SweepPlan, hooks: Swee
       const { fit: cachedFit, input } = await acquired;
       throwIfCancelled(signal, 'The sweep');
       next = k + 1 < total ? started(k + 1) : undefined;
-      fit = cachedFit ?? (await fitSweepCell(input!, plan, { signal, onProgress: (progress) => report(0.1 + 0.9 * progress.fraction, progress.message) }));
+      fit = cachedFit ?? (await fitSweepCell(input!, plan, { warmFrom: latest.get(level), signal, onProgress: (progress) => report(0.1 + 0.9 * progress.fraction, progress.message) }));
       if (matrix) matrix.add(t, fit, input!);
     } catch (error) {
       // A cell the study cannot fit (one class at this time, say) is told and left out; the sweep goes on.
@@ -122,6 +124,7 @@ export async function runSweep(source: SweepSource, plan: SweepPlan, hooks: Swee
       await hooks.onSkipped?.(skipped[skipped.length - 1]);
       continue;
     }
+    latest.set(level, fit);
     const first = firsts.get(level) ?? fit;
     firsts.set(level, first);
     const withDriftCell = withDrift(fit, first);

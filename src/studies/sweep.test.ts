@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeProbeBackend } from '../probes/backend.node.ts';
 import { runSweep, type SweepResult } from './sweep-run.ts';
-import type { SweepCell } from './sweep.ts';
+import { fitSweepCell, type SweepCell, type SweepSettings } from './sweep.ts';
 import { EUROPE_DIR, EUROPE_STORE, EUROPE_TEST_BAND, openEuropeSweepSource, type EuropeReference } from './testing/europe-latents.node.ts';
 
 const PYTHON = '/usr/bin/python3';
@@ -35,7 +35,9 @@ interface SklearnSweep {
 let reference: EuropeReference;
 let sklearn: SklearnSweep | undefined;
 let result: SweepResult;
+let source: Awaited<ReturnType<typeof openEuropeSweepSource>>;
 const shown: SweepCell[] = [];
+const SETTINGS: SweepSettings = { split: { kind: 'lon-band', ...EUROPE_TEST_BAND }, baselines: ['shuffled', 'control'] };
 
 beforeAll(async () => {
   await initNodeProbeBackend();
@@ -44,10 +46,10 @@ beforeAll(async () => {
     const out = execFileSync(PYTHON, [CROSS_CHECK, EUROPE_STORE, `${EUROPE_DIR}land_label.npy`, String(EUROPE_TEST_BAND.west), String(EUROPE_TEST_BAND.east)], { encoding: 'utf8' });
     sklearn = JSON.parse(out) as SklearnSweep;
   }
-  const source = await openEuropeSweepSource();
+  source = await openEuropeSweepSource();
   result = await runSweep(
     source,
-    { split: { kind: 'lon-band', ...EUROPE_TEST_BAND }, baselines: ['shuffled', 'control'], levels: LEVELS, transfer: true },
+    { ...SETTINGS, levels: LEVELS, transfer: true },
     { onCell: (cell) => void shown.push(cell) },
   );
 }, 120_000);
@@ -115,6 +117,17 @@ describe('a sweep over the Europe latent store', () => {
     for (const { level, transfer_0_to_1: expected } of sklearn.levels) {
       const matrix = result.transfer!.find((entry) => entry.level === level)!;
       expect(Math.abs(matrix.accuracy[0][1]! - expected.accuracy)).toBeLessThanOrEqual(FLIPS);
+    }
+  });
+
+  it("gives a cell whose probes started from the previous time's the figures of a cold start", async () => {
+    // The sweep starts each time's probes from the same level's previous time (fitSweepCell warmFrom).
+    for (const level of [0, 3]) {
+      const cold = (await fitSweepCell(await source.read(1, level), SETTINGS)).cell;
+      const warm = cellAt(level, 1);
+      expect(warm.converged && cold.converged).toBe(true);
+      for (const [key, value] of Object.entries(cold.scores)) expect(warm.scores[key as keyof typeof cold.scores].value).toBeCloseTo(value.value, 12);
+      for (const key of ['majority', 'shuffled', 'control', 'selectivity', 'pc1', 'pc2', 'nTrain', 'nTest'] as const) expect(warm[key]).toBeCloseTo(cold[key]!, 12);
     }
   });
 

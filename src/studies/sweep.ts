@@ -100,9 +100,18 @@ export interface CellFit {
   /** Unit first principal axis (length D). */
   pc1Axis: Float64Array;
   probes: SeedProbes[];
+  /** The label baselines' fold probes, likewise (absent from fits cached before they were kept). */
+  baselineProbes?: Partial<Record<SweepBaseline, SeedProbes[]>>;
 }
 
 export interface CellOptions {
+  /**
+   * The same level's fit at the sweep's previous time: each probe starts Newton from its counterpart
+   * there (same arm, seed and fold) instead of from zero. The optimum is unique, so the cell's figures
+   * are those of a cold start (to the solver's tolerance); a season's probes move little from one
+   * time to the next, so this saves about a third of the model probe's iterations.
+   */
+  warmFrom?: CellFit;
   signal?: AbortSignal;
   onProgress?: (progress: StudyProgress) => void;
 }
@@ -139,6 +148,13 @@ export async function fitSweepCell(input: SweepCellInput, settings: SweepSetting
   let allRows: FoldGrams | undefined;
 
   const { plan, seeded } = splitPlan(settings.split);
+  const warm = options.warmFrom;
+  const startProbes = (arm: string, seed: number | null, fold: number): FoldProbe | undefined => {
+    const perSeed = arm === 'model' ? warm?.probes : warm?.baselineProbes?.[arm as SweepBaseline];
+    // An unseeded split fits the model once (seed null) on the first seed's plan.
+    const probe = perSeed?.find((probes) => probes.seed === (seed ?? seeds[0]))?.probes[fold];
+    return probe && probe.coef.length === x.cols ? probe : undefined;
+  };
   const task: ComparisonTask = { name: `${input.time}, ${levelName(input.level)}`, labels, rows, sources: [{ arm: 'model', name: 'model', x }] };
   const runs = await compareArms([task], {
     plan,
@@ -149,6 +165,7 @@ export async function fitSweepCell(input: SweepCellInput, settings: SweepSetting
     controlCellDegrees: settings.controlCellDegrees,
     areaWeights: settings.areaWeights,
     keepProbes: true,
+    startProbes: warm && startProbes,
     // The first fold plan's Gram matrices sum to the covariance of all the rows: PCA needs no pass of its own.
     onFoldGrams: (_, grams) => (allRows ??= grams),
     signal: options.signal,
@@ -170,7 +187,7 @@ export async function fitSweepCell(input: SweepCellInput, settings: SweepSetting
   const arm = (name: ArmSummary['arm']) => card.arms.find((summary) => summary.arm === name);
   const model = arm('model')!;
   const scores = Object.fromEntries(PROBE_SCORES.map((score) => [score, { value: model[score].mean, sd: model.foldScores[score].sd }])) as Record<ProbeScore, CellScore>;
-  const modelRuns = runs.filter((run) => run.arm === 'model');
+  const seedProbes = (arm: string) => runs.filter((run) => run.arm === arm).map((run) => ({ seed: run.seed ?? seeds[0], probes: run.probes ?? [] }));
   const ratio = components.explainedVarianceRatio;
   return {
     cell: {
@@ -194,7 +211,8 @@ export async function fitSweepCell(input: SweepCellInput, settings: SweepSetting
     },
     pc1Axis: components.components.slice(0, x.cols),
     // An unseeded split fits the model once (seed null): its folds are the first seed's plan.
-    probes: modelRuns.map((run) => ({ seed: run.seed ?? seeds[0], probes: run.probes ?? [] })),
+    probes: seedProbes('model'),
+    baselineProbes: Object.fromEntries(settings.baselines.map((baseline) => [baseline, seedProbes(baseline)])),
   };
 }
 
