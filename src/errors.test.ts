@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cancellationPoint, CancelledError, isCancelled, MESSAGE_LOOK_INTERVAL_MS, ProductError, throwIfCancelled, whileNotCancelled } from './errors.ts';
 
 class ExampleError extends ProductError {
@@ -52,34 +52,55 @@ describe('whileNotCancelled', () => {
   });
 });
 
-/** Holds the thread for `ms`, as a WASM session's run or a tight loop does: no message, timer or event runs meanwhile. */
-function holdThread(ms: number): void {
-  const until = Date.now() + ms;
-  while (Date.now() < until);
+/**
+ * A clock that moves only while work holds the thread: `hold(ms)` is a WASM session's run or a tight loop, during
+ * which no message, timer or event runs, and Date.now() (which cancellationPoint reads) is `ms` later after it. What
+ * the tests check is then counted in steps, whatever the machine's speed or load.
+ */
+function threadClock(): { hold(ms: number): void; restore(): void } {
+  // Ahead of the real clock by one interval, so that the first look is due at once.
+  let now = Date.now() + MESSAGE_LOOK_INTERVAL_MS;
+  const clock = vi.spyOn(Date, 'now').mockImplementation(() => now);
+  return {
+    hold: (ms) => {
+      now += ms;
+    },
+    restore: () => clock.mockRestore(),
+  };
 }
 
 describe('cancellationPoint', () => {
   it('sees a cancel that arrives as a task while work holds the thread, within one look interval', async () => {
+    const thread = threadClock();
     const controller = new AbortController();
+    const stepMs = 10;
+    const queuedAtStep = 2;
     let abortedAtStep: number | null = null;
     let step = 0;
-    // The cancel comes as a task (a worker's message is one), due after two steps.
-    setTimeout(() => {
-      controller.abort();
-      abortedAtStep = step;
-    }, 25);
     const work = (async () => {
       for (; step < 100; step++) {
-        holdThread(10);
+        thread.hold(stepMs);
+        // The cancel comes as a task (a worker's message is one), queued during step 2.
+        if (step === queuedAtStep) {
+          setTimeout(() => {
+            controller.abort();
+            abortedAtStep = step;
+          }, 0);
+        }
         await cancellationPoint(controller.signal);
       }
     })();
-    await expect(work).rejects.toBeInstanceOf(CancelledError);
-    // Awaiting promises alone would have run all 100 steps first (the timer needs a free thread).
+    try {
+      await expect(work).rejects.toBeInstanceOf(CancelledError);
+    } finally {
+      thread.restore();
+    }
+    // Awaiting promises alone would have run all 100 steps first (the task needs a free thread).
     expect(abortedAtStep).not.toBeNull();
     expect(step).toBeLessThan(100);
-    expect(step - (abortedAtStep ?? 0)).toBeLessThanOrEqual(1);
-    expect(abortedAtStep).toBeLessThanOrEqual(Math.ceil(MESSAGE_LOOK_INTERVAL_MS / 10) + 3);
+    // The work stops at the step whose look let the cancel run, and that look came within one interval of it.
+    expect(step).toBe(abortedAtStep);
+    expect((abortedAtStep ?? 0) - queuedAtStep).toBeLessThanOrEqual(MESSAGE_LOOK_INTERVAL_MS / stepMs);
   });
 
   it('checks at once when the signal is already aborted, and costs nothing without a signal', async () => {

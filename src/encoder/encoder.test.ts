@@ -3,7 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MESSAGE_LOOK_INTERVAL_MS } from '../errors.ts';
 import type { NormalisedBatch } from '../data/batch.ts';
 import { convertCheckpoint, readModel } from './model-files.node.ts';
 import { encodeBatch, EncoderError, type EncoderSession, type EncodeResult } from './runtime.ts';
@@ -124,11 +125,13 @@ describe('encoder on the tiny-global fixture', () => {
     let tilesAtAbort: number | null = null;
     let totalTiles = 0;
     // Answers at once like a WASM session in a worker, which runs the tile synchronously: no task can run meanwhile.
+    // The clock the cancellation points read moves 30 ms per tile and only then, so the test counts tiles, not time.
+    let now = Date.now() + MESSAGE_LOOK_INTERVAL_MS;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => now);
     const blocking: EncoderSession = {
       backend: 'blocking stand-in',
       run: async (feeds) => {
-        const until = Date.now() + 30;
-        while (Date.now() < until);
+        now += 30;
         tilesRun++;
         return new Float32Array(feeds.patches * tileLatents);
       },
@@ -147,7 +150,11 @@ describe('encoder on the tiny-global fixture', () => {
         }, 0);
       },
     });
-    await expect(run).rejects.toThrow('The encode was cancelled.');
+    try {
+      await expect(run).rejects.toThrow('The encode was cancelled.');
+    } finally {
+      clock.mockRestore();
+    }
     expect(tilesAtAbort).not.toBeNull();
     expect(tilesRun).toBe(tilesAtAbort);
     expect(tilesRun).toBeLessThan(totalTiles);
