@@ -2,25 +2,26 @@
 // Chromium, one page on the embedded sample. The land-sea study runs once, then `runs` more times to the
 // end and `cancels` times cancelled at a stage picked at random (fetch, encode, PCA or the probe fit),
 // stepping the date, the latent level and the model before each. The models are those models/ lists; when it lists
-// one, the bench writes the default model's untrained control (seed 1, as `latent-explorer init-model` would) beside
-// it for the run and removes it afterwards, so that every run switches model. The
+// one, the bench adds the default model's untrained control (seed 1, as `latent-explorer init-model` would) in a
+// temporary folder it serves instead of models/ (which it never writes), so that every run switches model. The
 // memory of Chromium's processes (PSS, as the encoder benchmark measures it: bench/browser/memory.ts)
 // after the last run is compared with its level after the first; every cancelled run reports how long
 // its worker took to stop after Cancel and which worker jobs still ran afterwards (the run-end line).
 // `--cancel-in STAGE` cancels every cancelled run in that stage (encode: the stage whose worker is ended
 // when a tile does not stop in time, so the run after it shows what loading the model again costs).
-// Diagnostics, written to bench/results/: `--heap-snapshot-after N` (the window's heap after the first run and after
+// Diagnostics: `--memory-dump` (Chromium's memory-infra account of each process by allocator, after the first run and
+// at the end) and, written to bench/results/, `--heap-snapshot-after N` (the window's heap after the first run and after
 // run N, which found the latent cache's memory entries holding study times), `--cpu-profile` and `--trace` (each
 // cancelled run: what the page's main thread does after Cancel).
 import { chromium, type Page } from '@playwright/test';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHROMIUM_PATH, serve } from './browser/harness.ts';
 import { chromiumProcesses } from './browser/memory.ts';
 import { median, recordFigures, targetRatio, type Figure } from './summary.ts';
-import { listModels } from '../scripts/vite-models-plugin.ts';
+import { listModels, MODELS_DIR_VARIABLE, modelsDir } from '../scripts/vite-models-plugin.ts';
 import { initModel } from '../src/encoder/init-model.node.ts';
 import { DEFAULT_UNTRAINED, untrainedModelName } from '../src/encoder/untrained.ts';
 
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     'heap-snapshot-after': { type: 'string' },
     'cpu-profile': { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
+    'memory-dump': { type: 'boolean', default: false },
   },
 });
 /** `--cpu-profile`: each cancelled run's window is profiled (DevTools' .cpuprofile in bench/results/), to see what the main thread does around Cancel. */
@@ -41,6 +43,8 @@ const CPU_PROFILE = values['cpu-profile'];
 /** `--trace`: each cancelled run is traced (DevTools' timeline categories, a .json trace in bench/results/): layout, paint and scripts by task. */
 const TRACE = values.trace;
 /** `--heap-snapshot-after N`: the window's JavaScript heap is written to bench/results/ after the first run and after run N (Chrome DevTools' format), to find what holds memory. */
+/** `--memory-dump`: Chromium's own account of each process's memory by allocator (memory-infra: v8, partition_alloc, malloc, skia, gpu…) after the first run and at the end, to place growth outside JavaScript. */
+const MEMORY_DUMP = values['memory-dump'];
 const SNAPSHOT_AFTER = values['heap-snapshot-after'] === undefined ? null : Number(values['heap-snapshot-after']);
 const RUNS = Number(values.runs);
 const CANCELS = Number(values.cancels);
@@ -200,6 +204,33 @@ async function traced<T>(page: Page, name: string, work: () => Promise<T>): Prom
   }
 }
 
+/** Chromium's memory-infra dump through the DevTools protocol: each process's top-level allocators over 1 MiB, in MiB. */
+async function memoryByAllocator(page: Page): Promise<string> {
+  const session = await page.context().newCDPSession(page);
+  const events: { ph: string; pid: number; name: string; args?: { name?: string; dumps?: { allocators?: Record<string, { attrs?: { size?: { value?: string } } }> } } }[] = [];
+  session.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as typeof events)));
+  const complete = new Promise<void>((done) => session.once('Tracing.tracingComplete', () => done()));
+  await session.send('Tracing.start', { traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], memoryDumpConfig: { triggers: [] } } as never, transferMode: 'ReportEvents' });
+  const { success } = await session.send('Tracing.requestMemoryDump', { deterministic: false, levelOfDetail: 'detailed' });
+  await session.send('Tracing.end');
+  await complete;
+  await session.detach();
+  const names = new Map(events.filter((event) => event.ph === 'M' && event.name === 'process_name').map((event) => [event.pid, event.args?.name ?? String(event.pid)]));
+  const lines: string[] = [];
+  for (const event of events) {
+    const allocators = event.ph === 'v' ? event.args?.dumps?.allocators : undefined;
+    if (!allocators || Object.keys(allocators).length === 0) continue;
+    const top = Object.entries(allocators)
+      .filter(([name]) => !name.includes('/'))
+      .map(([name, dump]) => [name, Number.parseInt(dump.attrs?.size?.value ?? '0', 16) / 2 ** 20] as const)
+      .filter(([, mib]) => mib >= 1)
+      .sort((a, b) => b[1] - a[1]);
+    lines.push(`${names.get(event.pid) ?? event.pid}: ${top.map(([name, mib]) => `${name} ${mib.toFixed(0)}`).join(', ')}`);
+  }
+  // A process that did not answer in time (a worker busy in WASM) makes the dump partial: the others are still shown.
+  return `${lines.join('; ') || 'no memory dump'}${success ? '' : ' (partial: not every process answered)'}`;
+}
+
 /** Writes the window's JavaScript heap (after a collection) to bench/results/NAME.heapsnapshot through the DevTools protocol. */
 async function writeHeapSnapshot(page: Page, name: string): Promise<string> {
   const path = join(resultsDirectory(), `${name}.heapsnapshot`);
@@ -233,16 +264,25 @@ async function stepSetup(page: Page, k: number, models: string[]): Promise<strin
 
 const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
 
-/** models/'s path of the control the bench writes when models/ lists a single usable model, or null when it lists several. */
-async function writeSecondModel(): Promise<string | null> {
-  if (listModels().filter((model) => model.unusable === undefined).length > 1) return null;
-  const out = join(import.meta.dirname, '..', 'models', `${untrainedModelName(DEFAULT_UNTRAINED.preset, DEFAULT_UNTRAINED.seed + 1)}.onnx`);
-  if (existsSync(out)) return null;
-  await initModel({ preset: DEFAULT_UNTRAINED.preset, seed: DEFAULT_UNTRAINED.seed + 1, out });
-  return out;
+/**
+ * A temporary folder the preview server serves at /models/ instead of models/ (LATENT_EXPLORER_MODELS_DIR): links
+ * to models/'s files and, when models/ lists a single usable model, the default model's untrained control (seed 1,
+ * as `latent-explorer init-model` would write it), so that every run switches model. models/ itself is never written,
+ * so a killed bench leaves nothing listed there (at most a folder under the system's temporary folder).
+ */
+async function servedModels(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-load-models-'));
+  const source = modelsDir();
+  const listed = listModels(source);
+  for (const { file } of listed) for (const name of [file, `${file}.json`]) if (existsSync(join(source, name))) symlinkSync(join(source, name), join(dir, name));
+  if (listed.filter((model) => model.unusable === undefined).length <= 1) {
+    await initModel({ preset: DEFAULT_UNTRAINED.preset, seed: DEFAULT_UNTRAINED.seed + 1, out: join(dir, `${untrainedModelName(DEFAULT_UNTRAINED.preset, DEFAULT_UNTRAINED.seed + 1)}.onnx`) });
+  }
+  return dir;
 }
 
-const secondModel = await writeSecondModel();
+const modelsServed = await servedModels();
+process.env[MODELS_DIR_VARIABLE] = modelsServed;
 const server = await serve('preview', 'index.html');
 // --expose-gc: the page's main thread collects before each reading (its workers collect on their own).
 // A profile on disk, as a user's browser has: its IndexedDB and HTTP cache live on disk. `--private` measures a private
@@ -273,6 +313,7 @@ try {
   const firstByProcess = chromiumProcesses().map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ');
   console.log(`  after the first run: ${afterFirst.toFixed(0)} MiB PSS; models to switch between: ${models.length}`);
   console.log(`  the page's own account (MiB): ${await memoryByRealm(page)}`);
+  if (MEMORY_DUMP) console.log(`  by allocator (MiB, memory-infra): ${await memoryByAllocator(page)}`);
   if (SNAPSHOT_AFTER !== null) console.log(`  heap snapshot: ${await writeHeapSnapshot(page, 'load-heap-after-first')}`);
 
   const next = random(Number(values.seed));
@@ -312,6 +353,7 @@ try {
   console.log(`  after the last: ${atEnd.toFixed(0)} MiB PSS (${((100 * atEnd) / afterFirst).toFixed(0)} % of the level after the first run; peak ${peak.toFixed(0)} MiB); failed runs ${failed}`);
   console.log(`  by process (MiB PSS): ${byProcess}; after the first run: ${firstByProcess}`);
   console.log(`  the page's own account (MiB): ${await memoryByRealm(page)}`);
+  if (MEMORY_DUMP) console.log(`  by allocator (MiB, memory-infra): ${await memoryByAllocator(page)}`);
   for (const figure of figures) {
     const ratio = targetRatio(figure);
     console.log(`  ${figure.name}: ${figure.value.toFixed(2)} ${figure.unit}${ratio === undefined ? '' : `, ratio to target ${ratio.toFixed(2)}`}`);
@@ -321,6 +363,6 @@ try {
   await browser.close();
   await server.stop();
   if (profile) rmSync(profile, { recursive: true, force: true });
-  if (secondModel) for (const path of [secondModel, `${secondModel}.json`]) rmSync(path, { force: true });
+  rmSync(modelsServed, { recursive: true, force: true });
 }
 recordFigures(figures);

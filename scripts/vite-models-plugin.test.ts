@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listModels } from './vite-models-plugin.ts';
+import { listModels, MODELS_DIR_VARIABLE, modelsDir } from './vite-models-plugin.ts';
 
 describe('/models/index.json', () => {
   let dir: string;
@@ -28,5 +28,19 @@ describe('/models/index.json', () => {
     expect(byFile.get('other.onnx')?.unusable).toMatch(/^other\.onnx\.json is not an encoder model description: format: /);
     expect(byFile.get('bare.onnx')?.unusable).toBe("it has no bare.onnx.json beside it; write the model with 'latent-explorer convert' or 'init-model'");
     expect(() => JSON.stringify(listing)).not.toThrow();
+  });
+
+  it('serves the folder LATENT_EXPLORER_MODELS_DIR names instead of models/ (bench:load never writes into models/)', () => {
+    const before = process.env[MODELS_DIR_VARIABLE];
+    try {
+      process.env[MODELS_DIR_VARIABLE] = dir;
+      expect(modelsDir()).toBe(dir);
+      expect(listModels().map(({ file }) => file)).toEqual(['bare.onnx', 'broken.onnx', 'good.onnx', 'other.onnx']);
+      delete process.env[MODELS_DIR_VARIABLE];
+      expect(modelsDir()).toMatch(/\/models$/);
+    } finally {
+      if (before === undefined) delete process.env[MODELS_DIR_VARIABLE];
+      else process.env[MODELS_DIR_VARIABLE] = before;
+    }
   });
 });

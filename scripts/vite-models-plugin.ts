@@ -1,12 +1,21 @@
 // Serves the top-level models/ folder at /models/ (dev and preview) and copies it into the build,
 // with /models/index.json listing every ONNX model and its sidecar, so that the app lists what is there.
+// LATENT_EXPLORER_MODELS_DIR names another folder to serve instead (npm run bench:load serves a temporary
+// one with a second model, and never writes into models/).
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plugin, Connect } from 'vite';
 import { parseSidecar, SIDECAR_SUFFIX } from '../src/encoder/model.ts';
 
-const modelsDir = resolve(import.meta.dirname, '..', 'models');
+/** The environment variable that names the folder served instead of models/. */
+export const MODELS_DIR_VARIABLE = 'LATENT_EXPLORER_MODELS_DIR';
+
+/** The folder served at /models/: models/, or the one LATENT_EXPLORER_MODELS_DIR names. */
+export function modelsDir(): string {
+  const chosen = process.env[MODELS_DIR_VARIABLE];
+  return chosen ? resolve(chosen) : resolve(import.meta.dirname, '..', 'models');
+}
 
 export interface ModelListing {
   file: string;
@@ -28,7 +37,7 @@ function sha256Of(path: string): string {
   return sha256;
 }
 
-export function listModels(dir = modelsDir): ModelListing[] {
+export function listModels(dir = modelsDir()): ModelListing[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => name.endsWith('.onnx'))
@@ -64,7 +73,7 @@ function middleware(): Connect.NextHandleFunction {
       res.end(JSON.stringify(listModels()));
       return;
     }
-    const path = join(modelsDir, name);
+    const path = join(modelsDir(), name);
     if (name.includes('/') || name.includes('..') || !existsSync(path) || !statSync(path).isFile()) {
       res.statusCode = 404;
       res.end('not found');
@@ -86,15 +95,16 @@ export function modelsPlugin(): Plugin {
       server.middlewares.use(middleware());
     },
     generateBundle() {
-      const listing = listModels();
+      const dir = modelsDir();
+      const listing = listModels(dir);
       this.emitFile({ type: 'asset', fileName: 'models/index.json', source: JSON.stringify(listing) });
       for (const { file, unusable } of listing) {
         if (unusable) {
           this.warn(`models/${file} is listed as unusable: ${unusable}`);
           continue;
         }
-        this.emitFile({ type: 'asset', fileName: `models/${file}`, source: readFileSync(join(modelsDir, file)) });
-        this.emitFile({ type: 'asset', fileName: `models/${file}.json`, source: readFileSync(join(modelsDir, `${file}.json`)) });
+        this.emitFile({ type: 'asset', fileName: `models/${file}`, source: readFileSync(join(dir, file)) });
+        this.emitFile({ type: 'asset', fileName: `models/${file}.json`, source: readFileSync(join(dir, `${file}.json`)) });
       }
     },
   };

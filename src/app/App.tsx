@@ -500,6 +500,8 @@ export function App() {
             if (running.current) cancelMark.current = markCancel(useExplorer.getState().stages);
             running.current?.abort();
             opening.current?.abort();
+            // A model chosen just before Run is still loading for the encoder's readiness: Cancel stops that too.
+            workers.source.stopPreparing();
           }}
         />
         <main className="main-views">

@@ -9,7 +9,7 @@ import type { PreparingSourceClient } from '../workers/encoder-client.ts';
 import type { EncoderBackendChoice, EncoderReadiness as Readiness } from '../workers/encoder.worker.ts';
 import { workerModelSource, type ModelEntry } from './models.ts';
 
-type Status = { kind: 'loading' } | { kind: 'warming'; choice: EncoderBackendChoice } | { kind: 'ready'; readiness: Readiness } | { kind: 'failed'; message: string };
+type Status = { kind: 'loading' } | { kind: 'warming'; choice: EncoderBackendChoice } | { kind: 'ready'; readiness: Readiness } | { kind: 'failed'; message: string } | { kind: 'stopped' };
 
 /** Prepares `model` on the encoder worker whenever it changes; `gridWidth` (grid points) sizes the one-row warm-up tile. */
 export function EncoderReadiness({ encoder, model, gridWidth }: { encoder: PreparingSourceClient; model: ModelEntry | undefined; gridWidth: number | null }) {
@@ -27,9 +27,10 @@ export function EncoderReadiness({ encoder, model, gridWidth }: { encoder: Prepa
       )
       .then((readiness) => setStatus({ kind: 'ready', readiness }))
       .catch((error: unknown) => {
-        // A Cancel that ended the encoder worker (a tile that did not stop in time) ends this call too.
+        // The run's Cancel stops a preparation in flight (PreparingSourceClient.stopPreparing), and one that
+        // ended the encoder worker (a tile that did not stop in time) ends this call too.
         if (!isCancelled(error)) setStatus({ kind: 'failed', message: describeError(error) });
-        else if (!controller.signal.aborted) setStatus({ kind: 'failed', message: 'the encoder was ended by a Cancel' });
+        else if (!controller.signal.aborted) setStatus({ kind: 'stopped' });
       });
     return () => controller.abort();
   }, [encoder, model, gridWidth]);
@@ -42,6 +43,7 @@ export function EncoderReadiness({ encoder, model, gridWidth }: { encoder: Prepa
         `Encoder: ${status.readiness.backend}, because ${status.readiness.why}` +
           (status.readiness.warmUpMilliseconds !== null ? ` · GPU prepared in ${(status.readiness.warmUpMilliseconds / 1000).toFixed(1)} s (first time only)` : '')}
       {status.kind === 'failed' && `Encoder: could not prepare the model (${status.message}); Run will try again`}
+      {status.kind === 'stopped' && 'Encoder: preparing the model was stopped by Cancel; Run loads it'}
     </p>
   );
 }

@@ -22,6 +22,12 @@ export interface SourceClient {
 export interface PreparingSourceClient extends SourceClient {
   /** Loads a model and, on a GPU, compiles its pipelines on a one-row tile, before any Run. */
   prepare(model: EncoderModelSource, tile: { patches: number; levelCount: number }, options?: CallOptions<(choice: EncoderBackendChoice) => void>): Promise<EncoderReadiness>;
+  /**
+   * Stops every prepare() in flight (the run's Cancel: a model chosen just before Run is loaded by prepare,
+   * and would keep the worker busy after the run stopped); each rejects with CancelledError, and Run loads
+   * the model again when it needs it.
+   */
+  stopPreparing(): void;
   /** The worker's jobs still running (its answer also says its thread is free). */
   busyJobs(): Promise<string[]>;
 }
@@ -35,9 +41,18 @@ export const READ_CANCEL_GRACE_MS = 400;
 
 export function createSourceClient(): PreparingSourceClient {
   const worker = guardedWorker<SourceWorkerApi>('encoder', () => new Worker(new URL('./encoder.worker.ts', import.meta.url), { type: 'module', name: 'encoder' }));
+  const preparing = new Set<AbortController>();
   return {
     read: (request, options = {}) => clientJob(worker, 'read', options, (remote, jobId, onProgress) => remote.read(jobId, request, onProgress), { replaceAfterMs: READ_CANCEL_GRACE_MS }),
-    prepare: (model, tile, options = {}) => clientJob(worker, 'prepare', options, (remote, jobId, onProgress) => remote.prepare(jobId, model, tile, onProgress)),
+    prepare: (model, tile, options = {}) => {
+      const stop = new AbortController();
+      preparing.add(stop);
+      const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+      return clientJob(worker, 'prepare', { ...options, signal }, (remote, jobId, onProgress) => remote.prepare(jobId, model, tile, onProgress)).finally(() => preparing.delete(stop));
+    },
+    stopPreparing: () => {
+      for (const stop of preparing) stop.abort();
+    },
     busyJobs: () => worker.call((remote) => remote.busy()),
   };
 }

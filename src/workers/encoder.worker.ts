@@ -15,6 +15,7 @@ import { warmUpSession, type EncoderSession } from '../encoder/runtime.ts';
 import { createBrowserSession } from '../encoder/session.web.ts';
 import { buildUntrainedModel, untrainedModelName } from '../encoder/untrained.ts';
 import { throwIfCancelled } from '../errors.ts';
+import { SharedTask } from '../platform/shared-task.ts';
 import { encoderSource } from '../studies/encoder-source.ts';
 import type { LatentSource, ReadOptions, SourceProgress } from '../studies/latent-source.ts';
 import { latentStoreSource } from '../studies/latent-store-source.ts';
@@ -84,8 +85,8 @@ interface LoadedModel {
   sidecar: Pick<ModelSidecar, 'name' | 'trained' | 'config'>;
   /** Which backend runs it and why, in words. */
   backend: EncoderBackendChoice;
-  /** The warm-up, once per session: running (a promise) or done. */
-  warmUp: Promise<number> | null;
+  /** The warm-up, once per session: running or done (a prepare() stops waiting for it at its Cancel; it cannot be interrupted). */
+  warmUp: SharedTask<number> | null;
 }
 
 export interface EncoderBackendChoice {
@@ -106,24 +107,40 @@ let fallbackReason: string | null = null;
 installWorkerErrorTransfer();
 const jobs = workerJobs();
 
-/** The session of `source`: one is kept, as a model's weights and session take hundreds of MB. */
+/**
+ * The session of `source`: one is kept, as a model's weights and session take hundreds of MB. prepare() and
+ * a run may ask for the same model at once: one load serves both, and each stops waiting at its own
+ * Cancel; the load itself is abandoned when both have cancelled (SharedTask).
+ */
 function modelFor(source: EncoderModelSource, signal: AbortSignal): Promise<LoadedModel> {
   const key = source.kind === 'file' ? source.url : untrainedModelName(source.preset, source.seed);
   if (loaded?.key === key) return Promise.resolve(loaded);
-  // prepare() and a run may ask for the same model at once: one load serves both.
-  if (loading?.key !== key) {
-    const load = loadModel(source, key, signal).finally(() => {
-      if (loading?.load === load) loading = null;
-    });
-    loading = { key, load };
+  if (loading?.key !== key || loading.task.abandoned) {
+    const task = new SharedTask((taskSignal) => loadModel(source, key, taskSignal));
+    task.done
+      .finally(() => {
+        if (loading?.task === task) loading = null;
+      })
+      .catch(() => undefined);
+    loading = { key, task };
   }
-  return loading.load;
+  return loading.task.wait(signal, 'Loading the model');
 }
 
-let loading: { key: string; load: Promise<LoadedModel> } | null = null;
+let loading: { key: string; task: SharedTask<LoadedModel> } | null = null;
+/** The loads' turns at the session: one load releases the kept session and creates its own at a time. */
+let sessionTurn: Promise<unknown> = Promise.resolve();
 
 async function loadModel(source: EncoderModelSource, key: string, signal: AbortSignal): Promise<LoadedModel> {
   const { onnx, sidecar } = source.kind === 'file' ? await fetchModel(source.url, { signal }) : untrainedModel(source.preset, source.seed);
+  // A load of another model still creating its session (its callers gone) finishes first; otherwise it
+  // would keep its session beside this one.
+  const turn = sessionTurn.then(() => replaceSession(onnx, sidecar, key, signal));
+  sessionTurn = turn.catch(() => undefined);
+  return turn;
+}
+
+async function replaceSession(onnx: Uint8Array, sidecar: LoadedModel['sidecar'], key: string, signal: AbortSignal): Promise<LoadedModel> {
   throwIfCancelled(signal);
   await loaded?.session.release();
   loaded = null;
@@ -174,7 +191,7 @@ async function sourceFor(spec: SourceSpec, credentials: ServerCredentials, signa
       model: model.sidecar,
       session: async () => {
         // One run at a time on a session: a warm-up still compiling finishes first.
-        await model.warmUp?.catch(() => undefined);
+        await model.warmUp?.done.catch(() => undefined);
         return model.session;
       },
     });
@@ -201,8 +218,8 @@ const api = {
       const prepared = await modelFor(model, signal);
       onChosen?.(prepared.backend);
       if (!prepared.backend.gpu) return { ...prepared.backend, warmUpMilliseconds: null };
-      prepared.warmUp ??= warmUpSession(prepared.session, prepared.sidecar.config, tile.levelCount, tile.patches);
-      const warmUpMilliseconds = await prepared.warmUp;
+      prepared.warmUp ??= new SharedTask(() => warmUpSession(prepared.session, prepared.sidecar.config, tile.levelCount, tile.patches));
+      const warmUpMilliseconds = await prepared.warmUp.wait(signal, 'Preparing the GPU');
       // A failed self-check or GPU error in the warm-up moved the session to WASM: say so.
       return { backend: prepared.session.backend, why: fallbackReason ?? prepared.backend.why, gpu: prepared.session.backend.startsWith('WebGPU'), warmUpMilliseconds };
     });
