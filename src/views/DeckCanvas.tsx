@@ -15,12 +15,22 @@ export interface DeckCanvasProps {
   onViewStateChange?: (viewState: unknown) => void;
   /** After each frame deck.gl draws. */
   onAfterRender?: () => void;
+  /**
+   * Multisampled drawing buffers (WebGL's antialias; default false). Four samples a pixel for colour and
+   * depth: about 50 MiB of the GPU process for the three decks of a run's views with software WebGL. Points
+   * (ScatterplotLayer smooths its own edges) and the globe's adjacent cells do without; thin lines want it.
+   */
+  antialias?: boolean;
 }
 
-export const DeckCanvas = memo(function DeckCanvas({ deckRef, view, viewState, layers, controller, onViewStateChange, onAfterRender }: DeckCanvasProps) {
+const DEVICE_PROPS = { plain: { webgl: { antialias: false } }, multisampled: { webgl: { antialias: true } } } as const;
+
+export const DeckCanvas = memo(function DeckCanvas({ deckRef, view, viewState, layers, controller, onViewStateChange, onAfterRender, antialias = false }: DeckCanvasProps) {
   return (
     <DeckGL
       ref={deckRef}
+      // Read when the deck creates its device, once: a deck keeps the buffers it was made with.
+      deviceProps={antialias ? DEVICE_PROPS.multisampled : DEVICE_PROPS.plain}
       views={view}
       viewState={viewState as never}
       controller={controller}

@@ -437,6 +437,7 @@ export function GlobeView(props: GlobeViewProps) {
           view={view}
           viewState={viewState}
           layers={lineLayers}
+          antialias
           controller={controller}
           onViewStateChange={onDeckCamera}
         />
