@@ -139,6 +139,21 @@ describe('fitLogistic', () => {
     await expect(fitLogistic(trainX, trainY, { start: { coef: new Float64Array(3), intercept: 0 } })).rejects.toThrow(/a start of 3 coefficients/);
   });
 
+  it('reaches the same optimum from a warm start on labels the features barely explain, preconditioned by the start Gram', async () => {
+    // Most rows keep their curvature there, so the start Gram at their mean curvature preconditions instead of a pass over the rows.
+    const { x, testMask } = fixture;
+    const { train } = maskSplit(testMask);
+    const trainX = selectRows(x, train);
+    const random = seededRandom(3);
+    const noise = Uint8Array.from(train, () => (random.next() < 0.4 ? 1 : 0));
+    const centre = new Float64Array(x.cols);
+    const startGram = { gram: await weightedGram(trainX, { centre }), centre };
+    const cold = await fitLogistic(trainX, noise, { startGram });
+    const some = Uint32Array.from(train.keys()).filter((i) => i % 10 !== 0);
+    const neighbour = await fitLogistic(selectRows(trainX, some), Uint8Array.from(some, (i) => noise[i]));
+    expectSameOptimum(await fitLogistic(trainX, noise, { startGram, start: neighbour }), cold);
+  });
+
   it('rejects labels that are not 0/1 or only one class', async () => {
     const x = featureMatrix(Float32Array.of(1, 2, 3), 3, 1);
     await expect(fitLogistic(x, [0, 2, 1])).rejects.toThrow(ProbeInputError);

@@ -166,8 +166,11 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
         refine();
         continue;
       }
-      if (!preconditioner && options.startGram && !start) {
-        preconditioner = startingHessianFactor(options.startGram, C * sigmoid(b) * (1 - sigmoid(b)), total, d);
+      if (!preconditioner && options.startGram && (!start || (curvedRows(curvature, (rowSquares ??= squaredRowNorms(x, fitted)))?.length ?? n) > n / 2)) {
+        // At w = 0 every row's curvature is the same, and the start Gram is the exact Hessian. From a
+        // start that curves most rows (labels the features barely explain: shuffled, control) it is
+        // still close at their mean curvature, at no pass over the rows.
+        preconditioner = startingHessianFactor(options.startGram, start ? sum(curvature) / total : C * sigmoid(b) * (1 - sigmoid(b)), total, d);
       } else if (!preconditioner || rebuild) {
         preconditioner = await hessianFactor(x, fitted, curvature, curvedRows(curvature, (rowSquares ??= squaredRowNorms(x, fitted))), control);
       } else if (lastCgIterations > FACTOR_CG_ITERATIONS + 1) {
