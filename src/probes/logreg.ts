@@ -321,6 +321,36 @@ function exactGradient(x: FeatureMatrix, fitted: FittedRows, residual: Float64Ar
   return gradient;
 }
 
+/**
+ * X v over the fitted rows, in float64, reading them in place: each row's sum in the order rowDot takes,
+ * four rows at a time, so that four independent sums hide each addition's latency.
+ */
+function rowsTimes(x: FeatureMatrix, fitted: FittedRows, v: Float64Array): Float64Array {
+  const { data, cols: d } = x;
+  const out = new Float64Array(fitted.count);
+  let i = 0;
+  for (; i + 3 < fitted.count; i += 4) {
+    const [a, b, c, e] = [fitted.row(i) * d, fitted.row(i + 1) * d, fitted.row(i + 2) * d, fitted.row(i + 3) * d];
+    let sa = 0;
+    let sb = 0;
+    let sc = 0;
+    let se = 0;
+    for (let j = 0; j < d; j++) {
+      const vj = v[j];
+      sa += data[a + j] * vj;
+      sb += data[b + j] * vj;
+      sc += data[c + j] * vj;
+      se += data[e + j] * vj;
+    }
+    out[i] = sa;
+    out[i + 1] = sb;
+    out[i + 2] = sc;
+    out[i + 3] = se;
+  }
+  for (; i < fitted.count; i++) out[i] = rowDot(x, fitted.row(i), v);
+  return out;
+}
+
 /** X^T u over the fitted rows, in float64, reading them in place. */
 function rowsTransposedTimes(x: FeatureMatrix, fitted: FittedRows, u: ArrayLike<number>): Float64Array {
   const { data, cols: d } = x;
@@ -586,9 +616,7 @@ class InPlaceProducts implements RowProducts {
     private readonly fitted: FittedRows,
   ) {}
   async times(v: Float64Array): Promise<Float64Array> {
-    const out = new Float64Array(this.fitted.count);
-    for (let i = 0; i < out.length; i++) out[i] = rowDot(this.x, this.fitted.row(i), v);
-    return out;
+    return rowsTimes(this.x, this.fitted, v);
   }
   async transposedTimes(u: Float64Array): Promise<Float64Array> {
     return rowsTransposedTimes(this.x, this.fitted, u);
