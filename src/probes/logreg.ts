@@ -148,7 +148,8 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     const small = (g: Float64Array) => maxAbs(g) <= tolerance * gradientScale;
     const refine = () => {
       exact = true;
-      for (let i = 0; i < n; i++) z[i] = rowDot(x, fitted.row(i), w) + b;
+      const xw = rowsTimes(x, fitted, w);
+      for (let i = 0; i < n; i++) z[i] = xw[i] + b;
       loss = evaluate(z, y, weights, w, C, residual, curvature);
       gradient = exactGradient(x, fitted, residual, w);
     };
