@@ -6,7 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { labelInNameMismatches } from './label-in-name.ts';
 import { earlyStages, watchEarlyStages } from './progress-watch.ts';
-import { runStudyTime, STUDY_TIME } from './sample.ts';
+import { STUDY_TIME } from './sample.ts';
 
 const globe = (page: Page) => page.getByRole('img', { name: 'Globe of patches' });
 const misclassified = (page: Page) => page.getByRole('list', { name: 'Misclassified list' }).getByRole('button');
@@ -48,10 +48,26 @@ test('progress is honest: no stage reads finished before its result is on screen
   await expect(progress.locator('[data-stage="draw"]')).toHaveAttribute('data-status', 'done');
 });
 
-test('inspecting flies the globe to the patch, in view; the legend counts the test set; notices never move the views', async ({ page, context }) => {
+// One run serves both: the link's missing model put right, then run at the study's time, is the run inspected.
+test('the model kind shows beside the picker, and a link naming a missing model can be put right; inspecting flies the globe to the patch, in view; the legend counts the test set; notices never move the views', async ({ page, context }) => {
   test.setTimeout(420_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await runStudyTime(page);
+  await page.goto(`/?time=${encodeURIComponent(STUDY_TIME)}&model=missing-model.onnx`);
+  const picker = page.getByRole('combobox', { name: 'Model' });
+  await expect(picker).toContainText('missing-model.onnx (not in models/)');
+  await expect(page.getByRole('alert').filter({ hasText: 'missing-model.onnx' })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('complementary', { name: 'Set-up' }).screenshot({ path: 'test-results/screenshots/researcher-missing-model.png' });
+  await picker.selectOption('aurora-0.25-untrained-seed0.onnx');
+  await expect(picker).toHaveValue('aurora-0.25-untrained-seed0.onnx');
+  await expect(picker).not.toContainText('not in models/');
+  await expect(page).not.toHaveURL(/missing-model/);
+  await expect(page.getByText('untrained control', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Metrics' })).toBeVisible({ timeout: 150_000 });
+  await page.getByRole('complementary', { name: 'Set-up' }).screenshot({ path: 'test-results/screenshots/researcher-model-badge.png' });
+  // The missing model's error stays until dismissed, as errors do; dismissed, the views are clear to inspect.
+  await page.getByRole('button', { name: 'Dismiss: No model' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'missing-model.onnx' })).toHaveCount(0);
 
   // The globe faces the test band (120-210 E) before anything is inspected.
   const [startLon] = await camera(page);
@@ -123,23 +139,6 @@ test('inspecting flies the globe to the patch, in view; the legend counts the te
   await setup.getByRole('button', { name: 'Back to the store in use' }).click();
   await expect(page.getByRole('textbox', { name: 'Store URL', exact: true })).toHaveValue('/sample/era5-sample.zarr');
   await expect(setup).not.toContainText('Not applied');
-});
-
-test('the model kind shows beside the picker, and a link naming a missing model can be put right', async ({ page }) => {
-  test.setTimeout(300_000);
-  await page.goto(`/?time=${encodeURIComponent(STUDY_TIME)}&model=missing-model.onnx`);
-  const picker = page.getByRole('combobox', { name: 'Model' });
-  await expect(picker).toContainText('missing-model.onnx (not in models/)');
-  await expect(page.getByRole('alert').filter({ hasText: 'missing-model.onnx' })).toBeVisible({ timeout: 60_000 });
-  await page.getByRole('complementary', { name: 'Set-up' }).screenshot({ path: 'test-results/screenshots/researcher-missing-model.png' });
-  await picker.selectOption('aurora-0.25-untrained-seed0.onnx');
-  await expect(picker).toHaveValue('aurora-0.25-untrained-seed0.onnx');
-  await expect(picker).not.toContainText('not in models/');
-  await expect(page).not.toHaveURL(/missing-model/);
-  await expect(page.getByText('untrained control', { exact: true })).toBeVisible();
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect(page.getByRole('region', { name: 'Metrics' })).toBeVisible({ timeout: 150_000 });
-  await page.getByRole('complementary', { name: 'Set-up' }).screenshot({ path: 'test-results/screenshots/researcher-model-badge.png' });
 });
 
 test('a keyboard alone reaches Run, the misclassified list, the inspector and the patches of both views; names match what is shown', async ({ page }) => {
