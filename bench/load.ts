@@ -321,6 +321,7 @@ try {
   const plan = [...Array<boolean>(RUNS).fill(false), ...Array<boolean>(CANCELS).fill(true)].sort(() => next() - 0.5);
   const outcomes: RunOutcome[] = [];
   let peak = afterFirst;
+  let peakByProcess = firstByProcess;
   for (const [k, cancelled] of plan.entries()) {
     const setup = await stepSetup(page, k, models);
     const picked = cancelled ? STAGES[Math.floor(next() * STAGES.length)] : null;
@@ -329,8 +330,9 @@ try {
     const outcome =
       cancelFrom === null ? await run() : CPU_PROFILE ? await profiled(page, `load-cancel-${k + 1}`, run) : TRACE ? await traced(page, `load-cancel-${k + 1}`, run) : await run();
     outcomes.push(outcome);
-    const pss = chromiumProcesses().reduce((sum, process) => sum + process.pssMiB, 0);
-    peak = Math.max(peak, pss);
+    const processes = chromiumProcesses();
+    const pss = processes.reduce((sum, process) => sum + process.pssMiB, 0);
+    if (pss > peak) [peak, peakByProcess] = [pss, processes.map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ')];
     const stop = outcome.stopMs === null ? '' : `, stopped ${outcome.stopMs.toFixed(0)} ms after Cancel (in ${outcome.cancelledIn}), busy jobs ${outcome.busyJobs}${outcome.busyLine ? ` ("${outcome.busyLine}")` : ''}, main thread's longest task after Cancel ${outcome.longestTaskAfterCancelMs?.toFixed(0) ?? '-'} ms`;
     console.log(`  ${String(k + 1).padStart(2)} ${setup}: ${outcome.status} in ${(outcome.wallMs / 1000).toFixed(1)} s${stop}; PSS ${pss.toFixed(0)} MiB`);
     if (SNAPSHOT_AFTER === k + 1) {
@@ -351,7 +353,7 @@ try {
   figures.push({ bench: 'load', name: `worker jobs still running after a cancel, ${label}`, value: busy, unit: 'jobs' });
   const byProcess = chromiumProcesses().map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ');
   console.log(`  after the last: ${atEnd.toFixed(0)} MiB PSS (${((100 * atEnd) / afterFirst).toFixed(0)} % of the level after the first run; peak ${peak.toFixed(0)} MiB); failed runs ${failed}`);
-  console.log(`  by process (MiB PSS): ${byProcess}; after the first run: ${firstByProcess}`);
+  console.log(`  by process (MiB PSS): ${byProcess}; after the first run: ${firstByProcess}; at the peak: ${peakByProcess}`);
   console.log(`  the page's own account (MiB): ${await memoryByRealm(page)}`);
   if (MEMORY_DUMP) console.log(`  by allocator (MiB, memory-infra): ${await memoryByAllocator(page)}`);
   for (const figure of figures) {

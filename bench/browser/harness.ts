@@ -2,6 +2,7 @@
 // Playwright) and returns its results. The page is served by Vite with the app's own config, either
 // from the dev server or, as users get it, from a production build served by `vite preview`:
 // minification and bundling break threaded WASM in ways the dev server hides.
+import { createHash } from 'node:crypto';
 import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
@@ -13,8 +14,12 @@ export type ServeMode = 'dev' | 'preview';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 export const PAGE = 'bench/browser/bench.html';
-/** Inside node_modules: ignored by git, and apart from the app's dist/. */
-const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'latent-explorer-bench');
+/**
+ * Inside node_modules: ignored by git, and apart from the app's dist/. One folder per checkout (its path hashed): worktrees
+ * that link one node_modules would otherwise build into the same folder, and a bench started in one replaced the files
+ * that another's page was still loading (a worker started mid-run fetched a chunk that was gone).
+ */
+const BUILD_DIR = join(ROOT, 'node_modules', '.cache', `latent-explorer-bench-${createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}`);
 const PAGE_TIMEOUT_MS = 30 * 60 * 1000;
 
 export interface BrowserRun<R extends BenchResult> {
