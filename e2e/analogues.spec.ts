@@ -96,4 +96,30 @@ test('finds the analogues of a Sahara area: desert land ranks first', async ({ p
   await expect(page.getByRole('figure', { name: 'Legend: Cosine similarity to the query' })).toHaveCount(2);
   await list.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/screenshots/analogues-match-opened.png' });
+  // Similarity across times, from the latents the search already has: the run's level at 12:00 against the same
+  // level at 06:00 (both cached, nothing encoded) is a 2 x 2 matrix of times, 1 on the diagonal; the off-diagonal
+  // cell opens the two times' scatters, and the explorer's selection (the query's area) shows in both.
+  await page.getByRole('tab', { name: 'Similarity' }).click();
+  const similarity = page.getByRole('region', { name: 'Similarity' });
+  await similarity.getByRole('textbox', { name: 'Times to compare' }).fill('2022-08-07T06:00');
+  await similarity.getByRole('button', { name: /^Compare its .+ across these times$/ }).click();
+  const times = similarity.getByRole('figure', { name: /CKA matrix: aurora-0.25-untrained-seed0 · .+: time against time/ });
+  await expect(times).toBeVisible({ timeout: 90_000 });
+  const timeCells = times.locator('button.sv-cell');
+  await expect(timeCells).toHaveCount(4);
+  const timeValues = await timeCells.evaluateAll((buttons) => buttons.map((button) => Number(button.getAttribute('data-cka'))));
+  expect(timeValues[0]).toBeCloseTo(1, 6);
+  expect(timeValues[3]).toBeCloseTo(1, 6);
+  expect(timeValues[1]).toBeCloseTo(timeValues[2], 6);
+  const timeFloors = await times.locator('td.sv-floor').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-floor'))));
+  // Six hours apart the same level sees much the same weather: far above the shuffled floor.
+  expect(timeValues[1]).toBeGreaterThan(timeFloors[0] + 0.1);
+  await timeCells.nth(1).click();
+  const morning = similarity.getByRole('region', { name: /^Scatter of aurora-0.25-untrained-seed0 · .+ · 2022-08-07T06:00$/ }).getByRole('img', { name: 'PCA scatter' });
+  const noon = similarity.getByRole('region', { name: /^Scatter of aurora-0.25-untrained-seed0 · .+ · 2022-08-07T12:00$/ }).getByRole('img', { name: 'PCA scatter' });
+  await expect(morning).toHaveAttribute('data-point-count', '4050', { timeout: 60_000 });
+  await expect(noon).toHaveAttribute('data-point-count', '4050');
+  await expect(morning).toHaveAttribute('data-selected-count', String(selected));
+  await expect(noon).toHaveAttribute('data-selected-count', String(selected));
+  await page.screenshot({ path: 'test-results/screenshots/similarity-times.png', fullPage: true });
 });

@@ -2,6 +2,7 @@
 // against its untrained control (seed 1, built in the browser) at the study's time, every latent level
 // against every level by linear CKA, each row with its shuffled noise floor; a cell opens the two
 // levels' PCA scatters side by side, and a rectangle brushed in one selects the same patches in the other.
+// (A level against itself at two times is checked in analogues.spec.ts, whose run has both times' latents.)
 import { expect, test } from '@playwright/test';
 import { runStudyTime } from './sample.ts';
 
@@ -58,27 +59,4 @@ test("shows the CKA matrix of the default model against its untrained control, a
   await expect(panel.getByRole('button', { name: 'aurora-0.25-untrained-seed0 surface against aurora-0.25-untrained-seed0 surface: CKA 1.000' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/similarity-levels.png' });
 
-  // The run's level at 06:00 against the same level at 12:00 (encoded once, then cached): a 2 x 2 matrix of
-  // times, 1 on the diagonal; the off-diagonal cell opens the two times' scatters, their selection linked.
-  await panel.getByRole('textbox', { name: 'Times to compare' }).fill('2022-08-07T12:00');
-  await panel.getByRole('button', { name: /^Compare its .+ across these times$/ }).click();
-  const times = panel.getByRole('figure', { name: /CKA matrix: aurora-0.25-untrained-seed0 · .+: time against time/ });
-  await expect(times).toBeVisible({ timeout: 90_000 });
-  const timeCells = times.locator('button.sv-cell');
-  await expect(timeCells).toHaveCount(4);
-  const timeValues = await timeCells.evaluateAll((buttons) => buttons.map((button) => Number(button.getAttribute('data-cka'))));
-  expect(timeValues[0]).toBeCloseTo(1, 6);
-  expect(timeValues[3]).toBeCloseTo(1, 6);
-  expect(timeValues[1]).toBeCloseTo(timeValues[2], 6);
-  const timeFloors = await times.locator('td.sv-floor').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-floor'))));
-  // Six hours apart the same level sees much the same weather: far above the shuffled floor.
-  expect(timeValues[1]).toBeGreaterThan(timeFloors[0] + 0.1);
-  await timeCells.nth(1).click();
-  const morning = panel.getByRole('region', { name: /^Scatter of aurora-0.25-untrained-seed0 · .+ · 2022-08-07T06:00$/ }).getByRole('img', { name: 'PCA scatter' });
-  const noon = panel.getByRole('region', { name: /^Scatter of aurora-0.25-untrained-seed0 · .+ · 2022-08-07T12:00$/ }).getByRole('img', { name: 'PCA scatter' });
-  await expect(morning).toHaveAttribute('data-point-count', '4050', { timeout: 60_000 });
-  await expect(noon).toHaveAttribute('data-point-count', '4050');
-  // The selection brushed earlier is the explorer's: both times' scatters show it.
-  await expect(noon).toHaveAttribute('data-selected-count', selected ?? '');
-  await page.screenshot({ path: 'test-results/screenshots/similarity-times.png', fullPage: true });
 });
