@@ -232,7 +232,9 @@ const api = {
       const start = performance.now();
       // The open stores hold the layer they were made with: a new time limit opens them again.
       if (setDefaultRequestTimeout(request.requestTimeoutMs ?? DEFAULT_REQUEST_POLICY.timeoutMs)) opened = null;
-      const { source, encoder, traffic } = await sourceFor(request.source, request.credentials, signal);
+      // Opening reads metadata, statics and land fractions, and loads the model: a Cancel stops the wait at once
+      // (the opening goes on to its next await, then stops).
+      const { source, encoder, traffic } = await new SharedTask((openSignal) => sourceFor(request.source, request.credentials, openSignal)).wait(signal, 'Opening the source');
       const bytesAtStart = traffic();
       let encodeStart: number | null = null;
       const studyTime = await source.read(new Date(request.time), {
