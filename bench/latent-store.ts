@@ -2,21 +2,21 @@
 // The app on a full-size latent store (0.25 degree, D = 512, float64, one chunk per time, as the study's),
 // in headless Chromium on the production build: the time from Open to the PCA scatter on screen (every
 // point in a frame deck.gl drew; the probe is still being fitted then), to the probe's metrics, and
-// the peak memory of Chromium's processes (PSS, bench/browser/memory.ts), for one time's surface
+// the peak memory of Chromium's processes (PSS, bench/browser/memory.ts; Chromium driven with no DevTools
+// domain enabled, bench/browser/plain-chromium.ts, so that no response body is kept for DevTools), for one time's surface
 // latents and for one atmospheric level. The store is generated on demand (bench/make-latent-store.ts,
 // never committed) and served by a local server of its own (another origin, with CORS), as a store on
 // a bucket would be. --reuse-build skips the production build when one is there (bench/results).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
 import { openReader } from '../src/data/store.node.ts';
 import { startStoreServer } from '../src/data/testing/store-server.ts';
-import { CHROMIUM_PATH } from './browser/harness.ts';
 import { PeakSampler } from './browser/memory.ts';
+import { PlainChromium, type PlainPage } from './browser/plain-chromium.ts';
 import { BENCH_LATENT_STORE } from './latent-store-path.ts';
 import { formatFigureTable, median, recordFigures, type Figure, type Target } from './summary.ts';
 
@@ -54,7 +54,7 @@ const appUrl = app.resolvedUrls?.local[0];
 // Another origin than the app's, with CORS, as a bucket is.
 const stores = await startStoreServer({ 'latents.zarr': await openReader(STORE) }, { cors: true });
 const storeUrl = `${stores.url}/latents.zarr`;
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+const browser = PlainChromium.launch(['--disable-background-networking', '--disable-component-update']);
 const figures: Figure[] = [];
 try {
   if (!appUrl) throw new Error('vite preview gave no local URL');
@@ -64,17 +64,7 @@ try {
     const probeSeconds: number[] = [];
     const peaks: number[] = [];
     for (let run = 0; run < repeat; run++) {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-      const page = await context.newPage();
-      page.on('pageerror', (error) => console.error(`  page error: ${error.message}`));
-      page.on('crash', () => console.error('  the page crashed'));
-      page.on('console', (message) => {
-        if (message.type() === 'error') console.error(`  console error: ${message.text().slice(0, 500)}`);
-      });
-      page.on('response', (response) => {
-        if (response.status() >= 400) console.error(`  HTTP ${response.status()}: ${response.url()}`);
-      });
-      await page.goto(appUrl);
+      const page = await browser.newPage(appUrl, { width: 1440, height: 900 });
       const peak = new PeakSampler();
       peak.sample();
       const sampler = setInterval(() => peak.sample(), 200);
@@ -84,8 +74,8 @@ try {
         probeSeconds.push(timed.probeSeconds);
       } catch (error) {
         const shot = join(ROOT, 'bench/results/latent-store-failure.png');
-        await page.screenshot({ path: shot, fullPage: true });
-        console.error(`  the run failed; the page is in ${shot}: ${(await page.locator('body').innerText()).slice(0, 2000)}`);
+        writeFileSync(shot, await page.screenshot());
+        console.error(`  the run failed; the page is in ${shot}: ${(await page.evaluate<string>('document.body.innerText')).slice(0, 2000)}`);
         throw error;
       } finally {
         clearInterval(sampler);
@@ -95,7 +85,7 @@ try {
         `  level ${level} (${kind}), run ${run + 1}: Open to PCA on screen ${seconds.at(-1)?.toFixed(1)} s, to the probe's metrics ${probeSeconds.at(-1)?.toFixed(1)} s; peak ${peak.peakPssMiB.toFixed(0)} MiB ` +
           `proportional (${peak.describe()}), ${peak.peakRssMiB.toFixed(0)} MiB resident  [load ${load()}]`,
       );
-      await context.close();
+      await page.close();
     }
     const name = `one time's ${level === 0 ? 'surface' : `atmospheric level ${level}`}, 0.25 deg float64, Chromium (production build)`;
     figures.push({ bench: 'latent-store', name: `${name}, Open to PCA on screen`, value: median(seconds), unit: 's', target: level === 0 ? TIME_TARGET : undefined });
@@ -114,25 +104,23 @@ recordFigures(figures);
  * Opens the latent store in the app's set-up panel and runs the land-sea study at `level` on its
  * first time; seconds from Open to a frame of the PCA scatter drawn with every patch, and to the probe's metrics.
  */
-async function openAndRun(page: Page, url: string, level: number): Promise<{ pcaSeconds: number; probeSeconds: number }> {
-  await page.getByRole('radio', { name: 'Latent store' }).check();
-  await page.getByRole('textbox', { name: 'Latent store URL' }).fill(url);
+async function openAndRun(page: PlainPage, url: string, level: number): Promise<{ pcaSeconds: number; probeSeconds: number }> {
+  await page.click('Latent store');
+  await page.setValue('Latent store URL', url);
   const started = performance.now();
-  await page.getByRole('button', { name: 'Open store' }).click();
-  await page.getByRole('group', { name: 'Latent store facts' }).getByText(`${PATCH_ROWS} × ${PATCH_COLUMNS} patches`).waitFor({ timeout: 120_000 });
-  await page.getByRole('combobox', { name: 'Latent level' }).selectOption(String(level));
-  const run = page.getByRole('button', { name: 'Run', exact: true });
-  if (await run.isDisabled()) {
+  await page.click('Open store');
+  await page.waitFor(`document.querySelector('[aria-label="Latent store facts"]')?.innerText.includes('${PATCH_ROWS} × ${PATCH_COLUMNS} patches')`, 120_000);
+  await page.setValue('Latent level', String(level));
+  if (await page.isDisabled('Run')) {
     // No time chosen yet: the store's first (and the bench store's only) time.
-    await page.getByRole('button', { name: STORE_TIME.slice(0, 10) }).click();
-    await page.getByRole('combobox', { name: 'Time' }).selectOption({ label: STORE_TIME.slice(11, 16) });
+    await page.click(STORE_TIME.slice(0, 10));
+    await page.chooseOption('Time', STORE_TIME.slice(11, 16));
   }
-  await run.click();
+  await page.click('Run');
   // The run's stages every 30 s, so that a slow run shows where it is.
-  const progress = page.getByRole('group', { name: 'Run progress' });
   const report = setInterval(() => {
-    progress
-      .innerText({ timeout: 5_000 })
+    page
+      .text('Run progress')
       .then((text) => console.log(`    ${((performance.now() - started) / 1000).toFixed(0)} s: ${text.replace(/\s+/g, ' ').slice(0, 300)}  [load ${load()}]`))
       .catch(() => undefined);
   }, 30_000);
@@ -140,14 +128,10 @@ async function openAndRun(page: Page, url: string, level: number): Promise<{ pca
   try {
     const timeout = Number(values.timeout) * 1000;
     // A run that fails (a store the page cannot read, a missing static field) ends the bench at once, not at the timeout.
-    const ended = page.locator('[aria-label="Run ended"][data-status="failed"]').waitFor({ timeout }).then(
-      async () => {
-        throw new Error(`the run failed: ${(await progress.innerText()).replace(/\s+/g, ' ')}`);
-      },
-      () => undefined,
-    );
+    const failed = `document.querySelector('[aria-label="Run ended"][data-status="failed"]')`;
     const until = async (selector: string) => {
-      await Promise.race([page.locator(selector).waitFor({ timeout }), ended]);
+      await page.waitFor(`document.querySelector('${selector}') || ${failed}`, timeout);
+      if (await page.evaluate<boolean>(`Boolean(${failed})`)) throw new Error(`the run failed: ${(await page.text('Run progress')).replace(/\s+/g, ' ')}`);
       return seconds();
     };
     const pcaSeconds = await until(`[aria-label="PCA scatter"][data-drawn-count="${PATCH_ROWS * PATCH_COLUMNS}"]`);
