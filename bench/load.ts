@@ -18,7 +18,8 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkS
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CHROMIUM_PATH, serve } from './browser/harness.ts';
+import { serve } from './browser/harness.ts';
+import { CHROMIUM_PATH } from './browser/plain-chromium.ts';
 import { chromiumProcesses } from './browser/memory.ts';
 import { median, recordFigures, targetRatio, type Figure } from './summary.ts';
 import { listModels, MODELS_DIR_VARIABLE, modelsDir } from '../scripts/vite-models-plugin.ts';

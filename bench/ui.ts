@@ -9,7 +9,8 @@
 import { chromium, type Page } from '@playwright/test';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CHROMIUM_PATH, PAGE, serve, type ServeMode } from './browser/harness.ts';
+import { PAGE, serve, type ServeMode } from './browser/harness.ts';
+import { CHROMIUM_PATH } from './browser/plain-chromium.ts';
 import { median, recordFigures, targetRatio, type Figure } from './summary.ts';
 import { appInteractions, interactionFigures } from './ui-app.ts';
 

@@ -1,15 +1,26 @@
 // The benchmark page: runs one suite in a Web Worker (as the app runs the probes and the encoder)
-// and exposes the outcome as window.benchOutcome for the Playwright harness.
+// and exposes its progress lines and outcome for the harness (bench/browser/harness.ts), which polls them:
+// it drives Chromium with no DevTools domain enabled, so it sees no console message or page error.
 import type { BenchSuite, PageOutcome, WorkerMessage } from './protocol.ts';
 
 declare global {
   interface Window {
-    benchOutcome: Promise<PageOutcome>;
+    /** Progress lines and page errors, in order. */
+    benchLines: string[];
+    /** The outcome once there is one. */
+    benchSettled?: PageOutcome;
   }
 }
 
 const log = document.getElementById('log') as HTMLPreElement;
 const params = new URLSearchParams(location.search);
+window.benchLines = [];
+function addLine(line: string): void {
+  log.textContent += `\n${line}`;
+  window.benchLines.push(line);
+}
+window.addEventListener('error', (event) => addLine(`page error: ${event.message}`));
+window.addEventListener('unhandledrejection', (event) => addLine(`page error: ${String(event.reason)}`));
 
 function startWorker(suite: BenchSuite): Worker {
   // Literal `new Worker(new URL(...))` calls, so that Vite bundles each worker in production builds.
@@ -41,8 +52,7 @@ function run(): Promise<PageOutcome> {
     worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
       const message = event.data;
       if (message.kind === 'progress') {
-        log.textContent += `\n${message.line}`;
-        console.log(message.line);
+        addLine(message.line);
         return;
       }
       worker.terminate();
@@ -52,4 +62,6 @@ function run(): Promise<PageOutcome> {
   });
 }
 
-window.benchOutcome = run();
+void run().then((outcome) => {
+  window.benchSettled = outcome;
+});

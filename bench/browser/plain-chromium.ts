@@ -1,4 +1,5 @@
-// Headless Chromium driven over its DevTools pipe with no DevTools domain enabled, for the benchmarks that
+// Headless Chromium driven over its DevTools pipe with no DevTools domain enabled in the page (only the
+// browser process's Inspector domain, which keeps nothing and tells of a crash), for the benchmarks that
 // measure the browser's memory. Playwright enables DevTools' Network domain in every page and worker it
 // attaches to, and that domain keeps a copy of every response body of up to about 10 MB in the renderer
 // (up to about 200 MB in all) so that DevTools could show it. A latent store's level, read in ranges of
@@ -7,18 +8,27 @@
 // driver; the app's end-to-end tests keep Playwright.
 //
 // Only what the benchmarks need: open a page at a viewport size, evaluate an expression, and act on elements
-// found by their ARIA label (every control the benchmarks use has one).
+// found by their ARIA label (every control the benchmarks use has one). A page has no console for the driver:
+// a benchmark page keeps its progress lines for the driver to read (bench/browser/main.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { CHROMIUM_PATH } from './harness.ts';
 
-interface ProtocolAnswer {
+/** A command's answer (with its id) or an event (with its method), from the browser or a page's session. */
+interface ProtocolMessage {
   id?: number;
   result?: Record<string, unknown>;
   error?: { message: string };
+  method?: string;
+  sessionId?: string;
+}
+
+interface Waiter {
+  sessionId?: string;
+  resolve: (result: Record<string, unknown>) => void;
+  reject: (error: Error) => void;
 }
 
 interface EvaluateAnswer {
@@ -26,8 +36,17 @@ interface EvaluateAnswer {
   exceptionDetails?: { text: string; exception?: { description?: string } };
 }
 
+/** Debian's Chromium, or CHROMIUM_PATH. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const EXITED = 'Chromium exited';
+const CRASHED = 'the page crashed (its renderer ended; out of memory?)';
+
 export class PlainChromiumError extends Error {
-  constructor(message: string) {
+  /** `ended`: Chromium exited or the page crashed, so the page answers no more; other errors (a page reloading, an exception thrown in it) may pass. */
+  constructor(
+    message: string,
+    readonly ended = false,
+  ) {
     super(message);
     this.name = 'PlainChromiumError';
   }
@@ -36,8 +55,11 @@ export class PlainChromiumError extends Error {
 /** A Chromium of its own (a fresh profile, removed at close), over --remote-debugging-pipe. */
 export class PlainChromium {
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (result: Record<string, unknown>) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, Waiter>();
   private received = '';
+  private exited = false;
+  /** The sessions of pages that crashed. */
+  private readonly crashed = new Set<string>();
 
   private constructor(
     private readonly process: ChildProcess,
@@ -48,8 +70,9 @@ export class PlainChromium {
     output.on('data', (text: string) => {
       this.received += text;
       for (let end = this.received.indexOf('\0'); end >= 0; end = this.received.indexOf('\0')) {
-        const answer = JSON.parse(this.received.slice(0, end)) as ProtocolAnswer;
+        const answer = JSON.parse(this.received.slice(0, end)) as ProtocolMessage;
         this.received = this.received.slice(end + 1);
+        if (answer.method === 'Inspector.targetCrashed' && answer.sessionId) this.pageCrashed(answer.sessionId);
         const waiter = answer.id === undefined ? undefined : this.waiting.get(answer.id);
         if (!waiter || answer.id === undefined) continue;
         this.waiting.delete(answer.id);
@@ -58,9 +81,20 @@ export class PlainChromium {
       }
     });
     process.once('exit', () => {
-      for (const waiter of this.waiting.values()) waiter.reject(new PlainChromiumError('Chromium exited'));
+      this.exited = true;
+      for (const waiter of this.waiting.values()) waiter.reject(new PlainChromiumError(EXITED, true));
       this.waiting.clear();
     });
+  }
+
+  /** A crashed page's commands are never answered: they fail now, and the next ones at once. */
+  private pageCrashed(sessionId: string): void {
+    this.crashed.add(sessionId);
+    for (const [id, waiter] of this.waiting) {
+      if (waiter.sessionId !== sessionId) continue;
+      this.waiting.delete(id);
+      waiter.reject(new PlainChromiumError(CRASHED, true));
+    }
   }
 
   /** Chromium with no window until newPage opens one, as Playwright launches it (--no-startup-window), so that the same browser processes run. */
@@ -74,8 +108,10 @@ export class PlainChromium {
 
   /** One DevTools command; `sessionId` sends it to a page's session. */
   send(method: string, params: Record<string, unknown> = {}, sessionId?: string): Promise<Record<string, unknown>> {
+    if (this.exited) return Promise.reject(new PlainChromiumError(EXITED, true));
+    if (sessionId && this.crashed.has(sessionId)) return Promise.reject(new PlainChromiumError(CRASHED, true));
     const id = this.nextId++;
-    const answer = new Promise<Record<string, unknown>>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    const answer = new Promise<Record<string, unknown>>((resolve, reject) => this.waiting.set(id, { sessionId, resolve, reject }));
     (this.process.stdio[3] as Writable).write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
     return answer;
   }
@@ -85,6 +121,8 @@ export class PlainChromium {
     const { browserContextId } = (await this.send('Target.createBrowserContext')) as { browserContextId: string };
     const { targetId } = (await this.send('Target.createTarget', { url: 'about:blank', browserContextId })) as { targetId: string };
     const { sessionId } = (await this.send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
+    // The Inspector domain lives in the browser process and keeps nothing in the renderer; it tells of a crash.
+    await this.send('Inspector.enable', {}, sessionId);
     await this.send('Emulation.setDeviceMetricsOverride', { ...viewport, deviceScaleFactor: 1, mobile: false }, sessionId);
     const page = new PlainPage(this, sessionId, async () => {
       await this.send('Target.disposeBrowserContext', { browserContextId });
