@@ -9,18 +9,20 @@
 // its worker took to stop after Cancel and which worker jobs still ran afterwards (the run-end line).
 // `--cancel-in STAGE` cancels every cancelled run in that stage (encode: the stage whose worker is ended
 // when a tile does not stop in time, so the run after it shows what loading the model again costs).
+// Chromium is driven over its DevTools pipe with no DevTools domain enabled (bench/browser/plain-chromium.ts): Playwright
+// enables the Network domain in the page and in every worker, and that domain keeps a copy of each response body (the
+// ERA5 chunks the encoder worker reads) in the renderer for DevTools to show, memory a researcher's browser never holds.
 // Diagnostics: `--memory-dump` (Chromium's memory-infra account of each process by allocator, after the first run and
 // at the end) and, written to bench/results/, `--heap-snapshot-after N` (the window's heap after the first run and after
 // run N, which found the latent cache's memory entries holding study times), `--cpu-profile` and `--trace` (each
 // cancelled run: what the page's main thread does after Cancel).
-import { chromium, type Page } from '@playwright/test';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from './browser/harness.ts';
-import { CHROMIUM_PATH } from './browser/plain-chromium.ts';
 import { chromiumProcesses } from './browser/memory.ts';
+import { PlainChromium, type PlainPage } from './browser/plain-chromium.ts';
 import { median, recordFigures, targetRatio, type Figure } from './summary.ts';
 import { listModels, MODELS_DIR_VARIABLE, modelsDir } from '../scripts/vite-models-plugin.ts';
 import { initModel } from '../src/encoder/init-model.node.ts';
@@ -80,9 +82,9 @@ interface RunOutcome {
 }
 
 /** Presses Run and, when `cancelFrom` is given, Cancel as soon as that stage or a later one runs; resolves when Run is enabled again. */
-async function runOnce(page: Page, cancelFrom: string | null): Promise<RunOutcome> {
+async function runOnce(page: PlainPage, cancelFrom: string | null): Promise<RunOutcome> {
   const started = Date.now();
-  const { cancelledIn, longestTaskAfterCancelMs } = await page.evaluate(
+  const { cancelledIn, longestTaskAfterCancelMs } = await page.call(
     ({ cancelFrom, stages, timeoutMs }) =>
       new Promise<{ cancelledIn: string | null; longestTaskAfterCancelMs: number | null }>((resolve, reject) => {
         const run = document.querySelector<HTMLButtonElement>('button[aria-label="Run"]');
@@ -130,19 +132,22 @@ async function runOnce(page: Page, cancelFrom: string | null): Promise<RunOutcom
       }),
     { cancelFrom, stages: [...STAGES] as string[], timeoutMs: RUN_TIMEOUT_MS },
   );
-  const ended = page.getByRole('status', { name: 'Run ended' });
-  const status = (await ended.count()) > 0 ? ((await ended.getAttribute('data-status')) ?? 'ended') : 'done';
-  const stop = status === 'cancelled' ? await ended.getAttribute('data-stop-ms') : null;
-  const busy = status === 'cancelled' ? Number(await ended.getAttribute('data-busy-jobs')) : 0;
-  const busyLine = busy > 0 ? await ended.textContent() : null;
+  const ended = await page.call(() => {
+    const line = document.querySelector<HTMLElement>('[role="status"][aria-label="Run ended"]');
+    return line ? { status: line.dataset.status ?? 'ended', stop: line.dataset.stopMs ?? '', busy: Number(line.dataset.busyJobs ?? 0), text: line.textContent ?? '' } : null;
+  }, null);
+  const status = ended?.status ?? 'done';
+  const stop = status === 'cancelled' ? ended?.stop : null;
+  const busy = status === 'cancelled' ? (ended?.busy ?? 0) : 0;
+  const busyLine = busy > 0 ? (ended?.text ?? null) : null;
   return { status, cancelledIn, stopMs: stop ? Number(stop) : null, busyJobs: busy, busyLine, longestTaskAfterCancelMs, wallMs: Date.now() - started };
 }
 
 /** Chromium's memory after the page has been quiet a moment and its main thread collected garbage. */
-async function settledPssMiB(page: Page): Promise<number> {
-  await page.waitForTimeout(3_000);
-  await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
-  await page.waitForTimeout(1_000);
+async function settledPssMiB(page: PlainPage): Promise<number> {
+  await pause(3_000);
+  await page.gc();
+  await pause(1_000);
   return chromiumProcesses().reduce((sum, process) => sum + process.pssMiB, 0);
 }
 
@@ -150,8 +155,8 @@ async function settledPssMiB(page: Page): Promise<number> {
  * The page's own account of its memory (performance.measureUserAgentSpecificMemory, which a cross-origin isolated
  * page has): bytes by realm, the window and each worker, so that a rise in the renderer can be placed.
  */
-async function memoryByRealm(page: Page): Promise<string> {
-  const realms = await page.evaluate(async () => {
+async function memoryByRealm(page: PlainPage): Promise<string> {
+  const realms = await page.call(async () => {
     const measure = (performance as { measureUserAgentSpecificMemory?: () => Promise<{ breakdown: { bytes: number; attribution: { url: string; scope: string }[]; types: string[] }[] }> }).measureUserAgentSpecificMemory;
     if (!measure) return null;
     const result = await measure.call(performance);
@@ -161,7 +166,7 @@ async function memoryByRealm(page: Page): Promise<string> {
       totals.set(where, (totals.get(where) ?? 0) + entry.bytes);
     }
     return [...totals].sort((a, b) => b[1] - a[1]);
-  });
+  }, null);
   if (!realms) return 'not measurable (the page is not cross-origin isolated)';
   return realms.map(([where, bytes]) => `${where} ${(bytes / 2 ** 20).toFixed(0)}`).join(', ');
 }
@@ -174,48 +179,54 @@ function resultsDirectory(): string {
 }
 
 /** Runs `work` with the window's CPU profiler on and writes its profile to bench/results/NAME.cpuprofile. */
-async function profiled<T>(page: Page, name: string, work: () => Promise<T>): Promise<T> {
-  const session = await page.context().newCDPSession(page);
-  await session.send('Profiler.enable');
-  await session.send('Profiler.setSamplingInterval', { interval: 1_000 });
-  await session.send('Profiler.start');
+async function profiled<T>(page: PlainPage, name: string, work: () => Promise<T>): Promise<T> {
+  await page.send('Profiler.enable');
+  await page.send('Profiler.setSamplingInterval', { interval: 1_000 });
+  await page.send('Profiler.start');
   try {
     return await work();
   } finally {
-    const { profile } = await session.send('Profiler.stop');
+    const { profile } = await page.send('Profiler.stop');
     writeFileSync(join(resultsDirectory(), `${name}.cpuprofile`), JSON.stringify(profile));
-    await session.detach();
+    await page.send('Profiler.disable');
+  }
+}
+
+/** The events of a trace of the whole browser (every process) while `work` runs, and what `work` returned. */
+async function tracing<T>(browser: PlainChromium, config: Record<string, unknown>, work: () => Promise<T>): Promise<{ events: unknown[]; result: T }> {
+  const events: unknown[] = [];
+  const stopCollecting = browser.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown[])));
+  const complete = new Promise<void>((done) => {
+    const stopWaiting = browser.on('Tracing.tracingComplete', () => {
+      stopWaiting();
+      done();
+    });
+  });
+  await browser.send('Tracing.start', { ...config, transferMode: 'ReportEvents' });
+  try {
+    return { result: await work(), events };
+  } finally {
+    await browser.send('Tracing.end');
+    await complete;
+    stopCollecting();
   }
 }
 
 /** Runs `work` under a DevTools timeline trace of the page and writes its events to bench/results/NAME.json. */
-async function traced<T>(page: Page, name: string, work: () => Promise<T>): Promise<T> {
-  const session = await page.context().newCDPSession(page);
-  const events: unknown[] = [];
-  session.on('Tracing.dataCollected', ({ value }) => events.push(...value));
-  const complete = new Promise<void>((done) => session.once('Tracing.tracingComplete', () => done()));
-  await session.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing,v8.execute', transferMode: 'ReportEvents' });
-  try {
-    return await work();
-  } finally {
-    await session.send('Tracing.end');
-    await complete;
-    writeFileSync(join(resultsDirectory(), `${name}.json`), JSON.stringify({ traceEvents: events }));
-    await session.detach();
-  }
+async function traced<T>(browser: PlainChromium, name: string, work: () => Promise<T>): Promise<T> {
+  const { events, result } = await tracing(browser, { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing,v8.execute' }, work);
+  writeFileSync(join(resultsDirectory(), `${name}.json`), JSON.stringify({ traceEvents: events }));
+  return result;
 }
 
 /** Chromium's memory-infra dump through the DevTools protocol: each process's top-level allocators over 1 MiB, in MiB. */
-async function memoryByAllocator(page: Page): Promise<string> {
-  const session = await page.context().newCDPSession(page);
-  const events: { ph: string; pid: number; name: string; args?: { name?: string; dumps?: { allocators?: Record<string, { attrs?: { size?: { value?: string } } }> } } }[] = [];
-  session.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as typeof events)));
-  const complete = new Promise<void>((done) => session.once('Tracing.tracingComplete', () => done()));
-  await session.send('Tracing.start', { traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], memoryDumpConfig: { triggers: [] } } as never, transferMode: 'ReportEvents' });
-  const { success } = await session.send('Tracing.requestMemoryDump', { deterministic: false, levelOfDetail: 'detailed' });
-  await session.send('Tracing.end');
-  await complete;
-  await session.detach();
+async function memoryByAllocator(browser: PlainChromium): Promise<string> {
+  type DumpEvent = { ph: string; pid: number; name: string; args?: { name?: string; dumps?: { allocators?: Record<string, { attrs?: { size?: { value?: string } } }> } } };
+  const traced = await tracing(browser, { traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], memoryDumpConfig: { triggers: [] } } }, () =>
+    browser.send('Tracing.requestMemoryDump', { deterministic: false, levelOfDetail: 'detailed' }),
+  );
+  const events = traced.events as DumpEvent[];
+  const success = traced.result.success === true;
   const names = new Map(events.filter((event) => event.ph === 'M' && event.name === 'process_name').map((event) => [event.pid, event.args?.name ?? String(event.pid)]));
   const lines: string[] = [];
   for (const event of events) {
@@ -233,15 +244,15 @@ async function memoryByAllocator(page: Page): Promise<string> {
 }
 
 /** Writes the window's JavaScript heap (after a collection) to bench/results/NAME.heapsnapshot through the DevTools protocol. */
-async function writeHeapSnapshot(page: Page, name: string): Promise<string> {
+async function writeHeapSnapshot(page: PlainPage, name: string): Promise<string> {
   const path = join(resultsDirectory(), `${name}.heapsnapshot`);
   const file = createWriteStream(path);
-  const session = await page.context().newCDPSession(page);
-  session.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => file.write(chunk));
-  await session.send('HeapProfiler.enable');
-  await session.send('HeapProfiler.collectGarbage');
-  await session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-  await session.detach();
+  const stopWriting = page.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => file.write(chunk as string));
+  await page.send('HeapProfiler.enable');
+  await page.send('HeapProfiler.collectGarbage');
+  await page.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  await page.send('HeapProfiler.disable');
+  stopWriting();
   await new Promise<void>((done, fail) => file.end((error?: Error | null) => (error ? fail(error) : done())));
   return path;
 }
@@ -249,21 +260,27 @@ async function writeHeapSnapshot(page: Page, name: string): Promise<string> {
 let forward = true;
 
 /** Steps the set-up before a run: the next (or previous) time, the next latent level, the next model. */
-async function stepSetup(page: Page, k: number, models: string[]): Promise<string> {
+async function stepSetup(page: PlainPage, k: number, models: string[]): Promise<string> {
   // Through the store's times one way, then back the other way from its end. The buttons are found by what they do:
   // their names give the gap to the next time, which is not 6 h where the store's times jump (2022-08-06T06:00 follows
   // 2022-07-28T18:00 in the sample), and a step found by '−6 h' there waited for ever.
-  const step = () => page.getByTitle(forward ? "The store's next time" : "The store's previous time");
-  if (!(await step().isEnabled())) forward = !forward;
-  await step().click();
+  const step = () => ({ title: forward ? "The store's next time" : "The store's previous time" });
+  if (await page.isDisabled(step())) forward = !forward;
+  await page.click(step());
   const level = String(k % 4);
-  await page.getByRole('combobox', { name: 'Latent level' }).selectOption(level);
-  if (models.length > 1) await page.getByRole('combobox', { name: 'Model' }).selectOption(models[k % models.length]);
-  const time = await page.getByRole('combobox', { name: 'Time' }).inputValue();
+  await page.setValue('Latent level', level);
+  if (models.length > 1) await page.setValue('Model', models[k % models.length]);
+  const time = await page.value('Time');
   return `${time} level ${level}${models.length > 1 ? ` ${models[k % models.length]}` : ''}`;
 }
 
 const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
+const pause = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/** The page's uncaught errors since the last look, on stderr. */
+async function reportPageErrors(page: PlainPage): Promise<void> {
+  for (const error of await page.errors()) console.error(`page error: ${error}`);
+}
 
 /**
  * A temporary folder the preview server serves at /models/ instead of models/ (LATENT_EXPLORER_MODELS_DIR): links
@@ -286,35 +303,25 @@ const modelsServed = await servedModels();
 process.env[MODELS_DIR_VARIABLE] = modelsServed;
 const server = await serve('preview', 'index.html');
 // --expose-gc: the page's main thread collects before each reading (its workers collect on their own).
-// A profile on disk, as a user's browser has: its IndexedDB and HTTP cache live on disk. `--private` measures a private
-// window's instead (Playwright's default context), where both live in the browser's memory: the latent cache's IndexedDB
-// copies (bounded, src/app/latent-cache.ts) then count as the browser process's memory.
-const launchArgs = ['--no-sandbox', '--disable-background-networking', '--js-flags=--expose-gc'];
-const profile = values.private ? null : mkdtempSync(join(tmpdir(), 'bench-load-profile-'));
-const browser = profile
-  ? await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: launchArgs, viewport: { width: 1440, height: 900 } })
-  : await chromium.launch({ executablePath: CHROMIUM_PATH, args: launchArgs });
+// The page in the browser's profile on disk, as a user's window: its IndexedDB and HTTP cache live on disk. `--private`
+// measures a private window's instead (a browser context of its own), where both live in the browser's memory: the latent
+// cache's IndexedDB copies (bounded, src/app/latent-cache.ts) then count as the browser process's memory.
+const browser = PlainChromium.launch(['--disable-background-networking', '--disable-component-update', '--js-flags=--expose-gc']);
 const figures: Figure[] = [];
 try {
-  const page = 'newContext' in browser ? await browser.newPage({ viewport: { width: 1440, height: 900 } }) : await browser.newPage();
-  page.setDefaultTimeout(RUN_TIMEOUT_MS);
-  // tsx compiles this file with esbuild's keepNames, which wraps the named functions of runOnce's page code in a
-  // __name helper that only exists in Node.
-  await page.addInitScript('globalThis.__name = (target) => target;');
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  console.log(`Load: ${RUNS} runs to the end and ${CANCELS} cancelled, one page, production build, ${profile ? 'a profile on disk' : 'a private window'}; load average ${load()}`);
-  await page.goto(`${server.origin}/?time=2022-08-07T06%3A00%3A00Z`);
-  await page.getByRole('region', { name: 'Metrics' }).waitFor({ timeout: RUN_TIMEOUT_MS });
-  await page.locator('[data-stage="draw"][data-status="done"]').waitFor();
-  const models = await page
-    .getByRole('combobox', { name: 'Model' })
-    .locator('option:not([disabled])')
-    .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value).filter((value) => value !== ''));
+  console.log(`Load: ${RUNS} runs to the end and ${CANCELS} cancelled, one page, production build, ${values.private ? 'a private window' : 'a profile on disk'}; load average ${load()}`);
+  const page = await browser.newPage(`${server.origin}/?time=2022-08-07T06%3A00%3A00Z`, { width: 1440, height: 900 }, { inProfile: !values.private });
+  await page.waitFor(`document.querySelector('[aria-label="Metrics"]') && document.querySelector('[data-stage="draw"][data-status="done"]')`, RUN_TIMEOUT_MS);
+  await reportPageErrors(page);
+  const models = await page.call(
+    () => Array.from(document.querySelectorAll<HTMLOptionElement>('select[aria-label="Model"] option:not([disabled])'), (option) => option.value).filter((value) => value !== ''),
+    null,
+  );
   const afterFirst = await settledPssMiB(page);
   const firstByProcess = chromiumProcesses().map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ');
   console.log(`  after the first run: ${afterFirst.toFixed(0)} MiB PSS; models to switch between: ${models.length}`);
   console.log(`  the page's own account (MiB): ${await memoryByRealm(page)}`);
-  if (MEMORY_DUMP) console.log(`  by allocator (MiB, memory-infra): ${await memoryByAllocator(page)}`);
+  if (MEMORY_DUMP) console.log(`  by allocator (MiB, memory-infra): ${await memoryByAllocator(browser)}`);
   if (SNAPSHOT_AFTER !== null) console.log(`  heap snapshot: ${await writeHeapSnapshot(page, 'load-heap-after-first')}`);
 
   const next = random(Number(values.seed));
@@ -329,8 +336,9 @@ try {
     const cancelFrom = cancelled ? (CANCEL_IN ?? picked) : null;
     const run = () => runOnce(page, cancelFrom);
     const outcome =
-      cancelFrom === null ? await run() : CPU_PROFILE ? await profiled(page, `load-cancel-${k + 1}`, run) : TRACE ? await traced(page, `load-cancel-${k + 1}`, run) : await run();
+      cancelFrom === null ? await run() : CPU_PROFILE ? await profiled(page, `load-cancel-${k + 1}`, run) : TRACE ? await traced(browser, `load-cancel-${k + 1}`, run) : await run();
     outcomes.push(outcome);
+    await reportPageErrors(page);
     const processes = chromiumProcesses();
     const pss = processes.reduce((sum, process) => sum + process.pssMiB, 0);
     if (pss > peak) [peak, peakByProcess] = [pss, processes.map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ')];
@@ -345,7 +353,7 @@ try {
   const stops = outcomes.flatMap((outcome) => (outcome.stopMs === null ? [] : [outcome.stopMs]));
   const busy = outcomes.reduce((sum, outcome) => sum + outcome.busyJobs, 0);
   const failed = outcomes.filter((outcome) => outcome.status === 'failed').length;
-  const label = `${RUNS} runs + ${CANCELS} cancels, 1° sample, Chromium${profile ? '' : ' (private window)'}`;
+  const label = `${RUNS} runs + ${CANCELS} cancels, 1° sample, Chromium${values.private ? ' (private window)' : ''}`;
   figures.push({ bench: 'load', name: `PSS after / after the first run, ${label}`, value: atEnd / afterFirst, unit: 'x', target: MEMORY_TARGET });
   if (stops.length > 0) {
     figures.push({ bench: 'load', name: `Cancel to the worker's job ending, median, ${label}`, value: median(stops), unit: 'ms', target: CANCEL_TARGET });
@@ -356,7 +364,7 @@ try {
   console.log(`  after the last: ${atEnd.toFixed(0)} MiB PSS (${((100 * atEnd) / afterFirst).toFixed(0)} % of the level after the first run; peak ${peak.toFixed(0)} MiB); failed runs ${failed}`);
   console.log(`  by process (MiB PSS): ${byProcess}; after the first run: ${firstByProcess}; at the peak: ${peakByProcess}`);
   console.log(`  the page's own account (MiB): ${await memoryByRealm(page)}`);
-  if (MEMORY_DUMP) console.log(`  by allocator (MiB, memory-infra): ${await memoryByAllocator(page)}`);
+  if (MEMORY_DUMP) console.log(`  by allocator (MiB, memory-infra): ${await memoryByAllocator(browser)}`);
   for (const figure of figures) {
     const ratio = targetRatio(figure);
     console.log(`  ${figure.name}: ${figure.value.toFixed(2)} ${figure.unit}${ratio === undefined ? '' : `, ratio to target ${ratio.toFixed(2)}`}`);
@@ -365,7 +373,6 @@ try {
 } finally {
   await browser.close();
   await server.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
   rmSync(modelsServed, { recursive: true, force: true });
 }
 recordFigures(figures);
