@@ -12,7 +12,7 @@ import { rowGeometry } from './label-sets/rows-view.ts';
 import type { LatentCache } from './latent-cache.ts';
 import type { ModelEntry } from './models.ts';
 import { describeRetries } from '../studies/latent-source.ts';
-import { studyTimeFor, type StudyTimeRequest } from './study-times.ts';
+import { passOverTimes, studyTimeFor, type StudyTimeRequest } from './study-times.ts';
 import type { SourceSettings } from '../state/view-settings.ts';
 
 export interface RunTimesContext {
@@ -64,11 +64,12 @@ export async function readRunTimes(
   let encodeMilliseconds = 0;
   // Requests retried so far, over every time: the fetch line says so.
   let retries = 0;
+  const pass = passOverTimes(context, settings, requests.map((request) => ({ model, request })));
   for (const [k, request] of requests.entries()) {
     const callStart = performance.now();
     const retriesBefore = retries;
     let encodeStart: number | null = null;
-    const { studyTime, cost } = await studyTimeFor(settings, model, request, context, (progress) => {
+    const { studyTime, cost } = await studyTimeFor(settings, model, request, pass, (progress) => {
       if (progress.stage === 'read') {
         retries = retriesBefore + progress.retries;
         onStage('fetch', {

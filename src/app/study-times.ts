@@ -18,6 +18,23 @@ export interface StudyTimeContext {
   source: SourceClient;
   cache: LatentCache<StudyTime>;
   signal: AbortSignal;
+  /** The cache keys of the study times the current pass reads (`passOverTimes`): none of them is deleted to make room for another. */
+  keepCached?: ReadonlySet<string>;
+}
+
+/** A study time a pass will read. */
+export interface PlannedRead {
+  model: ModelEntry | null;
+  request: StudyTimeRequest;
+}
+
+/**
+ * `context` for a pass over several study times (a comparison's dates and arms, a run's, a search's or a sweep's
+ * times), given all it will read: when they do not all fit in the latent cache's IndexedDB, the ones stored stay
+ * and the others are read again, so that the pass reopened finds all but those, instead of each read deleting the next.
+ */
+export function passOverTimes<C extends StudyTimeContext>(context: C, settings: SourceSettings, planned: readonly PlannedRead[]): C {
+  return { ...context, keepCached: new Set(planned.map(({ model, request }) => studyTimeKey(settings, model, request))) };
 }
 
 /** Whether the settings give ERA5 (encoded, or beside the latent store): its inputs, the raw patches, the encoder arms. */
@@ -39,6 +56,11 @@ export function sourceSpec(settings: SourceSettings, model: ModelEntry | null): 
   const era5 = settings.latentsEra5 ? era5Spec(settings) : null;
   const maskStore = settings.staticStore ? resolveStoreUrl(settings.staticStore) : era5 ? null : resolveStoreUrl(ERA5_STATIC_STORE_ON_SITE);
   return { kind: 'latent-store', url: address.url, name: describeAddress(address), era5, maskStore };
+}
+
+/** The latent cache's key of a study time: what determines its latents, never credentials (the K-index is not in it: a time cached without it is read again with it). */
+function studyTimeKey(settings: SourceSettings, model: ModelEntry | null, request: StudyTimeRequest): string {
+  return JSON.stringify([sourceKey(sourceSpec(settings, model), model), request.time, regionKey(request.region), request.levels ?? 'all']);
 }
 
 /** The cache key of a source: what determines its latents (an encoder's weights by their hash, not their URL). */
@@ -78,7 +100,7 @@ export async function studyTimeFor(
   onProgress?: ReadProgressCallback,
 ): Promise<{ studyTime: StudyTime; cost: ReadCost | null }> {
   const spec = sourceSpec(settings, model);
-  const key = JSON.stringify([sourceKey(spec, model), request.time, regionKey(request.region), request.levels ?? 'all']);
+  const key = studyTimeKey(settings, model, request);
   const cached = await context.cache.get(key);
   // A time cached by another study may lack the K-index: it is read again, with it, and cached so.
   if (cached && (!request.kIndex || cached.era5?.kIndex)) return { studyTime: cached, cost: null };
@@ -90,7 +112,7 @@ export async function studyTimeFor(
   );
   // A large time read from a latent store stays in memory only: IndexedDB's copy of it raised the peak of a
   // 0.25-degree globe's run from 1,107-1,183 to 1,438 MiB, and the store gives it again in seconds (an encode takes minutes).
-  context.cache.put(key, read.studyTime, { persist: spec.kind === 'encoder' || read.studyTime.latents.data.byteLength <= PERSISTED_LATENT_BYTES });
+  context.cache.put(key, read.studyTime, { persist: spec.kind === 'encoder' || read.studyTime.latents.data.byteLength <= PERSISTED_LATENT_BYTES, keep: context.keepCached });
   return read;
 }
 

@@ -117,6 +117,42 @@ describe('KeyedCache', () => {
     expect(stored()).toEqual(['a', 'c']);
   });
 
+  it("keeps a pass's own values when the pass holds more than the limit, so that the pass reopened finds all but the ones that did not fit", async () => {
+    const { factory, stores } = mapIndexedDb();
+    Object.defineProperty(globalThis, 'indexedDB', { value: factory, configurable: true });
+    // Room for five values of 4 bytes; a comparison's pass over six.
+    const bounded = { ...options, memoryEntries: 1, storedBytes: { limit: 20, sizeOf: (value: string) => value.length } };
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const stored = () => [...(stores.get('values')?.keys() ?? [])].sort();
+    /** The pass in a fresh session (nothing in memory): the keys it found; the others it computes and puts. */
+    const pass = async (keep: ReadonlySet<string> | undefined) => {
+      const cache = new KeyedCache<string>(bounded);
+      const found: string[] = [];
+      for (const key of keys) {
+        if ((await cache.get(key)) !== undefined) found.push(key);
+        else cache.put(key, key.repeat(4), { keep });
+        // The next key's work (an encode) takes a while; the cache's writes land meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      return found;
+    };
+    const passKeys = new Set(keys);
+    expect(await pass(passKeys)).toEqual([]);
+    await vi.waitFor(() => expect(stored()).toEqual(['a', 'b', 'c', 'd', 'e']));
+    // Something else (a single run) pushes out the least recently used, 'a'.
+    new KeyedCache<string>(bounded).put('x', 'xxxx');
+    await vi.waitFor(() => expect(stored()).toEqual(['b', 'c', 'd', 'e', 'x']));
+    // Reopened: 'a' is computed and takes the place of 'x', not of 'b'; 'f' still does not fit and is not stored.
+    expect(await pass(passKeys)).toEqual(['b', 'c', 'd', 'e']);
+    await vi.waitFor(() => expect(stored()).toEqual(['a', 'b', 'c', 'd', 'e']));
+    expect(await pass(passKeys)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    // Deleting the least recently used alone, 'f' pushes out 'a', and from then on each write deletes the value read next.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await pass(undefined)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    await vi.waitFor(() => expect(stored()).toEqual(['b', 'c', 'd', 'e', 'f']));
+    expect(await pass(undefined)).toEqual([]);
+  });
+
   it('writes arrays in shared memory to IndexedDB as ordinary copies (it stores no shared memory), and keeps the shared value in memory', async () => {
     const { factory, stores } = mapIndexedDb();
     Object.defineProperty(globalThis, 'indexedDB', { value: factory, configurable: true });

@@ -55,10 +55,16 @@ export class KeyedCache<T> {
     return stored;
   }
 
-  /** Remembers `value` at once and writes it to IndexedDB behind, never waited for; `persist: false` keeps it in memory only. */
-  put(key: string, value: T, options: { persist?: boolean } = {}): void {
+  /**
+   * Remembers `value` at once and writes it to IndexedDB behind, never waited for; `persist: false` keeps it in memory only.
+   * The stored values under `keep` are not deleted to make room: when room can be made only by deleting them, `value`
+   * stays in memory only. A pass over more values than the limit holds (a comparison's dates and arms) keeps its own
+   * that way; deleting the least recently used alone, each of its writes deletes the value it reads next, and a pass
+   * one value too large finds none of its values again.
+   */
+  put(key: string, value: T, options: { persist?: boolean; keep?: ReadonlySet<string> } = {}): void {
     this.remember(key, value);
-    if (options.persist ?? true) void this.persist(key, value);
+    if (options.persist ?? true) void this.persist(key, value, options.keep);
   }
 
   private async lookUp(key: string): Promise<T | undefined> {
@@ -67,7 +73,7 @@ export class KeyedCache<T> {
     return request<T | undefined>(database.transaction(this.options.store).objectStore(this.options.store).get(key)).catch(() => undefined);
   }
 
-  private async persist(key: string, value: T): Promise<void> {
+  private async persist(key: string, value: T, keep: ReadonlySet<string> | undefined): Promise<void> {
     const { store, storedBytes } = this.options;
     const bytes = storedBytes?.sizeOf(value) ?? 0;
     if (storedBytes && bytes > storedBytes.limit) return;
@@ -87,9 +93,10 @@ export class KeyedCache<T> {
       const sizes = transaction.objectStore(this.sizesStore);
       const [keys, records] = await Promise.all([request<IDBValidKey[]>(sizes.getAllKeys()), request<StoredSize[]>(sizes.getAll())]);
       const others = keys.map((storedKey, k) => ({ key: storedKey, ...records[k] })).filter((entry) => entry.key !== key);
-      others.sort((a, b) => a.usedAt - b.usedAt);
+      const deletable = others.filter((entry) => !keep?.has(String(entry.key))).sort((a, b) => a.usedAt - b.usedAt);
       let total = others.reduce((sum, entry) => sum + entry.bytes, 0) + bytes;
-      for (const oldest of others) {
+      if (total - deletable.reduce((sum, entry) => sum + entry.bytes, 0) > storedBytes.limit) return;
+      for (const oldest of deletable) {
         if (total <= storedBytes.limit) break;
         values.delete(oldest.key);
         sizes.delete(oldest.key);

@@ -13,7 +13,7 @@ import { formatPlace, type AnalogueListItem } from '../../views/index.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
-import { studyTimeFor, type StudyTimeContext } from '../study-times.ts';
+import { passOverTimes, studyTimeFor, type StudyTimeContext } from '../study-times.ts';
 
 /** The analogue search's settings (in the link). */
 type AnalogueSettings = NonNullable<ViewSettings['analogues']>;
@@ -93,9 +93,11 @@ export function otherAnalogueTimes(viewTime: string, selection: string | undefin
  */
 export async function readOtherTimes(result: ExplorerResult, settings: SourceSettings, model: ModelEntry | null, times: readonly string[], context: StudyTimeContext): Promise<StudyTime[]> {
   const read: StudyTime[] = [];
+  // Read as a run reads its time (runExplorer): the same patches, and the cache entry that a match opened at this time runs from.
+  const requestOf = (time: string) => ({ time, region: null, levels: model ? undefined : [result.level] });
+  const pass = passOverTimes(context, settings, times.map((time) => ({ model, request: requestOf(time) })));
   for (const time of times) {
-    // Read as a run reads its time (runExplorer): the same patches, and the cache entry that a match opened at this time runs from.
-    const { studyTime } = await studyTimeFor(settings, model, { time, region: null, levels: model ? undefined : [result.level] }, context);
+    const { studyTime } = await studyTimeFor(settings, model, requestOf(time), pass);
     if (patchCount(studyTime) !== result.table.count) throw new Error(`${model?.id ?? 'The latent store'} gave ${patchCount(studyTime)} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
     read.push(studyTime);
   }

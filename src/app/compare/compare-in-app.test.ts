@@ -1,6 +1,6 @@
 // The Compare panel's orchestration with stand-in workers: which untrained encoders serve as the
 // baseline, which dates are compared, what the panel is told, and what reaches the probes worker.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { featureMatrix } from '../../probes/matrix.ts';
 import type { ExplorerResult } from '../../state/result.ts';
 import { DEFAULT_VIEW_SETTINGS } from '../../state/view-settings.ts';
@@ -218,5 +218,21 @@ describe('compareInApp over a latent store', () => {
     expect(reads[0].region).toMatchObject({ west: 359.375, east: 1.375 });
     expect(requests[0].inputs.untrained.map((arm) => arm.name)).toEqual(['aurora-0.25-untrained-seed0']);
     expect(requests[0].inputs.raw?.features).toEqual([run.studyTime.era5?.raw]);
+  });
+  it("keeps in the latent cache every study time the comparison reads, the run's own included, while it stores the others", async () => {
+    const cache = cacheOfSeveral();
+    const put = vi.spyOn(cache, 'put');
+    const encoding: SourceClient = { read: async (request) => ({ studyTime: encodedTime(request.time, 20), cost: { backend: 'test', fallbackReason: null, bytesFetched: 0, fetchMilliseconds: 0, encodeMilliseconds: 0 } }) };
+    const settings = { ...DEFAULT_VIEW_SETTINGS, compareDates: 'every:2' };
+    await compareInApp(result, settings, ['untrained'], { ...context([aurora], cache, []), source: encoding });
+    // Three dates: the model's two others and the untrained encoder's three are read and put.
+    expect(put).toHaveBeenCalledTimes(5);
+    const kept = put.mock.calls[0][2]?.keep;
+    // The planned keys are the keys the reads are cached under, the run's time included (a reopened link's run reads it first).
+    expect(kept?.size).toBe(6);
+    for (const [key, , options] of put.mock.calls) {
+      expect(options?.keep).toBe(kept);
+      expect(kept?.has(key)).toBe(true);
+    }
   });
 });

@@ -16,7 +16,7 @@ import type { ComparisonRequestSettings, StudyProgressCallback } from '../../wor
 import type { CallOptions } from '../../workers/worker-jobs.ts';
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
-import { hasEra5, rawOf, studyTimeFor } from '../study-times.ts';
+import { hasEra5, passOverTimes, rawOf, studyTimeFor } from '../study-times.ts';
 import type { SourceSettings } from '../../state/view-settings.ts';
 import { latentStoreModel, untrainedBaselines } from './untrained-baselines.ts';
 
@@ -79,13 +79,14 @@ export async function pooledComparisonInputs(
   const { asked, untrained, notes } = untrainedBaselines(studied, untrainedSeeds, baselines, hasEra5(basis.settings));
 
   // The run's times by `entry` (null: the latent store), each at the run's level; labels come from the model's.
+  const requestOf = (entry: ModelEntry | null, time: string, kIndex: boolean) => ({ time, region: basis.region, levels: entry ? undefined : [level], kIndex });
+  const pass = passOverTimes(context, basis.settings, [model, ...untrained].flatMap((entry) => basis.times.map((time) => ({ model: entry, request: requestOf(entry, time, false) }))));
   const readTimes = async (entry: ModelEntry | null, kIndex: boolean): Promise<StudyTime[]> => {
     const read: StudyTime[] = [];
     for (const time of basis.times) {
       throwIfCancelled(context.signal);
       context.onStatus(`${entry ? `Encoding ${time.slice(0, 16)} with ${entry.id}` : `Reading ${time.slice(0, 16)} of the latent store`}…`);
-      const request = { time, region: basis.region, levels: entry ? undefined : [level], kIndex };
-      const { studyTime } = await studyTimeFor(basis.settings, entry, request, context, (progress) => context.onStatus(readStatus(entry, time, progress)));
+      const { studyTime } = await studyTimeFor(basis.settings, entry, requestOf(entry, time, kIndex), pass, (progress) => context.onStatus(readStatus(entry, time, progress)));
       read.push(studyTime);
     }
     return read;

@@ -19,7 +19,7 @@ import type { ModelEntry } from '../models.ts';
 import { EXTREMES_NEED_ERA5, percentileFields, studyTimeCache } from '../extremes/extremes-run.ts';
 import type { PercentileFiles } from '../extremes/extremes-store.ts';
 import { K_INDEX_NEEDS_ERA5 } from '../kindex/kindex-run.ts';
-import { hasEra5, regionKey, studyTimeFor } from '../study-times.ts';
+import { hasEra5, passOverTimes, regionKey, studyTimeFor } from '../study-times.ts';
 import type { SweepCellCache } from './sweep-cache.ts';
 
 /** Cells a sweep in the app may have: more belong in the CLI (`study land-sea --sweep`). */
@@ -114,15 +114,17 @@ export async function sweepInApp(settings: ViewSettings, context: SweepAppContex
 
   const keyOf = (t: number, level: number) => sweepCellKey(settings, sweep, source.key, appStudy, storeTimes[t], level);
   const fromCache = new Set<string>();
+  // The latent cache keeps an encoded time's levels in memory while the sweep reads them in turn; a latent store reads the level alone.
+  const requestOf = (t: number, level: number) => ({ time: storeTimes[t], region: appStudy.region, levels: model ? undefined : [level], kIndex: appStudy.kIndex });
+  // Study 2's region has a cache of its own, as its runs keep it.
+  const readContext = { source: context.source, cache: appStudy.region ? studyTimeCache : context.latents, signal: context.signal };
+  // An encoded time is one read of every level; a latent store's, one read a level.
+  const pass = passOverTimes(readContext, settings, storeTimes.flatMap((_, t) => (model ? [levels[0]] : levels).map((level) => ({ model, request: requestOf(t, level) }))));
   return context.probes.runSweep(
     { times: names, plan },
     {
       read: async (t, level) => {
-        // The latent cache keeps an encoded time's levels in memory while the sweep reads them in turn; a latent store reads the level alone.
-        // Study 2's region has a cache of its own, as its runs keep it.
-        const request = { time: storeTimes[t], region: appStudy.region, levels: model ? undefined : [level], kIndex: appStudy.kIndex };
-        const cache = appStudy.region ? studyTimeCache : context.latents;
-        const { studyTime } = await studyTimeFor(settings, model, request, { source: context.source, cache, signal: context.signal });
+        const { studyTime } = await studyTimeFor(settings, model, requestOf(t, level), pass);
         const input = sweepCellInput(studyTime, level, study);
         // The cell's latents are a view of the cached time: move a copy.
         const x = { ...input.x, data: input.x.data.slice() };
