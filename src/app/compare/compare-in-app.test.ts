@@ -168,6 +168,23 @@ describe('compareInApp', () => {
   it("fails with a message when the run's model has left models/", async () => {
     await expect(compareInApp(result, DEFAULT_VIEW_SETTINGS, ['raw'], context([seed0], cacheOfSeveral(), []))).rejects.toThrow(/no longer in models/);
   });
+
+  it("names every study time it reads, the run's own included, for the latent cache to keep while it stores each", async () => {
+    const cache = cacheOfSeveral();
+    const put = vi.spyOn(cache, 'put');
+    const encoding: SourceClient = { read: async (request) => ({ studyTime: encodedTime(request.time, 20), cost: { backend: 'test', fallbackReason: null, bytesFetched: 0, fetchMilliseconds: 0, encodeMilliseconds: 0 } }) };
+    const settings = { ...DEFAULT_VIEW_SETTINGS, compareDates: 'every:2' };
+    await compareInApp(result, settings, ['untrained'], { ...context([aurora], cache, []), source: encoding });
+    // Three dates: the model's two others and the untrained encoder's three are read and put.
+    expect(put).toHaveBeenCalledTimes(5);
+    const kept = put.mock.calls[0][2]?.keep;
+    // The planned keys are the keys the reads are cached under, the run's time included (a reopened link's run reads it first).
+    expect(kept?.size).toBe(6);
+    for (const [key, , options] of put.mock.calls) {
+      expect(options?.keep).toBe(kept);
+      expect(kept?.has(key)).toBe(true);
+    }
+  });
 });
 
 describe('compareInApp over a latent store', () => {
@@ -218,21 +235,5 @@ describe('compareInApp over a latent store', () => {
     expect(reads[0].region).toMatchObject({ west: 359.375, east: 1.375 });
     expect(requests[0].inputs.untrained.map((arm) => arm.name)).toEqual(['aurora-0.25-untrained-seed0']);
     expect(requests[0].inputs.raw?.features).toEqual([run.studyTime.era5?.raw]);
-  });
-  it("keeps in the latent cache every study time the comparison reads, the run's own included, while it stores the others", async () => {
-    const cache = cacheOfSeveral();
-    const put = vi.spyOn(cache, 'put');
-    const encoding: SourceClient = { read: async (request) => ({ studyTime: encodedTime(request.time, 20), cost: { backend: 'test', fallbackReason: null, bytesFetched: 0, fetchMilliseconds: 0, encodeMilliseconds: 0 } }) };
-    const settings = { ...DEFAULT_VIEW_SETTINGS, compareDates: 'every:2' };
-    await compareInApp(result, settings, ['untrained'], { ...context([aurora], cache, []), source: encoding });
-    // Three dates: the model's two others and the untrained encoder's three are read and put.
-    expect(put).toHaveBeenCalledTimes(5);
-    const kept = put.mock.calls[0][2]?.keep;
-    // The planned keys are the keys the reads are cached under, the run's time included (a reopened link's run reads it first).
-    expect(kept?.size).toBe(6);
-    for (const [key, , options] of put.mock.calls) {
-      expect(options?.keep).toBe(kept);
-      expect(kept?.has(key)).toBe(true);
-    }
   });
 });
