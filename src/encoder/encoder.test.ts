@@ -77,6 +77,31 @@ describe('encoder on the tiny-global fixture', () => {
     expect(maxAbsDifference(split.latents, full.latents)).toBeLessThanOrEqual(1e-6);
   });
 
+  it("runs one tile at a time and builds the next tiles' inputs during a run without touching that run's own", async () => {
+    let inFlight = false;
+    let runs = 0;
+    const watched: EncoderSession = {
+      backend: session.backend,
+      run: async (feeds) => {
+        expect(inFlight).toBe(false);
+        inFlight = true;
+        const inputs = [feeds.surfaceBand, feeds.atmosBand, feeds.bandPatches, feeds.scaleIndex];
+        const before = inputs.map((input) => input.slice());
+        const output = await session.run(feeds);
+        // A turn of the event loop, as a GPU's answer takes: the encode builds the next tiles meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (inputs.some((input, i) => maxAbsDifference(input, before[i]) !== 0)) throw new Error("a run's inputs changed while it ran");
+        runs++;
+        inFlight = false;
+        return output;
+      },
+      release: async () => undefined,
+    };
+    const tiled = await encodeBatch(watched, sidecar.config, batch, { tileRows: 1 });
+    expect(runs).toBe(4);
+    expect(maxAbsDifference(tiled.latents, full.latents)).toBeLessThanOrEqual(1e-6);
+  });
+
   it('encodes a region as the matching slice of the full encoding', async () => {
     // Patch centres: rows at 73.125, 28.125, -16.875, -61.875 N; columns at 16.875 + 45k E. The box
     // holds rows 1 and 2 and crosses the 0/360 meridian: columns 7 (331.875), 0 and 1.

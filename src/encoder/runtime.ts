@@ -130,26 +130,33 @@ export async function encodeBatch(session: EncoderSession, config: EncoderConfig
   const latents = new Float32Array(latentLevels * total * d);
   const feeder = new TileFeeder(batch, config, selected, columns);
   options.onProgress?.({ donePatches: 0, totalPatches: total, doneTiles: 0, totalTiles: tiles.length });
-  // Two sets of input buffers: the next tile's inputs are built while the session runs this one
-  // (a GPU, or onnxruntime-node's own threads, work meanwhile).
-  let feeds = feeder.fill(tiles[0], 0);
+  // Two sets of input buffers, and the session kept busy: as soon as a tile's output is back, the next
+  // tile (built meanwhile) starts, and this tile's output is copied out and the one after next built
+  // while the session runs. A GPU, or onnxruntime-node's own threads, then never waits on our copies.
+  await cancellationPoint(options.signal, 'The encode');
+  let running = session.run(feeder.fill(tiles[0], 0));
+  let next = tiles.length > 1 ? feeder.fill(tiles[1], 1) : null;
   for (let t = 0; t < tiles.length; t++) {
-    await cancellationPoint(options.signal, 'The encode');
     const { start, end } = tiles[t];
-    const running = session.run(feeds);
-    const next = t + 1 < tiles.length ? feeder.fill(tiles[t + 1], (t + 1) % 2) : null;
     const output = await running;
     const n = end - start;
     if (output.length !== latentLevels * n * d) throw new EncoderError(`the model returned ${output.length} values for ${n} patches; is it an encoder of this configuration?`);
-    // The graph's output is level-major like the result: one block per level.
-    for (let level = 0; level < latentLevels; level++) latents.set(output.subarray(level * n * d, (level + 1) * n * d), (level * total + start) * d);
-    options.onTile?.({ offset: start, patchIndices: selected.indices.subarray(start, end), latents: output });
     if (next && budget() !== tileBudget) {
+      // A GPU session that fell back to WASM: the rest is planned again in WASM's tiles.
       tileBudget = budget();
       const rest = plan(selected.rows.subarray(end), tileBudget).map((tile) => ({ start: tile.start + end, end: tile.end + end }));
       tiles.splice(t + 1, tiles.length, ...rest);
-      feeds = feeder.fill(tiles[t + 1], (t + 1) % 2);
-    } else if (next) feeds = next;
+      next = feeder.fill(tiles[t + 1], (t + 1) % 2);
+    }
+    if (next) {
+      await cancellationPoint(options.signal, 'The encode');
+      running = session.run(next);
+    }
+    // The graph's output is level-major like the result: one block per level.
+    for (let level = 0; level < latentLevels; level++) latents.set(output.subarray(level * n * d, (level + 1) * n * d), (level * total + start) * d);
+    options.onTile?.({ offset: start, patchIndices: selected.indices.subarray(start, end), latents: output });
+    // This tile's buffers are free again (its run settled): the tile after next is built into them.
+    next = next && t + 2 < tiles.length ? feeder.fill(tiles[t + 2], t % 2) : null;
     options.onProgress?.({ donePatches: end, totalPatches: total, doneTiles: t + 1, totalTiles: tiles.length });
   }
   return {
