@@ -8,8 +8,11 @@
 // 2. Memory. The graph's largest tensor (graph.ts) must fit one storage-buffer binding
 //    (maxStorageBufferBindingSize) and one buffer (maxBufferSize). A tile's input bands, whole patch
 //    rows, hold no more bytes than that tensor (runtime.ts maxBandRows).
-// The tile is the largest patch count that meets both; encodeBatch then cuts tiles of whole patch rows
-// within it.
+// 3. Speed. Within those, the largest tensor is kept within FASTEST_LARGEST_TENSOR_BYTES: on an H200
+//    the native EP encoded a 0.25-degree globe fastest at about 2,000 patches a tile, not at the
+//    limits' 5,041 (bench:encoder:gpu, README). This bound only makes tiles smaller, never unsafe.
+// The tile is the largest patch count that meets all three; encodeBatch then cuts tiles of whole patch
+// rows within it.
 import type { EncoderConfig } from './config.ts';
 import { atmosFeatures } from './graph.ts';
 
@@ -21,7 +24,15 @@ export interface GpuTileLimits {
 }
 
 /** The limit that decided a tile size. */
-export type TileBound = 'workgroups' | 'storage-binding' | 'buffer';
+export type TileBound = 'workgroups' | 'storage-binding' | 'buffer' | 'speed';
+
+/**
+ * The largest tensor of the fastest tile measured: 160 MiB, 2,100 aurora-0.25 patches (1,800 in whole
+ * rows at 0.25 degree). On an H200 (native EP, session 8 of the README's GPU table) a 0.25-degree globe
+ * took 2.13-2.16 s in tiles of 1,800 patches, against 2.43 s at 1,440, 2.50 s at 2,880, 2.59 s at
+ * 5,040 (the limits' tile) and 2.88 s at 512.
+ */
+export const FASTEST_LARGEST_TENSOR_BYTES = 160 * 2 ** 20;
 
 export interface GpuTilePlan {
   patches: number;
@@ -73,9 +84,14 @@ export function gpuTilePatches(limits: GpuTileLimits, config: EncoderConfig, lev
       why: `${bytes.toLocaleString('en')} bytes a patch within a ${formatBytes(limits.maxBufferSize)} buffer`,
     },
   ];
-  const tightest = bounds.reduce((a, b) => (b.patches < a.patches ? b : a));
-  if (!(tightest.patches >= 1)) throw new RangeError(`this GPU cannot hold one patch of this model: ${tightest.why}`);
-  return { patches: tightest.patches, boundBy: tightest.boundBy, explanation: `${tightest.patches.toLocaleString('en')} patches a tile (${tightest.why})` };
+  const limit = bounds.reduce((a, b) => (b.patches < a.patches ? b : a));
+  if (!(limit.patches >= 1)) throw new RangeError(`this GPU cannot hold one patch of this model: ${limit.why}`);
+  const fastest = Math.max(1, Math.floor(FASTEST_LARGEST_TENSOR_BYTES / bytes));
+  if (fastest < limit.patches) {
+    const why = `the largest tensor, ${bytes.toLocaleString('en')} bytes a patch, within the ${formatBytes(FASTEST_LARGEST_TENSOR_BYTES)} that ran fastest; the limits allow ${limit.patches.toLocaleString('en')}: ${limit.why}`;
+    return { patches: fastest, boundBy: 'speed', explanation: `${fastest.toLocaleString('en')} patches a tile (${why})` };
+  }
+  return { patches: limit.patches, boundBy: limit.boundBy, explanation: `${limit.patches.toLocaleString('en')} patches a tile (${limit.why})` };
 }
 
 function formatBytes(bytes: number): string {
