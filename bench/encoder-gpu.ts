@@ -1,4 +1,4 @@
-// npm run bench:encoder:gpu [-- --resolution 0.25|1] [-- --tiles rule,1024,2048,8192] [-- --backends native,native-float16,jsep,wasm,node-cpu]
+// npm run bench:encoder:gpu [-- --resolution 0.25|1] [-- --tiles rule,1024,2048,8192] [-- --backends native,native-guarded,native-float16,jsep,wasm,node-cpu]
 //                           [-- --rows N] [-- --repeat 2] [-- --allow-software] [-- --json FILE]
 // The encoder on WebGPU in Node, through Dawn (the npm package `webgpu`; Vulkan on Linux), with the
 // session code the browser runs (src/encoder/session.webgpu.ts), beside onnxruntime-web's WASM and
@@ -9,6 +9,9 @@
 // native-float16 is the native EP on the model's float16 variant (src/encoder/graph-float16.ts), where
 // the adapter has shader-f16: its error is against the same float32 reference, so it shows what float16
 // costs in accuracy; it is an option, never the default.
+// native-guarded is the native EP as the app and the CLI run it: under the self-check (each larger tile
+// also run on onnxruntime-node's CPU for a sample of its patches) and the fallback to that CPU session;
+// it prints each check's figures, or why the encode left the GPU.
 // `rule` is the tile the adapter's limits give (src/encoder/gpu-tiles.ts). Prints the adapter and its
 // limits; on a machine without a GPU it says so and exits 0 (--allow-software runs on lavapipe or
 // SwiftShader instead, slowly: for rehearsals). scripts/gpu-bench.sh packs this for a bare GPU machine.
@@ -19,8 +22,8 @@ import { describeError } from '../src/describe-error.ts';
 import { PRESETS, type EncoderConfig } from '../src/encoder/config.ts';
 import { FLOAT16_NOT_DEFAULT, FLOAT16_TOLERANCE, modelInPrecision } from '../src/encoder/graph-float16.ts';
 import { readModelConfig } from '../src/encoder/model.ts';
-import { encodeBatch, type EncoderSession, type EncodeResult } from '../src/encoder/runtime.ts';
-import { createDawnSession, dawnAdapter } from '../src/encoder/session.dawn.node.ts';
+import { encodeBatch, warmUpSession, type EncoderSession, type EncodeResult } from '../src/encoder/runtime.ts';
+import { createDawnSession, createGuardedDawnSession, dawnAdapter } from '../src/encoder/session.dawn.node.ts';
 import { createNodeSession } from '../src/encoder/session.node.ts';
 import { WEBGPU_BUILD_NAMES, type WebGpuBuild } from '../src/encoder/session.webgpu.ts';
 import { buildUntrainedModel } from '../src/encoder/untrained.ts';
@@ -40,8 +43,8 @@ const { values } = parseArgs({
   },
 });
 
-type Backend = WebGpuBuild | 'native-float16' | 'wasm' | 'node-cpu';
-const BACKENDS: readonly Backend[] = ['native', 'native-float16', 'jsep', 'wasm', 'node-cpu'];
+type Backend = WebGpuBuild | 'native-guarded' | 'native-float16' | 'wasm' | 'node-cpu';
+const BACKENDS: readonly Backend[] = ['native', 'native-guarded', 'native-float16', 'jsep', 'wasm', 'node-cpu'];
 const backends = values.backends.split(',').map((name) => {
   if (!(BACKENDS as readonly string[]).includes(name)) throw new Error(`--backends: ${name} is not one of ${BACKENDS.join(', ')}`);
   return name as Backend;
@@ -105,7 +108,10 @@ interface Row {
   tile: string;
   tilePatches: number;
   createSeconds: number | null;
-  firstSeconds: number | null;
+  /** The app's warm-up (runtime.ts warmUpSession, one row of the rule's tile of zeros) before the first encode. */
+  warmUpSeconds: number | null;
+  /** The first encode at this tile size: shaders for its shapes are compiled here. */
+  firstSeconds: number;
   steadySeconds: number;
   runSeconds: number;
   patchesPerSecond: number;
@@ -135,6 +141,7 @@ function printRow(row: Row): void {
       row.backend.padEnd(62),
       `tile ${row.tile.padStart(12)}`,
       `create ${seconds(row.createSeconds).padStart(8)}`,
+      `warm-up ${seconds(row.warmUpSeconds).padStart(8)}`,
       `first ${seconds(row.firstSeconds).padStart(8)}`,
       `steady ${seconds(row.steadySeconds).padStart(8)}`,
       `in run ${seconds(row.runSeconds).padStart(8)} (wall/run ${(row.steadySeconds / row.runSeconds).toFixed(2)})`,
@@ -144,16 +151,14 @@ function printRow(row: Row): void {
   );
 }
 
-async function measure(session: EncoderSession, backend: string, createSeconds: number, tiles: Array<{ label: string; patches: number | undefined }>): Promise<void> {
-  let first: number | null = null;
+async function measure(session: EncoderSession, backend: string, createSeconds: number, warmUpSeconds: number | null, tiles: Array<{ label: string; patches: number | undefined }>): Promise<void> {
   for (const tile of tiles) {
     const options = { maxTilePatches: tile.patches };
     // The first encode of a session pays for its shaders; later tile sizes may compile more.
-    const warm = await timed(() => encodeBatch(session, config, batch, options));
-    first ??= warm.seconds;
+    const first = await timed(() => encodeBatch(session, config, batch, options));
     const steady: number[] = [];
     const inRun: number[] = [];
-    let result = warm.value;
+    let result = first.value;
     for (let run = 0; run < repeat; run++) {
       const before = session.runMilliseconds ?? Number.NaN;
       const timing = await timed(() => encodeBatch(session, config, batch, options));
@@ -166,7 +171,8 @@ async function measure(session: EncoderSession, backend: string, createSeconds: 
       tile: tile.label,
       tilePatches: tile.patches ?? 0,
       createSeconds: tile === tiles[0] ? createSeconds : null,
-      firstSeconds: tile === tiles[0] ? first : null,
+      warmUpSeconds: tile === tiles[0] ? warmUpSeconds : null,
+      firstSeconds: first.seconds,
       steadySeconds: median(steady),
       runSeconds: median(inRun),
       patchesPerSecond: patches / median(steady),
@@ -180,7 +186,22 @@ async function measure(session: EncoderSession, backend: string, createSeconds: 
 let float16Note = backends.includes('native-float16') ? 'not measured' : 'not asked for (--backends without native-float16)';
 for (const backend of backends) {
   started = performance.now();
-  if (backend === 'native' || backend === 'jsep' || backend === 'native-float16') {
+  if (backend === 'native-guarded') {
+    if (found.gpu === null) continue;
+    const created = await timed(() =>
+      createGuardedDawnSession(onnx, {
+        config,
+        allowSoftware: values['allow-software'],
+        createCpu: () => createNodeSession(onnx, { backend: 'node-cpu' }),
+        onChecked: (check) => console.log(`self-check: a tile of ${check.tilePatches} patches, ${check.checkedPatches} of them on the CPU too: max abs difference ${check.maxAbsDifference.toExponential(1)}`),
+        onFallback: (reason) => console.log(`fallback: ${reason}`),
+      }),
+    );
+    const label = `${created.value.backend}, self-checked`;
+    const warmUp = await timed(() => warmUpSession(created.value, config, batch.levels.length, batch.lon.length / config.patchSize));
+    await measure(created.value, label, created.seconds, warmUp.seconds, [{ label: 'rule', patches: undefined }]);
+    await created.value.release();
+  } else if (backend === 'native' || backend === 'jsep' || backend === 'native-float16') {
     if (found.gpu === null) continue;
     const float16 = backend === 'native-float16';
     if (float16 && !found.gpu.adapter.features.has('shader-f16')) {
@@ -201,7 +222,10 @@ for (const backend of backends) {
     console.log(`${WEBGPU_BUILD_NAMES[build]}${float16 ? ', float16' : ''}: the rule gives ${plan.explanation}`);
     const tiles = values.tiles.split(',').map((text) => (text === 'rule' ? { label: `rule ${plan.patches}`, patches: plan.patches } : { label: text, patches: Number(text) }));
     try {
-      await measure(session, session.backend, created.seconds, tiles);
+      // As the app does when a model is chosen: compile on one patch row of the rule's tile, so that the
+      // first encode shows what the warm-up leaves to compile.
+      const warmUp = await timed(() => warmUpSession(session, config, batch.levels.length, Math.min(plan.patches, batch.lon.length / config.patchSize)));
+      await measure(session, session.backend, created.seconds, warmUp.seconds, tiles);
     } catch (error) {
       console.log(`${session.backend}: failed: ${describeError(error)}`);
       if (float16) float16Note = `not measured: failed (${describeError(error)})`;
@@ -210,7 +234,7 @@ for (const backend of backends) {
     }
   } else {
     const created = await timed(() => (backend === 'node-cpu' ? Promise.resolve(cpu) : createNodeSession(onnx, { backend: 'wasm' })));
-    await measure(created.value, created.value.backend, created.seconds, [{ label: 'default 512', patches: undefined }]);
+    await measure(created.value, created.value.backend, created.seconds, null, [{ label: 'default 512', patches: undefined }]);
     if (created.value !== cpu) await created.value.release();
   }
 }

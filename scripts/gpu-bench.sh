@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/gpu-bench.sh [pack|run] [-- BENCH ARGS]
+# scripts/gpu-bench.sh [pack|run|device OUTDIR] [-- BENCH ARGS]
 # Packs what a bare, offline GPU machine (no Node, no network; glibc and an NVIDIA Vulkan driver) needs
 # to run `npm run bench:encoder:gpu`, into .gpu-bench/gpu-bench.tar.xz (<= 60 MiB, git-ignored):
 #   - this machine's Node binary;
@@ -10,6 +10,15 @@
 #     (libglvnd0, libegl1, libglx0, libgl1), unpacked with dpkg -x from `apt-get download`.
 # On the GPU machine, in the folder that holds the archive, one command unpacks and runs it:
 #   (tar -xJf gpu-bench.tar.xz || python3 -c "import tarfile; tarfile.open('gpu-bench.tar.xz').extractall()") && gpu-bench/run.sh
+# `scripts/gpu-bench.sh device OUTDIR` is what a lent GPU machine runs (the repository travels there with
+# .gpu-bench/gpu-bench.tar.xz carried): it unpacks the archive and runs the benchmark's passes in about
+# 7 minutes, each pass in a new process (so each pays its own shader compilation); in OUTDIR one log,
+# bench.log, and each pass's JSON (6 files: a lent machine sends back at most 8):
+#   1. the native WebGPU EP and onnxruntime-node's CPU, tiles rule,1024,2048,5041,8192,16384;
+#   2. the native EP as the app runs it: self-checked against the CPU, with the fallback;
+#   3. JSEP (onnxruntime-web's default build), tiles rule,8192: the wrong-latents case, and the rule's cure;
+#   4. the native EP on the float16 variant, the rule's tile;
+#   5. the native EP again in a new process: the cold start once the driver has cached the pipelines.
 # `scripts/gpu-bench.sh run [-- ARGS]` does the same here from the packed archive, in a clean folder
 # with a PATH that holds no Node: the rehearsal that it is self-contained. ARGS go to the benchmark
 # (default: 0.25 degree, every backend, tiles rule,1024,2048,8192), e.g. -- --resolution 1 --backends native,node-cpu.
@@ -64,7 +73,7 @@ RUN
   chmod +x "$stage/run.sh" "$stage/node"
 
   echo "compressing"
-  tar -C "$out/stage" -cf - gpu-bench | xz -6 -T2 > "$archive"
+  tar -C "$out/stage" -cf - gpu-bench | xz -9e -T2 > "$archive"
   rm -rf "$out/stage"
   local size
   size=$(stat -c %s "$archive")
@@ -89,11 +98,36 @@ rehearse() {
   rm -rf "$clean"
 }
 
+device() {
+  local logs=${1:?usage: scripts/gpu-bench.sh device OUTDIR}
+  mkdir -p "$logs"
+  local work
+  work=$(mktemp -d)
+  # tar's -J needs xz, which a bare machine may lack; Python's lzma reads it too.
+  (cd "$work" && { tar -xJf "$archive" 2>/dev/null || python3 -c "import sys, tarfile; tarfile.open(sys.argv[1]).extractall()" "$archive"; })
+  # Where the image keeps NVIDIA's Vulkan manifest outside the loader's usual folders.
+  local icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+  if [ ! -e /usr/share/vulkan/icd.d/nvidia_icd.json ] && [ ! -e /etc/vulkan/icd.d/nvidia_icd.json ] && [ -e "$icd" ]; then export VK_DRIVER_FILES=$icd; fi
+  pass() {
+    local name=$1 seconds=$2
+    shift 2
+    echo "== $name: $* ($(date -u +%T))" | tee -a "$logs/bench.log"
+    timeout "$seconds" "$work/gpu-bench/run.sh" --json "$logs/$name.json" "$@" 2>&1 | tee -a "$logs/bench.log" || echo "== $name ended with status $?"
+  }
+  pass native 200 --backends native,node-cpu --tiles rule,1024,2048,5041,8192,16384
+  pass guarded 80 --backends native-guarded
+  pass jsep 100 --backends jsep --tiles rule,8192
+  pass float16 80 --backends native-float16 --tiles rule
+  pass native-again 60 --backends native --tiles rule --repeat 1
+  rm -rf "$work"
+}
+
 command=${1:-pack}
 shift || true
 [ "${1:-}" = "--" ] && shift
 case "$command" in
   pack) pack ;;
   run) rehearse "$@" ;;
-  *) echo "usage: scripts/gpu-bench.sh [pack|run] [-- BENCH ARGS]" >&2; exit 2 ;;
+  device) device "$@" ;;
+  *) echo "usage: scripts/gpu-bench.sh [pack|run|device OUTDIR] [-- BENCH ARGS]" >&2; exit 2 ;;
 esac
