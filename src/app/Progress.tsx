@@ -65,7 +65,7 @@ export function Progress() {
         const filled = fraction(stage);
         return (
           <div key={stage.name} className={`stage ${stage.status}`} data-stage={stage.name} data-status={stage.status}>
-            <div>
+            <div className="stage-line" title={`${stage.title ?? TITLES[stage.name]} · ${describeStage(stage)}`}>
               <strong>{stage.title ?? TITLES[stage.name]}</strong> · {describeStage(stage)}
             </div>
             <div

@@ -1,6 +1,7 @@
 // What the views show, always: the study, date (or times), level and model or latent store of the run
 // on screen; a banner when the set-up has changed since (a new date or level picked, a run that failed
 // or was cancelled), naming what is shown and what Run would show.
+import { useLayoutEffect, useRef } from 'react';
 import { describeChanges, describeShown } from '../state/shown.ts';
 import { useExplorer, type RunEnd } from '../state/store.ts';
 
@@ -20,9 +21,16 @@ export function ShownBanner() {
   const running = useExplorer((state) => state.runStatus === 'running');
   const runSettings = useExplorer((state) => state.runSettings);
   const changes = shown ? describeChanges(settings, shown, runSettings) : null;
+  // A run keeps the banner as tall as it was at Run (the last run's end line goes, leaving its room): the views
+  // below are not resized while a run is in flight, which would redraw all they show (seconds in software GL).
+  const banner = useRef<HTMLDivElement>(null);
+  const idleHeight = useRef(0);
+  useLayoutEffect(() => {
+    if (!running) idleHeight.current = banner.current?.offsetHeight ?? 0;
+  });
   if (!shown && !runEnd) return null;
   return (
-    <div className="shown-banner">
+    <div className="shown-banner" ref={banner} style={running ? { minHeight: idleHeight.current } : undefined}>
       {shown && (
         <p className="shown-caption" aria-label="Shown" data-shown-time={shown.time ?? ''} data-shown-level={shown.level}>
           {describeShown(shown)}
