@@ -2,8 +2,8 @@
 //                           [-- --rows N] [-- --repeat 2] [-- --allow-software] [-- --json FILE]
 // The encoder on WebGPU in Node, through Dawn (the npm package `webgpu`; Vulkan on Linux), with the
 // session code the browser runs (src/encoder/session.webgpu.ts), beside onnxruntime-web's WASM and
-// onnxruntime-node's CPU. Per backend and tile size: session creation, first encode (a new session:
-// shader compilation), steady encode (median of --repeat after one untimed run at that tile size),
+// onnxruntime-node's CPU. Per backend and tile size: session creation, the app's warm-up (a new
+// session's first run, which is slow on a GPU), the first encode at that tile size, steady encode (median of --repeat after one untimed run at that tile size),
 // time inside session.run, patches/s, and the max abs error against onnxruntime-node's CPU on the same
 // inputs. GPU sessions run here without the self-check, so that a wrong kernel shows as an error figure.
 // native-float16 is the native EP on the model's float16 variant (src/encoder/graph-float16.ts), where
@@ -110,7 +110,7 @@ interface Row {
   createSeconds: number | null;
   /** The app's warm-up (runtime.ts warmUpSession, one row of the rule's tile of zeros) before the first encode. */
   warmUpSeconds: number | null;
-  /** The first encode at this tile size: shaders for its shapes are compiled here. */
+  /** The first encode at this tile size (new shapes may cost more than a steady encode). */
   firstSeconds: number;
   steadySeconds: number;
   runSeconds: number;
@@ -154,7 +154,6 @@ function printRow(row: Row): void {
 async function measure(session: EncoderSession, backend: string, createSeconds: number, warmUpSeconds: number | null, tiles: Array<{ label: string; patches: number | undefined }>): Promise<void> {
   for (const tile of tiles) {
     const options = { maxTilePatches: tile.patches };
-    // The first encode of a session pays for its shaders; later tile sizes may compile more.
     const first = await timed(() => encodeBatch(session, config, batch, options));
     const steady: number[] = [];
     const inRun: number[] = [];
@@ -222,8 +221,8 @@ for (const backend of backends) {
     console.log(`${WEBGPU_BUILD_NAMES[build]}${float16 ? ', float16' : ''}: the rule gives ${plan.explanation}`);
     const tiles = values.tiles.split(',').map((text) => (text === 'rule' ? { label: `rule ${plan.patches}`, patches: plan.patches } : { label: text, patches: Number(text) }));
     try {
-      // As the app does when a model is chosen: compile on one patch row of the rule's tile, so that the
-      // first encode shows what the warm-up leaves to compile.
+      // As the app does when a model is chosen: a first run on one patch row of the rule's tile, so that
+      // the first encode shows what the warm-up leaves to pay.
       const warmUp = await timed(() => warmUpSession(session, config, batch.levels.length, Math.min(plan.patches, batch.lon.length / config.patchSize)));
       await measure(session, session.backend, created.seconds, warmUp.seconds, tiles);
     } catch (error) {

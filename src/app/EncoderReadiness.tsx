@@ -1,5 +1,5 @@
 // The encoder's preparation, shown as soon as a model is chosen: which backend will run it and why,
-// and, on a GPU, the one-time compilation of its pipelines (a one-row tile) so that Run does not wait.
+// and, on a GPU, the session's slow first run (a one-row tile) so that Run does not wait for it.
 import { useEffect, useState } from 'react';
 import { AURORA_LEVELS } from '../data/batch.ts';
 import { PRESETS } from '../encoder/config.ts';

@@ -183,9 +183,9 @@ export function maxBandRows(config: EncoderConfig, levelCount: number, columns: 
 }
 
 /**
- * Runs `session` once on a tile of `patches` zero patches at `levelCount` levels, so that a GPU
- * compiles its shaders and pipelines before the first real tile (26-36 s on a real GPU, measured in
- * shared/docs/gpu-measurements.md) and the self-check meets its CPU session. Returns the milliseconds.
+ * Runs `session` once on a tile of `patches` zero patches at `levelCount` levels, so that a GPU pays
+ * for its first run before the first real tile (31-36 s on an H200, of which creating the pipelines
+ * is 0.5 s: README, WebGPU on a real GPU) and the self-check meets its CPU session. Returns the milliseconds.
  */
 export async function warmUpSession(session: EncoderSession, config: EncoderConfig, levelCount: number, patches: number): Promise<number> {
   const { embedDim: d, patchSize: p } = config;

@@ -92,7 +92,7 @@ interface LoadedModel {
 export interface EncoderBackendChoice {
   backend: string;
   why: string;
-  /** A GPU session: the first run compiles its shaders, so the app warms it up before Run. */
+  /** A GPU session: its first run is slow (31-36 s on an H200), so the app warms it up before Run. */
   gpu: boolean;
 }
 
@@ -190,7 +190,7 @@ async function sourceFor(spec: SourceSpec, credentials: ServerCredentials, signa
       dataset: era5.dataset,
       model: model.sidecar,
       session: async () => {
-        // One run at a time on a session: a warm-up still compiling finishes first.
+        // One run at a time on a session: a warm-up still running finishes first.
         await model.warmUp?.done.catch(() => undefined);
         return model.session;
       },
@@ -210,7 +210,7 @@ async function sourceFor(spec: SourceSpec, credentials: ServerCredentials, signa
 
 const api = {
   /**
-   * Loads `model` and, on a GPU, compiles its pipelines on a one-row tile of `patches` patches at
+   * Loads `model` and, on a GPU, makes its first run on a one-row tile of `patches` patches at
    * `levelCount` levels: done as soon as a model is chosen, so that Run does not wait for it.
    */
   prepare(jobId: string, model: EncoderModelSource, tile: { patches: number; levelCount: number }, onChosen?: (choice: EncoderBackendChoice) => void): Promise<EncoderReadiness> {
