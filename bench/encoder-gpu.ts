@@ -3,9 +3,10 @@
 // The encoder on WebGPU in Node, through Dawn (the npm package `webgpu`; Vulkan on Linux), with the
 // session code the browser runs (src/encoder/session.webgpu.ts), beside onnxruntime-web's WASM and
 // onnxruntime-node's CPU. Per backend and tile size: session creation, the app's warm-up (a new
-// session's first run, which is slow on a GPU), the first encode at that tile size, steady encode (median of --repeat after one untimed run at that tile size),
-// time inside session.run, patches/s, and the max abs error against onnxruntime-node's CPU on the same
-// inputs. GPU sessions run here without the self-check, so that a wrong kernel shows as an error figure.
+// session's first run, which is slow on a GPU), the first encode at that tile size, steady encode
+// (median of --repeat after one untimed run at that tile size), time inside session.run, patches/s,
+// and the max abs error against onnxruntime-node's CPU on the same inputs. GPU sessions run here
+// without the self-check, so that a wrong kernel shows as an error figure.
 // native-float16 is the native EP on the model's float16 variant (src/encoder/graph-float16.ts), where
 // the adapter has shader-f16: its error is against the same float32 reference, so it shows what float16
 // costs in accuracy; it is an option, never the default.
