@@ -109,7 +109,7 @@ interface Row {
   tile: string;
   tilePatches: number;
   createSeconds: number | null;
-  /** The app's warm-up (runtime.ts warmUpSession, one row of the rule's tile of zeros) before the first encode. */
+  /** The app's warm-up (runtime.ts warmUpSession, one patch row of zeros) before the first encode. */
   warmUpSeconds: number | null;
   /** The first encode at this tile size (new shapes may cost more than a steady encode). */
   firstSeconds: number;
@@ -183,6 +183,9 @@ async function measure(session: EncoderSession, backend: string, createSeconds: 
   }
 }
 
+/** The app's warm-up when a model is chosen (EncoderReadiness): a first run on one patch row of zeros. */
+const warmUp = (session: EncoderSession) => timed(() => warmUpSession(session, config, batch.levels.length, batch.lon.length / config.patchSize));
+
 let float16Note = backends.includes('native-float16') ? 'not measured' : 'not asked for (--backends without native-float16)';
 for (const backend of backends) {
   started = performance.now();
@@ -197,10 +200,11 @@ for (const backend of backends) {
         onFallback: (reason) => console.log(`fallback: ${reason}`),
       }),
     );
-    const label = `${created.value.backend}, self-checked`;
-    const warmUp = await timed(() => warmUpSession(created.value, config, batch.levels.length, batch.lon.length / config.patchSize));
-    await measure(created.value, label, created.seconds, warmUp.seconds, [{ label: 'rule', patches: undefined }]);
-    await created.value.release();
+    try {
+      await measure(created.value, `${created.value.backend}, self-checked`, created.seconds, (await warmUp(created.value)).seconds, [{ label: 'rule', patches: undefined }]);
+    } finally {
+      await created.value.release();
+    }
   } else if (backend === 'native' || backend === 'jsep' || backend === 'native-float16') {
     if (found.gpu === null) continue;
     const float16 = backend === 'native-float16';
@@ -222,10 +226,8 @@ for (const backend of backends) {
     console.log(`${WEBGPU_BUILD_NAMES[build]}${float16 ? ', float16' : ''}: the rule gives ${plan.explanation}`);
     const tiles = values.tiles.split(',').map((text) => (text === 'rule' ? { label: `rule ${plan.patches}`, patches: plan.patches } : { label: text, patches: Number(text) }));
     try {
-      // As the app does when a model is chosen: a first run on one patch row of the rule's tile, so that
-      // the first encode shows what the warm-up leaves to pay.
-      const warmUp = await timed(() => warmUpSession(session, config, batch.levels.length, Math.min(plan.patches, batch.lon.length / config.patchSize)));
-      await measure(session, session.backend, created.seconds, warmUp.seconds, tiles);
+      // Warmed up as the app does, so that the first encode shows what the warm-up leaves to pay.
+      await measure(session, session.backend, created.seconds, (await warmUp(session)).seconds, tiles);
     } catch (error) {
       console.log(`${session.backend}: failed: ${describeError(error)}`);
       if (float16) float16Note = `not measured: failed (${describeError(error)})`;

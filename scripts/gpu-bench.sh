@@ -12,13 +12,13 @@
 #   (tar -xJf gpu-bench.tar.xz || python3 -c "import tarfile; tarfile.open('gpu-bench.tar.xz').extractall()") && gpu-bench/run.sh
 # `scripts/gpu-bench.sh device OUTDIR` is what a lent GPU machine runs (the repository travels there with
 # .gpu-bench/gpu-bench.tar.xz carried): it unpacks the archive and runs the benchmark's passes in about
-# 7 minutes, each pass in a new process (so each pays its own shader compilation); in OUTDIR one log,
+# 7 minutes, each pass in a new process (so each pays a new session's slow first run); in OUTDIR one log,
 # bench.log, and each pass's JSON (6 files: a lent machine sends back at most 8):
 #   1. the native WebGPU EP and onnxruntime-node's CPU, tiles rule,1024,2048,5041,8192,16384;
 #   2. the native EP as the app runs it: self-checked against the CPU, with the fallback;
 #   3. JSEP (onnxruntime-web's default build), tiles rule,8192: the wrong-latents case, and the rule's cure;
 #   4. the native EP on the float16 variant, the rule's tile;
-#   5. the native EP again in a new process: the cold start once the driver has cached the pipelines.
+#   5. the native EP again in a new process: the cold start with the driver's pipeline cache filled.
 # `scripts/gpu-bench.sh run [-- ARGS]` does the same here from the packed archive, in a clean folder
 # with a PATH that holds no Node: the rehearsal that it is self-contained. ARGS go to the benchmark
 # (default: 0.25 degree, every backend, tiles rule,1024,2048,8192), e.g. -- --resolution 1 --backends native,node-cpu.
