@@ -7,6 +7,7 @@ import { DEFAULT_REQUEST_POLICY } from '../data/request.ts';
 import type { FeatureMatrix } from '../probes/matrix.ts';
 import { useExplorer } from '../state/store.ts';
 import type { RegionBox, SourceSettings, ViewSettings } from '../state/view-settings.ts';
+import type { SourceProgress } from '../studies/latent-source.ts';
 import type { StudyTime } from '../studies/study-time.ts';
 import type { SourceClient } from '../workers/encoder-client.ts';
 import type { ReadCost, ReadProgressCallback, SourceSpec } from '../workers/encoder.worker.ts';
@@ -114,6 +115,18 @@ export async function studyTimeFor(
   // 0.25-degree globe's run from 1,107-1,183 to 1,438 MiB, and the store gives it again in seconds (an encode takes minutes).
   context.cache.put(key, read.studyTime, { persist: spec.kind === 'encoder' || read.studyTime.latents.data.byteLength <= PERSISTED_LATENT_BYTES, keep: context.keepCached });
   return read;
+}
+
+/**
+ * The status line of `model` (the latent store when null) giving `time` to a comparison or a search: before
+ * any progress, the cache lookup (a cached time never reads as "Encoding"); then the read's or encode's progress.
+ */
+export function studyTimeStatus(model: ModelEntry | null, time: string, progress?: SourceProgress): string {
+  const what = `${time.slice(0, 16)} ${model ? `with ${model.id}` : 'of the latent store'}`;
+  if (progress === undefined) return `Looking for ${what} in the latent cache…`;
+  if (progress.stage === 'read') return progress.chunksTotal > 0 ? `Reading ${what}: ${progress.chunksRead} of ${progress.chunksTotal} chunks` : `Reading ${what}…`;
+  // The worker reports one tile of one while it loads (or, for an untrained encoder, builds) the model.
+  return progress.tilesTotal > 1 ? `Encoding ${what}: tile ${progress.tilesDone} of ${progress.tilesTotal}` : `Loading ${model?.id} to encode ${time.slice(0, 16)}…`;
 }
 
 /** The raw input patches a study time was read with; the app reads them whenever there is ERA5. */

@@ -7,6 +7,7 @@ import { parseTimeSelection, resolveTimeSelection } from '../../data/time-select
 import type { AnalogueMetric, AnalogueMode, AnalogueResult } from '../../probes/analogues.ts';
 import type { ExplorerResult } from '../../state/result.ts';
 import type { SourceSettings, ViewSettings } from '../../state/view-settings.ts';
+import type { SourceProgress } from '../../studies/latent-source.ts';
 import { PATCH_INPUT_COLUMNS } from '../../studies/patch-inputs.ts';
 import { atLevel, patchCount, type StudyTime } from '../../studies/study-time.ts';
 import { formatPlace, type AnalogueListItem } from '../../views/index.ts';
@@ -91,13 +92,20 @@ export function otherAnalogueTimes(viewTime: string, selection: string | undefin
  * The run's source at other times, the same patches (from the latent cache, or read and cached): the
  * run's model encoding ERA5, or (modelId null) its latent store, at the run's level.
  */
-export async function readOtherTimes(result: ExplorerResult, settings: SourceSettings, model: ModelEntry | null, times: readonly string[], context: StudyTimeContext): Promise<StudyTime[]> {
+export async function readOtherTimes(
+  result: ExplorerResult,
+  settings: SourceSettings,
+  model: ModelEntry | null,
+  times: readonly string[],
+  context: StudyTimeContext,
+  onProgress?: (progress: SourceProgress) => void,
+): Promise<StudyTime[]> {
   const read: StudyTime[] = [];
   // Read as a run reads its time (runExplorer): the same patches, and the cache entry that a match opened at this time runs from.
   const requestOf = (time: string) => ({ time, region: null, levels: model ? undefined : [result.level] });
   const pass = passOverTimes(context, settings, times.map((time) => ({ model, request: requestOf(time) })));
   for (const time of times) {
-    const { studyTime } = await studyTimeFor(settings, model, requestOf(time), pass);
+    const { studyTime } = await studyTimeFor(settings, model, requestOf(time), pass, onProgress);
     if (patchCount(studyTime) !== result.table.count) throw new Error(`${model?.id ?? 'The latent store'} gave ${patchCount(studyTime)} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
     read.push(studyTime);
   }

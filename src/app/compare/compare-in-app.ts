@@ -15,7 +15,7 @@ import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
-import { hasEra5, passOverTimes, rawOf, studyTimeFor } from '../study-times.ts';
+import { hasEra5, passOverTimes, rawOf, studyTimeFor, studyTimeStatus } from '../study-times.ts';
 import { latentStoreModel, untrainedBaselines } from './untrained-baselines.ts';
 
 /** Each date is encoded by every arm in the browser: more belongs in `latent-explorer study --compare`. */
@@ -87,11 +87,8 @@ export async function compareInApp(result: ExplorerResult, settings: ViewSetting
   // The run's own time too: a reopened link's run reads it before the comparison.
   const pass = passOverTimes(context, settings, [model, ...untrainedModels].flatMap((entry) => times.map((time) => ({ model: entry, request: requestOf(entry, time) }))));
   const read = async (entry: ModelEntry | null, time: string): Promise<StudyTime> => {
-    const what = `${time.slice(0, 16)} ${entry ? `with ${entry.id}` : 'of the latent store'}`;
-    context.onStatus(`${entry ? 'Encoding' : 'Reading'} ${what}…`);
-    const { studyTime } = await studyTimeFor(settings, entry, requestOf(entry, time), pass, (progress) => {
-      context.onStatus(progress.stage === 'encode' ? `Encoding ${what}: tile ${progress.tilesDone} of ${progress.tilesTotal}` : `Reading ${what}: ${progress.chunksRead} of ${progress.chunksTotal} chunks`);
-    });
+    context.onStatus(studyTimeStatus(entry, time));
+    const { studyTime } = await studyTimeFor(settings, entry, requestOf(entry, time), pass, (progress) => context.onStatus(studyTimeStatus(entry, time, progress)));
     if (patchCount(studyTime) !== result.table.count) throw new Error(`${entry?.id ?? 'The latent store'} gave ${patchCount(studyTime)} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
     return studyTime;
   };

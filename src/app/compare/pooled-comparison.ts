@@ -7,7 +7,6 @@ import type { RegionBox, ViewSettings } from '../../state/view-settings.ts';
 import type { Baseline } from '../../studies/compare.ts';
 import type { ProbeCard } from '../../studies/compare-card.ts';
 import type { ComparisonInputs } from '../../studies/compare-studies.ts';
-import type { SourceProgress } from '../../studies/latent-source.ts';
 import type { SplitChoice } from '../../studies/split.ts';
 import type { StudyTime } from '../../studies/study-time.ts';
 import type { SourceClient } from '../../workers/encoder-client.ts';
@@ -16,7 +15,7 @@ import type { ComparisonRequestSettings, StudyProgressCallback } from '../../wor
 import type { CallOptions } from '../../workers/worker-jobs.ts';
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
-import { hasEra5, passOverTimes, rawOf, studyTimeFor } from '../study-times.ts';
+import { hasEra5, passOverTimes, rawOf, studyTimeFor, studyTimeStatus } from '../study-times.ts';
 import type { SourceSettings } from '../../state/view-settings.ts';
 import { latentStoreModel, untrainedBaselines } from './untrained-baselines.ts';
 
@@ -55,13 +54,6 @@ export interface PooledRunBasis {
   kIndex?: boolean;
 }
 
-function readStatus(entry: ModelEntry | null, time: string, progress: SourceProgress): string {
-  const what = `${time.slice(0, 16)} ${entry ? `with ${entry.id}` : 'of the latent store'}`;
-  if (progress.stage === 'read') return `Reading ${what}…`;
-  // The worker reports one tile of one while it loads (or, for an untrained encoder, builds) the model.
-  return progress.tilesTotal > 1 ? `Encoding ${what}: tile ${progress.tilesDone} of ${progress.tilesTotal}` : `Loading ${entry?.id} to encode ${time.slice(0, 16)}…`;
-}
-
 /**
  * The comparison's inputs at the run's level: the model's times (with the K-index when the study labels
  * by it), each untrained encoder's over the same times and patches, and the raw input patches; with
@@ -85,8 +77,8 @@ export async function pooledComparisonInputs(
     const read: StudyTime[] = [];
     for (const time of basis.times) {
       throwIfCancelled(context.signal);
-      context.onStatus(`${entry ? `Encoding ${time.slice(0, 16)} with ${entry.id}` : `Reading ${time.slice(0, 16)} of the latent store`}…`);
-      const { studyTime } = await studyTimeFor(basis.settings, entry, requestOf(entry, time, kIndex), pass, (progress) => context.onStatus(readStatus(entry, time, progress)));
+      context.onStatus(studyTimeStatus(entry, time));
+      const { studyTime } = await studyTimeFor(basis.settings, entry, requestOf(entry, time, kIndex), pass, (progress) => context.onStatus(studyTimeStatus(entry, time, progress)));
       read.push(studyTime);
     }
     return read;

@@ -218,7 +218,9 @@ describe('similarity across times', () => {
       'aurora-0.25-untrained-seed0 · atmos 1 · 2022-08-07T12:00',
     ]);
     expect(similarity.columns).toEqual(similarity.rows);
-    expect(status.join(' ')).toMatch(/Encoding 2022-08-07T00:00 \(1 of 2\).*Encoding 2022-08-07T12:00 \(2 of 2\).*3 × 3 times over 3 patches/);
+    expect(status.join(' ')).toMatch(/Looking for 2022-08-07T00:00 with \S+ in the latent cache… \(time 1 of 2\).*Looking for 2022-08-07T12:00 .* \(time 2 of 2\).*3 × 3 times over 3 patches/);
+    // Both times came from the cache: no line said they were being encoded.
+    expect(status.filter((line) => line.startsWith('Encoding'))).toEqual([]);
 
     // The cell (00:00, 12:00) opens those two times' scatters at the run's level.
     const loaded: number[][] = [];

@@ -8,6 +8,7 @@ import { parseTimeSelection, resolveTimeSelection } from '../../data/time-select
 import type { PcaResult } from '../../probes/pca.ts';
 import type { ExplorerResult } from '../../state/result.ts';
 import type { ViewSettings } from '../../state/view-settings.ts';
+import type { SourceProgress } from '../../studies/latent-source.ts';
 import { StudyInputError } from '../../studies/progress.ts';
 import { levelName, type SimilarityMatrix } from '../../studies/similarity.ts';
 import { atLevel, patchCount, type StudyTime } from '../../studies/study-time.ts';
@@ -19,7 +20,7 @@ import { latentStoreModel, untrainedBaselines } from '../compare/untrained-basel
 import type { LatentCache } from '../latent-cache.ts';
 import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
-import { hasEra5, studyTimeFor } from '../study-times.ts';
+import { hasEra5, studyTimeFor, studyTimeStatus } from '../study-times.ts';
 
 /** Times compared at once, the run's included: each is encoded (or read) like a run's, and kept in the latent cache. */
 export const MAX_SIMILARITY_TIMES = 8;
@@ -130,11 +131,8 @@ const modelName = (model: ModelEntry): string => model.id.replace(/\.onnx$/, '')
  */
 async function encodedSide(result: ExplorerResult, settings: ViewSettings, fromStore: boolean, model: ModelEntry, context: SimilarityContext): Promise<SimilaritySide> {
   const region = fromStore ? boxAround(result.studyTime.patches) : null;
-  const what = `${result.time.slice(0, 16)} with ${model.id}`;
-  context.onStatus(`Encoding ${what}…`);
-  const { studyTime } = await studyTimeFor(settings, model, { time: result.time, region }, context, (progress) => {
-    if (progress.stage === 'encode') context.onStatus(`Encoding ${what}: tile ${progress.tilesDone} of ${progress.tilesTotal}`);
-  });
+  context.onStatus(studyTimeStatus(model, result.time));
+  const { studyTime } = await studyTimeFor(settings, model, { time: result.time, region }, context, (progress) => context.onStatus(studyTimeStatus(model, result.time, progress)));
   if (patchCount(studyTime) !== result.table.count) throw new StudyInputError(`${model.id} gave ${patchCount(studyTime)} patches at ${result.time.slice(0, 16)}, the run has ${result.table.count}.`);
   return { name: modelName(model), time: studyTime };
 }
@@ -182,8 +180,9 @@ async function compareRunTimes(result: ExplorerResult, settings: ViewSettings, m
   const read: StudyTime[] = [];
   for (const [k, time] of others.entries()) {
     // One at a time, so that the panel names the one being read (from the cache, it is at once).
-    context.onStatus(`${model ? 'Encoding' : 'Reading'} ${time.slice(0, 16)} (${k + 1} of ${others.length})…`);
-    read.push(...(await readOtherTimes(result, settings, model, [time], context)));
+    const status = (progress?: SourceProgress) => context.onStatus(`${studyTimeStatus(model, time, progress)} (time ${k + 1} of ${others.length})`);
+    status();
+    read.push(...(await readOtherTimes(result, settings, model, [time], context, status)));
   }
   const byTime = [result.studyTime, ...read].sort((p, q) => p.time.getTime() - q.time.getTime());
   const level = result.level;
