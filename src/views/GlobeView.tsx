@@ -53,7 +53,7 @@ import { gesturePath, useBrush, type BrushGesture, type BrushShape } from './use
 import { globeZoomAdjust, useCameraFlight } from './use-camera-flight.ts';
 import { useElementSize } from './use-element-size.ts';
 import { usePatchKeyboard } from './use-patch-keyboard.ts';
-import { usePatchPicking } from './use-patch-picking.ts';
+import { canvasPointerHandlers, usePatchPicking } from './use-patch-picking.ts';
 
 export interface GlobeViewProps extends SelectionCallbacks {
   /** count*4 latMin, latMax, lonMin, lonMax per point (see PatchTable). */
@@ -495,18 +495,7 @@ export function GlobeView(props: GlobeViewProps) {
           data-inspected-patch={selectedPatch ?? ''}
           data-projection={projection}
           data-camera={`${camera.longitude.toFixed(2)},${camera.latitude.toFixed(2)},${camera.zoom.toFixed(2)}`}
-          onPointerDown={(event) => {
-            picking.onPointerDown(event);
-            brush.onPointerDown(event);
-          }}
-          onPointerMove={(event) => {
-            picking.onPointerMove(event);
-            brush.onPointerMove(event);
-          }}
-          onPointerUp={brush.onPointerUp}
-          onPointerCancel={brush.onPointerCancel}
-          onPointerLeave={picking.onPointerLeave}
-          onClick={picking.onClick}
+          {...canvasPointerHandlers(picking, brush)}
         >
           {width > 0 &&
             PROJECTIONS.map(

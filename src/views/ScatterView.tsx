@@ -31,7 +31,7 @@ import type { BrushTool, Direction, ScatterCamera, SelectionCallbacks, SelectMod
 import { gesturePath, useBrush, type BrushGesture, type BrushShape } from './use-brush.ts';
 import { useElementSize } from './use-element-size.ts';
 import { usePatchKeyboard } from './use-patch-keyboard.ts';
-import { usePatchPicking } from './use-patch-picking.ts';
+import { canvasPointerHandlers, usePatchPicking } from './use-patch-picking.ts';
 
 export interface ScatterViewProps extends SelectionCallbacks {
   /** count*2 positions on the chosen axes, in data units. */
@@ -277,18 +277,7 @@ export function ScatterView(props: ScatterViewProps) {
           data-selected-count={selectedCount}
           data-highlighted-count={styled.highlighted}
           data-inspected-patch={selectedPatch ?? ''}
-          onPointerDown={(event) => {
-            picking.onPointerDown(event);
-            brush.onPointerDown(event);
-          }}
-          onPointerMove={(event) => {
-            picking.onPointerMove(event);
-            brush.onPointerMove(event);
-          }}
-          onPointerUp={brush.onPointerUp}
-          onPointerCancel={brush.onPointerCancel}
-          onPointerLeave={picking.onPointerLeave}
-          onClick={picking.onClick}
+          {...canvasPointerHandlers(picking, brush)}
         >
           <svg className="lv-grid" width={width} height={height} aria-hidden="true">
             {xTicks.map((tick) => {

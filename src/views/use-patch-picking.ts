@@ -2,6 +2,7 @@
 // pointer's place in the element: shared by both views, so that a hover in either one reaches the store the same
 // way (and only when the patch under the pointer changes). No WebGL drawing or read-back happens on a hover.
 import { useCallback, useRef, useState, type MouseEvent, type PointerEvent } from 'react';
+import type { BrushHandlers } from './use-brush.ts';
 
 export interface HoverState {
   index: number;
@@ -65,4 +66,24 @@ export function usePatchPicking(
   );
 
   return { hover, onPointerMove, onPointerLeave, onPointerDown, onClick };
+}
+
+export type PatchPicking = ReturnType<typeof usePatchPicking>;
+
+/** A view canvas's pointer handlers: picking (hover, click) and the brush both see every press and move. */
+export function canvasPointerHandlers(picking: PatchPicking, brush: BrushHandlers) {
+  return {
+    onPointerDown: (event: PointerEvent<HTMLElement>) => {
+      picking.onPointerDown(event);
+      brush.onPointerDown(event);
+    },
+    onPointerMove: (event: PointerEvent<HTMLElement>) => {
+      picking.onPointerMove(event);
+      brush.onPointerMove(event);
+    },
+    onPointerUp: brush.onPointerUp,
+    onPointerCancel: brush.onPointerCancel,
+    onPointerLeave: picking.onPointerLeave,
+    onClick: picking.onClick,
+  };
 }
