@@ -436,16 +436,19 @@ function runFacts(read: StudyTimes, probeBackend: string): RunFacts {
   return { source: sourceJson(read.source), backend: read.backend, probeBackend, pressureLevels: read.pressureLevels };
 }
 
+/** What every study's JSON says of where its latents came from, right after the study's name. */
+function runFactsJson(facts: RunFacts) {
+  return { source: facts.source, model: facts.source.model, encoder_backend: facts.backend, probe_backend: facts.probeBackend, pressure_levels: facts.pressureLevels };
+}
+
+const boxJson = ({ south, north, west, east }: Extract<Region, { kind: 'box' }>) => ({ south, north, west, east });
+
 function extremesJson(result: ExtremesResult, facts: RunFacts & { region: Extract<Region, { kind: 'box' }>; percentiles: string }) {
   return {
     study: 'extremes',
-    source: facts.source,
-    model: facts.source.model,
-    encoder_backend: facts.backend,
-    probe_backend: facts.probeBackend,
-    pressure_levels: facts.pressureLevels,
+    ...runFactsJson(facts),
     times: result.times.map((time) => time.toISOString()),
-    region: { south: facts.region.south, north: facts.region.north, west: facts.region.west, east: facts.region.east },
+    region: boxJson(facts.region),
     percentile_source: facts.percentiles,
     level: result.level,
     split: result.split,
@@ -462,14 +465,10 @@ function extremesJson(result: ExtremesResult, facts: RunFacts & { region: Extrac
 function kIndexJson(result: KIndexResult, facts: RunFacts & { region: Extract<Region, { kind: 'box' }> | undefined }) {
   return {
     study: 'k-index',
-    source: facts.source,
-    model: facts.source.model,
-    encoder_backend: facts.backend,
-    probe_backend: facts.probeBackend,
-    pressure_levels: facts.pressureLevels,
+    ...runFactsJson(facts),
     times: result.times.map((time) => time.toISOString()),
     humidity: result.humiditySources,
-    region: facts.region ? { south: facts.region.south, north: facts.region.north, west: facts.region.west, east: facts.region.east } : null,
+    region: facts.region ? boxJson(facts.region) : null,
     level: result.level,
     split: result.split,
     points: result.rows.time.length,
@@ -486,11 +485,7 @@ function landSeaJson({ result, pcaRatios }: { result: LandSeaResult; pcaRatios: 
   const predicted = predictLabels(result.testProbabilities);
   return {
     study: 'land-sea',
-    source: facts.source,
-    model: facts.source.model,
-    encoder_backend: facts.backend,
-    probe_backend: facts.probeBackend,
-    pressure_levels: facts.pressureLevels,
+    ...runFactsJson(facts),
     time: result.time.toISOString(),
     level: result.level,
     split: result.split,
