@@ -1,12 +1,13 @@
 // The sweep runner's bookkeeping on a small synthetic source: cells from a cache are not read or
 // refitted, the next cell is read while one is fitted, a cell the study cannot fit is told and
-// skipped, a cancelled sweep has handed out what it finished.
+// skipped, a cancelled sweep has handed out what it finished; on two lanes, each level's cells are
+// fitted from the same input and warm start as on one, and handed out in the same order.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../errors.ts';
 import { initNodeProbeBackend } from '../probes/backend.node.ts';
 import { featureMatrix } from '../probes/matrix.ts';
 import { seededRandom } from '../probes/random.ts';
-import { runSweep, type SweepPlan, type SweepSource } from './sweep-run.ts';
+import { IN_THREAD_FITTER, runSweep, type CellFitter, type SweepPlan, type SweepSource } from './sweep-run.ts';
 import type { CellFit, SweepCell } from './sweep.ts';
 
 beforeAll(async () => {
@@ -76,5 +77,57 @@ describe('runSweep', () => {
     await expect(run).rejects.toBeInstanceOf(CancelledError);
     expect(shown).toHaveLength(1);
     expect(progress[0]).toBe('cell 1 of 6');
+  });
+
+  describe('on two lanes', () => {
+    const PLAN3: SweepPlan = { ...PLAN, levels: [0, 1, 3] };
+    /** Two lanes fitting in this thread; level 0's fits (lane 0) finish last, so lane 1 runs ahead. */
+    function twoLanes(fitted: string[]): CellFitter {
+      return {
+        lanes: 2,
+        async fit(input, settings, options) {
+          const fit = await IN_THREAD_FITTER.fit(input, settings, options);
+          if (input.level === 0) await new Promise((resolve) => setTimeout(resolve, 30));
+          fitted.push(`${input.time} ${input.level} from ${options.warmFrom ? `${options.warmFrom.cell.time} ${options.warmFrom.cell.level}` : 'cold'}`);
+          return fit;
+        },
+      };
+    }
+
+    it('fits each level on its lane from its previous time, and hands cells out as one lane would', async () => {
+      const one = await runSweep(source([]), PLAN3, {});
+      const fitted: string[] = [];
+      const handed: string[] = [];
+      const two = await runSweep(source([]), PLAN3, { fitter: twoLanes(fitted), onCell: (cell) => void handed.push(`${cell.time} ${cell.level}`) });
+      expect(two.cells).toEqual(one.cells);
+      expect(handed).toEqual(one.cells.map((cell) => `${cell.time} ${cell.level}`));
+      const [a, b, c] = TIMES;
+      // Lane 0 fits levels 0 and 3, lane 1 level 1; lane 1 finished a later time before lane 0 finished an earlier one.
+      expect(fitted.filter((line) => !line.includes(' 1 from'))).toEqual([`${a} 0 from cold`, `${a} 3 from cold`, `${b} 0 from ${a} 0`, `${b} 3 from ${a} 3`, `${c} 0 from ${b} 0`, `${c} 3 from ${b} 3`]);
+      expect(fitted.filter((line) => line.includes(' 1 from'))).toEqual([`${a} 1 from cold`, `${b} 1 from ${a} 1`, `${c} 1 from ${b} 1`]);
+      expect(fitted.indexOf(`${b} 1 from ${a} 1`)).toBeLessThan(fitted.indexOf(`${a} 0 from cold`));
+    });
+
+    it('stops when cancelled, keeping the cells handed out', async () => {
+      const controller = new AbortController();
+      const shown: SweepCell[] = [];
+      const run = runSweep(source([]), PLAN3, {
+        signal: controller.signal,
+        fitter: twoLanes([]),
+        onCell: (cell) => {
+          shown.push(cell);
+          controller.abort();
+        },
+      });
+      await expect(run).rejects.toBeInstanceOf(CancelledError);
+      expect(shown.map((cell) => `${cell.time} ${cell.level}`)).toEqual([`${TIMES[0]} 0`]);
+    });
+
+    it('tells and skips a cell the study cannot fit, in its place', async () => {
+      const told: string[] = [];
+      const result = await runSweep(source([], TIMES[1]), PLAN3, { fitter: twoLanes([]), onSkipped: (cell) => void told.push(`${cell.time} ${cell.level}`) });
+      expect(told).toEqual([0, 1, 3].map((level) => `${TIMES[1]} ${level}`));
+      expect(result.cells.map((cell) => `${cell.time} ${cell.level}`)).toEqual([TIMES[0], TIMES[2]].flatMap((time) => [0, 1, 3].map((level) => `${time} ${level}`)));
+    });
   });
 });

@@ -13,6 +13,7 @@ import { runSweep, type SweepPlan, type SweepResult } from '../../studies/sweep-
 import { studySweepSource, sweepReader, type SweepStudy } from '../../studies/sweep-source.ts';
 import { levelName, SWEEP_COLUMNS, sweepCsv, sweepRecord } from '../../studies/sweep-table.ts';
 import { SWEEP_BASELINES, type SweepBaseline } from '../../studies/sweep.ts';
+import { sweepCellPool } from '../../workers/sweep-cell-pool.node.ts';
 import type { StoreOptionValues } from '../store-options.ts';
 import { chooseSourceTimes, openStudyLatents } from '../latents.ts';
 import { throttledProgress } from './encode.ts';
@@ -121,6 +122,9 @@ async function openSweepSource(values: SweepValues, context: SweepContext): Prom
   return nodeEncoderSource(dataset, { onnx: model.onnx, name: model.sidecar.name, trained: model.sidecar.trained, config: model.sidecar.config }, (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`));
 }
 
+/** Worker threads fitting a latent store's cells: one a core on CI’s two. */
+const SWEEP_LANES = 2;
+
 export async function runStudySweep(values: SweepValues, context: SweepContext): Promise<number> {
   if (values.csv && context.json) throw new CliError('give --json or --csv, not both');
   if (values.csv && values.transfer) throw new CliError('--csv prints the cells alone: the transfer matrix comes with --json or the table');
@@ -136,6 +140,9 @@ export async function runStudySweep(values: SweepValues, context: SweepContext):
     transfer: values.transfer === true,
   };
   const latent = await openSweepSource(values, context);
+  // A latent store's levels are fitted on two lanes (worker threads), level by level alternately. An
+  // encoder's levels come from one encoded time, so its cells stay on one lane (in this thread).
+  const fitter = values.latents !== undefined && plan.levels.length > 1 ? sweepCellPool(SWEEP_LANES) : undefined;
   try {
     const times = chooseTimes(values.times, latent);
     const source = studySweepSource(times, sweepReader(latent, plan.levels, { region: context.region, kIndex: study.kind === 'k-index' }), study);
@@ -146,6 +153,7 @@ export async function runStudySweep(values: SweepValues, context: SweepContext):
     const result = await runSweep(source, plan, {
       onProgress: (p) => print(`cell ${p.cell} of ${p.cells}: ${p.message}`, false),
       onSkipped: (cell) => void process.stderr.write(`skipped ${cell.time}, ${levelName(cell.level)}: ${cell.reason}\n`),
+      fitter,
     });
     process.stderr.write(`sweep done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     if (values.csv) process.stdout.write(sweepCsv(result.cells));
@@ -153,6 +161,7 @@ export async function runStudySweep(values: SweepValues, context: SweepContext):
     else process.stdout.write(sweepText(result, plan, context, name));
     return result.cells.every((cell) => cell.converged) ? 0 : 3;
   } finally {
+    await fitter?.close();
     await latent.release();
   }
 }
