@@ -28,7 +28,7 @@ export type TileBound = 'workgroups' | 'storage-binding' | 'buffer' | 'speed';
 
 /**
  * The largest tensor of the fastest tile measured: 160 MiB, 2,100 aurora-0.25 patches (1,800 in whole
- * rows at 0.25 degree). On an H200 (native EP, the README's H200 table) a 0.25-degree globe
+ * rows at 0.25 degree). On an H200 (native EP, docs/PERFORMANCE.md's H200 table) a 0.25-degree globe
  * took 2.10-2.16 s in tiles of 1,800 patches, against 2.43 s at 1,440, 2.50 s at 2,880, 2.59 s at
  * 5,040 (the limits' tile) and 2.88 s at 512.
  */
