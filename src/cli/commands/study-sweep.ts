@@ -2,6 +2,7 @@
 // cell of a sweep (studies/sweep-run.ts), from a latent store (--latents) or ERA5 through an encoder
 // (--store, --model), printed as a table, --json or --csv; --transfer adds each level's time x time
 // matrix. The same cells the app's Sweep panel draws.
+import { availableParallelism } from 'node:os';
 import { parseNumber, parseSeedList } from '../args.ts';
 import { CliError } from '../errors.ts';
 import type { Region } from '../../encoder/runtime.ts';
@@ -122,8 +123,11 @@ async function openSweepSource(values: SweepValues, context: SweepContext): Prom
   return nodeEncoderSource(dataset, { onnx: model.onnx, name: model.sidecar.name, trained: model.sidecar.trained, config: model.sidecar.config }, (reason) => process.stderr.write(`onnxruntime-node unavailable (${reason}); using WASM\n`));
 }
 
-/** Worker threads fitting a latent store's cells: one a core on CI’s two. */
-const SWEEP_LANES = 2;
+/**
+ * Worker threads fitting a latent store's cells, at most two: each lane holds a cell and the next, and two lanes
+ * peaked at 2.1 GB on the full-size 0.25-degree store (more were not measured); one on a single core.
+ */
+const SWEEP_LANES = Math.min(2, availableParallelism());
 
 export async function runStudySweep(values: SweepValues, context: SweepContext): Promise<number> {
   if (values.csv && context.json) throw new CliError('give --json or --csv, not both');
@@ -142,7 +146,7 @@ export async function runStudySweep(values: SweepValues, context: SweepContext):
   const latent = await openSweepSource(values, context);
   // A latent store's levels are fitted on two lanes (worker threads), level by level alternately. An
   // encoder's levels come from one encoded time, so its cells stay on one lane (in this thread).
-  const fitter = values.latents !== undefined && plan.levels.length > 1 ? sweepCellPool(SWEEP_LANES) : undefined;
+  const fitter = values.latents !== undefined && plan.levels.length > 1 && SWEEP_LANES > 1 ? sweepCellPool(SWEEP_LANES) : undefined;
   try {
     const times = chooseTimes(values.times, latent);
     const source = studySweepSource(times, sweepReader(latent, plan.levels, { region: context.region, kIndex: study.kind === 'k-index' }), study);
