@@ -259,6 +259,9 @@ export function App() {
         const end = await cancelledEnd(latest.stages, cancelMark.current, [workers.source, workers.probes]);
         // A newer run replaced this one: it tells its own story.
         if (running.current !== controller && running.current !== null) return;
+        // The views go back to the run before; the cancelled run's study time, which the latent cache holds in
+        // memory as its latest, is shown by nothing (about 35 MB at 1 degree): IndexedDB keeps it for a rerun.
+        workers.cache.forgetMemory();
         const now = useExplorer.getState();
         now.setRunEnd(end);
         now.setRunStatus('cancelled');

@@ -117,6 +117,19 @@ describe('KeyedCache', () => {
     expect(stored()).toEqual(['a', 'c']);
   });
 
+  it('forgets its memory on request and then answers from IndexedDB', async () => {
+    const { factory, stores } = mapIndexedDb();
+    Object.defineProperty(globalThis, 'indexedDB', { value: factory, configurable: true });
+    const cache = new KeyedCache<string>({ ...options, memoryEntries: 1 });
+    cache.put('a', 'latents');
+    cache.put('b', 'not stored', { persist: false });
+    await vi.waitFor(() => expect([...(stores.get('values')?.keys() ?? [])]).toEqual(['a']));
+    cache.forgetMemory();
+    // 'b' was in memory only, so it is gone; 'a' comes back from IndexedDB.
+    await expect(cache.get('b')).resolves.toBeUndefined();
+    await expect(cache.get('a')).resolves.toBe('latents');
+  });
+
   it("keeps a pass's own values when the pass holds more than the limit, so that the pass reopened finds all but the ones that did not fit", async () => {
     const { factory, stores } = mapIndexedDb();
     Object.defineProperty(globalThis, 'indexedDB', { value: factory, configurable: true });

@@ -67,6 +67,14 @@ export class KeyedCache<T> {
     if (options.persist ?? true) void this.persist(key, value, options.keep);
   }
 
+  /**
+   * Lets go of the values held in memory; IndexedDB keeps its copies, which a later get reads. For values that nothing
+   * on screen holds, e.g. a cancelled run's study time while the views show the run before it.
+   */
+  forgetMemory(): void {
+    this.memory.clear();
+  }
+
   private async lookUp(key: string): Promise<T | undefined> {
     const database = await this.open();
     if (!database) return undefined;
