@@ -36,7 +36,7 @@ describe('sweepCellPool', () => {
     expect(progress.length).toBeGreaterThan(0);
   });
 
-  it('rejects a cancelled fit with CancelledError, and fits the next', async () => {
+  it('rejects a cancelled fit with CancelledError, even one the thread finished before it read the cancel, and fits the next', async () => {
     const controller = new AbortController();
     const fit = pool.fit(cellInput('2022-08-01T00:00', 3), SETTINGS, { signal: controller.signal, keepInput: true, onProgress: () => controller.abort() });
     await expect(fit).rejects.toBeInstanceOf(CancelledError);

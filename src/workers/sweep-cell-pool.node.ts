@@ -3,7 +3,7 @@
 // CellFitter). The math is fitSweepCell's, in each thread, on the same input and warm start as in
 // one thread. A call's AbortSignal cancels its job in the thread (whileNotCancelled, workerJobs).
 import { Worker } from 'node:worker_threads';
-import { whileNotCancelled } from '../errors.ts';
+import { throwIfCancelled, whileNotCancelled } from '../errors.ts';
 import { deserialiseError, serialiseError } from '../platform/worker-errors.ts';
 import { StudyInputError } from '../studies/progress.ts';
 import type { CellFitter } from '../studies/sweep-run.ts';
@@ -39,7 +39,7 @@ export function sweepCellPool(threads: number): SweepCellPool {
       const worker = await take();
       const jobId = `cell-${++jobs}`;
       try {
-        return await whileNotCancelled(
+        const fit = await whileNotCancelled(
           signal,
           () => worker.postMessage({ type: 'cancel', jobId } satisfies SweepCellRequest),
           () =>
@@ -65,6 +65,9 @@ export function sweepCellPool(threads: number): SweepCellPool {
               worker.postMessage({ type: 'fit', jobId, input, settings, warmFrom } satisfies SweepCellRequest, transfer);
             }),
         );
+        // A fit that the thread finished before it read the cancel is still a cancelled call's answer.
+        throwIfCancelled(signal);
+        return fit;
       } finally {
         give(worker);
       }
