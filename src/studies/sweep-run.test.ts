@@ -81,14 +81,21 @@ describe('runSweep', () => {
 
   describe('on two lanes', () => {
     const PLAN3: SweepPlan = { ...PLAN, levels: [0, 1, 3] };
-    /** Two lanes fitting in this thread; level 0's fits (lane 0) finish last, so lane 1 runs ahead. */
-    function twoLanes(fitted: string[]): CellFitter {
+    /**
+     * Two lanes fitting in this thread. With `holdLevel0Until`, level 0's fits (lane 0) wait until lane 1 has fitted
+     * that cell ('TIME LEVEL'), so lane 1 runs ahead whatever the machine's speed.
+     */
+    function twoLanes(fitted: string[], holdLevel0Until?: string): CellFitter {
+      let release = () => {};
+      const laneOneAhead = new Promise<void>((resolve) => (release = resolve));
+      if (holdLevel0Until === undefined) release();
       return {
         lanes: 2,
         async fit(input, settings, options) {
           const fit = await IN_THREAD_FITTER.fit(input, settings, options);
-          if (input.level === 0) await new Promise((resolve) => setTimeout(resolve, 30));
+          if (input.level === 0) await laneOneAhead;
           fitted.push(`${input.time} ${input.level} from ${options.warmFrom ? `${options.warmFrom.cell.time} ${options.warmFrom.cell.level}` : 'cold'}`);
+          if (`${input.time} ${input.level}` === holdLevel0Until) release();
           return fit;
         },
       };
@@ -98,10 +105,10 @@ describe('runSweep', () => {
       const one = await runSweep(source([]), PLAN3, {});
       const fitted: string[] = [];
       const handed: string[] = [];
-      const two = await runSweep(source([]), PLAN3, { fitter: twoLanes(fitted), onCell: (cell) => void handed.push(`${cell.time} ${cell.level}`) });
+      const [a, b, c] = TIMES;
+      const two = await runSweep(source([]), PLAN3, { fitter: twoLanes(fitted, `${b} 1`), onCell: (cell) => void handed.push(`${cell.time} ${cell.level}`) });
       expect(two.cells).toEqual(one.cells);
       expect(handed).toEqual(one.cells.map((cell) => `${cell.time} ${cell.level}`));
-      const [a, b, c] = TIMES;
       // Lane 0 fits levels 0 and 3, lane 1 level 1; lane 1 finished a later time before lane 0 finished an earlier one.
       expect(fitted.filter((line) => !line.includes(' 1 from'))).toEqual([`${a} 0 from cold`, `${a} 3 from cold`, `${b} 0 from ${a} 0`, `${b} 3 from ${a} 3`, `${c} 0 from ${b} 0`, `${c} 3 from ${b} 3`]);
       expect(fitted.filter((line) => line.includes(' 1 from'))).toEqual([`${a} 1 from cold`, `${b} 1 from ${a} 1`, `${c} 1 from ${b} 1`]);
