@@ -10,6 +10,8 @@ const LAST_LITERALS = 5;
 const MATCH_FIND_LIMIT = 12;
 const HASH_BITS = 16;
 const MAX_OFFSET = 65535;
+/** Runs up to this many bytes are copied byte by byte: a call to set or copyWithin costs more than a short loop. */
+const SHORT_COPY = 32;
 
 export class Lz4FormatError extends ProductError {
   readonly kind = 'lz4-format';
@@ -36,7 +38,7 @@ export function lz4DecodeBlock(source: Uint8Array, target: Uint8Array, offset = 
       } while (byte === 255);
     }
     if (s + literals > end || t + literals > target.length) throw new Lz4FormatError(`${literals} literals run past the end`);
-    if (literals > 16) target.set(source.subarray(s, s + literals), t);
+    if (literals > SHORT_COPY) target.set(source.subarray(s, s + literals), t);
     else for (let i = 0; i < literals; i++) target[t + i] = source[s + i];
     s += literals;
     t += literals;
@@ -56,11 +58,11 @@ export function lz4DecodeBlock(source: Uint8Array, target: Uint8Array, offset = 
     }
     if (t + length > target.length) throw new Lz4FormatError(`a match of ${length} bytes runs past the end`);
     let from = t - distance;
-    if (distance >= length) {
+    if (distance >= length && length > SHORT_COPY) {
       target.copyWithin(t, from, from + length);
       t += length;
     } else {
-      // An overlapping match repeats its last `distance` bytes: byte by byte, in order.
+      // A short match, or an overlapping one (it repeats its last `distance` bytes): byte by byte, in order.
       for (const stop = t + length; t < stop; ) target[t++] = target[from++];
     }
   }
