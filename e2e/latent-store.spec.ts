@@ -105,6 +105,30 @@ test('reads a latent store, probes it as scikit-learn does, inspects a misclassi
   await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeDisabled();
 });
 
+// Issue 14 from a latent store in the app: its times at two levels, each surface cell the single study's figure,
+// scikit-learn's for that time (the fixture's reference.json).
+test('sweeps a latent store at two levels, each surface cell as scikit-learn fits it', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.route('**/e2e-fixtures/europe.zarr/**', serveStore(join(process.cwd(), FIXTURE, 'latents.zarr'), 'europe.zarr'));
+  const sweep = 'times=every:1;levels=0,1;metric=accuracy;baselines=shuffled';
+  await page.goto(`/?latents=${encodeURIComponent('/e2e-fixtures/europe.zarr')}&split=lon:30,45&sweep=${encodeURIComponent(sweep)}`);
+  const panel = page.getByRole('region', { name: 'Sweep' });
+  await expect(panel.getByRole('status')).toContainText('done: 6 of 6 cells', { timeout: 240_000 });
+  await expect(panel.getByRole('img', { name: /^accuracy of each latent level/ })).toHaveAttribute('data-lines', '2');
+
+  const download = page.waitForEvent('download');
+  await panel.getByRole('button', { name: 'CSV of all cells' }).click();
+  const [header, ...lines] = Buffer.concat(await (await (await download).createReadStream()).toArray()).toString('utf8').trim().split('\r\n');
+  const columns = header.split(',');
+  const rows = lines.map((line) => Object.fromEntries(line.split(',').map((field, i) => [columns[i], field])));
+  expect(rows.map((row) => `${row.time} ${row.level}`)).toEqual(reference.per_time.flatMap(({ time }) => [0, 1].map((level) => `${time.replace(' ', 'T').slice(0, 16)} ${level}`)));
+  reference.per_time.forEach((expected, t) => {
+    expect(Number(rows[2 * t].accuracy)).toBeCloseTo(expected.accuracy, 12);
+    expect(Number(rows[2 * t].n_test)).toBe(expected.n_test);
+  });
+  await page.screenshot({ path: 'test-results/screenshots/sweep-latent-store.png' });
+});
+
 test('a store written by our encode, with its ERA5 beside it, gives the PCA and probes of encoding on the fly, in both studies', async ({ page }) => {
   test.setTimeout(600_000);
   const directory = mkdtempSync(join(tmpdir(), 'e2e-latent-store-'));
