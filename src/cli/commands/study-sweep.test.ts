@@ -1,10 +1,10 @@
 // `study ... --sweep` spawned as a user runs it: the Europe latent store (every level, the transfer
-// matrices, JSON and CSV), the embedded sample through a small untrained encoder, and the mistakes a
+// matrices, JSON and CSV; its surface cells on worker threads against the fixture's scikit-learn reference), the embedded sample through a small untrained encoder, and the mistakes a
 // sweep's options can hold, each named.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SWEEP_COLUMNS } from '../../studies/sweep-table.ts';
@@ -58,6 +58,20 @@ describe('latent-explorer study land-sea --sweep', () => {
     }
     expect(stderr).toContain('sweep: 3 times x 4 levels from latent store');
     expect(stderr).toMatch(/sweep done in \d/);
+  }, 120_000);
+
+  it("fits a latent store's levels on worker threads, each surface cell as scikit-learn fits it", async () => {
+    // Two levels: the CLI fits them on two lanes (worker threads) on a machine of two cores or more.
+    const { stdout } = await run(process.execPath, [CLI, 'study', 'land-sea', '--sweep', '--latents', EUROPE, '--lon-band', '30,45', '--levels', '0,1', '--baselines', 'none', '--json']);
+    const output = JSON.parse(stdout) as SweepOutput;
+    const reference = JSON.parse(await readFile(join(dirname(EUROPE), 'reference.json'), 'utf8')) as { test_band: number[]; per_time: Array<{ time: string; accuracy: number; n_test: number }> };
+    expect(reference.test_band).toEqual([30, 45]);
+    expect(output.cells.map((cell) => `${cell.time} ${cell.level}`)).toEqual(reference.per_time.flatMap(({ time }) => [0, 1].map((level) => `${time.replace(' ', 'T').slice(0, 16)} ${level}`)));
+    reference.per_time.forEach((expected, t) => {
+      const surface = output.cells[2 * t];
+      expect(surface.accuracy as number).toBeCloseTo(expected.accuracy, 12);
+      expect(surface.n_test).toBe(expected.n_test);
+    });
   }, 120_000);
 
   it('prints one CSV row per cell, of the levels and times asked for', async () => {
