@@ -1,4 +1,4 @@
-// `npm run bench:encoder:browser [-- --repeat 3] [-- --tiles 512,1024] [-- --browser dev,preview] [-- --resolution 0.25]`
+// `npm run bench:encoder:browser [-- --repeat 3] [-- --tiles 256,512] [-- --browser dev,preview] [-- --resolution 0.25]`
 // The aurora-0.25 encoder at 1.0 degree (4,050 patches), or 0.25 degree (64,800), in headless Chromium: onnxruntime-web's
 // WASM backend with threads (the page is cross-origin isolated), and its WebGPU backend where a real
 // adapter exists (with Vulkan: CHROMIUM_ARGS), in a Web Worker as the app runs it, from the Vite dev
@@ -17,7 +17,7 @@ import { formatFigureTable, median, recordFigures, type Figure, type Target } fr
 const { values } = parseArgs({
   options: {
     repeat: { type: 'string', default: '1' },
-    tiles: { type: 'string', default: '512,1024' },
+    tiles: { type: 'string', default: '256,512' },
     browser: { type: 'string', default: 'dev,preview' },
     resolution: { type: 'string', default: '1' },
   },

@@ -44,7 +44,8 @@ export interface EncoderSession {
   readonly backend: string;
   /**
    * The most patches one run should take with `levelCount` pressure levels: WebGPU sessions derive it
-   * from the adapter's limits (gpu-tiles.ts); others leave it out and get DEFAULT_MAX_TILE_PATCHES.
+   * from the adapter's limits (gpu-tiles.ts), the browser's WASM session from Cancel's bound
+   * (session.web.ts BROWSER_WASM_TILE_PATCHES); others leave it out and get DEFAULT_MAX_TILE_PATCHES.
    */
   maxTilePatches?(levelCount: number): number;
   /** Milliseconds spent inside onnxruntime's own run() so far, where the session counts them (benchmarks). */
@@ -108,7 +109,8 @@ export interface EncodeResult {
 /**
  * Patches per run by default, chosen by measurement (bench/encoder.ts, bench:encoder:browser): 512 is
  * the fastest tile in Node, and in Chromium 256, 512 and 1024 run at the same speed while 512 keeps
- * the 0.25-degree encode's peak 125 MB lower than 1024 (onnxruntime's arena grows with the tile).
+ * the 0.25-degree encode's peak 125 MB lower than 1024 (onnxruntime's arena grows with the tile). The
+ * browser's WASM session takes smaller tiles, for Cancel (session.web.ts BROWSER_WASM_TILE_PATCHES).
  */
 export const DEFAULT_MAX_TILE_PATCHES = 512;
 

@@ -34,10 +34,18 @@ function configureWasm(): number {
   return threads;
 }
 
+/**
+ * Patches per WASM run in the browser. A run cannot be interrupted, so a tile is what Cancel waits for
+ * (issue 16: at most 1 s): aurora-0.25's 512-patch tile took 420-530 ms in the app's worker on the
+ * loaded 2-core AMD machine, a 256-patch tile half that, at 2 % fewer patches/s in
+ * bench:encoder:browser (1,433 against 1,467 on the production build; 128 patches: 1,370).
+ */
+export const BROWSER_WASM_TILE_PATCHES = 256;
+
 export async function createWasmSession(model: Uint8Array): Promise<EncoderSession> {
   const threads = configureWasm();
   const session = await ort.InferenceSession.create(currentGraph(model), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-  return wrapSession(session, ort.Tensor, `WASM (onnxruntime-web, ${threads} thread${threads === 1 ? '' : 's'})`);
+  return wrapSession(session, ort.Tensor, `WASM (onnxruntime-web, ${threads} thread${threads === 1 ? '' : 's'})`, { maxTilePatches: () => BROWSER_WASM_TILE_PATCHES });
 }
 
 export async function createBrowserSession(model: Uint8Array, options: BrowserSessionOptions = {}): Promise<EncoderSession> {

@@ -33,11 +33,13 @@ export interface PreparingSourceClient extends SourceClient {
 }
 
 /**
- * How long a cancelled read may take to stop before its worker is ended and replaced: its tile's
- * session.run cannot be interrupted and took 1.4-2.8 s on the loaded 2-core machine, against issue 16's
- * 1 s. The next run loads the model again (npm run bench:load reports what that costs).
+ * How long a cancelled read may take to stop before its worker is ended and replaced. A read stops
+ * between tiles (a tile's session.run cannot be interrupted: BROWSER_WASM_TILE_PATCHES sizes it to
+ * about a quarter of a second), so this ends only a worker that is stuck, within issue 16's 1 s. Ending
+ * one is costly: onnxruntime-web's threaded memory outlives the worker for minutes (docs/PERFORMANCE.md,
+ * session 11), and the next run loads the model again.
  */
-export const READ_CANCEL_GRACE_MS = 400;
+export const READ_CANCEL_GRACE_MS = 600;
 
 export function createSourceClient(): PreparingSourceClient {
   const worker = guardedWorker<SourceWorkerApi>('encoder', () => new Worker(new URL('./encoder.worker.ts', import.meta.url), { type: 'module', name: 'encoder' }));
