@@ -23,3 +23,16 @@ describe('updateSettings', () => {
     expect(useExplorer.getState().settings.split).toEqual({ kind: 'stratified', testFraction: 0.2, seed: 3 });
   });
 });
+
+describe('dismissNoticesTitled', () => {
+  beforeEach(() => useExplorer.getState().dismissAllNotices());
+
+  it('dismisses the notices of that title, repeats included, and keeps the others', () => {
+    const { notify, dismissNoticesTitled } = useExplorer.getState();
+    notify('error', 'The sweep cannot run', 'times: every:0 takes a step of at least 1');
+    notify('warning', 'Store on another host', 'data.example.org');
+    notify('error', 'The sweep cannot run', 'seeds: not a whole number');
+    dismissNoticesTitled('The sweep cannot run');
+    expect(useExplorer.getState().notices.map((notice) => notice.title)).toEqual(['Store on another host']);
+  });
+});

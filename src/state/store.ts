@@ -81,6 +81,8 @@ export interface ExplorerState {
   replaceSettings(settings: ViewSettings): void;
   notify(kind: NoticeKind, title: string, text: string, options?: NoticeOptions): void;
   dismissNotice(id: number): void;
+  /** Dismisses the notices of one title: a complaint about a field, once the field is corrected. */
+  dismissNoticesTitled(title: string): void;
   dismissAllNotices(): void;
   /** A run's status; a run starting gives its set-up, which is kept until it ends. */
   setRunStatus(status: RunStatus, runSettings?: ViewSettings): void;
@@ -152,6 +154,7 @@ export const useExplorer = create<ExplorerState>()((set) => ({
   replaceSettings: (settings) => set({ settings }),
   notify: (kind, title, text, options) => set((state) => ({ notices: addNotice(state.notices, kind, title, text, options) })),
   dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) })),
+  dismissNoticesTitled: (title) => set((state) => ({ notices: state.notices.filter((notice) => notice.title !== title) })),
   dismissAllNotices: () => set({ notices: [] }),
   setRunStatus: (runStatus, runSettings) => set({ runStatus, runSettings: runStatus === 'running' ? (runSettings ?? null) : null }),
   setStages: (stages) => set((state) => ({ stages, stagesStudy: state.settings.study })),

@@ -15,6 +15,9 @@ import { svgToPng } from '../../views/svg-png.ts';
 import { useSweep } from './sweep-store.ts';
 import './sweep.css';
 
+/** The notice of settings that cannot run; a sweep that can run dismisses it. */
+const SETTINGS_NOTICE_TITLE = 'The sweep cannot run';
+
 export const DEFAULT_SWEEP: SweepViewSettings = { times: 'every:1', levels: [0, 1, 2, 3], metric: 'accuracy', baselines: ['shuffled', 'control'], seeds: null, transfer: false };
 
 interface Draft {
@@ -39,6 +42,7 @@ export function SweepPanel({ onRun, onCancel, onOpen }: SweepPanelProps) {
   const sweepSettings = useExplorer((state) => state.settings.sweep);
   const updateSettings = useExplorer((state) => state.updateSettings);
   const notify = useExplorer((state) => state.notify);
+  const dismissNoticesTitled = useExplorer((state) => state.dismissNoticesTitled);
   const sweep = sweepSettings ?? DEFAULT_SWEEP;
   const [draft, setDraft] = useState<Draft>(() => draftOf(sweep));
   const { status, times, levels, cells, skipped, transfer, progress, fromCache, description, error } = useSweep();
@@ -58,9 +62,10 @@ export function SweepPanel({ onRun, onCancel, onOpen }: SweepPanelProps) {
     const checked = sweepSettingsSchema.safeParse(candidate);
     if (!checked.success) {
       const issue = checked.error.issues[0];
-      notify('error', 'The sweep cannot run', `${String(issue.path[0] ?? 'sweep')}: ${issue.message}`);
+      notify('error', SETTINGS_NOTICE_TITLE, `${String(issue.path[0] ?? 'sweep')}: ${issue.message}`);
       return;
     }
+    dismissNoticesTitled(SETTINGS_NOTICE_TITLE);
     updateSettings({ sweep: checked.data });
     onRun();
   };
