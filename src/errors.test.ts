@@ -112,13 +112,20 @@ describe('cancellationPoint', () => {
 });
 
 describe('one error family', () => {
+  const src = new URL('.', import.meta.url).pathname;
+  const sourceFiles = (folder: string): string[] =>
+    readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? sourceFiles(join(folder, entry.name)) : /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [join(folder, entry.name)] : [],
+    );
+
   it('has no error class outside it: every class a person can see extends ProductError (or a subsystem base) with a kind', () => {
-    const src = new URL('.', import.meta.url).pathname;
-    const files = (folder: string): string[] =>
-      readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
-        entry.isDirectory() ? files(join(folder, entry.name)) : /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [join(folder, entry.name)] : [],
-      );
-    const adHoc = files(src).filter((file) => !file.endsWith('/src/errors.ts') && /class \w+ extends Error\b/.test(readFileSync(file, 'utf8')));
+    const adHoc = sourceFiles(src).filter((file) => !file.endsWith('/src/errors.ts') && /class \w+ extends Error\b/.test(readFileSync(file, 'utf8')));
     expect(adHoc.map((file) => file.slice(src.length))).toEqual([]);
+  });
+
+  it('has the app and its views throw product errors only, but for broken invariants marked internal', () => {
+    const plain = /new (?:Error|TypeError|RangeError)\((?!\s*[`'"]internal: )/;
+    const offenders = [join(src, 'app'), join(src, 'views')].flatMap(sourceFiles).filter((file) => plain.test(readFileSync(file, 'utf8')));
+    expect(offenders.map((file) => file.slice(src.length))).toEqual([]);
   });
 });

@@ -49,6 +49,7 @@ import { useSimilarity } from './similarity/similarity-store.ts';
 import { SweepPanel } from './sweep/SweepPanel.tsx';
 import { useSweepRunner } from './sweep/use-sweep-runner.ts';
 import { requestTimeoutMs } from './study-times.ts';
+import { RunSetupError } from './run-setup-error.ts';
 import './app.css';
 
 type StoreStatus = 'asked' | 'loading' | 'ready' | 'failed';
@@ -157,7 +158,7 @@ export function App() {
         similarityInApp(shown, useExplorer.getState().shown['land-sea'] ?? useExplorer.getState().settings, { ...workers, models, storeModel: storeModelOf(summary), storeTimes: summary?.times ?? [], onStatus, signal }, against),
       cell: (cell, signal) => {
         const { similarity } = useSimilarity.getState();
-        if (!similarity) return Promise.reject(new Error('Compute the matrix first.'));
+        if (!similarity) return Promise.reject(new RunSetupError('Compute the matrix first.'));
         return cellScatters(similarity, cell, workers.probes, signal);
       },
     }),

@@ -20,6 +20,7 @@ import type { ProbesClient } from '../workers/probes-client.ts';
 import type { LatentCache } from './latent-cache.ts';
 import type { ModelEntry } from './models.ts';
 import { studyTimeFor } from './study-times.ts';
+import { RunSetupError } from './run-setup-error.ts';
 
 /** PCs computed per run: the explained-variance bar shows ten, and any of them can colour the points. */
 export const PC_COUNT = 10;
@@ -126,7 +127,7 @@ export function fitFields(pcaResult: PcaResult, probe: SplitProbe, split: RowSpl
  */
 export async function runExplorer(settings: ViewSettings, model: ModelEntry | null, context: RunContext): Promise<ExplorerResult> {
   const time = settings.time;
-  if (!time) throw new Error('Pick a date before running.');
+  if (!time) throw new RunSetupError('Pick a date before running.');
   const { signal, onStage } = context;
   onStage('fetch', { status: 'running' });
   const { studyTime, cost } = await studyTimeFor(settings, model, { time, region: null, levels: model ? undefined : [settings.level] }, context, stageProgress(onStage, model ? 'encoder' : 'latent-store'));
@@ -165,7 +166,7 @@ export async function runExplorer(settings: ViewSettings, model: ModelEntry | nu
     const labels = landSeaPatchLabels(studyTime);
     const split = viewSplit(settings.split, labels, centreLat, centreLon);
     if (split.train.length === 0 || split.test.length === 0) {
-      throw new Error(`The split leaves ${split.train.length} training and ${split.test.length} test patches; choose another split.`);
+      throw new RunSetupError(`The split leaves ${split.train.length} training and ${split.test.length} test patches; choose another split.`);
     }
     const grid = studyTime.patches.grid;
     const key = `${grid.lat.length}x${grid.lon.length}|${settings.latents ?? settings.store}|${time}|${model?.hash ?? 'store'}|${settings.level}`;

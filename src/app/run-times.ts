@@ -14,6 +14,7 @@ import type { ModelEntry } from './models.ts';
 import { describeRetries } from '../studies/latent-source.ts';
 import { passOverTimes, studyTimeFor, type StudyTimeRequest } from './study-times.ts';
 import type { SourceSettings } from '../state/view-settings.ts';
+import { RunSetupError } from './run-setup-error.ts';
 
 export interface RunTimesContext {
   source: SourceClient;
@@ -34,11 +35,11 @@ export interface ReadTimes {
  * (`none`: what to do when there are no times at all).
  */
 export function checkRunTimes(times: readonly string[], storeTimes: readonly string[], none: string): void {
-  if (times.length === 0) throw new Error(`No times to study: ${none}`);
+  if (times.length === 0) throw new RunSetupError(`No times to study: ${none}`);
   const available = new Set(storeTimes);
   const missing = times.filter((time) => !available.has(time));
   if (missing.length > 0) {
-    throw new Error(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the store (or lack the previous 6-hourly step); remove ${missing.length === 1 ? 'it' : 'them'} under Times.`);
+    throw new RunSetupError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the store (or lack the previous 6-hourly step); remove ${missing.length === 1 ? 'it' : 'them'} under Times.`);
   }
 }
 

@@ -14,6 +14,7 @@ import type { ReadCost, ReadProgressCallback, SourceSpec } from '../workers/enco
 import type { LatentCache } from './latent-cache.ts';
 import { workerModelSource, type ModelEntry } from './models.ts';
 import { era5Spec, isoTime, resolveStoreUrl } from './store-summary.ts';
+import { RunSetupError } from './run-setup-error.ts';
 
 export interface StudyTimeContext {
   source: SourceClient;
@@ -52,7 +53,7 @@ export function regionKey(region: RegionBox | null): string {
  */
 export function sourceSpec(settings: SourceSettings, model: ModelEntry | null): SourceSpec {
   if (model) return { kind: 'encoder', era5: era5Spec(settings), model: workerModelSource(model) };
-  if (settings.latents === null) throw new Error('No latent store is set: give its address under Data, or pick "ERA5 + model".');
+  if (settings.latents === null) throw new RunSetupError('No latent store is set: give its address under Data, or pick "ERA5 + model".');
   const address = parseStoreAddress(settings.latents, { pageUrl: globalThis.location?.href ?? 'http://localhost/' });
   const era5 = settings.latentsEra5 ? era5Spec(settings) : null;
   const maskStore = settings.staticStore ? resolveStoreUrl(settings.staticStore) : era5 ? null : resolveStoreUrl(ERA5_STATIC_STORE_ON_SITE);
@@ -131,6 +132,6 @@ export function studyTimeStatus(model: ModelEntry | null, time: string, progress
 
 /** The raw input patches a study time was read with; the app reads them whenever there is ERA5. */
 export function rawOf(time: StudyTime): FeatureMatrix {
-  if (!time.era5?.raw) throw new Error(`The raw input patches of ${isoTime(time.time)} were not read: the raw-input baseline needs an ERA5 store.`);
+  if (!time.era5?.raw) throw new RunSetupError(`The raw input patches of ${isoTime(time.time)} were not read: the raw-input baseline needs an ERA5 store.`);
   return time.era5.raw;
 }

@@ -28,7 +28,8 @@ export type DataErrorKind =
   | 'latent-layout'
   | 'missing-chunk'
   | 'invalid-shape'
-  | 'damaged-chunk';
+  | 'damaged-chunk'
+  | 'region';
 
 export abstract class DataError extends ProductError {
   abstract override readonly kind: DataErrorKind;
@@ -453,6 +454,14 @@ function describeTries({ count, elapsedMs }: Tries): string {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+/** A region (a box, a longitude band) that holds no patch of the grid, or whose bounds are reversed. */
+export class RegionError extends DataError {
+  readonly kind = 'region';
+  constructor(detail: string) {
+    super(`${detail}: widen the region, or give its bounds south to north and west to east.`);
+  }
 }
 
 function bytes(count: number): string {

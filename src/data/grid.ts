@@ -1,7 +1,7 @@
 // From a store's latitude and longitude coordinates to Aurora's grid: latitudes decreasing,
 // longitudes increasing in [0, 360), cropped to whole patches. The plan maps every output row and
 // column back to the store, so that any store order is read without assuming it.
-import { GridShapeError, IrregularGridError } from './errors.ts';
+import { GridShapeError, IrregularGridError, RegionError } from './errors.ts';
 import { convertLongitude, createPatchGrid, heldPatchRows, patchBounds, patchColumns, PATCH_SIZE } from './geometry.ts';
 
 export interface GridPlan {
@@ -69,7 +69,7 @@ export function fullBand(plan: GridPlan): RowBand {
  * the chunks holding those rows are read.
  */
 export function bandForLatitudes(plan: GridPlan, south: number, north: number): RowBand {
-  if (!(south <= north)) throw new RangeError(`Latitude range: south (${south}) must not be north of north (${north})`);
+  if (!(south <= north)) throw new RegionError(`Latitude range: south (${south}) is north of north (${north})`);
   const grid = createPatchGrid(plan.lat, plan.lon);
   let first = -1;
   let last = -1;
@@ -80,7 +80,7 @@ export function bandForLatitudes(plan: GridPlan, south: number, north: number): 
       last = row;
     }
   }
-  if (first < 0) throw new RangeError(`Latitudes ${south} .. ${north} hold no patch of this grid`);
+  if (first < 0) throw new RegionError(`Latitudes ${south} .. ${north} hold no patch of this grid`);
   return bandOfRows(plan, first * PATCH_SIZE, (last + 1) * PATCH_SIZE);
 }
 

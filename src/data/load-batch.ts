@@ -6,7 +6,7 @@ import { ATMOSPHERIC_VARIABLES, HISTORY_STEPS, STATIC_VARIABLES, STEP_HOURS, SUR
 import { executeRead, planRead, type FieldRead, type PlaneRequest, type ReadPlan } from './chunk-read.ts';
 import { findDataSpan } from './data-span.ts';
 import { levelIndex, type Era5Dataset, type Field } from './dataset.ts';
-import { MissingPreviousStepError, MissingVariableError, TimeNotInStoreError, formatTime } from './errors.ts';
+import { MissingPreviousStepError, MissingVariableError, RegionError, TimeNotInStoreError, formatTime } from './errors.ts';
 import { createPatchGrid, longitudeInRange, patchCentre, patchColumns, PATCH_SIZE } from './geometry.ts';
 import { bandForLatitudes, fullBand, type GridPlan, type RowBand } from './grid.ts';
 import { InFlightLimit, type InFlightBounds } from './in-flight.ts';
@@ -103,7 +103,7 @@ export function columnsOf(grid: GridPlan, region: BatchRegion | undefined): Int3
     if (!longitudeInRange(patchCentre(patches, col).lon, west, east)) continue;
     for (let k = 0; k < PATCH_SIZE; k++) columns.push(col * PATCH_SIZE + k);
   }
-  if (columns.length === 0) throw new RangeError(`Longitudes ${west} .. ${east} hold no patch centre of this grid`);
+  if (columns.length === 0) throw new RegionError(`Longitudes ${west} .. ${east} hold no patch centre of this grid`);
   return Int32Array.from(columns);
 }
 

@@ -3,10 +3,19 @@
 import type { Deck } from '@deck.gl/core';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { convertLongitude } from '../data/geometry.ts';
+import { ProductError } from '../errors.ts';
 import { selectedIndices } from './selection.ts';
 import type { PatchTable } from './types.ts';
 
-/** Longitude folded into [-180, 180), as RFC 7946 wants it. */
+/** A PNG that the browser could not draw or encode (no 2D canvas, a canvas too large to encode). */
+export class ExportError extends ProductError {
+  readonly kind = 'export';
+  constructor(detail: string) {
+    super(`${detail}. Try a smaller window, or export the CSV instead.`);
+  }
+}
+
+/** `value` to `digits` decimals, as the exports write numbers. */
 function round(value: number, digits: number): number {
   return Number(value.toFixed(digits));
 }
@@ -161,7 +170,7 @@ export async function canvasToPng(canvases: readonly HTMLCanvasElement[], backgr
   out.width = base.width;
   out.height = base.height;
   const context = out.getContext('2d');
-  if (!context) throw new Error('no 2D canvas context for the PNG export');
+  if (!context) throw new ExportError('The browser gave no 2D canvas to draw the PNG on');
   context.fillStyle = background;
   context.fillRect(0, 0, out.width, out.height);
   for (const canvas of canvases) context.drawImage(canvas, 0, 0);
@@ -177,7 +186,7 @@ export async function canvasToPng(canvases: readonly HTMLCanvasElement[], backgr
     context.restore();
   }
   return new Promise((resolve, reject) =>
-    out.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the PNG could not be encoded'))), 'image/png'),
+    out.toBlob((blob) => (blob ? resolve(blob) : reject(new ExportError('The browser could not encode the PNG'))), 'image/png'),
   );
 }
 

@@ -1,5 +1,7 @@
 // A PNG of an SVG element drawn with presentation attributes (no stylesheet reaches a serialised SVG),
 // e.g. a chart, at a scale for print.
+import { ExportError } from './export.ts';
+
 export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
   const width = svg.width.baseVal.value;
   const height = svg.height.baseVal.value;
@@ -11,8 +13,8 @@ export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
   canvas.width = Math.round(width * scale);
   canvas.height = Math.round(height * scale);
   const context = canvas.getContext('2d');
-  if (!context) throw new Error('no 2D canvas context for the PNG export');
+  if (!context) throw new ExportError('The browser gave no 2D canvas to draw the PNG on');
   context.scale(scale, scale);
   context.drawImage(image, 0, 0, width, height);
-  return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the PNG could not be encoded'))), 'image/png'));
+  return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new ExportError('The browser could not encode the PNG'))), 'image/png'));
 }

@@ -15,6 +15,7 @@ import type { ProbesClient } from '../../workers/probes-client.ts';
 import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
 import { passOverTimes, studyTimeFor, type StudyTimeContext } from '../study-times.ts';
+import { RunSetupError } from '../run-setup-error.ts';
 
 /** The analogue search's settings (in the link). */
 type AnalogueSettings = NonNullable<ViewSettings['analogues']>;
@@ -61,7 +62,7 @@ export interface AnalogueContext extends StudyTimeContext {
  */
 export async function findAnaloguesInApp(result: ExplorerResult, search: AnalogueSearch, context: AnalogueContext): Promise<FoundAnalogues> {
   const model = result.modelId === null ? null : context.models.find((entry) => entry.id === result.modelId);
-  if (model === undefined) throw new Error(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
+  if (model === undefined) throw new RunSetupError(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
   const others = await readOtherTimes(result, context.settings, model, otherAnalogueTimes(result.time, search.times, context.storeTimes, search.at), context);
   const times = [result.studyTime, ...others];
   const queryTime = search.at === undefined ? 0 : Math.max(0, searchedTimeIndex({ times }, search.at));
@@ -83,7 +84,7 @@ export function otherAnalogueTimes(viewTime: string, selection: string | undefin
   const withQuery = queryTime === undefined ? selected : [...selected, new Date(queryTime)];
   const picked = [...new Map(withQuery.map((date) => [date.getTime(), date])).values()].filter((date) => date.getTime() !== view);
   if (picked.length + 1 > MAX_ANALOGUE_TIMES) {
-    throw new Error(`The times pick ${picked.length} besides the run's; the app searches at most ${MAX_ANALOGUE_TIMES} times in all. Pick fewer.`);
+    throw new RunSetupError(`The times pick ${picked.length} besides the run's; the app searches at most ${MAX_ANALOGUE_TIMES} times in all. Pick fewer.`);
   }
   return picked.sort((a, b) => a.getTime() - b.getTime()).map(isoTime);
 }
@@ -106,7 +107,7 @@ export async function readOtherTimes(
   const pass = passOverTimes(context, settings, times.map((time) => ({ model, request: requestOf(time) })));
   for (const time of times) {
     const { studyTime } = await studyTimeFor(settings, model, requestOf(time), pass, onProgress);
-    if (patchCount(studyTime) !== result.table.count) throw new Error(`${model?.id ?? 'The latent store'} gave ${patchCount(studyTime)} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
+    if (patchCount(studyTime) !== result.table.count) throw new RunSetupError(`${model?.id ?? 'The latent store'} gave ${patchCount(studyTime)} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
     read.push(studyTime);
   }
   return read;

@@ -4,6 +4,7 @@
 import { repeatedTimesNotice, withoutRepeatedTimes } from '../../data/time-selection.ts';
 import { useExplorer } from '../../state/store.ts';
 import { viewSettingsSchema, type ViewSettings } from '../../state/view-settings.ts';
+import { RunSetupError } from '../run-setup-error.ts';
 
 export type RepeatSettings = Pick<ViewSettings, 'compareSeeds' | 'untrainedSeeds' | 'compareDates'>;
 export type RepeatDrafts = Record<keyof RepeatSettings, string>;
@@ -36,7 +37,7 @@ export function parseDrafts(drafts: RepeatDrafts, fields: ReadonlyArray<keyof Re
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue.path[0] as keyof RepeatSettings;
-  throw new Error(`${fields.includes(field) ? FIELD_TITLES[field] : `The link's ${FIELD_TITLES[field].toLowerCase()}`}: ${issue.message}`);
+  throw new RunSetupError(`${fields.includes(field) ? FIELD_TITLES[field] : `The link's ${FIELD_TITLES[field].toLowerCase()}`}: ${issue.message}`);
 }
 
 export interface RepeatFieldsProps {

@@ -17,6 +17,7 @@ import type { ModelEntry } from '../models.ts';
 import { isoTime } from '../store-summary.ts';
 import { hasEra5, passOverTimes, rawOf, studyTimeFor, studyTimeStatus } from '../study-times.ts';
 import { latentStoreModel, untrainedBaselines } from './untrained-baselines.ts';
+import { RunSetupError } from '../run-setup-error.ts';
 
 /** Each date is encoded by every arm in the browser: more belongs in `latent-explorer study --compare`. */
 export const MAX_APP_COMPARE_DATES = 12;
@@ -49,7 +50,7 @@ export function comparisonDates(viewTime: string, selection: string | null, stor
   // The view's own text last, so that it wins over the same instant picked: the latent cache keys on the text.
   const byInstant = new Map([...picked.map(isoTime), viewTime].map((time) => [new Date(time).getTime(), time]));
   if (byInstant.size > MAX_APP_COMPARE_DATES) {
-    throw new Error(`The dates pick ${byInstant.size} times; the app compares at most ${MAX_APP_COMPARE_DATES}. Pick fewer, or run 'latent-explorer study land-sea --compare ... --dates ${selection}'.`);
+    throw new RunSetupError(`The dates pick ${byInstant.size} times; the app compares at most ${MAX_APP_COMPARE_DATES}. Pick fewer, or run 'latent-explorer study land-sea --compare ... --dates ${selection}'.`);
   }
   return [...byInstant.keys()].sort((a, b) => a - b).map((instant) => byInstant.get(instant)!);
 }
@@ -75,7 +76,7 @@ export function boxAround(patches: StudyTime['patches']): RegionBox {
 export async function compareInApp(result: ExplorerResult, settings: ViewSettings, baselines: readonly Baseline[], context: CompareContext): Promise<AppComparison> {
   // The model under study: a model in models/ encoding ERA5, or (modelId null) the latent store's.
   const model = result.modelId === null ? null : context.models.find((entry) => entry.id === result.modelId);
-  if (model === undefined) throw new Error(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
+  if (model === undefined) throw new RunSetupError(`The model ${result.modelId} of this run is no longer in models/; run again with another.`);
   const studied = model ?? latentStoreModel(context.storeModel ?? null, result.studyTime.latents.embedDim);
   const { asked, untrained: untrainedModels, notes } = untrainedBaselines(studied, settings.untrainedSeeds, baselines, hasEra5(settings));
   const { level } = result;
@@ -89,7 +90,7 @@ export async function compareInApp(result: ExplorerResult, settings: ViewSetting
   const read = async (entry: ModelEntry | null, time: string): Promise<StudyTime> => {
     context.onStatus(studyTimeStatus(entry, time));
     const { studyTime } = await studyTimeFor(settings, entry, requestOf(entry, time), pass, (progress) => context.onStatus(studyTimeStatus(entry, time, progress)));
-    if (patchCount(studyTime) !== result.table.count) throw new Error(`${entry?.id ?? 'The latent store'} gave ${patchCount(studyTime)} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
+    if (patchCount(studyTime) !== result.table.count) throw new RunSetupError(`${entry?.id ?? 'The latent store'} gave ${patchCount(studyTime)} patches at ${time.slice(0, 16)}, the run has ${result.table.count}.`);
     return studyTime;
   };
 

@@ -6,6 +6,7 @@ import type { ExplorerResult, ShownFeatures } from '../../state/result.ts';
 import type { ViewSettings } from '../../state/view-settings.ts';
 import type { ProbesClient } from '../../workers/probes-client.ts';
 import { areaWeightsFor, fitFields, PC_COUNT, viewSplit } from '../explorer-run.ts';
+import { RunSetupError } from '../run-setup-error.ts';
 
 /** `modelResult` redrawn from `features`: its key stays, so that the views keep their selection and camera. */
 export async function resultFromFeatures(
@@ -16,8 +17,8 @@ export async function resultFromFeatures(
   probes: ProbesClient,
 ): Promise<ExplorerResult> {
   const labels = modelResult.table.labels;
-  if (!labels) throw new Error('This run has no labels to fit a probe on.');
-  if (features.rows !== modelResult.table.count) throw new Error(`${shown.label} has ${features.rows} rows for ${modelResult.table.count} patches.`);
+  if (!labels) throw new RunSetupError('This run has no labels to fit a probe on.');
+  if (features.rows !== modelResult.table.count) throw new RunSetupError(`${shown.label} has ${features.rows} rows for ${modelResult.table.count} patches.`);
   // One key per feature set: showing it again replaces the worker's copy instead of piling up copies.
   const featuresKey = `view-${shown.id}`;
   // Copied: the comparison and later switches use the same arrays again.

@@ -117,6 +117,6 @@ export async function fitPooledCards(
     { split, seeds: settings.compareSeeds ?? undefined, baselines: asked, C: settings.compareTuneC ? 'cv' : undefined },
     { signal: context.signal, onProgress: (progress) => context.onStatus(`${progress.message} (${Math.round(100 * progress.fraction)} %)`) },
   );
-  if (cards.length !== keys.length) throw new Error(`The comparison returned ${cards.length} probe cards for the run's ${keys.length} label sets.`);
+  if (cards.length !== keys.length) throw new Error(`internal: the comparison returned ${cards.length} probe cards for the run's ${keys.length} label sets`);
   return cards.map((card, k) => ({ key: keys[k], card }));
 }

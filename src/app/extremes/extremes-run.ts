@@ -16,6 +16,7 @@ import { hasEra5 } from '../study-times.ts';
 import { checkRunTimes, readRunTimes, runFacts, withStudyStages } from '../run-times.ts';
 import type { ExtremesRun, PercentileFiles } from './extremes-store.ts';
 import { percentilesBesideStore, readPercentileStore } from './percentile-source.ts';
+import { RunSetupError } from '../run-setup-error.ts';
 
 /** Region latents of study 2, apart from the land-sea study's whole-grid ones. */
 export const studyTimeCache = new LatentCache<StudyTime>();
@@ -65,7 +66,7 @@ export async function percentileFields(settings: ViewSettings, files: Percentile
 /** Study 2 on the settings' times: `model` encoding the settings' ERA5, or (model null) the settings' latent store with ERA5 beside it. */
 export async function runExtremesInApp(settings: ViewSettings, model: ModelEntry | null, context: ExtremesRunContext): Promise<ExtremesRun> {
   const { signal, onStage } = context;
-  if (!hasEra5(settings)) throw new Error(EXTREMES_NEED_ERA5);
+  if (!hasEra5(settings)) throw new RunSetupError(EXTREMES_NEED_ERA5);
   const times = extremesTimes(settings, context.storeTimes);
   checkRunTimes(times, context.storeTimes, "the store has none of the study's heatwave times. Add times from the calendar under Times.");
 

@@ -9,6 +9,7 @@ import type { ModelEntry } from '../models.ts';
 import { checkRunTimes, readRunTimes, runFacts, withStudyStages, type RunTimesContext } from '../run-times.ts';
 import { hasEra5 } from '../study-times.ts';
 import { sourceSettingsOf, type SourceSettings, type ViewSettings } from '../../state/view-settings.ts';
+import { RunSetupError } from '../run-setup-error.ts';
 
 /** The settings a run of study 3 was made with, which its comparison must share. */
 export type KIndexRunSettings = SourceSettings & Pick<ViewSettings, 'level' | 'kIndexSplit' | 'kIndexThresholds'>;
@@ -43,7 +44,7 @@ export function kIndexTimes(settings: Pick<ViewSettings, 'kIndexTimes' | 'time'>
 
 /** Study 3 on the settings' times: `model` encoding the settings' ERA5, or (model null) the settings' latent store with ERA5 beside it. */
 export async function runKIndexInApp(settings: ViewSettings, model: ModelEntry | null, context: KIndexRunContext): Promise<KIndexRun> {
-  if (!hasEra5(settings)) throw new Error(K_INDEX_NEEDS_ERA5);
+  if (!hasEra5(settings)) throw new RunSetupError(K_INDEX_NEEDS_ERA5);
   const times = kIndexTimes(settings);
   checkRunTimes(times, context.storeTimes, 'pick a date, or add times under Times.');
   // The whole grid, as study 1's run: with the cache study 1 uses, the two share their times.

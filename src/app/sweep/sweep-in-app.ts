@@ -21,6 +21,7 @@ import type { PercentileFiles } from '../extremes/extremes-store.ts';
 import { K_INDEX_NEEDS_ERA5 } from '../kindex/kindex-run.ts';
 import { hasEra5, passOverTimes, regionKey, studyTimeFor } from '../study-times.ts';
 import type { SweepCellCache } from './sweep-cache.ts';
+import { RunSetupError } from '../run-setup-error.ts';
 
 /** Cells a sweep in the app may have: more belong in the CLI (`study land-sea --sweep`). */
 export const MAX_APP_SWEEP_CELLS = 400;
@@ -68,16 +69,16 @@ const describeRegion = ({ south, north, west, east }: ViewSettings['region']) =>
 async function appSweepStudy(settings: ViewSettings, files: PercentileFiles | null): Promise<AppSweepStudy> {
   if (settings.study === 'land-sea') return { study: { kind: 'land-sea' }, split: settings.split, region: null, kIndex: false, name: 'land-sea', key: [] };
   if (settings.study === 'k-index') {
-    if (!hasEra5(settings)) throw new Error(K_INDEX_NEEDS_ERA5);
+    if (!hasEra5(settings)) throw new RunSetupError(K_INDEX_NEEDS_ERA5);
     // Every patch, with its K-index read beside the latents, labelled at the threshold the study shows.
     const thresholdC = settings.kIndexShown;
     return { study: { kind: 'k-index', thresholdC }, split: settings.kIndexSplit, region: null, kIndex: true, name: `K-index, K > ${thresholdC} °C`, key: [thresholdC] };
   }
-  if (!hasEra5(settings)) throw new Error(EXTREMES_NEED_ERA5);
+  if (!hasEra5(settings)) throw new RunSetupError(EXTREMES_NEED_ERA5);
   const { fields, source } = await percentileFields(settings, files);
   const field = fields.find((entry) => entry.percentile === settings.percentile);
   if (!field) {
-    throw new Error(`The percentile thresholds of ${source} have no ${settings.percentile}th percentile to sweep; pick one of ${fields.map((entry) => entry.percentile).join(', ')} under study 2's percentile.`);
+    throw new RunSetupError(`The percentile thresholds of ${source} have no ${settings.percentile}th percentile to sweep; pick one of ${fields.map((entry) => entry.percentile).join(', ')} under study 2's percentile.`);
   }
   return {
     study: { kind: 'extremes', field },
@@ -96,14 +97,14 @@ export function sweepCellKey(settings: ViewSettings, sweep: SweepViewSettings, s
 
 export async function sweepInApp(settings: ViewSettings, context: SweepAppContext): Promise<SweepResult> {
   const sweep = settings.sweep;
-  if (!sweep) throw new Error('No sweep is set up: choose its times and levels in the Sweep panel.');
+  if (!sweep) throw new RunSetupError('No sweep is set up: choose its times and levels in the Sweep panel.');
   // The settings' latent store (model null), or their model encoding the store's ERA5.
   const model = settings.latents === null ? context.models.find((entry) => entry.id === settings.modelId) : null;
-  if (model === undefined) throw new Error(`The model ${settings.modelId ?? '(none)'} is not in models/; pick one from the list.`);
+  if (model === undefined) throw new RunSetupError(`The model ${settings.modelId ?? '(none)'} is not in models/; pick one from the list.`);
   const source = model ? { name: model.id, key: model.hash } : { name: `latent store ${settings.latents}`, key: `latent store ${settings.latents}` };
   const storeTimes = sweepStoreTimes(sweep.times, context.storeTimes);
   if (storeTimes.length * sweep.levels.length > MAX_APP_SWEEP_CELLS) {
-    throw new Error(`The sweep has ${storeTimes.length * sweep.levels.length} cells; the app sweeps at most ${MAX_APP_SWEEP_CELLS}. Pick fewer times, or run 'latent-explorer study land-sea --sweep --times ${sweep.times}'.`);
+    throw new RunSetupError(`The sweep has ${storeTimes.length * sweep.levels.length} cells; the app sweeps at most ${MAX_APP_SWEEP_CELLS}. Pick fewer times, or run 'latent-explorer study land-sea --sweep --times ${sweep.times}'.`);
   }
   const appStudy = await appSweepStudy(settings, context.percentileFiles);
   const { study, split } = appStudy;
