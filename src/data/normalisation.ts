@@ -1,6 +1,7 @@
 // Aurora's normalisation: x' = (x - location) / scale, with the figures of src/data/normalisation.json.
 import figures from './normalisation.json' with { type: 'json' };
 import type { AtmosphericVariable, StaticVariable, SurfaceVariable } from './batch.ts';
+import { LevelsError } from './errors.ts';
 
 export interface NormalisationFigures {
   location: number;
@@ -26,7 +27,7 @@ export function normalisationFigures(key: NormalisationKey): NormalisationFigure
   const location = Object.hasOwn(locations, key) ? locations[key] : undefined;
   const scale = Object.hasOwn(scales, key) ? scales[key] : undefined;
   if (location === undefined || scale === undefined) {
-    throw new RangeError(`Aurora has no normalisation figures for '${key}' (pressure levels: 50 .. 1000 hPa, Aurora's 13)`);
+    throw new LevelsError(`Aurora has no normalisation figures for '${key}' (its 13 levels are 50 .. 1000 hPa)`);
   }
   return { location, scale };
 }

@@ -1,6 +1,7 @@
 // Weights of an UNTRAINED encoder, drawn as Aurora initialises a fresh model (spec, last section):
 // the control that shows what the architecture alone does to the data. Deterministic for a seed.
 import type { EncoderConfig } from './config.ts';
+import { EncoderError } from './runtime.ts';
 import { encoderParameters, type EncoderWeights } from './weights.ts';
 
 const TRUNC_NORMAL_STD = 0.02;
@@ -13,7 +14,7 @@ export class SeededRandom {
   private readonly state = new Uint32Array(4);
 
   constructor(seed: number) {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`the seed must be a non-negative integer, got ${seed}`);
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new EncoderError(`The seed must be a non-negative integer, got ${seed}`);
     let x = (seed >>> 0) ^ Math.floor(seed / 2 ** 32);
     for (let i = 0; i < 4; i++) {
       x = (x + 0x9e3779b9) | 0;

@@ -6,7 +6,8 @@ import { basename, dirname } from 'node:path';
 import { loadEncoderWeights } from './checkpoint/encoder-weights.ts';
 import { openCheckpoint } from './checkpoint/open.ts';
 import { openFileSource } from './checkpoint/source.node.ts';
-import { buildModel, parseSidecar, SIDECAR_SUFFIX, type BuiltModel, type ModelSidecar } from './model.ts';
+import { buildModel, ModelSidecarError, parseSidecar, SIDECAR_SUFFIX, type BuiltModel, type ModelSidecar } from './model.ts';
+import { EncoderError } from './runtime.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const PRODUCER_VERSION = packageJson.version;
@@ -15,7 +16,7 @@ export const PRODUCER_VERSION = packageJson.version;
 export const modelName = (out: string): string => basename(out).replace(/\.onnx$/, '');
 
 export function checkModelPath(out: string): void {
-  if (!out.endsWith('.onnx')) throw new Error(`the model file must end in .onnx, got ${out}`);
+  if (!out.endsWith('.onnx')) throw new EncoderError(`The model file must end in .onnx, got ${out}`);
 }
 
 /** Writes NAME.onnx and NAME.onnx.json; each is written to a temporary file first, so a crash leaves no half model. */
@@ -40,7 +41,7 @@ export async function readModel(path: string): Promise<ModelOnDisk> {
   try {
     json = JSON.parse(await readFile(sidecarPath, 'utf8'));
   } catch (error) {
-    throw new Error(`${sidecarPath}: cannot read the model's description (${error instanceof Error ? error.message : String(error)}); models are written by 'latent-explorer convert' or 'init-model'`);
+    throw new ModelSidecarError(`${sidecarPath}: cannot read the model's description (${error instanceof Error ? error.message : String(error)}); models are written by 'latent-explorer convert' or 'init-model'`, { cause: error });
   }
   const sidecar = parseSidecar(json, sidecarPath);
   return { onnx: new Uint8Array(await readFile(path)), sidecar };

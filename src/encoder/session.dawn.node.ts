@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type * as OrtWeb from 'onnxruntime-web';
 import { chooseGpuAdapter, type GpuEntry } from '../platform/gpu.ts';
 import type { EncoderConfig } from './config.ts';
-import type { EncoderSession } from './runtime.ts';
+import { EncoderError, type EncoderSession } from './runtime.ts';
 import { createWebGpuSession, describeAdapter, guardedWebGpuSession, type GpuAdapterLike, type WebGpuBuild, type WebGpuSession } from './session.webgpu.ts';
 import type { SelfCheckResult } from './session-fallback.ts';
 
@@ -108,7 +108,7 @@ export interface DawnSessionOptions {
 /** A new adapter for a session, or the reason there is none, as an error. */
 async function sessionAdapter(options: DawnSessionOptions): Promise<GpuAdapterLike> {
   const found = await dawnAdapter({ allowSoftware: options.allowSoftware });
-  if (found.gpu === null) throw new Error(found.reason);
+  if (found.gpu === null) throw new EncoderError(found.reason);
   return found.gpu.adapter;
 }
 

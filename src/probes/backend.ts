@@ -4,6 +4,7 @@
 // accumulation is designed around; a WebGL that can only render float16 would not be, so it is skipped.
 import * as tf from '@tensorflow/tfjs';
 import { webGlUnavailableReason, webGpuUnavailableReason } from '../platform/gpu.ts';
+import { ProbeInputError } from './job.ts';
 
 export type ProbeBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -50,7 +51,7 @@ async function chooseBackend({ wasmPath, candidates = BROWSER_BACKEND_ORDER }: B
     }
     skipped.push(`${name}: ${problem}`);
   }
-  throw new Error(`no tfjs backend could start (${skipped.join('; ')})`);
+  throw new ProbeInputError(`No tfjs backend could start (${skipped.join('; ')}); the probes need WebAssembly or a CPU backend`);
 }
 
 /** Starts one backend; returns why it cannot be used, or undefined when it is now active. */

@@ -460,7 +460,7 @@ function factorHessian({ gram, weightedSums, weightTotal }: Gram, d: number): Fl
     for (let i = 0; i < size; i++) shifted[i * size + i] += jitter * (1 + Math.abs(hessian[i * size + i]));
     const factor = choleskyFactor(shifted, size);
     if (factor) return factor;
-    if (jitter > 1) throw new Error('logistic regression: the Hessian could not be factorised (are the features finite?)');
+    if (jitter > 1) throw new ProbeInputError('logistic regression: the Hessian could not be factorised; are the features finite?');
   }
 }
 

@@ -104,7 +104,7 @@ export async function runSweep(source: SweepSource, plan: SweepPlan, hooks: Swee
     const fit = await hooks.cached?.(time, level);
     if (fit && !matrices.get(level)) return { fit, input: undefined };
     const input = await source.read(t, level, signal);
-    if (input.time !== time || input.level !== level) throw new Error(`asked for ${time}, level ${level}, the source gave ${input.time}, level ${input.level}`);
+    if (input.time !== time || input.level !== level) throw new Error(`internal: asked for ${time}, level ${level}, the source gave ${input.time}, level ${input.level}`);
     return { fit, input };
   };
   // The next cell of a lane is read while this one is fitted (read-ahead: the app reads in the page's
