@@ -35,10 +35,11 @@ function configureWasm(): number {
 }
 
 /**
- * Patches per WASM run in the browser. A run cannot be interrupted, so a tile is what Cancel waits for
- * (issue 16: at most 1 s): aurora-0.25's 512-patch tile took 420-530 ms in the app's worker on the
- * loaded 2-core AMD machine, a 256-patch tile half that, at 2 % fewer patches/s in
- * bench:encoder:browser (1,433 against 1,467 on the production build; 128 patches: 1,370).
+ * Patches per WASM run in the browser, at most (tiles are whole patch rows: 180 patches, two rows, on
+ * the 1-degree sample). A run cannot be interrupted, so a tile is what Cancel waits for (issue 16: at
+ * most 1 s): aurora-0.25's tiles of at most 512 (450 patches there) took 420-530 ms in the app's worker
+ * on the loaded 2-core AMD machine, and with this budget encode-stage cancels stopped in 153-273 ms, at
+ * 2 % fewer patches/s in bench:encoder:browser (1,433 against 1,467 on the production build; 128: 1,370).
  */
 export const BROWSER_WASM_TILE_PATCHES = 256;
 
