@@ -12,12 +12,13 @@ import {
   MissingVariableError,
   NonFiniteInputError,
   NotZarrError,
+  RegionError,
   StoreUnreachableError,
   TimeNotInStoreError,
   UnsupportedEncodingError,
 } from './errors.ts';
-import { planGrid } from './grid.ts';
-import { loadBatch } from './load-batch.ts';
+import { bandForLatitudes, planGrid } from './grid.ts';
+import { columnsOf, loadBatch } from './load-batch.ts';
 import { MemoryStore } from './memory-store.ts';
 import { FileStore, openSource } from './store.node.ts';
 import { openHttpSource, openZarrSource, type AbsoluteKey, type KeyValueReader } from './store.ts';
@@ -134,6 +135,15 @@ describe('dataset and batch errors', () => {
     expect(gap.count).toBe(16 * 32);
     expect(gap.first).toEqual({ variable: '2t', time: new Date('2022-08-07T06:00:00Z'), level: undefined, lat: 90, lon: 0 });
     expect(error.message).toMatch(/512 missing or non-finite value\(s\).* in '2t' at 2022-08-07T06:00Z, first at lat 90\.00, lon 0\.00/);
+  });
+
+  it('names a region that holds no patch, or whose bounds are reversed, as a region to fix', () => {
+    // A 10-degree grid of 16 x 36 points: patches of 4 x 4 points, none centred between 21 and 22 E.
+    const plan = planGrid(Array.from({ length: 16 }, (_, i) => 80 - i * 10), Array.from({ length: 36 }, (_, j) => j * 10));
+    expect(() => bandForLatitudes(plan, 40, 10)).toThrow(RegionError);
+    expect(() => bandForLatitudes(plan, 40, 10)).toThrow('Latitude range: south (40) is north of north (10): widen the region');
+    expect(() => columnsOf(plan, { south: -70, north: 80, west: 21, east: 22 })).toThrow(RegionError);
+    expect(() => columnsOf(plan, { south: -70, north: 80, west: 21, east: 22 })).toThrow('Longitudes 21 .. 22 hold no patch centre of this grid: widen the region');
   });
 
   it('refuses a grid that is not a regular lat-lon grid', () => {

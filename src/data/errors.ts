@@ -430,6 +430,14 @@ export class DamagedChunkError extends DataError {
   }
 }
 
+/** A region (a box, a longitude band) that holds no patch of the grid, or whose bounds are reversed. */
+export class RegionError extends DataError {
+  readonly kind = 'region';
+  constructor(detail: string) {
+    super(`${detail}: widen the region, or give its bounds south to north and west to east.`);
+  }
+}
+
 /** ISO form without milliseconds, e.g. 2022-08-07T06:00Z: what people type and read. */
 export function formatTime(time: Date): string {
   return Number.isNaN(time.getTime()) ? 'an invalid date' : time.toISOString().replace(':00.000Z', 'Z');
@@ -454,14 +462,6 @@ function describeTries({ count, elapsedMs }: Tries): string {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-}
-
-/** A region (a box, a longitude band) that holds no patch of the grid, or whose bounds are reversed. */
-export class RegionError extends DataError {
-  readonly kind = 'region';
-  constructor(detail: string) {
-    super(`${detail}: widen the region, or give its bounds south to north and west to east.`);
-  }
 }
 
 function bytes(count: number): string {
