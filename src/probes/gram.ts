@@ -60,42 +60,24 @@ export async function weightedGram(x: FeatureMatrix, options: GramOptions = {}):
   const weightedSums = new Float64Array(d);
   let weightTotal = 0;
   const centring = centre ?? new Float64Array(d);
-  const tileOffsets = new Float64Array(TILE_ROWS);
-  const tileWeights = new Float64Array(TILE_ROWS);
   const blockStarts = Array.from({ length: Math.ceil(d / blockCols) }, (_, b) => b * blockCols);
-  const left = new Float32Array(Math.min(chunkRows, count) * d); // w_i (x_i - c), transposed: D x r
+  const chunkCapacity = Math.min(chunkRows, count);
+  const offsets = new Int32Array(chunkCapacity);
+  const weights = new Float64Array(chunkCapacity);
+  const left = new Float32Array(chunkCapacity * d); // w_i (x_i - c), transposed: D x r
   // (x_i - c), column block by column block: block J (width s_J) is an r x s_J row-major matrix.
-  const right = new Float32Array(Math.min(chunkRows, count) * d);
+  const right = new Float32Array(chunkCapacity * d);
   for (let start = 0; start < count; start += chunkRows) {
     await cancellationPoint(control?.signal);
     const rows = Math.min(chunkRows, count - start);
-    // Tiles of TILE_ROWS rows: each column's writes to the transposed `left` fill whole cache lines.
-    for (let tileStart = 0; tileStart < rows; tileStart += TILE_ROWS) {
-      const tileRows = Math.min(TILE_ROWS, rows - tileStart);
-      for (let t = 0; t < tileRows; t++) {
-        const row = rowIndices ? rowIndices[start + tileStart + t] : start + tileStart + t;
-        tileOffsets[t] = row * d;
-        tileWeights[t] = rowWeights ? rowWeights[row] : 1;
-        weightTotal += tileWeights[t];
-      }
-      for (const blockStart of blockStarts) {
-        const width = Math.min(blockCols, d - blockStart);
-        const rightTile = blockStart * rows + tileStart * width - blockStart;
-        for (let j = blockStart; j < blockStart + width; j++) {
-          const shift = centring[j];
-          const leftTile = j * rows + tileStart;
-          let sum = 0;
-          for (let t = 0; t < tileRows; t++) {
-            const value = x.data[tileOffsets[t] + j] - shift;
-            right[rightTile + t * width + j] = value;
-            const weighted = tileWeights[t] * value;
-            left[leftTile + t] = weighted;
-            sum += weighted;
-          }
-          weightedSums[j] += sum;
-        }
-      }
+    for (let t = 0; t < rows; t++) {
+      const row = rowIndices ? rowIndices[start + t] : start + t;
+      offsets[t] = row * d;
+      weights[t] = rowWeights ? rowWeights[row] : 1;
+      weightTotal += weights[t];
     }
+    packBlocks(x.data, d, offsets, rows, centring, blockStarts, blockCols, right);
+    packTransposed(x.data, d, offsets, weights, rows, centring, left, weightedSums);
     // Rows 0..end of block J against block J's columns: the blocks on and above the diagonal.
     const products = blockStarts.map((blockStart) => {
       const end = Math.min(blockStart + blockCols, d);
@@ -123,6 +105,80 @@ export async function weightedGram(x: FeatureMatrix, options: GramOptions = {}):
   // never computed: mirror the upper triangle, for the eigensolver and Cholesky.
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) gram[i * d + j] = gram[j * d + i];
   return { gram, weightedSums, weightTotal };
+}
+
+/** The chunk's rows less the centre into `right`, column block by column block: contiguous copies. */
+function packBlocks(
+  data: Float32Array,
+  d: number,
+  offsets: Int32Array,
+  rows: number,
+  centre: Float64Array,
+  blockStarts: readonly number[],
+  blockCols: number,
+  right: Float32Array,
+): void {
+  for (const blockStart of blockStarts) {
+    const width = Math.min(blockCols, d - blockStart);
+    const block = blockStart * rows;
+    for (let t = 0; t < rows; t++) {
+      const source = offsets[t] + blockStart;
+      const target = block + t * width;
+      for (let j = 0; j < width; j++) right[target + j] = data[source + j] - centre[blockStart + j];
+    }
+  }
+}
+
+/**
+ * w_t (x_t - c) for the chunk's rows into `left`, transposed (column j's values are contiguous), and
+ * their float64 sums per column. Eight rows at a time: each column's eight reads come from eight rows
+ * in cache and its writes fill a run of `left`, which halves the time of a row at a time.
+ */
+function packTransposed(
+  data: Float32Array,
+  d: number,
+  offsets: Int32Array,
+  weights: Float64Array,
+  rows: number,
+  centre: Float64Array,
+  left: Float32Array,
+  sums: Float64Array,
+): void {
+  let t = 0;
+  for (; t + 7 < rows; t += 8) {
+    const [o0, o1, o2, o3, o4, o5, o6, o7] = offsets.subarray(t, t + 8);
+    const [w0, w1, w2, w3, w4, w5, w6, w7] = weights.subarray(t, t + 8);
+    for (let j = 0; j < d; j++) {
+      const c = centre[j];
+      const v0 = w0 * (data[o0 + j] - c);
+      const v1 = w1 * (data[o1 + j] - c);
+      const v2 = w2 * (data[o2 + j] - c);
+      const v3 = w3 * (data[o3 + j] - c);
+      const v4 = w4 * (data[o4 + j] - c);
+      const v5 = w5 * (data[o5 + j] - c);
+      const v6 = w6 * (data[o6 + j] - c);
+      const v7 = w7 * (data[o7 + j] - c);
+      const target = j * rows + t;
+      left[target] = v0;
+      left[target + 1] = v1;
+      left[target + 2] = v2;
+      left[target + 3] = v3;
+      left[target + 4] = v4;
+      left[target + 5] = v5;
+      left[target + 6] = v6;
+      left[target + 7] = v7;
+      sums[j] += v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7;
+    }
+  }
+  for (; t < rows; t++) {
+    const offset = offsets[t];
+    const weight = weights[t];
+    for (let j = 0; j < d; j++) {
+      const value = weight * (data[offset + j] - centre[j]);
+      left[j * rows + t] = value;
+      sums[j] += value;
+    }
+  }
 }
 
 export interface CrossGramOptions {
