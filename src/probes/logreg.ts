@@ -102,6 +102,12 @@ const MAX_HALVINGS = 40;
 const STALL_RATIO = 0.5;
 /** Below this fraction of its initial size the float32 gradient is mostly rounding: refine. */
 const FLOAT32_GRADIENT_FLOOR = 1e-6;
+/**
+ * A slow Newton step above this fraction of the initial gradient is the path's global phase (near-separable
+ * labels take steps of ratio 0.5-0.7 there), not float32 rounding, whose floor is far below: phase one goes on.
+ * Phase two then takes only small steps, whose float32 logit updates stay far below the tolerance.
+ */
+const STALL_REGION = 1e-4;
 
 export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, options: LogisticOptions = {}): Promise<LogisticModel> {
   const { C = DEFAULT_C, maxIterations = DEFAULT_MAX_ITERATIONS, tolerance = DEFAULT_TOLERANCE, control } = options;
@@ -134,6 +140,11 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     // logits and gradients in float64 from the float32 features, as scikit-learn computes them, so
     // the fixed point is the exact optimum; float32 Hessian products only shape the steps.
     let exact = false;
+    // Whether z is X w + b from float64 products: after a refinement. In phase two a step moves z by the
+    // float32 product X s (as phase one does, an error of float32 rounding times the step, small next to
+    // the tolerance this close to the optimum) and only the gradient is recomputed in float64; an end is
+    // declared only once z has been recomputed exactly and the gradient still agrees.
+    let zExact = false;
     let loss = evaluate(z, y, weights, w, C, residual, curvature);
     let gradient = await objectiveGradient(products, residual, w);
     const gradientScale = 1 + maxAbs(gradient);
@@ -148,6 +159,7 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     const small = (g: Float64Array) => maxAbs(g) <= tolerance * gradientScale;
     const refine = () => {
       exact = true;
+      zExact = true;
       const xw = rowsTimes(x, fitted, w);
       for (let i = 0; i < n; i++) z[i] = xw[i] + b;
       loss = evaluate(z, y, weights, w, C, residual, curvature);
@@ -163,7 +175,7 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     while (iterations < maxIterations) {
       await cancellationPoint(control?.signal);
       if (small(gradient)) {
-        if (exact) break;
+        if (zExact) break;
         refine();
         continue;
       }
@@ -185,13 +197,17 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
       rebuild = step.iterations > REBUILD_PRECONDITIONER_AFTER;
       lastCgIterations = step.iterations;
       if (exact && belowLossResolution(loss, gradient, step)) {
+        if (!zExact) {
+          refine();
+          continue;
+        }
         atResolution = true;
         break;
       }
       const accepted = lineSearch(z, y, weights, w, C, loss, gradient, step);
       if (!accepted) {
         // No decrease at this precision: refine, or, already refined, stop where we are.
-        if (exact) break;
+        if (zExact) break;
         refine();
         continue;
       }
@@ -199,18 +215,19 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
       b += accepted.t * step.direction[d];
       iterations++;
       const previous = maxAbs(gradient);
+      for (let i = 0; i < n; i++) z[i] += accepted.t * step.xDirection[i];
+      loss = evaluate(z, y, weights, w, C, residual, curvature);
       if (exact) {
-        refine();
+        zExact = false;
+        gradient = exactGradient(x, fitted, residual, w);
       } else {
-        for (let i = 0; i < n; i++) z[i] += accepted.t * step.xDirection[i];
-        loss = evaluate(z, y, weights, w, C, residual, curvature);
         gradient = await objectiveGradient(products, residual, w);
         const current = maxAbs(gradient);
-        if (current > STALL_RATIO * previous || current <= FLOAT32_GRADIENT_FLOOR * gradientScale) refine();
+        if ((current > STALL_RATIO * previous && current <= STALL_REGION * gradientScale) || current <= FLOAT32_GRADIENT_FLOOR * gradientScale) refine();
       }
       control?.onProgress?.(Math.min(1, iterations / 10), `Newton iteration ${iterations}`);
     }
-    const converged = exact && (small(gradient) || atResolution);
+    const converged = zExact && (small(gradient) || atResolution);
     return { coef: w, intercept: b, iterations, converged, loss, gradientMaxAbs: maxAbs(gradient) };
   } finally {
     if (!options.products) products.dispose();
