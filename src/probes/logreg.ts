@@ -169,6 +169,8 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     let rebuild = true;
     let lastCgIterations = 0;
     let rowSquares: Float64Array | undefined;
+    // Shared products keep them for the next probe on the same rows (a model probe's baselines).
+    const squares = () => (rowSquares ??= products.rowSquares?.() ?? squaredRowNorms(x, fitted));
     // Set when the float64 loss can no longer show the decrease a step promises: that is the optimum.
     let atResolution = false;
     let iterations = 0;
@@ -179,16 +181,16 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
         refine();
         continue;
       }
-      if (!preconditioner && options.startGram && (!start || (curvedRows(curvature, (rowSquares ??= squaredRowNorms(x, fitted)))?.length ?? n) > n / 2)) {
+      if (!preconditioner && options.startGram && (!start || (curvedRows(curvature, squares())?.length ?? n) > n / 2)) {
         // At w = 0 every row's curvature is the same, and the start Gram is the exact Hessian. From a
         // start that curves most rows (labels the features barely explain: shuffled, control) it is
         // still close at their mean curvature, at no pass over the rows.
         preconditioner = startingHessianFactor(options.startGram, start ? sum(curvature) / total : C * sigmoid(b) * (1 - sigmoid(b)), total, d);
       } else if (!preconditioner || rebuild) {
-        preconditioner = await hessianFactor(x, fitted, curvature, curvedRows(curvature, (rowSquares ??= squaredRowNorms(x, fitted))), control);
+        preconditioner = await hessianFactor(x, fitted, curvature, curvedRows(curvature, squares()), control);
       } else if (lastCgIterations > FACTOR_CG_ITERATIONS + 1) {
         // A Hessian of few rows costs less than the CG iterations a stale one would take.
-        const rows = curvedRows(curvature, (rowSquares ??= squaredRowNorms(x, fitted)));
+        const rows = curvedRows(curvature, squares());
         const cost = FACTOR_CG_ITERATIONS + (FULL_REBUILD_CG_ITERATIONS * (rows?.length ?? n)) / n;
         if (lastCgIterations - 1 > cost) preconditioner = await hessianFactor(x, fitted, curvature, rows, control);
       }
@@ -584,6 +586,8 @@ function lineSearch(
 /** The solver's matrix-vector products over the fitted rows X: X v (length N) and X^T u (length D). */
 interface RowProducts {
   times(v: Float64Array): Promise<Float64Array>;
+  /** |x_i|^2 + 1 per row, kept for the next probe on the same rows (squaredRowNorms); absent where not kept. */
+  rowSquares?(): Float64Array;
   transposedTimes(u: Float64Array): Promise<Float64Array>;
   dispose(): void;
 }
@@ -598,6 +602,7 @@ interface RowProducts {
 export class MatrixProducts implements RowProducts {
   private readonly matrix: tf.Tensor2D;
   private transposed: tf.Tensor2D | undefined;
+  private squares: Float64Array | undefined;
   private readonly rowCount: number;
   constructor(readonly x: FeatureMatrix) {
     this.rowCount = x.rows;
@@ -611,6 +616,9 @@ export class MatrixProducts implements RowProducts {
   async transposedTimes(u: Float64Array): Promise<Float64Array> {
     const product = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(u), [1, this.rowCount]), this.matrix));
     return this.read(product);
+  }
+  rowSquares(): Float64Array {
+    return (this.squares ??= squaredRowNorms(this.x, fittedRows(this.x, undefined)));
   }
   dispose(): void {
     this.matrix.dispose();
