@@ -359,6 +359,8 @@ function copyTransposed(staged: Float32Array, local: Int32Array[], target: Float
   const innerStride = storageStride[inner];
   const innerCount = local[inner].length;
   const lastTarget = target[last];
+  const innerStart = innerTarget[0];
+  const innerContiguous = innerTarget.every((place, i) => place === innerStart + i);
   for (;;) {
     let source = 0;
     let destination = 0;
@@ -366,10 +368,34 @@ function copyTransposed(staged: Float32Array, local: Int32Array[], target: Float
       source += counter[k] * storageStride[outer[k]];
       destination += target[outer[k]][counter[k]];
     }
-    for (let j = 0; j < lastTarget.length; j++) {
-      const from = source + j;
-      const to = destination + lastTarget[j];
-      for (let i = 0; i < innerCount; i++) out[to + innerTarget[i]] = staged[from + i * innerStride];
+    if (innerContiguous) {
+      // The common case (a level's embed dimension into a row of `out`): four of the last dimension's
+      // indices at a time, so that each cache line of the inner dimension's streams serves all four.
+      let j = 0;
+      for (; j + 3 < lastTarget.length; j += 4) {
+        const from = source + j;
+        const to0 = destination + lastTarget[j] + innerStart;
+        const to1 = destination + lastTarget[j + 1] + innerStart;
+        const to2 = destination + lastTarget[j + 2] + innerStart;
+        const to3 = destination + lastTarget[j + 3] + innerStart;
+        for (let i = 0; i < innerCount; i++) {
+          const at = from + i * innerStride;
+          out[to0 + i] = staged[at];
+          out[to1 + i] = staged[at + 1];
+          out[to2 + i] = staged[at + 2];
+          out[to3 + i] = staged[at + 3];
+        }
+      }
+      for (; j < lastTarget.length; j++) {
+        const to = destination + lastTarget[j] + innerStart;
+        for (let i = 0; i < innerCount; i++) out[to + i] = staged[source + j + i * innerStride];
+      }
+    } else {
+      for (let j = 0; j < lastTarget.length; j++) {
+        const from = source + j;
+        const to = destination + lastTarget[j];
+        for (let i = 0; i < innerCount; i++) out[to + innerTarget[i]] = staged[from + i * innerStride];
+      }
     }
     let k = outer.length - 1;
     while (k >= 0 && ++counter[k] === local[outer[k]].length) counter[k--] = 0;
@@ -396,6 +422,8 @@ class RunCursor {
   private runTarget = 0;
   /** Position within the current run (a run may span blocks). */
   private position = 0;
+  /** Whether the last dimension's indices, and their places, are consecutive. */
+  private readonly contiguous: boolean;
   done = false;
 
   constructor(
@@ -407,6 +435,9 @@ class RunCursor {
     this.counter = new Int32Array(this.outer);
     this.strides = chunkShape.map((_, dim) => chunkShape.slice(dim + 1).reduce((a, b) => a * b, 1));
     this.done = local.some((indices) => indices.length === 0);
+    const innerLocal = local[this.outer];
+    const innerTarget = target[this.outer];
+    this.contiguous = innerLocal.every((index, k) => index === innerLocal[0] + k && innerTarget[k] === innerTarget[0] + k);
     this.place();
   }
 
@@ -443,7 +474,7 @@ class RunCursor {
     const innerLocal = this.local[this.outer];
     const innerTarget = this.target[this.outer];
     while (!this.done) {
-      const stop = copyRun(values, this.runStart - first, end - first, out, this.runTarget, innerLocal, innerTarget, this.position);
+      const stop = copyRun(values, this.runStart - first, end - first, out, this.runTarget, innerLocal, innerTarget, this.position, this.contiguous);
       this.position = stop;
       if (stop < innerLocal.length) return; // the run goes on in the next block
       this.next();
@@ -484,9 +515,18 @@ function copyRun(
   innerLocal: Int32Array,
   innerTarget: Float64Array,
   from: number,
+  contiguous: boolean,
 ): number {
   const count = innerLocal.length;
   let k = from;
+  if (contiguous) {
+    // Consecutive values to consecutive places (a whole run of the last dimension): no index lookups.
+    const first = start + innerLocal[0];
+    const place = target + innerTarget[0];
+    const stop = Math.min(count, end - first);
+    for (; k < stop; k++) out[place + k] = values[first + k];
+    return k;
+  }
   for (; k < count; k++) {
     const at = start + innerLocal[k];
     if (at >= end) break;
