@@ -105,15 +105,27 @@ export function weightedMean(x: FeatureMatrix, weights: ArrayLike<number> | unde
   let weightTotal = 0;
   let weightSquares = 0;
   const count = rows ? rows.length : x.rows;
-  for (let i = 0; i < count; i++) {
-    const row = rows ? rows[i] : i;
-    if (!(row >= 0 && row < x.rows)) throw new ProbeInputError(`PCA: fit row ${row} is outside 0..${x.rows - 1}`);
-    const weight = weights ? weights[row] : 1;
-    if (!(weight >= 0)) throw new ProbeInputError(`PCA: weight ${weight} of row ${row} is not a finite number >= 0`);
-    weightTotal += weight;
-    weightSquares += weight * weight;
-    const offset = row * d;
-    for (let j = 0; j < d; j++) sums[j] += weight * x.data[offset + j];
+  const offsets = new Float64Array(4);
+  const rowWeights = new Float64Array(4);
+  // Four rows to a pass over `sums`: a quarter of its loads and stores.
+  for (let i = 0; i < count; i += 4) {
+    const group = Math.min(4, count - i);
+    rowWeights.fill(0);
+    for (let g = 0; g < group; g++) {
+      const row = rows ? rows[i + g] : i + g;
+      if (!(row >= 0 && row < x.rows)) throw new ProbeInputError(`PCA: fit row ${row} is outside 0..${x.rows - 1}`);
+      const weight = weights ? weights[row] : 1;
+      if (!(weight >= 0)) throw new ProbeInputError(`PCA: weight ${weight} of row ${row} is not a finite number >= 0`);
+      weightTotal += weight;
+      weightSquares += weight * weight;
+      offsets[g] = row * d;
+      rowWeights[g] = weight;
+    }
+    // A short group repeats its first row at weight 0.
+    for (let g = group; g < 4; g++) offsets[g] = offsets[0];
+    const [a, b, c, e] = offsets;
+    const [wa, wb, wc, we] = rowWeights;
+    for (let j = 0; j < d; j++) sums[j] += wa * x.data[a + j] + wb * x.data[b + j] + wc * x.data[c + j] + we * x.data[e + j];
   }
   if (!(weightTotal > 0)) throw new ProbeInputError('PCA: the fitted rows have zero total weight');
   return { mean: sums.map((sum) => sum / weightTotal), weightTotal, weightSquares };
