@@ -2,7 +2,7 @@
 // scikit-learn's PCA (full SVD of the centred data): variance with ddof = 1, the ratio to the total
 // variance. Signs are made deterministic: each component's largest-magnitude loading is positive.
 import * as tf from '@tensorflow/tfjs';
-import { symmetricEigen } from './eigen.ts';
+import { leadingEigenpairs } from './eigen.ts';
 import { weightedGram } from './gram.ts';
 import { cancellationPoint, throwIfCancelled } from '../errors.ts';
 import { ProbeInputError, type JobControl } from './job.ts';
@@ -89,7 +89,7 @@ export function principalAxes(gram: Float64Array, d: number, k: number, divisor:
   for (let i = 0; i < gram.length; i++) gram[i] /= divisor;
   let totalVariance = 0;
   for (let j = 0; j < d; j++) totalVariance += gram[j * d + j];
-  const eigen = symmetricEigen(gram, d, k);
+  const eigen = leadingEigenpairs(gram, d, k);
   const components = eigen.vectors;
   orientLargestLoadingPositive(components, k, d);
   // Round-off can leave the smallest eigenvalues a hair below zero.
