@@ -235,6 +235,16 @@ describe('leadingEigenpairs', () => {
     }
   });
 
+  // Against a spectrum nobody here computed: Q diag(values) Q^T with Q from ml-matrix's QR.
+  it('finds the two leading eigenpairs of a 512 x 512 matrix of a spectrum known by construction', () => {
+    const spectrum = [50, 30, ...Array.from({ length: n - 2 }, (_, i) => 10 * (1 - i / n))];
+    const a = withSpectrum(spectrum, 7);
+    const { values, vectors } = leadingEigenpairs(Float64Array.from(a.to1DArray()), n, 2);
+    expect(values[0]).toBeCloseTo(50, 10);
+    expect(values[1]).toBeCloseTo(30, 10);
+    expectEigenpairs(a, values, vectors, 1e-11);
+  });
+
   it('reads only the upper triangle', () => {
     const covariance = withStrongDirections();
     const upperOnly = Float64Array.from(covariance);

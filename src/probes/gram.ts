@@ -62,7 +62,8 @@ export async function weightedGram(x: FeatureMatrix, options: GramOptions = {}):
   const centring = centre ?? new Float64Array(d);
   const blockStarts = Array.from({ length: Math.ceil(d / blockCols) }, (_, b) => b * blockCols);
   const chunkCapacity = Math.min(chunkRows, count);
-  const offsets = new Int32Array(chunkCapacity);
+  // Float64, not Int32: a row's offset passes 2^31 in a matrix of over 2^31 values, which Node allows.
+  const offsets = new Float64Array(chunkCapacity);
   const weights = new Float64Array(chunkCapacity);
   const left = new Float32Array(chunkCapacity * d); // w_i (x_i - c), transposed: D x r
   // (x_i - c), column block by column block: block J (width s_J) is an r x s_J row-major matrix.
@@ -111,7 +112,7 @@ export async function weightedGram(x: FeatureMatrix, options: GramOptions = {}):
 function packBlocks(
   data: Float32Array,
   d: number,
-  offsets: Int32Array,
+  offsets: Float64Array,
   rows: number,
   centre: Float64Array,
   blockStarts: readonly number[],
@@ -137,7 +138,7 @@ function packBlocks(
 function packTransposed(
   data: Float32Array,
   d: number,
-  offsets: Int32Array,
+  offsets: Float64Array,
   weights: Float64Array,
   rows: number,
   centre: Float64Array,
