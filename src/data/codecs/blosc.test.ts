@@ -53,6 +53,14 @@ describe('LZ4 blocks', () => {
     }
     expect(() => lz4DecodeBlock(Uint8Array.of(0x1f, 65, 5, 0), new Uint8Array(10))).toThrow(/offset 5 reaches before the block/);
   });
+
+  it('long overlapping matches repeat their last bytes (written by hand from the format)', () => {
+    // "abc", then a match at distance 3 of 4 + 15 + 81 = 100 bytes; "z", then a match at distance 1 of 4 + 15 + 21 = 40 bytes; "!" last.
+    const block = Uint8Array.of(0x3f, 97, 98, 99, 3, 0, 81, 0x1f, 122, 1, 0, 21, 0x10, 33);
+    const decoded = new Uint8Array(3 + 100 + 1 + 40 + 1);
+    expect(lz4DecodeBlock(block, decoded)).toBe(decoded.length);
+    expect(new TextDecoder().decode(decoded)).toBe(`${'abc'.repeat(34)}a${'z'.repeat(41)}!`);
+  });
 });
 
 describe('Blosc frames', () => {

@@ -58,12 +58,21 @@ export function lz4DecodeBlock(source: Uint8Array, target: Uint8Array, offset = 
     }
     if (t + length > target.length) throw new Lz4FormatError(`a match of ${length} bytes runs past the end`);
     let from = t - distance;
-    if (distance >= length && length > SHORT_COPY) {
-      target.copyWithin(t, from, from + length);
+    if (length <= SHORT_COPY) {
+      for (const stop = t + length; t < stop; ) target[t++] = target[from++];
+    } else if (distance === 1) {
+      // One byte repeated: most of a shuffled float64 block's match bytes (its sign and exponent planes).
+      target.fill(target[from], t, t + length);
       t += length;
     } else {
-      // A short match, or an overlapping one (it repeats its last `distance` bytes): byte by byte, in order.
-      for (const stop = t + length; t < stop; ) target[t++] = target[from++];
+      // A match may overlap what it writes (it repeats its last `distance` bytes): copied in pieces that
+      // each take only bytes already written, each piece doubling what the next may take.
+      const stop = t + length;
+      while (t < stop) {
+        const piece = Math.min(t - from, stop - t);
+        target.copyWithin(t, from, from + piece);
+        t += piece;
+      }
     }
   }
 }
