@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readSelection, streamedEncoding } from './latent-chunks.ts';
 import { MemoryStore } from './memory-store.ts';
+import { SharedBlocks } from './shared-blocks.ts';
 import { openZarrSource } from './store.ts';
 import { ZarrV2Writer, type ArraySpec, type CompressorConfig } from './zarr-writer.ts';
 
@@ -34,7 +35,7 @@ interface Case {
 }
 
 /** Writes one variable of `dims` and returns it with the (patch, D) matrix its selection must give. */
-async function written({ dims, dtype, compressor, chunks: chunking = {} }: Case) {
+async function written({ dims, dtype, compressor, chunks: chunking = {} }: Case, picked: Record<string, number> = PICKED) {
   const shape = dims.map((dim) => SIZES[dim]);
   const chunks = dims.map((dim) => Math.min(chunking[dim] ?? SIZES[dim], SIZES[dim]));
   const store = new MemoryStore();
@@ -46,7 +47,7 @@ async function written({ dims, dtype, compressor, chunks: chunking = {} }: Case)
   const strides = shape.map((_, dim) => shape.slice(dim + 1).reduce((a, b) => a * b, 1));
   whole.forEach((value, flat) => {
     const at = Object.fromEntries(dims.map((dim, i) => [dim, Math.floor(flat / strides[i]) % shape[i]]));
-    if (dims.some((dim) => PICKED[dim] !== undefined && at[dim] !== PICKED[dim])) return;
+    if (dims.some((dim) => picked[dim] !== undefined && at[dim] !== picked[dim])) return;
     expected[(ROW_OF[at.lat] * COLUMNS + COLUMN_OF[at.lon]) * EMBED + at.embed] = value;
   });
   const chunkCounts = shape.map((size, i) => Math.ceil(size / chunks[i]));
@@ -66,8 +67,15 @@ async function written({ dims, dtype, compressor, chunks: chunking = {} }: Case)
   return { array, source, expected };
 }
 
-async function read(testCase: Case, options: { ranges: boolean; streamed: boolean; stagedValues?: number }): Promise<{ matrix: Float32Array; expected: Float32Array }> {
-  const { array, source, expected } = await written(testCase);
+type Written = Awaited<ReturnType<typeof written>>;
+
+async function read(
+  testCase: Case,
+  options: { ranges: boolean; streamed: boolean; stagedValues?: number; picked?: Record<string, number>; shared?: SharedBlocks; store?: Written },
+): Promise<{ matrix: Float32Array; expected: Float32Array }> {
+  const picked = options.picked ?? PICKED;
+  const { array, source } = options.store ?? (await written(testCase, picked));
+  const { expected } = await written(testCase, picked);
   const encoding = options.streamed ? await streamedEncoding(array, { ranges: options.ranges }) : undefined;
   if (options.streamed && testCase.compressor?.id !== 'zstd') expect(encoding).toBeDefined();
   const out = new Float32Array(expected.length);
@@ -76,7 +84,7 @@ async function read(testCase: Case, options: { ranges: boolean; streamed: boolea
     variable: 'latent',
     location: 'memory',
     encoding,
-    selected: testCase.dims.map((dim) => PICKED[dim]),
+    selected: testCase.dims.map((dim) => picked[dim]),
     destination: (dim, index) => {
       const name = testCase.dims[dim];
       if (name === 'embed') return index;
@@ -87,6 +95,7 @@ async function read(testCase: Case, options: { ranges: boolean; streamed: boolea
     out,
     traffic: source.traffic,
     stagedValues: options.stagedValues,
+    shared: options.shared,
   });
   return { matrix: out, expected };
 }
@@ -137,6 +146,33 @@ describe('reading a selection into the (patch, D) matrix', () => {
         const { matrix, expected } = await read(testCase, { ranges: true, streamed: true, stagedValues });
         expect(bits(matrix), `${dims.join(',')} staged ${stagedValues}`).toEqual(bits(expected));
       }
+    }
+  });
+
+  it('reads the blocks two levels share once when the levels are read one after another, to the same values', async () => {
+    // Blocks of 64 bytes against embed planes of 35 float64 values (280 bytes): most planes' first and last blocks hold another level's values.
+    for (const dims of [ORDERS[1], ORDERS[4]]) {
+      const testCase: Case = { dims, dtype: '<f8', compressor: COMPRESSORS[0] };
+      const store = await written(testCase);
+      const shared = new SharedBlocks();
+      const fetched = (level: number, withShared: SharedBlocks | undefined) => async () => {
+        const before = store.source.traffic.bytesFetched;
+        const { matrix, expected } = await read(testCase, { ranges: true, streamed: true, picked: { ...PICKED, level }, shared: withShared, store });
+        expect(bits(matrix), `${dims.join(',')} level ${level}`).toEqual(bits(expected));
+        return store.source.traffic.bytesFetched - before;
+      };
+      const alone = [await fetched(0, undefined)(), await fetched(1, undefined)(), await fetched(2, undefined)()];
+      const together = [await fetched(1, shared)(), await fetched(2, shared)(), await fetched(0, shared)()];
+      const sum = (bytes: number[]) => bytes.reduce((a, b) => a + b, 0);
+      expect(sum(together), dims.join(',')).toBeLessThan(sum(alone));
+      if (dims === ORDERS[1]) {
+        // The study's layout: each level after the first finds blocks the levels before it kept.
+        expect(together[0]).toBe(alone[1]);
+        expect(together[1]).toBeLessThan(alone[2]);
+        expect(together[2]).toBeLessThan(alone[0]);
+      }
+      if (dims === ORDERS[1]) expect(shared.size, 'every block kept was taken').toBe(0);
+      shared.clear();
     }
   });
 });

@@ -9,6 +9,7 @@ import { throwIfCancelled } from '../errors.ts';
 import { BLOSC_HEADER_BYTES, BloscFrameError, BloscUnsupportedError, bloscIndexBytes, openBloscFrame, openBloscFrameParts, readBloscHeader, type BloscFrame, type BloscFramePart } from './codecs/blosc.ts';
 import { ChunkTooLargeError, DamagedChunkError } from './errors.ts';
 import { SHAPE_LIMITS } from './integrity.ts';
+import { chunkBlocksName, type SharedBlocks } from './shared-blocks.ts';
 import { isRecord, type AbsoluteKey, type Traffic, type ZarrArray } from './store.ts';
 
 /**
@@ -52,6 +53,11 @@ export interface SelectionRead {
   onChunk?: (chunksRead: number, chunksTotal: number, bytesFetched: number) => void;
   /** Values staged at once at most for a transposed copy (STAGED_VALUES; tests set fewer, to cut blocks across bands). */
   stagedValues?: number;
+  /**
+   * Where blocks that another selection of the same chunk also needs (another level of the same time) are
+   * kept for its read, and taken from when this read is that other one; none: every block is fetched.
+   */
+  shared?: SharedBlocks;
 }
 
 /** Reads every chunk holding the selection into `out`. */
@@ -79,7 +85,7 @@ export async function readSelection(read: SelectionRead): Promise<void> {
       local.push(Int32Array.from(indices));
       target.push(Float64Array.from(indices, (i) => read.destination(dim, start + i)));
     }
-    const streamed = read.encoding && (await readChunkByBlocks(read, read.encoding, coords, local, target));
+    const streamed = read.encoding && (await readChunkByBlocks(read, read.encoding, coords, local, target, siblingSelections(read, coords, local)));
     if (!streamed) {
       // Decoded whole by zarrita: held to what its decoders manage.
       const bytes = array.chunks.reduce((a, b) => a * b, 1) * (array.dtype === 'float64' ? 8 : 4);
@@ -114,7 +120,7 @@ interface FrameSpan {
  * header and block starts, then the blocks holding the selection alone (one level of the study's
  * atmospheric chunk is a third of its 420 MB), a few MB at a time; else it is read whole.
  */
-async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding, coords: number[], local: Int32Array[], target: Float64Array[]): Promise<boolean> {
+async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding, coords: number[], local: Int32Array[], target: Float64Array[], siblings: Int32Array[][]): Promise<boolean> {
   const { array } = read;
   const key = coords.join(encoding.separator);
   const path = `${array.path}/${key}` as AbsoluteKey;
@@ -154,6 +160,7 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
   }
   let frame: ReturnType<typeof openBloscFrame>;
   let part: BloscFramePart = { offset: 0, bytes };
+  let blocksName = '';
   try {
     if (inRanges) {
       const indexBytes = bloscIndexBytes(bytes);
@@ -163,6 +170,7 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
       index.set(bytes.subarray(0, Math.min(indexBytes, bytes.byteLength)));
       index.set(starts, bytes.byteLength);
       frame = openBloscFrameParts(index, () => part);
+      blocksName = chunkBlocksName(path, index);
     } else frame = openBloscFrame(bytes);
   } catch (error) {
     if (error instanceof BloscUnsupportedError) return false;
@@ -171,8 +179,29 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
   if (frame.nbytes !== expected) throw wrongSize(frame.nbytes);
   if (frame.blocksize % encoding.bytesPerValue !== 0) return false;
   const valuesPerBlock = frame.blocksize / encoding.bytesPerValue;
-  const spans = inRanges ? frameSpans(frame, new RunCursor(local, target, array.chunks).wantedBlocks(valuesPerBlock, frame.blocks)) : [{ first: 0, last: frame.blocks - 1, start: 0, end: bytes.byteLength }];
+  // Blocks another selection of this chunk needs too: taken from `shared` when its read kept them (and not
+  // fetched), else kept there once decoded.
+  const wanted = inRanges ? new RunCursor(local, target, array.chunks).wantedBlocks(valuesPerBlock, frame.blocks) : undefined;
+  const sharing = wanted && read.shared ? blocksAlsoWanted(wanted, siblings, target, array.chunks, valuesPerBlock) : undefined;
+  const taken = new Map<number, Float32Array>();
+  if (wanted && sharing) {
+    for (const index of sharing) {
+      const values = read.shared!.take(`${blocksName}#${index}`);
+      if (values === undefined) continue;
+      taken.set(index, values);
+      wanted[index] = 0;
+    }
+  }
+  const spans = wanted ? frameSpans(frame, wanted) : [{ first: 0, last: frame.blocks - 1, start: 0, end: bytes.byteLength }];
   const fetched = inRanges ? spans.map(() => undefined as Promise<Uint8Array | undefined> | undefined) : [];
+  /** Scatters the blocks taken from `shared` that lie before block `before`, in order (Map keeps the ascending order they were taken in). */
+  const scatterTaken = (before: number) => {
+    for (const [index, values] of taken) {
+      if (index >= before) return;
+      taken.delete(index);
+      if (bands.wants(index * valuesPerBlock + values.length)) bands.scatter(index * valuesPerBlock, values);
+    }
+  };
   const fetch = (k: number) => {
     if (k >= spans.length || fetched[k]) return;
     fetched[k] = getRange(spans[k].start, spans[k].end - spans[k].start);
@@ -180,6 +209,7 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
     fetched[k].catch(() => undefined);
   };
   for (const [k, span] of spans.entries()) {
+    scatterTaken(span.first);
     if (inRanges) {
       for (let ahead = k; ahead < k + RANGES_IN_FLIGHT; ahead++) fetch(ahead);
       const partBytes = await fetched[k];
@@ -195,12 +225,45 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
         if (error instanceof BloscFrameError) throw damaged(error);
         throw error;
       }
-      bands.scatter(index * valuesPerBlock, valuesOf(block, encoding.bytesPerValue));
+      const values = valuesOf(block, encoding.bytesPerValue);
+      if (sharing?.has(index)) read.shared!.keep(`${blocksName}#${index}`, values);
+      bands.scatter(index * valuesPerBlock, values);
     }
   }
+  scatterTaken(Number.POSITIVE_INFINITY);
   if (!bands.done) throw damaged(new Error('its blocks end before the values the selection needs'));
   bands.finish();
   return true;
+}
+
+/**
+ * The selections of the chunk's values that differ from this one in one dimension with one index
+ * selected (the other levels of a chunk of three levels, say), as chunk-local indices; none without
+ * `shared`, or where each such dimension has one index a chunk.
+ */
+function siblingSelections(read: SelectionRead, coords: number[], local: Int32Array[]): Int32Array[][] {
+  if (!read.shared) return [];
+  const { shape, chunks } = read.array;
+  const siblings: Int32Array[][] = [];
+  for (const [dim, pick] of read.selected.entries()) {
+    if (pick === undefined) continue;
+    const start = coords[dim] * chunks[dim];
+    for (let index = start; index < Math.min(start + chunks[dim], shape[dim]); index++) {
+      if (index !== pick) siblings.push(local.map((indices, d) => (d === dim ? Int32Array.of(index - start) : indices)));
+    }
+  }
+  return siblings;
+}
+
+/** The blocks among `wanted` that some sibling selection wants too, in ascending order. */
+function blocksAlsoWanted(wanted: Uint8Array, siblings: Int32Array[][], target: Float64Array[], chunkShape: readonly number[], valuesPerBlock: number): Set<number> {
+  const also = new Set<number>();
+  for (const sibling of siblings) {
+    // The targets only shape the cursor here: each sibling's changed dimension has one index, as this selection's has.
+    const theirs = new RunCursor(sibling, target, chunkShape).wantedBlocks(valuesPerBlock, wanted.length);
+    for (let index = 0; index < wanted.length; index++) if (wanted[index] && theirs[index]) also.add(index);
+  }
+  return new Set([...also].sort((a, b) => a - b));
 }
 
 /** The wanted blocks as ranges of the frame: blocks that lie one after the other, up to MAX_RANGE_BYTES a range. */

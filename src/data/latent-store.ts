@@ -14,6 +14,7 @@ import { IrregularGridError, LatentLayoutError, MissingChunkError, NotLatentStor
 import { convertLongitude, createPatchGrid, patchCentre, PATCH_SIZE, type PatchGrid } from './geometry.ts';
 import { regularStep } from './grid.ts';
 import { readSelection, streamedEncoding, type StreamedEncoding } from './latent-chunks.ts';
+import { SharedBlocks } from './shared-blocks.ts';
 import { axisOfDimension } from './layout.ts';
 import type { RequestOptions } from './request.ts';
 import { isMetadataKey, isRecord, openZarrSource, sliceRange, type AbsoluteKey, type KeyValueReader, type Traffic, type ZarrArray, type ZarrSource } from './store.ts';
@@ -107,6 +108,8 @@ export async function openLatentStore(reader: KeyValueReader, location: string):
   const times = Array.from(timeMs, (ms) => new Date(ms));
   const embedDim = surface.array.shape[surface.position.embed];
   const variables = [surface, atmos];
+  // The blocks two levels of one time share, read once when the levels are read one after another (a sweep).
+  const shared = new SharedBlocks();
 
   return {
     location,
@@ -140,7 +143,7 @@ export async function openLatentStore(reader: KeyValueReader, location: string):
       if (!variable) throw new LatentLayoutError(location, `the store has no ${ATMOS_LATENT}`);
       const what = `${variable.name} at ${formatTime(times[timeIndex])}${level > 0 ? `, level ${atmosLevelLabels[level - 1]}` : ''}`;
       try {
-        return await readLatentBlock(variable, placement, embedDim, { time: timeIndex, level: level - 1 }, source, options);
+        return await readLatentBlock(variable, placement, embedDim, { time: timeIndex, level: level - 1 }, source, shared, options);
       } catch (error) {
         if (error instanceof MissingChunkError && error.what === undefined) throw new MissingChunkError(location, error.key, what);
         throw error;
@@ -420,6 +423,7 @@ async function readLatentBlock(
   embedDim: number,
   selection: Selection,
   source: ZarrSource,
+  shared: SharedBlocks,
   options: LatentReadOptions,
 ): Promise<Float32Array> {
   const { array, position } = variable;
@@ -452,6 +456,7 @@ async function readLatentBlock(
     },
     out,
     traffic: source.traffic,
+    shared,
     signal: options.signal,
     onChunk: (chunksRead, chunksTotal, bytesFetched) => options.onProgress?.({ chunksRead, chunksTotal, bytesFetched }),
   });
