@@ -182,11 +182,12 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
   // Blocks another selection of this chunk needs too: taken from `shared` when its read kept them (and not
   // fetched), else kept there once decoded.
   const wanted = inRanges ? new RunCursor(local, target, array.chunks).wantedBlocks(valuesPerBlock, frame.blocks) : undefined;
-  const sharing = wanted && read.shared ? blocksAlsoWanted(wanted, siblings, target, array.chunks, valuesPerBlock) : undefined;
+  const { shared } = read;
+  const sharing = wanted && shared ? blocksAlsoWanted(wanted, siblings, target, array.chunks, valuesPerBlock) : undefined;
   const taken = new Map<number, Float32Array>();
-  if (wanted && sharing) {
+  if (wanted && shared && sharing) {
     for (const index of sharing) {
-      const values = read.shared!.take(`${blocksName}#${index}`);
+      const values = shared.take(`${blocksName}#${index}`);
       if (values === undefined) continue;
       taken.set(index, values);
       wanted[index] = 0;
@@ -226,7 +227,7 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
         throw error;
       }
       const values = valuesOf(block, encoding.bytesPerValue);
-      if (sharing?.has(index)) read.shared!.keep(`${blocksName}#${index}`, values);
+      if (shared && sharing?.has(index)) shared.keep(`${blocksName}#${index}`, values);
       bands.scatter(index * valuesPerBlock, values);
     }
   }
