@@ -7,6 +7,7 @@ import { CancelledError } from '../errors.ts';
 import { initNodeProbeBackend } from '../probes/backend.node.ts';
 import { featureMatrix } from '../probes/matrix.ts';
 import { seededRandom } from '../probes/random.ts';
+import { StudyInputError } from './progress.ts';
 import { IN_THREAD_FITTER, runSweep, type CellFitter, type SweepPlan, type SweepSource } from './sweep-run.ts';
 import type { CellFit, SweepCell } from './sweep.ts';
 
@@ -52,6 +53,17 @@ describe('runSweep', () => {
     const [a, b, c] = TIMES;
     expect(events.slice(0, 7)).toEqual([`${a} 0`, `${a} 1`, `fitted ${a} 0`, `${b} 0`, `fitted ${a} 1`, `${b} 1`, `fitted ${b} 0`]);
     expect(events.slice(-3)).toEqual([`${c} 1`, `fitted ${c} 0`, `fitted ${c} 1`]);
+  });
+
+  it('skips a cell whose read the study cannot use, and reads the next cells', async () => {
+    const inner = source([]);
+    const failing: SweepSource = {
+      times: inner.times,
+      read: (t, level) => (t === 1 && level === 0 ? Promise.reject(new StudyInputError('no patch exceeds the percentile')) : inner.read(t, level)),
+    };
+    const result = await runSweep(failing, PLAN, {});
+    expect(result.skipped).toEqual([{ time: TIMES[1], level: 0, reason: 'no patch exceeds the percentile' }]);
+    expect(result.cells.map((cell) => `${cell.time} ${cell.level}`)).toEqual([`${TIMES[0]} 0`, `${TIMES[0]} 1`, `${TIMES[1]} 1`, `${TIMES[2]} 0`, `${TIMES[2]} 1`]);
   });
 
   it('tells and skips a cell the study cannot fit, and goes on', async () => {

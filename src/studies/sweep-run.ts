@@ -140,6 +140,8 @@ export async function runSweep(source: SweepSource, plan: SweepPlan, hooks: Swee
         const report = (fraction: number, message: string) => hooks.onProgress?.({ cell, cells: total, time, level, fraction, message });
         const matrix = matrices.get(level)!;
         const acquired = next!;
+        // Taken: a read that fails leaves `next` empty, so that the next cell is read, not this failure again.
+        next = undefined;
         report(0, `${time}, ${levelName(level)}: reading latents`);
         let fit: CellFit;
         try {
