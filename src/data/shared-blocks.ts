@@ -37,7 +37,9 @@ export class SharedBlocks {
 
   /** Keeps a copy of a decoded block's values, as float32. */
   keep(key: string, values: Float32Array | Float64Array): void {
-    const kept = Float32Array.from(values);
+    // set() converts natively; Float32Array.from would walk the values through an iterator.
+    const kept = new Float32Array(values.length);
+    kept.set(values);
     if (kept.byteLength > this.capacityBytes) return;
     this.take(key);
     this.blocks.set(key, kept);
