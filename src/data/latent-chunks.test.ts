@@ -175,4 +175,16 @@ describe('reading a selection into the (patch, D) matrix', () => {
       shared.clear();
     }
   });
+
+  it('keeps no block of a frame whose blocks do not compress (their places tell no content from another)', async () => {
+    // Unshuffled random float64 in blocks of 64 bytes: LZ4 finds nothing, and the frame is stored as it is.
+    const testCase: Case = { dims: ORDERS[1], dtype: '<f8', compressor: { id: 'blosc', cname: 'lz4', clevel: 5, shuffle: 0, blocksize: 64 } };
+    const store = await written(testCase);
+    const shared = new SharedBlocks();
+    for (const level of [0, 1]) {
+      const { matrix, expected } = await read(testCase, { ranges: true, streamed: true, picked: { ...PICKED, level }, shared, store });
+      expect(bits(matrix)).toEqual(bits(expected));
+    }
+    expect(shared.size).toBe(0);
+  });
 });

@@ -160,7 +160,7 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
   }
   let frame: ReturnType<typeof openBloscFrame>;
   let part: BloscFramePart = { offset: 0, bytes };
-  let blocksName = '';
+  let frameIndex: Uint8Array | undefined;
   try {
     if (inRanges) {
       const indexBytes = bloscIndexBytes(bytes);
@@ -170,7 +170,7 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
       index.set(bytes.subarray(0, Math.min(indexBytes, bytes.byteLength)));
       index.set(starts, bytes.byteLength);
       frame = openBloscFrameParts(index, () => part);
-      blocksName = chunkBlocksName(path, index);
+      frameIndex = index;
     } else frame = openBloscFrame(bytes);
   } catch (error) {
     if (error instanceof BloscUnsupportedError) return false;
@@ -182,7 +182,9 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
   // Blocks another selection of this chunk needs too: taken from `shared` when its read kept them (and not
   // fetched), else kept there once decoded.
   const wanted = inRanges ? new RunCursor(local, target, array.chunks).wantedBlocks(valuesPerBlock, frame.blocks) : undefined;
-  const { shared } = read;
+  // Kept blocks are keyed by the frame's block starts, which tell one content from another only where blocks compress.
+  const blocksName = read.shared && frameIndex && someBlockCompresses(frame) ? chunkBlocksName(path, frameIndex) : undefined;
+  const shared = blocksName === undefined ? undefined : read.shared;
   const sharing = wanted && shared ? blocksAlsoWanted(wanted, siblings, target, array.chunks, valuesPerBlock) : undefined;
   const taken = new Map<number, Float32Array>();
   if (wanted && shared && sharing) {
@@ -265,6 +267,15 @@ function blocksAlsoWanted(wanted: Uint8Array, siblings: Int32Array[][], target: 
     for (let index = 0; index < wanted.length; index++) if (wanted[index] && theirs[index]) also.add(index);
   }
   return new Set([...also].sort((a, b) => a - b));
+}
+
+/** Whether any block of the frame is stored shorter than it decodes (a frame stored as it is has all blocks at their own length). */
+function someBlockCompresses(frame: BloscFrame): boolean {
+  for (let index = 0; index < frame.blocks; index++) {
+    const { start, end } = frame.blockExtent(index);
+    if (end - start < frame.blockBytes(index)) return true;
+  }
+  return false;
 }
 
 /** The wanted blocks as ranges of the frame: blocks that lie one after the other, up to MAX_RANGE_BYTES a range. */

@@ -13,7 +13,7 @@ export const SHARED_BLOCK_IDLE_MS = 20_000;
 /**
  * Blocks kept for the one other read that needs them: each is handed out once, the oldest go first past
  * `capacityBytes`, and all go `idleMs` after the last one was kept. Keys name the chunk's frame
- * (chunkBlocksName), so that a chunk written anew between two reads does not match what was kept of it.
+ * (chunkBlocksName), so that a chunk written anew between two reads almost surely matches nothing kept of it.
  */
 export class SharedBlocks {
   private readonly blocks = new Map<string, Float32Array>();
@@ -70,8 +70,9 @@ export class SharedBlocks {
 
 /**
  * What names a chunk's blocks among those kept (a block's key is this, '#' and its index): the chunk's path
- * and an FNV-1a hash of its frame's header and block starts, so that a chunk written anew between two
- * reads (a frame of another length, or blocks that start elsewhere) matches nothing kept of the old one.
+ * and an FNV-1a hash of its frame's header and block starts. A chunk written anew between two reads has
+ * compressed blocks of other lengths, so its blocks start elsewhere and match nothing kept of the old one
+ * (a frame whose blocks do not compress has them at fixed places: the caller shares none of its blocks).
  */
 export function chunkBlocksName(path: string, frameIndex: Uint8Array): string {
   let hash = 0x811c9dc5;
