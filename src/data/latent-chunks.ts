@@ -85,7 +85,7 @@ export async function readSelection(read: SelectionRead): Promise<void> {
       local.push(Int32Array.from(indices));
       target.push(Float64Array.from(indices, (i) => read.destination(dim, start + i)));
     }
-    const streamed = read.encoding && (await readChunkByBlocks(read, read.encoding, coords, local, target, siblingSelections(read, coords, local)));
+    const streamed = read.encoding && (await readChunkByBlocks(read, read.encoding, coords, local, target));
     if (!streamed) {
       // Decoded whole by zarrita: held to what its decoders manage.
       const bytes = array.chunks.reduce((a, b) => a * b, 1) * (array.dtype === 'float64' ? 8 : 4);
@@ -120,7 +120,7 @@ interface FrameSpan {
  * header and block starts, then the blocks holding the selection alone (one level of the study's
  * atmospheric chunk is a third of its 420 MB), a few MB at a time; else it is read whole.
  */
-async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding, coords: number[], local: Int32Array[], target: Float64Array[], siblings: Int32Array[][]): Promise<boolean> {
+async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding, coords: number[], local: Int32Array[], target: Float64Array[]): Promise<boolean> {
   const { array } = read;
   const key = coords.join(encoding.separator);
   const path = `${array.path}/${key}` as AbsoluteKey;
@@ -185,11 +185,11 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
   // Kept blocks are keyed by the frame's block starts, which tell one content from another only where blocks compress.
   const blocksName = read.shared && frameIndex && someBlockCompresses(frame) ? chunkBlocksName(path, frameIndex) : undefined;
   const shared = blocksName === undefined ? undefined : read.shared;
-  const sharing = wanted && shared ? blocksAlsoWanted(wanted, siblings, target, array.chunks, valuesPerBlock) : undefined;
+  const sharing = wanted && shared ? blocksAlsoWanted(wanted, siblingSelections(read, coords, local), target, array.chunks, valuesPerBlock) : undefined;
   const taken = new Map<number, Float32Array>();
   if (wanted && shared && sharing) {
-    for (const index of sharing) {
-      const values = shared.take(`${blocksName}#${index}`);
+    for (let index = 0; index < sharing.length; index++) {
+      const values = sharing[index] ? shared.take(`${blocksName}#${index}`) : undefined;
       if (values === undefined) continue;
       taken.set(index, values);
       wanted[index] = 0;
@@ -229,7 +229,7 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
         throw error;
       }
       const values = valuesOf(block, encoding.bytesPerValue);
-      if (shared && sharing?.has(index)) shared.keep(`${blocksName}#${index}`, values);
+      if (shared && sharing?.[index]) shared.keep(`${blocksName}#${index}`, values);
       bands.scatter(index * valuesPerBlock, values);
     }
   }
@@ -241,11 +241,10 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
 
 /**
  * The selections of the chunk's values that differ from this one in one dimension with one index
- * selected (the other levels of a chunk of three levels, say), as chunk-local indices; none without
- * `shared`, or where each such dimension has one index a chunk.
+ * selected (the other levels of a chunk of three levels, say), as chunk-local indices; none where each
+ * such dimension has one index a chunk.
  */
 function siblingSelections(read: SelectionRead, coords: number[], local: Int32Array[]): Int32Array[][] {
-  if (!read.shared) return [];
   const { shape, chunks } = read.array;
   const siblings: Int32Array[][] = [];
   for (const [dim, pick] of read.selected.entries()) {
@@ -258,15 +257,15 @@ function siblingSelections(read: SelectionRead, coords: number[], local: Int32Ar
   return siblings;
 }
 
-/** The blocks among `wanted` that some sibling selection wants too, in ascending order. */
-function blocksAlsoWanted(wanted: Uint8Array, siblings: Int32Array[][], target: Float64Array[], chunkShape: readonly number[], valuesPerBlock: number): Set<number> {
-  const also = new Set<number>();
+/** The blocks among `wanted` that some sibling selection wants too, as 0/1 per block. */
+function blocksAlsoWanted(wanted: Uint8Array, siblings: Int32Array[][], target: Float64Array[], chunkShape: readonly number[], valuesPerBlock: number): Uint8Array {
+  const also = new Uint8Array(wanted.length);
   for (const sibling of siblings) {
     // The targets only shape the cursor here: each sibling's changed dimension has one index, as this selection's has.
     const theirs = new RunCursor(sibling, target, chunkShape).wantedBlocks(valuesPerBlock, wanted.length);
-    for (let index = 0; index < wanted.length; index++) if (wanted[index] && theirs[index]) also.add(index);
+    for (let index = 0; index < wanted.length; index++) also[index] |= wanted[index] & theirs[index];
   }
-  return new Set([...also].sort((a, b) => a - b));
+  return also;
 }
 
 /** Whether any block of the frame is stored shorter than it decodes (a frame stored as it is has all blocks at their own length). */
