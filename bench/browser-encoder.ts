@@ -42,11 +42,10 @@ const figures: Figure[] = [];
 for (const mode of modes) {
   const where = `Chromium (${mode === 'dev' ? 'dev server' : 'production build'})`;
   console.log(`\n${where}`);
-  const peak = new PeakSampler();
-  const sampler = setInterval(() => peak.sample(), 250);
+  const peak = new PeakSampler().start();
   const run = await runBrowserSuite('encoder', { tiles: tiles.join(','), repeat: values.repeat, resolution: String(resolution) }, mode, (line) =>
     console.log(`  page: ${line}  [load ${load()}]`),
-  ).finally(() => clearInterval(sampler));
+  ).finally(() => peak.stop());
   console.log(`  peak memory of Chromium's processes: ${peak.peakPssMiB.toFixed(0)} MiB proportional (${peak.describe()}); ${peak.peakRssMiB.toFixed(0)} MiB resident`);
   console.log(`  ${run.environment.userAgent}; cross-origin isolated: ${run.environment.crossOriginIsolated}; ${run.environment.hardwareConcurrency} cores`);
   // Per backend (WASM, and WebGPU where a real adapter exists), the best tile size, as the app would configure it.

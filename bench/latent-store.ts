@@ -65,9 +65,7 @@ try {
     const peaks: number[] = [];
     for (let run = 0; run < repeat; run++) {
       const page = await browser.newPage(appUrl, { width: 1440, height: 900 });
-      const peak = new PeakSampler();
-      peak.sample();
-      const sampler = setInterval(() => peak.sample(), 200);
+      const peak = new PeakSampler().start(200);
       try {
         const timed = await openAndRun(page, storeUrl, level);
         seconds.push(timed.pcaSeconds);
@@ -78,7 +76,7 @@ try {
         console.error(`  the run failed; the page is in ${shot}: ${(await page.evaluate<string>('document.body.innerText')).slice(0, 2000)}`);
         throw error;
       } finally {
-        clearInterval(sampler);
+        await peak.stop();
       }
       peaks.push(peak.peakPssMiB);
       console.log(

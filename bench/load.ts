@@ -148,7 +148,7 @@ async function settledPssMiB(page: PlainPage): Promise<number> {
   await pause(3_000);
   await page.gc();
   await pause(1_000);
-  return chromiumProcesses().reduce((sum, process) => sum + process.pssMiB, 0);
+  return (await chromiumProcesses()).reduce((sum, process) => sum + process.pssMiB, 0);
 }
 
 /**
@@ -318,7 +318,7 @@ try {
     null,
   );
   const afterFirst = await settledPssMiB(page);
-  const firstByProcess = chromiumProcesses().map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ');
+  const firstByProcess = (await chromiumProcesses()).map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ');
   console.log(`  after the first run: ${afterFirst.toFixed(0)} MiB PSS; models to switch between: ${models.length}`);
   console.log(`  the page's own account (MiB): ${await memoryByRealm(page)}`);
   if (MEMORY_DUMP) console.log(`  by allocator (MiB, memory-infra): ${await memoryByAllocator(browser)}`);
@@ -339,7 +339,7 @@ try {
       cancelFrom === null ? await run() : CPU_PROFILE ? await profiled(page, `load-cancel-${k + 1}`, run) : TRACE ? await traced(browser, `load-cancel-${k + 1}`, run) : await run();
     outcomes.push(outcome);
     await reportPageErrors(page);
-    const processes = chromiumProcesses();
+    const processes = await chromiumProcesses();
     const pss = processes.reduce((sum, process) => sum + process.pssMiB, 0);
     if (pss > peak) [peak, peakByProcess] = [pss, processes.map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ')];
     const stop = outcome.stopMs === null ? '' : `, stopped ${outcome.stopMs.toFixed(0)} ms after Cancel (in ${outcome.cancelledIn}), busy jobs ${outcome.busyJobs}${outcome.busyLine ? ` ("${outcome.busyLine}")` : ''}, main thread's longest task after Cancel ${outcome.longestTaskAfterCancelMs?.toFixed(0) ?? '-'} ms`;
@@ -360,7 +360,7 @@ try {
     figures.push({ bench: 'load', name: `Cancel to the worker's job ending, worst, ${label}`, value: Math.max(...stops), unit: 'ms', target: CANCEL_TARGET });
   }
   figures.push({ bench: 'load', name: `worker jobs still running after a cancel, ${label}`, value: busy, unit: 'jobs' });
-  const byProcess = chromiumProcesses().map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ');
+  const byProcess = (await chromiumProcesses()).map((process) => `${process.name} ${process.pssMiB.toFixed(0)}`).join(', ');
   console.log(`  after the last: ${atEnd.toFixed(0)} MiB PSS (${((100 * atEnd) / afterFirst).toFixed(0)} % of the level after the first run; peak ${peak.toFixed(0)} MiB); failed runs ${failed}`);
   console.log(`  by process (MiB PSS): ${byProcess}; after the first run: ${firstByProcess}; at the peak: ${peakByProcess}`);
   console.log(`  the page's own account (MiB): ${await memoryByRealm(page)}`);

@@ -58,17 +58,17 @@ const figures: Figure[] = [];
 
 if (where.includes('chromium')) {
   const server = await startStoreServer({ 'latents.zarr': await openReader(store) }, { cors: true });
-  const peak = new PeakSampler();
-  const sampler = setInterval(() => peak.sample(), 500);
+  const peak = new PeakSampler().start();
   try {
     console.log('\nChromium (production build)');
     const run = await runBrowserSuite('sweep', { store: `${server.url}/latents.zarr`, times: values.times, levels: levels.join(',') }, 'preview', (line) =>
       console.log(`  page: ${line}  [load ${load()}]`),
     );
+    await peak.stop();
     const { timing } = run.result;
     const peakGiB = peak.peakPssMiB / 1024;
     console.log(`  ${timing.cells} cells (${timing.skipped} skipped) in ${timing.seconds.toFixed(1)} s, ${(timing.seconds / timing.cells).toFixed(1)} s a cell; tfjs ${run.result.backend}`);
-    console.log(`  peak memory of Chromium's processes: ${peak.peakPssMiB.toFixed(0)} MiB proportional (${peak.describe()}); ${peak.peakRssMiB.toFixed(0)} MiB resident`);
+    console.log(`  peak memory of Chromium's processes: ${peak.peakPssMiB.toFixed(0)} MiB proportional (${peak.describe()}); ${peak.peakRssMiB.toFixed(0)} MiB resident; ${peak.pssReadings} PSS readings`);
     const name = `land-sea sweep, ${sizeName(timing)}, latent store, Chromium (production build)`;
     const full = fullSize(timing);
     figures.push(
@@ -77,7 +77,7 @@ if (where.includes('chromium')) {
       { bench: 'sweep', name: `${name}, peak Chromium memory`, value: peakGiB, unit: 'GiB', target: full ? CHROMIUM_MEMORY : undefined },
     );
   } finally {
-    clearInterval(sampler);
+    await peak.stop();
     await server.close();
   }
 }
