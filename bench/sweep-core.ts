@@ -44,7 +44,8 @@ export function sweepBenchTimes(source: LatentSource, selection: string): Date[]
 export async function benchSweep(source: LatentSource, selection: string, levels: readonly number[], onLine: (line: string) => void = () => undefined): Promise<SweepTiming> {
   const times = sweepBenchTimes(source, selection);
   const plan: SweepPlan = { split: splitChoice('lon-band'), baselines: [...SWEEP_BASELINES], levels, transfer: false };
-  const cells = studySweepSource(times, sweepReader(source, levels), { kind: 'land-sea' });
+  // One lane, as the app's: each read of a store's level fetches the time's next levels with it.
+  const cells = studySweepSource(times, sweepReader(source, levels, { oneLane: true }), { kind: 'land-sea' });
   const cellEnds: number[] = [];
   const started = performance.now();
   let rows = 0;

@@ -9,6 +9,8 @@ export interface LatentReadRequest {
   url: string;
   timeIndex: number;
   level: number;
+  /** LatentReadOptions.levelsNext, as the sweep's read asks. */
+  levelsNext: readonly number[] | undefined;
 }
 export type LatentReadReply = { id: number; data: Float32Array } | { id: number; error: string };
 
@@ -18,7 +20,7 @@ self.onmessage = async ({ data: request }: MessageEvent<LatentReadRequest>) => {
   const reply = (message: LatentReadReply, transfer: Transferable[] = []) => self.postMessage(message, { transfer });
   try {
     store ??= openLatentStore(new HttpStore(request.url), request.url);
-    const data = await (await store).read(request.timeIndex, request.level);
+    const data = await (await store).read(request.timeIndex, request.level, { levelsNext: request.levelsNext });
     reply({ id: request.id, data }, data.buffer instanceof ArrayBuffer ? [data.buffer] : []);
   } catch (error) {
     reply({ id: request.id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });

@@ -4,7 +4,7 @@
 // tfjs-wasm started as the app's probes worker starts it, then bench/sweep-core.ts.
 import { HttpStore, openHttpSource } from '../../src/data/store.ts';
 import { ERA5_STATIC_STORE_ON_SITE, readLandSeaMask } from '../../src/data/land-sea-mask.ts';
-import { openLatentStore } from '../../src/data/latent-store.ts';
+import { openLatentStore, type LatentStore } from '../../src/data/latent-store.ts';
 import { initProbeBackend, TFJS_WASM_URL_PATH } from '../../src/probes/backend.ts';
 import { latentStoreSource } from '../../src/studies/latent-store-source.ts';
 import { benchSweep, parseBenchLevels, SWEEP_BENCH_TIMES } from '../sweep-core.ts';
@@ -14,7 +14,7 @@ import type { WorkerMessage } from './protocol.ts';
 const post = (message: WorkerMessage) => self.postMessage(message);
 
 /** `url`'s latents read in a worker of their own, one request per (time, level). */
-function readInWorker(url: string): (timeIndex: number, level: number) => Promise<Float32Array> {
+function readInWorker(url: string): LatentStore['read'] {
   const reads = new Worker(new URL('./latent-read.worker.ts', import.meta.url), { type: 'module', name: 'latent-read' });
   const waiting = new Map<number, { resolve: (data: Float32Array) => void; reject: (error: Error) => void }>();
   reads.onmessage = ({ data: reply }: MessageEvent<LatentReadReply>) => {
@@ -24,11 +24,11 @@ function readInWorker(url: string): (timeIndex: number, level: number) => Promis
     else settle.reject(new Error(`latent read: ${reply.error}`));
   };
   let nextId = 0;
-  return (timeIndex, level) =>
+  return (timeIndex, level, options = {}) =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       waiting.set(id, { resolve, reject });
-      reads.postMessage({ id, url, timeIndex, level } satisfies LatentReadRequest);
+      reads.postMessage({ id, url, timeIndex, level, levelsNext: options.levelsNext } satisfies LatentReadRequest);
     });
 }
 

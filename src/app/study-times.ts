@@ -78,6 +78,8 @@ export interface StudyTimeRequest {
   levels?: number[];
   /** Study 3's K-index of each patch too (needs ERA5). */
   kIndex?: boolean;
+  /** A latent store's levels of this time read next (ReadOptions); not part of what is read. */
+  levelsNext?: number[];
 }
 
 /** The request layer's time limit of the settings ("Wait for a server"), milliseconds. */
@@ -109,7 +111,7 @@ export async function studyTimeFor(
   const era5 = spec.kind === 'encoder' || spec.era5 !== null;
   const read = await context.source.read(
     // The credentials from the tab's memory, beside the spec: the key above never holds them.
-    { source: spec, credentials: useExplorer.getState().credentials, requestTimeoutMs: requestTimeoutMs(useExplorer.getState().settings), time: request.time, levels: request.levels, region: request.region ?? undefined, raw: era5, kIndex: era5 && request.kIndex === true },
+    { source: spec, credentials: useExplorer.getState().credentials, requestTimeoutMs: requestTimeoutMs(useExplorer.getState().settings), time: request.time, levels: request.levels, region: request.region ?? undefined, levelsNext: request.levelsNext, raw: era5, kIndex: era5 && request.kIndex === true },
     { signal: context.signal, onProgress },
   );
   // A large time read from a latent store stays in memory only: IndexedDB's copy of it raised the peak of a

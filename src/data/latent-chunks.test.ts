@@ -3,7 +3,7 @@
 // and compressor: bands of one index, of a few (Blosc blocks straddling two bands) and of the whole
 // selection (one staged copy) must all give it bit for bit.
 import { describe, expect, it } from 'vitest';
-import { readSelection, streamedEncoding } from './latent-chunks.ts';
+import { readSelection, streamedEncoding, type SelectionRead } from './latent-chunks.ts';
 import { MemoryStore } from './memory-store.ts';
 import { SharedBlocks } from './shared-blocks.ts';
 import { openZarrSource } from './store.ts';
@@ -71,7 +71,7 @@ type Written = Awaited<ReturnType<typeof written>>;
 
 async function read(
   testCase: Case,
-  options: { ranges: boolean; streamed: boolean; stagedValues?: number; picked?: Record<string, number>; shared?: SharedBlocks; store?: Written },
+  options: { ranges: boolean; streamed: boolean; stagedValues?: number; picked?: Record<string, number>; shared?: SharedBlocks; readNext?: SelectionRead['readNext']; store?: Written },
 ): Promise<{ matrix: Float32Array; expected: Float32Array }> {
   const picked = options.picked ?? PICKED;
   const { array, source } = options.store ?? (await written(testCase, picked));
@@ -96,6 +96,7 @@ async function read(
     traffic: source.traffic,
     stagedValues: options.stagedValues,
     shared: options.shared,
+    readNext: options.readNext,
   });
   return { matrix: out, expected };
 }
@@ -173,6 +174,33 @@ describe('reading a selection into the (patch, D) matrix', () => {
       }
       if (dims === ORDERS[1]) expect(shared.size, 'every block kept was taken').toBe(0);
       shared.clear();
+    }
+  });
+
+  it("fetches the later levels' blocks with the first level when they are read next, to the same values", async () => {
+    for (const dims of [ORDERS[1], ORDERS[4]]) {
+      const testCase: Case = { dims, dtype: '<f8', compressor: COMPRESSORS[0] };
+      const store = await written(testCase);
+      const fetched = async (level: number, shared: SharedBlocks, readAhead: boolean) => {
+        const before = store.source.traffic.bytesFetched;
+        const readNext = readAhead ? { dim: dims.indexOf('level'), indices: [0, 1, 2].filter((next) => next > level) } : undefined;
+        const { matrix, expected } = await read(testCase, { ranges: true, streamed: true, picked: { ...PICKED, level }, shared, readNext, store });
+        expect(bits(matrix), `${dims.join(',')} level ${level}, later levels ${readAhead ? 'read ahead' : 'not'}`).toEqual(bits(expected));
+        return store.source.traffic.bytesFetched - before;
+      };
+      const inTurn = new SharedBlocks();
+      const together = [await fetched(0, inTurn, false), await fetched(1, inTurn, false), await fetched(2, inTurn, false)];
+      const ahead = new SharedBlocks();
+      const first = [await fetched(0, ahead, true), await fetched(1, ahead, true), await fetched(2, ahead, true)];
+      const sum = (bytes: number[]) => bytes.reduce((a, b) => a + b, 0);
+      expect(first[0], dims.join(',')).toBeGreaterThan(together[0]);
+      expect(first[1]).toBeLessThan(together[1]);
+      expect(first[2]).toBeLessThan(together[2]);
+      // Each block is still fetched once: the later reads fetch only the frame's header and block starts.
+      expect(sum(first)).toBe(sum(together));
+      expect(first[1]).toBe(first[2]);
+      // The study's layout; in the other, blocks hold both times too, and the other time's share of them is never read.
+      if (dims === ORDERS[1]) expect(ahead.size, 'every block kept was taken').toBe(0);
     }
   });
 

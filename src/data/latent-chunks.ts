@@ -58,6 +58,11 @@ export interface SelectionRead {
    * kept for its read, and taken from when this read is that other one; none: every block is fetched.
    */
   shared?: SharedBlocks;
+  /**
+   * Selections read next: this one at these indices of dimension `dim` (a time's next levels). The blocks they
+   * want of a chunk this read reads are fetched with its own and kept in `shared` for them.
+   */
+  readNext?: { dim: number; indices: readonly number[] };
 }
 
 /** Reads every chunk holding the selection into `out`. */
@@ -118,7 +123,8 @@ interface FrameSpan {
  * Reads one chunk block by block; false when its frame turns out to need zarrita (an inner compressor
  * not read here). A Blosc chunk of a store that reads ranges (local files, http) is read in parts: its
  * header and block starts, then the blocks holding the selection alone (one level of the study's
- * atmospheric chunk is a third of its 420 MB), a few MB at a time; else it is read whole.
+ * atmospheric chunk is a third of its 420 MB), a few MB at a time; else it is read whole. With
+ * `readNext`, the blocks the selections read next want are fetched in the same ranges and kept for them.
  */
 async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding, coords: number[], local: Int32Array[], target: Float64Array[]): Promise<boolean> {
   const { array } = read;
@@ -185,17 +191,24 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
   // Kept blocks are keyed by the frame's block starts, which tell one content from another only where blocks compress.
   const blocksName = read.shared && frameIndex && someBlockCompresses(frame) ? chunkBlocksName(path, frameIndex) : undefined;
   const shared = blocksName === undefined ? undefined : read.shared;
-  const sharing = wanted && shared ? blocksAlsoWanted(wanted, siblingSelections(read, coords, local), target, array.chunks, valuesPerBlock) : undefined;
+  const siblingsWant = wanted && shared ? blocksWantedBy(siblingSelections(read, coords, local), target, array.chunks, valuesPerBlock, wanted.length) : undefined;
+  const sharing = siblingsWant && wanted?.map((want, index) => want & siblingsWant[index]);
+  // Blocks only the selections read next want, fetched now for their reads, where none is kept already.
+  const nextWant = read.readNext && wanted && shared ? blocksWantedBy(nextSelections(read, read.readNext, coords, local), target, array.chunks, valuesPerBlock, wanted.length) : undefined;
+  const forNext = nextWant && wanted?.map((want, index) => (!want && nextWant[index] && !shared!.has(`${blocksName}#${index}`) ? 1 : 0));
   const taken = new Map<number, Float32Array>();
-  if (wanted && shared && sharing) {
-    for (let index = 0; index < sharing.length; index++) {
-      const values = sharing[index] ? shared.take(`${blocksName}#${index}`) : undefined;
+  if (wanted && shared) {
+    for (let index = 0; index < wanted.length; index++) {
+      // Any wanted block may be kept: a shared one, or one an earlier sibling's read fetched for this one.
+      const values = wanted[index] ? shared.take(`${blocksName}#${index}`) : undefined;
       if (values === undefined) continue;
+      // Still wanted by a read to come: kept for it again.
+      if (nextWant?.[index]) shared.keep(`${blocksName}#${index}`, values);
       taken.set(index, values);
       wanted[index] = 0;
     }
   }
-  const spans = wanted ? frameSpans(frame, wanted) : [{ first: 0, last: frame.blocks - 1, start: 0, end: bytes.byteLength }];
+  const spans = wanted ? frameSpans(frame, forNext ? wanted.map((want, index) => want | forNext[index]) : wanted) : [{ first: 0, last: frame.blocks - 1, start: 0, end: bytes.byteLength }];
   const fetched = inRanges ? spans.map(() => undefined as Promise<Uint8Array | undefined> | undefined) : [];
   /** Scatters the blocks taken from `shared` that lie before block `before`, in order (Map keeps the ascending order they were taken in). */
   const scatterTaken = (before: number) => {
@@ -220,7 +233,8 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
       part = { offset: span.start, bytes: partBytes ?? new Uint8Array(0) };
     }
     for (let index = span.first; index <= span.last; index++) {
-      if (!bands.wants(index * valuesPerBlock + frame.blockBytes(index) / encoding.bytesPerValue)) continue;
+      const here = bands.wants(index * valuesPerBlock + frame.blockBytes(index) / encoding.bytesPerValue);
+      if (!here && !forNext?.[index]) continue;
       let block: Uint8Array;
       try {
         block = frame.decodeBlock(index);
@@ -229,8 +243,8 @@ async function readChunkByBlocks(read: SelectionRead, encoding: StreamedEncoding
         throw error;
       }
       const values = valuesOf(block, encoding.bytesPerValue);
-      if (shared && sharing?.[index]) shared.keep(`${blocksName}#${index}`, values);
-      bands.scatter(index * valuesPerBlock, values);
+      if (shared && (sharing?.[index] || forNext?.[index])) shared.keep(`${blocksName}#${index}`, values);
+      if (here) bands.scatter(index * valuesPerBlock, values);
     }
   }
   scatterTaken(Number.POSITIVE_INFINITY);
@@ -257,15 +271,23 @@ function siblingSelections(read: SelectionRead, coords: number[], local: Int32Ar
   return siblings;
 }
 
-/** The blocks among `wanted` that some sibling selection wants too, as 0/1 per block. */
-function blocksAlsoWanted(wanted: Uint8Array, siblings: Int32Array[][], target: Float64Array[], chunkShape: readonly number[], valuesPerBlock: number): Uint8Array {
-  const also = new Uint8Array(wanted.length);
+/** The selections read next that lie in this chunk, as chunk-local indices. */
+function nextSelections(read: SelectionRead, next: NonNullable<SelectionRead['readNext']>, coords: number[], local: Int32Array[]): Int32Array[][] {
+  const { shape, chunks } = read.array;
+  const start = coords[next.dim] * chunks[next.dim];
+  const end = Math.min(start + chunks[next.dim], shape[next.dim]);
+  return next.indices.filter((index) => index >= start && index < end && index !== read.selected[next.dim]).map((index) => local.map((indices, d) => (d === next.dim ? Int32Array.of(index - start) : indices)));
+}
+
+/** The blocks some sibling selection wants, as 0/1 per block. */
+function blocksWantedBy(siblings: Int32Array[][], target: Float64Array[], chunkShape: readonly number[], valuesPerBlock: number, blocks: number): Uint8Array {
+  const any = new Uint8Array(blocks);
   for (const sibling of siblings) {
     // The targets only shape the cursor here: each sibling's changed dimension has one index, as this selection's has.
-    const theirs = new RunCursor(sibling, target, chunkShape).wantedBlocks(valuesPerBlock, wanted.length);
-    for (let index = 0; index < wanted.length; index++) also[index] |= wanted[index] & theirs[index];
+    const theirs = new RunCursor(sibling, target, chunkShape).wantedBlocks(valuesPerBlock, blocks);
+    for (let index = 0; index < blocks; index++) any[index] |= theirs[index];
   }
-  return also;
+  return any;
 }
 
 /** Whether any block of the frame is stored shorter than it decodes (a frame stored as it is has all blocks at their own length). */

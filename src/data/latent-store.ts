@@ -47,6 +47,11 @@ export interface LatentReadProgress {
 }
 
 export interface LatentReadOptions {
+  /**
+   * The time's latent levels read next, one at a time (a sweep on one lane): this read fetches their blocks of
+   * a chunk it shares with them too, in long ranges, and keeps them for their reads.
+   */
+  levelsNext?: readonly number[];
   signal?: AbortSignal;
   onProgress?: (progress: LatentReadProgress) => void;
 }
@@ -457,6 +462,8 @@ async function readLatentBlock(
     out,
     traffic: source.traffic,
     shared,
+    // The atmospheric chunk's level dimension counts from level 1.
+    readNext: position.level === undefined || !options.levelsNext ? undefined : { dim: position.level, indices: options.levelsNext.map((level) => level - 1) },
     signal: options.signal,
     onChunk: (chunksRead, chunksTotal, bytesFetched) => options.onProgress?.({ chunksRead, chunksTotal, bytesFetched }),
   });

@@ -3,10 +3,16 @@
 // levels one after another, each embed plane about two blocks long), so reading the levels one at a time,
 // as a sweep does, would fetch and decode those blocks twice: a third of an atmospheric level's bytes.
 // The first read keeps them here, as the float32 values every read makes of them, and the other level's
-// read takes them instead of fetching them (latent-chunks.ts).
+// read takes them instead of fetching them (latent-chunks.ts). A read told that the later levels come next
+// (a sweep on one lane) fetches and keeps their blocks too: the chunk in a few long ranges, not 512 short
+// ones a level, whose cost per request is what a browser's read of a level spent most on.
 
-/** Bytes kept at most: a time's three atmospheric levels of the 0.25-degree globe need 128 MiB at most (two blocks of 128 KiB for each of 512 embed planes). */
-export const SHARED_BLOCK_BYTES = 160 << 20;
+/**
+ * Bytes kept at most: a time's two later atmospheric levels of the 0.25-degree globe, read with the first,
+ * take 253 MiB as float32 (the shared blocks alone, 128 MiB at most); past this the oldest go, and their
+ * level's read fetches them.
+ */
+export const SHARED_BLOCK_BYTES = 320 << 20;
 /** Milliseconds after the last block kept when every block is let go: a sweep reads a time's levels seconds apart, and an idle store holds nothing. */
 export const SHARED_BLOCK_IDLE_MS = 20_000;
 
@@ -33,6 +39,11 @@ export class SharedBlocks {
       this.bytes -= values.byteLength;
     }
     return values;
+  }
+
+  /** Whether a block is kept under `key`. */
+  has(key: string): boolean {
+    return this.blocks.has(key);
   }
 
   /** Keeps a copy of a decoded block's values, as float32. */

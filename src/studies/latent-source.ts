@@ -36,6 +36,11 @@ export interface ReadOptions extends StudyTimeOptions {
   levels?: readonly number[];
   /** Only the patches whose centres lie in the box; every patch when left out. */
   region?: LatLonBox;
+  /**
+   * A latent store: the time's levels read next, one at a time (a sweep on one lane): a read of a level fetches
+   * theirs with it where they share chunks, in long ranges (latent-store.ts). An encoder reads every level at once.
+   */
+  levelsNext?: readonly number[];
   signal?: AbortSignal;
   onProgress?: (progress: SourceProgress) => void;
 }

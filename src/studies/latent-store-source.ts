@@ -74,6 +74,7 @@ export function latentStoreSource(options: LatentStoreSourceOptions): LatentSour
       for (const [k, level] of levels.entries()) {
         throwIfCancelled(read.signal);
         const block = await store.read(timeIndex, level, {
+          levelsNext: read.levelsNext,
           signal: read.signal,
           onProgress: (p) => {
             // Every level of a store is chunked alike.

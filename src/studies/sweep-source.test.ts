@@ -6,7 +6,8 @@ import type { PercentileField } from '../percentiles/percentile-field.ts';
 import { runLandSeaStudy } from './land-sea.ts';
 import { PATCH_INPUT_COLUMNS } from './patch-inputs.ts';
 import { runSweep } from './sweep-run.ts';
-import { studySweepSource, sweepCellInput } from './sweep-source.ts';
+import { studySweepSource, sweepCellInput, sweepReader } from './sweep-source.ts';
+import type { LatentSource, LatentSourceFacts, ReadOptions } from './latent-source.ts';
 import type { StudyTime } from './study-time.ts';
 import { openEuropeSweepSource, EUROPE_TEST_BAND } from './testing/europe-latents.node.ts';
 import { syntheticStudyTime } from './testing/synthetic-time.ts';
@@ -48,6 +49,32 @@ describe('a sweep over study times', () => {
       expect([cell.nTrain, cell.nTest]).toEqual([study.nTrain, study.nTest]);
       expect(cell.positiveRate).toBeCloseTo(study.landRate, 12);
     }
+  });
+
+  it("tells a latent store's read, on one lane, the levels the sweep reads after it at that time; on two, none", async () => {
+    const asked: Array<Pick<ReadOptions, 'levels' | 'levelsNext'>> = [];
+    const store: LatentSource = {
+      facts: { kind: 'latent-store' } as LatentSourceFacts,
+      times: [times[0].time],
+      timeNotices: [],
+      read: async (_, options = {}) => {
+        asked.push({ levels: options.levels, levelsNext: options.levelsNext });
+        return times[0];
+      },
+      release: async () => undefined,
+    };
+    for (const oneLane of [true, false]) {
+      const read = sweepReader(store, [0, 2, 3], { oneLane });
+      for (const level of [0, 2, 3]) await read(times[0].time, level);
+    }
+    expect(asked).toEqual([
+      { levels: [0], levelsNext: [2, 3] },
+      { levels: [2], levelsNext: [3] },
+      { levels: [3], levelsNext: [] },
+      { levels: [0], levelsNext: undefined },
+      { levels: [2], levelsNext: undefined },
+      { levels: [3], levelsNext: undefined },
+    ]);
   });
 
   it('labels an extremes cell by its own time: the patches with a threshold, 2 m temperature above it', () => {

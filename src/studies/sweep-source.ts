@@ -43,13 +43,20 @@ export function sweepCellInput(time: StudyTime, level: number, study: SweepStudy
  * level's block); an encoder every level of a time at once, held while the sweep takes its levels in
  * turn (the runner goes time by time), so that each time is encoded once.
  */
-export function sweepReader(source: LatentSource, levels: readonly number[], options: Pick<ReadOptions, 'region' | 'kIndex'> = {}): (time: Date, level: number, signal?: AbortSignal) => Promise<StudyTime> {
+export function sweepReader(
+  source: LatentSource,
+  levels: readonly number[],
+  options: Pick<ReadOptions, 'region' | 'kIndex'> & { oneLane?: boolean } = {},
+): (time: Date, level: number, signal?: AbortSignal) => Promise<StudyTime> {
   let held: StudyTime | undefined;
+  const { oneLane, ...read } = options;
   return async (time, level, signal) => {
-    if (source.facts.kind !== 'encoder') return source.read(time, { ...options, levels: [level], signal });
+    // On one lane a time's levels are read in the sweep's order, each with the levels after it.
+    const levelsNext = oneLane ? levels.slice(levels.indexOf(level) + 1) : undefined;
+    if (source.facts.kind !== 'encoder') return source.read(time, { ...read, levels: [level], levelsNext, signal });
     if (held?.time.getTime() !== time.getTime()) {
       held = undefined;
-      held = await source.read(time, { ...options, levels, signal });
+      held = await source.read(time, { ...read, levels, signal });
     }
     return held;
   };

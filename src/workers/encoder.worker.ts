@@ -54,6 +54,8 @@ export interface ReadRequest {
   levels?: number[];
   /** Only the patches whose centres lie in the box; the whole grid when left out. */
   region?: ReadOptions['region'];
+  /** A latent store's levels of this time read next (ReadOptions). */
+  levelsNext?: number[];
   /** Keep the raw normalised input patches (the Compare panel's raw baseline) with the latents; needs ERA5. */
   raw: boolean;
   /** Also compute study 3's K-index of each patch (from the store's relative humidity when it has some); needs ERA5. */
@@ -240,6 +242,7 @@ const api = {
       const studyTime = await source.read(new Date(request.time), {
         levels: request.levels,
         region: request.region,
+        levelsNext: request.levelsNext,
         raw: request.raw && {},
         kIndex: request.kIndex,
         signal,

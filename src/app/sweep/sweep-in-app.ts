@@ -115,8 +115,15 @@ export async function sweepInApp(settings: ViewSettings, context: SweepAppContex
 
   const keyOf = (t: number, level: number) => sweepCellKey(settings, sweep, source.key, appStudy, storeTimes[t], level);
   const fromCache = new Set<string>();
-  // The latent cache keeps an encoded time's levels in memory while the sweep reads them in turn; a latent store reads the level alone.
-  const requestOf = (t: number, level: number) => ({ time: storeTimes[t], region: appStudy.region, levels: model ? undefined : [level], kIndex: appStudy.kIndex });
+  // The latent cache keeps an encoded time's levels in memory while the sweep reads them in turn; a latent store reads
+  // the level alone, in the sweep's order on its one lane, each read fetching the time's next levels with it.
+  const requestOf = (t: number, level: number) => ({
+    time: storeTimes[t],
+    region: appStudy.region,
+    levels: model ? undefined : [level],
+    levelsNext: model ? undefined : levels.slice(levels.findIndex((next) => next === level) + 1),
+    kIndex: appStudy.kIndex,
+  });
   // Study 2's region has a cache of its own, as its runs keep it.
   const readContext = { source: context.source, cache: appStudy.region ? studyTimeCache : context.latents, signal: context.signal };
   // An encoded time is one read of every level; a latent store's, one read a level.

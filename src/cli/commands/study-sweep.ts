@@ -149,7 +149,9 @@ export async function runStudySweep(values: SweepValues, context: SweepContext):
   const fitter = values.latents !== undefined && plan.levels.length > 1 && SWEEP_LANES > 1 ? sweepCellPool(SWEEP_LANES) : undefined;
   try {
     const times = chooseTimes(values.times, latent);
-    const source = studySweepSource(times, sweepReader(latent, plan.levels, { region: context.region, kIndex: study.kind === 'k-index' }), study);
+    // On one lane each read of a store's level fetches the time's next levels with it. Two lanes read two levels
+    // of a time at once: the second would not find what the first is still fetching for it.
+    const source = studySweepSource(times, sweepReader(latent, plan.levels, { region: context.region, kIndex: study.kind === 'k-index', oneLane: fitter === undefined }), study);
     const name = `${latent.facts.name}${latent.backend ? ` on ${latent.backend}` : ''}`;
     process.stderr.write(`sweep: ${source.times.length} times x ${plan.levels.length} levels from ${name}\n`);
     const print = throttledProgress();
