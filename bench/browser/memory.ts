@@ -122,9 +122,11 @@ export class PeakSampler {
     return this;
   }
 
-  /** Stops sampling, after a last sample. */
+  /** Stops sampling, after a last sample; again, does nothing. */
   async stop(): Promise<void> {
+    if (this.timer === undefined) return;
     clearInterval(this.timer);
+    this.timer = undefined;
     await this.inFlight;
     await this.sample();
   }

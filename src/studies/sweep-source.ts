@@ -38,6 +38,9 @@ export function sweepCellInput(time: StudyTime, level: number, study: SweepStudy
   }
 }
 
+/** The levels a sweep reads after `level` at each time, in its order: a latent store's read of `level` on one lane fetches theirs with it. */
+export const levelsReadAfter = (levels: readonly number[], level: number): number[] => levels.slice(levels.indexOf(level) + 1);
+
 /**
  * How a sweep reads a latent source: a latent store one time and level at a time (each read is one
  * level's block); an encoder every level of a time at once, held while the sweep takes its levels in
@@ -52,7 +55,7 @@ export function sweepReader(
   const { oneLane, ...read } = options;
   return async (time, level, signal) => {
     // On one lane a time's levels are read in the sweep's order, each with the levels after it.
-    const levelsNext = oneLane ? levels.slice(levels.indexOf(level) + 1) : undefined;
+    const levelsNext = oneLane ? levelsReadAfter(levels, level) : undefined;
     if (source.facts.kind !== 'encoder') return source.read(time, { ...read, levels: [level], levelsNext, signal });
     if (held?.time.getTime() !== time.getTime()) {
       held = undefined;

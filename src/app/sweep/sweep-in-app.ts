@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import { parseTimeSelection, resolveTimeSelection } from '../../data/time-selection.ts';
 import { describeSplit, type SplitChoice } from '../../studies/split.ts';
 import type { SkippedCell, SweepPlan, SweepProgress, SweepResult } from '../../studies/sweep-run.ts';
-import { sweepCellInput, sweepTimeName, type SweepStudy } from '../../studies/sweep-source.ts';
+import { levelsReadAfter, sweepCellInput, sweepTimeName, type SweepStudy } from '../../studies/sweep-source.ts';
 import type { CellFit, SweepCell } from '../../studies/sweep.ts';
 import type { StudyTime } from '../../studies/study-time.ts';
 import { ERA5_SETTING_KEYS, type SweepViewSettings, type ViewSettings } from '../../state/view-settings.ts';
@@ -121,7 +121,7 @@ export async function sweepInApp(settings: ViewSettings, context: SweepAppContex
     time: storeTimes[t],
     region: appStudy.region,
     levels: model ? undefined : [level],
-    levelsNext: model ? undefined : levels.slice(levels.findIndex((next) => next === level) + 1),
+    levelsNext: model ? undefined : levelsReadAfter(levels, level),
     kIndex: appStudy.kIndex,
   });
   // Study 2's region has a cache of its own, as its runs keep it.
