@@ -62,7 +62,7 @@ describe('runExplorer', () => {
     const source: SourceClient = { read: async () => ({ studyTime, cost: { backend: 'test', fallbackReason: null, bytesFetched: 0, fetchMilliseconds: 0, encodeMilliseconds: 0 } }) };
     const probes = stubProbesClient({
       loadStudyTime: async () => undefined,
-      backend: async () => ({ name: 'cpu', skipped: [] }),
+      backend: async () => ({ name: 'cpu', skipped: [], matrixKernel: 'tfjs' }),
       pca: async () => pcaResult,
       fitProbe: async () => {
         events.push('probe fitted');
@@ -113,7 +113,7 @@ describe('runExplorer', () => {
     const probes = stubProbesClient({
       loadStudyTime: async () => undefined,
       releaseFeatures: async (key) => void released.push(key),
-      backend: async () => ({ name: 'cpu', skipped: [] }),
+      backend: async () => ({ name: 'cpu', skipped: [], matrixKernel: 'tfjs' }),
       pca: async () => pcaResult,
       fitProbe: async () => Promise.reject(new Error('the fit failed')),
     });

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { webGlUnavailableReason, webGpuUnavailableReason } from '../platform/gpu.ts';
 import { ProbeInputError } from './job.ts';
+import { matrixKernel } from './matrix-kernel.ts';
 
 export type ProbeBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -14,6 +15,8 @@ export interface ProbeBackendInfo {
   wasmSimd?: boolean;
   /** Why earlier candidates were passed over, for the UI's backend report. */
   skipped: string[];
+  /** Which kernel computes the probes' matrix products (matrix-kernel.ts). */
+  matrixKernel: string;
 }
 
 export const BROWSER_BACKEND_ORDER: readonly ProbeBackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -47,7 +50,7 @@ async function chooseBackend({ wasmPath, candidates = BROWSER_BACKEND_ORDER }: B
     const problem = await tryBackend(name, wasmPath);
     if (problem === undefined) {
       const wasmSimd = name === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : undefined;
-      return { name, wasmSimd, skipped };
+      return { name, wasmSimd, skipped, matrixKernel: matrixKernel().name };
     }
     skipped.push(`${name}: ${problem}`);
   }

@@ -11,10 +11,10 @@
 // J's columns of x, which are kept block-contiguous: (5/8 of the flops at 4 blocks, no transposes).
 // Chunks also bound the extra memory, give float64 accumulation across chunks, and are the points
 // where progress is reported and cancellation is checked.
-import * as tf from '@tensorflow/tfjs';
-import { cancellationPoint } from '../errors.ts';
+import { cancellationPoint, throwIfCancelled } from '../errors.ts';
 import { ProbeInputError, type JobControl } from './job.ts';
 import type { FeatureMatrix } from './matrix.ts';
+import { matrixKernel } from './matrix-kernel.ts';
 
 export const DEFAULT_GRAM_CHUNK_ROWS = 2048;
 export const DEFAULT_GRAM_BLOCK_COLS = 128;
@@ -80,26 +80,24 @@ export async function weightedGram(x: FeatureMatrix, options: GramOptions = {}):
     packBlocks(x.data, d, offsets, rows, centring, blockStarts, blockCols, right);
     packTransposed(x.data, d, offsets, weights, rows, centring, left, weightedSums);
     // Rows 0..end of block J against block J's columns: the blocks on and above the diagonal.
+    const kernel = matrixKernel();
     const products = blockStarts.map((blockStart) => {
       const end = Math.min(blockStart + blockCols, d);
-      return tf.tidy(() =>
-        tf.matMul(
-          tf.tensor2d(left.subarray(0, end * rows), [end, rows]),
-          tf.tensor2d(right.subarray(blockStart * rows, end * rows), [rows, end - blockStart]),
-        ),
-      );
+      return kernel.multiply(left.subarray(0, end * rows), right.subarray(blockStart * rows, end * rows), end, rows, end - blockStart);
     });
     for (const [b, product] of products.entries()) {
       const blockStart = blockStarts[b];
       const width = Math.min(blockCols, d - blockStart);
-      const values = (await product.data()) as Float32Array;
-      product.dispose();
+      const values = await product;
       for (let i = 0; i < blockStart + width; i++) {
         const target = i * d + blockStart;
         const source = i * width;
         for (let j = 0; j < width; j++) gram[target + j] += values[source + j];
       }
     }
+    // A kernel may free the thread while it computes (onnxruntime-node runs each product after a
+    // setImmediate), so a cancel can arrive within a chunk: nothing is reported after it.
+    throwIfCancelled(control?.signal);
     control?.onProgress?.((start + rows) / count, stage);
   }
   // The diagonal blocks' float32 products are not exactly symmetric, and the blocks below them were
@@ -194,7 +192,7 @@ export interface CrossGramOptions {
 /**
  * sum_i (x_i - cx)(y_i - cy)^T over the rows that x and y share, D1 x D2 row-major: two
  * representations' cross-covariance (unscaled), never an N x N matrix. Chunks of rows in float32
- * on the tfjs backend, accumulated in float64, as weightedGram does.
+ * on the matrix kernel, accumulated in float64, as weightedGram does.
  */
 export async function crossGram(x: FeatureMatrix, y: FeatureMatrix, options: CrossGramOptions = {}): Promise<Float64Array> {
   const { centreX, centreY, chunkRows = DEFAULT_GRAM_CHUNK_ROWS, control, stage = 'cross products' } = options;
@@ -221,10 +219,9 @@ export async function crossGram(x: FeatureMatrix, y: FeatureMatrix, options: Cro
       const source = (start + i) * d2;
       for (let j = 0; j < d2; j++) right[i * d2 + j] = y.data[source + j] - (centreY ? centreY[j] : 0);
     }
-    const product = tf.tidy(() => tf.matMul(tf.tensor2d(left.subarray(0, d1 * rows), [d1, rows]), tf.tensor2d(right.subarray(0, rows * d2), [rows, d2])));
-    const values = (await product.data()) as Float32Array;
-    product.dispose();
+    const values = await matrixKernel().multiply(left.subarray(0, d1 * rows), right.subarray(0, rows * d2), d1, rows, d2);
     for (let k = 0; k < out.length; k++) out[k] += values[k];
+    throwIfCancelled(control?.signal);
     control?.onProgress?.((start + rows) / count, stage);
   }
   return out;

@@ -5,17 +5,17 @@
 // function divided by C, which has the same optimum.
 //
 // Solver: truncated Newton with a backtracking line search. Each Newton system H s = -g is solved by
-// conjugate gradients whose Hessian-vector products cost two matrix-vector products (tfjs, or in place
+// conjugate gradients whose Hessian-vector products cost two matrix-vector products (the matrix kernel, or in place
 // for a fit of some rows of the features: see `rows`), and
 // whose preconditioner is the Cholesky factor of an exact Hessian (a weighted Gram matrix, the one
 // expensive step). That Hessian is rebuilt only when CG needs many iterations, so most Newton steps
 // cost a handful of matrix-vector products while keeping Newton's quadratic convergence.
-import * as tf from '@tensorflow/tfjs';
 import { choleskyFactor, choleskySolve } from './cholesky.ts';
 import { weightedGram, type Gram } from './gram.ts';
 import { cancellationPoint } from '../errors.ts';
 import { ProbeInputError, type JobControl } from './job.ts';
 import { rowDot, type FeatureMatrix } from './matrix.ts';
+import { matrixKernel, type HeldMatrixProducts } from './matrix-kernel.ts';
 
 export interface LogisticOptions {
   /** Inverse regularisation strength, as scikit-learn's C. */
@@ -45,7 +45,7 @@ export interface LogisticOptions {
    * with no copy of them at all: every step reads them in place, the matrix-vector products too (InPlaceProducts),
    * which then take about 3 times as long as tfjs's; tfjs's would hold two more copies of the rows (200 MB at a
    * 0.25-degree globe's training rows). For a single fit, where memory counts more than time (the explorer's);
-   * probes fitted one after another on the same rows share tfjs's products instead (`products`).
+   * probes fitted one after another on the same rows share the matrix kernel's products instead (`products`).
    */
   rows?: ArrayLike<number>;
   /**
@@ -135,7 +135,7 @@ export async function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, option
     const curvature = new Float64Array(n);
     const start = options.start;
     if (start && start.coef.length !== d) throw new ProbeInputError(`logistic regression: a start of ${start.coef.length} coefficients for ${d} features`);
-    // Phase one takes gradients from tfjs's float32 products, whose rounding puts a floor under the
+    // Phase one takes gradients from the matrix kernel's float32 products, whose rounding puts a floor under the
     // gradient (about 1e-8 of its initial size). When the gradient stops falling, phase two refines:
     // logits and gradients in float64 from the float32 features, as scikit-learn computes them, so
     // the fixed point is the exact optimum; float32 Hessian products only shape the steps.
@@ -593,41 +593,26 @@ interface RowProducts {
 }
 
 /**
- * X v and X^T u with tfjs, float32 inside, float64 outside. Both are row vector times matrix, u^T X
- * and v^T X^T, with X and its transpose held as tensors: tfjs's WASM backend packs a matMul's second
- * operand once per tensor and keeps it, so a product with the matrix second costs a fifth of one with
- * the matrix first (measured on 48,600 x 512: 12 ms against 30-70 ms per X v), for one more copy of X.
- * X is then held four times in all (two tensors and their packings: 400 MB at 48,600 x 512).
+ * X v and X^T u on the matrix kernel (matrix-kernel.ts), float32 inside, float64 outside. What the
+ * kernel holds for X (tfjs: two tensors and their packings) is freed by dispose.
  */
 export class MatrixProducts implements RowProducts {
-  private readonly matrix: tf.Tensor2D;
-  private transposed: tf.Tensor2D | undefined;
+  private readonly held: HeldMatrixProducts;
   private squares: Float64Array | undefined;
-  private readonly rowCount: number;
   constructor(readonly x: FeatureMatrix) {
-    this.rowCount = x.rows;
-    this.matrix = tf.tensor2d(x.data, [this.rowCount, x.cols]);
+    this.held = matrixKernel().hold(x);
   }
   async times(v: Float64Array): Promise<Float64Array> {
-    const transposed = (this.transposed ??= tf.transpose(this.matrix));
-    const product = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(v), [1, this.x.cols]), transposed));
-    return this.read(product);
+    return Float64Array.from(await this.held.times(Float32Array.from(v)));
   }
   async transposedTimes(u: Float64Array): Promise<Float64Array> {
-    const product = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(u), [1, this.rowCount]), this.matrix));
-    return this.read(product);
+    return Float64Array.from(await this.held.transposedTimes(Float32Array.from(u)));
   }
   rowSquares(): Float64Array {
     return (this.squares ??= squaredRowNorms(this.x, fittedRows(this.x, undefined)));
   }
   dispose(): void {
-    this.matrix.dispose();
-    this.transposed?.dispose();
-  }
-  private async read(tensor: tf.Tensor): Promise<Float64Array> {
-    const values = await tensor.data();
-    tensor.dispose();
-    return Float64Array.from(values);
+    this.held.dispose();
   }
 }
 

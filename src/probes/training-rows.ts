@@ -1,8 +1,8 @@
-// A feature matrix's training rows as the probes fit them: a copy of the rows and their tfjs
+// A feature matrix's training rows as the probes fit them: a copy of the rows and their matrix-kernel
 // products (logreg.ts MatrixProducts), kept for the next probe on the same rows. A model probe and its
 // label baselines (shuffled labels, the control task) fit the same fold's rows one after the other;
-// each building its own costs a copy of the rows and, in tfjs-wasm, XNNPACK's packing of both tensors
-// at their first product (about 0.9 s at 48,600 x 512). One selection is kept at a time, so memory
+// each building its own costs a copy of the rows and, with tfjs-wasm as the kernel, XNNPACK's packing of
+// both tensors at their first product (about 0.9 s at 48,600 x 512). One selection is kept at a time, so memory
 // holds one fold's rows whatever the plan.
 import { MatrixProducts } from './logreg.ts';
 import { selectRows, type FeatureMatrix } from './matrix.ts';

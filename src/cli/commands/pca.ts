@@ -21,8 +21,8 @@ export const usage = `Usage: latent-explorer pca --features X.npy --components K
   --components K     components to keep (1..D)
   --weights w.npy    (N,) weight per row, e.g. cos(latitude); weighted as numpy.cov(aweights=w)
   --json             print JSON: explained_variance, explained_variance_ratio, components (K x D),
-                     mean, first_rows_projected (the scores of the first ${10} rows), backend, and
-                     with --latents the source, time and level`;
+                     mean, first_rows_projected (the scores of the first ${10} rows), backend, matrix_kernel,
+                     and with --latents the source, time and level`;
 
 const FIRST_ROWS = 10;
 
@@ -63,6 +63,7 @@ export async function run(args: string[]): Promise<number> {
       n_samples: x.rows,
       n_features: d,
       backend: backend.name,
+      matrix_kernel: backend.matrixKernel,
       ...(fromStore ? fromStore.json : {}),
     };
     process.stdout.write(JSON.stringify(output) + '\n');

@@ -104,6 +104,7 @@ export async function run(args: string[]): Promise<number> {
       n_test: split.test.length,
       C,
       backend: backend.name,
+      matrix_kernel: backend.matrixKernel,
       ...(fromStore ? { ...fromStore.json, labels: values.labels ?? 'land-sea', test_rows: Array.from(split.test) } : {}),
     };
     process.stdout.write(JSON.stringify(output) + '\n');
@@ -112,7 +113,7 @@ export async function run(args: string[]): Promise<number> {
     if (fromStore) process.stdout.write(fromStore.line + `Labels: ${values.labels ?? "land-sea (the patch mean of the land-sea mask >= 0.5)"}\n`);
     process.stdout.write(
       [
-        `Probe: ${split.train.length} training rows, ${split.test.length} test rows, C = ${C} (${backend.name} backend)`,
+        `Probe: ${split.train.length} training rows, ${split.test.length} test rows, C = ${C} (${backend.name} backend, ${backend.matrixKernel} matrix kernel)`,
         `  ${model.converged ? 'converged' : 'NOT converged'} after ${model.iterations} Newton iterations`,
         `  accuracy ${percent(metrics.accuracy)}, precision ${percent(metrics.precision)}, recall ${percent(metrics.recall)}, F1 ${metrics.f1.toFixed(4)}, ROC-AUC ${metrics.rocAuc.toFixed(4)}`,
         `  confusion [[tn, fp], [fn, tp]] = ${JSON.stringify(metrics.confusion)}`,

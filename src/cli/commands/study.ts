@@ -204,7 +204,7 @@ async function sweepStudy(values: StudyValues, study: StudyName): Promise<number
     controlCellDegrees: values['control-cell'] === undefined ? undefined : parseNumber(values['control-cell'], 'control-cell'),
     percentiles,
     thresholds: values.threshold === undefined ? undefined : parseThresholds(values.threshold),
-    probeBackend: backend.name,
+    probeBackend: `${backend.name}, matrix products on ${backend.matrixKernel}`,
   });
 }
 
