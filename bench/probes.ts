@@ -1,5 +1,6 @@
 // `npm run bench:probes [-- --repeat 3] [-- --sizes 64800] [-- --browser dev,preview | --browser none]`
-// PCA and logistic-regression timings on seeded structured data: in Node (tfjs-wasm, one thread),
+// PCA and logistic-regression timings on seeded structured data: in Node (tfjs-wasm, one thread, its
+// matrix products on onnxruntime-node),
 // then in headless Chromium (tfjs-wasm in a Web Worker, as the app runs them) from the Vite dev
 // server and from a production build, and scikit-learn's on the same arrays where Debian's
 // python3-sklearn is installed, with the ratios ours / sklearn. Medians over --repeat runs.
@@ -90,7 +91,7 @@ if (!withSklearn) console.log(`(no scikit-learn at ${PYTHON}: install Debian's p
 
 const sklearnBySize = new Map<number, Sklearn>();
 const all: Figure[] = [];
-console.log(`\nNode, tfjs ${backend.name}${backend.wasmSimd ? ' (SIMD)' : ''}, one thread`);
+console.log(`\nNode, tfjs ${backend.name}${backend.wasmSimd ? ' (SIMD)' : ''}, matrix products on ${backend.matrixKernel}, one thread`);
 // Warm up the JIT and tfjs's kernels so that the first size is not charged for them.
 await benchProbes(structuredData(4096));
 const folder = mkdtempSync(join(tmpdir(), 'bench-probes-'));
@@ -116,7 +117,7 @@ try {
         { bench: 'probes', name: `logistic ${label(rows)}, scikit-learn`, value: sklearn.logistic, unit: 's' },
       );
     }
-    all.push(...figures('Node WASM', rows, runs, sklearnBySize.get(rows), false));
+    all.push(...figures('Node', rows, runs, sklearnBySize.get(rows), false));
   }
 } finally {
   rmSync(folder, { recursive: true, force: true });
