@@ -1,8 +1,8 @@
 // The probes' matrix kernel in Node: one ONNX MatMul on onnxruntime-node's CPU provider (MLAS), on one
-// thread, since the CLI's sweep lanes are the parallelism. Measured on this 2-core AMD EPYC (session 15,
-// load about 1): a 384 x 2,048 by 2,048 x 128 Gram block in 2.8-3.5 ms (tfjs-wasm about 5x that), and X v
-// or X^T u on 48,600 x 512 in 14-20 ms with nothing packed first (tfjs packs each new matrix for 0.4-0.8 s).
-// X is passed in place at every product, never copied into the kernel.
+// thread, since the CLI's sweep lanes are the parallelism. Measured on a 2-core AMD EPYC (sessions 14-15,
+// load 1-3): PCA's 64,800 x 512 covariance in 0.95 s against tfjs-wasm's 1.93 s (bench:probes), and X v or
+// X^T u on 48,600 x 512 in 14-20 ms with nothing packed first, where tfjs takes 12-15 ms after packing each
+// new matrix for 0.4-0.8 s. X is passed in place at every product, never copied into the kernel.
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../encoder/onnx/builder.ts';
 import type { FeatureMatrix } from './matrix.ts';

@@ -1,8 +1,8 @@
 // The float32 matrix products that the probes' heavy steps are made of: the Gram matrices' blocks
 // (gram.ts) and a fit's X v and X^T u (logreg.ts MatrixProducts). One kernel per realm does them all:
 // tfjs's backend by default (the browser's page and workers), or one that a realm installs once it has
-// checked it against float64 (matrix-kernel.node.ts: onnxruntime-node's MLAS in Node, where tfjs-wasm's
-// one thread reaches about a fifth of MLAS's speed on these shapes and packs every new operand first).
+// checked it against float64 (matrix-kernel.node.ts: onnxruntime-node's MLAS in Node, where it halves
+// the covariance of PCA against tfjs-wasm's one thread and packs nothing before a fit's first product).
 import * as tf from '@tensorflow/tfjs';
 import { ProbeInputError } from './job.ts';
 import type { FeatureMatrix } from './matrix.ts';
