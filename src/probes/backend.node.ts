@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { initProbeBackend, type ProbeBackendInfo } from './backend.ts';
-import { checkMatrixKernel, matrixKernel, useMatrixKernel } from './matrix-kernel.ts';
+import { installMatrixKernel, matrixKernel } from './matrix-kernel.ts';
 import { onnxMatrixKernel } from './matrix-kernel.node.ts';
 
 let chosen: Promise<ProbeBackendInfo> | undefined;
@@ -20,9 +20,7 @@ async function chooseNodeBackend(): Promise<ProbeBackendInfo> {
   const info = await initProbeBackend({ wasmPath: `${wasmDir}/`, candidates: ['wasm', 'cpu'] });
   const skipped = [...info.skipped];
   try {
-    const kernel = await onnxMatrixKernel();
-    await checkMatrixKernel(kernel);
-    useMatrixKernel(kernel);
+    await installMatrixKernel(await onnxMatrixKernel());
   } catch (error) {
     skipped.push(`onnxruntime-node matrix kernel: ${error instanceof Error ? error.message : String(error)}`);
   }

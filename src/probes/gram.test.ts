@@ -2,14 +2,14 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initNodeProbeBackend } from './backend.node.ts';
 import { weightedGram } from './gram.ts';
 import { featureMatrix } from './matrix.ts';
-import { matrixKernel, tfjsKernel, useMatrixKernel, type MatrixKernel } from './matrix-kernel.ts';
+import { installMatrixKernel, matrixKernel, tfjsKernel, type MatrixKernel } from './matrix-kernel.ts';
 
 let nodeKernel: MatrixKernel;
 beforeAll(async () => {
   await initNodeProbeBackend();
   nodeKernel = matrixKernel();
 });
-afterEach(() => useMatrixKernel(nodeKernel));
+afterEach(() => installMatrixKernel(nodeKernel));
 
 // Rows (1, 2, 0), (0, 1, 3), (2, 0, 1); their Gram matrix X^T X, by hand.
 const base = [1, 2, 0, 0, 1, 3, 2, 0, 1];
@@ -23,7 +23,7 @@ const layouts = [
 
 // Node's kernel (onnxruntime-node) and the browser's (tfjs) alike.
 describe.each(['node', 'tfjs'] as const)('weightedGram on the %s kernel', (kernel) => {
-  beforeEach(() => useMatrixKernel(kernel === 'tfjs' ? tfjsKernel : nodeKernel));
+  beforeEach(() => installMatrixKernel(kernel === 'tfjs' ? tfjsKernel : nodeKernel));
 
   it.each(layouts)('computes X^T X, the column sums and the weight total (%o)', async (layout) => {
     const result = await weightedGram(featureMatrix(Float32Array.from(base), 3, 3), layout);

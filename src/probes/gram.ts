@@ -71,6 +71,7 @@ export async function weightedGram(x: FeatureMatrix, options: GramOptions = {}):
   const left = new Float32Array(chunkCapacity * d); // w_i (x_i - c), transposed: D x r
   // (x_i - c), column block by column block: block J (width s_J) is an r x s_J row-major matrix.
   const right = new Float32Array(chunkCapacity * d);
+  const kernel = matrixKernel();
   for (let start = 0; start < count; start += chunkRows) {
     await cancellationPoint(control?.signal);
     const rows = Math.min(chunkRows, count - start);
@@ -83,7 +84,6 @@ export async function weightedGram(x: FeatureMatrix, options: GramOptions = {}):
     packBlocks(x.data, d, offsets, rows, centring, blockStarts, blockCols, right);
     packTransposed(x.data, d, offsets, weights, rows, centring, left, weightedSums);
     // Rows 0..end of block J against block J's columns: the blocks on and above the diagonal.
-    const kernel = matrixKernel();
     const products = blockStarts.map((blockStart) => {
       const end = Math.min(blockStart + blockCols, d);
       return kernel.multiply(left.subarray(0, end * rows), right.subarray(blockStart * rows, end * rows), end, rows, end - blockStart);

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeProbeBackend } from './backend.node.ts';
 import { ProbeInputError } from './job.ts';
 import { featureMatrix } from './matrix.ts';
-import { checkMatrixKernel, matrixKernel, tfjsKernel, type MatrixKernel } from './matrix-kernel.ts';
+import { installMatrixKernel, matrixKernel, tfjsKernel, type MatrixKernel } from './matrix-kernel.ts';
 import { onnxMatrixKernel } from './matrix-kernel.node.ts';
 
 beforeAll(async () => {
@@ -32,7 +32,10 @@ describe('the matrix kernels', () => {
     expect(Array.from(await held.times(Float32Array.of(1, -1, 2)))).toEqual([-1, 5]);
     expect(Array.from(await held.transposedTimes(Float32Array.of(2, -1)))).toEqual([2, 3, -3]);
     held.dispose();
-    await expect(checkMatrixKernel(kernel)).resolves.toBeUndefined();
+    const installed = matrixKernel();
+    await expect(installMatrixKernel(kernel)).resolves.toBeUndefined();
+    expect(matrixKernel()).toBe(kernel);
+    await installMatrixKernel(installed);
   });
 
   it('refuses a kernel with one value off by about 1e-4 of the largest, naming it', async () => {
@@ -41,8 +44,10 @@ describe('the matrix kernels', () => {
       multiply: async (a, b, m, k, n) => (await tfjsKernel.multiply(a, b, m, k, n)).map((value, i) => (i === 3 ? value * (1 + 3e-5) + 1e-3 : value)),
       hold: tfjsKernel.hold,
     };
-    await expect(checkMatrixKernel(wrong)).rejects.toThrow(ProbeInputError);
-    await expect(checkMatrixKernel(wrong)).rejects.toThrow(/slightly wrong matrix kernel computed a matrix product wrongly/);
+    const installed = matrixKernel();
+    await expect(installMatrixKernel(wrong)).rejects.toThrow(ProbeInputError);
+    await expect(installMatrixKernel(wrong)).rejects.toThrow(/slightly wrong matrix kernel computed a matrix product wrongly/);
+    expect(matrixKernel(), 'the kernel before stays').toBe(installed);
   });
 
   it("tfjs's held products free their tensors", async () => {

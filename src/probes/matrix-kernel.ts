@@ -75,8 +75,12 @@ export function matrixKernel(): MatrixKernel {
   return active;
 }
 
-/** Makes `kernel` the realm's kernel; only after `checkMatrixKernel` has passed it. */
-export function useMatrixKernel(kernel: MatrixKernel): void {
+/**
+ * Makes `kernel` the realm's kernel once it has computed check products right (checkMatrixKernel); else
+ * throws, and the kernel before stays: a kernel that gives a wrong number is never installed.
+ */
+export async function installMatrixKernel(kernel: MatrixKernel): Promise<void> {
+  await checkMatrixKernel(kernel);
   active = kernel;
 }
 
@@ -85,10 +89,9 @@ const CHECK_TOLERANCE = 1e-5;
 
 /**
  * Runs `kernel` on products whose float64 values are computed here, with operands that are views into
- * larger buffers (as the probes pass them), and throws unless every value is right: a kernel that gives
- * a wrong number is never installed.
+ * larger buffers (as the probes pass them), and throws unless every value is right.
  */
-export async function checkMatrixKernel(kernel: MatrixKernel): Promise<void> {
+async function checkMatrixKernel(kernel: MatrixKernel): Promise<void> {
   const [m, k, n] = [37, 700, 29];
   const a = checkValues(m * k + 5, 1).subarray(3, 3 + m * k);
   const b = checkValues(k * n + 7, 2).subarray(7);
